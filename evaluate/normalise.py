@@ -1,0 +1,94 @@
+"""Text normalisation shared by column matching, label coding and name matching.
+
+Vectorised versions work on a whole ``pandas.Series`` at once; the scalar
+versions exist for headings and labels (a few hundred strings at most).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+__all__ = [
+    "fold",
+    "normalise_heading",
+    "normalise_label",
+    "normalise_name",
+    "normalise_name_series",
+    "normalise_email_series",
+]
+
+_NUMBERING = re.compile(
+    r"^\s*(?:q(?:uestion)?\s*)?(?:\d+|[a-z])(?:[.)\]:]|\s*-)\s+", flags=re.IGNORECASE
+)
+_PUNCT = re.compile(r"[^\w\s]", flags=re.UNICODE)
+_SPACE = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Casefold and strip accents: ``"Zoë"`` → ``"zoe"``."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def normalise_label(text: object) -> str:
+    """Key for comparing answer labels: case, accents, spacing and punctuation ignored.
+
+    >>> normalise_label("  Strongly  agree! ")
+    'strongly agree'
+    """
+    if text is None:
+        return ""
+    s = fold(str(text)).replace("\u2019", "'").replace("\u2013", "-")
+    s = _PUNCT.sub(" ", s)
+    return _SPACE.sub(" ", s).strip()
+
+
+def normalise_heading(text: object) -> str:
+    """Key for comparing column headings and question texts.
+
+    Like :func:`normalise_label`, and also drops leading numbering such as
+    ``"3."``, ``"Q3)"``, ``"a)"`` and trailing required-question stars.
+
+    >>> normalise_heading("Q3. I can see the wider system *")
+    'i can see the wider system'
+    """
+    if text is None:
+        return ""
+    s = str(text).strip().rstrip("*").strip()
+    previous = None
+    while previous != s:
+        previous = s
+        s = _NUMBERING.sub("", s, count=1)
+    return normalise_label(s)
+
+
+def normalise_name(text: object) -> str:
+    """Key for a person's name, independent of case, accents, spacing and order.
+
+    ``"Smith, Jo"``, ``"jo  SMITH"`` and ``"Jo Smith"`` share one key, because
+    the tokens are sorted.
+
+    >>> normalise_name("Smith, Zoë") == normalise_name("zoe smith")
+    True
+    """
+    tokens = normalise_label(text).split()
+    return " ".join(sorted(tokens))
+
+
+def normalise_name_series(names: pd.Series) -> pd.Series:
+    """Vectorised :func:`normalise_name` over a Series (missing stays missing)."""
+    s = names.astype("string")
+    s = s.str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
+    s = s.str.casefold().str.replace(r"[^\w\s]", " ", regex=True).str.strip()
+    tokens = s.str.split()
+    out = tokens.map(lambda t: " ".join(sorted(t)) if isinstance(t, list) else pd.NA)
+    return out.astype("string").replace("", pd.NA)
+
+
+def normalise_email_series(emails: pd.Series) -> pd.Series:
+    """Emails compared case- and whitespace-insensitively; ``anonymous`` is missing."""
+    s = emails.astype("string").str.strip().str.casefold()
+    return s.mask(s.isin(["", "anonymous", "nan", "none"]) | ~s.str.contains("@", na=False))
