@@ -1,0 +1,131 @@
+"""Privacy by default: pseudonymous ids, small-cell suppression, safe output text.
+
+- Names and emails become salted pseudonymous ids at import; the salt is a
+  random secret kept in the workspace (``.salt``), never in the repository.
+- Groups smaller than the workspace threshold are suppressed in every table.
+- Text we write into spreadsheets cannot start a formula; text we write into
+  HTML is escaped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import secrets
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "new_salt",
+    "pseudonymise",
+    "PERSONAL_ROLES",
+    "HIDDEN",
+    "suppress_small",
+    "neutralise_formula",
+    "neutralise_frame",
+    "escape_html",
+]
+
+#: Export columns that carry personal data; their values are never stored.
+PERSONAL_ROLES = (
+    "email",
+    "name",
+    "first_name",
+    "last_name",
+    "recipient_email",
+    "recipient_first_name",
+    "recipient_last_name",
+    "ip_address",
+    "staff_id",
+)
+#: What a stored message shows instead of a personal value.
+HIDDEN = "[personal data hidden]"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def new_salt() -> str:
+    """A fresh random salt (64 hex characters)."""
+    return secrets.token_hex(32)
+
+
+def pseudonymise(keys: pd.Series, salt: str, prefix: str = "P-") -> pd.Series:
+    """Salted, truncated SHA-256 of each key: ``P-`` + 10 hex characters.
+
+    The same key and salt always give the same id; without the salt the id
+    cannot be turned back into the key by trying likely names or emails.
+    Missing keys stay missing.
+    """
+    keys = keys.astype("string")
+    unique = keys.dropna().unique()
+    digests = {
+        k: prefix + hashlib.sha256(f"{salt}\x1f{k}".encode()).hexdigest()[:10] for k in unique
+    }
+    return keys.map(digests).astype("string")
+
+
+def suppress_small(
+    table: pd.DataFrame,
+    count_column: str,
+    threshold: int,
+    value_columns: list[str] | None = None,
+    *,
+    complementary_within: str | None = None,
+) -> pd.DataFrame:
+    """Blank out rows whose group is smaller than ``threshold``.
+
+    Adds a boolean ``suppressed`` column. Counts of 1 … threshold-1 are
+    suppressed; a count of 0 is not (nothing to disclose). With
+    ``complementary_within`` (a column naming the table a total belongs to),
+    where exactly one row of a block is suppressed the next smallest row of
+    that block is suppressed too, so the hidden value cannot be recovered by
+    subtracting the others from a published total.
+    """
+    out = table.copy()
+    counts = pd.to_numeric(out[count_column], errors="coerce")
+    small = (counts > 0) & (counts < threshold)
+    if complementary_within is not None and small.any():
+        blocks = out[complementary_within]
+        n_small = small.groupby(blocks).transform("sum")
+        needs_partner = (n_small == 1) & ~small
+        candidate = counts.where(needs_partner)
+        # smallest unsuppressed row of each block with exactly one suppressed row
+        partner_idx = candidate.groupby(blocks).idxmin().dropna()
+        small.loc[partner_idx.astype(out.index.dtype) if len(partner_idx) else []] = True
+    cols = value_columns if value_columns is not None else [
+        c for c in out.columns if pd.api.types.is_numeric_dtype(out[c]) and c != count_column
+    ]
+    for col in [*cols, count_column]:
+        if pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].astype("float64").mask(small)
+        else:
+            out[col] = out[col].astype("object").mask(small)
+    out["suppressed"] = small.to_numpy(dtype=bool)
+    return out
+
+
+def neutralise_formula(value):
+    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`neutralise_formula` over every text column (vectorised)."""
+    out = frame.copy()
+    for col in out.columns:
+        s = out[col]
+        if s.dtype == object or pd.api.types.is_string_dtype(s):
+            text = s.astype("string")
+            risky = text.str.match(r"^[=+\-@\t\r]", na=False).to_numpy()
+            if risky.any():
+                values = s.astype(object).to_numpy(copy=True)
+                values[risky] = np.char.add("'", text[risky].to_numpy(dtype=str))
+                out[col] = values
+    return out
+
+
+def escape_html(value) -> str:
+    """HTML-escape any value for safe inclusion in the dashboard."""
+    return html.escape("" if value is None else str(value), quote=True)
