@@ -275,7 +275,7 @@ def _str_tuple(ctx: _Ctx, mapping, key: str, what: str) -> tuple[str, ...]:
     if isinstance(value, (str, int, float)):
         return (str(value),)
     if not isinstance(value, list):
-        raise ctx.fail(mapping, key, f"{what}: {key} should be a list", f"write it as [a, b] or one '- a' per line")
+        raise ctx.fail(mapping, key, f"{what}: {key} should be a list", "write it as [a, b] or one '- a' per line")
     return tuple(str(v) for v in value)
 
 

@@ -1,0 +1,226 @@
+"""Read → match columns → coerce → validate → accepted rows + quarantine.
+
+Nothing is lost: every data row read ends up accepted or quarantined (a row
+left out on purpose, such as a survey preview, counts as quarantined with its
+reason), and ``IngestResult.counts`` states it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from evaluate import __version__
+from evaluate.errors import EvaluateError
+from evaluate.ingest.coerce import coerce_export
+from evaluate.ingest.matching import MatchResult, match_columns
+from evaluate.ingest.problems import mask_personal, problem_frame
+from evaluate.ingest.readers import RawExport, read_export
+from evaluate.instruments import Instrument
+from evaluate.schemas import RULE_TEXT, response_schema
+
+__all__ = ["IngestResult", "ingest_file", "ingest_into", "file_sha256"]
+
+
+@dataclass
+class IngestResult:
+    """Everything one import produced.
+
+    ``responses`` are the accepted rows in workspace form (see
+    docs/ARCHITECTURE.md); ``problems`` has every problem found (row errors,
+    exclusions, warnings, file problems), unmasked for display to the person
+    running the import — use ``stored_problems()`` for anything written down.
+    """
+
+    raw: RawExport
+    instrument: Instrument
+    cohort: str
+    wave: str
+    match: MatchResult
+    responses: pd.DataFrame
+    ties: pd.DataFrame
+    stakeholders: pd.DataFrame
+    problems: pd.DataFrame
+    quarantined_rows: np.ndarray
+
+    @property
+    def counts(self) -> dict[str, int]:
+        read = int(self.raw.rows_read)
+        quarantined = int(len(self.quarantined_rows))
+        excluded = int(self.problems.loc[self.problems["severity"] == "excluded", "row"].nunique())
+        return {
+            "read": read,
+            "accepted": int(len(self.responses)),
+            "quarantined": quarantined,
+            "excluded": excluded,
+            "ties": int(len(self.ties)),
+            "warnings": int((self.problems["severity"] == "warning").sum()),
+            "file_problems": int((self.problems["severity"] == "file").sum()),
+        }
+
+    @property
+    def has_problems(self) -> bool:
+        """True when anything needs a person's attention (used by --strict)."""
+        return bool((self.problems["severity"] != "excluded").any())
+
+    def stored_problems(self) -> pd.DataFrame:
+        return mask_personal(self.problems).drop(columns="personal")
+
+    def quarantine(self) -> pd.DataFrame:
+        """Problems that left a row out (errors and exclusions), masked."""
+        p = self.stored_problems()
+        return p[p["severity"].isin(["error", "excluded"])].reset_index(drop=True)
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _pandera_problems(exc: pa.errors.SchemaErrors, raw: RawExport, match: MatchResult,
+                      responses: pd.DataFrame) -> list[dict]:
+    fc = exc.failure_cases
+    headings = {m.item: m.heading for m in match.matches if m.item}
+    for role in ("started", "completed"):
+        m = match.role(role)
+        if m:
+            headings[role] = m.heading
+    ident = [m for m in match.matches if m.role in ("email", "name", "recipient_email", "staff_id")]
+    headings["participant"] = ident[0].heading if ident else "respondent"
+    rows = np.asarray(raw.row_numbers)
+    records = []
+    for rec in fc.to_dict("records"):
+        idx = rec.get("index")
+        check = str(rec.get("check") or "")
+        rule = check.split("(")[0]
+        plain, fix = RULE_TEXT.get(rule, (f"fails the check {check}", "correct the value"))
+        column = rec.get("column")
+        value = rec.get("failure_case")
+        personal = column == "participant"
+        if rule == "completed_after_started":
+            column = headings.get("completed", "completed")
+            value = None
+        if idx is None or (isinstance(idx, float) and np.isnan(idx)):
+            records.append(dict(row=None, column=headings.get(column, column), value=str(value),
+                                rule=rule, message=plain, fix=fix, severity="file"))
+            continue
+        pos = responses.index.get_loc(idx)
+        records.append(dict(
+            row=int(rows[pos]), column=headings.get(column, column),
+            value=None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value),
+            rule=rule, message=plain, fix=fix, severity="error", personal=personal))
+    return records
+
+
+def ingest_file(
+    path: str | Path,
+    instrument: Instrument,
+    *,
+    cohort: str,
+    wave: str,
+    roster=None,
+    salt: str = "",
+    sheet: str | None = None,
+    platform: str | None = None,
+    keep_preview: bool = False,
+    keep_incomplete: bool = False,
+) -> IngestResult:
+    """Import one export against one instrument, without touching a workspace."""
+    raw = read_export(path, sheet=sheet, platform=platform)
+    match = match_columns(raw, instrument)
+    coerced = coerce_export(raw, instrument, match, roster, salt, cohort=cohort,
+                            keep_preview=keep_preview, keep_incomplete=keep_incomplete)
+    responses = coerced.responses
+    records = list(match.problems) + list(coerced.problems)
+
+    # rows with coercion errors or exclusions are out before schema checks
+    rows = np.asarray(raw.row_numbers)
+    bad_rows = {r["row"] for r in records if r["severity"] in ("error", "excluded") and r["row"] is not None}
+    candidate = responses[~pd.Series(rows, index=responses.index).isin(bad_rows)]
+    present = [i for i in match.items]
+    schema = response_schema(instrument, columns=present)
+    try:
+        schema.validate(candidate, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        records += _pandera_problems(exc, raw, match, candidate)
+    except pa.errors.SchemaError as exc:  # pragma: no cover - lazy mode raises SchemaErrors
+        raise EvaluateError(f"{Path(path).name}: {exc}") from None
+
+    problems = problem_frame([{**r, "file": Path(path).name, "sheet": raw.sheet} for r in records])
+    problems = problems.sort_values(["row", "column"], na_position="first", kind="stable",
+                                    ignore_index=True)
+    out_rows = problems.loc[problems["severity"].isin(["error", "excluded"]), "row"].dropna().unique()
+    quarantined = np.sort(np.asarray(out_rows, dtype="int64"))
+    keep = ~pd.Series(rows, index=responses.index).isin(quarantined)
+    accepted = responses[keep.to_numpy()].reset_index(drop=True)
+    accepted.insert(2, "cohort", cohort)
+    accepted.insert(3, "wave", wave)
+    accepted.insert(4, "instrument", instrument.id)
+    accepted.insert(5, "instrument_version", instrument.version)
+    for col in ("participant", "cohort", "wave", "instrument", "response_id"):
+        accepted[col] = accepted[col].astype("string")
+    accepted_rows = set(accepted["source_row"].tolist())
+    ties = coerced.ties[coerced.ties["source_row"].isin(accepted_rows)].copy()
+    for col, value in (("cohort", cohort), ("wave", wave), ("instrument", instrument.id)):
+        ties.insert(0, col, value)
+    ties = ties[["cohort", "wave", "instrument", "source", "target", "relation", "frequency",
+                 "trust", "source_row"]].reset_index(drop=True)
+    for col in ("cohort", "wave", "instrument"):
+        ties[col] = ties[col].astype("string")
+    st = coerced.stakeholders
+    st = st[st["source"].isin(set(accepted["participant"]))].copy()
+    st.insert(0, "instrument", instrument.id)
+    st.insert(0, "wave", wave)
+    st.insert(0, "cohort", cohort)
+    st = st.astype("string").reset_index(drop=True)
+    return IngestResult(raw=raw, instrument=instrument, cohort=cohort, wave=wave, match=match,
+                        responses=accepted, ties=ties, stakeholders=st, problems=problems,
+                        quarantined_rows=quarantined)
+
+
+def ingest_into(ws, path: str | Path, instrument_ref: str, *, cohort: str, wave: str,
+                sheet: str | None = None, platform: str | None = None,
+                keep_preview: bool = False, keep_incomplete: bool = False):
+    """Import an export into a workspace. Returns ``(IngestResult, StoreOutcome)``.
+
+    Importing the same file again (same bytes, same instrument version and
+    options) changes nothing; a corrected file replaces that wave's rows.
+    """
+    from evaluate.roster import read_roster
+
+    instrument = ws.instrument(instrument_ref)
+    roster = None
+    if ws.roster_path is not None:
+        roster = read_roster(ws.roster_path, ws.salt)
+        ws.store_roster(roster.public())
+    result = ingest_file(path, instrument, cohort=cohort, wave=wave, roster=roster, salt=ws.salt,
+                         sheet=sheet, platform=platform, keep_preview=keep_preview,
+                         keep_incomplete=keep_incomplete)
+    counts = result.counts
+    quarantine = result.stored_problems()
+    quarantine.insert(0, "instrument", instrument.id)
+    quarantine.insert(0, "wave", wave)
+    quarantine.insert(0, "cohort", cohort)
+    entry = {
+        "file": Path(path).name,
+        "sha256": file_sha256(path),
+        "platform": result.raw.platform,
+        "sheet": result.raw.sheet,
+        "options": {"keep_preview": keep_preview, "keep_incomplete": keep_incomplete,
+                    "sheet": sheet, "platform": platform},
+        "software_version": __version__,
+        **{k: counts[k] for k in ("read", "accepted", "quarantined", "excluded", "ties",
+                                  "warnings", "file_problems")},
+    }
+    outcome = ws.store_import(cohort=cohort, wave=wave, instrument=instrument,
+                              responses=result.responses, ties=result.ties,
+                              stakeholders=result.stakeholders, quarantine=quarantine, entry=entry)
+    return result, outcome
