@@ -1,0 +1,423 @@
+"""The `evaluate` command: a thin layer over the library, written for programme leads.
+
+Exit codes: 0 fine; 1 data problems (always when a file cannot be used,
+and for any problem under --strict); 2 a usage mistake (wrong option, no
+such workspace or instrument).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from evaluate import __version__
+from evaluate.errors import (
+    EvaluateError,
+    InstrumentError,
+    WorkspaceError,
+)
+
+__all__ = ["cli", "main"]
+
+USAGE_ERRORS = (InstrumentError, WorkspaceError)
+
+
+class DataProblem(click.ClickException):
+    """A problem with the data (exit 1)."""
+
+    exit_code = 1
+
+
+class UsageProblem(click.ClickException):
+    exit_code = 2
+
+
+def friendly(func):
+    """Turn our own errors into plain messages with the right exit code, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except USAGE_ERRORS as exc:
+            raise UsageProblem(str(exc)) from None
+        except EvaluateError as exc:
+            raise DataProblem(str(exc)) from None
+
+    return wrapper
+
+
+# ------------------------------------------------------------------ shared options
+def workspace_option(func):
+    return click.option(
+        "--workspace", "-w", "workspace", type=click.Path(file_okay=False, path_type=Path),
+        default=lambda: os.environ.get("EVALUATE_WORKSPACE", "."), show_default="current folder",
+        help="The workspace folder (made with `evaluate init`).",
+    )(func)
+
+
+def strict_option(func):
+    return click.option("--strict", is_flag=True,
+                        help="Exit with code 1 if any problem is found (for scripts and CI).")(func)
+
+
+def quiet_option(func):
+    return click.option("--quiet", "-q", is_flag=True, help="Print only problems and errors.")(func)
+
+
+def export_options(func):
+    for decorator in reversed([
+        click.option("--instrument", "-i", required=True,
+                     help="Which instrument the export answers, as ID@VERSION (e.g. baseline@1)."),
+        click.option("--cohort", "-c", required=True, help="Cohort id, e.g. c1."),
+        click.option("--wave", required=True,
+                     help="Wave (time point), e.g. baseline, day1, end, follow_up."),
+        click.option("--sheet", default=None, help="Sheet to read in an xlsx (default: the responses sheet)."),
+        click.option("--platform", type=click.Choice(
+            ["microsoft_forms", "google_forms", "qualtrics", "surveymonkey", "plain"]),
+            default=None, help="Skip detection and read the export as this platform's layout."),
+        click.option("--keep-preview", is_flag=True,
+                     help="Keep Qualtrics survey-preview (test) responses."),
+        click.option("--keep-incomplete", is_flag=True,
+                     help="Keep unfinished responses."),
+    ]):
+        func = decorator(func)
+    return func
+
+
+def _echo(msg: str = "", quiet: bool = False, err: bool = False) -> None:
+    if not quiet:
+        click.echo(msg, err=err)
+
+
+# ------------------------------------------------------------------ the group
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="evaluate")
+def cli():
+    """What's the evidence? Evaluate a leadership programme from its survey exports.
+
+    \b
+    Typical use:
+      evaluate demo                       try everything on the bundled sample data
+      evaluate init my-programme --roster roster.csv
+      evaluate validate baseline.xlsx -i baseline@1 -c c1 --wave baseline
+      evaluate ingest baseline.xlsx -w my-programme -i baseline@1 -c c1 --wave baseline
+      evaluate analyse my-programme --out results/
+      evaluate report my-programme --out reports/2026/
+
+    Run `evaluate COMMAND --help` for the details of each command.
+    """
+
+
+# ------------------------------------------------------------------ instruments
+@cli.group()
+def instruments():
+    """List, show and compare the survey instruments.
+
+    Example: evaluate instruments diff baseline@1 baseline@2
+    """
+
+
+def _instrument_dir_option(func):
+    return click.option("--dir", "directory", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                        default=None, help="Folder of instrument files (default: the shipped ones).")(func)
+
+
+@instruments.command("list")
+@_instrument_dir_option
+@friendly
+def instruments_list(directory):
+    """List every instrument and version.
+
+    Example: evaluate instruments list
+    """
+    from evaluate.instruments import load_instruments
+
+    found = load_instruments(directory)
+    width = max((len(r) for r in found), default=10)
+    for ref, inst in sorted(found.items()):
+        click.echo(f"{ref:<{width}}  wave {inst.wave:<10} {len(inst.items):>3} questions, "
+                   f"{len(inst.scales):>2} scales  {inst.title}")
+
+
+@instruments.command("show")
+@click.argument("ref")
+@_instrument_dir_option
+@friendly
+def instruments_show(ref, directory):
+    """Show an instrument's questions, answers and scales.
+
+    Example: evaluate instruments show post@1
+    """
+    from evaluate.instruments import load_instruments, resolve
+
+    inst = resolve(ref, load_instruments(directory))
+    click.echo(f"{inst.ref} — {inst.title} (wave: {inst.wave})")
+    if inst.description:
+        click.echo(inst.description.strip())
+    click.echo("\nQuestions:")
+    for item in inst.items:
+        extra = []
+        if item.response_set:
+            extra.append(f"answers: {item.response_set}")
+        if item.reverse:
+            extra.append("reverse-scored")
+        if item.required:
+            extra.append("required")
+        if item.relation:
+            extra.append(f"relation: {item.relation}")
+        if item.then_of:
+            extra.append(f"then-test of {item.then_of}")
+        click.echo(f"  {item.id:<28} {item.type:<12} {item.text}")
+        if extra:
+            click.echo(f"  {'':<28} {'':<12} ({'; '.join(extra)})")
+    if inst.scales:
+        click.echo("\nScales:")
+        for s in inst.scales:
+            aim = f", evidences {s.aim}" if s.aim else ""
+            click.echo(f"  {s.id:<28} {s.scoring} of {len(s.items)} items "
+                       f"(at least {s.min_items} answered){aim}: {s.title}")
+    if inst.response_sets:
+        click.echo("\nAnswers:")
+        for rs in inst.response_sets.values():
+            opts = "; ".join(f"{c} = {label}" for c, label in rs.options)
+            click.echo(f"  {rs.id:<28} {opts}")
+
+
+@instruments.command("diff")
+@click.argument("ref_a")
+@click.argument("ref_b")
+@_instrument_dir_option
+@friendly
+def instruments_diff(ref_a, ref_b, directory):
+    """Show what changed between two instruments or versions.
+
+    Example: evaluate instruments diff baseline@1 baseline@2
+    """
+    from evaluate.instruments import diff, load_instruments, resolve
+
+    found = load_instruments(directory)
+    a, b = resolve(ref_a, found), resolve(ref_b, found)
+    changes = diff(a, b)
+    if changes.empty:
+        click.echo(f"{a.ref} and {b.ref} ask the same questions in the same way.")
+        return
+    click.echo(f"From {a.ref} to {b.ref}: {len(changes)} change(s)")
+    for row in changes.itertuples():
+        part = row.part.replace("_", " ")
+        if row.change == "changed":
+            click.echo(f"  {part} {row.id}: {row.field} changed\n      was: {row.before}\n      now: {row.after}")
+        else:
+            click.echo(f"  {part} {row.id}: {row.change}")
+
+
+@cli.command("schemas")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"),
+              show_default=True, help="Folder to write the schema files into.")
+@_instrument_dir_option
+@friendly
+def schemas_cmd(out, directory):
+    """Write the validation rules (pandera schemas) as readable YAML files.
+
+    Example: evaluate schemas --out schemas/
+    """
+    from evaluate.schemas import write_schemas
+
+    paths = write_schemas(out, directory)
+    click.echo(f"Wrote {len(paths)} schema files to {out}/")
+
+
+# ------------------------------------------------------------------ workspace
+@cli.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The cohort roster (csv or xlsx: name, email, staff id, cohort, organisation, sector, place, role).")
+@click.option("--programme", help="Programme name (default: from the instruments).")
+@click.option("--cohort", "cohorts", multiple=True, help="A cohort id; repeat for several.")
+@click.option("--min-group-size", type=click.IntRange(1, 1000), default=5, show_default=True,
+              help="Groups smaller than this are never reported.")
+@click.option("--instruments", "instruments_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Folder of instrument files (default: the shipped ones).")
+@friendly
+def init_cmd(directory, roster, programme, cohorts, min_group_size, instruments_dir):
+    """Create a workspace: the folder that holds your programme's imported data.
+
+    The roster stays where it is (it holds names); the workspace keeps only
+    pseudonymous ids.
+
+    Example: evaluate init my-programme --roster roster.csv
+    """
+    from evaluate.roster import read_roster
+    from evaluate.workspace import Workspace
+
+    ws = Workspace.init(directory, programme=programme, cohorts=cohorts, roster=roster,
+                        min_group_size=min_group_size, instruments_dir=instruments_dir)
+    if roster is not None:
+        r = read_roster(roster, ws.salt)
+        ws.store_roster(r.public())
+        for c in sorted(r.frame["cohort"].dropna().unique()):
+            ws.add_cohort(str(c))
+        click.echo(f"Read the roster: {len(r.frame)} people in cohort(s) "
+                   f"{', '.join(ws.cohorts)}.")
+    click.echo(f"Created workspace {directory}/ for {ws.programme_name}.")
+    click.echo("Next: evaluate ingest EXPORT -w " + str(directory) + " -i baseline@1 -c COHORT --wave baseline")
+
+
+def _print_result(result, *, quiet: bool, show_names: bool, limit: int = 50) -> None:
+    from evaluate.ingest.problems import format_problems
+
+    c = result.counts
+    raw = result.raw
+    sheet = f', sheet "{raw.sheet}"' if raw.sheet else ""
+    _echo(f"{raw.path.name}{sheet}: read as {raw.platform.replace('_', ' ')} "
+          f"({raw.header_rows} header row{'s' if raw.header_rows > 1 else ''}).", quiet)
+    matched = len(result.match.items)
+    _echo(f"  {matched} of {len(result.instrument.items)} questions of {result.instrument.ref} found.", quiet)
+    _echo(f"  {c['read']} responses read: {c['accepted']} accepted, {c['quarantined']} left out"
+          + (f" ({c['excluded']} on purpose: previews or unfinished)" if c["excluded"] else "")
+          + (f"; {c['ties']} network ties" if c["ties"] else "") + ".", quiet)
+    problems = result.problems if show_names else result.stored_problems().assign(personal=False)
+    shown = problems[problems["severity"] != "excluded"] if quiet else problems
+    if len(shown):
+        click.echo(f"  {len(shown)} problem(s):")
+        for line in format_problems(shown, limit=limit):
+            click.echo("  - " + line)
+        if len(shown) > limit:
+            click.echo(f"  … and {len(shown) - limit} more (use --report FILE to get them all).")
+        if not show_names and result.problems["personal"].any():
+            click.echo("  (Names and emails are hidden; add --show-names to see them on screen.)")
+
+
+def _write_report(problems: pd.DataFrame, path: Path) -> None:
+    from evaluate.privacy import neutralise_frame
+
+    table = neutralise_frame(problems.drop(columns=["personal"], errors="ignore"))
+    if path.suffix.lower() == ".xlsx":
+        from evaluate.report.xlsx import write_tables
+
+        write_tables({"problems": table}, path, readme=[
+            "Problems found in the export, one per row.",
+            "row is the spreadsheet row as Excel shows it; column is the heading.",
+            "Names and emails are hidden; the row number finds the response.",
+        ])
+    elif path.suffix.lower() == ".csv":
+        table.to_csv(path, index=False)
+    else:
+        raise UsageProblem(f"--report {path.name}: use a file name ending .xlsx or .csv")
+
+
+@cli.command("validate")
+@click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@export_options
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Roster to check respondents against (default: the workspace's, if any).")
+@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Use this workspace's instruments and roster.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write every problem to FILE.xlsx or FILE.csv for whoever fixes the sheet.")
+@click.option("--show-names", is_flag=True, help="Show names and emails in problems on screen.")
+@strict_option
+@quiet_option
+@friendly
+def validate_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview, keep_incomplete,
+                 roster, workspace, report, show_names, strict, quiet):
+    """Check an export without storing anything, and list every problem.
+
+    Each problem gives the spreadsheet row, the column heading, the value and
+    the fix. Good rows are never affected by bad ones.
+
+    Example: evaluate validate post.xlsx -i post@1 -c c1 --wave end --roster roster.csv
+    """
+    from evaluate.ingest.pipeline import ingest_file
+    from evaluate.instruments import load_instruments, resolve
+    from evaluate.privacy import new_salt
+    from evaluate.roster import read_roster
+    from evaluate.workspace import Workspace
+
+    salt = new_salt()
+    if workspace is not None:
+        ws = Workspace.open(workspace)
+        inst = ws.instrument(instrument)
+        salt = ws.salt
+        roster = roster or ws.roster_path
+    else:
+        inst = resolve(instrument, load_instruments())
+    r = read_roster(roster, salt) if roster else None
+    result = ingest_file(export, inst, cohort=cohort, wave=wave, roster=r, salt=salt, sheet=sheet,
+                         platform=platform, keep_preview=keep_preview, keep_incomplete=keep_incomplete)
+    _print_result(result, quiet=quiet, show_names=show_names, limit=10_000 if report is None else 50)
+    if r is None:
+        _echo("  (No roster given: respondents were not checked against the cohort.)", quiet)
+    if report is not None:
+        _write_report(result.stored_problems(), report)
+        _echo(f"Wrote {len(result.problems)} problem(s) to {report}", quiet)
+    if strict and result.has_problems:
+        raise DataProblem("Problems found (--strict).")
+
+
+@cli.command("ingest")
+@click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@export_options
+@workspace_option
+@click.option("--show-names", is_flag=True, help="Show names and emails in problems on screen.")
+@strict_option
+@quiet_option
+@friendly
+def ingest_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview, keep_incomplete,
+               workspace, show_names, strict, quiet):
+    """Import an export into the workspace (checked, pseudonymised, nothing lost).
+
+    Importing the same file again changes nothing; importing a corrected file
+    replaces that cohort's wave.
+
+    Example: evaluate ingest baseline.xlsx -w my-programme -i baseline@1 -c c1 --wave baseline
+    """
+    from evaluate.ingest.pipeline import ingest_into
+    from evaluate.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    result, outcome = ingest_into(ws, export, instrument, cohort=cohort, wave=wave, sheet=sheet,
+                                  platform=platform, keep_preview=keep_preview,
+                                  keep_incomplete=keep_incomplete)
+    _print_result(result, quiet=quiet, show_names=show_names)
+    _echo(outcome.message, quiet)
+    if strict and result.has_problems:
+        raise DataProblem("Problems found (--strict).")
+
+
+@cli.command("status")
+@click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
+@friendly
+def status_cmd(workspace):
+    """Show what a workspace holds: each import, with rows read, accepted and left out.
+
+    Example: evaluate status my-programme
+    """
+    from evaluate.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    imports = ws.imports()
+    click.echo(f"{ws.programme_name}: cohorts {', '.join(ws.cohorts) or '(none yet)'}; "
+               f"groups under {ws.min_group_size} are never reported.")
+    if imports.empty:
+        click.echo("No imports yet. Next: evaluate ingest EXPORT -w " + str(workspace) + " ...")
+        return
+    for e in imports.to_dict("records"):
+        click.echo(f"  {e['cohort']:<4} {e['wave']:<10} {e['instrument']:<20} {e['file']}: "
+                   f"{e['read']} read = {e['accepted']} accepted + {e['quarantined']} left out")
+    total = imports[["read", "accepted", "quarantined"]].sum()
+    click.echo(f"Total: {total['read']} read = {total['accepted']} accepted + "
+               f"{total['quarantined']} left out.")
+
+
+def main() -> None:  # pragma: no cover - console script entry point
+    cli(prog_name="evaluate")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Reports: figures, the offline dashboard and the tables workbook."""
