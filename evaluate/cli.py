@@ -48,6 +48,16 @@ def friendly(func):
             raise UsageProblem(str(exc)) from None
         except EvaluateError as exc:
             raise DataProblem(str(exc)) from None
+        except click.ClickException:
+            raise
+        except Exception as exc:  # a bug of ours: say so plainly, no traceback by default
+            if os.environ.get("EVALUATE_DEBUG"):
+                raise
+            raise DataProblem(
+                f"evaluate hit an internal error ({type(exc).__name__}: {exc}). Your files were "
+                "not changed. Please report this, with the command you ran; set EVALUATE_DEBUG=1 "
+                "to see the technical details."
+            ) from None
 
     return wrapper
 

@@ -211,6 +211,8 @@ def read_roster(path: str | Path, salt: str, cohort: str | None = None) -> Roste
         roster_schema().validate(out, lazy=True)
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
+        if fc.empty:
+            raise RosterError(f"{path.name}: the roster does not pass its checks ({exc}) — correct it") from None
         first = fc.iloc[0]
         idx = first["index"]
         row = rows[int(idx)] if idx is not None and not pd.isna(idx) else "?"

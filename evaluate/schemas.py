@@ -29,7 +29,8 @@ RULE_TEXT: dict[str, tuple[str, str]] = {
     "not_nullable": ("is required but blank", "fill in an answer, or remove the response if it is a test"),
     "field_uniqueness": (
         "is a second response from the same person",
-        "keep one response per person: delete the earlier one, or correct the name/email if these are two people",
+        "keep one response per person: delete this one, or correct the name/email if these are two "
+        "people (the later response was kept)",
     ),
     "isin": ("is not one of the allowed answers", "use one of the answers the question offers"),
     "in_range": ("is outside the allowed range", "correct the number"),
@@ -106,8 +107,9 @@ def roster_schema() -> pa.DataFrameSchema:
         {
             "participant": pa.Column("string", unique=True, nullable=False),
             "cohort": pa.Column("string", pa.Check.str_matches(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"), nullable=False),
-            "email_key": pa.Column("string", unique=True, **text),
-            "staff_key": pa.Column("string", unique=True, **text),
+            # emails and staff ids are checked for repeats by read_roster (blanks allowed)
+            "email_key": pa.Column("string", pa.Check.str_contains("@"), **text),
+            "staff_key": pa.Column("string", **text),
             "organisation": pa.Column("string", **text),
             "sector": pa.Column("string", **text),
             "place": pa.Column("string", **text),

@@ -8,6 +8,7 @@ reason), and ``IngestResult.counts`` states it.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,7 +96,7 @@ def _pandera_problems(exc: pa.errors.SchemaErrors, raw: RawExport, match: MatchR
             headings[role] = m.heading
     ident = [m for m in match.matches if m.role in ("email", "name", "recipient_email", "staff_id")]
     headings["participant"] = ident[0].heading if ident else "respondent"
-    rows = np.asarray(raw.row_numbers)
+    row_of = pd.Series(np.asarray(raw.row_numbers), index=raw.frame.index)
     records = []
     for rec in fc.to_dict("records"):
         idx = rec.get("index")
@@ -112,12 +113,27 @@ def _pandera_problems(exc: pa.errors.SchemaErrors, raw: RawExport, match: MatchR
             records.append(dict(row=None, column=headings.get(column, column), value=str(value),
                                 rule=rule, message=plain, fix=fix, severity="file"))
             continue
-        pos = responses.index.get_loc(idx)
+        if rule == "field_uniqueness":
+            same = responses["participant"] == responses.at[idx, "participant"]
+            kept = row_of[same[same].index[-1]]
+            plain = f"is a second response from the same person as row {kept}"
+            value = None
+        elif rule == "in_range":
+            lo, hi = _range_of(check)
+            fix = f"use a number from {lo} to {hi}"
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
         records.append(dict(
-            row=int(rows[pos]), column=headings.get(column, column),
+            row=int(row_of[idx]), column=headings.get(column, column),
             value=None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value),
             rule=rule, message=plain, fix=fix, severity="error", personal=personal))
     return records
+
+
+def _range_of(check: str) -> tuple[str, str]:
+    numbers = re.findall(r"-?\d+(?:\.\d+)?|-?inf", check)
+    shown = [n[:-2] if n.endswith(".0") else n for n in numbers[:2]]
+    return (shown + ["?", "?"])[0], (shown + ["?", "?"])[1]
 
 
 def ingest_file(
@@ -155,6 +171,8 @@ def ingest_file(
         raise EvaluateError(f"{Path(path).name}: {exc}") from None
 
     problems = problem_frame([{**r, "file": Path(path).name, "sheet": raw.sheet} for r in records])
+    # a whole-row check is reported once per row, not once per column
+    problems = problems.drop_duplicates(["row", "column", "rule", "value"], ignore_index=True)
     problems = problems.sort_values(["row", "column"], na_position="first", kind="stable",
                                     ignore_index=True)
     out_rows = problems.loc[problems["severity"].isin(["error", "excluded"]), "row"].dropna().unique()
