@@ -989,6 +989,8 @@ def _read_csv_grid(path: Path, head: bytes) -> tuple[np.ndarray, str, list[str]]
             "check it, and save it again as CSV UTF-8.",
         ) from exc
     grid = frame.to_numpy(dtype=object)
+    if not grid.flags.writeable:  # a view of pandas' own block
+        grid = grid.copy()
     blank = _blank_cells(grid, check_all=False)
     if _whitespace_cells_possible(text, delimiter):
         blank |= _blank_cells(grid, check_all=True)
