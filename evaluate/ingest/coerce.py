@@ -236,7 +236,7 @@ def coerce_export(
         cols = match.for_item(item.id)
         if not cols:
             if item.type not in ("roster_multi", "roster_grid"):
-                out[item.id] = _empty_for(item)
+                out[item.id] = _empty_for(item, index)
             continue
         rset = instrument.response_set_of(item)
         if item.type in ("likert", "choice"):
@@ -296,12 +296,12 @@ def coerce_export(
                    problems=problems, excluded=excluded)
 
 
-def _empty_for(item: Item) -> pd.Series:
+def _empty_for(item: Item, index: pd.Index) -> pd.Series:
     if item.type in ("likert", "choice", "number"):
-        return pd.Series(np.nan, dtype="float64")
+        return pd.Series(np.nan, index=index, dtype="float64")
     if item.type == "date":
-        return pd.Series(pd.NaT, dtype="datetime64[ns]")
-    return pd.Series(pd.NA, dtype="string")
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    return pd.Series(pd.NA, index=index, dtype="string")
 
 
 def _coerce_multi(raw, item, rset, cols, rows, problems) -> pd.Series:

@@ -1,0 +1,238 @@
+"""Ingestion end to end: every quarantine rule, row conservation, ties, privacy, idempotence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from evaluate.ingest.pipeline import ingest_file, ingest_into
+from evaluate.instruments import load_instruments
+from evaluate.roster import read_roster
+from evaluate.workspace import Workspace
+
+INSTRUMENTS = load_instruments()
+BASELINE = INSTRUMENTS["baseline@1"]
+NETWORK = INSTRUMENTS["network@1"]
+SALT = "test-salt"
+
+ROSTER = """name,email,staff_id,cohort,organisation,sector,place,role
+Jo Smith,Jo.Smith@example.nhs.uk,S001,c1,Trust A,NHS acute,Luton,Manager
+Ann Lee,ann.lee@example.gov.uk,S002,c1,Council B,Local authority,Bedford,Lead
+Zoë Ó Briain,zoe@example.org.uk,S003,c1,Charity C,Voluntary sector,Luton,Director
+Sam Patel,sam.patel@example.nhs.uk,S004,c2,Trust A,NHS acute,Bedford,Nurse
+"""
+SEE = "I can see the wider system that my work is part of"
+YEARS = "How many years have you been in your current role?"
+
+
+@pytest.fixture
+def roster_file(tmp_path):
+    p = tmp_path / "roster.csv"
+    p.write_text(ROSTER, encoding="utf-8")
+    return p
+
+
+@pytest.fixture
+def roster(roster_file):
+    return read_roster(roster_file, SALT)
+
+
+def ms_forms(path: Path, rows: list[list], headings=None, sheet="Form1") -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append(headings or ["ID", "Start time", "Completion time", "Email", "Name", f"1. {SEE} *", YEARS])
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+T0 = dt.datetime(2026, 3, 5, 9, 0)
+T1 = dt.datetime(2026, 3, 5, 9, 12)
+
+
+def test_good_rows_kept_and_every_rule_reported(tmp_path, roster):
+    path = ms_forms(tmp_path / "baseline.xlsx", [
+        [1, T0, T1, "jo.smith@example.nhs.uk", "Jo Smith", "Agree", 3],            # row 2 ok
+        [2, T0, T1, "anonymous", "Lee, Ann", "Agree strongy", 4],                  # row 3 label
+        [3, T0, T1, "zoe@example.org.uk", "Zoe O Briain", "Strongly agree", 100],  # row 4 range
+        [4, T1, T0, "ann.lee@example.gov.uk", "Ann Lee", "4", 2],                  # row 5 time
+        [5, T0, T1, "x@elsewhere.org", "Not Listed", "Prefer not to say", "ten"],  # row 6 number
+        [6, T0, T1, "JO.SMITH@example.nhs.uk ", "Jo Smith", "Agree strongly", 1],  # row 7 dup of 2
+    ])
+    result = ingest_file(path, BASELINE, cohort="c1", wave="baseline", roster=roster, salt=SALT)
+    p = result.problems
+    by_row = {(int(r), rule) for r, rule in zip(p["row"].dropna(), p.loc[p["row"].notna(), "rule"], strict=True)}
+    assert (3, "allowed_answers") in by_row
+    assert (4, "in_range") in by_row
+    assert (5, "completed_after_started") in by_row
+    assert (6, "number") in by_row
+    assert (6, "not_on_roster") in by_row
+    assert (2, "field_uniqueness") in by_row  # the earlier of two responses from Jo
+    label = p[p["rule"] == "allowed_answers"].iloc[0]
+    assert label["column"] == f"1. {SEE} *"
+    assert label["value"] == "Agree strongy"
+    assert "Strongly disagree … Strongly agree" in label["fix"]
+    # kept: row 7 (Jo's later answer); quarantined: 2, 3, 4, 5, 6
+    assert sorted(result.responses["source_row"]) == [7]
+    assert result.counts["read"] == 6
+    assert result.counts["accepted"] + result.counts["quarantined"] == result.counts["read"]
+    kept = result.responses.iloc[0]
+    assert kept["see_the_system"] == 5.0  # "Agree strongly" is an alias of code 5
+    assert kept["matched"]
+    assert kept["participant"].startswith("P-")
+
+
+def test_prefer_not_to_say_is_missing_not_an_error(tmp_path, roster):
+    path = ms_forms(tmp_path / "b.xlsx", [[1, T0, T1, "ann.lee@example.gov.uk", "", "Prefer not to say", ""]])
+    result = ingest_file(path, BASELINE, cohort="c1", wave="baseline", roster=roster, salt=SALT)
+    assert result.counts["accepted"] == 1
+    assert np.isnan(result.responses.loc[0, "see_the_system"])
+    assert not (result.problems["severity"] == "error").any()
+
+
+def test_respondents_matched_by_name_in_any_order_and_case(tmp_path, roster):
+    path = ms_forms(tmp_path / "b.xlsx", [
+        [1, T0, T1, "anonymous", "  SMITH,   jo ", "Agree", 1],
+        [2, T0, T1, "anonymous", "zoe o'briain", "Agree", 1],
+    ])
+    result = ingest_file(path, BASELINE, cohort="c1", wave="baseline", roster=roster, salt=SALT)
+    # "zoe o'briain" differs from "Zoë Ó Briain" in token split, so only Jo matches
+    matched = result.responses.set_index("source_row")["matched"]
+    assert bool(matched[2]) is True
+    jo = roster.frame.loc[roster.frame["name_key"] == "jo smith", "participant"].iloc[0]
+    assert result.responses.loc[result.responses["source_row"] == 2, "participant"].iloc[0] == jo
+
+
+def test_missing_required_column_is_a_file_problem_rows_kept(tmp_path, roster):
+    fb = INSTRUMENTS["session_feedback@1"]
+    required = [i for i in fb.items if i.required][0]
+    other = [i for i in fb.items if i.type == "likert" and not i.required][0]
+    path = ms_forms(tmp_path / "fb.xlsx", [[1, T0, T1, "zoe@example.org.uk", "", "Agree"]],
+                    headings=["ID", "Start time", "Completion time", "Email", "Name", other.text])
+    result = ingest_file(path, fb, cohort="c1", wave="day1", roster=roster, salt=SALT)
+    missing = result.problems[result.problems["rule"] == "missing_column"]
+    assert len(missing) == 1 and missing.iloc[0]["column"] == required.text
+    assert missing.iloc[0]["severity"] == "file"
+    assert result.has_problems
+
+
+def test_qualtrics_preview_and_unfinished_left_out_unless_asked(tmp_path, roster):
+    head1 = ["StartDate", "EndDate", "Status", "Progress", "Finished", "RecordedDate", "ResponseId",
+             "RecipientEmail", "Q1"]
+    head2 = ["Start Date", "End Date", "Response Type", "Progress", "Finished", "Recorded Date",
+             "Response ID", "Recipient Email", SEE]
+    head3 = ['{"ImportId":"startDate","timeZone":"Europe/London"}', '{"ImportId":"endDate","timeZone":"Europe/London"}',
+             '{"ImportId":"status"}', '{"ImportId":"progress"}', '{"ImportId":"finished"}',
+             '{"ImportId":"recordedDate","timeZone":"Europe/London"}', '{"ImportId":"_recordId"}',
+             '{"ImportId":"recipientEmail"}', '{"ImportId":"QID1"}']
+    rows = [
+        ["2026-03-05 09:00:00", "2026-03-05 09:10:00", "IP Address", "100", "True", "2026-03-05 09:10:00", "R_1", "jo.smith@example.nhs.uk", "Agree"],
+        ["2026-03-05 09:00:00", "2026-03-05 09:10:00", "Survey Preview", "100", "True", "2026-03-05 09:10:00", "R_2", "", "Agree"],
+        ["2026-03-05 09:00:00", "2026-03-05 09:10:00", "IP Address", "40", "False", "2026-03-05 09:10:00", "R_3", "ann.lee@example.gov.uk", "Disagree"],
+    ]
+    path = tmp_path / "q.csv"
+    pd.DataFrame([head1, head2, head3, *rows]).to_csv(path, header=False, index=False)
+    result = ingest_file(path, BASELINE, cohort="c1", wave="baseline", roster=roster, salt=SALT)
+    assert result.raw.platform == "qualtrics"
+    assert list(result.responses["source_row"]) == [4]
+    rules = dict(zip(result.problems["row"].dropna().astype(int), result.problems.loc[result.problems["row"].notna(), "rule"], strict=True))
+    assert rules[5] == "survey_preview" and rules[6] == "unfinished"
+    assert result.counts["excluded"] == 2 and result.counts["quarantined"] == 2
+    kept = ingest_file(path, BASELINE, cohort="c1", wave="baseline", roster=roster, salt=SALT,
+                       keep_preview=True, keep_incomplete=True)
+    assert sorted(kept.responses["source_row"]) == [4, 5, 6]
+
+
+def network_export(path: Path) -> Path:
+    """Google Forms csv: checkbox names joined with ", ", a frequency grid per person."""
+    freq = "How often do you work with each of these people?"
+    header = ["Timestamp", "Email Address", "Who in the cohort did you know before the programme?",
+              "Who have you worked with in the last 3 months?", f"{freq} [Ann Lee]",
+              f"{freq} [Jo Smith]", f"{freq} [Zoe O Briain]"]
+    rows = [
+        ["05/03/2026 09:10:00", "jo.smith@example.nhs.uk", "Ann Lee, Zoë Ó Briain", "Ann Lee, Jo Smith",
+         "Weekly", "", "Never"],
+        ["05/03/2026 09:11:00", "ann.lee@example.gov.uk", "Jo Smith, Jon Smyth", "", "", "Daily", "Monthly"],
+    ]
+    pd.DataFrame([header, *rows]).to_csv(path, header=False, index=False)
+    return path
+
+
+def test_network_names_become_ties_unknown_names_reported(tmp_path, roster):
+    result = ingest_file(network_export(tmp_path / "net.csv"), NETWORK, cohort="c1", wave="baseline",
+                         roster=roster, salt=SALT)
+    ids = roster.frame.set_index("name_key")["participant"]
+    jo, ann, zoe = ids["jo smith"], ids["ann lee"], ids["briain o zoe"]
+    ties = result.ties
+    got = set(zip(ties["source"], ties["target"], ties["relation"]))
+    assert (jo, ann, "knew_before") in got and (jo, zoe, "knew_before") in got
+    assert (jo, ann, "worked_with") in got
+    assert (ann, jo, "knew_before") in got
+    # grid-only contact "Daily" makes a worked_with tie; "Never" does not
+    assert (ann, jo, "worked_with") in got and (ann, zoe, "worked_with") in got
+    assert (jo, zoe, "worked_with") not in got
+    freq = ties.set_index(["source", "target", "relation"])["frequency"]
+    assert freq[(jo, ann, "worked_with")] == 4.0  # Weekly
+    # Jo named himself: ignored and reported; "Jon Smyth" is not on the roster: suggestion given
+    rules = result.problems.set_index("rule")
+    assert "self_tie" in rules.index
+    unknown = result.problems[result.problems["rule"] == "unknown_name"].iloc[0]
+    assert unknown["value"] == "Jon Smyth" and "did you mean Jo Smith" in unknown["fix"]
+    assert unknown["row"] == 3
+    masked = result.stored_problems()
+    assert "Jon Smyth" not in masked.to_csv() and "Jo Smith" not in masked.to_csv()
+
+
+def test_workspace_ingest_idempotent_replace_and_no_personal_data(tmp_path, roster_file):
+    ws = Workspace.init(tmp_path / "ws", roster=roster_file)
+    path = ms_forms(tmp_path / "baseline.xlsx", [
+        [1, T0, T1, "jo.smith@example.nhs.uk", "Jo Smith", "Agree", 3],
+        [2, T0, T1, "ann.lee@example.gov.uk", "Ann Lee", "Agree strongy", 4],
+    ])
+    _, first = ingest_into(ws, path, "baseline@1", cohort="c1", wave="baseline")
+    assert first.status == "new"
+    before = {p: p.read_bytes() for p in (tmp_path / "ws").rglob("*.parquet")}
+    _, again = ingest_into(ws, path, "baseline@1", cohort="c1", wave="baseline")
+    assert again.status == "unchanged"
+    assert {p: p.read_bytes() for p in (tmp_path / "ws").rglob("*.parquet")} == before
+    assert len(ws.manifest()["imports"]) == 1
+    # a corrected file replaces the wave
+    ms_forms(path, [
+        [1, T0, T1, "jo.smith@example.nhs.uk", "Jo Smith", "Agree", 3],
+        [2, T0, T1, "ann.lee@example.gov.uk", "Ann Lee", "Agree strongly", 4],
+    ])
+    _, replaced = ingest_into(ws, path, "baseline@1", cohort="c1", wave="baseline")
+    assert replaced.status == "replaced" and "replaces the earlier import" in replaced.message
+    assert len(ws.responses(wave="baseline")) == 2
+    entry = ws.manifest()["imports"][0]
+    assert entry["read"] == entry["accepted"] + entry["quarantined"] == 2
+    # nothing personal anywhere in the workspace
+    ws_files = [p for p in (tmp_path / "ws").rglob("*") if p.is_file()]
+    roster_frame = pd.read_csv(roster_file)
+    needles = [*roster_frame["name"], *roster_frame["email"], *roster_frame["email"].str.lower(),
+               "Jo Smith", "jo.smith"]
+    for f in ws_files:
+        if f.suffix == ".parquet":
+            text = pd.read_parquet(f).to_csv()
+        else:
+            text = f.read_text(encoding="utf-8", errors="ignore")
+        for needle in needles:
+            assert needle not in text, f"{needle!r} found in {f.name}"
+
+
+@pytest.mark.parametrize("fixture", sorted((Path(__file__).parent / "fixtures" / "readers").glob("*.*[vtx]")))
+def test_row_conservation_on_every_reader_fixture(fixture, roster):
+    if fixture.suffix == ".py":
+        pytest.skip("not an export")
+    for inst in (BASELINE, NETWORK):
+        result = ingest_file(fixture, inst, cohort="c1", wave="baseline", roster=roster, salt=SALT)
+        c = result.counts
+        assert c["read"] == c["accepted"] + c["quarantined"], fixture.name
+        assert c["read"] == result.raw.rows_read
