@@ -1100,7 +1100,7 @@ def network_layout(
     order = {w: i for i, w in enumerate(waves)}
     prev = edges[["wave", "relation", "source", "target"]].copy()
     prev["wave"] = prev["wave"].map({w: waves[i + 1] for w, i in order.items()
-                                     if i + 1 < len(waves)})
+                                     if i + 1 < len(waves)}).astype(object)
     prev = prev.dropna(subset=["wave"]).assign(_before=True)
     edges = edges.merge(prev, how="left", on=["wave", "relation", "source", "target"])
     first = edges["wave"] == waves[0] if len(waves) else pd.Series(False, index=edges.index)
@@ -1199,7 +1199,7 @@ def analyse_workspace(ws, *, rule: Rule = "reported", seed: int = 2024) -> dict[
         "network_metrics", "network_metric_change", "network_growth", "network_boundary",
         "network_boundary_groups", "network_people", "network_layout_nodes",
         "network_layout_edges")}
-    for cohort in cohorts:
+    for cohort in cohorts if waves else []:
         members = roster[roster["cohort"] == cohort]
         if not len(members):
             continue
