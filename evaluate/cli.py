@@ -425,6 +425,118 @@ def status_cmd(workspace):
                f"{total['quarantined']} left out.")
 
 
+# ------------------------------------------------------------------ analyses and reports
+def _progress(quiet: bool):
+    """Progress lines on a terminal; silent in pipes and CI."""
+    if quiet or not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(message: str) -> None:
+        click.echo(f"  … {message}", err=True)
+
+    return show
+
+
+@cli.command("analyse")
+@click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the result tables (csv, and all of them in tables.xlsx).")
+@quiet_option
+@friendly
+def analyse_cmd(workspace, out, quiet):
+    """Compute the evidence: pre/post change, reliability, attrition, network growth.
+
+    Writes one csv per table and a formatted tables.xlsx. The same workspace
+    always gives byte-identical tables.
+
+    Example: evaluate analyse my-programme --out results/
+    """
+    from evaluate.analysis import analyse, report_context, write_results
+    from evaluate.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    results = analyse(ws, progress=_progress(quiet))
+    paths = write_results(results, out, context=report_context(ws))
+    _echo(f"Wrote {len(results)} tables to {out}/ (tables.xlsx and one csv each).", quiet)
+    statements = results.get("statements")
+    if statements is not None and not statements.empty and not quiet:
+        column = "statement" if "statement" in statements else statements.columns[-1]
+        click.echo("\nHeadlines:")
+        for text in statements[column].dropna().astype(str):
+            click.echo(f"  - {text}")
+    return paths
+
+
+@cli.command("export-network")
+@click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["kumu", "polinode", "csv"]), default="csv",
+              show_default=True, help="Layout to write: Kumu or Polinode import sheets, or plain csv.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("network-export"),
+              show_default=True, help="Folder to write into.")
+@quiet_option
+@friendly
+def export_network_cmd(workspace, fmt, out, quiet):
+    """Write people and ties for Kumu, Polinode or as csv (pseudonymous ids only).
+
+    Example: evaluate export-network my-programme --format kumu --out network/
+    """
+    from evaluate.interchange import export_network
+    from evaluate.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    paths = export_network(ws, out, fmt)
+    for p in paths:
+        _echo(f"Wrote {p}", quiet)
+
+
+@cli.command("report")
+@click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for dashboard.html, tables.xlsx and the csv tables.")
+@quiet_option
+@friendly
+def report_cmd(workspace, out, quiet):
+    """Write the impact dashboard (one offline HTML file) and the tables.
+
+    Example: evaluate report my-programme --out reports/2026/
+    """
+    from evaluate.analysis import analyse, report_context
+    from evaluate.report.build import build_report
+    from evaluate.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    progress = _progress(quiet)
+    results = analyse(ws, progress=progress)
+    paths = build_report(results, report_context(ws), out, progress=progress)
+    _echo("Report written:", quiet)
+    for name, p in paths.items():
+        _echo(f"  {name}: {p}", quiet)
+
+
+@cli.command("demo")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports/demo"),
+              show_default=True, help="Folder for the demo's workspace and report.")
+@click.option("--sample-data", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Folder of sample exports with a manifest.yaml (default: the bundled ones).")
+@quiet_option
+@friendly
+def demo_cmd(out, sample_data, quiet):
+    """Try everything on the bundled sample programme: import, analyse, report.
+
+    Builds a workspace from sample_data/, analyses it, and writes the
+    dashboard, tables.xlsx and csv tables.
+
+    Example: evaluate demo --out reports/demo
+    """
+    from evaluate.demo import run_demo
+
+    paths = run_demo(out, sample_data, progress=_progress(quiet))
+    _echo(f"Imported {paths.pop('imports')} sample exports into {paths.pop('workspace')}/", quiet)
+    _echo("Open the dashboard in a browser:", quiet)
+    for name, p in paths.items():
+        _echo(f"  {name}: {p}", quiet)
+
+
 def main() -> None:  # pragma: no cover - console script entry point
     cli(prog_name="evaluate")
 

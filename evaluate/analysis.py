@@ -1,0 +1,126 @@
+"""Run every analysis on a workspace and write the result tables.
+
+``analyse(ws)`` gathers the statistics (``evaluate.stats``) and network
+(``evaluate.network``) tables; ``report_context(ws)`` gathers what the report
+needs to describe the data (imports, quarantine, versions, consented quotes);
+``write_results`` writes each table as csv and all of them into one xlsx.
+Same workspace and version → byte-identical tables.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from evaluate import __version__
+from evaluate.errors import EvaluateError
+
+__all__ = ["analyse", "report_context", "voices", "write_results"]
+
+
+def _step(progress, message: str) -> None:
+    if progress is not None:
+        progress(message)
+
+
+def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
+    """Every analysis table for the workspace (statistics first, then network)."""
+    from evaluate import network, stats
+
+    _step(progress, "Analysing survey scores (pre/post, reliability, attrition)")
+    results = dict(stats.analyse_workspace(ws))
+    _step(progress, "Analysing the network (ties, growth, boundary spanning)")
+    results.update(network.analyse_workspace(ws))
+    return {k: v for k, v in results.items() if isinstance(v, pd.DataFrame)}
+
+
+def voices(ws) -> pd.DataFrame:
+    """Free-text answers with whether the person agreed to be quoted.
+
+    Columns: ``instrument, wave, cohort, item, prompt, text, quotable``. A text
+    is quotable only where the instrument names a consent item
+    (``quotable_if``) and the answer to it is "Yes" (code 1).
+    """
+    rows = []
+    for ref, inst in sorted(ws.instruments().items()):
+        text_items = [i for i in inst.items if i.type == "text" and i.id != "stakeholders"]
+        if not text_items:
+            continue
+        resp = ws.responses(instrument=inst.id)
+        if resp.empty:
+            continue
+        resp = resp[resp["instrument_version"].astype(int) == inst.version] if "instrument_version" in resp else resp
+        for item in text_items:
+            if item.id not in resp:
+                continue
+            text = resp[item.id].astype("string")
+            has = text.notna() & (text.str.strip() != "")
+            if item.quotable_if and item.quotable_if in resp:
+                quotable = pd.to_numeric(resp[item.quotable_if], errors="coerce") == 1
+            else:
+                quotable = pd.Series(False, index=resp.index)
+            part = pd.DataFrame({
+                "instrument": inst.id, "wave": resp["wave"], "cohort": resp["cohort"],
+                "item": item.id, "prompt": item.prompt or item.text, "text": text,
+                "quotable": quotable.to_numpy(dtype=bool)})
+            rows.append(part[has.to_numpy()])
+    if not rows:
+        return pd.DataFrame(columns=["instrument", "wave", "cohort", "item", "prompt", "text", "quotable"])
+    out = pd.concat(rows, ignore_index=True)
+    return out.sort_values(["instrument", "item", "wave", "cohort", "text"], ignore_index=True)
+
+
+def report_context(ws) -> dict:
+    """What the report needs besides the analysis tables."""
+    try:
+        programme = ws.programme()
+    except EvaluateError:
+        programme = None
+    quarantine = ws.quarantine()
+    instruments = ws.instruments()
+    used = sorted(set(ws.imports().get("instrument", pd.Series(dtype=str)).tolist()))
+    return {
+        "programme": ws.programme_name,
+        "programme_info": programme,
+        "aims": list(programme.aims) if programme else [],
+        "principles": list(programme.principles) if programme else [],
+        "modules": list(programme.modules) if programme else [],
+        "cohorts": ws.cohorts,
+        "waves": ws.waves,
+        "min_group_size": ws.min_group_size,
+        "imports": ws.imports(),
+        "quarantine": quarantine,
+        "instrument_versions": [
+            {"ref": ref, "title": instruments[ref].title, "wave": instruments[ref].wave}
+            for ref in used if ref in instruments
+        ],
+        "software_version": __version__,
+        "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "voices": voices(ws),
+    }
+
+
+def write_results(results: dict[str, pd.DataFrame], out_dir: str | Path, *,
+                  context: dict | None = None) -> list[Path]:
+    """Write each table to ``out_dir/NAME.csv`` and all of them to ``out_dir/tables.xlsx``."""
+    from evaluate.privacy import neutralise_frame
+    from evaluate.report.xlsx import write_tables
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, table in sorted(results.items()):
+        path = out / f"{name}.csv"
+        neutralise_frame(table).to_csv(path, index=False, lineterminator="\n")
+        written.append(path)
+    readme = [
+        f"Results from evaluate {__version__}. One sheet per table; full precision.",
+        "Column names are fixed snake_case; see the methods notes in the dashboard.",
+    ]
+    if context:
+        readme.insert(0, f"Programme: {context.get('programme', '')}")
+    written.append(write_tables(dict(sorted(results.items())), out / "tables.xlsx", readme=readme,
+                                title="evaluate — analysis tables"))
+    return written
