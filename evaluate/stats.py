@@ -586,9 +586,10 @@ class MeasureValues:
         Waves in time order.
     """
 
-    def __init__(self, values, meta, sources, cohort, waves):
+    def __init__(self, values, meta, sources, cohort, waves, defined=None):
         self.values, self.meta, self.sources, self.cohort, self.waves = (
             values, meta, sources, cohort, waves)
+        self.defined = defined or {}
 
         self._frames: dict[str, pd.DataFrame] = {}
         self._present: dict[str, list[str]] = {}
@@ -610,6 +611,10 @@ class MeasureValues:
             self._present[wave] = list(f.columns[have])
         return self._present[wave]
 
+    def keys_defined(self, wave: str) -> list[str]:
+        """Measure keys asked at this wave by an instrument with responses (answered or not)."""
+        return self.defined.get(wave, self.keys_at(wave))
+
     def refs(self, wave: str, key: str) -> str:
         return ", ".join(self.sources.get((wave, key), []))
 
@@ -630,7 +635,7 @@ def measure_values(
     value of each measure is used.
     """
     instruments = _as_instrument_map(instruments)
-    blocks, meta_rows, sources = [], {}, defaultdict(set)
+    blocks, meta_rows, sources, defined = [], {}, defaultdict(set), defaultdict(set)
     for inst, rows in _responses_by_instrument(responses, instruments):
         if _is_reaction(inst):
             continue
@@ -645,8 +650,10 @@ def measure_values(
         block.insert(2, "_completed", pd.to_datetime(completed, errors="coerce").to_numpy())
         counts = block.groupby("wave")[list(cols)].count()
         for wave, row in counts.iterrows():
-            for key in row.index[row.to_numpy() > 0]:
-                sources[(wave, key)].add(inst.ref)
+            for key in row.index:
+                defined[wave].add(key)
+                if row[key] > 0:
+                    sources[(wave, key)].add(inst.ref)
         blocks.append(block)
     if blocks:
         allv = pd.concat(blocks, ignore_index=True, sort=False)
@@ -663,8 +670,13 @@ def measure_values(
         cohort = pd.Series(dtype="string")
     meta = pd.DataFrame(list(meta_rows.values()), columns=_META_COLUMNS)
     order = wave_order(values.index.get_level_values(0).unique(), waves)
+    # a key defined at a wave is a column even when no one answered it there
+    missing = [k for k in meta["key"] if k not in values.columns]
+    for k in missing:
+        values[k] = np.nan
     return MeasureValues(values, meta.set_index("key", drop=False),
-                         {k: sorted(v) for k, v in sources.items()}, cohort, order)
+                         {k: sorted(v) for k, v in sources.items()}, cohort, order,
+                         {w: sorted(v) for w, v in defined.items()})
 
 
 def _as_instrument_map(instruments) -> dict[str, Instrument]:
@@ -823,9 +835,9 @@ def prepost_table(
     order = mv.waves
     main = mv.meta[(mv.meta["then_of_key"] == "") & mv.meta["kind"].isin(kinds)]
     for i, wa in enumerate(order):
-        have_a = set(mv.keys_at(wa))
+        have_a = set(mv.keys_defined(wa))
         for wb in order[i + 1:]:
-            have_b = set(mv.keys_at(wb))
+            have_b = set(mv.keys_defined(wb))
             keys = [k for k in main.index if k in have_a and k in have_b]
             if not keys:
                 continue
