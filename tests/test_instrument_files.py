@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from evaluate.instruments import ITEM_TYPES, diff, load_instruments, load_programme, resolve
+from evaluate.normalise import normalise_heading
 
 INSTRUMENT_DIR = Path(__file__).resolve().parent.parent / "instruments"
 EXPECTED = {
@@ -192,3 +193,14 @@ def test_baseline_v2_diff_shows_reworded_and_added_item(instruments):
 
 def test_latest_baseline_is_version_two(instruments):
     assert resolve("baseline", instruments).version == 2
+
+
+def test_no_heading_points_at_two_items(instruments):
+    """A heading or alias shared by two items would make column matching ambiguous."""
+    for ref, inst in instruments.items():
+        owner: dict[str, str] = {}
+        identity = {normalise_heading(a) for aliases in inst.identity.values() for a in aliases}
+        for item in inst.items:
+            for key in item.headings():
+                assert owner.setdefault(key, item.id) == item.id, (ref, key)
+                assert key not in identity, (ref, key)
