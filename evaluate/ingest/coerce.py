@@ -85,27 +85,52 @@ def split_multi(values: pd.Series, separator: str | None) -> pd.Series:
     return parts[parts.notna() & (parts != "")]
 
 
+_DAYFIRST_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%y %H:%M:%S",
+                     "%d/%m/%y %H:%M", "%d/%m/%y", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")
+_MONTHFIRST_FORMATS = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%y %H:%M:%S",
+                       "%m/%d/%y %H:%M", "%m/%d/%y", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p")
+_ISO_FORMATS = ("ISO8601",)
+
+
 def parse_datetimes(values: pd.Series, prefer_dayfirst: bool) -> pd.Series:
     """Dates and times from whatever the export holds (Excel dates, ISO, local formats).
 
-    Text in an ambiguous day/month order is read both ways; the reading that
-    fails on fewer cells wins, and ``prefer_dayfirst`` breaks a tie.
+    Text is tried against ISO 8601 and the common day-first and month-first
+    layouts, each parsed in one vectorised pass; the layout that reads the
+    most cells wins, and ``prefer_dayfirst`` breaks a tie (a date such as
+    03/04/2026 reads both ways). Cells no layout reads are tried once more
+    one by one, and stay missing if that fails too.
     """
     s = values.astype("object")
     if pd.api.types.is_datetime64_any_dtype(values) or pd.api.types.infer_dtype(
             s, skipna=True) in ("datetime", "datetime64", "date"):
         return pd.to_datetime(s, errors="coerce").astype("datetime64[ns]")
     text = _text(s)
-    # Excel serial numbers that came through as numbers
+    index = text.index
+    if text.isna().all():
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
     numeric = pd.to_numeric(text, errors="coerce")
-    serial = numeric.between(20000, 80000)
-    first = pd.to_datetime(text, errors="coerce", dayfirst=prefer_dayfirst, format="mixed")
-    second = pd.to_datetime(text, errors="coerce", dayfirst=not prefer_dayfirst, format="mixed")
-    parsed = first if first.isna().sum() <= second.isna().sum() else second
+    serial = numeric.between(20000, 80000)  # Excel serial day numbers
+    order = (_DAYFIRST_FORMATS + _MONTHFIRST_FORMATS) if prefer_dayfirst else (
+        _MONTHFIRST_FORMATS + _DAYFIRST_FORMATS)
+    best, best_n = None, -1
+    for fmt in _ISO_FORMATS + order:
+        parsed = pd.to_datetime(text, errors="coerce", format=fmt)
+        if getattr(parsed.dt, "tz", None) is not None:
+            parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+        n = int(parsed.notna().sum())
+        if n > best_n:
+            best, best_n = parsed, n
+        if n == int(text.notna().sum()):
+            break
+    parsed = best.astype("datetime64[ns]")
+    rest = text.notna() & parsed.isna() & ~serial
+    if rest.any():
+        fallback = pd.to_datetime(text[rest], errors="coerce", dayfirst=prefer_dayfirst,
+                                  format="mixed", utc=True).dt.tz_localize(None)
+        parsed[rest] = fallback.astype("datetime64[ns]")
     if serial.any():
-        parsed = parsed.mask(serial, pd.to_datetime("1899-12-30") + pd.to_timedelta(numeric[serial], unit="D"))
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+        parsed[serial] = pd.to_datetime("1899-12-30") + pd.to_timedelta(numeric[serial], unit="D")
     return parsed.astype("datetime64[ns]")
 
 
@@ -336,8 +361,16 @@ def _coerce_multi(raw, item, rset, cols, rows, problems) -> pd.Series:
         exploded = codes[~unknown].astype(int).astype(str)
     if not len(exploded):
         return pd.Series(pd.NA, index=index, dtype="string")
-    joined = exploded.groupby(level=0).agg(lambda s: "|".join(sorted(set(s), key=int)))
-    return joined.reindex(index).astype("string")
+    # one boolean column per option, then the codes joined in code order (vectorised per option)
+    positions = index.get_indexer(exploded.index)
+    chosen = np.zeros((len(index), len(rset.codes)), dtype=bool)
+    code_pos = {str(c): k for k, c in enumerate(sorted(rset.codes))}
+    chosen[positions, exploded.map(code_pos).to_numpy(dtype=int)] = True
+    joined = np.full(len(index), "", dtype=object)
+    for code, k in sorted(code_pos.items(), key=lambda kv: kv[1]):
+        joined = np.where(chosen[:, k], joined + code + "|", joined)
+    result = pd.Series(joined, index=index, dtype="string").str.rstrip("|")
+    return result.mask(result == "")
 
 
 def _name_problems(names: pd.Series, heading: str, rows: np.ndarray, roster) -> list[dict]:

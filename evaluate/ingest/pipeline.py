@@ -97,6 +97,8 @@ def _pandera_problems(exc: pa.errors.SchemaErrors, raw: RawExport, match: MatchR
     ident = [m for m in match.matches if m.role in ("email", "name", "recipient_email", "staff_id")]
     headings["participant"] = ident[0].heading if ident else "respondent"
     row_of = pd.Series(np.asarray(raw.row_numbers), index=raw.frame.index)
+    # the response kept for each participant is their last one
+    last_row = row_of[responses.index].groupby(responses["participant"].to_numpy()).last()
     records = []
     for rec in fc.to_dict("records"):
         idx = rec.get("index")
@@ -114,8 +116,7 @@ def _pandera_problems(exc: pa.errors.SchemaErrors, raw: RawExport, match: MatchR
                                 rule=rule, message=plain, fix=fix, severity="file"))
             continue
         if rule == "field_uniqueness":
-            same = responses["participant"] == responses.at[idx, "participant"]
-            kept = row_of[same[same].index[-1]]
+            kept = last_row[responses.at[idx, "participant"]]
             plain = f"is a second response from the same person as row {kept}"
             value = None
         elif rule == "in_range":
