@@ -46,7 +46,7 @@ def check_invariants(raw: RawExport) -> None:
     assert all(c.letter == column_letter(c.position) for c in raw.columns)
     positions = [c.position for c in raw.columns]
     assert positions == sorted(set(positions))
-    assert all(dt_ == object for dt_ in raw.frame.dtypes)
+    assert all(d.kind == "O" for d in raw.frame.dtypes)
     assert np.all(np.diff(raw.row_numbers) > 0)
     if raw.rows_read:
         assert raw.row_numbers[0] > raw.header_rows
@@ -332,12 +332,15 @@ def test_platform_override():
         ([["ID", "Start time", "Completion time", "Email", "Name", "Q1"]], "microsoft_forms"),
         ([["Timestamp", "Q1"]], "google_forms"),
         ([["Marca temporal", "Pregunta"]], "google_forms"),
-        ([["StartDate", "EndDate", "Status", "Q1"], ["Start Date", "End Date", "Type", "Q"]],
-         "qualtrics"),
-        ([["a", "b"], ["c", "d"], ['{"ImportId":"QID1"}', '{"ImportId":"QID2"}']],
-         "qualtrics"),
-        ([["Respondent ID", "Collector ID", "Start Date", "Q"], [None, None, None, "Response"]],
-         "surveymonkey"),
+        (
+            [["StartDate", "EndDate", "Status", "Q1"], ["Start Date", "End Date", "Type", "Q"]],
+            "qualtrics",
+        ),
+        ([["a", "b"], ["c", "d"], ['{"ImportId":"QID1"}', '{"ImportId":"QID2"}']], "qualtrics"),
+        (
+            [["Respondent ID", "Collector ID", "Start Date", "Q"], [None, None, None, "Response"]],
+            "surveymonkey",
+        ),
         ([["Name", "Email", "How useful?"]], "plain"),
         ([["Email", "Timestamp"]], "plain"),  # Timestamp not first
         ([], "plain"),
@@ -356,8 +359,11 @@ def test_sheet_selection_and_missing_sheet():
     assert raw.platform == "plain"
     assert [c.heading for c in raw.columns] == ["exported by hand"]
     assert read_export(FIX / "microsoft_forms.xlsx", sheet="form1").sheet == "Form1"
-    with pytest.raises(ReadError, match=r'microsoft_forms\.xlsx: has no sheet called "Answers"'
-                                        r' — the sheets are: "Form1", "Notes"'):
+    with pytest.raises(
+        ReadError,
+        match=r'microsoft_forms\.xlsx: has no sheet called "Answers"'
+        r' — the sheets are: "Form1", "Notes"',
+    ):
         read_export(FIX / "microsoft_forms.xlsx", sheet="Answers")
 
 
@@ -415,7 +421,10 @@ def test_whitespace_cells_are_blank(tmp_path):
     path = tmp_path / "ws.csv"
     path.write_text('Name,Q1,Q2\nJo,  ," "\n , ,\t\nSam, Yes ,\u00a0\n', encoding="utf-8")
     raw = read_export(path)
-    assert raw.frame.to_numpy(dtype=object).tolist() == [["Jo", None, None], ["Sam", " Yes ", None]]
+    assert raw.frame.to_numpy(dtype=object).tolist() == [
+        ["Jo", None, None],
+        ["Sam", " Yes ", None],
+    ]
     assert raw.row_numbers.tolist() == [2, 4]
 
 
@@ -442,28 +451,49 @@ def _xlsx_bytes(tmp_path) -> bytes:
         ("empty.xlsx", b"", r"empty\.xlsx: is empty \(0 bytes\)"),
         ("blank.csv", b"\r\n\r\n  \n\n", r"blank\.csv: has no data \(only blank lines\)"),
         ("blank2.csv", b",,,\n,,\n", r"blank2\.csv: has no data \(only blank cells\)"),
-        ("report.pdf", b"%PDF-1.4", r"report\.pdf: is a \.pdf file; exports are read from "
-                                    r"\.xlsx, \.xlsm, \.csv, \.tsv, \.txt"),
+        (
+            "report.pdf",
+            b"%PDF-1.4",
+            r"report\.pdf: is a \.pdf file; exports are read from "
+            r"\.xlsx, \.xlsm, \.csv, \.tsv, \.txt",
+        ),
         ("notes.docx", b"PK\x03\x04", r"notes\.docx: is a \.docx file"),
         ("data.json", b"{}", r"data\.json: is a \.json file"),
         ("noext", b"a,b", r"noext: is a file without an extension"),
-        ("renamed.xlsx", b"Name,Email\nJo,jo@x.org\n",
-         r"renamed\.xlsx: is a text \(CSV\) file with an Excel name — rename it"),
+        (
+            "renamed.xlsx",
+            b"Name,Email\nJo,jo@x.org\n",
+            r"renamed\.xlsx: is a text \(CSV\) file with an Excel name — rename it",
+        ),
         ("binary.xlsx", bytes(range(256)) * 4, r"binary\.xlsx: is not an Excel workbook"),
         ("fake.xlsx", b"%PDF-1.7 something", r"fake\.xlsx: is a PDF"),
-        ("locked.xlsx",
-         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100 + "EncryptedPackage".encode("utf-16-le"),
-         r"locked\.xlsx: is password-protected or encrypted — remove the password in Excel "
-         r"\(File › Info › Protect Workbook\) and export again"),
-        ("legacy.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 200,
-         r"legacy\.xlsx: is an old-format Excel workbook \(\.xls\).*Save As"),
-        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 200,
-         r"old\.xls: is an old-format Excel workbook \(\.xls\) — open it in Excel.*\.xlsx"),
+        (
+            "locked.xlsx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+            + b"\0" * 100
+            + "EncryptedPackage".encode("utf-16-le"),
+            r"locked\.xlsx: is password-protected or encrypted — remove the password in Excel "
+            r"\(File › Info › Protect Workbook\) and export again",
+        ),
+        (
+            "legacy.xlsx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 200,
+            r"legacy\.xlsx: is an old-format Excel workbook \(\.xls\).*Save As",
+        ),
+        (
+            "old.xls",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 200,
+            r"old\.xls: is an old-format Excel workbook \(\.xls\) — open it in Excel.*\.xlsx",
+        ),
         ("bad.csv", b"Name,Q1\n\x81\x8d\x8f,x\n", r"bad\.csv: cannot be read as text"),
         ("nul.csv", b"Name,Q1\nJo\x00,x\n", r"nul\.csv: contains binary data"),
         ("wb.csv", b"PK\x03\x04rest", r"wb\.csv: is an Excel workbook with a text-file name"),
-        ("quote.csv", b'Name,Q1\nJo,"never closed\n', r'quote\.csv: has a quote mark \(\"\) '
-                                                      r"that is never closed"),
+        (
+            "quote.csv",
+            b'Name,Q1\nJo,"never closed\n',
+            r"quote\.csv: has a quote mark \(\"\) "
+            r"that is never closed",
+        ),
     ],
 )
 def test_malformed_files_raise_read_error(tmp_path, name, content, message):
@@ -548,7 +578,9 @@ def _read_or_read_error(path: Path) -> None:
         check_invariants(raw)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.binary(max_size=400), suffix=st.sampled_from([".csv", ".xlsx", ".tsv"]))
 def test_fuzz_random_bytes(tmp_path, data, suffix):
     path = tmp_path / f"fuzz{suffix}"
@@ -559,16 +591,22 @@ def test_fuzz_random_bytes(tmp_path, data, suffix):
 _cells = st.text(alphabet=st.sampled_from(list('ab ,;\t"\r\n\u00e9\u2013x1')), max_size=8)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.lists(_cells, max_size=5), max_size=6), encoding=st.sampled_from(
-    ["utf-8", "utf-8-sig", "cp1252"]))
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(st.lists(_cells, max_size=5), max_size=6),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+)
 def test_fuzz_small_csv_texts(tmp_path, rows, encoding):
     path = tmp_path / "fuzz.csv"
     path.write_bytes("\n".join(",".join(r) for r in rows).encode(encoding))
     _read_or_read_error(path)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(cut=st.floats(0.05, 0.98))
 def test_fuzz_truncated_workbooks(tmp_path, cut):
     data = (FIX / "qualtrics.xlsx").read_bytes()

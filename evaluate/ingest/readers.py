@@ -992,18 +992,46 @@ def _read_csv_grid(path: Path, head: bytes) -> tuple[np.ndarray, str, list[str]]
     if not grid.flags.writeable:  # a view of pandas' own block
         grid = grid.copy()
     blank = _blank_cells(grid, check_all=False)
-    if _whitespace_cells_possible(text, delimiter):
+    if _whitespace_cells_possible(data, delimiter):
         blank |= _blank_cells(grid, check_all=True)
     grid[blank] = None
     return grid, encoding, notes
 
 
-def _whitespace_cells_possible(text: str, delimiter: str) -> bool:
-    """Cheap scan: could any cell hold only whitespace? (False means surely not.)"""
-    d = re.escape(delimiter)
-    ws = r"[^\S\r\n\t]" if delimiter == "\t" else r"[^\S\r\n]"
-    pattern = rf'(?:^|{d})(?:"?{ws}+"?|"\s+")(?:{d}|\r?$)'
-    return re.search(pattern, text, flags=re.M) is not None
+_BOUNDARY_BYTES = (10, 13)
+_ASCII_SPACES = (32, 9, 11, 12, 28, 29, 30, 31)
+_WIDE_SPACE_LEADS = (0xC2, 0xE1, 0xE2, 0xE3)  # UTF-8 lead bytes of U+0085, U+00A0, U+1680, U+2000…
+
+
+def _whitespace_cells_possible(data: bytes, delimiter: str) -> bool:
+    """Cheap scan of UTF-8 csv bytes: could any cell hold only whitespace?
+
+    False means surely not, so the per-cell check can be skipped. A cell of
+    whitespace starts right after a delimiter or line break (after an opening
+    quote if quoted) with a space-like byte that is followed by more space or
+    by the end of the cell; anything that might be one answers True.
+    """
+    raw = np.frombuffer(data, dtype=np.uint8)
+    if raw.size == 0:
+        return False
+    b = np.concatenate((np.array([10], np.uint8), raw, np.array([10, 10, 10], np.uint8)))
+    d = ord(delimiter)
+    boundary = np.zeros(256, dtype=bool)
+    boundary[[d, *_BOUNDARY_BYTES]] = True
+    space = np.zeros(256, dtype=bool)
+    space[list(_ASCII_SPACES)] = True
+    space[d] = False
+    wide = np.zeros(256, dtype=bool)
+    wide[list(_WIDE_SPACE_LEADS)] = True
+    end = boundary.copy()
+    end[34] = True  # a closing quote
+    p = np.flatnonzero(boundary[b[:-3]]) + 1
+    quoted = b[p] == 34
+    p = p + quoted
+    c = b[p]
+    hit = (space[c] & (end[b[p + 1]] | space[b[p + 1]])) | wide[c]
+    hit |= quoted & ((c == 9) | (c == 10) | (c == 13))
+    return bool(hit.any())
 
 
 def _max_fields(path: Path, text: str, delimiter: str) -> int:

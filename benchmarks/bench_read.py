@@ -1,0 +1,115 @@
+"""Time read_export on a large Microsoft-Forms-like export (run by hand, not a test).
+
+Builds a 100,000-row × 60-column workbook (openpyxl write-only mode) and the
+same data as csv, caches both in the system temp folder, and prints how long
+``read_export`` takes on each, next to the time python-calamine alone needs to
+hand the sheet over (the floor for the xlsx path).
+
+    python benchmarks/bench_read.py [--rows 100000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from evaluate.ingest import read_export
+
+AGREE = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
+SESSIONS = ["Session 1;", "Session 1;Session 2;", "Session 3;", ""]
+N_COLS = 60
+
+
+def _rows(n_rows: int, seed: int = 0):
+    """Yield the heading row, then n_rows response rows (6 metadata + 54 questions)."""
+    rng = np.random.default_rng(seed)
+    yield (
+        ["ID", "Start time", "Completion time", "Email", "Name", "Last modified time"]
+        + [f"Question {i}: how far do you agree with statement {i}?" for i in range(1, 45)]
+        + [f"Which sessions did you attend ({i})?" for i in range(1, 6)]
+        + [f"Comments {i}" for i in range(1, 6)]
+    )
+    t0 = dt.datetime(2026, 7, 27, 9, 0, 0)
+    likert = rng.integers(0, 5, size=(n_rows, 44))
+    multi = rng.integers(0, 4, size=(n_rows, 5))
+    for r in range(n_rows):
+        start = t0 + dt.timedelta(seconds=int(r * 37))
+        yield (
+            [
+                r + 1,
+                start,
+                start + dt.timedelta(minutes=7),
+                f"person{r}@example.org",
+                f"Person {r}",
+                None,
+            ]
+            + [AGREE[k] for k in likert[r]]
+            + [SESSIONS[k] or None for k in multi[r]]
+            + ["Really useful session, thank you" if r % 7 == 0 else None for _ in range(5)]
+        )
+
+
+def build(n_rows: int) -> tuple[Path, Path]:
+    folder = Path(tempfile.gettempdir()) / "evaluate-bench"
+    folder.mkdir(exist_ok=True)
+    xlsx = folder / f"msforms_{n_rows}x{N_COLS}.xlsx"
+    text = folder / f"msforms_{n_rows}x{N_COLS}.csv"
+    if not xlsx.exists():
+        from openpyxl import Workbook
+
+        t = time.perf_counter()
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("Form1")
+        for row in _rows(n_rows):
+            ws.append(row)
+        wb.save(xlsx)
+        print(f"built {xlsx.name} in {time.perf_counter() - t:.1f} s")
+    if not text.exists():
+        with text.open("w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            for row in _rows(n_rows):
+                w.writerow(["" if v is None else v for v in row])
+    return xlsx, text
+
+
+def _best(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    xlsx, text = build(args.rows)
+
+    import python_calamine
+
+    def calamine_only():
+        wb = python_calamine.CalamineWorkbook.from_path(str(xlsx))
+        wb.get_sheet_by_name("Form1").to_python(skip_empty_area=False)
+
+    raw = read_export(xlsx)
+    assert raw.rows_read == args.rows and len(raw.columns) == N_COLS
+    raw = read_export(text)
+    assert raw.rows_read == args.rows and len(raw.columns) == N_COLS
+
+    print(f"{args.rows:,} rows × {N_COLS} columns, best of {args.repeat}:")
+    print(f"  calamine to_python alone : {_best(calamine_only, args.repeat):6.2f} s")
+    print(f"  read_export xlsx         : {_best(lambda: read_export(xlsx), args.repeat):6.2f} s")
+    print(f"  read_export csv          : {_best(lambda: read_export(text), args.repeat):6.2f} s")
+
+
+if __name__ == "__main__":
+    main()
