@@ -1,0 +1,739 @@
+"""Pre/post statistics checked against independently computed values.
+
+Sources are named next to each expected value: R outputs (``t.test``,
+``wilcox.test``, ``p.adjust``, ``effsize``, ``effectsize``) on published
+datasets, or numpy/scipy hand calculations written out in the test.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pingouin as pg
+import pytest
+from scipy import optimize, stats
+
+from evaluate.errors import AnalysisError
+from evaluate.instruments import (
+    Aim,
+    Instrument,
+    Item,
+    Programme,
+    ResponseSet,
+    Scale,
+    load_instruments,
+    load_programme,
+)
+from evaluate.stats import (
+    COMPARISON_THEN_BASELINE,
+    COMPARISON_THEN_POST,
+    PAIRED_COLUMNS,
+    adjust_pvalues,
+    aim_statements,
+    analyse_workspace,
+    cohort_anova,
+    group_difference,
+    item_rest_correlations,
+    measure_values,
+    paired_change,
+    prepost_table,
+    response_rates,
+    scale_reliability,
+    session_reaction,
+    subgroup_change,
+    then_test,
+    wave_order,
+)
+
+# R's `sleep` data (Cushny & Peebles 1905, as in Student 1908): extra hours of sleep
+# for the same 10 patients on two drugs.
+SLEEP_1 = np.array([0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0])
+SLEEP_2 = np.array([1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4])
+
+
+def _long(pre, post):
+    n = len(pre)
+    return pd.DataFrame({"participant": list(range(n)) * 2, "wave": ["pre"] * n + ["post"] * n,
+                         "score": np.concatenate([pre, post])})
+
+
+def _row(pre, post, **kw):
+    return paired_change(_long(pre, post), "score", "wave", "participant", "pre", "post",
+                         **kw).iloc[0]
+
+
+# --------------------------------------------------------------------------- paired t
+def test_sleep_paired_t_matches_r():
+    # R: t.test(extra ~ group, data = sleep, paired = TRUE)
+    #   t = -4.0621, df = 9, p-value = 0.002833
+    #   95 percent CI: -2.4598858 -0.7001142; mean difference -1.58
+    # (group 1 - group 2; we report post - pre with pre = group 1, so signs flip)
+    r = _row(SLEEP_1, SLEEP_2)
+    assert r["n_pairs"] == 10
+    assert r["t"] == pytest.approx(4.0621, abs=5e-5)
+    assert r["dof"] == 9
+    assert r["p_val"] == pytest.approx(0.002833, abs=5e-7)
+    assert r["mean_diff"] == pytest.approx(1.58)
+    assert r["ci95_low"] == pytest.approx(0.7001142, abs=5e-8)
+    assert r["ci95_high"] == pytest.approx(2.4598858, abs=5e-8)
+
+
+def test_reference_paired_t_matches_r():
+    # REFERENCES.md, R t.test(a, b, paired = TRUE): t = -2.44451, df = 5, p = 0.05833,
+    # CI [-7.18, 0.18] for a - b.
+    a = np.array([4, 7, 8, 6, 3, 2], dtype=float)
+    b = np.array([6, 8, 7, 10, 11, 9], dtype=float)
+    r = _row(b, a)  # post - pre = a - b
+    assert r["t"] == pytest.approx(-2.44451, abs=5e-6)
+    assert r["dof"] == 5
+    assert r["p_val"] == pytest.approx(0.05833, abs=5e-6)
+    assert r["ci95_low"] == pytest.approx(-7.18, abs=5e-3)
+    assert r["ci95_high"] == pytest.approx(0.18, abs=5e-3)
+
+
+def test_t_agrees_with_pingouin_and_cohen_d_there_is_not_dz():
+    rng = np.random.default_rng(3)
+    x = rng.normal(3, 1, 40)
+    y = x + rng.normal(0.4, 0.8, 40)
+    r = _row(x, y)
+    ref = pg.ttest(y, x, paired=True)
+    assert r["t"] == pytest.approx(ref["T"].iloc[0], rel=1e-10)
+    assert r["p_val"] == pytest.approx(ref["p_val"].iloc[0], rel=1e-8)
+    d = y - x
+    # hand formulas (Lakens 2013): d_z = mean(d)/sd(d); d_av = mean(d)/((sd_x+sd_y)/2)
+    dz = d.mean() / d.std(ddof=1)
+    d_av = d.mean() / ((x.std(ddof=1) + y.std(ddof=1)) / 2)
+    g_av = d_av * (1 - 3 / (4 * (40 - 1) - 1))
+    assert r["dz"] == pytest.approx(dz, rel=1e-12)
+    assert r["d_av"] == pytest.approx(d_av, rel=1e-12)
+    assert r["g_av"] == pytest.approx(g_av, rel=1e-12)
+    # pingouin's paired `cohen_d` uses the root-mean-square of the two SDs: a d_av-type
+    # value, clearly not d_z, which is why we never report it under that name.
+    rms = d.mean() / np.sqrt((x.var(ddof=1) + y.var(ddof=1)) / 2)
+    assert ref["cohen_d"].iloc[0] == pytest.approx(abs(rms), rel=1e-6)
+    assert abs(ref["cohen_d"].iloc[0] - r["dz"]) > 0.1
+
+
+def _nct_limits(t_obs, df, conf=0.95):
+    """Noncentrality limits by plain bisection on scipy.stats.nct.cdf (independent of the module)."""
+    def solve(q):
+        return optimize.bisect(lambda nc: stats.nct.cdf(t_obs, df, nc) - q, t_obs - 20, t_obs + 20,
+                               xtol=1e-12)
+    return solve(1 - (1 - conf) / 2), solve((1 - conf) / 2)
+
+
+def test_dz_ci_noncentral_t_matches_effectsize_on_sleep():
+    # R effectsize documentation: cohens_d(Pair(extra[group == 1], extra[group == 2]) ~ 1,
+    # data = sleep) -> d = -1.28, 95% CI [-2.12, -0.41]  (signs flip: post - pre here)
+    r = _row(SLEEP_1, SLEEP_2)
+    assert r["dz"] == pytest.approx(1.28, abs=5e-3)
+    assert r["dz_ci95_low"] == pytest.approx(0.41, abs=5e-3)
+    assert r["dz_ci95_high"] == pytest.approx(2.12, abs=5e-3)
+    assert r["dz_ci_method"] == "noncentral t"
+    lo, hi = _nct_limits(r["t"], 9)
+    assert r["dz_ci95_low"] == pytest.approx(lo / np.sqrt(10), abs=1e-9)
+    assert r["dz_ci95_high"] == pytest.approx(hi / np.sqrt(10), abs=1e-9)
+
+
+def test_g_av_ci_is_the_dz_interval_rescaled():
+    # Algina & Keselman (2003) approximation: CI(d_z) × J × sd_diff / sd_av
+    rng = np.random.default_rng(11)
+    x = rng.normal(3, 1, 25)
+    y = 0.6 * x + rng.normal(1.6, 0.7, 25)
+    r = _row(x, y)
+    d = y - x
+    n = 25
+    t_obs = d.mean() / (d.std(ddof=1) / np.sqrt(n))
+    lo, hi = _nct_limits(t_obs, n - 1)
+    j = 1 - 3 / (4 * (n - 1) - 1)
+    k = j * d.std(ddof=1) / ((x.std(ddof=1) + y.std(ddof=1)) / 2)
+    assert r["g_av_ci95_low"] == pytest.approx(lo / np.sqrt(n) * k, abs=1e-9)
+    assert r["g_av_ci95_high"] == pytest.approx(hi / np.sqrt(n) * k, abs=1e-9)
+    assert r["g_av_ci95_low"] < r["g_av"] < r["g_av_ci95_high"]
+
+
+# --------------------------------------------------------------------------- Wilcoxon
+def test_sleep_wilcoxon_matches_r():
+    # R: wilcox.test(extra ~ group, data = sleep, paired = TRUE)
+    #   V = 0, p-value = 0.009091 (normal approximation: one zero and ties)
+    # With post - pre = group 2 - group 1, V (sum of positive ranks) = 1 + ... + 9 = 45.
+    r = _row(SLEEP_1, SLEEP_2)
+    assert r["w_stat"] == 45
+    assert r["p_wilcoxon"] == pytest.approx(0.009091, abs=5e-7)
+    assert r["rank_biserial"] == 1.0
+    assert r["wilcoxon_method"].startswith("normal approximation")
+
+
+def test_wilcoxon_paths_agree_with_pingouin_where_both_run():
+    rng = np.random.default_rng(5)
+    # ties and zeros (Likert codes) -> normal approximation
+    x = rng.integers(1, 6, 60).astype(float)
+    y = np.clip(x + rng.integers(-1, 3, 60), 1, 5).astype(float)
+    r = _row(x, y, ordinal=True)
+    ref = pg.wilcoxon(y, x, correction=True, method="asymptotic")
+    assert r["p_wilcoxon"] == pytest.approx(ref["p_val"].iloc[0], rel=1e-9)
+    assert r["rank_biserial"] == pytest.approx(ref["RBC"].iloc[0], rel=1e-12)
+    # pingouin/scipy report min(R+, R-); we report R+ (R's V): they must add to n'(n'+1)/2
+    m = int(np.sum(y != x))
+    assert min(r["w_stat"], m * (m + 1) / 2 - r["w_stat"]) == ref["W_val"].iloc[0]
+    # continuous, no ties, n < 50 -> exact
+    x = rng.normal(size=20)
+    y = x + rng.normal(0.5, 1, 20)
+    r = _row(x, y)
+    ref = pg.wilcoxon(y, x)
+    assert r["wilcoxon_method"] == "exact"
+    assert r["p_wilcoxon"] == pytest.approx(ref["p_val"].iloc[0], rel=1e-12)
+    assert r["rank_biserial"] == pytest.approx(ref["RBC"].iloc[0], rel=1e-12)
+
+
+def test_large_n_wilcoxon_matches_scipy_and_needs_no_matrix():
+    rng = np.random.default_rng(9)
+    n = 100_000
+    x = rng.integers(1, 6, n).astype(float)
+    y = np.clip(x + rng.integers(-1, 2, n), 1, 5).astype(float)
+    start = time.perf_counter()
+    r = _row(x, y, ordinal=True)
+    elapsed = time.perf_counter() - start
+    d = (y - x)[y != x]
+    ref = stats.wilcoxon(d, correction=True, method="asymptotic")
+    assert r["p_wilcoxon"] == pytest.approx(ref.pvalue, rel=1e-6, abs=1e-300)
+    ranks = stats.rankdata(np.abs(d))
+    assert r["rank_biserial"] == pytest.approx(
+        (ranks[d > 0].sum() - ranks[d < 0].sum()) / ranks.sum(), rel=1e-12)
+    assert elapsed < 2.0  # pingouin 0.7 builds a 100,000 × 100,000 matrix here and fails
+
+
+def test_headline_follows_the_data_and_is_stated():
+    r = _row(SLEEP_1, SLEEP_2, ordinal=True)
+    assert r["headline_test"] == "Wilcoxon signed-rank"
+    assert "ordinal" in r["headline_reason"]
+    assert r["p_headline"] == r["p_wilcoxon"]
+    r = _row(SLEEP_1, SLEEP_2)
+    assert r["headline_test"] == "paired t" and r["p_headline"] == r["p_val"]
+
+
+def test_share_improved_same_declined_respects_direction():
+    pre = np.array([3, 3, 3, 3, 3.0])
+    post = np.array([4, 4, 3, 2, 5.0])
+    r = _row(pre, post)
+    assert (r["share_improved"], r["share_same"], r["share_declined"]) == pytest.approx((0.6, 0.2, 0.2))
+    r = _row(pre, post, higher_is_better=False)  # a reverse-worded item analysed as asked
+    assert (r["share_improved"], r["share_declined"]) == pytest.approx((0.2, 0.6))
+
+
+def test_columns_are_fixed():
+    assert list(_row(SLEEP_1, SLEEP_2).index) == PAIRED_COLUMNS
+
+
+# --------------------------------------------------------------------------- edge cases
+def test_fewer_than_three_pairs_gives_a_note_not_a_crash():
+    r = _row(np.array([3.0, 4.0]), np.array([4.0, 5.0]))
+    assert r["n_pairs"] == 2 and np.isnan(r["t"]) and np.isnan(r["p_headline"])
+    assert "at least 3" in r["note"]
+    r = _row(np.array([np.nan, 4.0]), np.array([4.0, np.nan]))
+    assert r["n_pairs"] == 0 and "nothing to compare" in r["note"]
+
+
+def test_zero_variance_differences_are_explained():
+    pre = np.array([1, 2, 3, 4.0])
+    r = _row(pre, pre + 1)
+    assert np.isnan(r["t"]) and np.isnan(r["dz"]) and "no spread" in r["note"]
+    assert r["mean_diff"] == 1 and r["share_improved"] == 1
+    r = _row(pre, pre)
+    assert np.isnan(r["p_wilcoxon"]) and "no one's answer changed" in r["note"]
+
+
+def test_duplicate_responses_are_refused_with_a_fix():
+    data = pd.concat([_long(SLEEP_1, SLEEP_2), _long(SLEEP_1, SLEEP_2).iloc[:1]])
+    with pytest.raises(AnalysisError, match="keep one response per participant and wave"):
+        paired_change(data, "score", "wave", "participant", "pre", "post")
+    with pytest.raises(AnalysisError, match='no column "nope"'):
+        paired_change(data, "nope", "wave", "participant", "pre", "post")
+
+
+# --------------------------------------------------------------------------- adjustment
+def test_holm_and_bh_match_r_p_adjust():
+    p = [0.52, 0.12, 0.0001, 0.03, 0.14]
+    # R p.adjust(p, "holm") -> 0.52 0.36 0.0005 0.12 0.36 (REFERENCES.md)
+    np.testing.assert_allclose(adjust_pvalues(p, "holm"), [0.52, 0.36, 0.0005, 0.12, 0.36])
+    # BH by hand: sorted 0.0001, 0.03, 0.12, 0.14, 0.52 -> p*m/rank = 0.0005, 0.075, 0.2, 0.175,
+    # 0.52; cumulative minimum from the top -> 0.0005, 0.075, 0.175, 0.175, 0.52
+    # (R p.adjust(p, "BH") -> 0.520 0.175 0.0005 0.075 0.175)
+    np.testing.assert_allclose(adjust_pvalues(p, "fdr_bh"), [0.52, 0.175, 0.0005, 0.075, 0.175])
+    out = adjust_pvalues([0.01, np.nan, 0.04], "holm")
+    assert np.isnan(out[1]) and out[0] == pytest.approx(0.02) and out[2] == pytest.approx(0.04)
+    with pytest.raises(AnalysisError, match="use holm or fdr_bh"):
+        adjust_pvalues(p, "magic")
+
+
+# --------------------------------------------------------------------------- two groups
+def test_group_difference_hedges_g_matches_r_effsize():
+    # REFERENCES.md, R effsize::cohen.d(a, b, hedges.correction = TRUE): g = 0.9254296
+    a = [3.2, 6.4, 1.8, 2.4, 5.8, 6.5]
+    b = [2.4, 3.2, 3.2, 1.4, 2.8, 3.5]
+    data = pd.DataFrame({"x": a + b, "g": ["a"] * 6 + ["b"] * 6})
+    r = group_difference(data, "x", "g", "a", "b").iloc[0]
+    assert r["hedges_g"] == pytest.approx(0.9254296, abs=5e-8)
+    welch = stats.ttest_ind(a, b, equal_var=False)
+    assert r["t"] == pytest.approx(welch.statistic) and r["p_val"] == pytest.approx(welch.pvalue)
+    mw = stats.mannwhitneyu(a, b, alternative="two-sided")
+    assert r["u_stat"] == mw.statistic and r["p_mannwhitney"] == pytest.approx(mw.pvalue)
+    assert r["rank_biserial"] == pytest.approx(2 * mw.statistic / 36 - 1)
+    se = np.sqrt(12 / 36 + r["hedges_g"] ** 2 / 24)  # Hedges & Olkin large-sample SE
+    assert r["g_ci95_low"] == pytest.approx(r["hedges_g"] - 1.959963984540054 * se)
+
+
+# --------------------------------------------------------------------------- waves
+def test_wave_order_uses_declared_then_known_names():
+    assert wave_order(["follow_up", "end", "baseline"]) == ["baseline", "end", "follow_up"]
+    assert wave_order(["b", "a", "end"], declared=["b", "a"]) == ["b", "a", "end"]
+
+
+# --------------------------------------------------------------------------- synthetic workspace
+AGREE5 = ResponseSet("agree5", tuple((i, str(i)) for i in range(1, 6)))
+NPS11 = ResponseSet("nps11", tuple((i, str(i)) for i in range(0, 11)))
+MODULES = ResponseSet("modules", ((1, "Day 1"), (2, "Day 2")), ordered=False,
+                      aliases=(("day1", 1), ("day2", 2)))
+
+
+def _survey(inst_id: str, wave: str, then: bool = False, version: int = 1,
+            reworded: bool = False) -> Instrument:
+    items = [Item(f"{s}{k}", f"{s} item {k}", "likert", "agree5", reverse=(k == 3))
+             for s in ("grow", "flat") for k in (1, 2, 3)]
+    items.append(Item("single", "A single item", "likert", "agree5"))
+    if reworded:
+        items[0] = Item("grow1", "grow item 1, reworded", "likert", "agree5")
+    scales = [Scale("growth", "Confidence in system leadership", ("grow1", "grow2", "grow3"),
+                    min_items=2, aim="aim1"),
+              Scale("flatline", "Flat scale", ("flat1", "flat2", "flat3"), min_items=2, aim="aim2")]
+    if then:
+        items += [Item(f"then_grow{k}", f"then grow {k}", "likert", "agree5",
+                       then_of=f"grow{k}", reverse=(k == 3)) for k in (1, 2, 3)]
+        scales.append(Scale("then_growth", "Growth (then)", ("then_grow1", "then_grow2", "then_grow3"),
+                            min_items=2, aim="aim1", then_of="growth"))
+    return Instrument(id=inst_id, version=version, title=inst_id, wave=wave, items=tuple(items),
+                      response_sets={"agree5": AGREE5}, scales=tuple(scales))
+
+
+def _feedback() -> Instrument:
+    return Instrument(
+        id="feedback", version=1, title="Feedback", wave="day1",
+        items=(Item("module", "Which day?", "choice", "modules"),
+               Item("overall_rating", "Overall", "likert", "agree5"),
+               Item("useful_a", "Session A", "likert", "agree5", module="day1"),
+               Item("recommend", "Recommend", "likert", "nps11")),
+        response_sets={"agree5": AGREE5, "nps11": NPS11, "modules": MODULES},
+    )
+
+
+PROGRAMME = Programme(name="P", aims=(Aim("aim1", "System leadership"), Aim("aim2", "Network"),
+                                      Aim("aim3", "Innovation")),
+                      principles=(), modules=(Aim("day1", "Day 1"), Aim("day2", "Day 2")))
+
+
+def _make(n=120, seed=0, effect=0.6, cohorts=("c1", "c2"), keep=(1.0, 0.8, 0.6), shift=0.0):
+    """Baseline/end/follow-up answers with a known effect on `growth` and none on `flatline`."""
+    rng = np.random.default_rng(seed)
+    instruments = {"base@1": _survey("base", "baseline"), "post@1": _survey("post", "end", then=True),
+                   "fu@1": _survey("fu", "follow_up"), "feedback@1": _feedback()}
+    pid = np.array([f"P-{i:010x}" for i in range(n)])
+    cohort = np.array(cohorts)[np.arange(n) % len(cohorts)]
+    trait_g, trait_f = rng.normal(0, 0.8, n), rng.normal(0, 0.8, n)
+    frames = []
+    for (wave, ref, kept, eff) in (("baseline", "base@1", keep[0], 0.0),
+                                   ("end", "post@1", keep[1], effect),
+                                   ("follow_up", "fu@1", keep[2], effect)):
+        inst = instruments[ref]
+        sel = rng.random(n) < kept
+        m = int(sel.sum())
+        d = {"participant": pid[sel], "matched": True, "cohort": cohort[sel], "wave": wave,
+             "instrument": inst.id, "instrument_version": inst.version,
+             "response_id": [f"{wave}-{i}" for i in range(m)], "started": pd.NaT,
+             "completed": pd.Timestamp("2025-01-01"), "source_row": np.arange(m) + 2}
+        for it in inst.items:
+            base_id = it.then_of or it.id
+            trait = trait_g if base_id.startswith("grow") else trait_f
+            e = eff if base_id.startswith("grow") and not it.then_of else (shift if it.then_of else 0.0)
+            lat = 3 + trait[sel] + e + rng.normal(0, 0.6, m)
+            if it.reverse:
+                lat = 6 - lat
+            d[it.id] = np.clip(np.round(lat), 1, 5)
+        frames.append(pd.DataFrame(d))
+    fb = instruments["feedback@1"]
+    sel = rng.random(n) < 0.9
+    m = int(sel.sum())
+    frames.append(pd.DataFrame({
+        "participant": pid[sel], "matched": True, "cohort": cohort[sel], "wave": "day1",
+        "instrument": fb.id, "instrument_version": 1, "response_id": [f"f{i}" for i in range(m)],
+        "started": pd.NaT, "completed": pd.NaT, "source_row": np.arange(m) + 2,
+        "module": 1.0, "overall_rating": rng.integers(3, 6, m).astype(float),
+        "useful_a": rng.integers(1, 6, m).astype(float),
+        "recommend": rng.integers(5, 11, m).astype(float)}))
+    roster = pd.DataFrame({"participant": pid, "cohort": cohort,
+                           "organisation": np.where(np.arange(n) < 3, "tiny org", "big org"),
+                           "sector": np.array(["NHS", "Council", "VCS"])[np.arange(n) % 3],
+                           "place": "Luton", "role": ""})
+    return pd.concat(frames, ignore_index=True), roster, instruments
+
+
+class FakeWorkspace:
+    """The slice of the Workspace API analyse_workspace uses."""
+
+    def __init__(self, responses, roster, instruments, programme=PROGRAMME, min_group_size=5):
+        self._responses, self._roster, self._instruments = responses, roster, instruments
+        self._programme = programme
+        self.min_group_size = min_group_size
+        self.waves = ["baseline", "day1", "end", "follow_up"]
+
+    def responses(self, instrument=None, wave=None, cohort=None):
+        return self._responses.copy()
+
+    def roster(self):
+        return self._roster.copy()
+
+    def instruments(self):
+        return dict(self._instruments)
+
+    def instrument(self, ref):
+        return self._instruments[ref]
+
+    def programme(self):
+        return self._programme
+
+    def manifest(self):
+        return {}
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    responses, roster, instruments = _make()
+    return responses, roster, instruments, analyse_workspace(
+        FakeWorkspace(responses, roster, instruments))
+
+
+def test_analyse_workspace_returns_every_table(synthetic):
+    *_, out = synthetic
+    assert set(out) == {"scale_scores", "prepost", "then_test", "reliability", "item_rest",
+                        "attrition_rates", "attrition_bias", "cohort_anova", "subgroups",
+                        "reaction", "reaction_distribution", "statements"}
+    for name, table in out.items():
+        assert isinstance(table, pd.DataFrame), name
+        assert all(c == c.lower() and " " not in c for c in table.columns), name
+
+
+def test_known_effect_recovered_and_null_scale_not_significant(synthetic):
+    *_, out = synthetic
+    pp = out["prepost"]
+    g = pp[(pp["measure"] == "growth") & (pp["comparison"] == "baseline → end")].iloc[0]
+    f = pp[(pp["measure"] == "flatline") & (pp["comparison"] == "baseline → end")].iloc[0]
+    assert g["p_adj"] < 0.001 and g["mean_diff"] > 0.3
+    assert g["dz_ci95_low"] > 0 and g["g_av_ci95_low"] > 0
+    assert f["p_adj"] > 0.05
+    assert g["headline_test"] == "paired t"
+    single = pp[(pp["measure"] == "single") & (pp["kind"] == "item")].iloc[0]
+    assert single["headline_test"] == "Wilcoxon signed-rank"
+    assert set(pp["p_adj_method"]) == {"holm"}
+    assert {"scale, baseline → end", "item, end → follow_up"} <= set(pp["family"])
+    # p_adj is Holm within each family, checked by hand for one family
+    fam = pp[pp["family"] == "scale, baseline → end"]
+    p = np.sort(fam["p_headline"].to_numpy())
+    holm = np.minimum(1, np.maximum.accumulate(p * (len(p) - np.arange(len(p)))))
+    np.testing.assert_allclose(np.sort(fam["p_adj"].to_numpy()), holm)
+
+
+def test_prepost_numbers_are_the_paired_statistics_of_the_scores(synthetic):
+    responses, _, instruments, out = synthetic
+    scores = out["scale_scores"]
+    growth = scores[scores["scale"] == "growth"].pivot(index="participant", columns="wave",
+                                                       values="score")
+    both = growth[["baseline", "follow_up"]].dropna()
+    ref = stats.ttest_rel(both["follow_up"], both["baseline"])
+    row = out["prepost"].query("measure == 'growth' and comparison == 'baseline → follow_up'").iloc[0]
+    assert row["n_pairs"] == len(both)
+    assert row["t"] == pytest.approx(ref.statistic) and row["p_val"] == pytest.approx(ref.pvalue)
+
+
+def test_fdr_selectable(synthetic):
+    responses, _, instruments, _ = synthetic
+    table = prepost_table(responses, instruments, p_adjust="fdr_bh")
+    assert set(table["p_adj_method"]) == {"fdr_bh"}
+
+
+def test_then_test_labels_and_response_shift():
+    responses, _, instruments = _make(seed=2, shift=-0.8, keep=(1.0, 1.0, 1.0))
+    t = then_test(responses, instruments)
+    assert set(t["comparison"]) == {COMPARISON_THEN_POST, COMPARISON_THEN_BASELINE}
+    rs = t[(t["comparison"] == COMPARISON_THEN_BASELINE) & (t["kind"] == "scale")].iloc[0]
+    assert rs["measure"] == "growth" and rs["wave_pre"] == "baseline" and rs["wave_post"] == "end"
+    assert rs["mean_diff"] < -0.4 and rs["p_adj"] < 0.001  # then ratings lower than baseline
+    tp = t[(t["comparison"] == COMPARISON_THEN_POST) & (t["kind"] == "scale")].iloc[0]
+    assert tp["mean_diff"] > 1.0  # perceived change = effect 0.6 + shift 0.8
+
+
+def test_version_change_is_not_paired():
+    responses, _, instruments = _make(seed=4)
+    instruments["base@1"] = _survey("base", "baseline", reworded=True)
+    mv = measure_values(responses, instruments)
+    pp = prepost_table(mv)
+    base_end = pp[pp["comparison"] == "baseline → end"]
+    # grow1 was reworded at baseline: neither the item nor the growth scale pair with end
+    assert "grow1" not in set(base_end["measure"]) and "growth" not in set(base_end["measure"])
+    assert "grow2" in set(base_end["measure"]) and "flatline" in set(base_end["measure"])
+
+
+def test_all_missing_item_and_a_wave_with_no_matches_give_rows_with_notes():
+    responses, _, instruments = _make(seed=5)
+    responses.loc[responses["wave"] == "end", "grow2"] = np.nan
+    pp = prepost_table(responses, instruments)
+    row = pp.query("measure == 'grow2' and comparison == 'baseline → end'").iloc[0]
+    assert row["n_pairs"] == 0 and "nothing to compare" in row["note"]
+    # follow-up answered by people who never answered the end survey
+    ends = set(responses.loc[responses["wave"] == "end", "participant"])
+    responses = responses[~((responses["wave"] == "follow_up") & responses["participant"].isin(ends))]
+    pp = prepost_table(responses, instruments)
+    rows = pp[pp["comparison"] == "end → follow_up"]
+    assert len(rows) and (rows["n_pairs"] == 0).all()
+    assert rows["note"].str.contains("no matches").all()
+
+
+# --------------------------------------------------------------------------- reliability
+def test_alpha_and_feldt_ci_by_hand(synthetic):
+    responses, _, instruments, out = synthetic
+    rel = out["reliability"]
+    row = rel[(rel["scale"] == "growth") & (rel["wave"] == "baseline")].iloc[0]
+    base = responses[responses["wave"] == "baseline"]
+    items = base[["grow1", "grow2", "grow3"]].copy()
+    items["grow3"] = 6 - items["grow3"]  # reverse keyed on 1-5
+    x = items.dropna().to_numpy()
+    n, k = x.shape
+    alpha = k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / x.sum(axis=1).var(ddof=1))
+    lo = 1 - (1 - alpha) * stats.f.ppf(0.975, n - 1, (n - 1) * (k - 1))
+    hi = 1 - (1 - alpha) * stats.f.ppf(0.025, n - 1, (n - 1) * (k - 1))
+    assert row["n"] == n and row["alpha"] == pytest.approx(alpha, rel=1e-12)
+    assert row["alpha_ci95_low"] == pytest.approx(lo, rel=1e-10)
+    assert row["alpha_ci95_high"] == pytest.approx(hi, rel=1e-10)
+    # pingouin's interval is rounded to 3 decimals; ours agrees to that precision
+    _, ci = pg.cronbach_alpha(items, nan_policy="listwise")
+    assert row["alpha_ci95_low"] == pytest.approx(ci[0], abs=5e-4)
+    assert row["alpha_below_0_7"] == (alpha < 0.7)
+
+
+def test_alpha_flag_and_edge_notes():
+    rng = np.random.default_rng(1)
+    inst = _survey("base", "baseline")
+    noise = pd.DataFrame({"participant": [f"p{i}" for i in range(50)], "wave": "baseline",
+                          "instrument": "base", "instrument_version": 1,
+                          **{f"grow{k}": rng.integers(1, 6, 50).astype(float) for k in (1, 2, 3)}})
+    rel = scale_reliability(noise, [inst])
+    growth = rel[rel["scale"] == "growth"].iloc[0]
+    assert growth["alpha_below_0_7"] and "below 0.7" in growth["note"]
+    flat = rel[rel["scale"] == "flatline"].iloc[0]  # items all missing
+    assert np.isnan(flat["alpha"]) and "only 0 complete responses" in flat["note"]
+
+
+def test_item_rest_correlation_by_hand(synthetic):
+    responses, _, instruments, out = synthetic
+    ir = out["item_rest"]
+    row = ir[(ir["scale"] == "growth") & (ir["wave"] == "end") & (ir["item"] == "grow1")].iloc[0]
+    end = responses[responses["wave"] == "end"][["grow1", "grow2", "grow3"]].dropna()
+    rest = end["grow2"] + (6 - end["grow3"])
+    assert row["item_rest_r"] == pytest.approx(np.corrcoef(end["grow1"], rest)[0, 1], rel=1e-12)
+
+
+# --------------------------------------------------------------------------- attrition
+def test_response_rates_by_hand(synthetic):
+    responses, roster, _, out = synthetic
+    rates = out["attrition_rates"]
+    row = rates[(rates["cohort"] == "c1") & (rates["wave"] == "end")].iloc[0]
+    c1 = set(roster.loc[roster["cohort"] == "c1", "participant"])
+    end = set(responses.loc[responses["wave"] == "end", "participant"]) & c1
+    base = set(responses.loc[responses["wave"] == "baseline", "participant"]) & c1
+    assert row["n_roster"] == len(c1) and row["n_responded"] == len(end)
+    assert row["response_rate"] == pytest.approx(len(end) / len(c1))
+    assert row["retention_rate"] == pytest.approx(len(end & base) / len(base))
+    assert "all" in set(rates["cohort"])
+
+
+def test_attrition_bias_detects_dropouts_who_started_low():
+    responses, roster, instruments = _make(seed=6, keep=(1.0, 1.0, 1.0))
+    # those with the lowest baseline growth scores do not answer the end survey
+    base = responses[responses["wave"] == "baseline"].set_index("participant")
+    low = base.index[(base["grow1"] + base["grow2"]) <= base["grow1"].add(base["grow2"]).quantile(0.3)]
+    responses = responses[~((responses["wave"] == "end") & responses["participant"].isin(low))]
+    mv = measure_values(responses, instruments)
+    from evaluate.stats import attrition_bias
+
+    bias = attrition_bias(mv, responses=responses)
+    row = bias[(bias["scale"] == "growth") & (bias["wave"] == "end")].iloc[0]
+    assert row["differs"] and row["mean_diff"] > 0
+    assert "started with higher" in row["warning"]
+    # Welch t by hand on the same baseline scores
+    scores = mv.frame("baseline")
+    key = [k for k in scores.columns if k.startswith("scale:growth")][0]
+    stayed = scores.index.isin(responses.loc[responses["wave"] == "end", "participant"])
+    ref = stats.ttest_ind(scores.loc[stayed, key].dropna(), scores.loc[~stayed, key].dropna(),
+                          equal_var=False)
+    assert row["t"] == pytest.approx(ref.statistic) and row["p_val"] == pytest.approx(ref.pvalue)
+
+
+# --------------------------------------------------------------------------- cohorts
+def test_mixed_anova_matches_oneway_anovas_on_differences_and_means(synthetic):
+    responses, _, instruments, out = synthetic
+    aov = out["cohort_anova"]
+    rows = aov[(aov["scale"] == "growth") & (aov["comparison"] == "baseline → end")]
+    scores = out["scale_scores"]
+    g = scores[scores["scale"] == "growth"].pivot(index="participant", columns="wave", values="score")
+    both = g[["baseline", "end"]].dropna()
+    coh = responses.drop_duplicates("participant").set_index("participant")["cohort"]
+    groups = coh.reindex(both.index)
+    diff = both["end"] - both["baseline"]
+    mean = both.mean(axis=1)
+    # With two waves: interaction F = one-way ANOVA of the differences across cohorts;
+    # cohort F = one-way ANOVA of each person's mean over the two waves.
+    f_int = stats.f_oneway(*[diff[groups == c] for c in sorted(groups.unique())])
+    f_coh = stats.f_oneway(*[mean[groups == c] for c in sorted(groups.unique())])
+    inter = rows[rows["source"] == "time × cohort"].iloc[0]
+    between = rows[rows["source"] == "cohort"].iloc[0]
+    assert inter["f"] == pytest.approx(f_int.statistic, rel=1e-9)
+    assert inter["p_val"] == pytest.approx(f_int.pvalue, rel=1e-7)
+    assert between["f"] == pytest.approx(f_coh.statistic, rel=1e-9)
+    assert inter["n_participants"] == len(both)
+
+
+def test_single_cohort_gives_a_note():
+    responses, _, instruments = _make(seed=7, cohorts=("only",))
+    aov = cohort_anova(responses, instruments)
+    assert len(aov) and aov["f"].isna().all()
+    assert aov["note"].str.contains("only one cohort").all()
+
+
+def test_subgroups_suppress_small_groups_and_their_complement(synthetic):
+    *_, out = synthetic
+    sg = out["subgroups"]
+    org = sg[(sg["attribute"] == "organisation") & (sg["scale"] == "growth")
+             & (sg["comparison"] == "baseline → end")]
+    tiny = org[org["group"] == "tiny org"].iloc[0]
+    assert tiny["suppressed"] and np.isnan(tiny["n_pairs"]) and np.isnan(tiny["mean_diff"])
+    assert "fewer than 5" in tiny["suppression_reason"]
+    big = org[org["group"] == "big org"].iloc[0]
+    # only one other group: hidden too, or the tiny one is total minus big
+    assert big["suppressed"] and "subtraction" in big["suppression_reason"]
+    sector = sg[(sg["attribute"] == "sector") & ~sg["suppressed"]]
+    assert len(sector) and (sector["n_pairs"] >= 5).all()
+
+
+# --------------------------------------------------------------------------- reaction
+def test_reaction_nps_and_mean_by_hand(synthetic):
+    responses, _, instruments, out = synthetic
+    reaction = out["reaction"]
+    fb = responses[responses["instrument"] == "feedback"]
+    rec = fb["recommend"].dropna().to_numpy()
+    row = reaction[(reaction["item"] == "recommend") & (reaction["module"] == "day1")].iloc[0]
+    promoters, detractors = np.mean(rec >= 9) * 100, np.mean(rec <= 6) * 100
+    assert row["nps"] == pytest.approx(promoters - detractors)
+    assert row["pct_passives"] == pytest.approx(100 - promoters - detractors)
+    ov = reaction[(reaction["item"] == "overall_rating")].iloc[0]
+    v = fb["overall_rating"].to_numpy()
+    half = stats.t.ppf(0.975, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v))
+    assert ov["mean"] == pytest.approx(v.mean()) and ov["ci95_high"] == pytest.approx(v.mean() + half)
+    assert ov["module_title"] == "Day 1"
+    dist = out["reaction_distribution"]
+    d = dist[(dist["item"] == "overall_rating")]
+    assert d["n"].sum() == len(v) and d["share"].sum() == pytest.approx(1)
+
+
+def test_reaction_suppresses_small_modules():
+    responses, _, instruments = _make(n=30, seed=8)
+    fb = responses[responses["instrument"] == "feedback"].head(3)
+    summary, dist = session_reaction(fb, instruments, PROGRAMME, min_group_size=5)
+    assert summary["suppressed"].all() and summary["mean"].isna().all()
+    assert dist["n"].isna().all()
+
+
+# --------------------------------------------------------------------------- statements
+def test_statement_sentence_and_cautions():
+    prepost = pd.DataFrame([dict(
+        kind="scale", measure="growth", title="Confidence in system leadership",
+        wave_pre="baseline", wave_post="end", n_pairs=34, mean_pre=3.1, mean_post=3.9,
+        mean_diff=0.8, g_av=0.92, g_av_ci95_low=0.55, g_av_ci95_high=1.28, p_adj=0.0001,
+        scale_max=5.0)])
+    out = aim_statements(prepost, PROGRAMME, first_wave_n={("growth", "baseline"): 60},
+                         scale_aims={"growth": "aim1"})
+    row = out[out["scale"] == "growth"].iloc[0]
+    assert row["statement"] == (
+        "Confidence in system leadership rose from 3.1 to 3.9 out of 5 among the 34 people who "
+        "answered both the baseline and end surveys — a large change (g = 0.92, 95% CI 0.55 to 1.28).")
+    assert "No comparison group" in row["cautions"]
+    assert "Regression to the mean" in row["cautions"]
+    assert "only 34 of the 60 people" in row["cautions"]
+    # 34 pairs (>= 30) but 57% retained: one step down from moderate
+    assert row["evidence_strength"] == "limited"
+    assert "no comparison group" in row["evidence_reasons"]
+    # aims without a scale are said, not dropped
+    assert set(out["aim"]) == {"aim1", "aim2", "aim3"}
+    assert out[out["aim"] == "aim3"]["evidence_strength"].iloc[0] == "none"
+
+
+def test_statement_for_a_non_significant_change_and_too_few_pairs():
+    prepost = pd.DataFrame([
+        dict(kind="scale", measure="a", title="A", wave_pre="baseline", wave_post="end",
+             n_pairs=12, mean_pre=3.0, mean_post=3.1, mean_diff=0.1, g_av=0.1,
+             g_av_ci95_low=-0.3, g_av_ci95_high=0.5, p_adj=0.6, scale_max=5.0),
+        dict(kind="scale", measure="b", title="B", wave_pre="baseline", wave_post="end",
+             n_pairs=2, mean_pre=3.0, mean_post=3.5, mean_diff=0.5, g_av=np.nan,
+             g_av_ci95_low=np.nan, g_av_ci95_high=np.nan, p_adj=np.nan, scale_max=5.0)])
+    out = aim_statements(prepost, None, scale_aims={"a": "aim1", "b": "aim1"})
+    a, b = out.iloc[0], out.iloc[1]
+    assert "could be chance" in a["statement"] and "adjusted p = 0.60" in a["statement"]
+    assert a["evidence_strength"] == "limited"
+    assert b["statement"].startswith("Too few people") and b["evidence_strength"] == "none"
+
+
+def test_statements_from_workspace(synthetic):
+    *_, out = synthetic
+    st = out["statements"]
+    row = st[(st["scale"] == "growth") & (st["wave_post"] == "end")].iloc[0]
+    assert row["aim"] == "aim1" and row["statement"].startswith("Confidence in system leadership rose")
+    assert row["evidence_strength"] in {"moderate", "limited", "weak"}
+
+
+# --------------------------------------------------------------------------- shipped instruments
+def test_shipped_instruments_run_end_to_end():
+    instruments = load_instruments()
+    rng = np.random.default_rng(12)
+    n = 40
+    frames = []
+    for wave, ref in (("baseline", "baseline@1"), ("end", "post@1"), ("follow_up", "follow_up@1")):
+        inst = instruments[ref]
+        d = {"participant": [f"P-{i:010x}" for i in range(n)], "matched": True, "cohort": "A",
+             "wave": wave, "instrument": inst.id, "instrument_version": inst.version,
+             "response_id": [f"{wave}{i}" for i in range(n)], "started": pd.NaT,
+             "completed": pd.NaT, "source_row": np.arange(n) + 2}
+        for it in inst.items:
+            if it.type == "likert":
+                d[it.id] = rng.integers(1, 6, n).astype(float)
+        frames.append(pd.DataFrame(d))
+    responses = pd.concat(frames, ignore_index=True)
+    roster = pd.DataFrame({"participant": [f"P-{i:010x}" for i in range(n)], "cohort": "A",
+                           "organisation": "o", "sector": "s", "place": "p", "role": ""})
+    out = analyse_workspace(FakeWorkspace(responses, roster, instruments,
+                                          programme=load_programme()))
+    pp = out["prepost"]
+    assert {"system_leadership", "peer_network", "change_challenge"} <= set(pp["measure"])
+    assert "then-test vs post" in set(out["then_test"]["comparison"])
+    assert out["cohort_anova"]["note"].str.contains("only one cohort").all()
+    assert len(out["statements"]) >= 3
+
+
+def test_response_rates_without_roster():
+    responses, _, _ = _make(n=20, seed=3)
+    rates = response_rates(responses, None)
+    assert rates["response_rate"].isna().all() and (rates["n_responded"] > 0).all()
+
+
+def test_item_rest_and_subgroup_accept_plain_inputs():
+    responses, roster, instruments = _make(n=40, seed=13)
+    assert len(item_rest_correlations(responses, instruments))
+    assert len(subgroup_change(responses, roster, instruments, min_group_size=5))
