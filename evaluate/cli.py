@@ -367,7 +367,7 @@ def validate_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview
         _write_report(result.stored_problems(), report)
         _echo(f"Wrote {len(result.problems)} problem(s) to {report}", quiet)
     if strict and result.has_problems:
-        raise DataProblem("Problems found (--strict).")
+        raise DataProblem("Problems found; exiting with code 1 because of --strict.")
 
 
 @cli.command("ingest")
@@ -397,7 +397,7 @@ def ingest_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview, 
     _print_result(result, quiet=quiet, show_names=show_names)
     _echo(outcome.message, quiet)
     if strict and result.has_problems:
-        raise DataProblem("Problems found (--strict).")
+        raise DataProblem("Problems found; exiting with code 1 because of --strict.")
 
 
 @cli.command("status")

@@ -47,7 +47,7 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 # --------------------------------------------------------------------------- YAML with lines
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """SafeLoader that remembers the line of every mapping (for error messages)."""
 
 
@@ -411,8 +411,11 @@ def _read_yaml(path: Path):
         ) from None
 
 
+_CACHE: dict[tuple, Instrument] = {}
+
+
 def load_instrument(path: str | Path) -> Instrument:
-    """Load one instrument file, checking it thoroughly.
+    """Load one instrument file, checking it thoroughly (cached while the file is unchanged).
 
     Raises
     ------
@@ -420,6 +423,20 @@ def load_instrument(path: str | Path) -> Instrument:
         Naming the file, line and key at fault and how to fix it.
     """
     path = Path(path)
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None
+    if key is not None and key in _CACHE:
+        return _CACHE[key]
+    instrument = _load_instrument(path)
+    if key is not None:
+        _CACHE[key] = instrument
+    return instrument
+
+
+def _load_instrument(path: Path) -> Instrument:
     ctx = _Ctx(path)
     doc = _read_yaml(path)
     if not isinstance(doc, dict):

@@ -52,7 +52,7 @@ def mask_personal(problems: pd.DataFrame) -> pd.DataFrame:
     """Problems safe to store or write: personal values and suggestions hidden."""
     out = problems.copy()
     personal = out["personal"].to_numpy(dtype=bool)
-    out.loc[personal, "value"] = HIDDEN
+    out.loc[personal & out["value"].notna().to_numpy(), "value"] = HIDDEN
     out.loc[personal, "fix"] = out.loc[personal, "fix"].str.replace(
         r"(?s)— did you mean.*$|did you mean.*$", "", regex=True
     ).str.strip()
