@@ -10,14 +10,14 @@ table of ``evaluate.stats.analyse_workspace`` and the whole run.
 from __future__ import annotations
 
 import argparse
-import time
 import resource
+import time
 
 import numpy as np
 import pandas as pd
 
-from evaluate.instruments import Aim, Instrument, Item, Programme, ResponseSet, Scale
 from evaluate import stats
+from evaluate.instruments import Aim, Instrument, Item, Programme, ResponseSet, Scale
 
 AGREE5 = ResponseSet("agree5", tuple((i, str(i)) for i in range(1, 6)))
 NPS11 = ResponseSet("nps11", tuple((i, str(i)) for i in range(11)))
