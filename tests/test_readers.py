@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -54,6 +55,7 @@ def check_invariants(raw: RawExport) -> None:
         values = raw.frame.to_numpy(dtype=object)
         assert (values != None).any(axis=1).all()  # noqa: E711
         assert not (values == "").any()
+        assert not any(isinstance(v, str) and v.isspace() for v in values.ravel())
 
 
 # --------------------------------------------------------------------------- layouts
@@ -426,6 +428,13 @@ def test_whitespace_cells_are_blank(tmp_path):
         ["Sam", " Yes ", None],
     ]
     assert raw.row_numbers.tolist() == [2, 4]
+    # found by fuzzing: a space then a no-break space, after a bare carriage return
+    path.write_bytes("Name,Q1\r1,\r \u00a0,x\r".encode())
+    raw = read_export(path)
+    assert raw.frame.to_numpy(dtype=object).tolist() == [["1", None], [None, "x"]]
+    tsv = tmp_path / "ws.tsv"
+    tsv.write_text('Name\tQ1\nJo\t"\t"\nSam\t \n', encoding="utf-8")
+    assert read_export(tsv).frame.to_numpy(dtype=object).tolist() == [["Jo", None], ["Sam", None]]
 
 
 def test_ragged_rows_keep_their_cells(tmp_path):
@@ -588,7 +597,9 @@ def test_fuzz_random_bytes(tmp_path, data, suffix):
     _read_or_read_error(path)
 
 
-_cells = st.text(alphabet=st.sampled_from(list('ab ,;\t"\r\n\u00e9\u2013x1')), max_size=8)
+_cells = st.text(
+    alphabet=st.sampled_from(list('ab ,;\t"\r\n\u00e9\u2013\u00a0\u2003\x0bx1')), max_size=8
+)
 
 
 @settings(
@@ -600,7 +611,7 @@ _cells = st.text(alphabet=st.sampled_from(list('ab ,;\t"\r\n\u00e9\u2013x1')), m
 )
 def test_fuzz_small_csv_texts(tmp_path, rows, encoding):
     path = tmp_path / "fuzz.csv"
-    path.write_bytes("\n".join(",".join(r) for r in rows).encode(encoding))
+    path.write_bytes("\n".join(",".join(r) for r in rows).encode(encoding, errors="replace"))
     _read_or_read_error(path)
 
 
@@ -635,3 +646,44 @@ def test_values_keep_their_types(tmp_path):
     assert raw.frame.iloc[0].tolist() == ["Jo", dt.datetime(2026, 1, 2, 3, 4, 5), 4.5, True]
     assert isinstance(raw.frame, pd.DataFrame)
     assert json.dumps([c.heading for c in raw.columns])
+
+
+# --------------------------------------------------------------------------- sample data
+
+SAMPLE = ROOT / "sample_data"
+MANIFEST = SAMPLE / "manifest.yaml"
+
+
+def _manifest_entries() -> list:
+    if not MANIFEST.exists():
+        return []
+    manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    return [
+        pytest.param(entry, id=entry["path"])
+        for section in ("exports", "broken")
+        for entry in manifest.get(section) or []
+    ]
+
+
+def test_sample_data_has_a_manifest():
+    exports = (
+        [p for p in SAMPLE.rglob("*") if p.suffix in (".xlsx", ".csv")] if SAMPLE.exists() else []
+    )
+    if exports:
+        assert MANIFEST.exists(), "sample_data holds exports but no manifest.yaml lists them"
+        assert _manifest_entries()
+
+
+@pytest.mark.parametrize("entry", _manifest_entries())
+def test_sample_exports_read_as_their_platform(entry):
+    raw = read_export(SAMPLE / entry["path"])
+    check_invariants(raw)
+    assert raw.platform == entry["platform"]
+    if "sheet" in entry:
+        assert raw.sheet == entry["sheet"]
+    assert raw.rows_read > 0
+    letters = {c.letter: c.heading for c in raw.columns}
+    if "column_letter" in entry:
+        assert letters[entry["column_letter"]] == entry["column"]
+    for row in entry.get("rows") or [entry.get("row")] * ("row" in entry):
+        assert row in raw.row_numbers

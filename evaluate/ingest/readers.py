@@ -1029,7 +1029,8 @@ def _whitespace_cells_possible(data: bytes, delimiter: str) -> bool:
     quoted = b[p] == 34
     p = p + quoted
     c = b[p]
-    hit = (space[c] & (end[b[p + 1]] | space[b[p + 1]])) | wide[c]
+    after = end | space | wide  # what may follow a space inside a blank cell
+    hit = (space[c] & after[b[p + 1]]) | wide[c]
     hit |= quoted & ((c == 9) | (c == 10) | (c == 13))
     return bool(hit.any())
 
