@@ -1059,7 +1059,7 @@ def network_layout(
         ig.set_random_number_generator(random.Random(seed))
         try:
             coords = np.asarray(g.layout_fruchterman_reingold(seed=start.tolist(), niter=500,
-                                                              grid="nogrid").coords, dtype=float)
+                                                              grid="auto").coords, dtype=float)
         finally:
             ig.set_random_number_generator(random)
             random.setstate(previous_rng)
