@@ -79,19 +79,19 @@ class Roster:
             e = normalise_email_series(email)
             keys.append(("email", e))
             lookup = self.frame.dropna(subset=["email_key"]).set_index("email_key")["participant"]
-            pid = pid.fillna(e.map(lookup))
+            pid = pid.fillna(e.map(lookup).astype("string"))
         if staff_id is not None:
             s = staff_id.astype("string").str.strip().str.casefold().replace("", pd.NA)
             keys.append(("staff", s))
             lookup = self.frame.dropna(subset=["staff_key"]).set_index("staff_key")["participant"]
-            pid = pid.fillna(s.map(lookup))
+            pid = pid.fillna(s.map(lookup).astype("string"))
         if name is not None:
             nk = normalise_name_series(name)
             keys.append(("name", nk))
             named = self.frame.dropna(subset=["name_key"])
             unique_names = named.drop_duplicates("name_key", keep=False)
             lookup = unique_names.set_index("name_key")["participant"]
-            pid = pid.fillna(nk.map(lookup))
+            pid = pid.fillna(nk.map(lookup).astype("string"))
         matched = pid.notna()
         unmatched_key = pd.Series(pd.NA, index=fallback.index, dtype="string")
         for kind, k in keys:

@@ -1,0 +1,19 @@
+"""Shared fixtures: the sample programme imported once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "sample_data"
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(tmp_path_factory):
+    """A workspace holding every sample export (as `evaluate demo` builds it)."""
+    from evaluate.demo import build_demo_workspace
+
+    ws, outcomes = build_demo_workspace(tmp_path_factory.mktemp("demo") / "workspace", SAMPLE)
+    return ws, outcomes
