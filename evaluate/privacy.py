@@ -88,10 +88,11 @@ def suppress_small(
         blocks = out[complementary_within]
         n_small = small.groupby(blocks).transform("sum")
         needs_partner = (n_small == 1) & ~small
-        candidate = counts.where(needs_partner)
+        candidate = counts[needs_partner & counts.notna()]
         # smallest unsuppressed row of each block with exactly one suppressed row
-        partner_idx = candidate.groupby(blocks).idxmin().dropna()
-        small.loc[partner_idx.astype(out.index.dtype) if len(partner_idx) else []] = True
+        if len(candidate):
+            partner_idx = candidate.groupby(blocks[candidate.index]).idxmin()
+            small.loc[partner_idx.to_numpy()] = True
     cols = value_columns if value_columns is not None else [
         c for c in out.columns if pd.api.types.is_numeric_dtype(out[c]) and c != count_column
     ]

@@ -1,0 +1,41 @@
+"""Privacy helpers: pseudonymous ids, suppression (with complementary cells), sanitising."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from evaluate.privacy import escape_html, neutralise_formula, neutralise_frame, pseudonymise, suppress_small
+
+
+def test_pseudonymise_is_stable_salted_and_keeps_missing():
+    ids = pseudonymise(pd.Series(["jo@x.org", "ann@x.org", None, "jo@x.org"]), "salt-1")
+    assert ids[0] == ids[3] and ids[0] != ids[1] and pd.isna(ids[2])
+    assert ids[0].startswith("P-") and len(ids[0]) == 12
+    other = pseudonymise(pd.Series(["jo@x.org"]), "salt-2")
+    assert other[0] != ids[0]
+
+
+def test_small_cells_suppressed_with_a_complementary_cell():
+    # block x: one group of 2 (< 5) would be recoverable from the total 2+10+12,
+    # so the next smallest (10) is suppressed too; block y has two small groups already.
+    t = pd.DataFrame({"block": ["x", "x", "x", "y", "y", "y"], "n": [2, 10, 12, 1, 3, 40],
+                      "mean": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
+    out = suppress_small(t, "n", 5, ["mean"], complementary_within="block")
+    assert out["suppressed"].tolist() == [True, True, False, True, True, False]
+    assert out.loc[out["suppressed"], ["n", "mean"]].isna().all().all()
+    assert out.loc[2, "mean"] == 3.0
+
+
+def test_suppression_copes_with_blocks_that_have_nothing_to_pair():
+    t = pd.DataFrame({"block": ["x", "y"], "n": [2, np.nan], "mean": [1.0, 2.0]})
+    out = suppress_small(t, "n", 5, ["mean"], complementary_within="block")
+    assert out["suppressed"].tolist() == [True, False]
+
+
+def test_formulas_neutralised_and_html_escaped():
+    assert neutralise_formula('=HYPERLINK("http://x","y")') == '\'=HYPERLINK("http://x","y")'
+    assert neutralise_formula("@SUM(A1)") == "'@SUM(A1)" and neutralise_formula("fine") == "fine"
+    frame = neutralise_frame(pd.DataFrame({"t": ["+1", "ok", None], "n": [1, 2, 3]}))
+    assert frame["t"].tolist()[:2] == ["'+1", "ok"] and frame["n"].tolist() == [1, 2, 3]
+    assert escape_html("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
