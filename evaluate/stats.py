@@ -611,6 +611,12 @@ class MeasureValues:
             self._present[wave] = list(f.columns[have])
         return self._present[wave]
 
+    def info(self, key: str) -> dict:
+        """The meta row of a key as a dict (cached: looked up in inner loops)."""
+        if not hasattr(self, "_info"):
+            self._info = self.meta.to_dict("index")
+        return self._info[key]
+
     def keys_defined(self, wave: str) -> list[str]:
         """Measure keys asked at this wave by an instrument with responses (answered or not)."""
         return self.defined.get(wave, self.keys_at(wave))
@@ -761,7 +767,7 @@ def _pairs_for(mv: MeasureValues, wave_a: str, wave_b: str, keys: list[str],
     b = fb.reindex(index=common, columns=keys).to_numpy(dtype="float64")
     out = []
     for j, key in enumerate(keys):
-        m = mv.meta.loc[key]
+        m = mv.info(key)
         row = _paired_core(a[:, j], b[:, j], ordinal=bool(m["ordinal"]),
                            higher_is_better=bool(m["higher_is_better"]), reason=m["reason"],
                            confidence=confidence)
@@ -843,7 +849,7 @@ def prepost_table(
                 continue
             results = _pairs_for(mv, wa, wb, keys, confidence)
             for key, res in zip(keys, results, strict=True):
-                m = mv.meta.loc[key]
+                m = mv.info(key)
                 ids.append(dict(kind=m["kind"], measure=m["measure"], title=m["title"],
                                 wave_pre=wa, wave_post=wb,
                                 comparison=f"{wa} → {wb}",
@@ -910,7 +916,7 @@ def then_test(
             continue
         f = mv.frame(w)
         for then_key, base_key in pairs:
-            m = mv.meta.loc[base_key] if base_key in mv.meta.index else then_meta.loc[then_key]
+            m = mv.info(base_key) if base_key in mv.meta.index else mv.info(then_key)
             common = dict(kind=m["kind"], measure=m["measure"], title=m["title"], then_wave=w,
                           scale_min=m["scale_min"], scale_max=m["scale_max"],
                           higher_is_better=bool(m["higher_is_better"]))
@@ -1157,7 +1163,8 @@ def attrition_bias(
         mean_dropouts, sd_dropouts, mean_diff`` (completers − dropouts),
         ``t, dof, p_val`` (Welch), ``u_stat, p_mannwhitney, rank_biserial``,
         ``hedges_g, g_ci95_low, g_ci95_high`` (see :func:`group_difference`),
-        ``differs`` (p < 0.05 on either test or |g| ≥ 0.2), ``warning``
+        ``differs`` (p < 0.05 on either test, or |g| ≥ 0.5 however few left),
+        ``warning``
         (plain English, empty when no difference is seen), ``note``.
     """
     if isinstance(data, MeasureValues):
@@ -1173,8 +1180,8 @@ def attrition_bias(
                 if responses is not None and len(responses)
                 else mv.values.index.to_frame(index=False).astype("string"))
     at_first = set(mv.keys_at(first))
-    scale_keys = [k for k in mv.meta.index if mv.meta.loc[k, "kind"] == "scale"
-                  and mv.meta.loc[k, "then_of_key"] == "" and k in at_first]
+    scale_keys = [k for k in mv.meta.index if mv.info(k)["kind"] == "scale"
+                  and mv.info(k)["then_of_key"] == "" and k in at_first]
     rows = []
     for w in mv.waves[1:]:
         later = set(answered.loc[answered["wave"] == w, "participant"])
@@ -1182,12 +1189,12 @@ def attrition_bias(
             continue
         stayed = base.index.isin(list(later))
         for key in scale_keys:
-            m = mv.meta.loc[key]
+            m = mv.info(key)
             res = _group_core(base.loc[stayed, key], base.loc[~stayed, key])
             differs = bool(
                 (np.nan_to_num(res["p_val"], nan=1) < 0.05)
                 or (np.nan_to_num(res["p_mannwhitney"], nan=1) < 0.05)
-                or abs(np.nan_to_num(res["hedges_g"])) >= 0.2)
+                or abs(np.nan_to_num(res["hedges_g"])) >= 0.5)
             warning = ""
             if differs and res["n_a"] >= 2 and res["n_b"] >= 2:
                 direction = "higher" if res["mean_diff"] > 0 else "lower"
@@ -1195,7 +1202,8 @@ def attrition_bias(
                 warning = (
                     f"People who went on to answer the {_wave_label(w)} survey started with {direction} "
                     f"{m['title']} scores than those who did not ({res['mean_a']:.2f} vs "
-                    f"{res['mean_b']:.2f}; g = {res['hedges_g']:.2f}). Change measured only on "
+                    f"{res['mean_b']:.2f}; g = {res['hedges_g']:.2f}, Welch p = {res['p_val']:.2f}). "
+                    "Change measured only on "
                     f"those who stayed may not hold for everyone: the people lost started {other}."
                 )
             rows.append(dict(scale=m["measure"], title=m["title"], wave_first=first, wave=w,
@@ -1248,8 +1256,8 @@ def cohort_anova(
         data, instruments or {}, waves=waves)
     cohort = mv.cohort if cohort is None else cohort.astype("string")
     rows = []
-    keys = [k for k in mv.meta.index if mv.meta.loc[k, "kind"] == "scale"
-            and mv.meta.loc[k, "then_of_key"] == ""]
+    keys = [k for k in mv.meta.index if mv.info(k)["kind"] == "scale"
+            and mv.info(k)["then_of_key"] == ""]
     empty = dict(ss=np.nan, df1=np.nan, df2=np.nan, ms=np.nan, f=np.nan, p_val=np.nan, np2=np.nan)
     for i, wa in enumerate(mv.waves):
         fa = mv.frame(wa)
@@ -1261,7 +1269,7 @@ def cohort_anova(
                     continue
                 if not (fa[key].notna().any() and fb[key].notna().any()):
                     continue
-                m = mv.meta.loc[key]
+                m = mv.info(key)
                 x = fa.reindex(common)[key]
                 y = fb.reindex(common)[key]
                 ok = x.notna() & y.notna()
@@ -1369,8 +1377,8 @@ def subgroup_change(
     if roster is not None and len(roster):
         attrs = roster.drop_duplicates("participant").set_index("participant")
         attrs.index = attrs.index.astype("string")
-    keys = [k for k in mv.meta.index if mv.meta.loc[k, "kind"] == "scale"
-            and mv.meta.loc[k, "then_of_key"] == ""]
+    keys = [k for k in mv.meta.index if mv.info(k)["kind"] == "scale"
+            and mv.info(k)["then_of_key"] == ""]
     rows, ids = [], []
     for i, wa in enumerate(mv.waves):
         fa = mv.frame(wa)
@@ -1396,7 +1404,7 @@ def subgroup_change(
                 for group in sorted(set(labels)):
                     sel = labels == group
                     for j, key in enumerate(ks):
-                        m = mv.meta.loc[key]
+                        m = mv.info(key)
                         res = _paired_core(a[sel, j], b[sel, j], ordinal=bool(m["ordinal"]),
                                            higher_is_better=True, reason=m["reason"],
                                            confidence=confidence)
@@ -1769,9 +1777,9 @@ def analyse_workspace(ws, *, p_adjust: str = "holm") -> dict[str, pd.DataFrame]:
     if mv.waves:
         f0 = mv.frame(mv.waves[0])
         for key in mv.meta.index:
-            if (key in f0.columns and mv.meta.loc[key, "kind"] == "scale"
-                    and mv.meta.loc[key, "then_of_key"] == "" and f0[key].notna().any()):
-                first_n[(mv.meta.loc[key, "measure"], mv.waves[0])] = int(f0[key].notna().sum())
+            if (key in f0.columns and mv.info(key)["kind"] == "scale"
+                    and mv.info(key)["then_of_key"] == "" and f0[key].notna().any()):
+                first_n[(mv.info(key)["measure"], mv.waves[0])] = int(f0[key].notna().sum())
     statements = aim_statements(prepost, programme, reliability=reliability, attrition=bias,
                                 then=then, first_wave_n=first_n, scale_aims=scale_aims)
     return {
