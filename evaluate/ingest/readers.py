@@ -1025,7 +1025,8 @@ def _whitespace_cells_possible(data: bytes, delimiter: str) -> bool:
     wide[list(_WIDE_SPACE_LEADS)] = True
     end = boundary.copy()
     end[34] = True  # a closing quote
-    p = np.flatnonzero(boundary[b[:-3]]) + 1
+    body = b[:-3]
+    p = np.flatnonzero((body == d) | (body == 10) | (body == 13)) + 1
     quoted = b[p] == 34
     p = p + quoted
     c = b[p]
@@ -1209,10 +1210,22 @@ def _assemble(
     columns = _build_columns(chosen, header_text, positions)
     _note_duplicates(columns, notes)
     keys = [c.key for c in columns]
-    values = (
-        body[np.ix_(data_idx, positions)] if data_idx.size else np.empty((0, len(keys)), object)
-    )
-    frame = pd.DataFrame(values, columns=keys, dtype=object)
+    if not data_idx.size:
+        values = np.empty((0, len(keys)), dtype=object)
+    else:
+        # plain slices (no copy) when nothing in between is dropped: the usual case
+        rows = (
+            slice(int(data_idx[0]), int(data_idx[-1]) + 1)
+            if data_idx[-1] - data_idx[0] + 1 == data_idx.size
+            else data_idx
+        )
+        cols = (
+            slice(int(positions[0]), int(positions[-1]) + 1)
+            if positions[-1] - positions[0] + 1 == positions.size
+            else positions
+        )
+        values = body[rows][:, cols]
+    frame = pd.DataFrame(values, columns=keys, dtype=object, copy=False)
     return RawExport(
         path=path,
         sheet=sheet,
