@@ -1,0 +1,204 @@
+"""Write the report: ``dashboard.html``, ``tables.xlsx`` and one csv per table.
+
+:func:`build_report` is the one entry point the command line calls
+(``evaluate report WORKSPACE --out DIR`` and ``evaluate demo``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from evaluate.privacy import neutralise_frame
+from evaluate.report.dashboard import (
+    imports_table,
+    quarantine_summary,
+    render_dashboard,
+    suppression_counts,
+)
+from evaluate.report.xlsx import write_tables
+
+__all__ = ["PERSON_LEVEL_TABLES", "report_tables", "build_report"]
+
+#: Result tables with one row per person (pseudonymous ids): kept out of the report's
+#: tables, which commissioners receive; ``evaluate analyse`` writes them for evaluators.
+PERSON_LEVEL_TABLES = ("scale_scores", "network_people", "network_layout_nodes",
+                       "network_layout_edges")
+_PERSON_COLUMNS = {"participant", "source", "target", "response_id"}
+_QUARANTINE_COLUMNS = ["cohort", "wave", "instrument", "file", "sheet", "row", "column", "value",
+                       "rule", "message", "fix", "severity"]
+
+
+def _sorted(frame: pd.DataFrame, keys) -> pd.DataFrame:
+    keys = [k for k in keys if k in frame.columns]
+    if not keys:
+        return frame.reset_index(drop=True)
+    tmp = frame.assign(**{f"_k{i}": frame[k].astype("string").fillna("") for i, k in enumerate(keys)})
+    tmp = tmp.sort_values([f"_k{i}" for i in range(len(keys))], kind="stable")
+    return tmp.drop(columns=[f"_k{i}" for i in range(len(keys))]).reset_index(drop=True)
+
+
+def report_tables(results: dict[str, pd.DataFrame], context: dict) -> dict[str, pd.DataFrame]:
+    """Every table the report writes, by name, in a fixed order.
+
+    The analysis tables (except person-level ones, see
+    :data:`PERSON_LEVEL_TABLES`, and any with a participant id column), then
+    ``imports`` (the manifest without import times), ``quarantine`` (every
+    record, values as stored: personal values already hidden),
+    ``quarantine_summary``, ``voices_counts`` (answers per open question),
+    ``quotes`` (only answers whose author agreed to be quoted),
+    ``instrument_versions`` and ``suppression``.
+    """
+    out: dict[str, pd.DataFrame] = {}
+    for name in sorted(results or {}):
+        table = results[name]
+        if not isinstance(table, pd.DataFrame) or name in PERSON_LEVEL_TABLES:
+            continue
+        if _PERSON_COLUMNS & set(map(str, table.columns)):
+            continue
+        out[name] = table.reset_index(drop=True)
+    imports = context.get("imports")
+    if isinstance(imports, pd.DataFrame) and len(imports.columns):
+        out["imports"] = imports_table(imports)
+    q = context.get("quarantine")
+    if isinstance(q, pd.DataFrame) and len(q.columns):
+        cols = [c for c in _QUARANTINE_COLUMNS if c in q.columns]
+        q = q[cols].copy()
+        if "row" in q.columns:
+            q["row"] = pd.to_numeric(q["row"], errors="coerce").astype("Int64")
+        out["quarantine"] = _sorted(q, ["cohort", "wave", "instrument", "file", "sheet", "row",
+                                        "column", "rule"])
+        if len(q):
+            out["quarantine_summary"] = quarantine_summary(q)
+    voices = context.get("voices")
+    if isinstance(voices, pd.DataFrame) and len(voices.columns):
+        v = voices.copy()
+        v["quotable"] = v["quotable"].fillna(False).astype(bool) if "quotable" in v else False
+        keys = [c for c in ("instrument", "item", "prompt") if c in v.columns]
+        counts = (v.groupby(keys, sort=True, dropna=False)
+                  .agg(answers=("quotable", "size"), quotable=("quotable", "sum")).reset_index()
+                  if keys else pd.DataFrame(columns=["answers", "quotable"]))
+        counts["answers"] = counts["answers"].astype("int64")
+        counts["quotable"] = counts["quotable"].astype("int64")
+        out["voices_counts"] = counts
+        qcols = [c for c in ("instrument", "wave", "item", "prompt", "text") if c in v.columns]
+        out["quotes"] = _sorted(v.loc[v["quotable"], qcols], ["instrument", "item", "wave", "text"])
+    versions = context.get("instrument_versions")
+    if versions:
+        out["instrument_versions"] = _sorted(pd.DataFrame(list(versions)), ["ref"])
+    out["suppression"] = suppression_counts(results or {})
+    return out
+
+
+def _readme(context: dict, tables: dict[str, pd.DataFrame]) -> list[str]:
+    lines = [
+        f"Programme: {context.get('programme') or 'not named'}",
+        f"Made with evaluate {context.get('software_version') or 'unknown version'}.",
+        "One sheet per table, full precision (the dashboard rounds; these do not).",
+        f"Groups smaller than {context.get('min_group_size') or 5} people are suppressed: "
+        "their numbers are blank and the column 'suppressed' is TRUE.",
+        "No names or emails appear here. Person-level tables (" + ", ".join(PERSON_LEVEL_TABLES)
+        + ") are left out; evaluators get them from `evaluate analyse`.",
+        "quotes holds only free-text answers whose authors agreed to be quoted.",
+        "Text that a spreadsheet would run as a formula starts with an apostrophe.",
+    ]
+    return lines
+
+
+def build_report(
+    results: dict[str, pd.DataFrame],
+    context: dict,
+    out_dir: str | Path,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Path]:
+    """Write the dashboard, the tables workbook and the csv tables into ``out_dir``.
+
+    Parameters
+    ----------
+    results : dict of str to DataFrame
+        The analysis tables: ``evaluate.stats.analyse_workspace`` (scale_scores,
+        prepost, then_test, reliability, item_rest, attrition_rates,
+        attrition_bias, cohort_anova, subgroups, reaction,
+        reaction_distribution, statements), ``evaluate.network.analyse_workspace``
+        (network_checks, network_metrics, network_metric_change,
+        network_growth, network_boundary, network_boundary_groups,
+        network_people, network_layout_nodes, network_layout_edges,
+        network_stakeholders) and, when present, ``item_distribution``
+        (:func:`evaluate.report.likert.item_distribution`, for the Likert
+        charts) and ``themes`` (free-text themes: any table, shown as is).
+        Every table is optional: a section without its data says so.
+    context : dict
+        Everything else the report shows; every key is optional:
+
+        - ``programme`` (str): programme name, the page title.
+        - ``aims`` (list of objects or dicts with ``id``, ``title``, ``short``):
+          the programme's aims, in order (``Programme.aims``).
+        - ``principles``, ``modules``: as ``Programme`` (not shown yet).
+        - ``cohorts`` (list of str), ``waves`` (list of str, programme order).
+        - ``min_group_size`` (int, default 5): the suppression threshold.
+        - ``imports`` (DataFrame): the manifest, one row per import — file,
+          sheet, instrument, cohort, wave, platform, read, accepted,
+          quarantined, excluded, sha256 (import times are dropped).
+        - ``quarantine`` (DataFrame): cohort, wave, instrument, file, sheet,
+          row, column, value, rule, message, fix, severity (personal values
+          already hidden). The dashboard shows counts and fixes, never values;
+          tables.xlsx carries the records.
+        - ``instrument_versions`` (list of dicts with ``ref``, ``title``, ``wave``).
+        - ``software_version`` (str), ``generated_at`` (str): shown on the page;
+          the timestamp is the only thing that differs between two runs.
+        - ``voices`` (DataFrame): instrument, wave, item, prompt, text,
+          quotable (bool). Only quotable texts are shown or written; the
+          others are only counted.
+    out_dir : path
+        Folder to write into (created if needed).
+    progress : callable, optional
+        Called with a short message before each step (the CLI shows them on
+        a terminal and stays quiet in pipes).
+
+    Returns
+    -------
+    dict of str to Path
+        ``dashboard`` (dashboard.html), ``tables`` (tables.xlsx) and ``csv``
+        (the tables/ folder, one csv per table).
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> paths = build_report({}, {"programme": "Example"}, tempfile.mkdtemp())
+    >>> sorted(paths)
+    ['csv', 'dashboard', 'tables']
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    results = {k: v for k, v in (results or {}).items() if isinstance(v, pd.DataFrame)}
+    context = dict(context or {})
+
+    def step(message: str) -> None:
+        if progress is not None:
+            progress(message)
+
+    step("Drawing the dashboard")
+    html = render_dashboard(results, context, progress=progress)
+    dashboard = out / "dashboard.html"
+    dashboard.write_text(html, encoding="utf-8", newline="\n")
+
+    step("Writing tables.xlsx")
+    tables = report_tables(results, context)
+    xlsx = write_tables(tables, out / "tables.xlsx", readme=_readme(context, tables),
+                        title=f"{context.get('programme') or 'evaluate'} — report tables")
+
+    step("Writing the csv tables")
+    csv_dir = out / "tables"
+    csv_dir.mkdir(exist_ok=True)
+    written = set()
+    for name, table in tables.items():
+        path = csv_dir / f"{name}.csv"
+        neutralise_frame(table).to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+        written.add(path.name)
+    for stale in csv_dir.glob("*.csv"):
+        if stale.name not in written:
+            stale.unlink()
+    return {"dashboard": dashboard, "tables": xlsx, "csv": csv_dir}

@@ -1,0 +1,547 @@
+"""Chart functions for the dashboard, in the manner of ``plotly.express``.
+
+Each function takes a tidy DataFrame first, then the names of the columns to
+draw, then styling, and returns a :class:`plotly.graph_objects.Figure`. Every
+trace carries hover text; colours come from the Okabe–Ito palette, which
+stays distinguishable with the common forms of colour blindness; titles are
+passed in by the caller, who writes them as the finding in plain English.
+
+Shared parameters
+-----------------
+data : DataFrame
+    The tidy table to draw (one row per mark).
+title : str
+    The finding, in plain English ("Seven of eight scales rose ...").
+hover : list of str, optional
+    Extra columns shown in the hover box, as "column: value".
+height : int, optional
+    Figure height in pixels (width follows the page).
+
+Errors
+------
+A column that is not in ``data`` raises :class:`evaluate.errors.ReportError`
+listing the columns that are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from evaluate.errors import EvaluateError
+
+__all__ = [
+    "ReportError",
+    "OKABE_ITO",
+    "WAVE_COLOURS",
+    "base_layout",
+    "colour_map",
+    "dumbbell",
+    "forest",
+    "diverging_likert",
+    "dot_interval",
+    "grouped_bar",
+    "network_pictures",
+]
+
+
+class ReportError(EvaluateError):
+    """A chart or report cannot be built from the data given (says what is missing)."""
+
+
+#: Okabe & Ito (2008) colour-blind-safe palette, most legible first (yellow last).
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#000000",
+             "#F0E442"]
+#: Colours of the waves, in programme order: light blue, dark blue, vermillion …
+WAVE_COLOURS = ["#56B4E9", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#000000"]
+#: Ordinal scale colours for five answer options, disagree (orange) to agree (blue).
+LIKERT_COLOURS = ["#D55E00", "#E69F00", "#BBBBBB", "#56B4E9", "#0072B2"]
+_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+_SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon"]
+
+
+def _check_columns(data: pd.DataFrame, *columns) -> None:
+    missing = [c for c in columns if c is not None and c not in data.columns]
+    if missing:
+        raise ReportError(
+            f"The table to draw has no column {', '.join(map(repr, missing))}; it has: "
+            f"{', '.join(map(str, data.columns)) or 'no columns'}."
+        )
+
+
+def base_layout(title: str, *, height: int = 420, **extra) -> dict:
+    """Layout shared by every chart: system fonts (no web fonts), white background."""
+    layout = dict(
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=17)),
+        font=dict(family=_FONT, size=13, color="#222222"),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        height=height,
+        margin=dict(l=10, r=20, t=70, b=50),
+        hoverlabel=dict(font=dict(family=_FONT, size=13), align="left"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0,
+                    title=dict(text="")),
+    )
+    layout.update(extra)
+    return layout
+
+
+def _axis(**extra) -> dict:
+    axis = dict(gridcolor="#E5E5E5", zerolinecolor="#999999", automargin=True,
+                linecolor="#888888", ticks="outside", tickcolor="#888888")
+    axis.update(extra)
+    return axis
+
+
+def colour_map(values: Sequence, palette: Sequence[str] = OKABE_ITO) -> dict:
+    """A stable colour per distinct value, in sorted order (missing values grey)."""
+    distinct = sorted({str(v) for v in values if not _isna(v)})
+    out = {v: palette[i % len(palette)] for i, v in enumerate(distinct)}
+    return out
+
+
+def _isna(v) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _hover(data: pd.DataFrame, columns: Sequence[str] | None) -> tuple[np.ndarray | None, str]:
+    """customdata and the hovertemplate lines for extra hover columns."""
+    if not columns:
+        return None, ""
+    _check_columns(data, *columns)
+    custom = data[list(columns)].astype(object).where(data[list(columns)].notna(), "—")
+    lines = "".join(f"<br>{c}: %{{customdata[{i}]}}" for i, c in enumerate(columns))
+    return custom.to_numpy(), lines
+
+
+def dumbbell(
+    data: pd.DataFrame,
+    y: str,
+    x_start: str,
+    x_end: str,
+    *,
+    start_low: str | None = None,
+    start_high: str | None = None,
+    end_low: str | None = None,
+    end_high: str | None = None,
+    start_label: str = "before",
+    end_label: str = "after",
+    title: str = "",
+    x_title: str = "",
+    x_range: tuple[float, float] | None = None,
+    hover: list[str] | None = None,
+    height: int | None = None,
+) -> go.Figure:
+    """Two values per row joined by a line (before → after), with optional intervals.
+
+    Parameters
+    ----------
+    y : str
+        Column labelling each row (drawn top to bottom in table order).
+    x_start, x_end : str
+        The two values (e.g. mean at baseline and at the end).
+    start_low, start_high, end_low, end_high : str, optional
+        Interval ends drawn as error bars around each value.
+    start_label, end_label : str
+        Legend names of the two points.
+    """
+    _check_columns(data, y, x_start, x_end, start_low, start_high, end_low, end_high)
+    d = data.reset_index(drop=True)
+    labels = d[y].astype(str).tolist()
+    custom, extra = _hover(d, hover)
+    fig = go.Figure()
+    lx, ly = [], []
+    for a, b, lab in zip(d[x_start], d[x_end], labels, strict=True):
+        lx += [a, b, None]
+        ly += [lab, lab, None]
+    fig.add_trace(go.Scatter(x=lx, y=ly, mode="lines", line=dict(color="#AAAAAA", width=3),
+                             hoverinfo="skip", showlegend=False, name="change"))
+    for col, lo, hi, name, colour, symbol in (
+            (x_start, start_low, start_high, start_label, WAVE_COLOURS[0], "circle-open"),
+            (x_end, end_low, end_high, end_label, WAVE_COLOURS[1], "circle")):
+        err = None
+        if lo is not None and hi is not None:
+            err = dict(type="data", symmetric=False, array=(d[hi] - d[col]).to_numpy(),
+                       arrayminus=(d[col] - d[lo]).to_numpy(), color=colour, thickness=1.5,
+                       width=4)
+        template = f"<b>%{{y}}</b><br>{name}: %{{x:.2f}}"
+        if lo is not None and hi is not None:
+            ci = np.column_stack([d[lo].to_numpy(dtype=float), d[hi].to_numpy(dtype=float)])
+            cd = ci if custom is None else np.column_stack([ci, custom])
+            template += "<br>95% CI %{customdata[0]:.2f} to %{customdata[1]:.2f}"
+            if custom is not None:
+                template += "".join(f"<br>{c}: %{{customdata[{i + 2}]}}"
+                                    for i, c in enumerate(hover or []))
+        else:
+            cd = custom
+            template += extra
+        fig.add_trace(go.Scatter(
+            x=d[col], y=labels, mode="markers", name=name, error_x=err, customdata=cd,
+            marker=dict(size=13, color=colour, symbol=symbol, line=dict(width=2.5, color=colour)),
+            hovertemplate=template + "<extra></extra>"))
+    layout = base_layout(title, height=height or max(260, 90 + 46 * len(d)))
+    layout["xaxis"] = _axis(title=dict(text=x_title), range=list(x_range) if x_range else None)
+    layout["yaxis"] = _axis(autorange="reversed", ticks="")
+    fig.update_layout(**layout)
+    return fig
+
+
+def forest(
+    data: pd.DataFrame,
+    y: str,
+    x: str,
+    low: str,
+    high: str,
+    *,
+    color: str | None = None,
+    reference: float = 0.0,
+    title: str = "",
+    x_title: str = "",
+    hover: list[str] | None = None,
+    height: int | None = None,
+    bands: Sequence[tuple[float, str]] = ((0.2, "small"), (0.5, "medium"), (0.8, "large")),
+) -> go.Figure:
+    """Effect sizes with their intervals, one row each, and a line at ``reference``.
+
+    Parameters
+    ----------
+    x, low, high : str
+        The estimate and its interval ends.
+    color : str, optional
+        Column whose values get one colour each (e.g. the comparison).
+    bands : sequence of (value, label)
+        Light guide lines with labels (Cohen's benchmarks by default).
+    """
+    _check_columns(data, y, x, low, high, color)
+    d = data.reset_index(drop=True)
+    groups = [None] if color is None else list(dict.fromkeys(d[color].astype(str)))
+    colours = {g: WAVE_COLOURS[(i + 1) % len(WAVE_COLOURS)] for i, g in enumerate(groups)}
+    fig = go.Figure()
+    for i, g in enumerate(groups):
+        part = d if g is None else d[d[color].astype(str) == g]
+        custom, extra = _hover(part, hover)
+        ci = np.column_stack([part[low].to_numpy(dtype=float), part[high].to_numpy(dtype=float)])
+        cd = ci if custom is None else np.column_stack([ci, custom])
+        more = "".join(f"<br>{c}: %{{customdata[{k + 2}]}}" for k, c in enumerate(hover or []))
+        fig.add_trace(go.Scatter(
+            x=part[x], y=part[y].astype(str), mode="markers", name=g or x,
+            showlegend=g is not None,
+            marker=dict(size=11, color=colours[g], symbol=_SYMBOLS[i % len(_SYMBOLS)]),
+            error_x=dict(type="data", symmetric=False,
+                         array=(part[high] - part[x]).to_numpy(),
+                         arrayminus=(part[x] - part[low]).to_numpy(), color=colours[g],
+                         thickness=2, width=5),
+            customdata=cd,
+            hovertemplate=("<b>%{y}</b>" + (f" ({g})" if g else "") + f"<br>{x_title or x}: "
+                           "%{x:.2f}<br>95% CI %{customdata[0]:.2f} to %{customdata[1]:.2f}"
+                           + more + "<extra></extra>")))
+    layout = base_layout(title, height=height or max(280, 110 + 34 * d[y].nunique()))
+    shapes = [dict(type="line", xref="x", yref="paper", x0=reference, x1=reference, y0=0,
+                   y1=1, line=dict(color="#444444", width=1.5))]
+    annotations = []
+    for value, label in bands:
+        shapes.append(dict(type="line", xref="x", yref="paper", x0=value, x1=value, y0=0, y1=1,
+                           line=dict(color="#BBBBBB", width=1, dash="dot")))
+        annotations.append(dict(x=value, y=0, xref="x", yref="paper", yanchor="top",
+                                text=label, showarrow=False, yshift=-2,
+                                font=dict(size=11, color="#666666")))
+    layout["shapes"] = shapes
+    layout["annotations"] = annotations
+    layout["xaxis"] = _axis(title=dict(text=x_title), zeroline=False)
+    layout["yaxis"] = _axis(autorange="reversed", ticks="", type="category")
+    layout["margin"] = dict(l=10, r=20, t=80, b=60)
+    fig.update_layout(**layout)
+    return fig
+
+
+def diverging_likert(
+    data: pd.DataFrame,
+    y: str,
+    category: str,
+    share: str,
+    *,
+    order: Sequence[str],
+    neutral: str | None = None,
+    n: str | None = None,
+    title: str = "",
+    height: int | None = None,
+) -> go.Figure:
+    """Diverging stacked bars: disagreeing answers to the left of zero, agreeing to the right.
+
+    Parameters
+    ----------
+    y : str
+        Row label (e.g. "item — wave"); rows are drawn in table order.
+    category : str
+        The answer label; ``order`` lists them from most negative to most
+        positive.
+    share : str
+        Share of the row's answers (0–1) in that category.
+    neutral : str, optional
+        The middle answer, split half each side of zero.
+    n : str, optional
+        Count column shown in the hover box.
+    """
+    _check_columns(data, y, category, share, n)
+    d = data.reset_index(drop=True)
+    rows = list(dict.fromkeys(d[y].astype(str)))
+    order = list(order)
+    mid = order.index(neutral) if neutral in order else len(order) // 2 if len(order) % 2 else None
+    colours = LIKERT_COLOURS if len(order) == 5 else [
+        OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(order))]
+    fig = go.Figure()
+    negative = order[:mid] if mid is not None else order[: len(order) // 2]
+    # negative categories stack outward from zero: the one nearest neutral first
+    plot_order = []
+    if mid is not None:
+        plot_order.append((order[mid], "neg-half"))
+    plot_order += [(c, "neg") for c in reversed(negative)]
+    if mid is not None:
+        plot_order.append((order[mid], "pos-half"))
+    plot_order += [(c, "pos") for c in order[(mid + 1) if mid is not None else len(order) // 2:]]
+    for cat, side in plot_order:
+        part = d[d[category].astype(str) == cat].set_index(d[y].astype(str)[d[category].astype(str) == cat])
+        part = part.reindex(rows)
+        values = part[share].astype(float).fillna(0.0).to_numpy()
+        counts = part[n].astype(float).to_numpy() if n else np.full(len(rows), np.nan)
+        shown = values / 2 if side.endswith("half") else values
+        sign = -1 if side.startswith("neg") else 1
+        colour = colours[order.index(cat)]
+        fig.add_trace(go.Bar(
+            y=rows, x=sign * shown, orientation="h", name=cat, marker=dict(color=colour),
+            legendgroup=cat, showlegend=side != "neg-half",
+            customdata=np.column_stack([values, counts]),
+            hovertemplate=("<b>%{y}</b><br>" + cat + ": %{customdata[0]:.0%}"
+                           + (" (%{customdata[1]:.0f} answers)" if n else "")
+                           + "<extra></extra>")))
+    layout = base_layout(title, height=height or max(300, 120 + 30 * len(rows)))
+    layout["barmode"] = "relative"
+    layout["bargap"] = 0.25
+    layout["xaxis"] = _axis(tickformat=".0%", range=[-1, 1], zeroline=True, zerolinewidth=2,
+                            title=dict(text="← disagree     share of answers     agree →"))
+    layout["yaxis"] = _axis(autorange="reversed", ticks="", type="category")
+    layout["legend"] = dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0,
+                            traceorder="normal")
+    fig.update_layout(**layout)
+    # legend in answer order, negative to positive
+    rank = {c: i for i, c in enumerate(order)}
+    fig.data = tuple(sorted(fig.data, key=lambda t: (rank.get(t.name, 99), t.showlegend is False)))
+    return fig
+
+
+def dot_interval(
+    data: pd.DataFrame,
+    y: str,
+    x: str,
+    *,
+    low: str | None = None,
+    high: str | None = None,
+    color: str | None = None,
+    color_order: Sequence[str] | None = None,
+    palette: Sequence[str] = WAVE_COLOURS,
+    title: str = "",
+    x_title: str = "",
+    x_range: tuple[float, float] | None = None,
+    hover: list[str] | None = None,
+    height: int | None = None,
+) -> go.Figure:
+    """Dots (one per row and colour group) with optional interval bars, rows top to bottom."""
+    _check_columns(data, y, x, low, high, color)
+    d = data.reset_index(drop=True)
+    groups = [None] if color is None else list(color_order or dict.fromkeys(d[color].astype(str)))
+    fig = go.Figure()
+    n_rows = d[y].nunique()
+    for i, g in enumerate(groups):
+        part = d if g is None else d[d[color].astype(str) == g]
+        if not len(part):
+            continue
+        colour = palette[i % len(palette)]
+        err, cd, template = None, None, f"<b>%{{y}}</b>{' (' + g + ')' if g else ''}<br>{x_title or x}: %{{x:.2f}}"
+        custom, _ = _hover(part, hover)
+        if low is not None and high is not None:
+            err = dict(type="data", symmetric=False, array=(part[high] - part[x]).to_numpy(),
+                       arrayminus=(part[x] - part[low]).to_numpy(), color=colour, thickness=1.5,
+                       width=4)
+            cd = np.column_stack([part[low].to_numpy(dtype=float), part[high].to_numpy(dtype=float)])
+            template += "<br>95% CI %{customdata[0]:.2f} to %{customdata[1]:.2f}"
+            offset = 2
+        else:
+            offset = 0
+        if custom is not None:
+            cd = custom if cd is None else np.column_stack([cd, custom])
+            template += "".join(f"<br>{c}: %{{customdata[{k + offset}]}}"
+                                for k, c in enumerate(hover or []))
+        fig.add_trace(go.Scatter(
+            x=part[x], y=part[y].astype(str), mode="markers", name=g or x,
+            showlegend=g is not None, error_x=err, customdata=cd,
+            marker=dict(size=12, color=colour, symbol=_SYMBOLS[i % len(_SYMBOLS)],
+                        line=dict(width=1, color="white")),
+            hovertemplate=template + "<extra></extra>"))
+    layout = base_layout(title, height=height or max(260, 110 + 36 * n_rows))
+    layout["xaxis"] = _axis(title=dict(text=x_title), range=list(x_range) if x_range else None)
+    layout["yaxis"] = _axis(autorange="reversed", ticks="", type="category")
+    fig.update_layout(**layout)
+    return fig
+
+
+def grouped_bar(
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    *,
+    color: str | None = None,
+    color_order: Sequence[str] | None = None,
+    palette: Sequence[str] = WAVE_COLOURS,
+    text: str | None = None,
+    title: str = "",
+    y_title: str = "",
+    y_format: str = "",
+    y_range: tuple[float, float] | None = None,
+    hover: list[str] | None = None,
+    height: int | None = None,
+) -> go.Figure:
+    """Vertical bars, grouped side by side by ``color`` (e.g. the wave).
+
+    Parameters
+    ----------
+    text : str, optional
+        Column of ready-formatted labels printed on the bars.
+    y_format : str
+        d3 format of the y values (".0%" for shares).
+    """
+    _check_columns(data, x, y, color, text)
+    d = data.reset_index(drop=True)
+    groups = [None] if color is None else list(color_order or dict.fromkeys(d[color].astype(str)))
+    fig = go.Figure()
+    for i, g in enumerate(groups):
+        part = d if g is None else d[d[color].astype(str) == g]
+        if not len(part):
+            continue
+        custom, extra = _hover(part, hover)
+        fig.add_trace(go.Bar(
+            x=part[x].astype(str), y=part[y], name=g or y, showlegend=g is not None,
+            marker=dict(color=palette[i % len(palette)]),
+            text=part[text] if text else None, textposition="outside" if text else None,
+            cliponaxis=False, customdata=custom,
+            hovertemplate=(f"<b>%{{x}}</b>{' — ' + g if g else ''}<br>{y_title or y}: "
+                           f"%{{y:{y_format or '.2f'}}}" + extra + "<extra></extra>")))
+    layout = base_layout(title, height=height or 400)
+    layout["barmode"] = "group"
+    layout["xaxis"] = _axis(type="category", ticks="")
+    layout["yaxis"] = _axis(title=dict(text=y_title), tickformat=y_format or None,
+                            range=list(y_range) if y_range else None)
+    fig.update_layout(**layout)
+    return fig
+
+
+def network_pictures(
+    nodes: pd.DataFrame,
+    edges: pd.DataFrame,
+    *,
+    waves: Sequence[str],
+    colour_by: Sequence[str] = ("sector", "organisation", "place"),
+    wave_titles: Sequence[str] | None = None,
+    title: str = "",
+    height: int = 520,
+) -> go.Figure:
+    """Side-by-side pictures of the network at each wave, people in the same place in each.
+
+    Parameters
+    ----------
+    nodes : DataFrame
+        ``network_layout_nodes`` of one cohort: ``wave, x, y, degree`` and the
+        attribute columns. Participant ids are never shown.
+    edges : DataFrame
+        ``network_layout_edges`` of one cohort: ``wave, source, target,
+        x_source, y_source, x_target, y_target``. Ties of every relation
+        between the same two people count once; ties new since the wave
+        before are drawn in vermillion, others in grey.
+    waves : sequence of str
+        The waves to draw, left to right.
+    colour_by : sequence of str
+        Attributes the reader can colour people by (buttons above the
+        chart); the first is shown on opening. Missing attributes are skipped.
+    """
+    _check_columns(nodes, "wave", "x", "y")
+    _check_columns(edges, "wave", "source", "target", "x_source", "y_source", "x_target",
+                   "y_target")
+    waves = list(waves)
+    colour_by = [a for a in colour_by if a in nodes.columns] or [None]
+    fig = make_subplots(rows=1, cols=len(waves), horizontal_spacing=0.03,
+                        subplot_titles=list(wave_titles or waves))
+    previous = set()
+    for k, wave in enumerate(waves, start=1):
+        e = edges[edges["wave"] == wave]
+        a = e["source"].astype(str).to_numpy()
+        b = e["target"].astype(str).to_numpy()
+        lo, hi = np.where(a < b, a, b), np.where(a < b, b, a)
+        e = e.assign(_a=lo, _b=hi).drop_duplicates(["_a", "_b"]).sort_values(["_a", "_b"])
+        pairs = set(zip(e["_a"], e["_b"], strict=True))
+        new = np.array([(p in previous) is False and k > 1 for p in zip(e["_a"], e["_b"], strict=True)],
+                       dtype=bool)
+        for is_new, colour, width, name in ((False, "#BBBBBB", 0.8, "tie"),
+                                            (True, "#D55E00", 1.2, "new tie since the wave before")):
+            part = e[new == is_new] if len(e) else e
+            xs = np.column_stack([part["x_source"], part["x_target"],
+                                  np.full(len(part), np.nan)]).ravel() if len(part) else []
+            ys = np.column_stack([part["y_source"], part["y_target"],
+                                  np.full(len(part), np.nan)]).ravel() if len(part) else []
+            fig.add_trace(go.Scatter(
+                x=xs, y=ys, mode="lines", line=dict(color=colour, width=width),
+                name=f"{name}s ({wave}: {len(part)})" if is_new else f"ties ({wave}: {len(part)})",
+                legendgroup=f"edges-{is_new}", showlegend=True,
+                hoverinfo="skip", opacity=0.8 if is_new else 0.6), row=1, col=k)
+        previous = pairs
+    n_edge_traces = len(fig.data)
+    node_traces = []
+    for j, attribute in enumerate(colour_by):
+        values = nodes[attribute].astype(object).where(nodes[attribute].notna(), "unknown") \
+            if attribute else pd.Series("person", index=nodes.index)
+        colours = colour_map(values)
+        groups = sorted(colours)
+        for gi, group in enumerate(groups):
+            for k, wave in enumerate(waves, start=1):
+                part = nodes[(nodes["wave"] == wave) & (values.astype(str) == group)]
+                deg = part["degree"] if "degree" in part.columns else pd.Series(0, index=part.index)
+                responded = (part["responded"].map({True: "yes", False: "no"})
+                             if "responded" in part.columns else pd.Series("—", index=part.index))
+                cd = np.column_stack([deg.to_numpy(), responded.to_numpy(dtype=object)])
+                trace = go.Scatter(
+                    x=part["x"], y=part["y"], mode="markers", name=group,
+                    legendgroup=f"{attribute}-{group}", showlegend=k == 1,
+                    visible=j == 0,
+                    marker=dict(size=6 + 2.2 * np.sqrt(deg.to_numpy(dtype=float)),
+                                color=colours[group], symbol=_SYMBOLS[(gi // len(OKABE_ITO)) % len(_SYMBOLS)],
+                                line=dict(width=0.8, color="white")),
+                    customdata=cd,
+                    hovertemplate=(f"{attribute or 'person'}: {group}<br>wave: {wave}"
+                                   "<br>people tied to: %{customdata[0]}"
+                                   "<br>answered the survey: %{customdata[1]}<extra></extra>"))
+                fig.add_trace(trace, row=1, col=k)
+                node_traces.append(j)
+    buttons = []
+    if len(colour_by) > 1:
+        for j, attribute in enumerate(colour_by):
+            visible = [True] * n_edge_traces + [t == j for t in node_traces]
+            buttons.append(dict(label=f"Colour by {attribute}", method="restyle",
+                                args=[{"visible": visible}]))
+    layout = base_layout(title, height=height)
+    layout["margin"] = dict(l=10, r=10, t=110, b=10)
+    layout["legend"] = dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top",
+                            font=dict(size=12))
+    if buttons:
+        layout["updatemenus"] = [dict(type="buttons", direction="right", buttons=buttons,
+                                      x=0, xanchor="left", y=1.13, yanchor="bottom",
+                                      showactive=True, pad=dict(r=4, t=0, b=0, l=0),
+                                      font=dict(size=12))]
+    fig.update_layout(**layout)
+    fig.update_xaxes(visible=False, range=[-1.1, 1.1])
+    fig.update_yaxes(visible=False, range=[-1.1, 1.1], scaleanchor=None)
+    return fig
