@@ -44,7 +44,7 @@ def voices(ws) -> pd.DataFrame:
     (``quotable_if``) and the answer to it is "Yes" (code 1).
     """
     rows = []
-    for ref, inst in sorted(ws.instruments().items()):
+    for _ref, inst in sorted(ws.instruments().items()):
         text_items = [i for i in inst.items if i.type == "text" and i.id != "stakeholders"]
         if not text_items:
             continue

@@ -77,7 +77,7 @@ def build_demo_workspace(workspace: Path, sample_dir: Path | None = None, *, pro
 
 def run_demo(out_dir: Path, sample_dir: Path | None = None, *, progress=None) -> dict[str, Path]:
     """Build the demo workspace under ``out_dir/workspace``, analyse it, write the report."""
-    from evaluate.analysis import analyse, report_context, write_results
+    from evaluate.analysis import analyse, report_context
     from evaluate.report.build import build_report
 
     out_dir = Path(out_dir)

@@ -171,7 +171,7 @@ def test_network_names_become_ties_unknown_names_reported(tmp_path, roster):
     ids = roster.frame.set_index("name_key")["participant"]
     jo, ann, zoe = ids["jo smith"], ids["ann lee"], ids["briain o zoe"]
     ties = result.ties
-    got = set(zip(ties["source"], ties["target"], ties["relation"]))
+    got = set(zip(ties["source"], ties["target"], ties["relation"], strict=True))
     assert (jo, ann, "knew_before") in got and (jo, zoe, "knew_before") in got
     assert (jo, ann, "worked_with") in got
     assert (ann, jo, "knew_before") in got

@@ -102,7 +102,7 @@ def test_diff_reports_added_removed_and_changed(tmp_path):
         "    reverse: true\n", "    reverse: true\n  - id: extra\n    text: New\n    type: text\n")
     b = load_instrument(write(tmp_path, changed, "demo-v2.yaml"))
     d = diff(a, b)
-    assert set(zip(d["id"], d["change"])) >= {("see_system", "changed"), ("extra", "added")}
+    assert set(zip(d["id"], d["change"], strict=True)) >= {("see_system", "changed"), ("extra", "added")}
     row = d[(d["id"] == "see_system") & (d["field"] == "text")].iloc[0]
     assert row["before"] == "I can see the wider system"
     assert row["after"] == "I can see the whole system"

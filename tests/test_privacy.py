@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evaluate.privacy import escape_html, neutralise_formula, neutralise_frame, pseudonymise, suppress_small
+from evaluate.privacy import (
+    escape_html,
+    neutralise_formula,
+    neutralise_frame,
+    pseudonymise,
+    suppress_small,
+)
 
 
 def test_pseudonymise_is_stable_salted_and_keeps_missing():

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from evaluate.instruments import Instrument, Item, ResponseSet
 from evaluate.ingest.matching import MatchResult
+from evaluate.instruments import Instrument, Item, ResponseSet
 from evaluate.normalise import normalise_label
 
 __all__ = ["Coerced", "coerce_export", "code_values", "parse_datetimes", "split_multi"]
