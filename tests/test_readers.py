@@ -325,6 +325,15 @@ def test_platform_override():
         read_export(FIX / "google_forms.csv", platform="excel")
 
 
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_every_override_reads_every_fixture(platform):
+    for path in sorted(FIX.glob("*.*")):
+        if path.suffix in (".csv", ".xlsx", ".tsv"):
+            raw = read_export(path, platform=platform)
+            check_invariants(raw)
+            assert raw.platform == platform
+
+
 # --------------------------------------------------------------------------- detection
 
 

@@ -528,7 +528,7 @@ def _count_header_rows(platform: str, rows: list[list[object]]) -> tuple[int, st
         if len(rows) < 2:
             return 1, "1 heading row (no sub-label row below it)"
         norms = [_norm(t) for t in r1]
-        rid = norms.index("respondent id")
+        rid = norms.index("respondent id") if "respondent id" in norms else 0
         cell = rows[1][rid] if rid < len(rows[1]) else None
         if _looks_like_data(cell):
             return 1, "1 heading row (row 2 already holds responses)"
