@@ -236,3 +236,14 @@ def test_row_conservation_on_every_reader_fixture(fixture, roster):
         c = result.counts
         assert c["read"] == c["accepted"] + c["quarantined"], fixture.name
         assert c["read"] == result.raw.rows_read
+
+
+def test_unreadable_timestamps_are_reported_and_answers_kept(tmp_path, roster):
+    path = tmp_path / "g.csv"
+    path.write_text(f"Timestamp,Email Address,{SEE}\n01,jo.smith@example.nhs.uk,Agree\n"
+                    f"05/03/2026 09:10:00,ann.lee@example.gov.uk,Agree\n", encoding="utf-8")
+    result = ingest_file(path, BASELINE, cohort="c1", wave="baseline", roster=roster, salt=SALT)
+    assert result.counts["accepted"] == 2
+    warn = result.problems[result.problems["rule"] == "date"].iloc[0]
+    assert warn["row"] == 2 and warn["value"] == "01" and warn["severity"] == "warning"
+    assert result.responses.loc[1, "completed"] == pd.Timestamp("2026-03-05 09:10:00")

@@ -92,6 +92,12 @@ _MONTHFIRST_FORMATS = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d
 _ISO_FORMATS = ("ISO8601",)
 
 
+def _plausible(parsed: pd.Series) -> pd.Series:
+    """Dates outside 1900–2199 are not survey dates (and do not fit nanosecond times): missing."""
+    years = parsed.dt.year
+    return parsed.where((years >= 1900) & (years < 2200)).astype("datetime64[ns]")
+
+
 def parse_datetimes(values: pd.Series, prefer_dayfirst: bool) -> pd.Series:
     """Dates and times from whatever the export holds (Excel dates, ISO, local formats).
 
@@ -104,7 +110,7 @@ def parse_datetimes(values: pd.Series, prefer_dayfirst: bool) -> pd.Series:
     s = values.astype("object")
     if pd.api.types.is_datetime64_any_dtype(values) or pd.api.types.infer_dtype(
             s, skipna=True) in ("datetime", "datetime64", "date"):
-        return pd.to_datetime(s, errors="coerce").astype("datetime64[ns]")
+        return _plausible(pd.to_datetime(s, errors="coerce"))
     text = _text(s)
     index = text.index
     if text.isna().all():
@@ -118,6 +124,7 @@ def parse_datetimes(values: pd.Series, prefer_dayfirst: bool) -> pd.Series:
         parsed = pd.to_datetime(text, errors="coerce", format=fmt)
         if getattr(parsed.dt, "tz", None) is not None:
             parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+        parsed = _plausible(parsed)
         n = int(parsed.notna().sum())
         if n > best_n:
             best, best_n = parsed, n
@@ -128,10 +135,10 @@ def parse_datetimes(values: pd.Series, prefer_dayfirst: bool) -> pd.Series:
     if rest.any():
         fallback = pd.to_datetime(text[rest], errors="coerce", dayfirst=prefer_dayfirst,
                                   format="mixed", utc=True).dt.tz_localize(None)
-        parsed[rest] = fallback.astype("datetime64[ns]")
+        parsed[rest] = _plausible(fallback)
     if serial.any():
         parsed[serial] = pd.to_datetime("1899-12-30") + pd.to_timedelta(numeric[serial], unit="D")
-    return parsed.astype("datetime64[ns]")
+    return parsed
 
 
 def _problem(rows: np.ndarray, column: str, values, rule: str, message: str, fix: str,
@@ -179,7 +186,16 @@ def coerce_export(
     out["response_id"] = _text(frame[rid.key]) if rid else pd.Series(pd.NA, index=index, dtype="string")
     for role in ("started", "completed"):
         m = match.role(role)
-        out[role] = parse_datetimes(frame[m.key], dayfirst) if m else pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+        if m is None:
+            out[role] = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+            continue
+        out[role] = parse_datetimes(frame[m.key], dayfirst)
+        unread = _text(frame[m.key]).notna() & out[role].isna()
+        if unread.any():
+            problems += _problem(rows[unread.to_numpy()], m.heading, _text(frame[m.key])[unread],
+                                 "date", "could not be read as a date and time, so it was left blank",
+                                 "nothing to do unless the times matter; the answers were kept",
+                                 severity="warning")
     if match.role("completed") is None and match.role("modified") is not None:
         out["completed"] = parse_datetimes(frame[match.role("modified").key], dayfirst)
 
