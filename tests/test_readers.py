@@ -395,6 +395,15 @@ def test_empty_sheets(tmp_path):
     assert raw.sheet == "Data"  # the first sheet with data
     with pytest.raises(ReadError, match=r'two\.xlsx, sheet "Blank": is empty'):
         read_export(path, sheet="Blank")
+    wb = Workbook()
+    wb.worksheets[0].title = "Secret"
+    wb.create_chartsheet("Chart", 0)
+    wb["Secret"].append(["kept out of sight"])
+    wb["Secret"].sheet_state = "hidden"
+    wb.create_sheet("Visible").append(["Name", "Q1"])
+    wb["Visible"].append(["Jo", 3])
+    wb.save(path)
+    assert read_export(path).sheet == "Visible"  # not the chart, not the hidden sheet
     empty = tmp_path / "empty.xlsx"
     Workbook().save(empty)
     with pytest.raises(ReadError, match=r"empty\.xlsx: has no data in any sheet"):

@@ -747,29 +747,30 @@ def _read_xlsx_grid(
         else:
             what = "is not an Excel workbook (it may be another kind of file renamed to .xlsx)"
         raise _fail(path, what + " — export the responses again as .xlsx or .csv.")
-    try:
-        wb = python_calamine.CalamineWorkbook.from_path(str(path))
-        names = list(wb.sheet_names)
-    except python_calamine.PasswordError as exc:
-        raise _fail(path, _ENCRYPTED_FIX + ".") from exc
-    except Exception as exc:  # the parser's own errors: any of them means a damaged file
-        raise _damaged(path, None) from exc
-    except BaseException as exc:  # pyo3 panics derive from BaseException
-        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+
+    def guarded(call, sheet_name: str | None = None):
+        """Run a calamine call; any failure of the parser means a damaged workbook."""
+        try:
+            return call()
+        except python_calamine.PasswordError as exc:
+            raise _fail(path, _ENCRYPTED_FIX + ".") from exc
+        except (KeyboardInterrupt, SystemExit, GeneratorExit):
             raise
-        raise _damaged(path, None) from exc
+        except BaseException as exc:  # parser errors, and pyo3 panics (BaseException)
+            raise _damaged(path, sheet_name) from exc
+
+    wb = guarded(lambda: python_calamine.CalamineWorkbook.from_path(str(path)))
+    names = list(guarded(lambda: wb.sheet_names))
     if not names:
         raise _fail(path, "has no sheets — export the responses again.")
+    hidden = {
+        m.name
+        for m in guarded(lambda: wb.sheets_metadata)
+        if m.visible != python_calamine.SheetVisibleEnum.Visible
+    }
 
     def load(name: str) -> list[list[object]]:
-        try:
-            return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise _damaged(path, name) from exc
-        except BaseException as exc:
-            if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
-                raise
-            raise _damaged(path, name) from exc
+        return guarded(lambda: wb.get_sheet_by_name(name).to_python(skip_empty_area=False), name)
 
     listed = ", ".join(f'"{n}"' for n in names)
     if sheet is not None:
@@ -789,9 +790,8 @@ def _read_xlsx_grid(
                 chosen,
             )
     else:
-        order = names
-        if DEFAULT_SHEET in names:
-            order = [DEFAULT_SHEET] + [n for n in names if n != DEFAULT_SHEET]
+        # "Form Responses 1" first, then visible sheets, then hidden ones
+        order = sorted(names, key=lambda n: (n != DEFAULT_SHEET, n in hidden))
         rows, chosen = [], None
         for name in order:
             rows = load(name)
