@@ -553,6 +553,77 @@ def _parse_import_id(text: str) -> str | None:
     return None
 
 
+def _qualtrics_column(base: dict, h1: str, label: str, import_cell: str) -> ExportColumn:
+    """Row 1 short name, row 2 question text, row 3 ImportId JSON (when present)."""
+    import_id = _parse_import_id(import_cell)
+    role = None
+    if import_id is not None:
+        role = _QUALTRICS_IMPORT_ROLES.get(import_id.casefold())
+    if role is None:
+        role = _QUALTRICS_SHORT_ROLES.get(_norm(h1))
+    if role is None and re.fullmatch(r"V\d+", h1) and label:
+        role = _QUALTRICS_LEGACY_LABEL_ROLES.get(_norm(label))  # "V1 ... V10" legacy export
+    if role is None and _QUALTRICS_SYSTEM.match(h1):
+        role = "score" if h1.startswith("SC") else "other_meta"
+    parent = sub = ""
+    is_subitem = _QUALTRICS_SUBITEM.search(h1) or (import_id is not None and "_" in import_id)
+    if role is None and " - " in label and is_subitem:
+        parent, _, sub = label.rpartition(" - ")
+    fallback = base["heading"]
+    return ExportColumn(
+        **{**base, "heading": h1 or fallback},
+        short_name=h1 or None,
+        label=label or h1 or fallback,
+        import_id=import_id,
+        sub_label=sub.strip() or None,
+        parent=parent.strip() or None,
+        role=role,
+    )
+
+
+def _surveymonkey_column(base: dict, h1: str, r2: str, question: str, multi: bool) -> ExportColumn:
+    """Row 1 question (carried over blank cells), row 2 Response / option label."""
+    role = None
+    if h1 and not r2:
+        n = _norm(h1)
+        role = _SURVEYMONKEY_ROLES.get(n)
+        if role is None and _SURVEYMONKEY_CUSTOM.match(n):
+            role = "other_meta"
+    if not question:
+        heading = r2 or base["heading"]
+    elif multi and r2:
+        heading = f"{question} — {r2}"
+    else:
+        heading = question
+    return ExportColumn(
+        **{**base, "heading": heading},
+        label=question or heading,
+        sub_label=r2 or None,
+        parent=question if multi and question else None,
+        role=role,
+    )
+
+
+def _single_row_column(base: dict, platform: str, h1: str, first: bool) -> ExportColumn:
+    """Microsoft Forms, Google Forms and plain sheets: one heading row."""
+    n = _norm(h1)
+    parent = sub = None
+    if platform == "microsoft_forms":
+        role = _MS_ROLES.get(n) or ("other_meta" if _MS_QUIZ.match(h1) else None)
+    elif platform == "google_forms":
+        role = "completed" if first and n in _GOOGLE_TIMESTAMPS else _GOOGLE_ROLES.get(n)
+    else:
+        role = _PLAIN_ROLES.get(n)
+    if role is None and platform in ("google_forms", "plain"):
+        m = _GOOGLE_GRID.match(h1)
+        if m:
+            parent, sub = m.group("parent").strip(), m.group("row").strip()
+    heading = h1 or base["heading"]
+    return ExportColumn(
+        **{**base, "heading": heading}, label=heading, sub_label=sub, parent=parent, role=role
+    )
+
+
 def _build_columns(
     platform: str,
     header: list[list[str]],
@@ -564,8 +635,6 @@ def _build_columns(
         row = header[r] if r < len(header) else []
         return row[pos] if pos < len(row) else ""
 
-    cols: list[ExportColumn] = []
-    n_head = len(header)
     # SurveyMonkey: a blank row-1 cell continues the question to its left.
     question_of: dict[int, str] = {}
     continued: set[int] = set()
@@ -579,103 +648,25 @@ def _build_columns(
                 continued.update((pos, start))
             question_of[pos] = current
 
+    cols: list[ExportColumn] = []
     for i, pos in enumerate(positions.tolist()):
-        key = f"c{i:04d}"
         letter = column_letter(pos)
+        base = {
+            "key": f"c{i:04d}",
+            "heading": f"(column {letter})",  # for a blank heading over data
+            "position": pos,
+            "letter": letter,
+        }
         h1 = cell(0, pos)
-        fallback = f"(column {letter})"
         if platform == "qualtrics":
-            label = cell(1, pos) if n_head >= 2 else ""
-            import_id = _parse_import_id(cell(2, pos)) if n_head >= 3 else None
-            legacy_v = re.fullmatch(r"V\d+", h1) is not None and n_head >= 2
-            role = None
-            if import_id is not None:
-                role = _QUALTRICS_IMPORT_ROLES.get(import_id.casefold())
-            if role is None:
-                role = _QUALTRICS_SHORT_ROLES.get(_norm(h1))
-            if role is None and legacy_v:
-                role = _QUALTRICS_LEGACY_LABEL_ROLES.get(_norm(label))
-            if role is None and _QUALTRICS_SYSTEM.match(h1):
-                role = "score" if h1.startswith("SC") else "other_meta"
-            parent = sub = None
-            if (
-                role is None
-                and " - " in label
-                and (_QUALTRICS_SUBITEM.search(h1) or (import_id is not None and "_" in import_id))
-            ):
-                parent, _, sub = label.rpartition(" - ")
-                parent, sub = parent.strip(), sub.strip()
-            cols.append(
-                ExportColumn(
-                    key=key,
-                    heading=h1 or fallback,
-                    position=pos,
-                    letter=letter,
-                    short_name=h1 or None,
-                    label=label or h1 or fallback,
-                    import_id=import_id,
-                    sub_label=sub or None,
-                    parent=parent or None,
-                    role=role,
-                )
-            )
+            col = _qualtrics_column(base, h1, cell(1, pos), cell(2, pos))
         elif platform == "surveymonkey":
-            question = question_of.get(pos, "")
-            r2 = cell(1, pos) if n_head >= 2 else ""
-            role = None
-            if h1 and not r2:
-                n = _norm(h1)
-                role = _SURVEYMONKEY_ROLES.get(n)
-                if role is None and _SURVEYMONKEY_CUSTOM.match(n):
-                    role = "other_meta"
-            multi = pos in continued
-            if not question:
-                heading = r2 or fallback
-            elif multi and r2:
-                heading = f"{question} — {r2}"
-            else:
-                heading = question
-            cols.append(
-                ExportColumn(
-                    key=key,
-                    heading=heading,
-                    position=pos,
-                    letter=letter,
-                    label=question or heading,
-                    sub_label=r2 or None,
-                    parent=question if multi and question else None,
-                    role=role,
-                )
+            col = _surveymonkey_column(
+                base, h1, cell(1, pos), question_of.get(pos, ""), pos in continued
             )
         else:
-            heading = h1 or fallback
-            n = _norm(h1)
-            role = None
-            parent = sub = None
-            if platform == "microsoft_forms":
-                role = _MS_ROLES.get(n)
-                if role is None and _MS_QUIZ.match(h1):
-                    role = "other_meta"
-            elif platform == "google_forms":
-                role = "completed" if i == 0 and n in _GOOGLE_TIMESTAMPS else _GOOGLE_ROLES.get(n)
-            else:
-                role = _PLAIN_ROLES.get(n)
-            if role is None and platform in ("google_forms", "plain"):
-                m = _GOOGLE_GRID.match(h1)
-                if m:
-                    parent, sub = m.group("parent").strip(), m.group("row").strip()
-            cols.append(
-                ExportColumn(
-                    key=key,
-                    heading=heading,
-                    position=pos,
-                    letter=letter,
-                    label=heading,
-                    sub_label=sub,
-                    parent=parent,
-                    role=role,
-                )
-            )
+            col = _single_row_column(base, platform, h1, first=i == 0)
+        cols.append(col)
     return cols
 
 
