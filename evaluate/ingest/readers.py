@@ -1081,9 +1081,13 @@ def read_export(
 
     Examples
     --------
-    >>> raw = read_export("sample_data/baseline_msforms.xlsx")  # doctest: +SKIP
-    >>> raw.platform, raw.header_rows, raw.row_numbers[:2]  # doctest: +SKIP
-    ('microsoft_forms', 1, array([2, 3]))
+    Run from the repository root:
+
+    >>> raw = read_export("sample_data/c2/baseline-c2-qualtrics.csv")
+    >>> raw.platform, raw.header_rows, raw.row_numbers[:2].tolist()
+    ('qualtrics', 3, [4, 5])
+    >>> [(c.heading, c.role) for c in raw.columns[:2]]
+    [('StartDate', 'started'), ('EndDate', 'completed')]
     """
     p = Path(path)
     if platform is not None and platform not in PLATFORMS:
