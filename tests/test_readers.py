@@ -705,3 +705,22 @@ def test_sample_exports_read_as_their_platform(entry):
         assert letters[entry["column_letter"]] == entry["column"]
     for row in entry.get("rows") or [entry.get("row")] * ("row" in entry):
         assert row in raw.row_numbers
+
+
+def test_table_not_starting_at_a1(tmp_path):
+    path = tmp_path / "offset.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws["C3"], ws["D3"], ws["E3"] = "Name", "Email", "Q1"
+    ws["C4"], ws["D4"], ws["E4"] = "Jo", "jo@x.org", "Yes"
+    ws["C6"], ws["E6"] = "Sam", "No"
+    wb.save(path)
+    raw = read_export(path)
+    check_invariants(raw)
+    assert [(c.heading, c.letter, c.position) for c in raw.columns] == [
+        ("Name", "C", 2),
+        ("Email", "D", 3),
+        ("Q1", "E", 4),
+    ]
+    assert raw.row_numbers.tolist() == [4, 6]
+    assert any("start on row 3" in n for n in raw.notes)
