@@ -466,3 +466,16 @@ def test_export_kumu_polinode_csv(tmp_path):
 
     with pytest.raises(AnalysisError, match="not one of kumu, polinode, csv"):
         export_network(ws, tmp_path, "gephi")
+
+
+def test_sampled_path_length_estimate(krackhardt):
+    # Exact directed mean distance = Σ d(i, j) / (21 × 20) over the full
+    # distance matrix; with 20 of 21 sources sampled the estimate stays close.
+    ties, people = krackhardt
+    g = nw.directed_graph(ties, people)
+    exact = np.asarray(g.distances(mode="out"), dtype=float).sum() / (21 * 20)
+    assert nw.whole_network_measures(g)["avg_path_length_directed"] == pytest.approx(exact)
+    est = nw.whole_network_measures(g, path_sample=20)["avg_path_length_directed"]
+    assert est == pytest.approx(exact, abs=0.05)
+    m = nw.network_metrics(ties, people, respond("w1", people), path_sample=10)
+    assert row(m).avg_path_length_undirected == pytest.approx(1.3095238, abs=0.1)
