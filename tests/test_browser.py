@@ -136,6 +136,7 @@ def test_demo_dashboard_renders_offline(browser, demo_dashboard):
     page.locator("#fig-response-rates .main-svg").first.scroll_into_view_if_needed()
     assert seconds < 5, f"the demo dashboard took {seconds:.1f} s to render (budget 5 s)"
     ARTIFACTS.mkdir(exist_ok=True)
+    page.add_style_tag(content="nav.sections{position:static}")  # no sticky bar over the shots
     page.screenshot(path=str(ARTIFACTS / "dashboard-full.png"), full_page=True)
     for sid in SECTIONS:
         page.locator(f"section#{sid}").screenshot(path=str(ARTIFACTS / f"section-{sid}.png"))

@@ -220,7 +220,7 @@ def _evidence_cards(results: dict, context: dict, aims) -> str:
             top = rows.iloc[0]
             body.append(_strength_badge(top.get("evidence_strength", "none")))
             body.append(f'<p class="statement">{escape_html(top["statement"])}</p>')
-            if not is_missing(top.get("g_av")):
+            if not is_missing(top.get("g_av")) and "g = " not in str(top["statement"]):
                 body.append(f'<p class="effect">Effect size g<sub>av</sub> = {num(top["g_av"])} '
                             f'(95% CI {interval(top["g_av_ci95_low"], top["g_av_ci95_high"])}), '
                             f'{integer(top["n_pairs"])} matched people.</p>')
@@ -408,10 +408,11 @@ def _likert(page: _Page, results: dict, context: dict, fig_id: str, items_filter
     item_order = list(dict.fromkeys(d["item"]))
     d = d.assign(_i=d["item"].map({it: i for i, it in enumerate(item_order)}),
                  _w=d["wave"].map(rank)).sort_values(["_i", "_w", "code"], kind="stable")
-    text = d["item_text"].astype(str).map(lambda t: t if len(t) <= 70 else t[:67] + "…")
+    text = d["item_text"].astype(str)
     rev = d["reverse"].fillna(False).astype(bool) if "reverse" in d.columns else False
     text = text.where(~rev, text + " (reverse-worded)")
-    d = d.assign(row=text + " — " + d["wave"].map(wave_label))
+    d = d.assign(statement=text, wave_label=d["wave"].map(wave_label),
+                 row=text + " — " + d["wave"].map(wave_label))
     supp = d[d["suppressed"].fillna(False).astype(bool)] if "suppressed" in d.columns else d.iloc[0:0]
     d_ok = d.drop(supp.index)
     labels = list(dict.fromkeys(d.sort_values("code")["label"].astype(str)))
@@ -429,8 +430,8 @@ def _likert(page: _Page, results: dict, context: dict, fig_id: str, items_filter
         title = f"{pct(share.dropna().iloc[-1])} of answers to the {title_subject} agreed"
     else:
         title = f"How people answered the {title_subject}"
-    fig = F.diverging_likert(d_ok, "row", "label", "share", order=labels, neutral=neutral, n="n",
-                             title=title)
+    fig = F.diverging_likert(d_ok, "statement", "label", "share", order=labels,
+                             subrow="wave_label", neutral=neutral, n="n", title=title)
     wide = d.pivot_table(index=["_i", "_w", "row"], columns="label", values="share",
                          aggfunc="first", dropna=False, sort=True).reset_index()
     wide = wide.merge(d.groupby("row", sort=False)[["n_answered", "suppressed"]].first().reset_index(),
@@ -850,14 +851,21 @@ def _voices(results: dict, context: dict) -> str:
         return "".join(parts)
     parts.append("<h3>In their own words</h3>")
     for (inst, _item, prompt), block in quotes.groupby(["instrument", "item", "prompt"], sort=True, dropna=False):
-        texts = [str(t) for t in block["text"]]
-        first = "".join(f"<blockquote>{escape_html(t)}</blockquote>" for t in texts[:3])
-        rest = "".join(f"<blockquote>{escape_html(t)}</blockquote>" for t in texts[3:])
-        more = (f"<details><summary>{len(texts) - 3} more</summary>{rest}</details>" if rest else "")
+        same = block["text"].astype(str).str.strip().value_counts()
+        same = same.rename_axis("text").reset_index(name="n").sort_values(
+            ["n", "text"], ascending=[False, True], kind="stable")
+        shown = [_quote(t, n) for t, n in same.itertuples(index=False)]
+        more = (f"<details><summary>{len(shown) - 3} more</summary>{''.join(shown[3:])}</details>"
+                if len(shown) > 3 else "")
         parts.append(f'<section class="quotes"><h4>{escape_html(prompt)}</h4>'
-                     f'<p class="small">{escape_html(inst)} · {len(texts)} quotable answer(s)</p>'
-                     f"{first}{more}</section>")
+                     f'<p class="small">{escape_html(inst)} · {len(block)} quotable answer(s)</p>'
+                     f"{''.join(shown[:3])}{more}</section>")
     return "".join(parts)
+
+
+def _quote(text: str, n: int) -> str:
+    said = f'<span class="said">written by {n} people</span>' if n > 1 else ""
+    return f"<blockquote>{escape_html(text)}{said}</blockquote>"
 
 
 # =========================================================================== methods
@@ -925,9 +933,15 @@ def _methods(results: dict, context: dict, min_group: int) -> str:
     q = context.get("quarantine")
     if isinstance(q, pd.DataFrame) and len(q):
         qs = quarantine_summary(q)
-        parts.append(html_table(qs, {"file": "File", "column": "Column", "rule": "Rule",
-                                     "severity": "Severity", "rows": "Rows", "fix": "How to fix"},
-                                {"rows": integer}, numeric={"rows"}, limit=60))
+        by_rule = qs.groupby("rule", sort=True)["rows"].sum()
+        parts.append(_p(f"{integer(len(q))} problem record(s) in {integer(qs['file'].nunique())} "
+                        "file(s): " + ", ".join(f"{integer(n)} × {r}" for r, n in by_rule.items())
+                        + ". Each record says which row and column, and how to fix it."))
+        parts.append("<details><summary>Problems by file, column and rule</summary>"
+                     + html_table(qs, {"file": "File", "column": "Column", "rule": "Rule",
+                                       "severity": "Severity", "rows": "Rows", "fix": "How to fix"},
+                                  {"rows": integer}, numeric={"rows"}, limit=60)
+                     + "</details>")
     else:
         parts.append(_p("No rows were quarantined."))
     parts.append("<h3>Matching, attrition and network checks</h3>")
@@ -935,7 +949,11 @@ def _methods(results: dict, context: dict, min_group: int) -> str:
     if bias is not None and "warning" in bias.columns:
         warn = [w for w in dict.fromkeys(bias["warning"].astype(str)) if w and w != "nan"]
         if warn:
-            parts.append("<ul>" + "".join(f"<li>{escape_html(w)}</li>" for w in warn) + "</ul>")
+            parts.append(_p(f"On {len(warn)} comparison(s), the people who left after the "
+                            "baseline started differently from those who stayed, so the results "
+                            "describe the people who stayed:"))
+            parts.append("<details><summary>Where those who left differed</summary><ul>"
+                         + "".join(f"<li>{escape_html(w)}</li>" for w in warn) + "</ul></details>")
         else:
             parts.append(_p("People who left after the baseline did not start differently from those "
                             "who stayed, on any scale."))
@@ -1082,6 +1100,7 @@ th{background:#eef2f6;font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.suppressed td{color:#777;background:#f4f4f4;font-style:italic}
 p.empty{background:#f4f6f8;border-left:4px solid #999;padding:8px 12px;color:#444}
+.said{display:block;font-size:.8rem;color:var(--muted);font-style:italic}
 blockquote{margin:8px 0;padding:6px 12px;border-left:4px solid #56B4E9;background:#f6fafd;
  white-space:pre-wrap;overflow-wrap:anywhere}
 dl.methods dt{font-weight:600;margin-top:8px}

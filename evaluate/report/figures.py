@@ -249,16 +249,33 @@ def forest(
     for value, label in bands:
         shapes.append(dict(type="line", xref="x", yref="paper", x0=value, x1=value, y0=0, y1=1,
                            line=dict(color="#BBBBBB", width=1, dash="dot")))
-        annotations.append(dict(x=value, y=0, xref="x", yref="paper", yanchor="top",
-                                text=label, showarrow=False, yshift=-2,
+        annotations.append(dict(x=value, y=1, xref="x", yref="paper", yanchor="bottom",
+                                text=label, showarrow=False, yshift=1,
                                 font=dict(size=11, color="#666666")))
     layout["shapes"] = shapes
     layout["annotations"] = annotations
     layout["xaxis"] = _axis(title=dict(text=x_title), zeroline=False)
     layout["yaxis"] = _axis(autorange="reversed", ticks="", type="category")
-    layout["margin"] = dict(l=10, r=20, t=80, b=60)
+    layout["margin"] = dict(l=10, r=20, t=100, b=60)
+    layout["legend"] = dict(orientation="h", yanchor="bottom", y=1.06, xanchor="left", x=0)
+    if len(groups) > 1:
+        layout["scattermode"] = "group"
+        layout["scattergap"] = 0.5
     fig.update_layout(**layout)
     return fig
+
+
+def _wrap(text: str, width: int = 42) -> str:
+    """Break a long label into lines of at most ``width`` characters (joined by <br>)."""
+    words, lines, line = str(text).split(), [], ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
 
 
 def diverging_likert(
@@ -268,6 +285,7 @@ def diverging_likert(
     share: str,
     *,
     order: Sequence[str],
+    subrow: str | None = None,
     neutral: str | None = None,
     n: str | None = None,
     title: str = "",
@@ -278,59 +296,72 @@ def diverging_likert(
     Parameters
     ----------
     y : str
-        Row label (e.g. "item — wave"); rows are drawn in table order.
+        Row label (e.g. the statement); rows are drawn in table order.
     category : str
         The answer label; ``order`` lists them from most negative to most
         positive.
     share : str
         Share of the row's answers (0–1) in that category.
+    subrow : str, optional
+        A second level under each row (e.g. the wave), drawn as a grouped axis.
     neutral : str, optional
         The middle answer, split half each side of zero.
     n : str, optional
         Count column shown in the hover box.
     """
-    _check_columns(data, y, category, share, n)
+    _check_columns(data, y, category, share, n, subrow)
     d = data.reset_index(drop=True)
-    rows = list(dict.fromkeys(d[y].astype(str)))
+    keys = [y] if subrow is None else [y, subrow]
+    rows = list(dict.fromkeys(map(tuple, d[keys].astype(str).to_numpy().tolist())))
     order = list(order)
-    mid = order.index(neutral) if neutral in order else len(order) // 2 if len(order) % 2 else None
+    mid = order.index(neutral) if neutral in order else None
     colours = LIKERT_COLOURS if len(order) == 5 else [
         OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(order))]
-    fig = go.Figure()
-    negative = order[:mid] if mid is not None else order[: len(order) // 2]
-    # negative categories stack outward from zero: the one nearest neutral first
+    half = mid if mid is not None else len(order) // 2
     plot_order = []
     if mid is not None:
         plot_order.append((order[mid], "neg-half"))
-    plot_order += [(c, "neg") for c in reversed(negative)]
+    plot_order += [(c, "neg") for c in reversed(order[:half])]
     if mid is not None:
         plot_order.append((order[mid], "pos-half"))
-    plot_order += [(c, "pos") for c in order[(mid + 1) if mid is not None else len(order) // 2:]]
+    plot_order += [(c, "pos") for c in order[(mid + 1) if mid is not None else half:]]
+    if subrow is None:
+        y_axis = [_wrap(r[0], 60) for r in rows]
+        hover_row = "%{y}"
+    else:
+        y_axis = [[_wrap(r[0]) for r in rows], [r[1] for r in rows]]
+        hover_row = "%{customdata[2]}"
+    labels = [" — ".join(r) for r in rows]
+    fig = go.Figure()
+    row_key = d[keys].astype(str).apply(tuple, axis=1)
     for cat, side in plot_order:
-        part = d[d[category].astype(str) == cat].set_index(d[y].astype(str)[d[category].astype(str) == cat])
-        part = part.reindex(rows)
+        mask = (d[category].astype(str) == cat).to_numpy()
+        part = d[mask].set_index(row_key[mask]).reindex(rows)
         values = part[share].astype(float).fillna(0.0).to_numpy()
         counts = part[n].astype(float).to_numpy() if n else np.full(len(rows), np.nan)
         shown = values / 2 if side.endswith("half") else values
         sign = -1 if side.startswith("neg") else 1
-        colour = colours[order.index(cat)]
         fig.add_trace(go.Bar(
-            y=rows, x=sign * shown, orientation="h", name=cat, marker=dict(color=colour),
-            legendgroup=cat, showlegend=side != "neg-half",
-            customdata=np.column_stack([values, counts]),
-            hovertemplate=("<b>%{y}</b><br>" + cat + ": %{customdata[0]:.0%}"
+            y=y_axis, x=sign * shown, orientation="h", name=cat,
+            marker=dict(color=colours[order.index(cat)], line=dict(width=0)),
+            showlegend=side != "neg-half",
+            customdata=np.column_stack([values, counts, np.asarray(labels, dtype=object)]),
+            hovertemplate=(f"<b>{hover_row}</b><br>" + cat + ": %{customdata[0]:.0%}"
                            + (" (%{customdata[1]:.0f} answers)" if n else "")
                            + "<extra></extra>")))
-    layout = base_layout(title, height=height or max(300, 120 + 30 * len(rows)))
+    layout = base_layout(title, height=height or max(320, 150 + 26 * len(rows)))
     layout["barmode"] = "relative"
-    layout["bargap"] = 0.25
+    layout["bargap"] = 0.3
     layout["xaxis"] = _axis(tickformat=".0%", range=[-1, 1], zeroline=True, zerolinewidth=2,
                             title=dict(text="← disagree     share of answers     agree →"))
-    layout["yaxis"] = _axis(autorange="reversed", ticks="", type="category")
+    layout["yaxis"] = _axis(autorange="reversed", ticks="",
+                            type="multicategory" if subrow else "category",
+                            dividercolor="#CCCCCC")
     layout["legend"] = dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0,
-                            traceorder="normal")
+                            xref="container", traceorder="normal", font=dict(size=12),
+                            itemclick=False, itemdoubleclick=False)
+    layout["margin"] = dict(l=10, r=20, t=100, b=50)
     fig.update_layout(**layout)
-    # legend in answer order, negative to positive
     rank = {c: i for i, c in enumerate(order)}
     fig.data = tuple(sorted(fig.data, key=lambda t: (rank.get(t.name, 99), t.showlegend is False)))
     return fig
@@ -487,7 +518,7 @@ def network_pictures(
         new = np.array([(p in previous) is False and k > 1 for p in zip(e["_a"], e["_b"], strict=True)],
                        dtype=bool)
         for is_new, colour, width, name in ((False, "#BBBBBB", 0.8, "tie"),
-                                            (True, "#D55E00", 1.2, "new tie since the wave before")):
+                                            (True, "#D55E00", 1.2, f"new tie since the {waves[0]}")):
             part = e[new == is_new] if len(e) else e
             xs = np.column_stack([part["x_source"], part["x_target"],
                                   np.full(len(part), np.nan)]).ravel() if len(part) else []
@@ -495,8 +526,8 @@ def network_pictures(
                                   np.full(len(part), np.nan)]).ravel() if len(part) else []
             fig.add_trace(go.Scatter(
                 x=xs, y=ys, mode="lines", line=dict(color=colour, width=width),
-                name=f"{name}s ({wave}: {len(part)})" if is_new else f"ties ({wave}: {len(part)})",
-                legendgroup=f"edges-{is_new}", showlegend=True,
+                name=name, legendgroup=f"edges-{is_new}",
+                showlegend=(k == 1 and not is_new) or (k == 2 and is_new),
                 hoverinfo="skip", opacity=0.8 if is_new else 0.6), row=1, col=k)
         previous = pairs
     n_edge_traces = len(fig.data)
@@ -533,12 +564,14 @@ def network_pictures(
             buttons.append(dict(label=f"Colour by {attribute}", method="restyle",
                                 args=[{"visible": visible}]))
     layout = base_layout(title, height=height)
-    layout["margin"] = dict(l=10, r=10, t=110, b=10)
+    layout["title"] = dict(text=title, x=0, xanchor="left", y=0.985, yanchor="top",
+                           yref="container", font=dict(size=17))
+    layout["margin"] = dict(l=10, r=10, t=120, b=10)
     layout["legend"] = dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top",
                             font=dict(size=12))
     if buttons:
         layout["updatemenus"] = [dict(type="buttons", direction="right", buttons=buttons,
-                                      x=0, xanchor="left", y=1.13, yanchor="bottom",
+                                      x=0, xanchor="left", y=1.07, yanchor="bottom",
                                       showactive=True, pad=dict(r=4, t=0, b=0, l=0),
                                       font=dict(size=12))]
     fig.update_layout(**layout)
