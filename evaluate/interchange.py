@@ -97,7 +97,7 @@ def network_tables(
     edges = ties[["source", "target", "relation", "wave", "cohort", "frequency", "trust"]].copy()
     nxt = {w: waves[i + 1] for i, w in enumerate(waves[:-1])}
     before = edges[["cohort", "relation", "source", "target", "wave"]].assign(
-        wave=lambda f: f["wave"].map(nxt), _before=True).dropna(subset=["wave"])
+        wave=lambda f: f["wave"].map(nxt).astype(object), _before=True).dropna(subset=["wave"])
     edges = edges.merge(before, how="left", on=["cohort", "relation", "source", "target", "wave"])
     first = edges["wave"] == (waves[0] if waves else None)
     edges["is_new"] = (edges["_before"].isna() & ~first).to_numpy(dtype=bool)

@@ -479,3 +479,13 @@ def test_sampled_path_length_estimate(krackhardt):
     assert est == pytest.approx(exact, abs=0.05)
     m = nw.network_metrics(ties, people, respond("w1", people), path_sample=10)
     assert row(m).avg_path_length_undirected == pytest.approx(1.3095238, abs=0.1)
+
+
+def test_export_with_no_ties_writes_headers_only(tmp_path):
+    roster, _, _ = synthetic_cohort()
+    ws = FakeWorkspace(roster, pd.DataFrame(columns=nw.TIE_COLUMNS),
+                       pd.DataFrame(columns=["participant", "wave"]))
+    nodes_csv, edges_csv = export_network(ws, tmp_path, "csv")
+    assert len(pd.read_csv(nodes_csv)) == 40 and pd.read_csv(edges_csv).empty
+    (kumu,) = export_network(ws, tmp_path, "kumu")
+    assert load_workbook(kumu)["Connections"].max_row == 1
