@@ -50,6 +50,10 @@ def friendly(func):
             raise DataProblem(str(exc)) from None
         except click.ClickException:
             raise
+        except BrokenPipeError:  # output piped into `head` and closed: not an error
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
         except Exception as exc:  # a bug of ours: say so plainly, no traceback by default
             if os.environ.get("EVALUATE_DEBUG"):
                 raise
