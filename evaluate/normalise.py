@@ -23,6 +23,7 @@ __all__ = [
 _NUMBERING = re.compile(
     r"^\s*(?:q(?:uestion)?\s*)?(?:\d+|[a-z])(?:[.)\]:]|\s*-)\s+", flags=re.IGNORECASE
 )
+_QUALTRICS_SUFFIX = re.compile(r"\s+-\s+selected choice$", flags=re.IGNORECASE)
 _PUNCT = re.compile(r"[^\w\s]", flags=re.UNICODE)
 _SPACE = re.compile(r"\s+")
 
@@ -50,14 +51,15 @@ def normalise_heading(text: object) -> str:
     """Key for comparing column headings and question texts.
 
     Like :func:`normalise_label`, and also drops leading numbering such as
-    ``"3."``, ``"Q3)"``, ``"a)"`` and trailing required-question stars.
+    ``"3."``, ``"Q3)"``, ``"a)"``, trailing required-question stars and
+    Qualtrics' `` - Selected Choice`` suffix.
 
     >>> normalise_heading("Q3. I can see the wider system *")
     'i can see the wider system'
     """
     if text is None:
         return ""
-    s = str(text).strip().rstrip("*").strip()
+    s = _QUALTRICS_SUFFIX.sub("", str(text).strip()).rstrip("*").strip()
     previous = None
     while previous != s:
         previous = s

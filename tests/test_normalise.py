@@ -1,0 +1,38 @@
+"""Normalisation used for matching headings, labels and names."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaluate.normalise import (
+    normalise_email_series,
+    normalise_heading,
+    normalise_label,
+    normalise_name,
+    normalise_name_series,
+)
+
+
+def test_headings_ignore_case_numbering_punctuation_and_platform_suffixes():
+    target = normalise_heading("I can see the wider system")
+    for variant in ["3. I can see the wider system *", "Q3) i can see the WIDER system?",
+                    "  I can   see the wider system. ", "a) I can see the wider system"]:
+        assert normalise_heading(variant) == target
+    assert normalise_heading("Which sessions? - Selected Choice") == normalise_heading("Which sessions?")
+
+
+def test_labels_fold_accents_and_quotes():
+    assert normalise_label("Don\u2019t know") == normalise_label("Don't know")
+    assert normalise_label("Café  ") == "cafe"
+
+
+def test_names_match_in_any_order_case_and_accent():
+    assert normalise_name("Ó Briain, Zoë") == normalise_name("zoe o briain")
+    s = normalise_name_series(pd.Series(["Smith, Jo", "JO  SMITH", None, "  "]))
+    assert s[0] == s[1] == "jo smith" and pd.isna(s[2]) and pd.isna(s[3])
+
+
+def test_emails_casefolded_and_anonymous_missing():
+    s = normalise_email_series(pd.Series([" Jo.Smith@Example.org ", "anonymous", "", None, "no-at-sign"]))
+    assert s[0] == "jo.smith@example.org"
+    assert s[1:].isna().all()
