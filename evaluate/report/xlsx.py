@@ -26,6 +26,7 @@ _FIXED_TIME = dt.datetime(2000, 1, 1)
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _INVALID = re.compile(r"[\[\]\*\?/\\:]")
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
@@ -136,6 +137,9 @@ def _normalise_zip(path: Path) -> None:
     tmp = path.with_suffix(".tmp")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zout:
         for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps the save time into "modified" whatever we set: fix it
+                data = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
             fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
