@@ -366,8 +366,8 @@ def _coerce_multi(raw, item, rset, cols, rows, problems) -> pd.Series:
     else:
         c = cols[0]
         pieces = split_multi(frame[c.key], raw.multi_separator)
-        keys = pieces.map(normalise_label)
-        codes = keys.map(lambda k: lookup.get(k))
+        code_of = {v: lookup.get(normalise_label(v)) for v in pieces.unique()}
+        codes = pieces.map(code_of)
         unknown = codes.isna()
         if unknown.any():
             bad_rows = rows[index.get_indexer(pieces.index[unknown.to_numpy()])]

@@ -171,7 +171,7 @@ def ingest_file(
     except pa.errors.SchemaError as exc:  # pragma: no cover - lazy mode raises SchemaErrors
         raise EvaluateError(f"{Path(path).name}: {exc}") from None
 
-    problems = problem_frame([{**r, "file": Path(path).name, "sheet": raw.sheet} for r in records])
+    problems = problem_frame(problem_frame(records).assign(file=Path(path).name, sheet=raw.sheet))
     # a whole-row check is reported once per row, not once per column
     problems = problems.drop_duplicates(["row", "column", "rule", "value"], ignore_index=True)
     problems = problems.sort_values(["row", "column"], na_position="first", kind="stable",
