@@ -31,6 +31,10 @@ def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
 
     _step(progress, "Analysing survey scores (pre/post, reliability, attrition)")
     results = dict(stats.analyse_workspace(ws))
+    from evaluate.report.likert import item_distribution
+
+    results["item_distribution"] = item_distribution(
+        ws.responses(), ws.instruments(), min_group_size=ws.min_group_size)
     _step(progress, "Analysing the network (ties, growth, boundary spanning)")
     results.update(network.analyse_workspace(ws))
     return {k: v for k, v in results.items() if isinstance(v, pd.DataFrame)}
