@@ -35,6 +35,11 @@ def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
 
     results["item_distribution"] = item_distribution(
         ws.responses(), ws.instruments(), min_group_size=ws.min_group_size)
+    from evaluate.text import load_codebook, theme_counts
+
+    codebook = ws.path / "instruments" / "codebook.yaml"
+    results["themes"] = theme_counts(voices(ws), load_codebook(codebook if codebook.exists() else None),
+                                     min_group_size=ws.min_group_size)
     _step(progress, "Analysing the network (ties, growth, boundary spanning)")
     results.update(network.analyse_workspace(ws))
     return {k: v for k, v in results.items() if isinstance(v, pd.DataFrame)}

@@ -494,7 +494,7 @@ def load_instruments(directory: str | Path | None = None) -> dict[str, Instrumen
     directory = Path(directory) if directory else default_instrument_dir()
     found: dict[str, Instrument] = {}
     for path in sorted(directory.glob("*.y*ml")):
-        if path.stem == "programme":
+        if path.stem in ("programme", "codebook"):
             continue
         inst = load_instrument(path)
         if inst.ref in found:

@@ -108,8 +108,9 @@ class Workspace:
         for inst in instruments.values():
             if inst.path is not None:
                 shutil.copyfile(inst.path, inst_copy / inst.path.name)
-        if (source_dir / "programme.yaml").exists():
-            shutil.copyfile(source_dir / "programme.yaml", inst_copy / "programme.yaml")
+        for extra in ("programme.yaml", "codebook.yaml"):
+            if (source_dir / extra).exists():
+                shutil.copyfile(source_dir / extra, inst_copy / extra)
         config = {
             "programme": programme or (programme_info.name if programme_info else path.name),
             "cohorts": [_safe_part(c, "Cohort") for c in cohorts],

@@ -1,0 +1,82 @@
+"""Free-text answers summarised against a codebook of themes.
+
+Counts only: how many answers to each prompt touch each theme. Quotes are the
+report's business, and only for people who agreed to be quoted.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from evaluate.errors import InstrumentError
+from evaluate.instruments import default_instrument_dir
+
+__all__ = ["load_codebook", "theme_counts"]
+
+THEME_COLUMNS = ["instrument", "item", "prompt", "theme", "label", "n_mentions", "n_answers",
+                 "share", "suppressed"]
+
+
+def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
+    """Themes as a table: ``theme, label, pattern`` (one regular expression per theme)."""
+    path = Path(path) if path else default_instrument_dir() / "codebook.yaml"
+    if not path.exists():
+        return pd.DataFrame(columns=["theme", "label", "pattern"])
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise InstrumentError(f"{path.name}: not valid YAML ({exc}) — check the indentation") from None
+    rows = []
+    for n, theme in enumerate(doc.get("themes") or [], start=1):
+        if not isinstance(theme, dict) or not theme.get("id") or not theme.get("patterns"):
+            raise InstrumentError(f"{path.name}: theme {n} needs an id and a list of patterns")
+        words = [str(p) for p in theme["patterns"]]
+        pattern = r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + ")"
+        rows.append({"theme": str(theme["id"]), "label": str(theme.get("label") or theme["id"]),
+                     "pattern": pattern})
+    return pd.DataFrame(rows, columns=["theme", "label", "pattern"])
+
+
+def theme_counts(voices: pd.DataFrame, codebook: pd.DataFrame, *, min_group_size: int = 5
+                 ) -> pd.DataFrame:
+    """How many answers to each prompt mention each theme.
+
+    Parameters
+    ----------
+    voices : DataFrame
+        ``instrument, item, prompt, text`` (see :func:`evaluate.analysis.voices`).
+    codebook : DataFrame
+        From :func:`load_codebook`.
+    min_group_size : int
+        Mention counts from 1 to ``min_group_size - 1`` are suppressed.
+
+    Returns
+    -------
+    DataFrame with columns ``instrument, item, prompt, theme, label,
+    n_mentions, n_answers, share, suppressed``; one row per prompt and theme.
+    Each theme is a case-insensitive match on word starts, vectorised over the
+    answers (``Series.str.contains``); an answer counts once per theme.
+    """
+    if voices.empty or codebook.empty:
+        return pd.DataFrame(columns=THEME_COLUMNS)
+    text = voices["text"].astype("string").fillna("")
+    keys = ["instrument", "item", "prompt"]
+    answers = voices.groupby(keys, sort=True).size().rename("n_answers")
+    parts = []
+    for theme in codebook.itertuples():
+        hit = text.str.contains(theme.pattern, case=False, regex=True)
+        counts = hit.groupby([voices[k] for k in keys]).sum().rename("n_mentions")
+        part = pd.concat([counts, answers], axis=1).reset_index()
+        part["theme"], part["label"] = theme.theme, theme.label
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    out["n_mentions"] = out["n_mentions"].astype("float64")
+    out["share"] = out["n_mentions"] / out["n_answers"]
+    small = (out["n_mentions"] > 0) & (out["n_mentions"] < min_group_size)
+    out.loc[small, ["n_mentions", "share"]] = float("nan")
+    out["suppressed"] = small.to_numpy(dtype=bool)
+    return out[THEME_COLUMNS].sort_values(["instrument", "item", "theme"], ignore_index=True)

@@ -1,0 +1,30 @@
+"""Theme counts against a codebook: hand-counted on a tiny example."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaluate.text import load_codebook, theme_counts
+
+
+def test_theme_counts_by_hand(tmp_path):
+    book = tmp_path / "codebook.yaml"
+    book.write_text("themes:\n  - id: people\n    label: People\n    patterns: [connect, peer]\n"
+                    "  - id: time\n    label: Time\n    patterns: [time]\n", encoding="utf-8")
+    voices = pd.DataFrame({
+        "instrument": "post", "item": "best", "prompt": "What worked?",
+        "text": ["Connecting with peers", "Meeting people", "Not enough time", "connections, and time",
+                 "Peer support", "The peer group", "sometimes"],  # "sometimes" is not "time" at a word start
+    })
+    out = theme_counts(voices, load_codebook(book), min_group_size=2).set_index("theme")
+    # people: answers 1, 4, 5, 6 → 4 of 7; time: answers 3, 4 → 2 of 7
+    assert out.loc["people", "n_mentions"] == 4 and out.loc["people", "n_answers"] == 7
+    assert out.loc["time", "n_mentions"] == 2
+    assert out.loc["people", "share"] == 4 / 7
+    small = theme_counts(voices, load_codebook(book), min_group_size=3).set_index("theme")
+    assert small.loc["time", "suppressed"] and pd.isna(small.loc["time", "n_mentions"])
+
+
+def test_shipped_codebook_loads():
+    book = load_codebook()
+    assert len(book) >= 5 and book["theme"].is_unique
