@@ -1140,6 +1140,7 @@ _RENDER_JS = """
     Promise.all(jobs).then(function(){
       document.body.setAttribute('data-rendered', String(jobs.length));
       window.evaluateRenderMs = performance.now() - started;
+      window.evaluateRenderedAt = performance.now();
     });
   }
   function fit(){

@@ -232,7 +232,7 @@ def forest(
         more = "".join(f"<br>{c}: %{{customdata[{k + 2}]}}" for k, c in enumerate(hover or []))
         fig.add_trace(go.Scatter(
             x=part[x], y=part[y].astype(str), mode="markers", name=g or x,
-            showlegend=g is not None,
+            showlegend=g is not None, orientation="h",
             marker=dict(size=11, color=colours[g], symbol=_SYMBOLS[i % len(_SYMBOLS)]),
             error_x=dict(type="data", symmetric=False,
                          array=(part[high] - part[x]).to_numpy(),
@@ -357,10 +357,10 @@ def diverging_likert(
     layout["yaxis"] = _axis(autorange="reversed", ticks="",
                             type="multicategory" if subrow else "category",
                             dividercolor="#CCCCCC")
-    layout["legend"] = dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0,
-                            xref="container", traceorder="normal", font=dict(size=12),
+    layout["legend"] = dict(orientation="v", yanchor="top", y=1.0, xanchor="left", x=1.02,
+                            traceorder="normal", font=dict(size=12),
                             itemclick=False, itemdoubleclick=False)
-    layout["margin"] = dict(l=10, r=20, t=100, b=50)
+    layout["margin"] = dict(l=10, r=10, t=70, b=50)
     fig.update_layout(**layout)
     rank = {c: i for i, c in enumerate(order)}
     fig.data = tuple(sorted(fig.data, key=lambda t: (rank.get(t.name, 99), t.showlegend is False)))
