@@ -544,10 +544,16 @@ def _subgroups_and_cohorts(results: dict, context: dict, aim_id: str, min_group:
     return "".join(out)
 
 
+def _aim_title(full: str, aim_id: str) -> str:
+    if full == aim_id.replace("aim", "Aim "):
+        return ""
+    return f'<p class="aim-title">{escape_html(full)}</p>'
+
+
 def _aim1(page: _Page, results: dict, context: dict, aim) -> str:
     aim_id, short, full = aim
     aims = _scale_aims(results)
-    parts = [f'<p class="aim-title">{escape_html(full)}</p>',
+    parts = [_aim_title(full, aim_id),
              _scale_evidence(page, results, context, aim_id, short)]
     scale_ids = {s for s, a in aims.items() if a == aim_id}
     prepost = _get(results, "prepost")
@@ -708,7 +714,7 @@ def _growth(results: dict, context: dict) -> str:
 def _aim2(page: _Page, results: dict, context: dict, aim) -> str:
     aim_id, short, full = aim
     return "".join([
-        f'<p class="aim-title">{escape_html(full)}</p>',
+        _aim_title(full, aim_id),
         "<h3>What participants said about their network</h3>",
         _scale_evidence(page, results, context, aim_id, short),
         "<h3>Who is connected to whom: before and after</h3>",
@@ -723,7 +729,7 @@ def _aim2(page: _Page, results: dict, context: dict, aim) -> str:
 # =========================================================================== aim 3
 def _aim3(page: _Page, results: dict, context: dict, aim) -> str:
     aim_id, short, full = aim
-    parts = [f'<p class="aim-title">{escape_html(full)}</p>',
+    parts = [_aim_title(full, aim_id),
              _scale_evidence(page, results, context, aim_id, short),
              "<h3>Change challenges: progress and collaboration</h3>"]
     dist = _get(results, "item_distribution")
@@ -942,8 +948,10 @@ def _methods(results: dict, context: dict, min_group: int) -> str:
                                        "severity": "Severity", "rows": "Rows", "fix": "How to fix"},
                                   {"rows": integer}, numeric={"rows"}, limit=60)
                      + "</details>")
-    else:
+    elif isinstance(q, pd.DataFrame):
         parts.append(_p("No rows were quarantined."))
+    else:
+        parts.append(_empty("No quarantine records given."))
     parts.append("<h3>Matching, attrition and network checks</h3>")
     bias = _get(results, "attrition_bias")
     if bias is not None and "warning" in bias.columns:
@@ -966,6 +974,8 @@ def _methods(results: dict, context: dict, min_group: int) -> str:
              "p_mannwhitney": p_value},
             numeric={"n_completers", "n_dropouts", "mean_completers", "mean_dropouts",
                      "hedges_g", "p_val", "p_mannwhitney"}) + "</details>")
+    elif bias is None:
+        parts.append(_empty("No attrition results: they need a baseline and a later survey."))
     checks = _get(results, "network_checks")
     if checks is not None and "message" in checks.columns:
         msgs = [m for m in dict.fromkeys(checks["message"].astype(str)) if m and m != "nan"]
@@ -1196,7 +1206,8 @@ def render_dashboard(results: dict[str, pd.DataFrame], context: dict, *,
     for n, (sid, heading, build) in enumerate(builders, start=1):
         if heading is None:
             a = aim_by_id.get(sid)
-            heading = f"Aim {sid[-1]} — {a[1]}" if a else f"Aim {sid[-1]}"
+            heading = (f"Aim {sid[-1]} — {a[1]}" if a and a[1] != f"Aim {sid[-1]}"
+                       else f"Aim {sid[-1]}")
         if progress:
             progress(f"Dashboard section {n}/{len(builders)}: {heading}")
         body = build()
