@@ -83,8 +83,9 @@ class _Page:
         self.figures.append((fig_id, spec.replace("<", "\\u003c")))
         title = fig.layout.title.text or ""
         label = escape_html(re.sub(r"<[^>]+>", "", title))
+        height = int(fig.layout.height or 450)
         parts = [f'<figure class="chart"><div id="{fig_id}" class="plot" role="img" '
-                 f'aria-label="{label}"></div>']
+                 f'aria-label="{label}" style="height:{height}px"></div>']
         if note:
             parts.append(f'<figcaption>{note}</figcaption>')
         if table_html:
@@ -1129,7 +1130,6 @@ footer{color:var(--muted);font-size:.85rem;text-align:center;padding:10px 0 30px
  figure.chart,.card,blockquote,tr{break-inside:avoid}
  details>summary{display:none}
  details:not([open])>*:not(summary){display:none}
- .plot{min-height:0}
 }
 """
 
@@ -1148,17 +1148,11 @@ _RENDER_JS = """
       jobs.push(Plotly.newPlot(el, spec.data, spec.layout, config));
     }
     Promise.all(jobs).then(function(){
-      document.body.setAttribute('data-rendered', String(jobs.length));
       window.evaluateRenderMs = performance.now() - started;
       window.evaluateRenderedAt = performance.now();
+      document.body.setAttribute('data-rendered', String(jobs.length));
     });
   }
-  function fit(){
-    var plots = document.querySelectorAll('.js-plotly-plot');
-    for (var i = 0; i < plots.length; i++) { Plotly.Plots.resize(plots[i]); }
-  }
-  window.addEventListener('beforeprint', fit);
-  window.addEventListener('afterprint', fit);
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', draw);
   } else { draw(); }
