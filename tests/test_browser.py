@@ -134,8 +134,12 @@ def test_demo_dashboard_renders_offline(browser, demo_dashboard):
     # every section is there, with its heading
     for sid in SECTIONS:
         assert page.locator(f"section#{sid} h2").count() == 1
-    # hover text appears on a chart
-    page.locator("#fig-response-rates .main-svg").first.scroll_into_view_if_needed()
+    # pointing at a bar shows its hover text
+    bar = page.locator("#fig-response-rates .bars .point path").first
+    bar.scroll_into_view_if_needed()
+    bar.hover(force=True)
+    page.wait_for_selector("#fig-response-rates .hoverlayer .hovertext", timeout=5_000)
+    assert "%" in page.locator("#fig-response-rates .hoverlayer").first.text_content()
     assert seconds < 5, f"the demo dashboard took {seconds:.1f} s to render (budget 5 s)"
     ARTIFACTS.mkdir(exist_ok=True)
     page.add_style_tag(content="nav.sections{position:static}")  # no sticky bar over the shots
