@@ -17,3 +17,11 @@ def demo_workspace(tmp_path_factory):
 
     ws, outcomes = build_demo_workspace(tmp_path_factory.mktemp("demo") / "workspace", SAMPLE)
     return ws, outcomes
+
+
+@pytest.fixture(scope="session")
+def demo_outputs(tmp_path_factory):
+    """Everything `evaluate demo` writes (dashboard, tables.xlsx, csv tables, workspace)."""
+    from evaluate.demo import run_demo
+
+    return run_demo(tmp_path_factory.mktemp("demo-report") / "demo", SAMPLE)
