@@ -827,6 +827,29 @@ def _reaction(page: _Page, results: dict, context: dict) -> str:
 
 
 # =========================================================================== voices
+def _themes_table(themes: pd.DataFrame, page_min: int) -> str:
+    """Prompts down, themes across: the share of answers touching each theme."""
+    t = themes.copy()
+    suppressed = t["suppressed"].fillna(False).astype(bool) if "suppressed" in t else False
+
+    def cell(row) -> str:
+        if bool(row["_supp"]):
+            return f"<{page_min}"
+        if pd.isna(row["n_mentions"]) or row["n_mentions"] == 0:
+            return "–"
+        return f"{pct(row['share'])} ({integer(row['n_mentions'])})"
+
+    t["_supp"] = suppressed
+    t["cell"] = t.apply(cell, axis=1)  # a few hundred rows at most: prompts × themes
+    wide = t.pivot_table(index=["prompt", "instrument", "n_answers"], columns="label", values="cell",
+                         aggfunc="first", sort=True).reset_index()
+    wide = wide.rename(columns={"prompt": "Question", "instrument": "Survey", "n_answers": "Answers"})
+    table = html_table(wide, None, {"Answers": integer}, suppressed=None, numeric={"Answers"})
+    return (table + '<p class="small">Share of answers to each question that touch each theme '
+            "(number of answers in brackets), from the codebook in instruments/codebook.yaml; "
+            f"an answer can touch several themes. Counts under {page_min} are not shown.</p>")
+
+
 def _voices(results: dict, context: dict) -> str:
     voices = context.get("voices")
     if not isinstance(voices, pd.DataFrame) or not len(voices):
@@ -850,8 +873,8 @@ def _voices(results: dict, context: dict) -> str:
                         {"answers": integer, "quotable": integer},
                         numeric={"answers", "quotable"})]
     themes = _get(results, "themes") if results else None
-    if themes is not None:
-        parts.append("<h3>Themes</h3>" + html_table(themes.sort_values(list(themes.columns[:2]), kind="stable")))
+    if themes is not None and len(themes):
+        parts.append("<h3>Themes</h3>" + _themes_table(themes, page_min=context.get("min_group_size", 5)))
     quotes = v[v["quotable"]].sort_values(["instrument", "item", "text"], kind="stable")
     if not len(quotes):
         parts.append(_p("No one agreed to be quoted, so no quotes are shown."))
