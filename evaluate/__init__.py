@@ -11,6 +11,9 @@ from evaluate.instruments import Instrument, load_instrument, load_instruments, 
 
 __version__ = "0.1.0"
 
+# imported after __version__, which they record in their outputs
+from evaluate.workspace import Workspace  # noqa: E402
+
 __all__ = [
     "__version__",
     "EvaluateError",
@@ -22,4 +25,5 @@ __all__ = [
     "load_instrument",
     "load_instruments",
     "resolve",
+    "Workspace",
 ]

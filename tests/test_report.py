@@ -504,3 +504,4 @@ def test_demo_outputs_carry_no_roster_name_or_email(demo_outputs):
     assert page.count("* plotly.js v") == 1
     assert Path(paths["dashboard"]).stat().st_size < 6_000_000
     assert "fig-aim1-likert" in page, "the demo dashboard lacks the answer-shift (Likert) chart"
+    assert "<h3>Themes</h3>" in page and "Connections and relationships across the system" in page
