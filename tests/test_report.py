@@ -505,3 +505,9 @@ def test_demo_outputs_carry_no_roster_name_or_email(demo_outputs):
     assert Path(paths["dashboard"]).stat().st_size < 6_000_000
     assert "fig-aim1-likert" in page, "the demo dashboard lacks the answer-shift (Likert) chart"
     assert "<h3>Themes</h3>" in page and "Connections and relationships across the system" in page
+    # the sample exports carry a script tag and a formula in consented free text: both inert
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    wb = load_workbook(paths["tables"])
+    formulas = [c for ws in wb for row in ws.iter_rows() for c in row
+                if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert formulas and all(c.data_type == "s" and c.value.startswith("'=") for c in formulas)

@@ -1,0 +1,41 @@
+"""`evaluate analyse`: every table written, byte-identical on a second run, nothing personal."""
+
+from __future__ import annotations
+
+import hashlib
+
+from click.testing import CliRunner
+
+from evaluate.analysis import analyse, write_results
+from evaluate.cli import cli
+
+
+def _digests(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_same_workspace_gives_byte_identical_tables(demo_workspace, tmp_path):
+    ws, _ = demo_workspace
+    write_results(analyse(ws), tmp_path / "one")
+    write_results(analyse(ws), tmp_path / "two")
+    one, two = _digests(tmp_path / "one"), _digests(tmp_path / "two")
+    assert one == two
+    assert "tables.xlsx" in one and "prepost.csv" in one and "network_metrics.csv" in one
+
+
+def test_analyse_command_prints_headlines(demo_workspace, tmp_path):
+    ws, _ = demo_workspace
+    result = CliRunner().invoke(cli, ["analyse", str(ws.path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "Headlines:" in result.output and "System leadership rose" in result.output
+    assert (tmp_path / "out" / "tables.xlsx").exists()
+
+
+def test_export_network_command(demo_workspace, tmp_path):
+    ws, _ = demo_workspace
+    for fmt, expected in (("kumu", "network-kumu.xlsx"), ("polinode", "network-polinode.xlsx"),
+                          ("csv", "network-edges.csv")):
+        result = CliRunner().invoke(cli, ["export-network", str(ws.path), "--format", fmt,
+                                          "--out", str(tmp_path / fmt)])
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / fmt / expected).exists()
