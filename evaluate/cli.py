@@ -278,7 +278,9 @@ def init_cmd(directory, roster, programme, cohorts, min_group_size, instruments_
             ws.add_cohort(str(c))
         click.echo(f"Read the roster: {len(r.frame)} people in cohort(s) "
                    f"{', '.join(ws.cohorts)}.")
-    click.echo(f"Created workspace {directory}/ for {ws.programme_name}.")
+    click.echo(f"Created workspace {directory}/ for {ws.programme_name} "
+               f"({len(ws.config['instruments'])} instruments; groups under {ws.min_group_size} "
+               "are never reported).")
     click.echo("Next: evaluate ingest EXPORT -w " + str(directory) + " -i baseline@1 -c COHORT --wave baseline")
 
 
@@ -395,6 +397,9 @@ def ingest_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview, 
     from evaluate.workspace import Workspace
 
     ws = Workspace.open(workspace)
+    progress = _progress(quiet)
+    if progress:
+        progress(f"Reading {export.name}")
     result, outcome = ingest_into(ws, export, instrument, cohort=cohort, wave=wave, sheet=sheet,
                                   platform=platform, keep_preview=keep_preview,
                                   keep_incomplete=keep_incomplete)

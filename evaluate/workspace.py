@@ -115,6 +115,7 @@ class Workspace:
             "programme": programme or (programme_info.name if programme_info else path.name),
             "cohorts": [_safe_part(c, "Cohort") for c in cohorts],
             "waves": [_safe_part(w, "Wave") for w in waves],
+            "instruments": sorted(instruments),
             "roster": None,
             "min_group_size": int(min_group_size),
         }
