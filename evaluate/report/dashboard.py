@@ -612,11 +612,13 @@ def _network(page: _Page, results: dict, context: dict) -> str:
         fid = "fig-aim2-network-" + re.sub(r"[^a-z0-9]+", "-", cohort.lower()).strip("-") if cohort else "fig-aim2-network"
         parts.append(page.figure(
             fid, fig, table,
-            note="Each dot is a person, in the same place in both pictures; a line joins two "
-                 "people who reported any tie (knew, worked with or asked advice). Vermillion "
-                 "lines are new since the first wave. Colours show the group; groups too small "
-                 "to show safely are merged into “Other (small groups)”. Use the buttons to "
-                 "colour by sector, organisation or place."))
+            note="Each dot is a person, in the same place in both pictures. Solid lines join "
+                 "people who work together, dashed lines people who go to each other for "
+                 "advice; dotted lines (people who knew each other before) appear when you click "
+                 "“knew before” in the key. Vermillion lines are new since the first wave. "
+                 "Colours show the group; groups too small to show safely are merged into "
+                 "“Other (small groups)”. Use the buttons to colour by sector, organisation or "
+                 "place."))
     return "".join(parts)
 
 

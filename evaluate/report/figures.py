@@ -472,6 +472,41 @@ def grouped_bar(
     return fig
 
 
+#: How each relation is drawn: dash style, legend label, shown when the page opens.
+_RELATION_STYLE = {
+    "any": ("solid", "tie (any relation)", True),
+    "worked_with": ("solid", "worked with", True),
+    "advice": ("dash", "goes to for advice", True),
+    "knew_before": ("dot", "knew before", False),
+}
+
+
+def _edge_relations(edges: pd.DataFrame) -> list[str]:
+    if "relation" not in edges.columns or edges["relation"].isna().all():
+        return ["any"]
+    order = ["worked_with", "advice", "knew_before"]
+    present = set(edges["relation"].dropna().astype(str))
+    return [r for r in order if r in present] + sorted(present - set(order))
+
+
+def _undirected_pairs(e: pd.DataFrame, relations: list[str]) -> pd.DataFrame:
+    """One row per pair of people and relation (direction ignored), sorted."""
+    a = e["source"].astype(str).to_numpy()
+    b = e["target"].astype(str).to_numpy()
+    rel = e["relation"].astype(str).to_numpy() if relations != ["any"] else np.full(len(e), "any")
+    out = e.assign(_a=np.where(a < b, a, b), _b=np.where(a < b, b, a), _rel=rel)
+    return out.drop_duplicates(["_a", "_b", "_rel"]).sort_values(["_rel", "_a", "_b"], kind="stable")
+
+
+def _new_pairs(pairs: pd.DataFrame, previous: pd.DataFrame | None) -> np.ndarray:
+    """True where the pair (with that relation) was not there at the previous wave."""
+    if previous is None or not len(previous):
+        return np.ones(len(pairs), dtype=bool)
+    key = ["_a", "_b", "_rel"]
+    before = pd.MultiIndex.from_frame(previous[key])
+    return ~pd.MultiIndex.from_frame(pairs[key]).isin(before)
+
+
 def network_pictures(
     nodes: pd.DataFrame,
     edges: pd.DataFrame,
@@ -491,9 +526,12 @@ def network_pictures(
         attribute columns. Participant ids are never shown.
     edges : DataFrame
         ``network_layout_edges`` of one cohort: ``wave, source, target,
-        x_source, y_source, x_target, y_target``. Ties of every relation
-        between the same two people count once; ties new since the wave
-        before are drawn in vermillion, others in grey.
+        x_source, y_source, x_target, y_target`` and ``relation`` if known.
+        Each relation has its own line style (worked with: solid; advice:
+        dashed; knew before: dotted, off until clicked in the legend); a
+        pair of people counts once per relation, whatever the direction;
+        ties new since the wave before are drawn in vermillion, others in
+        grey.
     waves : sequence of str
         The waves to draw, left to right.
     colour_by : sequence of str
@@ -507,30 +545,35 @@ def network_pictures(
     colour_by = [a for a in colour_by if a in nodes.columns] or [None]
     fig = make_subplots(rows=1, cols=len(waves), horizontal_spacing=0.03,
                         subplot_titles=list(wave_titles or waves))
-    previous = set()
+    relations = _edge_relations(edges)
+    edge_visible: list = []
+    shown_in_legend: set = set()
+    previous = None
     for k, wave in enumerate(waves, start=1):
-        e = edges[edges["wave"] == wave]
-        a = e["source"].astype(str).to_numpy()
-        b = e["target"].astype(str).to_numpy()
-        lo, hi = np.where(a < b, a, b), np.where(a < b, b, a)
-        e = e.assign(_a=lo, _b=hi).drop_duplicates(["_a", "_b"]).sort_values(["_a", "_b"])
-        pairs = set(zip(e["_a"], e["_b"], strict=True))
-        new = np.array([(p in previous) is False and k > 1 for p in zip(e["_a"], e["_b"], strict=True)],
-                       dtype=bool)
-        for is_new, colour, width, name in ((False, "#BBBBBB", 0.8, "tie"),
-                                            (True, "#D55E00", 1.2, f"new tie since the {waves[0]}")):
-            part = e[new == is_new] if len(e) else e
-            xs = np.column_stack([part["x_source"], part["x_target"],
-                                  np.full(len(part), np.nan)]).ravel() if len(part) else []
-            ys = np.column_stack([part["y_source"], part["y_target"],
-                                  np.full(len(part), np.nan)]).ravel() if len(part) else []
-            fig.add_trace(go.Scatter(
-                x=xs, y=ys, mode="lines", line=dict(color=colour, width=width),
-                name=name, legendgroup=f"edges-{is_new}",
-                showlegend=(k == 1 and not is_new) or (k == 2 and is_new),
-                hoverinfo="skip", opacity=0.8 if is_new else 0.6), row=1, col=k)
+        pairs = _undirected_pairs(edges[edges["wave"] == wave], relations)
+        new = _new_pairs(pairs, previous) if k > 1 else np.zeros(len(pairs), dtype=bool)
+        for relation in relations:
+            style = _RELATION_STYLE.get(relation, ("solid", relation.replace("_", " "), True))
+            dash, label, on = style
+            for is_new in (False, True):
+                part = pairs[(pairs["_rel"] == relation).to_numpy() & (new == is_new)]
+                xs = np.column_stack([part["x_source"], part["x_target"],
+                                      np.full(len(part), np.nan)]).ravel() if len(part) else []
+                ys = np.column_stack([part["y_source"], part["y_target"],
+                                      np.full(len(part), np.nan)]).ravel() if len(part) else []
+                name = f"{label} (new since the {waves[0]})" if is_new else label
+                group = f"edges-{relation}-{is_new}"
+                visible = True if on else "legendonly"
+                fig.add_trace(go.Scatter(
+                    x=xs, y=ys, mode="lines",
+                    line=dict(color="#D55E00" if is_new else "#AAAAAA",
+                              width=1.2 if is_new else 0.8, dash=dash),
+                    name=name, legendgroup=group, showlegend=group not in shown_in_legend and len(part) > 0,
+                    visible=visible, hoverinfo="skip", opacity=0.8 if is_new else 0.6), row=1, col=k)
+                if len(part):
+                    shown_in_legend.add(group)
+                edge_visible.append(visible)
         previous = pairs
-    n_edge_traces = len(fig.data)
     node_traces = []
     for j, attribute in enumerate(colour_by):
         values = nodes[attribute].astype(object).where(nodes[attribute].notna(), "unknown") \
@@ -560,7 +603,7 @@ def network_pictures(
     buttons = []
     if len(colour_by) > 1:
         for j, attribute in enumerate(colour_by):
-            visible = [True] * n_edge_traces + [t == j for t in node_traces]
+            visible = edge_visible + [t == j for t in node_traces]
             buttons.append(dict(label=f"Colour by {attribute}", method="restyle",
                                 args=[{"visible": visible}]))
     layout = base_layout(title, height=height)
