@@ -402,6 +402,15 @@ def _respondent_sets(respondents: pd.DataFrame | None, ties: pd.DataFrame, waves
     return sets
 
 
+def _waves_and_respondents(ties: pd.DataFrame, respondents, waves) -> tuple[list, dict]:
+    """The waves to analyse (given, or every wave seen) and who responded at each."""
+    if waves is None:
+        found = list(ties["wave"]) + (list(respondents["wave"]) if respondents is not None
+                                      and "wave" in respondents.columns else [])
+        waves = wave_order(found)
+    return waves, _respondent_sets(respondents, ties, waves)
+
+
 def _relations(ties: pd.DataFrame, relations=None) -> list[str]:
     if relations is not None:
         return list(relations)
@@ -513,11 +522,7 @@ def network_metrics(
         raise AnalysisError(f'rule "{rule}" is not one of reported, reconstructed.')
     ties = _as_ties(ties)
     roster_nodes = sorted(pd.unique(np.asarray(list(nodes), dtype=object)))
-    if waves is None:
-        found = list(ties["wave"]) + (list(respondents["wave"]) if respondents is not None
-                                      and "wave" in respondents.columns else [])
-        waves = wave_order(found)
-    resp = _respondent_sets(respondents, ties, waves)
+    waves, resp = _waves_and_respondents(ties, respondents, waves)
     relations = _relations(ties, relations)
     rows = []
     for wave in waves:
@@ -799,11 +804,7 @@ def tie_growth(
     Sciences Naturelles*, 37, 547–579.
     """
     ties = _as_ties(ties)
-    if waves is None:
-        found = list(ties["wave"]) + (list(respondents["wave"]) if respondents is not None
-                                      and "wave" in respondents.columns else [])
-        waves = wave_order(found)
-    resp = _respondent_sets(respondents, ties, waves)
+    waves, resp = _waves_and_respondents(ties, respondents, waves)
     relations = _relations(ties, relations)
     rows = []
     for w0, w1 in _pairs(list(waves)):
