@@ -59,6 +59,7 @@ __all__ = [
     "subgroup_change",
     "session_reaction",
     "aim_statements",
+    "principle_evidence",
     "analyse_workspace",
 ]
 
@@ -1795,7 +1796,67 @@ def analyse_workspace(ws, *, p_adjust: str = "holm") -> dict[str, pd.DataFrame]:
         "reaction": reaction,
         "reaction_distribution": distribution,
         "statements": statements,
+        "principles": principle_evidence(prepost, instruments, programme),
     }
+
+
+def principle_evidence(prepost: pd.DataFrame, instruments, programme: Programme | None,
+                       *, wave_pre: str = "baseline", wave_post: str = "end") -> pd.DataFrame:
+    """The evidence for each programme principle: the scales that measure it, and their change.
+
+    A scale evidences a principle when the instrument lists the principle in
+    the scale's ``principles``. Then-test scales are left out.
+
+    Returns
+    -------
+    DataFrame
+        One row per principle and scale, with columns ``principle,
+        principle_title, scale, scale_title, wave_pre, wave_post, n_pairs,
+        mean_pre, mean_post, mean_diff, g_av, g_av_ci95_low, g_av_ci95_high,
+        p_adj, changed`` (``changed`` is "up", "down" or "no clear change":
+        the adjusted p-value under 0.05 decides; "not asked at both waves"
+        for a scale with no pre/post pair). A principle that no scale
+        measures has one row with the scale columns empty, so a gap in the
+        instruments is visible.
+    """
+    principles = list(programme.principles) if programme is not None else []
+    titles = {p.id: p.title for p in principles}
+    links: dict[str, list[str]] = {}
+    scale_titles: dict[str, str] = {}
+    for inst in _as_instrument_map(instruments).values():
+        for scale in inst.scales:
+            if scale.then_of:
+                continue
+            scale_titles.setdefault(scale.id, scale.title)
+            for pid in scale.principles:
+                if scale.id not in links.setdefault(pid, []):
+                    links[pid].append(scale.id)
+    columns = ["principle", "principle_title", "scale", "scale_title", "wave_pre", "wave_post",
+               "n_pairs", "mean_pre", "mean_post", "mean_diff", "g_av", "g_av_ci95_low",
+               "g_av_ci95_high", "p_adj", "changed"]
+    pp = prepost[(prepost["kind"] == "scale") & (prepost["wave_pre"] == wave_pre)
+                 & (prepost["wave_post"] == wave_post)] if len(prepost) else prepost
+    by_scale = pp.set_index("measure") if len(pp) else None
+    rows = []
+    for pid in [p.id for p in principles] + sorted(set(links) - set(titles)):
+        scales = links.get(pid, [])
+        if not scales:
+            rows.append({"principle": pid, "principle_title": titles.get(pid, pid)})
+            continue
+        for sid in scales:
+            row = {"principle": pid, "principle_title": titles.get(pid, pid), "scale": sid,
+                   "scale_title": scale_titles.get(sid, sid), "wave_pre": wave_pre,
+                   "wave_post": wave_post, "changed": "not asked at both waves"}
+            if by_scale is not None and sid in by_scale.index:
+                r = by_scale.loc[sid]
+                r = r.iloc[0] if isinstance(r, pd.DataFrame) else r
+                row.update({c: r[c] for c in ("n_pairs", "mean_pre", "mean_post", "mean_diff", "g_av",
+                                              "g_av_ci95_low", "g_av_ci95_high", "p_adj")})
+                p_adj = r["p_adj"]
+                row["changed"] = ("no clear change" if not (p_adj < 0.05)
+                                  else "up" if r["mean_diff"] > 0 else "down")
+            rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _empty_instrument() -> Instrument:

@@ -511,3 +511,18 @@ def test_demo_outputs_carry_no_roster_name_or_email(demo_outputs):
     formulas = [c for ws in wb for row in ws.iter_rows() for c in row
                 if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert formulas and all(c.data_type == "s" and c.value.startswith("'=") for c in formulas)
+
+
+def test_principles_table_counts_principles_that_rose(tmp_path):
+    r = synthetic_results()
+    r["principles"] = pd.DataFrame({
+        "principle": ["p1", "p2", "p3"], "principle_title": ["Partnership", "Courage", "Voice"],
+        "scale": ["s1", "s2", None], "scale_title": ["System", "Innovation", None],
+        "wave_pre": ["baseline", "baseline", None], "wave_post": ["end", "end", None],
+        "n_pairs": [30, 30, None], "mean_pre": [3.0, 3.1, None], "mean_post": [3.6, 3.0, None],
+        "mean_diff": [0.6, -0.1, None], "g_av": [0.8, -0.1, None],
+        "g_av_ci95_low": [0.4, -0.4, None], "g_av_ci95_high": [1.2, 0.2, None],
+        "p_adj": [0.001, 0.5, None], "changed": ["up", "no clear change", None]})
+    page = build_report(r, synthetic_context(), tmp_path)["dashboard"].read_text(encoding="utf-8")
+    assert "principles: 1 of 3 show a rise" in page
+    assert "no scale measures this principle yet" in page and "3.0 → 3.6" in page

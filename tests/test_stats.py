@@ -806,3 +806,28 @@ def test_sample_data_cohort_split_and_statements(sample_results):
     assert st["statement"].str.len().gt(40).all()
     rates = sample_results["attrition_rates"]
     assert rates.query("cohort == 'all' and wave == 'baseline'")["n_roster"].iloc[0] == 78
+
+
+def test_principle_evidence_links_scales_and_reports_gaps():
+    from evaluate.instruments import Aim, Instrument, Item, Programme, ResponseSet, Scale
+    from evaluate.stats import principle_evidence
+
+    rs = ResponseSet(id="a5", options=tuple((i, str(i)) for i in range(1, 6)))
+    items = tuple(Item(id=f"q{i}", text=f"Q{i}", type="likert", response_set="a5") for i in range(3))
+    inst = Instrument(id="base", version=1, title="t", wave="baseline", items=items,
+                      response_sets={"a5": rs},
+                      scales=(Scale(id="s1", title="One", items=("q0", "q1"), principles=("p1", "p2")),
+                              Scale(id="s2", title="Two", items=("q2",), principles=("p2",))))
+    programme = Programme(name="P", aims=(), principles=(Aim("p1", "First"), Aim("p2", "Second"),
+                                                         Aim("p3", "Third")))
+    prepost = pd.DataFrame({
+        "kind": ["scale", "scale"], "measure": ["s1", "s2"], "title": ["One", "Two"],
+        "wave_pre": ["baseline"] * 2, "wave_post": ["end"] * 2, "n_pairs": [30, 30],
+        "mean_pre": [3.0, 3.0], "mean_post": [3.5, 2.9], "mean_diff": [0.5, -0.1],
+        "g_av": [0.6, -0.1], "g_av_ci95_low": [0.3, -0.4], "g_av_ci95_high": [0.9, 0.2],
+        "p_adj": [0.001, 0.6]})
+    out = principle_evidence(prepost, {"base@1": inst}, programme)
+    # p1 ← s1 (up); p2 ← s1 (up) and s2 (p 0.6: no clear change); p3 measured by nothing
+    got = list(zip(out["principle"], out["scale"].fillna(""), out["changed"].fillna(""), strict=True))
+    assert got == [("p1", "s1", "up"), ("p2", "s1", "up"), ("p2", "s2", "no clear change"),
+                   ("p3", "", "")]

@@ -307,7 +307,38 @@ def _overview(page: _Page, results: dict, context: dict, aims) -> str:
         "be is <em>moderate</em> evidence: some change might have happened anyway.</p>"
         f'<p class="facts">{" · ".join(escape_html(f) for f in facts)}</p>')
     return (intro + _evidence_cards(results, context, aims)
+            + _principles(results)
             + "<h3>Who answered</h3>" + _response_rates(page, results, context))
+
+
+def _principles(results: dict) -> str:
+    """The programme's principles: which scales measure each, and what changed."""
+    table = _get(results, "principles") if results else None
+    if table is None or not len(table):
+        return ""
+    t = table.copy()
+    verdict = {"up": "rose", "down": "fell", "no clear change": "no clear change",
+               "not asked at both waves": "not asked before and after"}
+    t["verdict"] = t["changed"].map(verdict).fillna("no scale measures this principle yet")
+    t["change"] = [
+        "" if is_missing(a) else f"{num(a, 1)} → {num(b, 1)}"
+        for a, b in zip(t["mean_pre"], t["mean_post"], strict=True)]
+    t["effect"] = [
+        "" if is_missing(g) else f"g = {num(g)} ({interval(lo, hi)})"
+        for g, lo, hi in zip(t["g_av"], t["g_av_ci95_low"], t["g_av_ci95_high"], strict=True)]
+    waves = t["wave_pre"].dropna()
+    span = (f"{wave_label(waves.iloc[0])} → {wave_label(t['wave_post'].dropna().iloc[0])}"
+            if len(waves) else "")
+    n_rose = t.loc[t["changed"] == "up", "principle"].nunique()
+    n_all = t["principle"].nunique()
+    body = html_table(t, {"principle_title": "Principle", "scale_title": "Measured by",
+                          "change": f"Mean score ({span})", "effect": "Effect size (95% CI)",
+                          "verdict": "Result"}, suppressed=None)
+    return (f"<h3>The programme's principles: {n_rose} of {n_all} show a rise on at least one "
+            "measure</h3>" + body
+            + '<p class="small">Each principle is measured by the survey scales the instruments '
+              "link to it (a scale can serve more than one). “Rose” means the change is larger "
+              "than chance would explain after adjusting for the number of comparisons.</p>")
 
 
 # =========================================================================== survey evidence per aim
