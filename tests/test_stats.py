@@ -417,7 +417,7 @@ def test_analyse_workspace_returns_every_table(synthetic):
     *_, out = synthetic
     assert set(out) == {"scale_scores", "prepost", "then_test", "reliability", "item_rest",
                         "attrition_rates", "attrition_bias", "cohort_anova", "subgroups",
-                        "reaction", "reaction_distribution", "statements"}
+                        "reaction", "reaction_distribution", "statements", "principles"}
     for name, table in out.items():
         assert isinstance(table, pd.DataFrame), name
         assert all(c == c.lower() and " " not in c for c in table.columns), name
