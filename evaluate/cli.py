@@ -309,6 +309,22 @@ def _print_result(result, *, quiet: bool, show_names: bool, limit: int = 50) -> 
             click.echo("  (Names and emails are hidden; add --show-names to see them on screen.)")
 
 
+def _instrument_hint(result, instruments: dict) -> str | None:
+    """If most question columns matched nothing, name the instrument the export fits best."""
+    unmatched = int((result.problems["rule"] == "unmatched_column").sum())
+    matched = len(result.match.items)
+    if unmatched < 3 or unmatched <= matched:
+        return None
+    from evaluate.ingest.matching import match_columns
+
+    scores = {ref: len(match_columns(result.raw, inst).items) for ref, inst in instruments.items()}
+    best = max(sorted(scores), key=lambda ref: scores[ref])
+    if best == result.instrument.ref or scores[best] <= matched:
+        return None
+    return (f"Most columns do not belong to {result.instrument.ref}. This export looks like "
+            f"{best} ({scores[best]} questions match) — did you mean -i {best}?")
+
+
 def _write_report(problems: pd.DataFrame, path: Path) -> None:
     from evaluate.privacy import neutralise_frame
 
@@ -367,6 +383,9 @@ def validate_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview
     result = ingest_file(export, inst, cohort=cohort, wave=wave, roster=r, salt=salt, sheet=sheet,
                          platform=platform, keep_preview=keep_preview, keep_incomplete=keep_incomplete)
     _print_result(result, quiet=quiet, show_names=show_names, limit=10_000 if report is None else 50)
+    hint = _instrument_hint(result, ws.instruments() if workspace is not None else load_instruments())
+    if hint:
+        click.echo(hint)
     if r is None:
         _echo("  (No roster given: respondents were not checked against the cohort.)", quiet)
     if report is not None:
@@ -404,6 +423,9 @@ def ingest_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview, 
                                   platform=platform, keep_preview=keep_preview,
                                   keep_incomplete=keep_incomplete)
     _print_result(result, quiet=quiet, show_names=show_names)
+    hint = _instrument_hint(result, ws.instruments())
+    if hint:
+        click.echo(hint)
     _echo(outcome.message, quiet)
     if strict and result.has_problems:
         raise DataProblem("Problems found; exiting with code 1 because of --strict.")

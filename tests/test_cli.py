@@ -159,3 +159,11 @@ def test_real_subprocess(files, tmp_path):
     assert "Traceback" not in proc.stderr
     # personal data is hidden unless asked for
     assert "jo.smith@example.nhs.uk" not in proc.stdout + proc.stderr
+
+
+def test_wrong_instrument_gets_a_suggestion(runner):
+    from tests.conftest import SAMPLE
+
+    result = runner.invoke(cli, ["validate", str(SAMPLE / "c2" / "network-end-c2-google.csv"),
+                                 "-i", "baseline@1", "-c", "c2", "--wave", "end", "-q"])
+    assert "did you mean -i network@1?" in result.output
