@@ -230,7 +230,7 @@ def instruments_diff(ref_a, ref_b, directory):
             click.echo(f"  {part} {row.id}: {row.change}")
 
 
-@cli.command("schemas")
+@cli.command("schemas", short_help="Write the validation rules as readable YAML files.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"),
               show_default=True, help="Folder to write the schema files into.")
 @_instrument_dir_option
@@ -247,7 +247,7 @@ def schemas_cmd(out, directory):
 
 
 # ------------------------------------------------------------------ workspace
-@cli.command("init")
+@cli.command("init", short_help="Create a workspace for a programme.")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The cohort roster (csv or xlsx: name, email, staff id, cohort, organisation, sector, place, role).")
@@ -343,7 +343,7 @@ def _write_report(problems: pd.DataFrame, path: Path) -> None:
         raise UsageProblem(f"--report {path.name}: use a file name ending .xlsx or .csv")
 
 
-@cli.command("validate")
+@cli.command("validate", short_help="Check an export without storing it; list every problem.")
 @click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @export_options
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -395,7 +395,7 @@ def validate_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview
         raise DataProblem("Problems found; exiting with code 1 because of --strict.")
 
 
-@cli.command("ingest")
+@cli.command("ingest", short_help="Import an export into a workspace: checked, pseudonymised.")
 @click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @export_options
 @workspace_option
@@ -431,7 +431,7 @@ def ingest_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview, 
         raise DataProblem("Problems found; exiting with code 1 because of --strict.")
 
 
-@cli.command("status")
+@cli.command("status", short_help="Show what a workspace holds.")
 @click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
 @friendly
 def status_cmd(workspace):
@@ -468,7 +468,7 @@ def _progress(quiet: bool):
     return show
 
 
-@cli.command("analyse")
+@cli.command("analyse", short_help="Compute the evidence: pre/post change, reliability, network growth.")
 @click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the result tables (csv, and all of them in tables.xlsx).")
@@ -498,7 +498,7 @@ def analyse_cmd(workspace, out, quiet):
     return paths
 
 
-@cli.command("export-network")
+@cli.command("export-network", short_help="Write people and ties for Kumu, Polinode or as csv.")
 @click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["kumu", "polinode", "csv"]), default="csv",
               show_default=True, help="Layout to write: Kumu or Polinode import sheets, or plain csv.")
@@ -520,7 +520,7 @@ def export_network_cmd(workspace, fmt, out, quiet):
         _echo(f"Wrote {p}", quiet)
 
 
-@cli.command("report")
+@cli.command("report", short_help="Write the offline dashboard and the tables.")
 @click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for dashboard.html, tables.xlsx and the csv tables.")
@@ -544,7 +544,7 @@ def report_cmd(workspace, out, quiet):
         _echo(f"  {name}: {p}", quiet)
 
 
-@cli.command("demo")
+@cli.command("demo", short_help="Try everything on the bundled sample programme.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports/demo"),
               show_default=True, help="Folder for the demo's workspace and report.")
 @click.option("--sample-data", type=click.Path(exists=True, file_okay=False, path_type=Path),
