@@ -25,6 +25,7 @@ __all__ = ["write_tables", "sheet_name"]
 _FIXED_TIME = dt.datetime(2000, 1, 1)
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
+_WRAP = Alignment(wrap_text=True, vertical="top")
 _INVALID = re.compile(r"[\[\]\*\?/\\:]")
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
@@ -119,8 +120,18 @@ def write_tables(tables: dict[str, pd.DataFrame], path: str | Path, *,
             sample = frame[col].astype("string").fillna("").str.len()
             longest = max([len(headers[j - 1])] + ([int(sample.max())] if len(sample) else []))
             sheet.column_dimensions[letter].width = min(max(10, longest + 2), 60)
+            if longest > 60 and len(frame):  # long text wraps inside its column
+                for cell in sheet[letter][1:]:
+                    cell.alignment = _WRAP
         if len(frame):
             sheet.auto_filter.ref = sheet.dimensions
+        # printing: landscape, every column on one page width, header row repeated
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.print_title_rows = "1:1"
     wb.properties.creator = "evaluate"
     wb.properties.created = _FIXED_TIME
     wb.properties.modified = _FIXED_TIME
