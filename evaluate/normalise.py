@@ -81,13 +81,15 @@ def normalise_name(text: object) -> str:
 
 
 def normalise_name_series(names: pd.Series) -> pd.Series:
-    """Vectorised :func:`normalise_name` over a Series (missing stays missing)."""
+    """:func:`normalise_name` over a Series (missing stays missing).
+
+    Each distinct name is normalised once and the result mapped back, so a
+    name that appears in many rows costs one call.
+    """
     s = names.astype("string")
-    s = s.str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
-    s = s.str.casefold().str.replace(r"[^\w\s]", " ", regex=True).str.strip()
-    tokens = s.str.split()
-    out = tokens.map(lambda t: " ".join(sorted(t)) if isinstance(t, list) else pd.NA)
-    return out.astype("string").replace("", pd.NA)
+    keys = {name: normalise_name(name) for name in s.dropna().unique()}
+    out = s.map(keys).astype("string")
+    return out.mask(out == "")
 
 
 def normalise_email_series(emails: pd.Series) -> pd.Series:
