@@ -817,8 +817,13 @@ def _reaction(page: _Page, results: dict, context: dict) -> str:
         top = sessions.loc[sessions["mean"].idxmax()] if len(sessions) else None
         scale_max = num(d["scale_max"].max(), 0) if "scale_max" in d else "5"
         if len(overall):
-            title = (f"Days were rated {num(overall['mean'].min(), 1)} to {num(overall['mean'].max(), 1)} "
-                     f"out of {scale_max} overall")
+            low, high = num(overall["mean"].min(), 1), num(overall["mean"].max(), 1)
+            if len(overall) == 1:
+                title = f"The day was rated {low} out of {scale_max} overall"
+            elif low == high:
+                title = f"Every day was rated {low} out of {scale_max} overall"
+            else:
+                title = f"Days were rated {low} to {high} out of {scale_max} overall"
             if top is not None:
                 title += f"; most useful session: {top['label']} ({num(top['mean'], 1)})"
         elif top is not None:
