@@ -232,8 +232,15 @@ def export_network(ws, out_dir: str | Path, format: str = "csv", *,
 
     Examples
     --------
-    >>> export_network(ws, "out", "kumu")  # doctest: +SKIP
-    [PosixPath('out/network-kumu.xlsx')]
+    A new workspace with no ties yet gives sheets with only their headings:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from evaluate.workspace import Workspace
+    >>> tmp = Path(tempfile.mkdtemp())
+    >>> ws = Workspace.init(tmp / "ws")
+    >>> [p.name for p in export_network(ws, tmp / "out", "kumu")]
+    ['network-kumu.xlsx']
     """
     fmt = str(format).lower()
     if fmt not in FORMATS:
