@@ -1189,6 +1189,7 @@ footer{color:var(--muted);font-size:.85rem;text-align:center;padding:10px 0 30px
  section.page{border:none;padding:0;margin:0;break-before:page}
  section.page:first-of-type{break-before:auto}
  figure.chart,.card,blockquote,tr{break-inside:avoid}
+ h2,h3,h4{break-after:avoid;page-break-after:avoid}
  details>summary{display:none}
  details:not([open])>*:not(summary){display:none}
 }
