@@ -75,6 +75,12 @@ def workspace_option(func):
     )(func)
 
 
+def workspace_argument(func):
+    """The WORKSPACE argument of commands that read a workspace."""
+    return click.argument("workspace", type=click.Path(exists=True, file_okay=False,
+                                                       path_type=Path))(func)
+
+
 def strict_option(func):
     return click.option("--strict", is_flag=True,
                         help="Exit with code 1 if any problem is found (for scripts and CI).")(func)
@@ -469,7 +475,7 @@ def _progress(quiet: bool):
 
 
 @cli.command("analyse", short_help="Compute the evidence: pre/post change, reliability, network growth.")
-@click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@workspace_argument
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the result tables (csv, and all of them in tables.xlsx).")
 @quiet_option
@@ -499,7 +505,7 @@ def analyse_cmd(workspace, out, quiet):
 
 
 @cli.command("export-network", short_help="Write people and ties for Kumu, Polinode or as csv.")
-@click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@workspace_argument
 @click.option("--format", "fmt", type=click.Choice(["kumu", "polinode", "csv"]), default="csv",
               show_default=True, help="Layout to write: Kumu or Polinode import sheets, or plain csv.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("network-export"),
@@ -521,7 +527,7 @@ def export_network_cmd(workspace, fmt, out, quiet):
 
 
 @cli.command("report", short_help="Write the offline dashboard and the tables.")
-@click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@workspace_argument
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for dashboard.html, tables.xlsx and the csv tables.")
 @quiet_option
