@@ -1,0 +1,93 @@
+"""Run every pre/post analysis over a workspace."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaluate.scoring import score_scales
+from evaluate.stats.attrition import attrition_bias, response_rates
+from evaluate.stats.base import (
+    _as_instrument_map,
+    _empty_instrument,
+    _is_reaction,
+    _responses_by_instrument,
+)
+from evaluate.stats.change import prepost_table, then_test
+from evaluate.stats.cohorts import cohort_anova, subgroup_change
+from evaluate.stats.measures import measure_values
+from evaluate.stats.reaction import session_reaction
+from evaluate.stats.reliability import item_rest_correlations, scale_reliability
+from evaluate.stats.statements import aim_statements, principle_evidence
+
+__all__ = ["analyse_workspace"]
+
+
+def analyse_workspace(ws, *, p_adjust: str = "holm") -> dict[str, pd.DataFrame]:
+    """Run every pre/post analysis on a workspace.
+
+    Uses only ``ws.responses()``, ``ws.roster()``, ``ws.instruments()``,
+    ``ws.programme()``, ``ws.min_group_size`` and (if present) ``ws.waves``.
+
+    Returns
+    -------
+    dict of str → DataFrame
+        ``scale_scores`` (:func:`evaluate.scoring.score_scales`, long, all
+        instruments except session feedback), ``prepost``, ``then_test``,
+        ``reliability``, ``item_rest``, ``attrition_rates``, ``attrition_bias``,
+        ``cohort_anova``, ``subgroups``, ``reaction``,
+        ``reaction_distribution``, ``statements``.
+    """
+    responses = ws.responses()
+    instruments = ws.instruments()
+    try:
+        programme = ws.programme()
+    except Exception:  # noqa: BLE001 - statements still work without aims
+        programme = None
+    roster = ws.roster()
+    min_group = int(getattr(ws, "min_group_size", 5) or 5)
+    declared = getattr(ws, "waves", None)
+    declared = declared() if callable(declared) else declared
+    mv = measure_values(responses, instruments, waves=declared)
+
+    score_frames = []
+    for inst, rows in _responses_by_instrument(responses, _as_instrument_map(instruments)):
+        if inst.scales and not _is_reaction(inst):
+            score_frames.append(score_scales(rows, inst))
+    scale_scores = (pd.concat(score_frames, ignore_index=True) if score_frames
+                    else score_scales(responses.iloc[0:0], _empty_instrument()))
+
+    prepost = prepost_table(mv, p_adjust=p_adjust)
+    then = then_test(mv, p_adjust=p_adjust)
+    reliability = scale_reliability(responses, instruments)
+    bias = attrition_bias(mv, responses=responses)
+    reaction, distribution = session_reaction(responses, instruments, programme,
+                                              min_group_size=min_group)
+    scale_aims = {}
+    for inst in _as_instrument_map(instruments).values():
+        for s in inst.scales:
+            if s.aim and not s.then_of:
+                scale_aims.setdefault(s.id, s.aim)
+    first_n = {}
+    if mv.waves:
+        f0 = mv.frame(mv.waves[0])
+        for key in mv.meta.index:
+            if (key in f0.columns and mv.info(key)["kind"] == "scale"
+                    and mv.info(key)["then_of_key"] == "" and f0[key].notna().any()):
+                first_n[(mv.info(key)["measure"], mv.waves[0])] = int(f0[key].notna().sum())
+    statements = aim_statements(prepost, programme, reliability=reliability, attrition=bias,
+                                then=then, first_wave_n=first_n, scale_aims=scale_aims)
+    return {
+        "scale_scores": scale_scores,
+        "prepost": prepost,
+        "then_test": then,
+        "reliability": reliability,
+        "item_rest": item_rest_correlations(responses, instruments),
+        "attrition_rates": response_rates(responses, roster, waves=declared),
+        "attrition_bias": bias,
+        "cohort_anova": cohort_anova(mv),
+        "subgroups": subgroup_change(mv, roster, min_group_size=min_group),
+        "reaction": reaction,
+        "reaction_distribution": distribution,
+        "statements": statements,
+        "principles": principle_evidence(prepost, instruments, programme),
+    }

@@ -1,0 +1,149 @@
+"""Who answered each wave, and whether those who left started differently."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from evaluate.instruments import Instrument
+from evaluate.stats.base import _wave_label, wave_order
+from evaluate.stats.groups import _group_core
+from evaluate.stats.measures import MeasureValues, measure_values
+
+__all__ = ["RATE_COLUMNS", "BIAS_COLUMNS", "response_rates", "attrition_bias"]
+
+
+RATE_COLUMNS = ["cohort", "wave", "n_roster", "n_responded", "response_rate", "n_not_on_roster",
+                "n_first_wave", "n_retained", "retention_rate"]
+
+
+def response_rates(
+    responses: pd.DataFrame,
+    roster: pd.DataFrame | None = None,
+    *,
+    waves: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """How many answered each wave, per cohort and overall (``cohort`` = "all").
+
+    Returns
+    -------
+    DataFrame
+        Columns ``cohort, wave, n_roster`` (people on the roster), ``n_responded``
+        (distinct participants with a response), ``response_rate``
+        (n_responded / n_roster, NaN without a roster), ``n_not_on_roster``
+        (respondents who could not be matched to the roster), ``n_first_wave``
+        (answered the first wave), ``n_retained`` (answered both the first wave
+        and this one), ``retention_rate`` (n_retained / n_first_wave).
+    """
+    if not len(responses):
+        return pd.DataFrame(columns=RATE_COLUMNS)
+    r = responses[["participant", "cohort", "wave"]].astype("string").drop_duplicates()
+    matched = responses.get("matched")
+    unmatched_ids = set(responses.loc[matched == False, "participant"].astype("string")) \
+        if matched is not None else set()  # noqa: E712 - pandas mask
+    order = wave_order(r["wave"].unique(), waves)
+    first = order[0]
+    roster_n = (roster.astype({"cohort": "string"}).groupby("cohort")["participant"].nunique()
+                if roster is not None and len(roster) else pd.Series(dtype="int64"))
+    rows = []
+    for cohort_name, sub in [*sorted(r.groupby("cohort"), key=lambda x: str(x[0])), ("all", r)]:
+        base = set(sub.loc[sub["wave"] == first, "participant"])
+        n_roster = (float(roster_n.sum()) if cohort_name == "all" else
+                    float(roster_n.get(cohort_name, np.nan))) if len(roster_n) else np.nan
+        for w in order:
+            people = set(sub.loc[sub["wave"] == w, "participant"])
+            if not people and cohort_name == "all":
+                continue
+            n_resp = len(people - unmatched_ids)
+            retained = len(people & base)
+            rows.append(dict(cohort=cohort_name, wave=w, n_roster=n_roster, n_responded=len(people),
+                             response_rate=(n_resp / n_roster) if n_roster and n_roster > 0 else np.nan,
+                             n_not_on_roster=len(people & unmatched_ids), n_first_wave=len(base),
+                             n_retained=retained,
+                             retention_rate=retained / len(base) if base else np.nan))
+    return pd.DataFrame(rows, columns=RATE_COLUMNS)
+
+
+BIAS_COLUMNS = ["scale", "title", "wave_first", "wave", "n_completers", "n_dropouts",
+                "mean_completers", "sd_completers", "mean_dropouts", "sd_dropouts", "mean_diff",
+                "t", "dof", "p_val", "u_stat", "p_mannwhitney", "rank_biserial", "hedges_g",
+                "g_ci95_low", "g_ci95_high", "differs", "warning", "note"]
+
+
+def attrition_bias(
+    data: pd.DataFrame | MeasureValues,
+    instruments: Mapping[str, Instrument] | Iterable[Instrument] | None = None,
+    *,
+    responses: pd.DataFrame | None = None,
+    waves: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Did those who answered a later wave start out differently from those who did not?
+
+    Compares first-wave scale scores of completers (answered the later wave)
+    and dropouts (did not).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``scale, title, wave_first, wave`` (the later wave),
+        ``n_completers, n_dropouts, mean_completers, sd_completers,
+        mean_dropouts, sd_dropouts, mean_diff`` (completers − dropouts),
+        ``t, dof, p_val`` (Welch), ``u_stat, p_mannwhitney, rank_biserial``,
+        ``hedges_g, g_ci95_low, g_ci95_high`` (see :func:`group_difference`),
+        ``differs`` (p < 0.05 on either test, or |g| ≥ 0.5 however few left),
+        ``warning``
+        (plain English, empty when no difference is seen), ``note``.
+    """
+    if isinstance(data, MeasureValues):
+        mv = data
+    else:
+        mv = measure_values(data, instruments or {}, waves=waves)
+        responses = data if responses is None else responses
+    if not mv.waves:
+        return pd.DataFrame(columns=BIAS_COLUMNS)
+    first = mv.waves[0]
+    base = mv.frame(first)
+    answered = (responses[["participant", "wave"]].astype("string").drop_duplicates()
+                if responses is not None and len(responses)
+                else mv.values.index.to_frame(index=False).astype("string"))
+    at_first = set(mv.keys_at(first))
+    scale_keys = [k for k in mv.meta.index if mv.info(k)["kind"] == "scale"
+                  and mv.info(k)["then_of_key"] == "" and k in at_first]
+    rows = []
+    for w in mv.waves[1:]:
+        later = set(answered.loc[answered["wave"] == w, "participant"])
+        if not later:
+            continue
+        stayed = base.index.isin(list(later))
+        for key in scale_keys:
+            m = mv.info(key)
+            res = _group_core(base.loc[stayed, key], base.loc[~stayed, key])
+            differs = bool(
+                (np.nan_to_num(res["p_val"], nan=1) < 0.05)
+                or (np.nan_to_num(res["p_mannwhitney"], nan=1) < 0.05)
+                or abs(np.nan_to_num(res["hedges_g"])) >= 0.5)
+            warning = ""
+            if differs and res["n_a"] >= 2 and res["n_b"] >= 2:
+                direction = "higher" if res["mean_diff"] > 0 else "lower"
+                other = "lower" if direction == "higher" else "higher"
+                warning = (
+                    f"People who went on to answer the {_wave_label(w)} survey started with {direction} "
+                    f"{m['title']} scores than those who did not ({res['mean_a']:.2f} vs "
+                    f"{res['mean_b']:.2f}; g = {res['hedges_g']:.2f}, Welch p = {res['p_val']:.2f}). "
+                    "Change measured only on "
+                    f"those who stayed may not hold for everyone: the people lost started {other}."
+                )
+            rows.append(dict(scale=m["measure"], title=m["title"], wave_first=first, wave=w,
+                             n_completers=res["n_a"], n_dropouts=res["n_b"],
+                             mean_completers=res["mean_a"], sd_completers=res["sd_a"],
+                             mean_dropouts=res["mean_b"], sd_dropouts=res["sd_b"],
+                             mean_diff=res["mean_diff"], t=res["t"], dof=res["dof"],
+                             p_val=res["p_val"], u_stat=res["u_stat"],
+                             p_mannwhitney=res["p_mannwhitney"],
+                             rank_biserial=res["rank_biserial"], hedges_g=res["hedges_g"],
+                             g_ci95_low=res["g_ci95_low"], g_ci95_high=res["g_ci95_high"],
+                             differs=differs, warning=warning,
+                             note=res["note"] or ("no one dropped out" if res["n_b"] == 0 else "")))
+    return pd.DataFrame(rows, columns=BIAS_COLUMNS)

@@ -1,0 +1,150 @@
+"""Shared helpers: p-value adjustment, wave order, instruments behind responses."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+import pingouin as pg
+
+from evaluate.errors import AnalysisError
+from evaluate.instruments import Instrument, Item
+
+__all__ = ["adjust_pvalues", "wave_order"]
+
+
+_TOL = 1e-9
+_P_METHODS = {"holm": "holm", "fdr": "fdr_bh", "fdr_bh": "fdr_bh", "bh": "fdr_bh",
+              "bonferroni": "bonf", "bonf": "bonf", "none": "none"}
+_KNOWN_WAVES = {"baseline": 0, "pre": 0, "start": 0, "day1": 1, "day2": 2, "mid": 3,
+                "midpoint": 3, "session": 3, "end": 4, "post": 4, "follow_up": 5,
+                "follow-up": 5, "followup": 5}
+
+
+
+# =========================================================================== helpers
+def adjust_pvalues(pvals, method: str = "holm") -> np.ndarray:
+    """Adjust p-values for multiple comparisons (NaN stays NaN and is not counted).
+
+    ``method``: ``"holm"`` (default), ``"fdr_bh"`` (Benjamini–Hochberg; ``"fdr"``
+    and ``"bh"`` accepted), ``"bonferroni"`` or ``"none"``. Uses
+    ``pingouin.multicomp``.
+    """
+    key = _P_METHODS.get(str(method).lower())
+    if key is None:
+        raise AnalysisError(f'Unknown p-value adjustment "{method}" — use holm or fdr_bh')
+    p = np.asarray(pvals, dtype="float64")
+    if key == "none" or p.size == 0:
+        return p.copy()
+    out = np.full(p.shape, np.nan)
+    ok = ~np.isnan(p)
+    if ok.any():
+        _, adj = pg.multicomp(p[ok], method=key)
+        out[ok] = adj
+    return out
+
+
+def _method_name(method: str) -> str:
+    key = _P_METHODS.get(str(method).lower())
+    if key is None:
+        raise AnalysisError(f'Unknown p-value adjustment "{method}" — use holm or fdr_bh')
+    return {"bonf": "bonferroni"}.get(key, key)
+
+
+def wave_order(waves: Iterable[str], declared: Iterable[str] | None = None) -> list[str]:
+    """Waves in time order: as ``declared`` (the workspace's list) where listed, then by
+    known names (baseline < day1 < day2 < end < follow_up), then alphabetically."""
+    declared = list(declared or [])
+    waves = list(dict.fromkeys(w for w in waves if isinstance(w, str) or not pd.isna(w)))
+
+    def key(w):
+        if w in declared:
+            return (0, declared.index(w), "")
+        return (1, _KNOWN_WAVES.get(str(w).lower(), 99), str(w))
+
+    return sorted(waves, key=key)
+
+
+def _wave_label(wave: str) -> str:
+    return str(wave).replace("_", "-")
+
+
+def _sig(*parts) -> str:
+    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()[:8]
+
+
+def _is_reaction(inst: Instrument) -> bool:
+    """Session feedback: items tied to modules, or a module question."""
+    return any(i.module for i in inst.items) or any(
+        i.type == "choice" and "module" in i.id for i in inst.items)
+
+
+def _ordered_numeric(inst: Instrument, item: Item) -> bool:
+    if item.type == "number":
+        return True
+    if item.type != "likert":
+        return False
+    rset = inst.response_set_of(item)
+    return rset is None or rset.ordered
+
+
+def _ref_of(instrument_value, version_value) -> str:
+    s = str(instrument_value)
+    if "@" in s:
+        return s
+    try:
+        return f"{s}@{int(version_value)}"
+    except (TypeError, ValueError):
+        return s
+
+
+def _lookup_instrument(ref: str, instruments: Mapping[str, Instrument]) -> Instrument | None:
+    if ref in instruments:
+        return instruments[ref]
+    base = ref.partition("@")[0]
+    same = sorted((i for i in instruments.values() if i.id == base), key=lambda i: i.version)
+    return same[-1] if same else None
+
+
+def _responses_by_instrument(responses: pd.DataFrame, instruments: Mapping[str, Instrument]):
+    """Yield (instrument, rows) for each instrument the responses hold."""
+    if not len(responses):
+        return
+    if "instrument" not in responses.columns:
+        raise AnalysisError("responses have no instrument column — pass Workspace.responses() output")
+    refs = _refs_fast(responses)
+    for ref, rows in responses.groupby(refs, sort=True):
+        inst = _lookup_instrument(str(ref), instruments)
+        if inst is None:
+            raise AnalysisError(
+                f'responses use instrument "{ref}", which is not among the instruments given '
+                f"({', '.join(sorted(instruments)) or 'none'}) — add its YAML to the instruments folder"
+            )
+        yield inst, rows
+
+
+def _refs_fast(responses: pd.DataFrame) -> pd.Series:
+    inst = responses["instrument"].astype("string")
+    if "instrument_version" not in responses.columns:
+        return inst
+    pairs = pd.DataFrame({"i": inst, "v": responses["instrument_version"]})
+    uniq = pairs.drop_duplicates()
+    mapping = {(r.i, r.v): _ref_of(r.i, r.v) for r in uniq.itertuples(index=False)}
+    return pd.Series([mapping[k] for k in zip(pairs["i"], pairs["v"], strict=True)],
+                     index=responses.index)
+
+
+
+def _as_instrument_map(instruments) -> dict[str, Instrument]:
+    if isinstance(instruments, Mapping):
+        return dict(instruments)
+    if isinstance(instruments, Instrument):
+        return {instruments.ref: instruments}
+    return {i.ref: i for i in instruments}
+
+
+
+def _empty_instrument() -> Instrument:
+    return Instrument(id="none", version=1, title="none", wave="", items=())

@@ -1,0 +1,206 @@
+"""Scale scores and item codes per wave and participant, keyed by their definition."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from evaluate.instruments import Instrument, Item, Scale
+from evaluate.normalise import normalise_label
+from evaluate.scoring import item_range, scales_to_score, score_scales
+from evaluate.stats.base import (
+    _as_instrument_map,
+    _is_reaction,
+    _ordered_numeric,
+    _responses_by_instrument,
+    _sig,
+    wave_order,
+)
+from evaluate.stats.paired import _REASON_NUM, _REASON_T, _REASON_W
+
+__all__ = ["MeasureValues", "measure_values"]
+
+
+_META_COLUMNS = ["key", "kind", "measure", "title", "ordinal", "scale_min", "scale_max",
+                 "higher_is_better", "n_items", "aim", "then_of_key", "reason"]
+
+
+class MeasureValues:
+    """Scale scores and item codes per wave and participant, from several instruments.
+
+    Attributes
+    ----------
+    values : DataFrame
+        Index (wave, participant); one float column per measure key.
+    meta : DataFrame
+        One row per measure key: ``key, kind`` (scale / item), ``measure``
+        (its id), ``title, ordinal, scale_min, scale_max, higher_is_better,
+        n_items, aim, then_of_key`` (for then-test measures: the key of the
+        measure they look back on), ``reason`` (why t or Wilcoxon is the headline).
+    sources : dict
+        (wave, key) → sorted list of instrument refs that supplied it.
+    cohort : Series
+        participant → cohort (from the latest response).
+    waves : list
+        Waves in time order.
+    """
+
+    def __init__(self, values, meta, sources, cohort, waves, defined=None):
+        self.values, self.meta, self.sources, self.cohort, self.waves = (
+            values, meta, sources, cohort, waves)
+        self.defined = defined or {}
+
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._present: dict[str, list[str]] = {}
+
+    def frame(self, wave: str) -> pd.DataFrame:
+        """Values at one wave, indexed by participant."""
+        if wave not in self._frames:
+            if wave in self.values.index.get_level_values(0):
+                self._frames[wave] = self.values.xs(wave, level=0)
+            else:
+                self._frames[wave] = self.values.iloc[0:0].droplevel(0)
+        return self._frames[wave]
+
+    def keys_at(self, wave: str) -> list[str]:
+        """Measure keys with at least one value at this wave."""
+        if wave not in self._present:
+            f = self.frame(wave)
+            have = f.notna().any(axis=0).to_numpy() if len(f) else np.zeros(f.shape[1], bool)
+            self._present[wave] = list(f.columns[have])
+        return self._present[wave]
+
+    def info(self, key: str) -> dict:
+        """The meta row of a key as a dict (cached: looked up in inner loops)."""
+        if not hasattr(self, "_info"):
+            self._info = self.meta.to_dict("index")
+        return self._info[key]
+
+    def keys_defined(self, wave: str) -> list[str]:
+        """Measure keys asked at this wave by an instrument with responses (answered or not)."""
+        return self.defined.get(wave, self.keys_at(wave))
+
+    def refs(self, wave: str, key: str) -> str:
+        return ", ".join(self.sources.get((wave, key), []))
+
+
+def measure_values(
+    responses: pd.DataFrame,
+    instruments: Mapping[str, Instrument] | Iterable[Instrument],
+    *,
+    waves: Iterable[str] | None = None,
+) -> MeasureValues:
+    """Collect scale scores and item codes from every pre/post instrument the responses use.
+
+    Session feedback instruments (items tied to modules) and instruments with no
+    likert or number items are left out. A measure's key carries a signature
+    of its definition, so the same id defined differently in two instrument
+    versions gives two keys that are never paired. Where a participant has
+    more than one response at a wave, the latest (by ``completed``) non-missing
+    value of each measure is used.
+    """
+    instruments = _as_instrument_map(instruments)
+    blocks, meta_rows, sources, defined = [], {}, defaultdict(set), defaultdict(set)
+    for inst, rows in _responses_by_instrument(responses, instruments):
+        if _is_reaction(inst):
+            continue
+        cols, keys_meta = _instrument_measures(rows, inst)
+        if not cols:
+            continue
+        meta_rows.update(keys_meta)
+        block = pd.DataFrame(cols, index=rows.index)
+        block.insert(0, "participant", rows["participant"].astype("string").to_numpy())
+        block.insert(1, "wave", rows["wave"].astype("string").to_numpy())
+        completed = rows["completed"] if "completed" in rows.columns else pd.Series(pd.NaT, index=rows.index)
+        block.insert(2, "_completed", pd.to_datetime(completed, errors="coerce").to_numpy())
+        counts = block.groupby("wave")[list(cols)].count()
+        for wave, row in counts.iterrows():
+            for key in row.index:
+                defined[wave].add(key)
+                if row[key] > 0:
+                    sources[(wave, key)].add(inst.ref)
+        blocks.append(block)
+    if blocks:
+        allv = pd.concat(blocks, ignore_index=True, sort=False)
+        allv = allv.sort_values("_completed", na_position="first", kind="stable")
+        cohort = (responses.assign(_c=pd.to_datetime(responses.get("completed"), errors="coerce"))
+                  .sort_values("_c", na_position="first", kind="stable")
+                  .drop_duplicates("participant", keep="last")
+                  .set_index("participant")["cohort"].astype("string")
+                  if "cohort" in responses.columns else pd.Series(dtype="string"))
+        values = allv.drop(columns="_completed").groupby(["wave", "participant"], sort=True).last()
+        values = values.astype("float64")
+    else:
+        values = pd.DataFrame(index=pd.MultiIndex.from_arrays([[], []], names=["wave", "participant"]))
+        cohort = pd.Series(dtype="string")
+    meta = pd.DataFrame(list(meta_rows.values()), columns=_META_COLUMNS)
+    order = wave_order(values.index.get_level_values(0).unique(), waves)
+    # a key defined at a wave is a column even when no one answered it there
+    missing = [k for k in meta["key"] if k not in values.columns]
+    for k in missing:
+        values[k] = np.nan
+    return MeasureValues(values, meta.set_index("key", drop=False),
+                         {k: sorted(v) for k, v in sources.items()}, cohort, order,
+                         {w: sorted(v) for w, v in defined.items()})
+
+
+
+
+def _item_sig(inst: Instrument, item: Item) -> str:
+    rset = inst.response_set_of(item)
+    codes = rset.codes if rset is not None else (item.minimum, item.maximum)
+    return _sig(normalise_label(item.text), item.type, codes, bool(item.reverse))
+
+
+def _scale_sig(inst: Instrument, scale: Scale) -> str:
+    return _sig(scale.scoring, scale.min_items,
+                tuple(sorted(_item_sig(inst, inst.item(i)) for i in scale.items)))
+
+
+def _instrument_measures(rows: pd.DataFrame, inst: Instrument):
+    """Columns (key → values) and meta rows for one instrument's responses."""
+    cols: dict[str, np.ndarray] = {}
+    meta: dict[str, dict] = {}
+    scales = scales_to_score(inst)
+    by_id = {s.id: s for s in scales}
+    scored = score_scales(rows, inst, wide=True) if scales else None
+    for s in scales:
+        base = by_id.get(s.then_of) if s.then_of else s
+        if base is None or any(not _ordered_numeric(inst, inst.item(i)) for i in base.items):
+            continue
+        base_key = f"scale:{base.id}:{_scale_sig(inst, base)}"
+        key = f"then:{base_key}" if s.then_of else base_key
+        lows, highs = zip(*(item_range(inst, i) for i in base.items), strict=True)
+        k = len(base.items)
+        mult = k if base.scoring == "sum" else 1
+        single_likert = k == 1 and inst.item(base.items[0]).type == "likert"
+        cols[key] = scored[s.id].to_numpy(dtype="float64")
+        meta[key] = dict(
+            key=key, kind="scale", measure=base.id, title=base.title, ordinal=single_likert,
+            scale_min=min(lows) * mult, scale_max=max(highs) * mult, higher_is_better=True,
+            n_items=k, aim=base.aim or "", then_of_key=base_key if s.then_of else "",
+            reason=_REASON_W.replace("single ordinal item", "one-item scale") if single_likert else _REASON_T,
+        )
+    for item in inst.items:
+        base = inst.item(item.then_of) if item.then_of else item
+        if not _ordered_numeric(inst, base) or not _ordered_numeric(inst, item):
+            continue
+        base_key = f"item:{base.id}:{_item_sig(inst, base)}"
+        key = f"then:{base_key}" if item.then_of else base_key
+        low, high = item_range(inst, base) if (inst.response_set_of(base) or base.minimum is not None) else (np.nan, np.nan)
+        if item.id in rows.columns:
+            values = pd.to_numeric(rows[item.id], errors="coerce").to_numpy(dtype="float64")
+        else:
+            values = np.full(len(rows), np.nan)
+        cols[key] = values
+        likert = base.type == "likert"
+        meta[key] = dict(
+            key=key, kind="item", measure=base.id, title=base.text, ordinal=likert,
+            scale_min=low, scale_max=high, higher_is_better=not base.reverse, n_items=1,
+            aim="", then_of_key=base_key if item.then_of else "",
+            reason=_REASON_W if likert else _REASON_NUM,
+        )
+    return cols, meta

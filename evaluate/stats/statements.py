@@ -1,0 +1,245 @@
+"""Plain-English statements per aim, and the evidence for each programme principle."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from evaluate.instruments import Programme
+from evaluate.stats.base import _as_instrument_map, _wave_label
+from evaluate.stats.change import COMPARISON_THEN_BASELINE
+
+__all__ = ["STATEMENT_COLUMNS", "aim_statements", "principle_evidence"]
+
+
+STATEMENT_COLUMNS = ["aim", "aim_title", "scale", "scale_title", "wave_pre", "wave_post",
+                     "n_pairs", "mean_pre", "mean_post", "g_av", "g_av_ci95_low",
+                     "g_av_ci95_high", "p_adj", "statement", "cautions", "evidence_strength",
+                     "evidence_reasons"]
+_STRENGTH = {3: "moderate", 2: "limited", 1: "weak", 0: "weak"}
+
+
+def _size_word(g: float) -> str:
+    g = abs(g)
+    if g < 0.2:
+        return "very small"
+    if g < 0.5:
+        return "small"
+    if g < 0.8:
+        return "medium-sized"
+    return "large"
+
+
+def _fmt(x: float, digits: int) -> str:
+    return f"{x:.{digits}f}".replace("-", "−")
+
+
+def aim_statements(
+    prepost: pd.DataFrame,
+    programme: Programme | None,
+    *,
+    reliability: pd.DataFrame | None = None,
+    attrition: pd.DataFrame | None = None,
+    then: pd.DataFrame | None = None,
+    first_wave_n: Mapping[tuple[str, str], int] | None = None,
+    scale_aims: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """A plain-English sentence per aim and scale, with cautions and a strength-of-evidence label.
+
+    Uses the scale rows of :func:`prepost_table` that start at the first wave
+    (baseline → end, baseline → follow_up).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``aim, aim_title, scale, scale_title, wave_pre, wave_post,
+        n_pairs, mean_pre, mean_post, g_av, g_av_ci95_low, g_av_ci95_high,
+        p_adj``, ``statement`` (one sentence), ``cautions`` (sentences, each
+        ending in a full stop), ``evidence_strength`` (moderate / limited /
+        weak / none) and ``evidence_reasons``.
+
+    Notes
+    -----
+    Size words follow Cohen's benchmarks on |g_av|: under 0.2 very small, 0.2
+    small, 0.5 medium-sized, 0.8 large. A change is called a change when its
+    adjusted p-value is under 0.05; otherwise the sentence says it could be
+    chance. The strength label starts at "moderate" (the most a design with
+    no comparison group supports) and drops one step for each of: fewer than
+    30 pairs (two under 10), under 70% of first-wave respondents retained (two
+    under 50%), alpha under 0.7, a baseline difference between those who
+    stayed and those who left.
+    """
+    scale_aims = dict(scale_aims or {})
+    aims = list(programme.aims) if programme is not None else []
+    aim_titles = {a.id: a.title for a in aims}
+    rows = []
+    scales = prepost[prepost["kind"] == "scale"] if len(prepost) else prepost
+    first = None
+    if len(scales):
+        first = scales["wave_pre"].iloc[0]
+        order = list(dict.fromkeys([*scales["wave_pre"], *scales["wave_post"]]))
+        first = order[0]
+        scales = scales[scales["wave_pre"] == first]
+    covered = set()
+    for r in scales.itertuples(index=False):
+        aim = scale_aims.get(r.measure, "")
+        covered.add(aim)
+        cautions, reasons = [], ["no comparison group (pre/post only), so at most moderate"]
+        score = 3
+        n = int(r.n_pairs)
+        pre_w, post_w = _wave_label(r.wave_pre), _wave_label(r.wave_post)
+        out_of = f" out of {r.scale_max:g}" if np.isfinite(r.scale_max) else ""
+        if n < 3 or not np.isfinite(r.g_av):
+            statement = (f"Too few people answered both the {pre_w} and {post_w} surveys ({n}) "
+                         f"to say whether {r.title} changed.")
+            strength, reasons = "none", ["fewer than 3 matched people"]
+        else:
+            sig = np.isfinite(r.p_adj) and r.p_adj < 0.05
+            verb = "rose" if r.mean_diff > 0 else "fell" if r.mean_diff < 0 else "stayed"
+            g_txt = (f"g = {_fmt(r.g_av, 2)}, 95% CI {_fmt(r.g_av_ci95_low, 2)} to "
+                     f"{_fmt(r.g_av_ci95_high, 2)}")
+            who = f"among the {n} people who answered both the {pre_w} and {post_w} surveys"
+            if verb == "stayed":
+                statement = f"{r.title} stayed at {_fmt(r.mean_pre, 1)}{out_of} {who} ({g_txt})."
+            elif sig:
+                statement = (f"{r.title} {verb} from {_fmt(r.mean_pre, 1)} to {_fmt(r.mean_post, 1)}"
+                             f"{out_of} {who} — a {_size_word(r.g_av)} change ({g_txt}).")
+            else:
+                statement = (f"{r.title} {verb} from {_fmt(r.mean_pre, 1)} to {_fmt(r.mean_post, 1)}"
+                             f"{out_of} {who}, but a change this size could be chance ({g_txt}; "
+                             f"adjusted p = {r.p_adj:.2f}).")
+            cautions.append("No comparison group: some or all of the change may have happened "
+                            "without the programme.")
+            if r.mean_diff > 0:
+                cautions.append("Regression to the mean: people who start low tend to score higher "
+                                "the next time whatever happens, so part of a rise may not be real change.")
+            if n < 10:
+                score -= 2
+                reasons.append(f"only {n} matched people")
+            elif n < 30:
+                score -= 1
+                reasons.append(f"{n} matched people (under 30)")
+            n_first = (first_wave_n or {}).get((r.measure, r.wave_pre))
+            if n_first:
+                kept = n / n_first
+                if kept < 0.5:
+                    score -= 2
+                elif kept < 0.7:
+                    score -= 1
+                if kept < 0.7:
+                    reasons.append(f"{kept:.0%} of first-wave respondents matched")
+                if kept < 0.8:
+                    cautions.append(f"Attrition: only {n} of the {n_first} people who answered the "
+                                    f"{pre_w} survey also answered the {post_w} survey.")
+            if reliability is not None and len(reliability):
+                rel = reliability[(reliability["scale"] == r.measure)
+                                  & reliability["wave"].isin([r.wave_pre, r.wave_post])]
+                low = rel[rel["alpha_below_0_7"]]
+                if len(low):
+                    score -= 1
+                    reasons.append("Cronbach's alpha under 0.7")
+                    cautions.append(f"Reliability: Cronbach's alpha was {low['alpha'].min():.2f} at "
+                                    f"the {_wave_label(low.loc[low['alpha'].idxmin(), 'wave'])} "
+                                    "survey, below 0.7, so the scale is a rough measure.")
+            if attrition is not None and len(attrition):
+                bias = attrition[(attrition["scale"] == r.measure)
+                                 & (attrition["wave"] == r.wave_post) & attrition["differs"]]
+                if len(bias):
+                    score -= 1
+                    reasons.append("those who left started differently")
+                    cautions.append(bias["warning"].iloc[0])
+            if then is not None and len(then):
+                shift = then[(then["comparison"] == COMPARISON_THEN_BASELINE)
+                             & (then["kind"] == "scale") & (then["measure"] == r.measure)
+                             & (then["wave_post"] == r.wave_post)]
+                if len(shift) and np.isfinite(shift["p_adj"].iloc[0]) and shift["p_adj"].iloc[0] < 0.05:
+                    s = shift.iloc[0]
+                    way = "lower" if s["mean_diff"] < 0 else "higher"
+                    cautions.append(
+                        f"Response shift: looking back at the {post_w} survey, people rated where they "
+                        f"started {way} than they did at the time ({_fmt(s['mean_post'], 1)} vs "
+                        f"{_fmt(s['mean_pre'], 1)}), so the baseline may {'under' if way == 'higher' else 'over'}state "
+                        "where they began.")
+            strength = _STRENGTH[max(score, 0)]
+        rows.append(dict(aim=aim, aim_title=aim_titles.get(aim, aim), scale=r.measure,
+                         scale_title=r.title, wave_pre=r.wave_pre, wave_post=r.wave_post,
+                         n_pairs=n, mean_pre=r.mean_pre, mean_post=r.mean_post, g_av=r.g_av,
+                         g_av_ci95_low=r.g_av_ci95_low, g_av_ci95_high=r.g_av_ci95_high,
+                         p_adj=r.p_adj, statement=statement, cautions=" ".join(cautions),
+                         evidence_strength=strength, evidence_reasons="; ".join(reasons)))
+    for a in aims:
+        if a.id not in covered:
+            rows.append(dict(aim=a.id, aim_title=a.title, scale="", scale_title="", wave_pre="",
+                             wave_post="", n_pairs=0, mean_pre=np.nan, mean_post=np.nan,
+                             g_av=np.nan, g_av_ci95_low=np.nan, g_av_ci95_high=np.nan,
+                             p_adj=np.nan,
+                             statement=f"No survey scale with matched answers evidences “{a.title}” "
+                                       "yet; see the network and other results.",
+                             cautions="", evidence_strength="none",
+                             evidence_reasons="no matched survey data for this aim"))
+    out = pd.DataFrame(rows, columns=STATEMENT_COLUMNS)
+    aim_rank = {a.id: i for i, a in enumerate(aims)}
+    out = out.sort_values("aim", kind="stable", key=lambda s: s.map(lambda v: aim_rank.get(v, 99)))
+    return out.reset_index(drop=True)
+
+
+
+def principle_evidence(prepost: pd.DataFrame, instruments, programme: Programme | None,
+                       *, wave_pre: str = "baseline", wave_post: str = "end") -> pd.DataFrame:
+    """The evidence for each programme principle: the scales that measure it, and their change.
+
+    A scale evidences a principle when the instrument lists the principle in
+    the scale's ``principles``. Then-test scales are left out.
+
+    Returns
+    -------
+    DataFrame
+        One row per principle and scale, with columns ``principle,
+        principle_title, scale, scale_title, wave_pre, wave_post, n_pairs,
+        mean_pre, mean_post, mean_diff, g_av, g_av_ci95_low, g_av_ci95_high,
+        p_adj, changed`` (``changed`` is "up", "down" or "no clear change":
+        the adjusted p-value under 0.05 decides; "not asked at both waves"
+        for a scale with no pre/post pair). A principle that no scale
+        measures has one row with the scale columns empty, so a gap in the
+        instruments is visible.
+    """
+    principles = list(programme.principles) if programme is not None else []
+    titles = {p.id: p.title for p in principles}
+    links: dict[str, list[str]] = {}
+    scale_titles: dict[str, str] = {}
+    for inst in _as_instrument_map(instruments).values():
+        for scale in inst.scales:
+            if scale.then_of:
+                continue
+            scale_titles.setdefault(scale.id, scale.title)
+            for pid in scale.principles:
+                if scale.id not in links.setdefault(pid, []):
+                    links[pid].append(scale.id)
+    columns = ["principle", "principle_title", "scale", "scale_title", "wave_pre", "wave_post",
+               "n_pairs", "mean_pre", "mean_post", "mean_diff", "g_av", "g_av_ci95_low",
+               "g_av_ci95_high", "p_adj", "changed"]
+    pp = prepost[(prepost["kind"] == "scale") & (prepost["wave_pre"] == wave_pre)
+                 & (prepost["wave_post"] == wave_post)] if len(prepost) else prepost
+    by_scale = pp.set_index("measure") if len(pp) else None
+    rows = []
+    for pid in [p.id for p in principles] + sorted(set(links) - set(titles)):
+        scales = links.get(pid, [])
+        if not scales:
+            rows.append({"principle": pid, "principle_title": titles.get(pid, pid)})
+            continue
+        for sid in scales:
+            row = {"principle": pid, "principle_title": titles.get(pid, pid), "scale": sid,
+                   "scale_title": scale_titles.get(sid, sid), "wave_pre": wave_pre,
+                   "wave_post": wave_post, "changed": "not asked at both waves"}
+            if by_scale is not None and sid in by_scale.index:
+                r = by_scale.loc[sid]
+                r = r.iloc[0] if isinstance(r, pd.DataFrame) else r
+                row.update({c: r[c] for c in ("n_pairs", "mean_pre", "mean_post", "mean_diff", "g_av",
+                                              "g_av_ci95_low", "g_av_ci95_high", "p_adj")})
+                p_adj = r["p_adj"]
+                row["changed"] = ("no clear change" if not (p_adj < 0.05)
+                                  else "up" if r["mean_diff"] > 0 else "down")
+            rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
