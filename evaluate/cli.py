@@ -252,6 +252,56 @@ def schemas_cmd(out, directory):
     click.echo(f"Wrote {len(paths)} schema files to {out}/")
 
 
+@cli.command("publish", short_help="Write an instrument in a survey platform's import format.")
+@click.argument("ref")
+@click.option("--to", "platform", required=True,
+              type=click.Choice(["xlsform", "qualtrics", "google", "msforms", "surveymonkey", "paper"]),
+              help="The platform to publish to.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write the files into.")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Roster, for instruments that ask about cohort members (with --cohort).")
+@click.option("--cohort", help="The cohort whose members the form lists (with --roster).")
+@click.option("--date", "published", default=None, metavar="YYYY-MM-DD",
+              help="Publication date to record (default: today).")
+@click.option("--no-record", is_flag=True,
+              help="Do not record the form's fingerprint in the instrument folder's published/.")
+@_instrument_dir_option
+@friendly
+def publish_cmd(ref, platform, out, roster, cohort, published, no_record, directory):
+    """Write an instrument in a survey platform's import format, so exports match it.
+
+    Question texts and answers are the instrument's own, and wherever the
+    platform allows it the item id travels with each question into the
+    export. A fingerprint of the form is recorded in the instrument folder's
+    published/, so that `evaluate validate` and `evaluate ingest` recognise
+    its exports and list any change made on the live form.
+
+    Example: evaluate publish baseline@2 --to google --out forms/
+    """
+    from evaluate.instruments import load_instruments, resolve
+    from evaluate.publish import publish
+    from evaluate.publish.form import cohort_members
+
+    inst = resolve(ref, load_instruments(directory))
+    members = None
+    if roster is not None or cohort is not None:
+        if roster is None or cohort is None:
+            raise UsageProblem("--roster and --cohort go together: give both, or neither")
+        from evaluate.privacy import new_salt
+        from evaluate.roster import read_roster
+
+        members = cohort_members(read_roster(roster, new_salt()), cohort)
+    result = publish(inst, platform, out, members=members, cohort=cohort, published=published,
+                     record=not no_record)
+    for path in result.files:
+        click.echo(f"Wrote {path}")
+    if result.fingerprint_path is not None:
+        click.echo(f"Recorded {result.publication.describe()} in "
+                   f"{result.fingerprint_path.parent.name}/{result.fingerprint_path.name}.")
+    click.echo("Next: " + result.next_steps)
+
+
 # ------------------------------------------------------------------ workspace
 @cli.command("init", short_help="Create a workspace for a programme.")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
