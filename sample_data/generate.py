@@ -32,6 +32,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 import unicodedata
 import zipfile
@@ -41,8 +42,13 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from openpyxl import Workbook
-from openpyxl.writer.excel import ExcelWriter
+
+# openpyxl writes its XML with lxml when lxml is installed (python-docx brings it)
+# and with the standard library otherwise; the bytes differ. The committed sample
+# files are the standard library's, so the generator always writes that way.
+os.environ["OPENPYXL_LXML"] = "False"
+from openpyxl import Workbook  # noqa: E402
+from openpyxl.writer.excel import ExcelWriter  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
