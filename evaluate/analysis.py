@@ -16,6 +16,7 @@ import pandas as pd
 
 from evaluate import __version__
 from evaluate.errors import EvaluateError
+from evaluate.roster import comparison_groups, split_by_group
 
 __all__ = ["analyse", "report_context", "voices", "write_results"]
 
@@ -33,8 +34,9 @@ def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
     results = dict(stats.analyse_workspace(ws))
     from evaluate.report.likert import item_distribution
 
+    programme_responses, _ = split_by_group(ws.responses(), ws.roster())
     results["item_distribution"] = item_distribution(
-        ws.responses(), ws.instruments(), min_group_size=ws.min_group_size)
+        programme_responses, ws.instruments(), min_group_size=ws.min_group_size)
     from evaluate.text import load_codebook, theme_counts
 
     codebook = ws.path / "instruments" / "codebook.yaml"
@@ -46,18 +48,19 @@ def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
 
 
 def voices(ws) -> pd.DataFrame:
-    """Free-text answers with whether the person agreed to be quoted.
+    """Free-text answers of programme participants, with whether they agreed to be quoted.
 
     Columns: ``instrument, wave, cohort, item, prompt, text, quotable``. A text
     is quotable only where the instrument names a consent item
     (``quotable_if``) and the answer to it is "Yes" (code 1).
     """
     rows = []
+    roster = ws.roster()
     for _ref, inst in sorted(ws.instruments().items()):
         text_items = [i for i in inst.items if i.type == "text" and i.id != "stakeholders"]
         if not text_items:
             continue
-        resp = ws.responses(instrument=inst.id)
+        resp, _ = split_by_group(ws.responses(instrument=inst.id), roster)
         if resp.empty:
             continue
         resp = resp[resp["instrument_version"].astype(int) == inst.version] if "instrument_version" in resp else resp
@@ -89,6 +92,12 @@ def report_context(ws) -> dict:
         programme = None
     quarantine = ws.quarantine()
     instruments = ws.instruments()
+    roster = ws.roster()
+    groups = comparison_groups(roster)
+    # a cohort made only of comparison-group members is not a programme cohort
+    only_comparison = set(roster["cohort"]) - set(
+        roster.loc[~roster["participant"].astype("string").isin(groups.index), "cohort"])
+    programme_cohorts = [c for c in ws.cohorts if c not in only_comparison]
     used = sorted(set(ws.imports().get("instrument", pd.Series(dtype=str)).tolist()))
     return {
         "programme": ws.programme_name,
@@ -96,7 +105,8 @@ def report_context(ws) -> dict:
         "aims": list(programme.aims) if programme else [],
         "principles": list(programme.principles) if programme else [],
         "modules": list(programme.modules) if programme else [],
-        "cohorts": ws.cohorts,
+        "cohorts": programme_cohorts,
+        "comparison_groups": sorted(set(groups)),
         "waves": ws.waves,
         "min_group_size": ws.min_group_size,
         "imports": ws.imports(),

@@ -46,6 +46,7 @@ from evaluate.network import (
     wave_order,
 )
 from evaluate.privacy import neutralise_frame
+from evaluate.roster import split_by_group
 
 __all__ = ["FORMATS", "network_tables", "write_kumu", "write_polinode", "write_csv",
            "export_network"]
@@ -246,7 +247,8 @@ def export_network(ws, out_dir: str | Path, format: str = "csv", *,
     if fmt not in FORMATS:
         raise AnalysisError(f'Network export format "{format}" is not one of '
                             f'{", ".join(FORMATS)} — choose one of those.')
-    roster = ws.roster()
+    roster, _ = split_by_group(ws.roster(), ws.roster())  # the programme's people only
+    roster = roster.drop(columns=["comparison"], errors="ignore")
     ties = ws.ties()
     cleaned = clean_ties(ties if len(ties) else _empty_ties(), roster)
     min_group = int(getattr(ws, "min_group_size", 5)) if coarsen_small_groups else None

@@ -41,6 +41,7 @@ from scipy import sparse
 
 from evaluate.errors import AnalysisError
 from evaluate.privacy import suppress_small
+from evaluate.roster import split_by_group
 
 __all__ = [
     "RELATIONS",
@@ -118,6 +119,31 @@ def _empty_ties() -> pd.DataFrame:
                          for c in TIE_COLUMNS})
 
 
+_DYAD_HINT = ("tie", "value", "weight", "present", "edge", "link", "connected", "x")
+
+
+def _refuse_dyad_list(ties: pd.DataFrame) -> None:
+    """Refuse a 0/1 dyad list: a row per pair with a column saying whether there is a tie.
+
+    Every row of a tie table is a tie, so such a list would be read as ties
+    between everyone (density 1.0). Raises AnalysisError naming the column.
+    """
+    extra = [c for c in ties.columns if c not in TIE_COLUMNS]
+    extra.sort(key=lambda c: (str(c).strip().lower() not in _DYAD_HINT, str(c)))
+    for col in extra:
+        flags = ties[col].dropna().astype("string").str.strip().str.lower()
+        zero_one = flags.isin(["0", "1", "0.0", "1.0", "false", "true"])
+        if len(flags) and zero_one.all() and flags.isin(["0", "0.0", "false"]).any():
+            n0 = int(flags.isin(["0", "0.0", "false"]).sum())
+            raise AnalysisError(
+                f'The tie table has a column "{col}" holding 0 or 1 for every pair ({n0} of '
+                f"{len(ties)} rows are 0): that is a dyad list, where 0 means no tie, but every "
+                "row of a tie table is read as a tie (everyone would be tied to everyone: "
+                f'density 1.0). Keep only the ties — ties[ties["{col}"] == 1] — and drop the '
+                "column."
+            )
+
+
 def _as_ties(ties: pd.DataFrame) -> pd.DataFrame:
     """Check the tie columns are there and give a working copy with every column."""
     missing = [c for c in ("wave", "source", "target", "relation") if c not in ties.columns]
@@ -127,6 +153,7 @@ def _as_ties(ties: pd.DataFrame) -> pd.DataFrame:
             f"{', '.join(map(str, ties.columns)) or 'no columns'}. Ties come from "
             "Workspace.ties() with columns " + ", ".join(TIE_COLUMNS) + "."
         )
+    _refuse_dyad_list(ties)
     out = ties.copy()
     for c in TIE_COLUMNS:
         if c not in out.columns:
@@ -239,8 +266,10 @@ def directed_graph(ties: pd.DataFrame, nodes) -> ig.Graph:
     """A simple directed igraph graph over ``nodes`` with the (source, target) arcs of ``ties``.
 
     Vertex ``i`` is ``nodes[i]`` (kept in the ``name`` attribute). Arcs whose
-    ends are not in ``nodes``, self-ties and repeated arcs are left out.
+    ends are not in ``nodes``, self-ties and repeated arcs are left out. A 0/1
+    dyad list (a column saying whether each pair is tied) is refused.
     """
+    _refuse_dyad_list(ties)
     index = pd.Index(pd.unique(np.asarray(nodes, dtype=object)))
     src = index.get_indexer(ties["source"].to_numpy(dtype=object)) if len(ties) else np.array([], int)
     tgt = index.get_indexer(ties["target"].to_numpy(dtype=object)) if len(ties) else np.array([], int)
@@ -586,7 +615,15 @@ def ei_index(ties: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
     Krackhardt, D. & Stern, R. N. (1988). Informal networks and
     organizational crises: an experimental simulation. *Social Psychology
     Quarterly*, 51(2), 123–140.
+
+    Raises
+    ------
+    AnalysisError
+        A 0/1 dyad list instead of ties, or tie ends and group ids of
+        different types (numbers against text) so that no tie finds its group.
     """
+    _refuse_dyad_list(ties)
+    _refuse_mismatched_ids(ties, groups)
     groups = groups.dropna()
     groups = groups[~groups.index.duplicated()]
     gs = ties["source"].map(groups)
@@ -609,6 +646,40 @@ def ei_index(ties: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
     out["ei_index"] = ((out["external_ties"] - out["internal_ties"]) / total.where(total > 0)
                        ).astype("float64")
     return out
+
+
+def _kinds(values) -> set[str]:
+    """'number' / 'text' / other type names of the values (NA ignored)."""
+    out = set()
+    for v in pd.unique(pd.Series(list(values), dtype=object).dropna()):
+        if isinstance(v, (bool, np.bool_)):
+            out.add("true/false")
+        elif isinstance(v, (int, float, np.integer, np.floating)):
+            out.add("number")
+        elif isinstance(v, str):
+            out.add("text")
+        else:
+            out.add(type(v).__name__)
+    return out
+
+
+def _refuse_mismatched_ids(ties: pd.DataFrame, groups: pd.Series) -> None:
+    """Tie ends and group ids must be the same kind of value, or nothing matches."""
+    if not len(ties) or not len(groups):
+        return
+    ends = pd.concat([ties["source"], ties["target"]], ignore_index=True)
+    if ends.isin(groups.index).any():
+        return
+    tie_kinds, group_kinds = _kinds(ends.head(1000)), _kinds(groups.index[:1000])
+    if tie_kinds and group_kinds and not tie_kinds & group_kinds:
+        example_tie = ends.dropna().tolist()[0]
+        example_group = groups.index.tolist()[0]
+        raise AnalysisError(
+            f"The tie ends are {' and '.join(sorted(tie_kinds))} (e.g. {example_tie!r}) but the "
+            f"groups are indexed by {' and '.join(sorted(group_kinds))} (e.g. {example_group!r}), "
+            "so no tie finds its group and the E-I index would be empty. Use the same ids in "
+            'both, e.g. ties["source"].astype(str) and ties["target"].astype(str).'
+        )
 
 
 def _new_ties(ties: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
@@ -1179,6 +1250,9 @@ def _network_waves(ws, ties: pd.DataFrame, responses: pd.DataFrame) -> list:
 def analyse_workspace(ws, *, rule: Rule = "reported", seed: int = 2024) -> dict[str, pd.DataFrame]:
     """Run every network analysis on a workspace, one network per cohort.
 
+    People in a comparison group (the roster's ``comparison`` column) are left
+    out: their ties count as ties to people off the programme's roster.
+
     Uses only ``ws.roster()``, ``ws.ties()``, ``ws.responses(instrument="network")``,
     ``ws.stakeholders()``, ``ws.min_group_size`` and, when present,
     ``ws.waves`` (programme order) and ``ws.imports()`` (to notice a network
@@ -1197,9 +1271,12 @@ def analyse_workspace(ws, *, rule: Rule = "reported", seed: int = 2024) -> dict[
         with a ``cohort`` column; the other columns are those of the function
         that makes it.
     """
-    roster = _as_roster(ws.roster())
+    full_roster = ws.roster()
+    # comparison-group members (evaluate.roster) are not part of the programme's network
+    programme, _ = split_by_group(full_roster, full_roster)
+    roster = _as_roster(programme.drop(columns=["comparison"], errors="ignore"))
     raw_ties = ws.ties()
-    responses = ws.responses(instrument="network")
+    responses, _ = split_by_group(ws.responses(instrument="network"), full_roster)
     min_group = int(getattr(ws, "min_group_size", 5))
     cleaned = clean_ties(raw_ties if len(raw_ties) else _empty_ties(), roster)
     ties = cleaned.ties

@@ -5,6 +5,12 @@ cohort, organisation, sector, place, role) stays with the programme lead; the
 workspace stores only pseudonymous ids and attributes. Respondents are matched
 by email, then staff id, then name (case-, accent-, spacing- and
 order-insensitive: "Smith, Jo" is "Jo Smith").
+
+An optional ``Comparison`` column marks people who are *not* on the
+programme but answer the same surveys at the same waves (a wait-list, the
+next cohort, or colleagues): blank (or "no", "programme") for participants,
+else the kind of comparison group. Analyses of the programme leave them out;
+:mod:`evaluate.stats.comparison` compares the two groups.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -25,7 +32,8 @@ from evaluate.normalise import (
 )
 from evaluate.privacy import pseudonymise
 
-__all__ = ["Roster", "read_roster", "ATTRIBUTES"]
+__all__ = ["Roster", "read_roster", "ATTRIBUTES", "COMPARISON_KINDS", "comparison_groups",
+           "split_by_group"]
 
 ATTRIBUTES = ("organisation", "sector", "place", "role")
 _HEADINGS = {
@@ -39,7 +47,38 @@ _HEADINGS = {
     "sector": ("sector", "organisation type", "organization type"),
     "place": ("place", "locality", "area", "borough", "location"),
     "role": ("role", "job title", "job role", "position"),
+    "comparison": ("comparison", "comparison group", "control group", "study group"),
 }
+#: Accepted answers in the roster's comparison column, by the kind they mean.
+#: Blank or one of ``_PROGRAMME_WORDS`` marks a programme participant.
+COMPARISON_KINDS = {
+    "wait-list": ("wait-list", "waitlist", "wait list", "waiting list"),
+    "next cohort": ("next cohort", "later cohort", "future cohort"),
+    "colleagues not on the programme": ("colleagues", "colleagues not on the programme",
+                                        "not on the programme", "non-participant",
+                                        "non-participants"),
+    "comparison": ("yes", "y", "true", "1", "comparison", "control", "comparison group"),
+}
+_PROGRAMME_WORDS = ("no", "n", "false", "0", "programme", "program", "participant",
+                    "on the programme")
+
+
+def _comparison_kinds(values: pd.Series, rows, file: str, heading: str) -> pd.Series:
+    """The comparison kind of each roster row (NA for programme participants), checked."""
+    key = values.astype("string").str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
+    lookup = {w: kind for kind, words in COMPARISON_KINDS.items() for w in words}
+    lookup.update({w: "" for w in _PROGRAMME_WORDS})
+    kind = key.map(lookup)
+    bad = key.notna() & (key != "") & kind.isna()
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        accepted = "; ".join(f"{k} ({', '.join(w[:3])})" for k, w in COMPARISON_KINDS.items())
+        raise RosterError(
+            f'{file}, row {rows[i]}, column "{heading}": {values.iloc[i]!r} is not a kind of '
+            f"comparison group — leave it blank for people on the programme, or write one of: "
+            f"{accepted}"
+        )
+    return kind.replace("", pd.NA).astype("string")
 
 
 @dataclass
@@ -56,7 +95,10 @@ class Roster:
 
     def public(self) -> pd.DataFrame:
         """Pseudonymised roster for the workspace: no names, emails or staff ids."""
-        return self.frame[["participant", "cohort", *ATTRIBUTES]].copy()
+        cols = ["participant", "cohort", *ATTRIBUTES]
+        if "comparison" in self.frame.columns and self.frame["comparison"].notna().any():
+            cols.append("comparison")
+        return self.frame[cols].copy()
 
     def match_respondents(
         self,
@@ -180,6 +222,14 @@ def read_roster(path: str | Path, salt: str, cohort: str | None = None) -> Roste
         out["cohort"] = out["cohort"].fillna(cohort)
     for attr in ATTRIBUTES:
         out[attr] = text(found[attr])
+    if found["comparison"] is not None:
+        out["comparison"] = _comparison_kinds(frame[found["comparison"]], raw.row_numbers,
+                                              path.name, str(found["comparison"]))
+        if out["comparison"].notna().all():
+            raise RosterError(
+                f'{path.name}, column "{found["comparison"]}": everyone is marked as a comparison '
+                "group, so no one is on the programme — leave the column blank for participants"
+            )
     out["email_key"] = email
     out["staff_key"] = staff
     out["name_key"] = normalise_name_series(name)
@@ -223,3 +273,39 @@ def read_roster(path: str | Path, salt: str, cohort: str | None = None) -> Roste
     out = out.reset_index(drop=True)
     out.insert(0, "participant", out.pop("participant"))
     return Roster(frame=out, source=path.name)
+
+
+def comparison_groups(roster: pd.DataFrame) -> pd.Series:
+    """participant → kind of comparison group, for the people in one (empty when none).
+
+    Reads the ``comparison`` column of ``Workspace.roster()``; a roster
+    without it has no comparison group.
+    """
+    if roster is None or "comparison" not in roster.columns or not len(roster):
+        return pd.Series(dtype="string", name="comparison")
+    kind = roster.set_index(roster["participant"].astype("string"))["comparison"].astype("string")
+    kind = kind[kind.notna() & (kind != "")]
+    return kind[~kind.index.duplicated()].rename("comparison")
+
+
+def split_by_group(frame: pd.DataFrame, roster: pd.DataFrame,
+                   column: str = "participant") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows of programme participants and rows of comparison-group members.
+
+    ``column`` holds participant ids (respondents not on the roster count as
+    programme participants, as everywhere else).
+
+    Examples
+    --------
+    >>> roster = pd.DataFrame({"participant": ["P-1", "P-2"], "cohort": ["c1", "c1"],
+    ...                        "comparison": [pd.NA, "wait-list"]})
+    >>> answers = pd.DataFrame({"participant": ["P-1", "P-2", "U-9"], "x": [1, 2, 3]})
+    >>> programme, comparison = split_by_group(answers, roster)
+    >>> list(programme["participant"]), list(comparison["participant"])
+    (['P-1', 'U-9'], ['P-2'])
+    """
+    members = comparison_groups(roster)
+    if not len(members) or not len(frame):
+        return frame, frame.iloc[0:0]
+    inside = frame[column].astype("string").isin(members.index).to_numpy()
+    return frame[~inside], frame[inside]

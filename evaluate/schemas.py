@@ -114,6 +114,10 @@ def roster_schema() -> pa.DataFrameSchema:
             "sector": pa.Column("string", **text),
             "place": pa.Column("string", **text),
             "role": pa.Column("string", **text),
+            # blank for programme participants, else the kind of comparison group
+            "comparison": pa.Column("string", pa.Check.isin(
+                ["wait-list", "next cohort", "colleagues not on the programme", "comparison"]),
+                **text),
         },
         name="cohort roster",
         strict=False,

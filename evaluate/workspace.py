@@ -235,7 +235,9 @@ class Workspace:
         missing = [c for c in ROSTER_COLUMNS if c not in roster.columns]
         if missing:
             raise WorkspaceError(f"Roster table lacks {', '.join(missing)}")
-        frame = roster[ROSTER_COLUMNS].sort_values(["cohort", "participant"], ignore_index=True)
+        # the optional comparison-group column (evaluate.roster) is kept when present
+        extra = [c for c in ("comparison",) if c in roster.columns]
+        frame = roster[ROSTER_COLUMNS + extra].sort_values(["cohort", "participant"], ignore_index=True)
         _write_parquet(frame, self.path / "roster.parquet")
 
     def _gather(self, kind: str, instrument=None, wave=None, cohort=None, columns=None) -> pd.DataFrame:

@@ -489,3 +489,39 @@ def test_export_with_no_ties_writes_headers_only(tmp_path):
     assert len(pd.read_csv(nodes_csv)) == 40 and pd.read_csv(edges_csv).empty
     (kumu,) = export_network(ws, tmp_path, "kumu")
     assert load_workbook(kumu)["Connections"].max_row == 1
+
+
+# --------------------------------------------------------------------------- refusals
+def _dyad_list():
+    people = ["a", "b", "c", "d"]
+    pairs = [(s, t) for s in people for t in people if s != t]
+    return pd.DataFrame({"wave": "baseline", "relation": "worked_with",
+                         "source": [p[0] for p in pairs], "target": [p[1] for p in pairs],
+                         "tie": [1 if (s, t) in {("a", "b"), ("b", "c")} else 0
+                                 for s, t in pairs]})
+
+
+def test_a_zero_one_dyad_list_is_refused_not_read_as_all_ties():
+    dyads = _dyad_list()
+    # read as ties, every pair would be tied: density 1.0
+    assert nw.density(nw.directed_graph(dyads.drop(columns="tie"), list("abcd"))) == 1.0
+    for call in (lambda: nw.directed_graph(dyads, list("abcd")),
+                 lambda: nw.network_metrics(dyads, list("abcd")),
+                 lambda: nw.clean_ties(dyads, pd.DataFrame({"participant": list("abcd")})),
+                 lambda: nw.ei_index(dyads, pd.Series(list("xxyy"), index=list("abcd")))):
+        with pytest.raises(AnalysisError, match=r'column "tie" holding 0 or 1 for every pair '
+                                                r'\(10 of 12 rows are 0\).*ties\[ties\["tie"\] == 1\]'):
+            call()
+    kept = dyads[dyads["tie"] == 1].drop(columns="tie")
+    assert nw.density(nw.directed_graph(kept, list("abcd"))) == pytest.approx(2 / 12)
+
+
+def test_ei_index_refuses_ids_of_another_type():
+    ties = pd.DataFrame({"source": [1, 2, 3], "target": [2, 3, 1]})
+    groups = pd.Series(["x", "x", "y"], index=["1", "2", "3"])
+    with pytest.raises(AnalysisError, match=r"tie ends are number \(e.g. 1\) but the groups are "
+                                            r"indexed by text \(e.g. '1'\)"):
+        nw.ei_index(ties, groups)
+    fixed = nw.ei_index(ties.astype(str), groups)
+    # arcs 1→2 inside x, 2→3 and 3→1 across: EI = (2 − 1) / 3
+    assert fixed["ei_index"].iloc[0] == pytest.approx(1 / 3)

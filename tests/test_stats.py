@@ -602,6 +602,156 @@ def test_mixed_anova_matches_oneway_anovas_on_differences_and_means(synthetic):
     assert inter["n_participants"] == len(both)
 
 
+def test_type_ii_matches_pingouin_and_type_iii_differs_only_in_time(synthetic):
+    responses, _, instruments, _ = synthetic
+    # unequal cohorts: drop a third of c2 so the weighted and unweighted means differ
+    keep = ~((responses["cohort"] == "c2") & (responses["participant"].str[-1].isin(list("0123"))))
+    mv = measure_values(responses[keep], instruments)
+    t2 = cohort_anova(mv, ss_type=2)
+    t3 = cohort_anova(mv)
+    assert set(t3["ss_type"]) == {"III"} and set(t2["ss_type"]) == {"II"}
+    key = next(k for k in mv.meta.index if mv.info(k)["measure"] == "growth"
+               and mv.info(k)["then_of_key"] == "")
+    both = pd.concat([mv.frame("baseline")[key], mv.frame("end")[key]], axis=1,
+                     keys=["pre", "post"]).dropna()
+    long = pd.DataFrame({"participant": np.tile(both.index, 2),
+                         "wave": np.repeat(["pre", "post"], len(both)),
+                         "cohort": np.tile(mv.cohort.reindex(both.index).to_numpy(), 2),
+                         "score": np.concatenate([both["pre"], both["post"]])})
+    ref = pg.mixed_anova(data=long, dv="score", within="wave", subject="participant",
+                         between="cohort").set_index("Source")
+    pick = lambda t, src: t[(t["scale"] == "growth") & (t["comparison"] == "baseline → end")  # noqa: E731
+                            & (t["source"] == src)].iloc[0]
+    for src, name in (("cohort", "cohort"), ("time", "wave"), ("time × cohort", "Interaction")):
+        assert pick(t2, src)["ss"] == pytest.approx(ref.loc[name, "SS"], rel=1e-10)
+        assert pick(t2, src)["f"] == pytest.approx(ref.loc[name, "F"], rel=1e-10)
+    for src in ("cohort", "time × cohort"):
+        assert pick(t3, src)["f"] == pytest.approx(pick(t2, src)["f"], rel=1e-12)
+    assert abs(pick(t3, "time")["ss"] - pick(t2, "time")["ss"]) > 1e-6
+    with pytest.raises(AnalysisError, match="ss_type must be 2 or 3"):
+        cohort_anova(mv, ss_type=1)
+
+
+# R afex::aov_ez(type = 3) on the demo's matched scale scores: tests/reference/anova_afex.R
+# reading demo_prepost_scores.csv (written by tests/reference/demo_data.py).
+# key | source | Sum Sq | F | p | den df
+AFEX_TYPE_III = """\
+system_leadership|baseline → end|cohort|1.78674580435426|2.13972571884245|0.148746381794717|60
+system_leadership|baseline → end|time|12.0841865540837|39.4092401406865|4.20347032355663e-08|60
+system_leadership|baseline → end|cohort:time|0.0157994573094687|0.0515255705805834|0.821201252622962|60
+coach_approach|baseline → end|cohort|0.217485516868445|0.346714172114262|0.558226806128603|59
+coach_approach|baseline → end|time|8.79297151021057|31.7401245280198|5.19330149432434e-07|59
+coach_approach|baseline → end|cohort:time|0.14565821330711|0.525784693323295|0.471250668594885|59
+peer_network|baseline → end|cohort|0.589078067587621|0.718808008302348|0.399961595527411|59
+peer_network|baseline → end|time|4.89468073073693|21.9735706966353|1.67682246664347e-05|59
+peer_network|baseline → end|cohort:time|0.0463200749992152|0.207943581749297|0.650058093373895|59
+system_innovation|baseline → end|cohort|1.15339880311704|2.37825176121351|0.128382104116846|59
+system_innovation|baseline → end|time|4.74351148339367|11.9004213697278|0.00104249687982496|59
+system_innovation|baseline → end|cohort:time|0.783812029841744|1.96641105696346|0.166069116003001|59
+courage_to_innovate|baseline → end|cohort|3.51868429472082|4.06298124662692|0.0483948370286771|59
+courage_to_innovate|baseline → end|time|1.5420496612179|5.29681677670628|0.024913432427702|59
+courage_to_innovate|baseline → end|cohort:time|0.0147272568463035|0.0505869448307863|0.822822252546218|59
+community_voice|baseline → end|cohort|0.0372657329692925|0.0430592752098437|0.836316397881504|60
+community_voice|baseline → end|time|0.187503745276271|0.840322220468354|0.362974608134103|60
+community_voice|baseline → end|cohort:time|0.216177580401719|0.968827711206459|0.328925313497082|60
+story_for_change|baseline → end|cohort|0.0276992651215375|0.0326176480543363|0.857297697934509|59
+story_for_change|baseline → end|time|7.82116485302426|26.9773155279418|2.67773103056188e-06|59
+story_for_change|baseline → end|cohort:time|0.0178861644997171|0.0616942248835172|0.804700436013372|59
+adaptive_leadership|baseline → end|cohort|0.051488419605771|0.0798462546713181|0.778478391993039|60
+adaptive_leadership|baseline → end|time|3.27946900409356|11.7754705506961|0.00109240439610704|60
+adaptive_leadership|baseline → end|cohort:time|0.270508430616885|0.971304822356318|0.328312680551282|60
+system_leadership|baseline → follow_up|cohort|0.524854736467238|0.690790156282941|0.409847304422694|50
+system_leadership|baseline → follow_up|time|10.2400231125356|40.0137639683094|6.80716809144385e-08|50
+system_leadership|baseline → follow_up|cohort:time|0.280600035612537|1.09646857932912|0.30007805821995|50
+coach_approach|baseline → follow_up|cohort|0.580294792655908|1.24802641894105|0.26926928537006|50
+coach_approach|baseline → follow_up|time|2.4553185343463|8.17125833154586|0.00619024451066032|50
+coach_approach|baseline → follow_up|cohort:time|0.000457423235200987|0.0015222967486269|0.969032509355195|50
+peer_network|baseline → follow_up|cohort|0.146755698005699|0.161338617611229|0.689638808371915|50
+peer_network|baseline → follow_up|time|2.26971549540996|10.809492939751|0.00185235941201837|50
+peer_network|baseline → follow_up|cohort:time|0.0114355808800252|0.0544618173663463|0.816426476718418|50
+system_innovation|baseline → follow_up|cohort|0.0156143351989628|0.0301234349898051|0.862955820577418|47
+system_innovation|baseline → follow_up|time|4.28157646140957|13.0148324713145|0.000746480540292194|47
+system_innovation|baseline → follow_up|cohort:time|0.262018638280286|0.79646567387406|0.376698854135888|47
+courage_to_innovate|baseline → follow_up|cohort|3.60173621585386|4.98378151267265|0.0301887187695753|49
+courage_to_innovate|baseline → follow_up|time|1.51886039886042|6.51909970477632|0.0138359804863465|49
+courage_to_innovate|baseline → follow_up|cohort:time|0.0657013574660641|0.281996752553283|0.597794407670077|49
+community_voice|baseline → follow_up|cohort|1.35897477794537|2.40676786311325|0.127247090874329|49
+community_voice|baseline → follow_up|time|0.130920479302833|0.495449178319775|0.484838239437076|49
+community_voice|baseline → follow_up|cohort:time|0.810659041394336|3.06781916851438|0.0861138905308247|49
+story_for_change|baseline → follow_up|cohort|0.0225000000000009|0.031736702909199|0.859356500952737|48
+story_for_change|baseline → follow_up|time|3.42250000000001|13.3236009732361|0.000645860500910976|48
+story_for_change|baseline → follow_up|cohort:time|0.1225|0.476885644768858|0.493162361191852|48
+adaptive_leadership|baseline → follow_up|cohort|0.160056980056978|0.294627582973481|0.589681739257268|50
+adaptive_leadership|baseline → follow_up|time|2.80399018676797|8.77626124625654|0.00466125131188668|50
+adaptive_leadership|baseline → follow_up|cohort:time|0.0518534346312123|0.162297033344384|0.688767851125136|50
+system_leadership|end → follow_up|cohort|0.223944449476653|0.210285075639912|0.648703360410465|46
+system_leadership|end → follow_up|time|0.00812923208534604|0.0421699518402495|0.838202211410306|46
+system_leadership|end → follow_up|cohort:time|0.662157009863124|3.43490368136327|0.0702524768838589|46
+coach_approach|end → follow_up|cohort|0.982089875201291|1.07375145405066|0.3055163882228|46
+coach_approach|end → follow_up|time|1.3633836553945|7.35124834074413|0.00939070508144639|46
+coach_approach|end → follow_up|cohort:time|0.014714673913043|0.0793402662264927|0.779456780726124|46
+peer_network|end → follow_up|cohort|0.571256573988422|0.53815592825164|0.467002879121207|45
+peer_network|end → follow_up|time|0.260820313838349|1.51566087083001|0.224673093889832|45
+peer_network|end → follow_up|cohort:time|0.0527824887792511|0.306725928400337|0.582437989676896|45
+system_innovation|end → follow_up|cohort|0.85252490942029|0.806803196547748|0.373956165409926|44
+system_innovation|end → follow_up|time|0.0994369647562572|0.597023324756953|0.443846965441312|44
+system_innovation|end → follow_up|cohort:time|1.28150218214756|7.69418792442459|0.00809734021381385|44
+courage_to_innovate|end → follow_up|cohort|2.76250452898552|2.70419757620556|0.106902376983528|46
+courage_to_innovate|end → follow_up|time|0.263048007246375|1.22211803065122|0.274693948909433|46
+courage_to_innovate|end → follow_up|cohort:time|0.112585044283414|0.523068827020442|0.473197221151674|46
+community_voice|end → follow_up|cohort|4.09280298163566|4.97797370245831|0.030699498264698|45
+community_voice|end → follow_up|time|0.346914401103228|1.62437910699024|0.209024539467852|45
+community_voice|end → follow_up|cohort:time|0.0478600275807724|0.224098015576616|0.638223528074838|45
+story_for_change|end → follow_up|cohort|0.0342798913043468|0.0441024916095129|0.834590447519574|46
+story_for_change|end → follow_up|time|0.61667119565216|2.6271970886687|0.111882780789019|46
+story_for_change|end → follow_up|cohort:time|0.241671195652175|1.02958897076589|0.315562755102166|46
+adaptive_leadership|end → follow_up|cohort|1.32881692834138|1.55662112218326|0.218474897636914|46
+adaptive_leadership|end → follow_up|time|0.0493000201288204|0.213879150226724|0.645924008865467|46
+adaptive_leadership|end → follow_up|cohort:time|0.709022242351047|3.07596374787761|0.0861183529264838|46
+change_challenge|end → follow_up|cohort|0.0289855072463759|0.0613060861839165|0.805545282727041|46
+change_challenge|end → follow_up|time|0.0058695652173915|0.0271289608574101|0.869894924203599|46
+change_challenge|end → follow_up|cohort:time|0.0429066022544282|0.198313076007041|0.658174673497431|46
+"""
+
+
+def test_cohort_anova_type_iii_matches_afex_on_the_demo(sample_results):
+    aov = sample_results["cohort_anova"]
+    names = {"cohort": "cohort", "time": "time", "cohort:time": "time × cohort"}
+    worst = 0.0
+    lines = AFEX_TYPE_III.strip().splitlines()
+    assert len(lines) == 75
+    for line in lines:
+        scale, comparison, source, ss, f, p, df2 = line.split("|")
+        row = aov[(aov["scale"] == scale) & (aov["comparison"] == comparison)
+                  & (aov["source"] == names[source])]
+        assert len(row) == 1, line
+        row = row.iloc[0]
+        assert row["ss_type"] == "III" and row["df2"] == float(df2)
+        for ours, theirs in ((row["ss"], ss), (row["f"], f), (row["p_val"], p)):
+            worst = max(worst, abs(ours - float(theirs)))
+    assert worst < 1e-6, worst
+
+
+def test_wilcoxon_ranks_float_noise_as_ties():
+    # tests/reference/wilcoxon_ties.R: R wilcox.test on the integer sums (exact ties) and on
+    # the means with digits.rank = 7 both give V = 66.5, p = 0.0304388015605906.
+    pre_sums = np.array([13, 12, 8, 9, 9, 10, 9, 6, 11, 9, 9, 14, 10, 10, 11, 6])
+    post_sums = np.array([11, 14, 12, 10, 9, 10, 8, 8, 12, 11, 10, 15, 12, 12, 11, 6])
+
+    def means(sums):  # the mean of three whole answers, as the scorer computes it
+        a, r = sums // 3, sums % 3
+        items = np.stack([a + (r > 0), a + (r > 1), a], axis=1).astype(float)
+        return items.mean(axis=1)
+
+    pre, post = means(pre_sums), means(post_sums)
+    d = post - pre
+    # float noise: 6 distinct |differences| where exact arithmetic has 4
+    assert np.unique(np.abs(d[d != 0])).size > np.unique(np.abs(post_sums - pre_sums)[d != 0]).size
+    r = _row(pre, post, ordinal=True)
+    assert r["w_stat"] == 66.5
+    assert r["p_wilcoxon"] == pytest.approx(0.0304388015605906, abs=1e-12)
+
+
 def test_single_cohort_gives_a_note():
     responses, _, instruments = _make(seed=7, cohorts=("only",))
     aov = cohort_anova(responses, instruments)

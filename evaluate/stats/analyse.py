@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from evaluate.roster import split_by_group
 from evaluate.scoring import score_scales
 from evaluate.stats.attrition import attrition_bias, response_rates
 from evaluate.stats.base import (
@@ -37,13 +38,15 @@ def analyse_workspace(ws, *, p_adjust: str = "holm") -> dict[str, pd.DataFrame]:
         ``cohort_anova``, ``subgroups``, ``reaction``,
         ``reaction_distribution``, ``statements``.
     """
-    responses = ws.responses()
+    full_roster = ws.roster()
+    # comparison-group members (evaluate.roster) are analysed only against the programme
+    responses, comparison_responses = split_by_group(ws.responses(), full_roster)
     instruments = ws.instruments()
     try:
         programme = ws.programme()
     except Exception:  # noqa: BLE001 - statements still work without aims
         programme = None
-    roster = ws.roster()
+    roster, _ = split_by_group(full_roster, full_roster)
     min_group = int(getattr(ws, "min_group_size", 5) or 5)
     declared = getattr(ws, "waves", None)
     declared = declared() if callable(declared) else declared

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-import pingouin as pg
+from scipy import stats
 
+from evaluate.errors import AnalysisError
 from evaluate.instruments import Instrument
 from evaluate.stats.measures import MeasureValues, measure_values
 from evaluate.stats.paired import _TEXT_COLUMNS, PAIRED_COLUMNS, _paired_core, _paired_frame
@@ -17,7 +17,46 @@ __all__ = ["ANOVA_COLUMNS", "SUBGROUP_ID_COLUMNS", "SUBGROUP_ATTRIBUTES", "cohor
 
 
 ANOVA_COLUMNS = ["scale", "title", "wave_pre", "wave_post", "comparison", "source", "ss", "df1",
-                 "df2", "ms", "f", "p_val", "np2", "n_participants", "n_cohorts", "note"]
+                 "df2", "ms", "f", "p_val", "np2", "ss_type", "n_participants", "n_cohorts", "note"]
+
+
+def _two_wave_mixed_anova(pre: np.ndarray, post: np.ndarray, groups: np.ndarray,
+                          ss_type: int = 3) -> list[dict]:
+    """Rows (source, ss, df1, df2, ms, f, p_val, np2) of a group × time mixed ANOVA, two waves.
+
+    Closed form on each person's difference ``d = post - pre`` and mean
+    ``m = (pre + post) / 2``; vectorised with ``np.bincount`` (no loop over people).
+    """
+    labels, g = np.unique(groups, return_inverse=True)
+    k, n = labels.size, pre.size
+    n_j = np.bincount(g, minlength=k).astype("float64")
+    d = post - pre
+    m = (pre + post) / 2.0
+    d_j = np.bincount(g, weights=d, minlength=k) / n_j
+    m_j = np.bincount(g, weights=m, minlength=k) / n_j
+    df_err = float(n - k)
+    # between subjects: one-way ANOVA of the person means (× 2 waves)
+    ss_between = 2.0 * float(np.sum(n_j * (m_j - m.mean()) ** 2))
+    ss_err_between = 2.0 * float(np.sum((m - m_j[g]) ** 2))
+    # within subjects: the difference scores (÷ 2 puts them on the scale of the scores)
+    ss_err_within = float(np.sum((d - d_j[g]) ** 2)) / 2.0
+    if ss_type == 3:  # unweighted mean of the cohort means (sum-to-zero contrasts)
+        mu = float(d_j.mean())
+        ss_time = mu * mu / (float(np.sum(1.0 / n_j)) / (k * k)) / 2.0
+    else:  # type II: the weighted (grand) mean of the differences
+        ss_time = n * float(d.mean()) ** 2 / 2.0
+    ss_inter = float(np.sum(n_j * (d_j - d.mean()) ** 2)) / 2.0
+    rows = []
+    for source, ss, df1, ss_err in (("cohort", ss_between, k - 1.0, ss_err_between),
+                                    ("time", ss_time, 1.0, ss_err_within),
+                                    ("time × cohort", ss_inter, k - 1.0, ss_err_within)):
+        ms = ss / df1
+        ms_err = ss_err / df_err
+        f = ms / ms_err if ms_err > 0 else np.nan
+        p = float(stats.f.sf(f, df1, df_err)) if np.isfinite(f) else np.nan
+        np2 = ss / (ss + ss_err) if ss + ss_err > 0 else np.nan
+        rows.append(dict(source=source, ss=ss, df1=df1, df2=df_err, ms=ms, f=f, p_val=p, np2=np2))
+    return rows
 
 
 def cohort_anova(
@@ -26,27 +65,54 @@ def cohort_anova(
     *,
     waves: Iterable[str] | None = None,
     cohort: pd.Series | None = None,
+    ss_type: int = 3,
 ) -> pd.DataFrame:
     """Time × cohort mixed ANOVA for each scale and pair of waves.
 
     Answers "did the change differ between cohorts?" (the ``time × cohort``
-    row) using ``pingouin.mixed_anova`` on participants with both waves.
+    row) on participants with both waves.
+
+    Parameters
+    ----------
+    ss_type : {3, 2}
+        Sums of squares. Type III (default) is what SPSS and R ``afex`` report;
+        with unequal cohorts it tests the time effect on the unweighted mean
+        of the cohorts' changes. Type II (pingouin's ``mixed_anova``) weights
+        each cohort by its size. The two differ only in the ``time`` row.
 
     Returns
     -------
     DataFrame
         Columns ``scale, title, wave_pre, wave_post, comparison, source``
         (cohort / time / time × cohort), ``ss, df1, df2, ms, f, p_val, np2``
-        (partial eta squared), ``n_participants, n_cohorts, note``. With fewer
-        than two cohorts one row per scale and comparison with a note and no
-        numbers.
+        (partial eta squared), ``ss_type`` ("III" or "II"),
+        ``n_participants, n_cohorts, note``. With fewer than two cohorts one
+        row per scale and comparison with a note and no numbers.
 
     Notes
     -----
-    With two waves the time × cohort F equals a one-way ANOVA of the
-    difference scores across cohorts, and the cohort F a one-way ANOVA of
-    each person's mean of the two waves.
+    With two waves, per person :math:`d = y_{post} - y_{pre}` and
+    :math:`m = (y_{pre} + y_{post})/2`; cohorts :math:`j = 1..k` of size
+    :math:`n_j`, :math:`N = \\sum n_j`:
+
+    - cohort: a one-way ANOVA of :math:`m`, SS doubled (two scores per person);
+    - time × cohort: :math:`\\sum_j n_j(\\bar d_j - \\bar d)^2 / 2` over the
+      within error :math:`\\sum (d - \\bar d_j)^2 / 2`, df :math:`k-1, N-k`;
+    - time, type III: :math:`\\hat\\mu^2 / (\\sum_j n_j^{-1}/k^2) / 2` with
+      :math:`\\hat\\mu = \\frac1k\\sum_j \\bar d_j`; type II: :math:`N\\bar d^2/2`.
+
+    Checked against R ``afex::aov_ez(type = 3)`` and ``pingouin.mixed_anova``
+    (type II) in the tests.
+
+    References
+    ----------
+    Maxwell, S. E., Delaney, H. D., & Kelley, K. (2018). Designing experiments
+    and analyzing data (3rd ed.), ch. 12 and 14. Routledge.
+    Singmann, H., et al. (2024). afex: Analysis of factorial experiments. R package.
     """
+    if ss_type not in (2, 3):
+        raise AnalysisError(f"cohort_anova: ss_type must be 2 or 3, not {ss_type!r}")
+    type_name = "III" if ss_type == 3 else "II"
     mv = data if isinstance(data, MeasureValues) else measure_values(
         data, instruments or {}, waves=waves)
     cohort = mv.cohort if cohort is None else cohort.astype("string")
@@ -77,7 +143,7 @@ def cohort_anova(
                 n_cohorts = int((sizes >= 2).sum())
                 ident = dict(scale=m["measure"], title=m["title"], wave_pre=wa, wave_post=wb,
                              comparison=f"{wa} → {wb}", n_participants=len(people),
-                             n_cohorts=int(sizes.size))
+                             n_cohorts=int(sizes.size), ss_type=type_name)
                 if n_cohorts < 2:
                     rows.append(dict(ident, source="", **empty,
                                      note="only one cohort (with two or more matched people): "
@@ -85,32 +151,12 @@ def cohort_anova(
                     continue
                 keep = coh.isin(sizes.index[sizes >= 2]).to_numpy()
                 people, coh = people[keep], coh[keep]
-                long = pd.DataFrame({
-                    "participant": np.concatenate([people, people]),
-                    "wave": np.repeat(["pre", "post"], len(people)),
-                    "cohort": np.concatenate([coh.to_numpy(), coh.to_numpy()]),
-                    "score": np.concatenate([x.reindex(people).to_numpy(),
-                                             y.reindex(people).to_numpy()]),
-                })
-                try:
-                    with warnings.catch_warnings(), np.errstate(all="ignore"):
-                        warnings.simplefilter("ignore")
-                        aov = pg.mixed_anova(data=long, dv="score", within="wave",
-                                             subject="participant", between="cohort")
-                except Exception as exc:  # noqa: BLE001 - report, do not crash
-                    rows.append(dict(ident, source="", **empty,
-                                     note=f"mixed ANOVA could not be computed: {exc}"))
-                    continue
-                p_col = "p_unc" if "p_unc" in aov.columns else "p-unc"
-                names = {"cohort": "cohort", "wave": "time", "Interaction": "time × cohort"}
                 ident["n_participants"] = len(people)
                 ident["n_cohorts"] = int(coh.nunique())
-                for r in aov.itertuples(index=False):
-                    rd = r._asdict()
-                    rows.append(dict(ident, source=names.get(rd["Source"], rd["Source"]),
-                                     ss=rd["SS"], df1=rd["DF1"], df2=rd["DF2"], ms=rd["MS"],
-                                     f=rd["F"], p_val=rd.get(p_col, getattr(r, p_col, np.nan)),
-                                     np2=rd.get("np2", np.nan), note=""))
+                for res in _two_wave_mixed_anova(x.reindex(people).to_numpy(dtype="float64"),
+                                                 y.reindex(people).to_numpy(dtype="float64"),
+                                                 coh.to_numpy(dtype=object).astype(str), ss_type):
+                    rows.append(dict(ident, **res, note=""))
     out = pd.DataFrame(rows, columns=ANOVA_COLUMNS)
     for c in ("ss", "df1", "df2", "ms", "f", "p_val", "np2"):
         out[c] = out[c].astype("float64")

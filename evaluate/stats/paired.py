@@ -73,20 +73,43 @@ def _dz_ci(t_obs: float, n: int, confidence: float) -> tuple[float, float, str]:
     return dz - z * se, dz + z * se, "normal approximation"
 
 
+def _tie_values(a: np.ndarray, tol: float = _TOL) -> np.ndarray:
+    """``a`` with values that differ by no more than ``tol`` made exactly equal.
+
+    Scale scores are means of items, so two differences that are equal in
+    exact arithmetic (4/3 − 1 and 1/3) can differ in the last bits; ranked
+    as they are, they would be ranked apart instead of tied. Sorted values
+    whose gap to the previous one is at most ``tol`` join its group, and every
+    member takes the group's smallest value. Vectorised (one sort).
+    """
+    if a.size < 2:
+        return a
+    order = np.argsort(a, kind="stable")
+    s = a[order]
+    new_group = np.concatenate([[True], np.diff(s) > tol])
+    first = np.maximum.accumulate(np.where(new_group, np.arange(s.size), 0))
+    out = np.empty_like(a)
+    out[order] = s[first]
+    return out
+
+
 def _wilcoxon(d: np.ndarray) -> tuple[float, float, str, float]:
     """Signed-rank test on differences ``d`` (zeros dropped) without any n × n matrix.
 
     Returns (V = sum of ranks of positive differences, p, method, matched-pairs
-    rank-biserial). Exact (``scipy.stats.wilcoxon``) when fewer than 50
-    non-zero differences and no ties or zeros; otherwise the normal
-    approximation with tie and continuity corrections, computed from the
-    ranks: the rule and formula of R's ``wilcox.test``.
+    rank-biserial). Differences within ``_TOL`` (1e-9) of zero count as zero,
+    and absolute differences within ``_TOL`` of each other as ties
+    (:func:`_tie_values`), so float noise in scale means never splits a tie.
+    Exact (``scipy.stats.wilcoxon``) when fewer than 50 non-zero differences
+    and no ties or zeros; otherwise the normal approximation with tie and
+    continuity corrections, computed from the ranks: the rule and formula of
+    R's ``wilcox.test``.
     """
     nz = d[np.abs(d) > _TOL]
     m = nz.size
     if m == 0:
         return np.nan, np.nan, "", np.nan
-    ranks = stats.rankdata(np.abs(nz))
+    ranks = stats.rankdata(_tie_values(np.abs(nz)))
     w_plus = float(ranks[nz > 0].sum())
     w_minus = float(ranks[nz < 0].sum())
     rbc = (w_plus - w_minus) / (w_plus + w_minus)
@@ -257,7 +280,9 @@ def paired_change(
       rescaled into the d_av metric, :math:`\\times J s_d/((s_x+s_y)/2)`
       (the approximate method of Algina & Keselman, 2003).
     - Wilcoxon signed-rank on the non-zero differences (zeros dropped,
-      Wilcoxon's convention): exact when fewer than 50 and no ties or zeros,
+      Wilcoxon's convention; differences within 1e-9 of each other are
+      ranked as ties, and within 1e-9 of zero as zeros): exact when fewer
+      than 50 and no ties or zeros,
       else the normal approximation with tie and continuity corrections, as R
       ``wilcox.test``; computed from ranks (no n × n matrix). Matched-pairs
       rank-biserial :math:`r = (R^+ - R^-)/(R^+ + R^-)` (Kerby, 2014).

@@ -1,0 +1,73 @@
+"""Write the demo's scale scores and keyed item answers as csv, for the R reference scripts.
+
+Run from the repository root: ``python tests/reference/demo_data.py``. It builds the
+demo workspace from ``sample_data/`` in a temporary folder and writes
+
+- ``demo_prepost_scores.csv``: scale, comparison, cohort, pre, post — every programme
+  participant with a score at both waves (no ids: the R scripts number the rows);
+- ``demo_keyed_items.csv``: instrument, wave, scale, i1 … i5 — the complete answers of
+  each scale at each wave, reverse-keyed items already reversed.
+
+The R scripts beside this file read them (``anova_afex.R``, ``omega_semtools.R``).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    from evaluate.demo import build_demo_workspace
+    from evaluate.roster import split_by_group
+    from evaluate.stats.measures import measure_values
+    from evaluate.stats.reliability import _reliability_blocks
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ws, _ = build_demo_workspace(Path(tmp) / "ws", HERE.parent.parent / "sample_data")
+        responses, _ = split_by_group(ws.responses(), ws.roster())
+        instruments = ws.instruments()
+        mv = measure_values(responses, instruments, waves=ws.waves)
+        rows = []
+        keys = [k for k in mv.meta.index
+                if mv.info(k)["kind"] == "scale" and mv.info(k)["then_of_key"] == ""]
+        for i, wa in enumerate(mv.waves):
+            for wb in mv.waves[i + 1:]:
+                fa, fb = mv.frame(wa), mv.frame(wb)
+                common = fa.index.intersection(fb.index)
+                for key in keys:
+                    if key not in fa.columns or key not in fb.columns:
+                        continue
+                    x, y = fa.reindex(common)[key], fb.reindex(common)[key]
+                    ok = (x.notna() & y.notna()).to_numpy()
+                    people = common[ok]
+                    if not len(people):
+                        continue
+                    part = pd.DataFrame({"scale": mv.info(key)["measure"],
+                                         "comparison": f"{wa} → {wb}",
+                                         "cohort": mv.cohort.reindex(people).to_numpy(),
+                                         "pre": x[ok].to_numpy(), "post": y[ok].to_numpy()})
+                    rows.append(part.sort_values(["cohort", "pre", "post"]))
+        pd.concat(rows).to_csv(HERE / "demo_prepost_scores.csv", index=False,
+                               float_format="%.17g", lineterminator="\n")
+        blocks = []
+        for inst, wave, scale, keyed in _reliability_blocks(responses, instruments):
+            complete = keyed.dropna().to_numpy()
+            frame = pd.DataFrame(complete, columns=[f"i{j + 1}" for j in range(complete.shape[1])])
+            frame.insert(0, "scale", scale.id)
+            frame.insert(0, "wave", wave)
+            frame.insert(0, "instrument", inst.ref)
+            blocks.append(frame.sort_values(list(frame.columns[3:])))
+        items = pd.concat(blocks)
+        for c in [c for c in items.columns if c.startswith("i") and c != "instrument"]:
+            items[c] = items[c].astype("Int64") if np.allclose(items[c].dropna() % 1, 0) else items[c]
+        items.to_csv(HERE / "demo_keyed_items.csv", index=False, lineterminator="\n")
+
+
+if __name__ == "__main__":
+    main()
