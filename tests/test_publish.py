@@ -253,3 +253,209 @@ def test_publish_command_mistakes_are_usage_errors(args, message, inst_dir, tmp_
     assert r.exit_code == 2, r.output
     assert message in r.output
     assert "Traceback" not in r.output
+
+
+# ------------------------------------------------------------------ Google Forms
+# A stand-in for FormApp that records what the script builds: every builder
+# method returns the item, as FormApp's do, so chained calls work unchanged.
+FORMAPP_STUB = r"""
+const fs = require("fs");
+const built = {title: null, collectEmail: null, items: []};
+function item(kind) {
+  const it = {kind: kind, required: null};
+  const proxy = new Proxy(it, {get(target, name) {
+    if (name in target && typeof target[name] !== "function") return target[name];
+    return (...args) => { target[name] = args.length === 1 ? args[0] : args; return proxy; };
+  }});
+  built.items.push(it);
+  return proxy;
+}
+const form = {
+  setCollectEmail(v) { built.collectEmail = v; return form; },
+  getEditUrl() { return "edit"; }, getPublishedUrl() { return "share"; },
+};
+for (const k of ["MultipleChoice", "Scale", "Checkbox", "Grid", "ParagraphText", "Text", "Date"]) {
+  form["add" + k + "Item"] = () => item(k);
+}
+global.FormApp = {
+  create(title) { built.title = title; return form; },
+  createTextValidation() {
+    const v = {};
+    const b = new Proxy(v, {get(t, n) { return n === "build" ? () => v
+      : (...a) => { v[n] = a; return b; }; }});
+    return b;
+  },
+};
+global.Logger = {log() {}};
+eval(fs.readFileSync(process.argv[1], "utf8") + "\ncreateForm();");
+process.stdout.write(JSON.stringify(built));
+"""
+
+NODE = shutil.which("node")
+
+
+def _run_apps_script(path: Path) -> dict:
+    import subprocess
+
+    out = subprocess.run([NODE, "-e", FORMAPP_STUB, str(path)], capture_output=True, text=True,
+                         check=True, timeout=60)
+    return json.loads(out.stdout)
+
+
+@pytest.mark.parametrize("ref", sorted(INSTRUMENTS))
+def test_apps_script_builds_every_item_in_order_with_its_answers(ref, tmp_path, members):
+    inst = INSTRUMENTS[ref]
+    (path,) = publish(inst, "google", tmp_path, members=members, cohort="c1", record=False).files
+    source = path.read_text(encoding="utf-8")
+    # by content (no node needed): every title, in order, once
+    positions = [source.index(json.dumps(i.text, ensure_ascii=False)) for i in inst.items]
+    assert positions == sorted(positions)
+    if NODE is None:
+        pytest.skip("node is not installed: the script was checked by content only")
+    import subprocess
+
+    subprocess.run([NODE, "--check"], input=source, text=True, check=True, capture_output=True,
+                   timeout=60)  # from stdin: node knows no .gs files
+    built = _run_apps_script(path)
+    assert built["title"] == inst.title and built["collectEmail"] is True
+    assert [it["setTitle"] for it in built["items"]] == [i.text for i in inst.items]
+    expected_kind = {"likert": "MultipleChoice", "choice": "MultipleChoice", "multi": "Checkbox",
+                     "text": "ParagraphText", "number": "Text", "roster_multi": "Checkbox",
+                     "roster_grid": "Grid"}
+    for it, item in zip(built["items"], inst.items, strict=True):
+        rset = inst.response_set_of(item)
+        assert it["setRequired"] is item.required
+        if rset is not None and rset.id == "nps11":
+            assert it["kind"] == "Scale" and it["setBounds"] == [0, 10]
+            assert it["setLabels"] == ["Not at all likely", "Extremely likely"]
+            continue
+        assert it["kind"] == expected_kind[item.type]
+        if item.type in ("likert", "choice", "multi"):
+            assert it["setChoiceValues"] == list(rset.labels)
+        elif item.type == "roster_multi":
+            assert it["setChoiceValues"] == members
+        elif item.type == "roster_grid":
+            assert it["setRows"] == members and it["setColumns"] == list(rset.labels)
+        elif item.type == "number":
+            assert it["setValidation"]["requireNumberBetween"] == [item.minimum, item.maximum]
+
+
+def test_apps_script_keeps_quotes_and_line_breaks_in_titles_as_text(tmp_path):
+    from dataclasses import replace
+
+    from evaluate.publish.google import apps_script
+
+    form = build_form(INSTRUMENTS["connections@1"])
+    odd = 'It\'s "new"\u2028</script>\\ ok'
+    form = replace(form, questions=(replace(form.questions[0], title=odd), *form.questions[1:]))
+    path = tmp_path / "odd.gs"
+    path.write_text(apps_script(form, "2026-12-01"), encoding="utf-8")
+    if NODE is None:
+        pytest.skip("node is not installed")
+    assert _run_apps_script(path)["items"][0]["setTitle"] == odd
+
+
+# ------------------------------------------------------------------ Microsoft Forms
+def _docx_paragraphs(path: Path) -> list[tuple[str, str]]:
+    from docx import Document
+
+    return [(p.style.name, p.text) for p in Document(str(path)).paragraphs if p.text]
+
+
+@pytest.mark.parametrize("ref", sorted(INSTRUMENTS))
+def test_msforms_docx_numbers_each_question_with_its_answers_listed_beneath(ref, tmp_path, members):
+    inst = INSTRUMENTS[ref]
+    docx_path, check = publish(inst, "msforms", tmp_path, members=members, cohort="c1",
+                               record=False).files
+    paras = _docx_paragraphs(docx_path)
+    assert paras[0] == ("Title", inst.title)
+    expected = []
+    for item in inst.items:
+        rset = inst.response_set_of(item)
+        if item.type == "roster_grid":
+            for m in members:
+                expected += [("List Number", f"{item.text} [{m}]")]
+                expected += [("List Bullet 2", label) for label in rset.labels]
+            continue
+        expected.append(("List Number", item.text))
+        labels = members if item.type == "roster_multi" else (rset.labels if rset else ())
+        expected += [("List Bullet 2", label) for label in labels]
+    assert paras[1:] == expected
+    text = check.read_text(encoding="utf-8")
+    n = sum(1 for style, _ in expected if style == "List Number")
+    assert f"The form has exactly {n} questions" in text
+    for item in inst.items:
+        if item.type in ("multi", "roster_multi"):
+            assert f"{item.text}\n      type: Choice with Multiple answers ON" in text
+        if item.required:
+            assert f"{item.text}\n      type: Choice (one answer); Required: ON" in text
+
+
+# ------------------------------------------------------------------ SurveyMonkey
+@pytest.mark.parametrize("ref", sorted(INSTRUMENTS))
+def test_surveymonkey_payload_uses_the_documented_families(ref, tmp_path, members):
+    inst = INSTRUMENTS[ref]
+    payload_path, send = publish(inst, "surveymonkey", tmp_path, members=members, cohort="c1",
+                                 record=False).files
+    payload = json.loads(payload_path.read_text(encoding="utf-8"))
+    assert payload["title"] == inst.title and len(payload["pages"]) == 1
+    questions = payload["pages"][0]["questions"]
+    assert [q["headings"][0]["heading"] for q in questions] == [i.text for i in inst.items]
+    assert [q["position"] for q in questions] == list(range(1, len(questions) + 1))
+    families = {"single_choice": {"vertical", "horiz"}, "multiple_choice": {"vertical"},
+                "matrix": {"single"}, "open_ended": {"single", "essay"}, "datetime": {"date_only"}}
+    for q, item in zip(questions, inst.items, strict=True):
+        assert q["subtype"] in families[q["family"]]
+        rset = inst.response_set_of(item)
+        if item.type in ("likert", "choice", "multi"):
+            assert [c["text"] for c in q["answers"]["choices"]] == list(rset.labels)
+            assert q["family"] == ("multiple_choice" if item.type == "multi" else "single_choice")
+        elif item.type == "roster_grid":
+            assert [r["text"] for r in q["answers"]["rows"]] == members
+            assert q["required"] if item.required else "required" not in q
+        elif item.type == "number":
+            assert q["validation"]["type"] == "integer"
+            assert (q["validation"]["min"], q["validation"]["max"]) == (item.minimum, item.maximum)
+        assert ("required" in q) is item.required
+    script = send.read_text(encoding="utf-8")
+    assert "POST" in script and payload_path.name in script and "SURVEYMONKEY_TOKEN" in script
+
+
+# ------------------------------------------------------------------ paper
+@pytest.mark.parametrize("ref", sorted(INSTRUMENTS))
+def test_paper_form_prints_item_codes_and_the_entry_sheet_heads_columns_with_ids(ref, tmp_path, members):
+    from docx import Document
+
+    inst = INSTRUMENTS[ref]
+    docx_path, entry = publish(inst, "paper", tmp_path, members=members, cohort="c1",
+                               record=False).files
+    doc = Document(str(docx_path))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    for n, item in enumerate(inst.items, start=1):
+        assert f"{n}. {item.text}   [{item.id}]" in text
+    cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
+    for item in inst.items:
+        rset = inst.response_set_of(item)
+        if item.type in ("likert", "choice") and len(rset.options) <= 11:
+            assert {f"\u2610\n{label}\n({code})" for code, label in rset.options} <= cells
+    wb = load_workbook(entry)
+    assert wb.sheetnames == ["Responses", "Codes"]
+    headings = [c.value for c in wb["Responses"][1]]
+    expected = ["Name", "Email"]
+    for item in inst.items:
+        rset = inst.response_set_of(item)
+        if item.type == "multi":
+            expected += [f"{item.id} [{label}]" for label in rset.labels]
+        elif item.type.startswith("roster"):
+            expected += [f"{item.id} [{m}]" for m in members]
+        else:
+            expected.append(item.id)
+    assert headings == expected
+    lists = {str(dv.sqref).split(":")[0].rstrip("0123456789"): dv.formula1
+             for dv in wb["Responses"].data_validations.dataValidation if dv.type == "list"}
+    from openpyxl.utils import get_column_letter
+
+    for item in inst.items:
+        if item.type in ("likert", "choice"):
+            col = get_column_letter(expected.index(item.id) + 1)
+            assert lists[col] == '"' + ",".join(map(str, inst.response_set_of(item).codes)) + '"'

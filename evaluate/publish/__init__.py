@@ -53,9 +53,10 @@ class PublishResult:
 
 def _writer(platform: str):
     """The module that writes ``platform``: ``write(form, out, published) -> [Path]``, ``NEXT_STEPS``."""
-    from evaluate.publish import qualtrics, xlsform
+    from evaluate.publish import google, msforms, paper, qualtrics, surveymonkey, xlsform
 
-    writers = {"xlsform": xlsform, "qualtrics": qualtrics}
+    writers = {"xlsform": xlsform, "qualtrics": qualtrics, "google": google, "msforms": msforms,
+               "surveymonkey": surveymonkey, "paper": paper}
     if platform not in writers:
         raise PublishError(f'Unknown platform "{platform}" — use one of: {", ".join(writers)}')
     return writers[platform]

@@ -59,6 +59,9 @@ class Question:
         Allowed range of a ``number`` answer.
     answer_set : str or None
         The instrument's response set the choices come from.
+    ends : tuple of str
+        Words for the two ends of a ``scale`` (e.g. "Not at all likely",
+        "Extremely likely"), from the response set's aliases; not exported.
     """
 
     item: str
@@ -72,6 +75,7 @@ class Question:
     minimum: float | None = None
     maximum: float | None = None
     answer_set: str | None = None
+    ends: tuple[str, ...] = ()
 
     @property
     def tag(self) -> str:
@@ -122,6 +126,14 @@ def _is_numeric_scale(labels: tuple[str, ...], codes: tuple[int, ...]) -> bool:
     return list(codes) == list(range(lo, hi + 1)) and lo in (0, 1) and 3 <= hi <= 10
 
 
+def _scale_ends(rset) -> tuple[str, ...]:
+    """Aliases that name the lowest and highest code in words ("Not at all likely")."""
+    lo, hi = min(rset.codes), max(rset.codes)
+    words = {code: alias for alias, code in reversed(rset.aliases)
+             if not alias.strip()[:1].isdigit()}
+    return (words[lo], words[hi]) if lo in words and hi in words else ()
+
+
 def _question(instrument: Instrument, item: Item, number: int, members: tuple[str, ...] | None) -> Question:
     rset = instrument.response_set_of(item)
     base = dict(item=item.id, number=number, title=item.text, required=item.required)
@@ -136,8 +148,10 @@ def _question(instrument: Instrument, item: Item, number: int, members: tuple[st
         return Question(**base, kind="grid", choices=rset.options, rows=members, roster=True,
                         answer_set=rset.id)
     if item.type in ("likert", "choice"):
-        kind = "scale" if _is_numeric_scale(rset.labels, rset.codes) else "single"
-        return Question(**base, kind=kind, choices=rset.options, answer_set=rset.id)
+        if _is_numeric_scale(rset.labels, rset.codes):
+            return Question(**base, kind="scale", choices=rset.options, answer_set=rset.id,
+                            ends=_scale_ends(rset))
+        return Question(**base, kind="single", choices=rset.options, answer_set=rset.id)
     if item.type == "multi":
         return Question(**base, kind="multi", choices=rset.options, answer_set=rset.id)
     if item.type == "number":
