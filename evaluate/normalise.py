@@ -25,6 +25,7 @@ _NUMBERING = re.compile(
 )
 _QUALTRICS_SUFFIX = re.compile(r"\s+-\s+selected choice$", flags=re.IGNORECASE)
 _PUNCT = re.compile(r"[^\w\s]", flags=re.UNICODE)
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _SPACE = re.compile(r"\s+")
 
 
@@ -51,15 +52,19 @@ def normalise_heading(text: object) -> str:
     """Key for comparing column headings and question texts.
 
     Like :func:`normalise_label`, and also drops leading numbering such as
-    ``"3."``, ``"Q3)"``, ``"a)"``, trailing required-question stars and
-    Qualtrics' `` - Selected Choice`` suffix.
+    ``"3."``, ``"Q3)"``, ``"a)"``, trailing required-question stars,
+    Qualtrics' `` - Selected Choice`` suffix and the HTML tags that
+    SurveyMonkey and Qualtrics keep in question texts (``<br>``).
 
     >>> normalise_heading("Q3. I can see the wider system *")
     'i can see the wider system'
+    >>> normalise_heading("Two lotteries: <br>which would you play?")
+    'two lotteries which would you play'
     """
     if text is None:
         return ""
-    s = _QUALTRICS_SUFFIX.sub("", str(text).strip()).rstrip("*").strip()
+    s = _HTML_TAG.sub(" ", str(text))
+    s = _QUALTRICS_SUFFIX.sub("", s.strip()).rstrip("*").strip()
     previous = None
     while previous != s:
         previous = s

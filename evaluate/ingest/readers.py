@@ -35,7 +35,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -248,6 +248,7 @@ _QUALTRICS_SHORT_ROLES = {
     "distributionchannel": "other_meta",
     "userlanguage": "other_meta",
     "responseset": "other_meta",
+    "locationaccuracy": "other_meta",
 }
 _QUALTRICS_IMPORT_ROLES = {
     "startdate": "started",
@@ -259,6 +260,9 @@ _QUALTRICS_IMPORT_ROLES = {
     "finished": "finished",
     "recordeddate": "other_meta",
     "_recordid": "respondent_id",
+    "responseid": "respondent_id",
+    "responsesetid": "other_meta",
+    "locationaccuracy": "other_meta",
     "recipientlastname": "recipient_last_name",
     "recipientfirstname": "recipient_first_name",
     "recipientemail": "recipient_email",
@@ -297,10 +301,22 @@ _QUALTRICS_SIGNATURE = {
 }
 _QUALTRICS_SYSTEM = re.compile(r"^(?:Q_[A-Za-z]\w*|SC\d+)$")
 _QUALTRICS_SUBITEM = re.compile(r"_(?:\d+|TEXT|[A-Za-z]+\d*)$")
-_IMPORT_ID_CELL = re.compile(r'^\s*\{\s*"ImportId"\s*:')
+_IMPORT_ID_CELL = re.compile(r"""^\s*\{\s*["']ImportId["']\s*:""")
+_IMPORT_ID_VALUE = re.compile(r"""["']ImportId["']\s*:\s*["']([^"']*)["']""")
+# Qualtrics Text iQ adds analysis columns after a text question (QID2_TEXT_…Topics,
+# "Q2 - Topics", "Q2 - Sentiment"): they are the platform's, not the respondent's.
+_TEXT_IQ_IMPORT = re.compile(r"_TEXT_.+", flags=re.IGNORECASE)
+_TEXT_IQ_SHORT = re.compile(
+    r"\s-\s(?:Parent Topics|Topics|Sentiment(?: Polarity| Score)?|Topic Sentiment Label|"
+    r"Topic Sentiment Score|Topic Hierarchy Level \d+)$",
+    flags=re.IGNORECASE,
+)
+# A sub-column of a question: Q2_1, Q5_10, age_1, QID2_1, QID2-1 (2016), QID4-2-TEXT.
+_SUBCOLUMN = re.compile(r"^(?P<base>.+?)[_-](?P<sub>\d+)(?:[_-]TEXT)?$", flags=re.IGNORECASE)
 
 _SURVEYMONKEY_ROLES = {
     "respondent id": "respondent_id",
+    "respondentid": "respondent_id",
     "collector id": "collector_id",
     "start date": "started",
     "end date": "completed",
@@ -310,6 +326,9 @@ _SURVEYMONKEY_ROLES = {
     "last name": "last_name",
 }
 _SURVEYMONKEY_CUSTOM = re.compile(r"^custom (?:data|variable)\b")
+_SURVEYMONKEY_ID = {"respondent id", "respondentid"}
+# Row 2 of a SurveyMonkey export over a one-answer question.
+_SURVEYMONKEY_RESPONSE = {"response", "open-ended response"}
 
 # Microsoft Forms (English, with a few localised headings; the localised ones
 # are *unconfirmed* against real files).
@@ -491,8 +510,12 @@ def detect_platform(header_rows: list[list[object]]) -> str:
         return "qualtrics"
     if r1[:2] == ["V1", "V2"] and "responseid" in {_norm(t) for t in r2}:
         return "qualtrics"
-    if "respondent id" in n1 and len(n1 & set(_SURVEYMONKEY_ROLES)) >= 3:
-        return "surveymonkey"
+    if n1 & _SURVEYMONKEY_ID:
+        other_meta = len(n1 & set(_SURVEYMONKEY_ROLES)) >= 3
+        response_row = any(_norm(t) in _SURVEYMONKEY_RESPONSE for t in r2)
+        legacy_first = bool(r1) and _norm(r1[0]) == "respondentid"
+        if other_meta or response_row or legacy_first:
+            return "surveymonkey"
     if "id" in n1 and n1 & _MS_TIMES:
         return "microsoft_forms"
     if r1 and _norm(r1[0]) in _GOOGLE_TIMESTAMPS:
@@ -528,7 +551,7 @@ def _count_header_rows(platform: str, rows: list[list[object]]) -> tuple[int, st
         if len(rows) < 2:
             return 1, "1 heading row (no sub-label row below it)"
         norms = [_norm(t) for t in r1]
-        rid = norms.index("respondent id") if "respondent id" in norms else 0
+        rid = next((i for i, t in enumerate(norms) if t in _SURVEYMONKEY_ID), 0)
         cell = rows[1][rid] if rid < len(rows[1]) else None
         if _looks_like_data(cell):
             return 1, "1 heading row (row 2 already holds responses)"
@@ -542,31 +565,46 @@ def _count_header_rows(platform: str, rows: list[list[object]]) -> tuple[int, st
 
 
 def _parse_import_id(text: str) -> str | None:
+    """The ImportId of a row-3 cell: ``{"ImportId":"QID1"}`` or, in 2016 exports, ``{'ImportId': 'QID1'}``."""
     if not text:
         return None
     try:
         obj = json.loads(text)
     except ValueError:
-        return None
+        found = _IMPORT_ID_VALUE.search(text)
+        return found.group(1) if found else None
     if isinstance(obj, dict) and obj.get("ImportId") is not None:
         return str(obj["ImportId"])
     return None
 
 
+def _import_role(import_id: str) -> str | None:
+    key = import_id.casefold()
+    for prefix in ("panel-", "location-"):  # 2016 exports: panel-RecipientEmail …
+        if key.startswith(prefix):
+            key = key[len(prefix):]
+    if _TEXT_IQ_IMPORT.search(import_id):
+        return "other_meta"
+    return _QUALTRICS_IMPORT_ROLES.get(key)
+
+
 def _qualtrics_column(base: dict, h1: str, label: str, import_cell: str) -> ExportColumn:
-    """Row 1 short name, row 2 question text, row 3 ImportId JSON (when present)."""
+    """Row 1 short name, row 2 question text, row 3 ImportId (when present)."""
     import_id = _parse_import_id(import_cell)
     role = None
     if import_id is not None:
-        role = _QUALTRICS_IMPORT_ROLES.get(import_id.casefold())
+        role = _import_role(import_id)
     if role is None:
         role = _QUALTRICS_SHORT_ROLES.get(_norm(h1))
     if role is None and re.fullmatch(r"V\d+", h1) and label:
         role = _QUALTRICS_LEGACY_LABEL_ROLES.get(_norm(label))  # "V1 ... V10" legacy export
     if role is None and _QUALTRICS_SYSTEM.match(h1):
         role = "score" if h1.startswith("SC") else "other_meta"
+    if role is None and _TEXT_IQ_SHORT.search(h1):
+        role = "other_meta"
     parent = sub = ""
-    is_subitem = _QUALTRICS_SUBITEM.search(h1) or (import_id is not None and "_" in import_id)
+    is_subitem = _QUALTRICS_SUBITEM.search(h1) or (
+        import_id is not None and _SUBCOLUMN.match(import_id) is not None)
     if role is None and " - " in label and is_subitem:
         parent, _, sub = label.rpartition(" - ")
     fallback = base["heading"]
@@ -579,6 +617,50 @@ def _qualtrics_column(base: dict, h1: str, label: str, import_cell: str) -> Expo
         parent=parent.strip() or None,
         role=role,
     )
+
+
+def _question_key(col: ExportColumn) -> str | None:
+    """The question a Qualtrics sub-column belongs to (``QID2`` of ``QID2-1``, ``Q2`` of ``Q2_1``)."""
+    for text in (col.import_id, col.short_name):
+        if text:
+            m = _SUBCOLUMN.match(text)
+            if m and not text.upper().endswith("TEXT"):
+                return m.group("base").casefold()
+    return None
+
+
+def _split_question_groups(cols: list[ExportColumn]) -> list[ExportColumn]:
+    """Question text and choice for columns that share one Qualtrics question.
+
+    Current exports write row 2 as ``question - choice``; 2016 exports join
+    them with a bare hyphen (``question-choice``), and question texts may
+    hold hyphens too. Across the columns of one question the question text is
+    the part they share, up to the last separator before they differ.
+    """
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, col in enumerate(cols):
+        key = _question_key(col) if col.role is None else None
+        if key is not None:
+            groups[key].append(i)
+    out = list(cols)
+    for members in groups.values():
+        labels = [cols[i].label or "" for i in members]
+        if len(members) < 2 or len(set(labels)) < 2:
+            continue
+        prefix = labels[0]
+        for text in labels[1:]:
+            n = 0
+            while n < min(len(prefix), len(text)) and prefix[n] == text[n]:
+                n += 1
+            prefix = prefix[:n]
+        cut = max(prefix.rfind(" - "), prefix.rfind("-"))
+        if cut <= 0:
+            continue
+        width = 3 if prefix[cut:cut + 3] == " - " else 1
+        parent = prefix[:cut].strip()
+        for i in members:
+            out[i] = replace(cols[i], parent=parent, sub_label=(cols[i].label or "")[cut + width:].strip() or None)
+    return out
 
 
 def _surveymonkey_column(base: dict, h1: str, r2: str, question: str, multi: bool) -> ExportColumn:
@@ -667,6 +749,8 @@ def _build_columns(
         else:
             col = _single_row_column(base, platform, h1, first=i == 0)
         cols.append(col)
+    if platform == "qualtrics":
+        cols = _split_question_groups(cols)
     return cols
 
 
