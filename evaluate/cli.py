@@ -86,6 +86,14 @@ def strict_option(func):
                         help="Exit with code 1 if any problem is found (for scripts and CI).")(func)
 
 
+def instruments_dir_option(func):
+    return click.option(
+        "--instruments", "instruments_dir",
+        type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+        help="Folder of instrument files to use (default: the workspace's, or the shipped ones).",
+    )(func)
+
+
 def quiet_option(func):
     return click.option("--quiet", "-q", is_flag=True, help="Print only problems and errors.")(func)
 
@@ -105,6 +113,9 @@ def export_options(func):
                      help="Keep Qualtrics survey-preview (test) responses."),
         click.option("--keep-incomplete", is_flag=True,
                      help="Keep unfinished responses."),
+        click.option("--dates", type=click.Choice(["day-first", "month-first"]), default=None,
+                     help="How the export writes dates such as 9/1/2025, when the file cannot "
+                          "tell (US accounts: month-first; UK accounts: day-first)."),
     ]):
         func = decorator(func)
     return func
@@ -350,9 +361,13 @@ def _print_result(result, *, quiet: bool, show_names: bool, limit: int = 50) -> 
           f"({raw.header_rows} header row{'s' if raw.header_rows > 1 else ''}).", quiet)
     matched = len(result.match.items)
     _echo(f"  {matched} of {len(result.instrument.items)} questions of {result.instrument.ref} found.", quiet)
-    _echo(f"  {c['read']} responses read: {c['accepted']} accepted, {c['quarantined']} left out"
-          + (f" ({c['excluded']} on purpose: previews or unfinished)" if c["excluded"] else "")
+    _echo(f"  {c['read']} responses read: {c['accepted']} accepted, {c['quarantined']} held back "
+          "with problems"
+          + (f", {c['excluded']} left out on purpose (previews or unfinished)" if c["excluded"] else "")
           + (f"; {c['ties']} network ties" if c["ties"] else "") + ".", quiet)
+    for note in result.notes:
+        if note.startswith(("Dates were read", "Some times carried")):
+            _echo(f"  Note: {note}", quiet)
     problems = result.problems if show_names else result.stored_problems().assign(personal=False)
     shown = problems[problems["severity"] != "excluded"] if quiet else problems
     if len(shown):
@@ -409,11 +424,12 @@ def _write_report(problems: pd.DataFrame, path: Path) -> None:
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write every problem to FILE.xlsx or FILE.csv for whoever fixes the sheet.")
 @click.option("--show-names", is_flag=True, help="Show names and emails in problems on screen.")
+@instruments_dir_option
 @strict_option
 @quiet_option
 @friendly
 def validate_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview, keep_incomplete,
-                 roster, workspace, report, show_names, strict, quiet):
+                 dates, roster, workspace, report, show_names, instruments_dir, strict, quiet):
     """Check an export without storing anything, and list every problem.
 
     Each problem gives the spreadsheet row, the column heading, the value and
@@ -428,18 +444,21 @@ def validate_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview
     from evaluate.workspace import Workspace
 
     salt = new_salt()
+    known = load_instruments(instruments_dir) if instruments_dir else None
     if workspace is not None:
         ws = Workspace.open(workspace)
-        inst = ws.instrument(instrument)
+        known = known or ws.instruments()
         salt = ws.salt
         roster = roster or ws.roster_path
     else:
-        inst = resolve(instrument, load_instruments())
+        known = known or load_instruments()
+    inst = resolve(instrument, known)
     r = read_roster(roster, salt) if roster else None
     result = ingest_file(export, inst, cohort=cohort, wave=wave, roster=r, salt=salt, sheet=sheet,
-                         platform=platform, keep_preview=keep_preview, keep_incomplete=keep_incomplete)
+                         platform=platform, keep_preview=keep_preview, keep_incomplete=keep_incomplete,
+                         dates=dates, instruments=known)
     _print_result(result, quiet=quiet, show_names=show_names, limit=10_000 if report is None else 50)
-    hint = _instrument_hint(result, ws.instruments() if workspace is not None else load_instruments())
+    hint = None if result.refused else _instrument_hint(result, known)
     if hint:
         click.echo(hint)
     if r is None:
@@ -447,6 +466,8 @@ def validate_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview
     if report is not None:
         _write_report(result.stored_problems(), report)
         _echo(f"Wrote {len(result.problems)} problem(s) to {report}", quiet)
+    if result.refused:
+        raise DataProblem("`evaluate ingest` would refuse this export as it is (see above).")
     if strict and result.has_problems:
         raise DataProblem("Problems found; exiting with code 1 because of --strict.")
 
@@ -460,7 +481,7 @@ def validate_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview
 @quiet_option
 @friendly
 def ingest_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview, keep_incomplete,
-               workspace, show_names, strict, quiet):
+               dates, workspace, show_names, strict, quiet):
     """Import an export into the workspace (checked, pseudonymised, nothing lost).
 
     Importing the same file again changes nothing; importing a corrected file
@@ -477,8 +498,10 @@ def ingest_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview, 
         progress(f"Reading {export.name}")
     result, outcome = ingest_into(ws, export, instrument, cohort=cohort, wave=wave, sheet=sheet,
                                   platform=platform, keep_preview=keep_preview,
-                                  keep_incomplete=keep_incomplete)
+                                  keep_incomplete=keep_incomplete, dates=dates)
     _print_result(result, quiet=quiet, show_names=show_names)
+    if outcome.status == "refused":
+        raise DataProblem(outcome.message + " Fix what is said above and import again.")
     hint = _instrument_hint(result, ws.instruments())
     if hint:
         click.echo(hint)

@@ -70,7 +70,8 @@ def build_demo_workspace(workspace: Path, sample_dir: Path | None = None, *, pro
             progress(f"Importing {n}/{len(exports)}: {entry['path']}")
         result, outcome = ingest_into(
             ws, sample_dir / entry["path"], entry["instrument"], cohort=str(entry["cohort"]),
-            wave=str(entry["wave"]), sheet=entry.get("sheet"), platform=entry.get("platform"))
+            wave=str(entry["wave"]), sheet=entry.get("sheet"), platform=entry.get("platform"),
+            dates=entry.get("dates"))
         outcomes.append((entry, result, outcome))
     return ws, outcomes
 

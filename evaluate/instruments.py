@@ -178,6 +178,8 @@ class Item:
     quotable_if: str | None = None
     prompt: str | None = None
     module: str | None = None
+    qualtrics_tag: str | None = None
+    qualtrics_qid: str | None = None
 
     def headings(self) -> tuple[str, ...]:
         """Every heading this item may appear under, normalised for matching."""
@@ -338,11 +340,13 @@ def _parse_item(ctx: _Ctx, spec, response_sets: dict) -> Item:
         raise ctx.fail(spec, "relation", f"{what}: a roster question needs relation (or attribute)",
                        f"use relation: one of {', '.join(RELATIONS)}")
     known = {"id", "text", "type", "response_set", "reverse", "required", "aliases", "relation",
-             "attribute", "min", "max", "then_of", "quotable_if", "prompt", "module", "note"}
+             "attribute", "min", "max", "then_of", "quotable_if", "prompt", "module", "note",
+             "qualtrics"}
     for key in spec:
         if key not in known:
             raise ctx.fail(spec, key, f'{what}: "{key}" is not a known item key',
                            f"use only: {', '.join(sorted(known))}")
+    tag, qid = _parse_qualtrics_ids(ctx, spec, what)
     return Item(
         id=item_id,
         text=str(ctx.require(spec, "text", str, what)),
@@ -359,7 +363,36 @@ def _parse_item(ctx: _Ctx, spec, response_sets: dict) -> Item:
         quotable_if=spec.get("quotable_if"),
         prompt=spec.get("prompt"),
         module=None if spec.get("module") is None else str(spec.get("module")),
+        qualtrics_tag=tag,
+        qualtrics_qid=qid,
     )
+
+
+_QID = re.compile(r"^QID\d+(?:[_-]\w+)*$", flags=re.IGNORECASE)
+
+
+def _parse_qualtrics_ids(ctx: _Ctx, spec, what: str) -> tuple[str | None, str | None]:
+    """``qualtrics: {tag: Q7, qid: QID7}``: the question's export tag and/or id in Qualtrics.
+
+    With them a Qualtrics export matches this item whatever language its
+    question-text row is in (row 1 holds the tag, row 3 the QID).
+    """
+    ids = ctx.optional(spec, "qualtrics", dict, None, what)
+    if ids is None:
+        return None, None
+    for key in ids:
+        if key not in ("tag", "qid"):
+            raise ctx.fail(ids, key, f'{what}: "qualtrics" takes tag and qid, not "{key}"',
+                           "write qualtrics: {tag: Q7, qid: QID7} (either may be left out)")
+    tag = ctx.optional(ids, "tag", (str, int), None, f"{what}, qualtrics")
+    qid = ctx.optional(ids, "qid", str, None, f"{what}, qualtrics")
+    if tag is None and qid is None:
+        raise ctx.fail(ids, None, f'{what}: "qualtrics" names neither tag nor qid',
+                       "add tag: (row 1 of the export, e.g. Q7) and/or qid: (e.g. QID7)")
+    if qid is not None and not _QID.match(qid.strip()):
+        raise ctx.fail(ids, "qid", f'{what}: qid "{qid}" is not a Qualtrics question id',
+                       "a qid looks like QID7 (row 3 of the export shows it)")
+    return (None if tag is None else str(tag).strip()), (None if qid is None else qid.strip())
 
 
 def _parse_scale(ctx: _Ctx, spec, item_ids: set[str]) -> Scale:
@@ -454,6 +487,15 @@ def _load_instrument(path: Path) -> Instrument:
         if item.id in seen:
             raise ctx.fail(spec, "id", f'item id "{item.id}" appears twice', "give each item its own id")
         seen.add(item.id)
+    platform_ids: dict[str, str] = {}
+    for spec, item in zip(items_spec, items, strict=True):
+        for pid in (item.qualtrics_tag, item.qualtrics_qid):
+            if pid is None:
+                continue
+            other = platform_ids.setdefault(pid.casefold(), item.id)
+            if other != item.id:
+                raise ctx.fail(spec, "qualtrics", f'items "{other}" and "{item.id}" both claim the '
+                               f'Qualtrics id "{pid}"', "give each question its own tag and qid")
     for spec, item in zip(items_spec, items, strict=True):
         if item.then_of and item.then_of not in seen:
             raise ctx.fail(spec, "then_of", f'item "{item.id}" is a then-test of "{item.then_of}", which is not asked',
@@ -578,7 +620,8 @@ def diff(a: Instrument, b: Instrument) -> pd.DataFrame:
                                      before=_show(before), after=_show(after)))
 
     compare("item", {i.id: i for i in a.items}, {i.id: i for i in b.items},
-            ("text", "type", "response_set", "reverse", "aliases", "relation", "then_of"))
+            ("text", "type", "response_set", "reverse", "aliases", "relation", "then_of",
+             "qualtrics_tag", "qualtrics_qid"))
     compare("scale", {s.id: s for s in a.scales}, {s.id: s for s in b.scales},
             ("items", "scoring", "min_items", "aim", "principles"))
     compare("response_set", a.response_sets, b.response_sets, ("options", "missing", "aliases"))

@@ -1013,6 +1013,7 @@ class Builder:
         platform: str,
         sheet: str | None = None,
         note: str = "",
+        dates: str | None = None,
     ) -> None:
         entry = {
             "path": path,
@@ -1023,6 +1024,8 @@ class Builder:
         }
         if sheet:
             entry["sheet"] = sheet
+        if dates:
+            entry["dates"] = dates
         if note:
             entry["note"] = note
         self.manifest.append(entry)
@@ -1127,7 +1130,10 @@ class Builder:
                 recs[4].answers["proud_of_system"] = '=HYPERLINK("http://x","y")'
                 cols = google_forms(inst, recs, items, timestamp=_gf_uk)
                 _write_csv(self.out / "c1/connections-c1-google.csv", _rows(cols, recs, 1))
-                self.add("c1/connections-c1-google.csv", inst, c, "baseline", "google_forms")
+                self.add("c1/connections-c1-google.csv", inst, c, "baseline", "google_forms",
+                         dates="day-first",
+                         note="a UK account writes dates day-first; every date in this file "
+                              "(1-12 March) also reads month-first, so the import is told")
             else:
                 cols = [
                     Column(("Full name",), lambda r: r.written_name),

@@ -6,6 +6,7 @@ import datetime as dt
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import click
 import openpyxl
@@ -20,6 +21,7 @@ Jo Smith,jo.smith@example.nhs.uk,c1,Trust A,NHS acute,Luton,Manager
 Ann Lee,ann.lee@example.gov.uk,c1,Council B,Local authority,Bedford,Lead
 """
 SEE = "I can see the wider system that my work is part of"
+PULSE = str(Path(__file__).parent / "fixtures" / "instruments")  # pulse@1: the one question SEE
 
 
 @pytest.fixture
@@ -83,12 +85,12 @@ def test_unknown_instrument_is_a_usage_error(runner, files):
 
 def test_validate_lists_problems_and_strict_exits_1(runner, files, tmp_path):
     roster, export = files
-    args = ["validate", str(export), "-i", "baseline@1", "-c", "c1", "--wave", "baseline",
-            "--roster", str(roster)]
+    args = ["validate", str(export), "-i", "pulse@1", "-c", "c1", "--wave", "baseline",
+            "--roster", str(roster), "--instruments", PULSE]
     relaxed = runner.invoke(cli, args)
-    assert relaxed.exit_code == 0
+    assert relaxed.exit_code == 0, relaxed.output
     assert 'row 3, column "I can see the wider system that my work is part of": "Agree strongy" is not one of the answers' in relaxed.output
-    assert "2 responses read: 1 accepted, 1 left out" in relaxed.output
+    assert "2 responses read: 1 accepted, 1 held back with problems" in relaxed.output
     strict = runner.invoke(cli, [*args, "--strict", "--report", str(tmp_path / "problems.csv")])
     assert strict.exit_code == 1
     report = (tmp_path / "problems.csv").read_text(encoding="utf-8")
@@ -98,8 +100,8 @@ def test_validate_lists_problems_and_strict_exits_1(runner, files, tmp_path):
 def test_init_ingest_status_idempotent(runner, files, tmp_path):
     roster, export = files
     ws = tmp_path / "ws"
-    assert runner.invoke(cli, ["init", str(ws), "--roster", str(roster)]).exit_code == 0
-    args = ["ingest", str(export), "-w", str(ws), "-i", "baseline@1", "-c", "c1", "--wave", "baseline"]
+    assert runner.invoke(cli, ["init", str(ws), "--roster", str(roster), "--instruments", PULSE]).exit_code == 0
+    args = ["ingest", str(export), "-w", str(ws), "-i", "pulse@1", "-c", "c1", "--wave", "baseline"]
     first = runner.invoke(cli, args)
     assert first.exit_code == 0, first.output
     assert "Stored 1 responses" in first.output
@@ -166,4 +168,6 @@ def test_wrong_instrument_gets_a_suggestion(runner):
 
     result = runner.invoke(cli, ["validate", str(SAMPLE / "c2" / "network-end-c2-google.csv"),
                                  "-i", "baseline@1", "-c", "c2", "--wave", "end", "-q"])
-    assert "did you mean -i network@1?" in result.output
+    assert result.exit_code == 1
+    assert "only 0 of the 34 questions of baseline@1 are in this export" in result.output
+    assert "this export looks like network@1" in result.output and "use -i network@1" in result.output

@@ -19,6 +19,7 @@ INSTRUMENTS = load_instruments()
 BASELINE = INSTRUMENTS["baseline@1"]
 NETWORK = INSTRUMENTS["network@1"]
 SALT = "test-salt"
+PULSE = Path(__file__).parent / "fixtures" / "instruments"  # pulse@1: SEE and YEARS only
 
 ROSTER = """name,email,staff_id,cohort,organisation,sector,place,role
 Jo Smith,Jo.Smith@example.nhs.uk,S001,c1,Trust A,NHS acute,Luton,Manager
@@ -82,7 +83,7 @@ def test_good_rows_kept_and_every_rule_reported(tmp_path, roster):
     # kept: row 7 (Jo's later answer); quarantined: 2, 3, 4, 5, 6
     assert sorted(result.responses["source_row"]) == [7]
     assert result.counts["read"] == 6
-    assert result.counts["accepted"] + result.counts["quarantined"] == result.counts["read"]
+    assert result.counts["accepted"] + result.counts["quarantined"] + result.counts["excluded"] == result.counts["read"]
     kept = result.responses.iloc[0]
     assert kept["see_the_system"] == 5.0  # "Agree strongly" is an alias of code 5
     assert kept["matched"]
@@ -144,7 +145,7 @@ def test_qualtrics_preview_and_unfinished_left_out_unless_asked(tmp_path, roster
     assert list(result.responses["source_row"]) == [4]
     rules = dict(zip(result.problems["row"].dropna().astype(int), result.problems.loc[result.problems["row"].notna(), "rule"], strict=True))
     assert rules[5] == "survey_preview" and rules[6] == "unfinished"
-    assert result.counts["excluded"] == 2 and result.counts["quarantined"] == 2
+    assert result.counts["excluded"] == 2 and result.counts["quarantined"] == 0
     kept = ingest_file(path, BASELINE, cohort="c1", wave="baseline", roster=roster, salt=SALT,
                        keep_preview=True, keep_incomplete=True)
     assert sorted(kept.responses["source_row"]) == [4, 5, 6]
@@ -191,15 +192,15 @@ def test_network_names_become_ties_unknown_names_reported(tmp_path, roster):
 
 
 def test_workspace_ingest_idempotent_replace_and_no_personal_data(tmp_path, roster_file):
-    ws = Workspace.init(tmp_path / "ws", roster=roster_file)
+    ws = Workspace.init(tmp_path / "ws", roster=roster_file, instruments_dir=PULSE)
     path = ms_forms(tmp_path / "baseline.xlsx", [
         [1, T0, T1, "jo.smith@example.nhs.uk", "Jo Smith", "Agree", 3],
         [2, T0, T1, "ann.lee@example.gov.uk", "Ann Lee", "Agree strongy", 4],
     ])
-    _, first = ingest_into(ws, path, "baseline@1", cohort="c1", wave="baseline")
+    _, first = ingest_into(ws, path, "pulse@1", cohort="c1", wave="baseline")
     assert first.status == "new"
     before = {p: p.read_bytes() for p in (tmp_path / "ws").rglob("*.parquet")}
-    _, again = ingest_into(ws, path, "baseline@1", cohort="c1", wave="baseline")
+    _, again = ingest_into(ws, path, "pulse@1", cohort="c1", wave="baseline")
     assert again.status == "unchanged"
     assert {p: p.read_bytes() for p in (tmp_path / "ws").rglob("*.parquet")} == before
     assert len(ws.manifest()["imports"]) == 1
@@ -208,11 +209,11 @@ def test_workspace_ingest_idempotent_replace_and_no_personal_data(tmp_path, rost
         [1, T0, T1, "jo.smith@example.nhs.uk", "Jo Smith", "Agree", 3],
         [2, T0, T1, "ann.lee@example.gov.uk", "Ann Lee", "Agree strongly", 4],
     ])
-    _, replaced = ingest_into(ws, path, "baseline@1", cohort="c1", wave="baseline")
+    _, replaced = ingest_into(ws, path, "pulse@1", cohort="c1", wave="baseline")
     assert replaced.status == "replaced" and "replaces the earlier import" in replaced.message
     assert len(ws.responses(wave="baseline")) == 2
     entry = ws.manifest()["imports"][0]
-    assert entry["read"] == entry["accepted"] + entry["quarantined"] == 2
+    assert entry["read"] == entry["accepted"] + entry["quarantined"] + entry["excluded"] == 2
     # nothing personal anywhere in the workspace
     ws_files = [p for p in (tmp_path / "ws").rglob("*") if p.is_file()]
     roster_frame = pd.read_csv(roster_file)
@@ -236,7 +237,7 @@ def test_row_conservation_on_every_reader_fixture(fixture, roster):
     for inst in (BASELINE, NETWORK):
         result = ingest_file(fixture, inst, cohort="c1", wave="baseline", roster=roster, salt=SALT)
         c = result.counts
-        assert c["read"] == c["accepted"] + c["quarantined"], fixture.name
+        assert c["read"] == c["accepted"] + c["quarantined"] + c["excluded"], fixture.name
         assert c["read"] == result.raw.rows_read
 
 
@@ -249,3 +250,48 @@ def test_unreadable_timestamps_are_reported_and_answers_kept(tmp_path, roster):
     warn = result.problems[result.problems["rule"] == "date"].iloc[0]
     assert warn["row"] == 2 and warn["value"] == "01" and warn["severity"] == "warning"
     assert result.responses.loc[1, "completed"] == pd.Timestamp("2026-03-05 09:10:00")
+
+
+def _qualtrics_numeric(path: Path, cells: list[str]) -> Path:
+    """A Qualtrics "numeric values" export of the priorities question, one response per cell."""
+    head1 = ["StartDate", "EndDate", "Status", "Progress", "Finished", "ResponseId",
+             "RecipientEmail", "Q7"]
+    head2 = ["Start Date", "End Date", "Response Type", "Progress", "Finished", "Response ID",
+             "Recipient Email", BASELINE.item("priorities").text]
+    head3 = ['{"ImportId":"startDate"}', '{"ImportId":"endDate"}', '{"ImportId":"status"}',
+             '{"ImportId":"progress"}', '{"ImportId":"finished"}', '{"ImportId":"_recordId"}',
+             '{"ImportId":"recipientEmail"}', '{"ImportId":"QID7"}']
+    rows = [["2026-03-05 09:00:00", "2026-03-05 09:10:00", "0", "100", "1", f"R_{i}",
+             "", cell] for i, cell in enumerate(cells)]
+    pd.DataFrame([head1, head2, head3, *rows]).to_csv(path, header=False, index=False)
+    return path
+
+
+def test_qualtrics_numeric_multi_select_keeps_every_code(tmp_path):
+    """Numeric-values exports join a multi-select's codes with commas: 2,3,7 is three ticks."""
+    path = _qualtrics_numeric(tmp_path / "q.csv", ["2,3,7", "1", "4,6", "", "2,9"])
+    result = ingest_file(path, BASELINE, cohort="c1", wave="baseline", salt=SALT)
+    stored = result.responses.set_index("source_row")["priorities"]
+    assert stored.loc[[4, 5, 6]].tolist() == ["2|3|7", "1", "4|6"]
+    assert pd.isna(stored.loc[7]) and 8 not in stored.index  # row 8 holds a code that is no option
+    bad = result.problems[result.problems["rule"] == "allowed_answers"]
+    assert bad[["row", "value"]].values.tolist() == [[8, "9"]]  # only the unknown code is wrong
+
+
+def test_multi_select_labels_that_hold_the_separator(tmp_path):
+    inst_dir = tmp_path / "inst"
+    inst_dir.mkdir()
+    (inst_dir / "sep-v1.yaml").write_text(
+        "id: sep\nversion: 1\nresponse_sets:\n  r:\n    ordered: false\n    options:\n"
+        '      1: "Yes, definitely"\n      2: "No"\n      3: "Not sure, maybe later"\n'
+        "items:\n  - {id: pick, type: multi, response_set: r, text: Pick all that apply}\n",
+        encoding="utf-8")
+    inst = load_instruments(inst_dir)["sep@1"]
+    path = tmp_path / "g.csv"
+    path.write_text('Timestamp,Pick all that apply\n2026-03-05 09:00:00,"Yes, definitely, No"\n'
+                    '2026-03-05 09:01:00,"Not sure, maybe later"\n'
+                    '2026-03-05 09:02:00,"No, Yes, definitely, Not sure, maybe later"\n',
+                    encoding="utf-8")
+    result = ingest_file(path, inst, cohort="c1", wave="baseline", salt=SALT)
+    assert result.responses["pick"].tolist() == ["1|2", "3", "1|2|3"]
+    assert result.counts["quarantined"] == 0

@@ -41,5 +41,6 @@ def test_random_cells_never_crash_and_rows_are_conserved(tmp_path, rows, instrum
     except EvaluateError:
         return  # a clear, plain message is an acceptable outcome
     c = result.counts
-    assert c["read"] == c["accepted"] + c["quarantined"]
+    assert c["read"] == c["accepted"] + c["quarantined"] + c["excluded"]
     assert set(result.responses["source_row"]).isdisjoint(set(result.quarantined_rows))
+    assert set(result.quarantined_rows).isdisjoint(set(result.excluded_rows))

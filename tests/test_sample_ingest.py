@@ -36,7 +36,7 @@ def test_each_broken_export_reports_its_problem_and_keeps_good_rows(entry):
     assert hits.iloc[0]["column"] == entry["column"]
     assert hits.iloc[0]["fix"]
     c = result.counts
-    assert c["read"] == c["accepted"] + c["quarantined"]
+    assert c["read"] == c["accepted"] + c["quarantined"] + c["excluded"]
     # only the one bad row (if any) is left out; every good row is kept
     assert c["quarantined"] <= 1
     assert result.has_problems
@@ -55,7 +55,8 @@ def test_every_sample_export_accounted_for(demo_workspace):
     ws, outcomes = demo_workspace
     imports = ws.imports()
     assert len(imports) == len(MANIFEST["exports"])
-    assert (imports["read"] == imports["accepted"] + imports["quarantined"]).all()
+    assert (imports["read"] == imports["accepted"] + imports["quarantined"]
+            + imports["excluded"]).all()
     for entry, result, _ in outcomes:
         assert result.raw.platform == entry["platform"], entry["path"]
         # every question of the instrument that the export carries was recognised

@@ -14,11 +14,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from evaluate.ingest.cells import text_cells
+from evaluate.ingest.dates import DateReading, parse_datetimes, read_date_order
 from evaluate.ingest.matching import MatchResult
 from evaluate.instruments import Instrument, Item, ResponseSet
 from evaluate.normalise import normalise_label
 
-__all__ = ["Coerced", "coerce_export", "code_values", "parse_datetimes", "split_multi"]
+__all__ = ["Coerced", "coerce_export", "code_values", "parse_datetimes", "split_multi",
+           "split_choices"]
+
+# parse_datetimes lives in evaluate.ingest.dates; it is importable from here as before.
 
 _BAD = -999_999.0  # sentinel for "not an allowed answer" (never a real code)
 _TRUE = {"1", "true", "yes", "y", "1.0"}
@@ -34,13 +39,11 @@ class Coerced:
     stakeholders: pd.DataFrame
     problems: list[dict] = field(default_factory=list)
     excluded: pd.Series | None = None  # bool per row: left out on purpose (preview / unfinished)
+    notes: list[str] = field(default_factory=list)
+    dates: DateReading | None = None
 
 
-def _text(values: pd.Series) -> pd.Series:
-    """Cells as trimmed strings; blanks missing. Whole numbers lose a trailing ".0"."""
-    out = values.astype("string").str.strip()
-    out = out.str.replace(r"^(-?\d+)\.0$", r"\1", regex=True)
-    return out.mask(out.isin(["", "nan", "NaN", "None", "NaT", "<NA>"]))
+_text = text_cells
 
 
 def code_values(values: pd.Series, rset: ResponseSet) -> tuple[pd.Series, pd.Series]:
@@ -85,62 +88,6 @@ def split_multi(values: pd.Series, separator: str | None) -> pd.Series:
     return parts[parts.notna() & (parts != "")]
 
 
-_DAYFIRST_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%y %H:%M:%S",
-                     "%d/%m/%y %H:%M", "%d/%m/%y", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")
-_MONTHFIRST_FORMATS = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%y %H:%M:%S",
-                       "%m/%d/%y %H:%M", "%m/%d/%y", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p")
-_ISO_FORMATS = ("ISO8601",)
-
-
-def _plausible(parsed: pd.Series) -> pd.Series:
-    """Dates outside 1900–2199 are not survey dates (and do not fit nanosecond times): missing."""
-    years = parsed.dt.year
-    return parsed.where((years >= 1900) & (years < 2200)).astype("datetime64[ns]")
-
-
-def parse_datetimes(values: pd.Series, prefer_dayfirst: bool) -> pd.Series:
-    """Dates and times from whatever the export holds (Excel dates, ISO, local formats).
-
-    Text is tried against ISO 8601 and the common day-first and month-first
-    layouts, each parsed in one vectorised pass; the layout that reads the
-    most cells wins, and ``prefer_dayfirst`` breaks a tie (a date such as
-    03/04/2026 reads both ways). Cells no layout reads are tried once more
-    one by one, and stay missing if that fails too.
-    """
-    s = values.astype("object")
-    if pd.api.types.is_datetime64_any_dtype(values) or pd.api.types.infer_dtype(
-            s, skipna=True) in ("datetime", "datetime64", "date"):
-        return _plausible(pd.to_datetime(s, errors="coerce"))
-    text = _text(s)
-    index = text.index
-    if text.isna().all():
-        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
-    numeric = pd.to_numeric(text, errors="coerce")
-    serial = numeric.between(20000, 80000)  # Excel serial day numbers
-    order = (_DAYFIRST_FORMATS + _MONTHFIRST_FORMATS) if prefer_dayfirst else (
-        _MONTHFIRST_FORMATS + _DAYFIRST_FORMATS)
-    best, best_n = None, -1
-    for fmt in _ISO_FORMATS + order:
-        parsed = pd.to_datetime(text, errors="coerce", format=fmt)
-        if getattr(parsed.dt, "tz", None) is not None:
-            parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
-        parsed = _plausible(parsed)
-        n = int(parsed.notna().sum())
-        if n > best_n:
-            best, best_n = parsed, n
-        if n == int(text.notna().sum()):
-            break
-    parsed = best.astype("datetime64[ns]")
-    rest = text.notna() & parsed.isna() & ~serial
-    if rest.any():
-        fallback = pd.to_datetime(text[rest], errors="coerce", dayfirst=prefer_dayfirst,
-                                  format="mixed", utc=True).dt.tz_localize(None)
-        parsed[rest] = _plausible(fallback)
-    if serial.any():
-        parsed[serial] = pd.to_datetime("1899-12-30") + pd.to_timedelta(numeric[serial], unit="D")
-    return parsed
-
-
 def _problem(rows: np.ndarray, column: str, values, rule: str, message: str, fix: str,
              severity: str = "error", personal: bool = False) -> list[dict]:
     values = list(values)
@@ -167,19 +114,32 @@ def coerce_export(
     cohort: str,
     keep_preview: bool = False,
     keep_incomplete: bool = False,
+    dates: str | None = None,
 ) -> Coerced:
     """Code every matched column; build ties; identify respondents.
 
     ``raw`` is a :class:`~evaluate.ingest.readers.RawExport`; ``roster`` a
     :class:`~evaluate.roster.Roster` or None (then every respondent is
-    unmatched and roster questions cannot be coded).
+    unmatched and roster questions cannot be coded). ``dates`` is the order
+    of slash dates when the person has said (``"day-first"`` or
+    ``"month-first"``); otherwise the file decides, or the import is refused
+    as ambiguous (see :mod:`evaluate.ingest.dates`).
     """
     frame = raw.frame
     rows = np.asarray(raw.row_numbers)
     index = frame.index
     problems: list[dict] = []
+    notes: list[str] = []
     out = pd.DataFrame(index=index)
-    dayfirst = raw.platform not in ("microsoft_forms",)
+    reading = _date_reading(raw, instrument, match, dates, problems)
+    order = reading.order or ("day-first" if reading.ambiguous else None)
+    offsets = False
+
+    def read_dates(key: str) -> pd.Series:
+        nonlocal offsets
+        parsed, aware = parse_datetimes(frame[key], order)
+        offsets |= aware
+        return parsed
 
     # --- metadata ------------------------------------------------------------------
     rid = match.role("respondent_id")
@@ -189,7 +149,7 @@ def coerce_export(
         if m is None:
             out[role] = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
             continue
-        out[role] = parse_datetimes(frame[m.key], dayfirst)
+        out[role] = read_dates(m.key)
         unread = _text(frame[m.key]).notna() & out[role].isna()
         if unread.any():
             problems += _problem(rows[unread.to_numpy()], m.heading, _text(frame[m.key])[unread],
@@ -197,7 +157,7 @@ def coerce_export(
                                  "nothing to do unless the times matter; the answers were kept",
                                  severity="warning")
     if match.role("completed") is None and match.role("modified") is not None:
-        out["completed"] = parse_datetimes(frame[match.role("modified").key], dayfirst)
+        out["completed"] = read_dates(match.role("modified").key)
 
     excluded = pd.Series(False, index=index)
     status = match.role("status")
@@ -227,7 +187,7 @@ def coerce_export(
 
     email = _combine(raw, role_cols("email", "recipient_email"))
     staff = _combine(raw, role_cols("staff_id"))
-    name = _combine(raw, role_cols("name"))
+    name = _without_placeholders(_combine(raw, role_cols("name")))
     first = _combine(raw, role_cols("first_name", "recipient_first_name"))
     last = _combine(raw, role_cols("last_name", "recipient_last_name"))
     if first is not None or last is not None:
@@ -268,6 +228,16 @@ def coerce_export(
         problems += _problem(rows[other.to_numpy()], "", member_cohort[other],
                              "other_cohort", f"this respondent is on the roster for another cohort, "
                              f"not {cohort}", "check the --cohort given, or the roster", severity="warning")
+        known = int((matched & member_cohort.notna() & ~excluded).sum())
+        if int(other.sum()) * 2 > known:
+            theirs = member_cohort[other].astype("string").value_counts()
+            problems.append(dict(
+                row=None, column=None, value=cohort, rule="other_cohort_export",
+                message=(f"{int(other.sum())} of the {known} respondents found on the roster are "
+                         f"in cohort {theirs.index[0]}, not {cohort}, so nothing was imported"),
+                fix=(f"check --cohort: if this is cohort {theirs.index[0]}'s export, use "
+                     f"-c {theirs.index[0]}; if the roster is wrong, correct it first"),
+                severity="refused"))
 
     # --- items -------------------------------------------------------------------
     ties_parts: list[pd.DataFrame] = []
@@ -300,7 +270,7 @@ def coerce_export(
         elif item.type == "date":
             col = cols[0]
             text = _text(frame[col.key])
-            parsed = parse_datetimes(frame[col.key], dayfirst)
+            parsed = read_dates(col.key)
             bad = text.notna() & parsed.isna()
             out[item.id] = parsed
             if bad.any():
@@ -333,8 +303,49 @@ def coerce_export(
     else:
         st = pd.DataFrame({"source": pd.Series(dtype="string"), "stakeholder": pd.Series(dtype="string")})
     out["source_row"] = rows.astype("int64")
+    if reading.note():
+        notes.append(reading.note())
+    if offsets:
+        notes.append("Some times carried a UTC offset (such as +01:00 or Z); they were converted "
+                     "to UTC so that they compare correctly.")
     return Coerced(responses=out, ties=ties, stakeholders=st[["source", "stakeholder"]],
-                   problems=problems, excluded=excluded)
+                   problems=problems, excluded=excluded, notes=notes, dates=reading)
+
+
+#: What platforms write in a name column for an anonymous response (Qualtrics' legacy
+#: exports: "Anonymous", German accounts "Anonym").
+ANONYMOUS_NAMES = frozenset({
+    "anonymous", "anonym", "anonyme", "anonimo", "anonima", "anoniem", "anonimowy", "anonymni",
+    "anonymt", "anonymous user", "anonymous respondent", "anon", "n a",
+})
+
+
+def _without_placeholders(names: pd.Series | None) -> pd.Series | None:
+    """Names with the platforms' "Anonymous" placeholders blanked: they identify nobody."""
+    if names is None:
+        return None
+    placeholders = [v for v in names.dropna().unique() if normalise_label(v) in ANONYMOUS_NAMES]
+    return names.mask(names.isin(placeholders)) if placeholders else names
+
+
+def _date_reading(raw, instrument, match, dates, problems) -> DateReading:
+    """One decision on date order for the whole file; a refusal when it cannot be made."""
+    keys = [m.key for m in (match.role("started"), match.role("completed"), match.role("modified"))
+            if m is not None]
+    date_items = set(instrument.item_ids("date"))
+    keys += [m.key for m in match.matches if m.item in date_items]
+    reading = read_date_order([raw.frame[k] for k in keys], dates)
+    heading = next((m.heading for m in match.matches if m.key in keys), "")
+    if reading.ambiguous:
+        problems.append(dict(
+            row=None, column=heading, value=reading.example, rule="ambiguous_dates",
+            message=(f"reads both ways, and so does every date in this file: "
+                     f"{reading.example_day_first} if dates are written day-first, "
+                     f"{reading.example_month_first} if month-first; nothing was imported"),
+            fix="say how this file writes dates: add --dates month-first (as US accounts "
+                "export) or --dates day-first (as UK accounts export)",
+            severity="refused"))
+    return reading
 
 
 def _empty_for(item: Item, index: pd.Index) -> pd.Series:
@@ -345,36 +356,26 @@ def _empty_for(item: Item, index: pd.Index) -> pd.Series:
     return pd.Series(pd.NA, index=index, dtype="string")
 
 
+_UNTICKED = {"0", "false"}
+
+
 def _coerce_multi(raw, item, rset, cols, rows, problems) -> pd.Series:
+    """Codes chosen in a multi-select, joined with ``|`` in code order.
+
+    Two layouts: one column per option (SurveyMonkey, Qualtrics ``Q2_1`` …; a
+    cell that is not blank or ``0`` is a tick), or one cell per respondent
+    with the chosen options joined by the platform's separator.
+    """
     frame = raw.frame
     index = frame.index
-    lookup = rset.lookup()
-    if any(c.target for c in cols):
-        # one column per option (SurveyMonkey): a non-blank cell means chosen
-        parts = []
-        for c in cols:
-            code = lookup.get(normalise_label(c.target or ""))
-            chosen = _text(frame[c.key]).notna()
-            if code is None:
-                if chosen.any():
-                    problems += _problem(rows[chosen.to_numpy()], c.heading, _text(frame[c.key])[chosen],
-                                         "allowed_answers", f"is not one of the options for {rset.id}",
-                                         f"use one of: {', '.join(rset.labels)}", severity="warning")
-                continue
-            parts.append(pd.Series(str(code), index=index[chosen.to_numpy()]))
-        exploded = pd.concat(parts) if parts else pd.Series(dtype="string")
-    else:
-        c = cols[0]
-        pieces = split_multi(frame[c.key], raw.multi_separator)
-        code_of = {v: lookup.get(normalise_label(v)) for v in pieces.unique()}
-        codes = pieces.map(code_of)
-        unknown = codes.isna()
-        if unknown.any():
-            bad_rows = rows[index.get_indexer(pieces.index[unknown.to_numpy()])]
-            problems += _problem(bad_rows, c.heading, pieces[unknown], "allowed_answers",
-                                 f"is not one of the options for {rset.id}",
-                                 f"use one of: {', '.join(rset.labels)}")
-        exploded = codes[~unknown].astype(int).astype(str)
+    per_option = [c for c in cols if c.target is not None or c.choice is not None]
+    single = [c for c in cols if c not in per_option]
+    parts = []
+    for c in per_option:
+        parts.append(_option_column_codes(frame[c.key], c, rset, rows, problems))
+    for c in single:
+        parts.append(_joined_cell_codes(frame[c.key], c, rset, raw.multi_separator, rows, problems))
+    exploded = pd.concat(parts) if parts else pd.Series(dtype="string")
     if not len(exploded):
         return pd.Series(pd.NA, index=index, dtype="string")
     # one boolean column per option, then the codes joined in code order (vectorised per option)
@@ -387,6 +388,105 @@ def _coerce_multi(raw, item, rset, cols, rows, problems) -> pd.Series:
         joined = np.where(chosen[:, k], joined + code + "|", joined)
     result = pd.Series(joined, index=index, dtype="string").str.rstrip("|")
     return result.mask(result == "")
+
+
+def _option_column_codes(values: pd.Series, col, rset: ResponseSet, rows, problems) -> pd.Series:
+    """The code of each tick in a one-column-per-option column (index = response)."""
+    text = _text(values)
+    ticked = text.notna() & ~text.str.casefold().isin(_UNTICKED)
+    lookup = rset.lookup()
+    code = lookup.get(normalise_label(col.target)) if col.target else None
+    if code is None and col.choice is not None and int(col.choice) in rset.codes:
+        code = int(col.choice)  # the option's number in the column id (Q4_10 → 10)
+    if code is not None:
+        return pd.Series(str(code), index=values.index[ticked.to_numpy()], dtype="string")
+    # the option is not named in the heading rows: the cell may name it (SurveyMonkey, choice text)
+    cells = text[ticked]
+    code_of = {v: lookup.get(normalise_label(v)) for v in cells.unique()}
+    codes = cells.map(code_of)
+    unknown = codes.isna()
+    if unknown.any():
+        label = col.target or col.heading
+        problems.append(dict(
+            row=None, column=col.heading, value=label, rule="unknown_option_column",
+            message=f"is not one of the options of {rset.id}, so its {int(unknown.sum())} "
+                    "tick(s) were not imported",
+            fix=f'add "{label}" as an alias of the right option in the instrument '
+                f"(options: {', '.join(rset.labels)}), then import again",
+            severity="file"))
+    return codes[~unknown].astype(int).astype(str).astype("string")
+
+
+def _joined_cell_codes(values: pd.Series, col, rset: ResponseSet, separator, rows,
+                       problems) -> pd.Series:
+    """The codes in cells that join several options (``a;b;``, ``a, b``, ``2,3,7``)."""
+    text = _text(values).dropna()
+    if separator is None:
+        separator = ";" if text.str.contains(";", regex=False).any() else ","
+    lookup = rset.lookup()
+    missing = rset.missing_keys()
+    codes = set(rset.codes)
+    parsed = {v: split_choices(v, separator, lookup, missing, codes) for v in text.unique()}
+    cells = text.astype(object)
+    found = cells.map({v: p[0] for v, p in parsed.items()}).explode().dropna()
+    unknown = cells.map({v: p[1] for v, p in parsed.items()}).explode().dropna()
+    if len(unknown):
+        bad_rows = rows[values.index.get_indexer(unknown.index)]
+        problems += _problem(bad_rows, col.heading, unknown, "allowed_answers",
+                             f"is not one of the options for {rset.id}",
+                             f"use one of: {', '.join(rset.labels)}")
+    return found.astype(int).astype(str).astype("string")
+
+
+def split_choices(cell: str, separator: str, lookup: dict[str, int], missing: set[str],
+                  codes: set[int]) -> tuple[list[int], list[str]]:
+    """Split one multi-select cell into option codes, and the parts that are no option.
+
+    Option labels may themselves hold the separator ("Yes, definitely"), so
+    consecutive parts are joined back while they spell a label, longest
+    first; a part that is a bare code (``2`` in Qualtrics' ``2,3,7``) is that
+    code; a "missing" answer (``Prefer not to say``) is dropped.
+
+    >>> lookup = {"yes definitely": 1, "no": 2, "not sure": 3}
+    >>> split_choices("Yes, definitely, No", ",", lookup, set(), {1, 2, 3})
+    ([1, 2], [])
+    >>> split_choices("2,3,7", ",", lookup, set(), {1, 2, 3})
+    ([2, 3], ['7'])
+    """
+    whole = normalise_label(cell)
+    if whole in lookup:
+        return [lookup[whole]], []
+    sep = separator.strip() or separator
+    parts = [p.strip() for p in str(cell).split(sep)]
+    parts = [p for p in parts if p]
+    found: list[int] = []
+    unknown: list[str] = []
+    i = 0
+    while i < len(parts):
+        for j in range(len(parts), i, -1):
+            key = normalise_label(sep.join(parts[i:j]))
+            if key in lookup:
+                found.append(lookup[key])
+                i = j
+                break
+        else:
+            part = parts[i]
+            key = normalise_label(part)
+            number = _as_code(part)
+            if number is not None and number in codes:
+                found.append(number)
+            elif key not in missing:
+                unknown.append(part)
+            i += 1
+    return list(dict.fromkeys(found)), unknown
+
+
+def _as_code(text: str) -> int | None:
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
 
 
 def _name_problems(names: pd.Series, heading: str, rows: np.ndarray, roster) -> list[dict]:

@@ -1,15 +1,24 @@
 """Match an export's columns to an instrument's items.
 
-A column matches an item by, in order: Qualtrics ImportId or short name,
-heading, question text, matrix/grid row text, then (for grid and
-one-column-per-option questions) the parent question. Every comparison is
-case-, accent-, whitespace-, punctuation- and numbering-insensitive. A column
-that matches nothing, or matches two items, is reported — never guessed.
+A column matches an item by, in order: the Qualtrics ids the instrument
+declares for the item (``qualtrics: {tag, qid}``: row 1 or row 3 of the
+export, so a question-text row in any language still matches), Qualtrics
+ImportId or short name, heading, question text, matrix/grid row text, then
+(for grid and one-column-per-option questions) the parent question. Every
+text comparison is case-, accent-, whitespace-, punctuation- and
+numbering-insensitive. A column that matches nothing, or matches two items,
+is reported — never guessed.
+
+A column that belongs to a question spread over one column per option
+(SurveyMonkey's blank-headed continuation columns, Qualtrics ``Q2_1``,
+``Q2_2`` …) carries the option it stands for: its ``target`` (the option
+label from the heading rows) and ``choice`` (the number in its id).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from evaluate.instruments import Instrument
 from evaluate.normalise import normalise_heading
@@ -34,6 +43,7 @@ class ColumnMatch:
     target: str | None = None
     how: str = ""
     role: str | None = None
+    choice: str | None = None
 
 
 @dataclass
@@ -66,6 +76,47 @@ def _index(instrument: Instrument) -> dict[str, set[str]]:
     return index
 
 
+_SUB_ID = re.compile(r"^(?P<base>.+?)[_-](?P<sub>\d+)$")
+
+
+def _id_key(text: str) -> str:
+    return text.strip().casefold().replace("-", "_")
+
+
+def _platform_index(instrument: Instrument) -> dict[str, str]:
+    """Qualtrics tag / QID (folded) → item id."""
+    out = {}
+    for item in instrument.items:
+        for pid in (item.qualtrics_tag, item.qualtrics_qid):
+            if pid:
+                out[_id_key(pid)] = item.id
+    return out
+
+
+def _by_platform_id(col, ids: dict[str, str], types: dict[str, str], base: dict):
+    """Match by a declared Qualtrics id: the whole id, or a multi question's per-option column."""
+    for text, how in ((col.short_name, "Qualtrics tag"), (col.import_id, "Qualtrics QID")):
+        if not text:
+            continue
+        key = _id_key(text)
+        if key in ids:
+            return ColumnMatch(**base, item=ids[key], how=how)
+        m = _SUB_ID.match(key)
+        if m and m.group("base") in ids and types[ids[m.group("base")]] in _MULTI_COLUMN_TYPES:
+            return ColumnMatch(**base, item=ids[m.group("base")], target=col.sub_label,
+                               choice=m.group("sub"), how=f"{how} and option")
+    return None
+
+
+def _choice_number(col) -> str | None:
+    """The option number in a Qualtrics sub-column's id (``Q4_10`` → ``10``)."""
+    for text in (col.short_name, col.import_id):
+        m = _SUB_ID.match(_id_key(text)) if text else None
+        if m:
+            return m.group("sub")
+    return None
+
+
 def _identity_index(instrument: Instrument) -> dict[str, str]:
     out = {}
     for role, aliases in instrument.identity.items():
@@ -83,6 +134,7 @@ def match_columns(raw, instrument: Instrument) -> MatchResult:
     """
     index = _index(instrument)
     identity = _identity_index(instrument)
+    ids = _platform_index(instrument)
     types = {i.id: i.type for i in instrument.items}
     result = MatchResult()
     by_item: dict[str, list[ColumnMatch]] = {}
@@ -103,9 +155,9 @@ def match_columns(raw, instrument: Instrument) -> MatchResult:
             result.ignored.append(ColumnMatch(**base, role=role, how="platform column"))
             continue
 
-        found: ColumnMatch | None = None
+        found: ColumnMatch | None = _by_platform_id(col, ids, types, base) if ids else None
         ambiguous: set[str] = set()
-        candidates = [
+        candidates = [] if found is not None else [
             (col.import_id, "import id"),
             (col.short_name, "short name"),
             (col.heading, "heading"),
@@ -125,12 +177,17 @@ def match_columns(raw, instrument: Instrument) -> MatchResult:
             if len(hits) > 1:
                 ambiguous = hits
                 break
+        if (found is not None and col.parent and col.sub_label and found.target is None
+                and types[found.item] in _MULTI_COLUMN_TYPES):
+            # the question text of a one-column-per-option question: this column is one option
+            found = replace(found, target=col.sub_label, choice=_choice_number(col),
+                            how="parent question")
         if found is None and not ambiguous and col.parent:
             hits = index.get(normalise_heading(col.parent), set())
             hits = {h for h in hits if types[h] in _MULTI_COLUMN_TYPES}
             if len(hits) == 1:
                 found = ColumnMatch(**base, item=next(iter(hits)), target=col.sub_label,
-                                    how="parent question")
+                                    choice=_choice_number(col), how="parent question")
             elif len(hits) > 1:
                 ambiguous = hits
         if ambiguous:
@@ -143,12 +200,7 @@ def match_columns(raw, instrument: Instrument) -> MatchResult:
             continue
         if found is None:
             result.ignored.append(ColumnMatch(**base, how="unmatched"))
-            result.problems.append(dict(
-                row=None, column=col.heading, value=None, rule="unmatched_column",
-                message=f"does not match any question of {instrument.ref}, so it was not imported",
-                fix="if it is one of the instrument's questions, add this heading to the item's "
-                    "aliases; otherwise nothing to do",
-                severity="warning"))
+            result.problems.append(_unmatched(col, instrument))
             continue
         by_item.setdefault(found.item, []).append(found)
 
@@ -173,3 +225,25 @@ def match_columns(raw, instrument: Instrument) -> MatchResult:
                     "right instrument was chosen",
                 severity="file"))
     return result
+
+
+def _unmatched(col, instrument: Instrument) -> dict:
+    """An unmatched column, named as the person sees it (question text as well as a short name)."""
+    question = col.parent or col.label
+    shown = ""
+    if question and normalise_heading(question) != normalise_heading(col.heading):
+        shown = f' (question "{_clip(question)}"' + (
+            f', option "{_clip(col.sub_label)}")' if col.sub_label and col.parent else ")")
+    fix = ("if it is one of the instrument's questions, add this heading to the item's aliases"
+           + (", or give the item its Qualtrics id (qualtrics: {tag: " + col.short_name + "})"
+              if col.short_name else "")
+           + "; otherwise nothing to do")
+    return dict(row=None, column=col.heading, value=None, rule="unmatched_column",
+                message=f"{shown.strip()} does not match any question of {instrument.ref}, so it "
+                        "was not imported".strip(),
+                fix=fix, severity="warning")
+
+
+def _clip(text: str, width: int = 80) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +19,7 @@ import pandera.pandas as pa
 from evaluate import __version__
 from evaluate.errors import EvaluateError
 from evaluate.ingest.coerce import coerce_export
+from evaluate.ingest.fit import refusals_for_fit
 from evaluate.ingest.matching import MatchResult, match_columns
 from evaluate.ingest.problems import mask_personal, problem_frame
 from evaluate.ingest.readers import RawExport, read_export
@@ -34,8 +35,11 @@ class IngestResult:
 
     ``responses`` are the accepted rows in workspace form (see
     docs/ARCHITECTURE.md); ``problems`` has every problem found (row errors,
-    exclusions, warnings, file problems), unmasked for display to the person
-    running the import — use ``stored_problems()`` for anything written down.
+    exclusions, warnings, file problems, refusals), unmasked for display to
+    the person running the import — use ``stored_problems()`` for anything
+    written down. Every row read is counted once: accepted, quarantined (a
+    problem kept it out) or excluded (left out on purpose: a survey preview,
+    an unfinished response).
     """
 
     raw: RawExport
@@ -48,26 +52,34 @@ class IngestResult:
     stakeholders: pd.DataFrame
     problems: pd.DataFrame
     quarantined_rows: np.ndarray
+    excluded_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype="int64"))
+    notes: list[str] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
-        read = int(self.raw.rows_read)
-        quarantined = int(len(self.quarantined_rows))
-        excluded = int(self.problems.loc[self.problems["severity"] == "excluded", "row"].nunique())
+        """``read = accepted + quarantined + excluded``, no row counted twice."""
         return {
-            "read": read,
+            "read": int(self.raw.rows_read),
             "accepted": int(len(self.responses)),
-            "quarantined": quarantined,
-            "excluded": excluded,
+            "quarantined": int(len(self.quarantined_rows)),
+            "excluded": int(len(self.excluded_rows)),
             "ties": int(len(self.ties)),
             "warnings": int((self.problems["severity"] == "warning").sum()),
-            "file_problems": int((self.problems["severity"] == "file").sum()),
+            "file_problems": int(self.problems["severity"].isin(["file", "refused"]).sum()),
         }
 
     @property
     def has_problems(self) -> bool:
         """True when anything needs a person's attention (used by --strict)."""
         return bool((self.problems["severity"] != "excluded").any())
+
+    @property
+    def refused(self) -> bool:
+        """True when the export must not be stored as it is (see ``refusals()``)."""
+        return bool((self.problems["severity"] == "refused").any())
+
+    def refusals(self) -> pd.DataFrame:
+        return self.problems[self.problems["severity"] == "refused"].reset_index(drop=True)
 
     def stored_problems(self) -> pd.DataFrame:
         return mask_personal(self.problems).drop(columns="personal")
@@ -149,14 +161,24 @@ def ingest_file(
     platform: str | None = None,
     keep_preview: bool = False,
     keep_incomplete: bool = False,
+    dates: str | None = None,
+    instruments: dict[str, Instrument] | None = None,
 ) -> IngestResult:
-    """Import one export against one instrument, without touching a workspace."""
+    """Import one export against one instrument, without touching a workspace.
+
+    ``dates`` says how slash dates are written (``"day-first"`` or
+    ``"month-first"``) when the file cannot tell; ``instruments`` (all that
+    the person could have meant) lets a refusal name the instrument an
+    export really answers.
+    """
     raw = read_export(path, sheet=sheet, platform=platform)
     match = match_columns(raw, instrument)
     coerced = coerce_export(raw, instrument, match, roster, salt, cohort=cohort,
-                            keep_preview=keep_preview, keep_incomplete=keep_incomplete)
+                            keep_preview=keep_preview, keep_incomplete=keep_incomplete,
+                            dates=dates)
     responses = coerced.responses
     records = list(match.problems) + list(coerced.problems)
+    records += refusals_for_fit(raw, instrument, match, instruments)
 
     # rows with coercion errors or exclusions are out before schema checks
     rows = np.asarray(raw.row_numbers)
@@ -174,11 +196,16 @@ def ingest_file(
     problems = problem_frame(problem_frame(records).assign(file=Path(path).name, sheet=raw.sheet))
     # a whole-row check is reported once per row, not once per column
     problems = problems.drop_duplicates(["row", "column", "rule", "value"], ignore_index=True)
+    # a row left out on purpose (preview, unfinished) is not also reported as wrong
+    excluded = np.sort(problems.loc[problems["severity"] == "excluded", "row"].dropna()
+                       .unique().astype("int64"))
+    noise = problems["row"].isin(excluded).fillna(False) & (problems["severity"] != "excluded")
+    problems = problems[~noise.to_numpy(dtype=bool)]
     problems = problems.sort_values(["row", "column"], na_position="first", kind="stable",
                                     ignore_index=True)
-    out_rows = problems.loc[problems["severity"].isin(["error", "excluded"]), "row"].dropna().unique()
-    quarantined = np.sort(np.asarray(out_rows, dtype="int64"))
-    keep = ~pd.Series(rows, index=responses.index).isin(quarantined)
+    error_rows = problems.loc[problems["severity"] == "error", "row"].dropna().unique()
+    quarantined = np.sort(np.setdiff1d(np.asarray(error_rows, dtype="int64"), excluded))
+    keep = ~pd.Series(rows, index=responses.index).isin(np.concatenate([quarantined, excluded]))
     accepted = responses[keep.to_numpy()].reset_index(drop=True)
     accepted.insert(2, "cohort", cohort)
     accepted.insert(3, "wave", wave)
@@ -202,27 +229,36 @@ def ingest_file(
     st = st.astype("string").reset_index(drop=True)
     return IngestResult(raw=raw, instrument=instrument, cohort=cohort, wave=wave, match=match,
                         responses=accepted, ties=ties, stakeholders=st, problems=problems,
-                        quarantined_rows=quarantined)
+                        quarantined_rows=quarantined, excluded_rows=excluded,
+                        notes=list(raw.notes) + list(coerced.notes))
 
 
 def ingest_into(ws, path: str | Path, instrument_ref: str, *, cohort: str, wave: str,
                 sheet: str | None = None, platform: str | None = None,
-                keep_preview: bool = False, keep_incomplete: bool = False):
+                keep_preview: bool = False, keep_incomplete: bool = False,
+                dates: str | None = None):
     """Import an export into a workspace. Returns ``(IngestResult, StoreOutcome)``.
 
     Importing the same file again (same bytes, same instrument version and
-    options) changes nothing; a corrected file replaces that wave's rows.
+    options) changes nothing; a corrected file replaces that wave's rows. An
+    export that must not be stored as it is (see :attr:`IngestResult.refused`)
+    changes nothing, and the outcome's status is ``refused``.
     """
     from evaluate.roster import read_roster
+    from evaluate.workspace import StoreOutcome
 
     instrument = ws.instrument(instrument_ref)
     roster = None
     if ws.roster_path is not None:
         roster = read_roster(ws.roster_path, ws.salt)
-        ws.store_roster(roster.public())
     result = ingest_file(path, instrument, cohort=cohort, wave=wave, roster=roster, salt=ws.salt,
                          sheet=sheet, platform=platform, keep_preview=keep_preview,
-                         keep_incomplete=keep_incomplete)
+                         keep_incomplete=keep_incomplete, dates=dates,
+                         instruments=ws.instruments())
+    if result.refused:
+        return result, StoreOutcome("refused", f"Nothing was imported from {Path(path).name}.", {})
+    if roster is not None:
+        ws.store_roster(roster.public())
     counts = result.counts
     quarantine = result.stored_problems()
     quarantine.insert(0, "instrument", instrument.id)
@@ -234,7 +270,7 @@ def ingest_into(ws, path: str | Path, instrument_ref: str, *, cohort: str, wave:
         "platform": result.raw.platform,
         "sheet": result.raw.sheet,
         "options": {"keep_preview": keep_preview, "keep_incomplete": keep_incomplete,
-                    "sheet": sheet, "platform": platform},
+                    "sheet": sheet, "platform": platform, "dates": dates},
         "software_version": __version__,
         **{k: counts[k] for k in ("read", "accepted", "quarantined", "excluded", "ties",
                                   "warnings", "file_problems")},

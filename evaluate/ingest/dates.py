@@ -1,0 +1,242 @@
+"""Dates and times in exports, read the way the file was written — never guessed.
+
+A date such as ``9/1/2025`` is 9 January day-first and 1 September
+month-first. Platforms write the order of the account's locale (a US Google
+Forms csv is month-first, a UK one day-first), and nothing in the file says
+which. So the order is decided for the whole file at once
+(:func:`read_date_order`): when some cells read only one way (``25/8/2025``)
+they settle it; when every cell reads both ways the file is ambiguous and the
+person must say which (``--dates day-first|month-first``); nothing is picked
+silently. Real spreadsheet dates, ISO 8601 text and Excel serial numbers are
+never ambiguous.
+
+Times with UTC offsets (``+01:00`` next to ``Z``, as across a clock change)
+are converted to UTC; times without one are kept as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from evaluate.ingest.cells import text_cells
+
+__all__ = ["DATE_ORDERS", "DateReading", "read_date_order", "parse_datetimes"]
+
+#: How a slash date is read: ``day-first`` (27/07/2026) or ``month-first`` (07/27/2026).
+DATE_ORDERS = ("day-first", "month-first")
+
+_TIMES = ("%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p", "%H:%M:%S.%f")
+_DAY_FIRST = tuple(
+    f"{d}{(' ' + t) if t else ''}"
+    for d in ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d.%m.%y", "%d-%m-%Y")
+    for t in ("", *_TIMES)
+)
+_MONTH_FIRST = tuple(
+    f"{d}{(' ' + t) if t else ''}"
+    for d in ("%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y")
+    for t in ("", *_TIMES)
+)
+_FORMATS = {"day-first": _DAY_FIRST, "month-first": _MONTH_FIRST}
+
+
+@dataclass(frozen=True)
+class DateReading:
+    """How the dates of one file are read.
+
+    Attributes
+    ----------
+    order : str or None
+        ``"day-first"``, ``"month-first"``, or None when no cell needs an order.
+    decided_by : str
+        ``"given"`` (the person said), ``"file"`` (some cells read only one
+        way), ``"not needed"`` or ``"ambiguous"`` (every such cell reads both
+        ways and no order was given: the file cannot be imported as it is).
+    example : str or None
+        A cell that shows the decision (or the ambiguity), for messages.
+    example_day_first, example_month_first : str or None
+        That cell read each way, in words (``"9 January 2025"``).
+    against : int
+        Distinct cells that read only in the other order (reported per cell).
+    """
+
+    order: str | None
+    decided_by: str
+    example: str | None = None
+    example_day_first: str | None = None
+    example_month_first: str | None = None
+    against: int = 0
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.decided_by == "ambiguous"
+
+    def note(self) -> str | None:
+        """A plain sentence on how dates were read, or None when there was nothing to decide."""
+        if self.decided_by == "file":
+            return (f"Dates were read {self.order} because some only read that way "
+                    f'(e.g. "{self.example}" is {self._words()}).')
+        if self.decided_by == "given":
+            return f"Dates were read {self.order}, as asked."
+        return None
+
+    def _words(self) -> str:
+        return self.example_day_first if self.order == "day-first" else self.example_month_first
+
+
+def _slash_cells(columns: list[pd.Series]) -> pd.Series:
+    """Distinct text cells that are neither ISO 8601 nor Excel serial numbers."""
+    texts = [text_cells(c.astype("object")) for c in columns if not _is_datetime(c)]
+    if not texts:
+        return pd.Series([], dtype="string")
+    cells = pd.concat(texts).dropna().drop_duplicates()
+    iso = _iso(cells).notna()
+    serial = pd.to_numeric(cells.astype(object), errors="coerce").notna().to_numpy(dtype=bool)
+    return cells[~iso.to_numpy(dtype=bool) & ~serial].reset_index(drop=True)
+
+
+def _is_datetime(values: pd.Series) -> bool:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return True
+    return pd.api.types.infer_dtype(values.astype("object"), skipna=True) in (
+        "datetime", "datetime64", "date")
+
+
+def _iso(text: pd.Series) -> pd.Series:
+    parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
+    return _plausible(parsed.dt.tz_localize(None))
+
+
+def _with(text: pd.Series, formats: tuple[str, ...]) -> pd.Series:
+    """Each cell read with the first of ``formats`` that reads it (one pass per format)."""
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    todo = text.notna()
+    for fmt in formats:
+        if not todo.any():
+            break
+        parsed = _plausible(pd.to_datetime(text[todo], errors="coerce", format=fmt))
+        got = parsed.notna()
+        out[parsed.index[got]] = parsed[got]
+        todo[parsed.index[got]] = False
+    return out
+
+
+def _plausible(parsed: pd.Series) -> pd.Series:
+    """Dates outside 1900–2199 are not survey dates (and do not fit nanosecond times): missing."""
+    years = parsed.dt.year
+    return parsed.where((years >= 1900) & (years < 2200)).astype("datetime64[ns]")
+
+
+def _in_words(ts) -> str:
+    return f"{ts.day} {ts.strftime('%B %Y')}"
+
+
+def read_date_order(columns: list[pd.Series], given: str | None = None) -> DateReading:
+    """Decide how the slash dates of one file read, from all its date columns together.
+
+    Parameters
+    ----------
+    columns : list of Series
+        Every column of the file that holds dates (start, completion, date questions).
+    given : {"day-first", "month-first"}, optional
+        The order the person named (``--dates``); it wins.
+
+    Examples
+    --------
+    >>> us = pd.Series(["9/1/2025 10:31", "9/12/2025 09:00"])
+    >>> read_date_order([us]).decided_by
+    'ambiguous'
+    >>> read_date_order([pd.Series(["9/1/2025", "9/25/2025"])]).order
+    'month-first'
+    >>> read_date_order([us], given="month-first").order
+    'month-first'
+    """
+    cells = _slash_cells(columns)
+    if given is not None:
+        if given not in DATE_ORDERS:
+            raise ValueError(f"date order {given!r} is not one of {DATE_ORDERS}")
+        other = "month-first" if given == "day-first" else "day-first"
+        only_other = _with(cells, _FORMATS[other]).notna() & _with(cells, _FORMATS[given]).isna()
+        return DateReading(given, "given", against=int(only_other.sum()))
+    if cells.empty:
+        return DateReading(None, "not needed")
+    day = _with(cells, _DAY_FIRST)
+    month = _with(cells, _MONTH_FIRST)
+    day_only = day.notna() & month.isna()
+    month_only = month.notna() & day.isna()
+    both = day.notna() & month.notna() & (day != month)
+    if day_only.any() or month_only.any():
+        order = "day-first" if day_only.sum() >= month_only.sum() else "month-first"
+        shown = day_only if order == "day-first" else month_only
+        i = shown.idxmax()
+        return DateReading(order, "file", example=str(cells[i]),
+                           example_day_first=_in_words(day[i]) if pd.notna(day[i]) else None,
+                           example_month_first=_in_words(month[i]) if pd.notna(month[i]) else None,
+                           against=int((month_only if order == "day-first" else day_only).sum()))
+    if both.any():
+        i = both.idxmax()
+        return DateReading(None, "ambiguous", example=str(cells[i]),
+                           example_day_first=_in_words(day[i]),
+                           example_month_first=_in_words(month[i]))
+    return DateReading(None, "not needed")
+
+
+def parse_datetimes(values: pd.Series, order: str | None = None) -> tuple[pd.Series, bool]:
+    """Dates and times from whatever a column holds, and whether any carried a UTC offset.
+
+    Real dates are kept; ISO 8601 text is read (times with an offset are
+    converted to UTC); slash dates are read in ``order`` (from
+    :func:`read_date_order`; with None, a cell is read only if it reads one
+    way, or both ways alike); Excel serial numbers become dates. Anything
+    else stays missing, for the caller to report.
+
+    >>> parse_datetimes(pd.Series(["2026-03-29T00:30:00Z", "2026-03-29 02:30:00+01:00"]))[0].tolist()
+    [Timestamp('2026-03-29 00:30:00'), Timestamp('2026-03-29 01:30:00')]
+    >>> parse_datetimes(pd.Series(["3/4/2026"]), "day-first")[0][0]
+    Timestamp('2026-04-03 00:00:00')
+    """
+    s = values.astype("object")
+    if _is_datetime(values):
+        parsed = pd.to_datetime(s, errors="coerce", utc=True)
+        aware = _has_offsets(s)
+        parsed = parsed.dt.tz_convert(None) if aware else parsed.dt.tz_localize(None)
+        return _plausible(parsed), aware
+    text = text_cells(s)
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    if text.isna().all():
+        return out, False
+    uniques = text.dropna().drop_duplicates()
+    iso = _iso(uniques)
+    aware = bool(uniques[iso.notna()].str.contains(r"(?:Z|[+-]\d\d:?\d\d)\s*$", regex=True).any())
+    rest = uniques[iso.isna()]
+    numeric = pd.to_numeric(rest.astype(object), errors="coerce").astype("float64")
+    serial = numeric.between(20000, 80000).to_numpy(dtype=bool)  # Excel serial day numbers
+    serial = pd.Series(serial, index=rest.index)
+    read = iso.copy()
+    read[serial[serial].index] = pd.to_datetime("1899-12-30") + pd.to_timedelta(
+        numeric[serial], unit="D")
+    slash = rest[~serial]
+    if len(slash):
+        if order is None:
+            day, month = _with(slash, _DAY_FIRST), _with(slash, _MONTH_FIRST)
+            one_way = day.isna() | month.isna() | (day == month)
+            read[slash.index] = day.fillna(month).where(one_way)
+        else:
+            read[slash.index] = _with(slash, _FORMATS[order])
+        left = slash.index[read[slash.index].isna()]
+        if len(left):  # month names and other spelled-out dates read one way only
+            words = slash[left][slash[left].str.contains(r"[A-Za-z]{3}", regex=True)]
+            if len(words):
+                fallback = pd.to_datetime(words, errors="coerce", format="mixed", utc=True,
+                                          dayfirst=order == "day-first")
+                read[words.index] = _plausible(fallback.dt.tz_localize(None))
+    lookup = pd.Series(read.to_numpy(), index=uniques.to_numpy())
+    mapped = text.map(lookup)
+    out[text.notna()] = mapped[text.notna()].astype("datetime64[ns]")
+    return out, aware
+
+
+def _has_offsets(s: pd.Series) -> bool:
+    sample = s.dropna()
+    return bool(len(sample)) and any(getattr(v, "tzinfo", None) is not None for v in sample[:1000])
