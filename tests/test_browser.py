@@ -163,7 +163,7 @@ def test_empty_dashboard_says_what_is_missing(browser, empty_dashboard):
     page, errors, foreign, _ = open_dashboard(browser, empty_dashboard)
     _check_page(page, errors, foreign)
     text = page.inner_text("main")
-    assert "No pre/post results" in text
+    assert "No before-and-after results yet" in text
     assert "No network survey results" in text
     assert "No session feedback" in text
     ARTIFACTS.mkdir(exist_ok=True)

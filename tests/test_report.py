@@ -20,7 +20,9 @@ from openpyxl import load_workbook
 from evaluate.report import figures as F
 from evaluate.report.build import PERSON_LEVEL_TABLES, build_report, report_tables
 from evaluate.report.dashboard import render_dashboard
-from evaluate.report.format import html_table, interval, num, p_value, pct, wave_label
+from evaluate.report.format import interval, num, p_value, pct, wave_label
+from evaluate.report.page import render_table
+from evaluate.report.table import make_table
 
 SCRIPT = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://x","y")'
@@ -237,10 +239,11 @@ def test_formatting_rounds_only_for_people():
 
 def test_html_table_escapes_and_marks_suppressed_rows():
     t = pd.DataFrame({"group": [SCRIPT, "small"], "n": [12.0, np.nan], "suppressed": [False, True]})
-    out = html_table(t, {"group": "Group", "n": "People"}, min_group_size=5)
+    out = render_table(make_table(t, {"group": "Group", "n": "People"}, min_group_size=5))
     assert "<script>" not in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
-    assert '<tr class=suppressed><td>small</td><td class="num">suppressed (fewer than 5 people)</td></tr>' in out
+    assert ('<tr class="suppressed"><td>small</td><td class="num">suppressed (fewer than 5 '
+            'people)</td></tr>') in out
 
 
 # --------------------------------------------------------------------------- figures
@@ -293,7 +296,15 @@ def test_diverging_likert_puts_disagreement_left_of_zero():
     assert len(neutral) == 2  # split across zero
     assert sum(abs(v) for t in neutral for v in t.x) == pytest.approx(10 / 30 + 6 / 30)
     assert fig.layout.yaxis.type == "multicategory"
-    assert [t.name for t in fig.data if t.showlegend] == order
+    # stacking: plotly stacks each side in trace order, from the zero line outwards, so the
+    # middle answer sits against zero and the strongest answers are outermost
+    left = [t.name for t in fig.data if all(x <= 0 for x in t.x)]
+    right = [t.name for t in fig.data if all(x >= 0 for x in t.x)]
+    assert left == [order[2], "Disagree", "Strongly disagree"]
+    assert right == [order[2], "Agree", "Strongly agree"]
+    # the key reads from most negative to most positive, whatever the stacking order
+    legend = sorted((t for t in fig.data if t.showlegend), key=lambda t: t.legendrank)
+    assert [t.name for t in legend] == order
     _hover_ok(fig)
 
 
@@ -337,7 +348,7 @@ def test_page_is_self_contained(html):
 
 def test_page_has_every_section_and_figure_with_numbers(html):
     for sid in ("overview", "aim1", "aim2", "aim3", "reaction", "voices", "methods"):
-        assert f'<section class="page" id="{sid}"' in html
+        assert re.search(f'<section class="page[^"]*" id="{sid}"', html)
     ids = re.findall(r'<div id="(fig-[^"]+)" class="plot"', html)
     assert ids == sorted(set(ids), key=ids.index)  # unique
     assert {"fig-response-rates", "fig-aim1-prepost", "fig-aim1-forest", "fig-aim1-likert",
@@ -345,13 +356,19 @@ def test_page_has_every_section_and_figure_with_numbers(html):
             "fig-aim3-change-challenge", "fig-reaction"} <= set(ids)
     for fid in ids:
         assert f'data-figure="{fid}"' in html
-    # every figure has its table of numbers
-    assert html.count("Show the numbers") == len(ids)
+    # every figure has its finding, a text summary and its table of numbers
+    for fid in ids:
+        block = html[html.index(f'<figure class="chart" id="{fid}-figure"'):]
+        block = block[:block.index("</figure>")]
+        assert f'<figcaption class="chart-title" id="{fid}-title">' in block
+        assert f'<p class="summary" id="{fid}-summary">' in block
+        assert "<summary>Show the numbers" in block and "<table>" in block
 
 
 def test_titles_state_findings(html):
     assert "4 of 4" not in html  # only two aim-1 scales here
-    assert "2 of 2 system leadership scales were higher at the end than at baseline" in html
+    assert ("Both system leadership scales rose between the baseline and the end, each by "
+            "more than chance would explain") in html
     assert "Looking back, people placed their starting point lower" in html
     assert "More of the cohort" in html and "organisation boundaries" in html
 
@@ -359,7 +376,7 @@ def test_titles_state_findings(html):
 def test_evidence_cards_show_label_and_reasons(html):
     assert "Moderate evidence" in html
     assert "Weak evidence" in html
-    assert "only 8 matched people" in html
+    assert "only 8 people answered both surveys" in html
 
 
 def test_free_text_is_escaped_and_only_quotable_text_appears(html, built):
@@ -389,7 +406,7 @@ def test_formulas_are_inert_in_xlsx_and_csv(built):
 
 def test_suppressed_rows_are_marked(html, built):
     assert "suppressed (fewer than 5 people)" in html
-    assert "<tr class=suppressed>" in html
+    assert '<tr class="suppressed">' in html
     wb = load_workbook(built[0] / "tables.xlsx")
     sheet = wb["subgroups"]
     header = [c.value for c in sheet[1]]
@@ -443,7 +460,7 @@ def test_stale_csv_files_are_removed(tmp_path):
 def test_no_results_gives_a_page_that_says_what_is_missing(tmp_path):
     paths = build_report({}, {}, tmp_path)
     page = paths["dashboard"].read_text(encoding="utf-8")
-    assert "No pre/post results" in page
+    assert "No before-and-after results yet" in page
     assert "No network survey results" in page
     assert "No session feedback" in page
     assert "No free-text answers" in page
@@ -455,7 +472,7 @@ def test_report_without_item_distribution_says_so():
     r = synthetic_results()
     del r["item_distribution"]
     page = render_dashboard(r, synthetic_context())
-    assert "item_distribution" in page and "not drawn" in page
+    assert "The answer-by-answer counts are not in these results" in page and "not drawn" in page
 
 
 # --------------------------------------------------------------------------- item distribution
@@ -524,5 +541,78 @@ def test_principles_table_counts_principles_that_rose(tmp_path):
         "g_av_ci95_low": [0.4, -0.4, None], "g_av_ci95_high": [1.2, 0.2, None],
         "p_adj": [0.001, 0.5, None], "changed": ["up", "no clear change", None]})
     page = build_report(r, synthetic_context(), tmp_path)["dashboard"].read_text(encoding="utf-8")
-    assert "principles: 1 of 3 show a rise" in page
-    assert "no scale measures this principle yet" in page and "3.0 → 3.6" in page
+    assert "principles: 1 of 3 principles rose on at least one measure" in page
+    assert "not measured yet" in page and "System: 3.0 → 3.6, a large rise" in page
+
+
+# --------------------------------------------------------------------------- issue 10 fixes
+def test_report_tables_keep_the_cohort_anova_and_drop_ties():
+    r = synthetic_results()
+    r["cohort_anova"] = pd.DataFrame({
+        "scale": ["system_leadership"] * 3, "title": ["System leadership"] * 3,
+        "wave_pre": ["baseline"] * 3, "wave_post": ["end"] * 3,
+        "comparison": ["baseline → end"] * 3, "source": ["cohort", "time", "time × cohort"],
+        "f": [2.1, 40.0, 0.3], "p_val": [0.15, 1e-7, 0.6]})
+    r["ties"] = pd.DataFrame({"source": ["P-0123456789"], "target": ["P-abcdefabcd"]})
+    tables = report_tables(r, synthetic_context())
+    assert "cohort_anova" in tables and len(tables["cohort_anova"]) == 3
+    assert "ties" not in tables and "scale_scores" not in tables
+
+
+def test_import_counts_add_up_under_the_disjoint_rule():
+    from evaluate.report.records import import_totals, imports_table
+
+    disjoint = pd.DataFrame({"file": ["a.csv", "b.xlsx"], "read": [40, 30],
+                             "accepted": [37, 30], "quarantined": [1, 0], "excluded": [2, 0]})
+    legacy = disjoint.assign(quarantined=[3, 0])  # excluded rows once counted as quarantined
+    for frame in (disjoint, legacy):
+        im = imports_table(frame)
+        assert (im["accepted"] + im["quarantined"] + im["excluded"] == im["read"]).all()
+        assert import_totals(frame) == {"read": 70, "accepted": 67, "quarantined": 1,
+                                        "excluded": 2}
+    page = render_dashboard({}, {**synthetic_context(), "imports": disjoint})
+    assert "70 rows read = 67 accepted + 1 quarantined + 2 excluded" in page
+
+
+def test_one_colour_and_shape_per_group_in_every_network_picture():
+    from evaluate.report.colours import NEW_TIE_COLOUR, Colours
+
+    r = synthetic_results()
+    nodes, edges = r["network_layout_nodes"], r["network_layout_edges"]
+    # a second cohort where "Local authority" is the only group: drawn alone it would take
+    # the first colour; with the page's colours it keeps the one it has in the first picture
+    other = nodes.assign(cohort="c2", sector="Local authority")
+    colours = Colours(waves=["baseline", "end"], cohorts=["c1", "c2"])
+    seen = {}
+    for n in (nodes, other):
+        fig = F.network_pictures(n, edges, waves=["baseline", "end"], colours=colours,
+                                 colour_by=("sector",))
+        for t in fig.data:
+            if t.mode == "markers" and len(t.x):
+                seen.setdefault(t.name, set()).add((t.marker.color, t.marker.symbol))
+                assert t.marker.color != NEW_TIE_COLOUR
+    assert all(len(v) == 1 for v in seen.values()), seen
+    assert len({next(iter(v)) for v in seen.values()}) == len(seen)
+
+
+def test_effect_words_follow_the_printed_number():
+    from evaluate.words import change_phrase, effect_size_word
+
+    assert num(0.796) == "0.80" and effect_size_word(0.796) == "large"
+    assert num(0.794) == "0.79" and effect_size_word(0.794) == "medium-sized"
+    assert change_phrase(0.5, 0.796, 0.001, 0.5, 1.1) == "a large rise"
+    assert change_phrase(0.5, 0.796, 0.2, -0.1, 1.1) == "no clear change"
+
+
+def test_templates_ship_in_the_wheel():
+    import fnmatch
+
+    repo = Path(__file__).resolve().parent.parent
+    text = (repo / "pyproject.toml").read_text(encoding="utf-8")
+    block = text.split("[tool.setuptools.package-data]", 1)[1].split("\n[", 1)[0]
+    globs = re.findall(r'"([^"]+)"', block.split("evaluate = [", 1)[1].split("]", 1)[0])
+    files = [p.relative_to(repo / "evaluate").as_posix()
+             for p in (repo / "evaluate" / "report" / "templates").rglob("*") if p.is_file()]
+    assert files
+    missing = [f for f in files if not any(fnmatch.fnmatch(f, g) for g in globs)]
+    assert missing == [], f"templates not in [tool.setuptools.package-data]: {missing}"

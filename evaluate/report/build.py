@@ -12,21 +12,41 @@ from pathlib import Path
 import pandas as pd
 
 from evaluate.privacy import neutralise_frame
-from evaluate.report.dashboard import (
-    imports_table,
-    quarantine_summary,
-    render_dashboard,
-    suppression_counts,
-)
+from evaluate.report.dashboard import render_dashboard
+from evaluate.report.records import imports_table, quarantine_summary, suppression_counts
 from evaluate.report.xlsx import write_tables
 
-__all__ = ["PERSON_LEVEL_TABLES", "report_tables", "build_report"]
+__all__ = ["PERSON_LEVEL_TABLES", "is_person_level", "report_tables", "build_report"]
 
 #: Result tables with one row per person (pseudonymous ids): kept out of the report's
 #: tables, which commissioners receive; ``evaluate analyse`` writes them for evaluators.
 PERSON_LEVEL_TABLES = ("scale_scores", "network_people", "network_layout_nodes",
                        "network_layout_edges")
-_PERSON_COLUMNS = {"participant", "source", "target", "response_id"}
+_PERSON_COLUMNS = {"participant", "response_id"}
+_TIE_COLUMNS = ("source", "target")
+_PERSON_ID = r"^[PU]-[0-9a-f]{10}$"
+
+
+def is_person_level(name: str, table: pd.DataFrame) -> bool:
+    """True for a table with one row per person: listed, or carrying participant ids.
+
+    A ``source`` column is a person only when it holds participant ids (ties);
+    the cohort ANOVA's ``source`` (cohort, time, time × cohort) is not.
+
+    >>> is_person_level("cohort_anova", pd.DataFrame({"source": ["cohort", "time"]}))
+    False
+    >>> is_person_level("ties", pd.DataFrame({"source": ["P-0123456789"], "target": ["P-abcdefabcd"]}))
+    True
+    """
+    if name in PERSON_LEVEL_TABLES:
+        return True
+    columns = set(map(str, table.columns))
+    if _PERSON_COLUMNS & columns:
+        return True
+    for c in _TIE_COLUMNS:
+        if c in columns and table[c].astype("string").str.match(_PERSON_ID, na=False).any():
+            return True
+    return False
 _QUARANTINE_COLUMNS = ["cohort", "wave", "instrument", "file", "sheet", "row", "column", "value",
                        "rule", "message", "fix", "severity"]
 
@@ -54,9 +74,7 @@ def report_tables(results: dict[str, pd.DataFrame], context: dict) -> dict[str, 
     out: dict[str, pd.DataFrame] = {}
     for name in sorted(results or {}):
         table = results[name]
-        if not isinstance(table, pd.DataFrame) or name in PERSON_LEVEL_TABLES:
-            continue
-        if _PERSON_COLUMNS & set(map(str, table.columns)):
+        if not isinstance(table, pd.DataFrame) or is_person_level(name, table):
             continue
         out[name] = table.reset_index(drop=True)
     imports = context.get("imports")

@@ -33,6 +33,14 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from evaluate.errors import EvaluateError
+from evaluate.report.colours import (
+    LIKERT_COLOURS,
+    NEW_TIE_COLOUR,
+    OKABE_ITO,
+    OLD_TIE_COLOUR,
+    WAVE_COLOURS,
+    Colours,
+)
 
 __all__ = [
     "ReportError",
@@ -46,6 +54,7 @@ __all__ = [
     "dot_interval",
     "grouped_bar",
     "network_pictures",
+    "LIKERT_COLOURS",
 ]
 
 
@@ -53,13 +62,6 @@ class ReportError(EvaluateError):
     """A chart or report cannot be built from the data given (says what is missing)."""
 
 
-#: Okabe & Ito (2008) colour-blind-safe palette, most legible first (yellow last).
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#000000",
-             "#F0E442"]
-#: Colours of the waves, in programme order: light blue, dark blue, vermillion …
-WAVE_COLOURS = ["#56B4E9", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#000000"]
-#: Ordinal scale colours for five answer options, disagree (orange) to agree (blue).
-LIKERT_COLOURS = ["#D55E00", "#E69F00", "#BBBBBB", "#56B4E9", "#0072B2"]
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 _SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon"]
 
@@ -76,17 +78,19 @@ def _check_columns(data: pd.DataFrame, *columns) -> None:
 def base_layout(title: str, *, height: int = 420, **extra) -> dict:
     """Layout shared by every chart: system fonts (no web fonts), white background."""
     layout = dict(
-        title=dict(text=title, x=0, xanchor="left", font=dict(size=17)),
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=17)) if title else None,
         font=dict(family=_FONT, size=13, color="#222222"),
         paper_bgcolor="white",
         plot_bgcolor="white",
         height=height,
-        margin=dict(l=10, r=20, t=70, b=50),
+        margin=dict(l=10, r=20, t=70 if title else 36, b=50),
         hoverlabel=dict(font=dict(family=_FONT, size=13), align="left"),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0,
                     title=dict(text="")),
     )
     layout.update(extra)
+    if layout["title"] is None:
+        del layout["title"]
     return layout
 
 
@@ -133,6 +137,8 @@ def dumbbell(
     end_high: str | None = None,
     start_label: str = "before",
     end_label: str = "after",
+    start_colour: str = WAVE_COLOURS[0],
+    end_colour: str = WAVE_COLOURS[1],
     title: str = "",
     x_title: str = "",
     x_range: tuple[float, float] | None = None,
@@ -151,6 +157,8 @@ def dumbbell(
         Interval ends drawn as error bars around each value.
     start_label, end_label : str
         Legend names of the two points.
+    start_colour, end_colour : str
+        Their colours (the page's colours of the two waves).
     """
     _check_columns(data, y, x_start, x_end, start_low, start_high, end_low, end_high)
     d = data.reset_index(drop=True)
@@ -164,8 +172,8 @@ def dumbbell(
     fig.add_trace(go.Scatter(x=lx, y=ly, mode="lines", line=dict(color="#AAAAAA", width=3),
                              hoverinfo="skip", showlegend=False, name="change"))
     for col, lo, hi, name, colour, symbol in (
-            (x_start, start_low, start_high, start_label, WAVE_COLOURS[0], "circle-open"),
-            (x_end, end_low, end_high, end_label, WAVE_COLOURS[1], "circle")):
+            (x_start, start_low, start_high, start_label, start_colour, "circle-open"),
+            (x_end, end_low, end_high, end_label, end_colour, "circle")):
         err = None
         if lo is not None and hi is not None:
             err = dict(type="data", symmetric=False, array=(d[hi] - d[col]).to_numpy(),
@@ -201,6 +209,7 @@ def forest(
     high: str,
     *,
     color: str | None = None,
+    colours: Sequence[str] | None = None,
     reference: float = 0.0,
     title: str = "",
     x_title: str = "",
@@ -216,13 +225,16 @@ def forest(
         The estimate and its interval ends.
     color : str, optional
         Column whose values get one colour each (e.g. the comparison).
+    colours : sequence of str, optional
+        The colours of those values, in order of first appearance.
     bands : sequence of (value, label)
         Light guide lines with labels (Cohen's benchmarks by default).
     """
     _check_columns(data, y, x, low, high, color)
     d = data.reset_index(drop=True)
     groups = [None] if color is None else list(dict.fromkeys(d[color].astype(str)))
-    colours = {g: WAVE_COLOURS[(i + 1) % len(WAVE_COLOURS)] for i, g in enumerate(groups)}
+    palette = list(colours) if colours else WAVE_COLOURS[1:]
+    colours = {g: palette[i % len(palette)] for i, g in enumerate(groups)}
     fig = go.Figure()
     for i, g in enumerate(groups):
         part = d if g is None else d[d[color].astype(str) == g]
@@ -256,7 +268,7 @@ def forest(
     layout["annotations"] = annotations
     layout["xaxis"] = _axis(title=dict(text=x_title), zeroline=False)
     layout["yaxis"] = _axis(autorange="reversed", ticks="", type="category")
-    layout["margin"] = dict(l=10, r=20, t=100, b=60)
+    layout["margin"] = dict(l=10, r=20, t=100 if title else 56, b=60)
     layout["legend"] = dict(orientation="h", yanchor="bottom", y=1.06, xanchor="left", x=0)
     if len(groups) > 1:
         layout["scattermode"] = "group"
@@ -344,7 +356,7 @@ def diverging_likert(
         fig.add_trace(go.Bar(
             y=y_axis, x=sign * shown, orientation="h", name=cat,
             marker=dict(color=colours[order.index(cat)], line=dict(width=0)),
-            showlegend=side != "neg-half",
+            showlegend=side != "neg-half", legendrank=1000 + order.index(cat),
             customdata=np.column_stack([values, counts, np.asarray(labels, dtype=object)]),
             hovertemplate=(f"<b>{hover_row}</b><br>" + cat + ": %{customdata[0]:.0%}"
                            + (" (%{customdata[1]:.0f} answers)" if n else "")
@@ -360,10 +372,10 @@ def diverging_likert(
     layout["legend"] = dict(orientation="v", yanchor="top", y=1.0, xanchor="left", x=1.02,
                             traceorder="normal", font=dict(size=12),
                             itemclick=False, itemdoubleclick=False)
-    layout["margin"] = dict(l=10, r=10, t=70, b=50)
+    layout["margin"] = dict(l=10, r=10, t=70 if title else 20, b=50)
     fig.update_layout(**layout)
-    rank = {c: i for i, c in enumerate(order)}
-    fig.data = tuple(sorted(fig.data, key=lambda t: (rank.get(t.name, 99), t.showlegend is False)))
+    # The traces stay in stacking order (each side from the zero line outwards); the
+    # legend has its own order, most negative answer first, set by legendrank.
     return fig
 
 
@@ -430,6 +442,7 @@ def grouped_bar(
     color: str | None = None,
     color_order: Sequence[str] | None = None,
     palette: Sequence[str] = WAVE_COLOURS,
+    patterns: Sequence[str] | None = None,
     text: str | None = None,
     title: str = "",
     y_title: str = "",
@@ -446,6 +459,9 @@ def grouped_bar(
         Column of ready-formatted labels printed on the bars.
     y_format : str
         d3 format of the y values (".0%" for shares).
+    patterns : sequence of str, optional
+        Fill pattern per colour group ("" for none, "/", "." …), so that colour is
+        not the only cue.
     """
     _check_columns(data, x, y, color, text)
     d = data.reset_index(drop=True)
@@ -458,7 +474,9 @@ def grouped_bar(
         custom, extra = _hover(part, hover)
         fig.add_trace(go.Bar(
             x=part[x].astype(str), y=part[y], name=g or y, showlegend=g is not None,
-            marker=dict(color=palette[i % len(palette)]),
+            marker=dict(color=palette[i % len(palette)],
+                        pattern=dict(shape=patterns[i % len(patterns)], fgcolor="white",
+                                     size=7, solidity=0.3) if patterns else None),
             text=part[text] if text else None, textposition="outside" if text else None,
             cliponaxis=False, customdata=custom,
             hovertemplate=(f"<b>%{{x}}</b>{' — ' + g if g else ''}<br>{y_title or y}: "
@@ -514,6 +532,8 @@ def network_pictures(
     waves: Sequence[str],
     colour_by: Sequence[str] = ("sector", "organisation", "place"),
     wave_titles: Sequence[str] | None = None,
+    wave_names: Sequence[str] | None = None,
+    colours: Colours | None = None,
     title: str = "",
     height: int = 520,
 ) -> go.Figure:
@@ -530,21 +550,31 @@ def network_pictures(
         Each relation has its own line style (worked with: solid; advice:
         dashed; knew before: dotted, off until clicked in the legend); a
         pair of people counts once per relation, whatever the direction;
-        ties new since the wave before are drawn in vermillion, others in
-        grey.
+        ties new since the wave before are drawn thicker, in vermillion,
+        others thin and grey.
     waves : sequence of str
         The waves to draw, left to right.
     colour_by : sequence of str
         Attributes the reader can colour people by (buttons above the
         chart); the first is shown on opening. Missing attributes are skipped.
+    wave_titles, wave_names : sequence of str, optional
+        The title over each picture, and each wave's name in the key and hover
+        text (default: the wave ids).
+    colours : Colours, optional
+        The page's colours, so that a group has the same colour and marker
+        shape in every picture on the page (default: a fresh set for this
+        figure). Groups never take vermillion or orange, the colours of new
+        ties.
     """
     _check_columns(nodes, "wave", "x", "y")
     _check_columns(edges, "wave", "source", "target", "x_source", "y_source", "x_target",
                    "y_target")
     waves = list(waves)
+    names = dict(zip(waves, wave_names or waves, strict=True))
     colour_by = [a for a in colour_by if a in nodes.columns] or [None]
+    colours = colours if colours is not None else Colours(waves=waves)
     fig = make_subplots(rows=1, cols=len(waves), horizontal_spacing=0.03,
-                        subplot_titles=list(wave_titles or waves))
+                        subplot_titles=list(wave_titles or [names[w] for w in waves]))
     relations = _edge_relations(edges)
     edge_visible: list = []
     shown_in_legend: set = set()
@@ -561,41 +591,47 @@ def network_pictures(
                                       np.full(len(part), np.nan)]).ravel() if len(part) else []
                 ys = np.column_stack([part["y_source"], part["y_target"],
                                       np.full(len(part), np.nan)]).ravel() if len(part) else []
-                name = f"{label} (new since the {waves[0]})" if is_new else label
+                name = f"{label} (new since the {names[waves[0]]})" if is_new else label
                 group = f"edges-{relation}-{is_new}"
                 visible = True if on else "legendonly"
                 fig.add_trace(go.Scatter(
                     x=xs, y=ys, mode="lines",
-                    line=dict(color="#D55E00" if is_new else "#AAAAAA",
-                              width=1.2 if is_new else 0.8, dash=dash),
-                    name=name, legendgroup=group, showlegend=group not in shown_in_legend and len(part) > 0,
-                    visible=visible, hoverinfo="skip", opacity=0.8 if is_new else 0.6), row=1, col=k)
+                    line=dict(color=NEW_TIE_COLOUR if is_new else OLD_TIE_COLOUR,
+                              width=1.6 if is_new else 0.7, dash=dash),
+                    name=name, legendgroup=group,
+                    showlegend=group not in shown_in_legend and len(part) > 0,
+                    visible=visible, hoverinfo="skip", opacity=0.85 if is_new else 0.6),
+                    row=1, col=k)
                 if len(part):
                     shown_in_legend.add(group)
                 edge_visible.append(visible)
         previous = pairs
     node_traces = []
     for j, attribute in enumerate(colour_by):
-        values = nodes[attribute].astype(object).where(nodes[attribute].notna(), "unknown") \
-            if attribute else pd.Series("person", index=nodes.index)
-        colours = colour_map(values)
-        groups = sorted(colours)
-        for gi, group in enumerate(groups):
+        values = (nodes[attribute].astype(object).where(nodes[attribute].notna(), "unknown")
+                  if attribute else pd.Series("person", index=nodes.index))
+        key = attribute or "person"
+        colours.add_groups(key, values)
+        groups = sorted({str(v) for v in values},
+                        key=lambda g: (colours.group(key, g) == "#999999", g))
+        for group in groups:
             for k, wave in enumerate(waves, start=1):
                 part = nodes[(nodes["wave"] == wave) & (values.astype(str) == group)]
                 deg = part["degree"] if "degree" in part.columns else pd.Series(0, index=part.index)
                 responded = (part["responded"].map({True: "yes", False: "no"})
                              if "responded" in part.columns else pd.Series("—", index=part.index))
                 cd = np.column_stack([deg.to_numpy(), responded.to_numpy(dtype=object)])
+                colour = colours.group(key, group)
                 trace = go.Scatter(
                     x=part["x"], y=part["y"], mode="markers", name=group,
-                    legendgroup=f"{attribute}-{group}", showlegend=k == 1,
+                    legendgroup=f"{key}-{group}", showlegend=k == 1,
                     visible=j == 0,
                     marker=dict(size=6 + 2.2 * np.sqrt(deg.to_numpy(dtype=float)),
-                                color=colours[group], symbol=_SYMBOLS[(gi // len(OKABE_ITO)) % len(_SYMBOLS)],
-                                line=dict(width=0.8, color="white")),
+                                color=colour, symbol=colours.symbol(key, group),
+                                line=dict(width=0.8, color="#333333" if colour == "#F0E442"
+                                          else "white")),
                     customdata=cd,
-                    hovertemplate=(f"{attribute or 'person'}: {group}<br>wave: {wave}"
+                    hovertemplate=(f"{key}: {group}<br>survey: {names[wave]}"
                                    "<br>people tied to: %{customdata[0]}"
                                    "<br>answered the survey: %{customdata[1]}<extra></extra>"))
                 fig.add_trace(trace, row=1, col=k)
@@ -607,9 +643,10 @@ def network_pictures(
             buttons.append(dict(label=f"Colour by {attribute}", method="restyle",
                                 args=[{"visible": visible}]))
     layout = base_layout(title, height=height)
-    layout["title"] = dict(text=title, x=0, xanchor="left", y=0.985, yanchor="top",
-                           yref="container", font=dict(size=17))
-    layout["margin"] = dict(l=10, r=10, t=120, b=10)
+    if title:
+        layout["title"] = dict(text=title, x=0, xanchor="left", y=0.985, yanchor="top",
+                               yref="container", font=dict(size=17))
+    layout["margin"] = dict(l=10, r=10, t=120 if title else 40, b=10)
     layout["legend"] = dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top",
                             font=dict(size=12))
     if buttons:

@@ -10,6 +10,7 @@ import pandas as pd
 from evaluate.instruments import Programme
 from evaluate.stats.base import _as_instrument_map, _wave_label
 from evaluate.stats.change import COMPARISON_THEN_BASELINE
+from evaluate.words import effect_size_word
 
 __all__ = ["STATEMENT_COLUMNS", "aim_statements", "principle_evidence"]
 
@@ -22,14 +23,8 @@ _STRENGTH = {3: "moderate", 2: "limited", 1: "weak", 0: "weak"}
 
 
 def _size_word(g: float) -> str:
-    g = abs(g)
-    if g < 0.2:
-        return "very small"
-    if g < 0.5:
-        return "small"
-    if g < 0.8:
-        return "medium-sized"
-    return "large"
+    # the words follow the value as printed (0.796 prints 0.80: large), see evaluate.words
+    return effect_size_word(g)
 
 
 def _fmt(x: float, digits: int) -> str:

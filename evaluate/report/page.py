@@ -1,0 +1,234 @@
+"""The dashboard page: figures, sections and the Jinja2 templates that draw them.
+
+:func:`evaluate.report.dashboard.render_dashboard` builds every section in :data:`evaluate.report.sections.SECTIONS`
+(each a Python builder that prepares plain values, and a template that lays
+them out), then renders ``templates/base.html``. Templates are loaded with
+autoescaping on, so every value from the data is escaped by the template
+engine; the only raw text is our own (plotly.js, the stylesheets, the drawing
+script) and figure data, which :func:`script_json` makes safe inside a
+``<script type="application/json">`` block.
+
+- plotly.js is embedded once, inline; a Content-Security-Policy forbids
+  every network request, so the page works offline on a locked-down laptop;
+- figure ids are fixed names and tables are sorted, so the same results give
+  the same page except for the generation timestamp;
+- every chart has its finding as a heading, a text summary, a note, and a
+  "Show the numbers" table reachable by keyboard; no plotly toolbar.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib import resources
+
+import jinja2
+import pandas as pd
+import plotly.io as pio
+from markupsafe import Markup
+from plotly.offline import get_plotlyjs
+
+from evaluate.errors import EvaluateError
+from evaluate.report.colours import Colours
+from evaluate.report.table import Table
+from evaluate.words import cohort_name, join_words, the_wave, wave_name
+
+__all__ = ["Figure", "Page", "Section", "CSP", "PLOT_CONFIG", "script_json", "environment",
+           "plotly_js", "asset", "render_table", "PRINT_WIDTH_PX", "PRINT_HEIGHT_PX"]
+
+#: Width of a chart on A4 landscape with 12 mm margins (273 mm at 96 px per inch).
+PRINT_WIDTH_PX = 1000
+#: Tallest chart that fits on an A4 landscape page with its heading, note and footer.
+PRINT_HEIGHT_PX = 560
+
+CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+       "img-src data: blob:; font-src data:; connect-src 'none'; base-uri 'none'; "
+       "form-action 'none'")
+
+PLOT_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True,
+                "scrollZoom": False}
+
+
+def script_json(text: str) -> Markup:
+    """JSON text made safe inside a ``<script>`` element (no ``<``, ``>`` or ``&``).
+
+    >>> str(script_json('{"a": "</script>"}'))
+    '{"a": "\\\\u003c/script\\\\u003e"}'
+    """
+    safe = (str(text).replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return Markup(safe)  # noqa: S704 - escaped above for the script context
+
+
+@cache
+def _asset(name: str) -> str:
+    return resources.files("evaluate.report").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def asset(name: str) -> Markup:
+    """One of our own stylesheets or scripts from ``templates/``, as raw text."""
+    text = _asset(name)
+    if "</style" in text.lower() or "</script" in text.lower():
+        raise EvaluateError(f"templates/{name} must not close its own element")
+    return Markup(text)  # noqa: S704 - our own file, checked above
+
+
+@lru_cache(maxsize=1)
+def plotly_js() -> Markup:
+    """plotly.js, to embed once in the page."""
+    return Markup(get_plotlyjs().replace("</script", "<\\/script"))  # noqa: S704 - the library
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The template environment: package templates, autoescaping on, undefined names fail."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("evaluate.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["asset"] = asset
+    env.filters["script_json"] = script_json
+    return env
+
+
+def render_table(table: Table) -> str:
+    """The HTML of one table, drawn by the ``table`` macro (for tests and reuse)."""
+    macro = environment().get_template("macros.html").module.table
+    return str(macro(table))
+
+
+@dataclass
+class Figure:
+    """A chart ready for the page: its finding, summary, note and numbers table."""
+
+    id: str
+    title: str
+    summary: str
+    spec: str
+    height: int
+    print_height: int
+    note: str = ""
+    table: Table | None = None
+    views: list[str] = field(default_factory=list)
+    view_label: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the page: an anchor id, a heading, a builder and its template.
+
+    ``build(page)`` returns the values its template (``templates/sections/ID.html``
+    unless ``template`` says otherwise) lays out; ``heading`` may be a function
+    of the page (the aims take the programme's words). To add a section, write
+    a builder and a template and add a ``Section`` to
+    :data:`evaluate.report.sections.SECTIONS`.
+    """
+
+    id: str
+    heading: str | Callable[[Page], str]
+    build: Callable[[Page], dict]
+    template: str = ""
+    new_page: bool = True  # start a new page when printed
+
+    def heading_for(self, page: Page) -> str:
+        return self.heading(page) if callable(self.heading) else self.heading
+
+    @property
+    def template_name(self) -> str:
+        return self.template or f"sections/{self.id}.html"
+
+
+@dataclass
+class Page:
+    """Everything a section builder reads, and the figures it adds, in page order."""
+
+    results: dict
+    context: dict
+    progress: Callable[[str], None] | None = None
+    figures: list[Figure] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.min_group_size = int(self.context.get("min_group_size") or 5)
+        self.cohort_names = dict(self.context.get("cohort_names") or {})
+        self.colours = Colours(waves=self._colour_waves(), cohorts=self.cohort_order())
+
+    def _colour_waves(self) -> list[str]:
+        """Waves in the order they take colours: those compared before and after first."""
+        prepost = self.table("prepost")
+        compared = (set(prepost["wave_pre"].astype(str)) | set(prepost["wave_post"].astype(str))
+                    if prepost is not None and {"wave_pre", "wave_post"} <= set(prepost.columns)
+                    else {"baseline", "end", "follow_up"})
+        order = self.wave_order()
+        return [w for w in order if w in compared] + [w for w in order if w not in compared]
+
+    # ------------------------------------------------------------------ data access
+    def table(self, name: str) -> pd.DataFrame | None:
+        """A result table, or None when it is missing or empty."""
+        t = self.results.get(name) if self.results else None
+        return t if isinstance(t, pd.DataFrame) and len(t) else None
+
+    def wave_order(self, extra: Sequence = ()) -> list[str]:
+        order = [str(w) for w in self.context.get("waves") or []]
+        for w in extra:
+            if str(w) not in order and w == w and w is not None:
+                order.append(str(w))
+        return order
+
+    def sorted_waves(self, waves) -> list[str]:
+        """Distinct waves in programme order (unknown ones after, alphabetically)."""
+        waves = [str(w) for w in dict.fromkeys(waves) if w is not None and w == w and str(w)]
+        order = self.wave_order()
+        return sorted(waves, key=lambda w: (order.index(w) if w in order else len(order), w))
+
+    def cohort_order(self) -> list[str]:
+        return [str(c) for c in self.context.get("cohorts") or []]
+
+    def cohort(self, cohort) -> str:
+        """A cohort's name for people ("Cohort 1", or the name in the settings)."""
+        return cohort_name(cohort, self.cohort_names)
+
+    @staticmethod
+    def wave(wave) -> str:
+        """A wave's name for people ("follow-up", "day 1")."""
+        return wave_name(wave)
+
+    @staticmethod
+    def the_wave(wave) -> str:
+        """A wave after "at": "the baseline", but "day 1"."""
+        return the_wave(wave)
+
+    def cohorts_phrase(self, cohorts) -> str:
+        return join_words([self.cohort(c) for c in cohorts])
+
+    # ------------------------------------------------------------------ figures
+    def figure(self, fig_id: str, fig, *, title: str, summary: str, table: Table | None = None,
+               note: str = "", print_height: int | None = None) -> Figure:
+        """Register a chart; its title and summary are shown as text, not inside the chart."""
+        if any(f.id == fig_id for f in self.figures):
+            raise EvaluateError(f"Two figures share the id {fig_id!r}.")
+        views, view_label = [], ""
+        menus = fig.layout.updatemenus or ()
+        spec = json.loads(pio.to_json(fig, validate=False, pretty=False, engine="json"))
+        if menus:
+            buttons = list(menus[0].buttons)
+            views = [re.sub(r"^Colour by\s+", "", b.label or "") for b in buttons]
+            view_label = "Colour people by"
+            spec["views"] = [b.args[0]["visible"] for b in buttons]
+            spec["layout"].pop("updatemenus", None)
+        spec["layout"].pop("title", None)
+        height = int(fig.layout.height or 450)
+        ph = int(min(print_height or height, PRINT_HEIGHT_PX))
+        spec["print_height"] = ph
+        text = json.dumps(spec, separators=(",", ":"), sort_keys=False, allow_nan=False,
+                          default=str)
+        f = Figure(id=fig_id, title=title, summary=summary, spec=text, height=height,
+                   print_height=ph, note=note, table=table, views=views, view_label=view_label)
+        self.figures.append(f)
+        return f

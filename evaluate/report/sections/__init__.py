@@ -1,0 +1,54 @@
+"""The dashboard's sections, in page order.
+
+Each section is a builder (``build_*``, in the module named for its concept)
+that turns the results into plain values, and a template
+(``templates/sections/<id>.html``) that lays them out. To add a section, write
+both and add a :class:`~evaluate.report.page.Section` to :data:`SECTIONS`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaluate.report.page import Page, Section
+from evaluate.report.sections.aims import build_aim1, build_aim3
+from evaluate.report.sections.common import aim_heading
+from evaluate.report.sections.methods import build_methods
+from evaluate.report.sections.network import build_aim2
+from evaluate.report.sections.overview import build_overview
+from evaluate.report.sections.reaction import build_reaction
+from evaluate.report.sections.voices import build_voices
+from evaluate.words import count, join_words
+
+__all__ = ["SECTIONS", "header_facts"]
+
+#: The sections of the dashboard (and of the board paper), in order.
+SECTIONS: tuple[Section, ...] = (
+    Section("overview", "Overview", build_overview, new_page=False),
+    Section("aim1", aim_heading("aim1"), build_aim1),
+    Section("aim2", aim_heading("aim2"), build_aim2),
+    Section("aim3", aim_heading("aim3"), build_aim3),
+    Section("reaction", "Reaction to the sessions", build_reaction),
+    Section("voices", "Voices", build_voices),
+    Section("methods", "Data and methods", build_methods),
+)
+
+
+def header_facts(page: Page) -> list[str]:
+    """Who and what the page covers: the cohorts and waves actually imported."""
+    imports = page.context.get("imports")
+    facts = []
+    if isinstance(imports, pd.DataFrame) and len(imports) and "cohort" in imports.columns:
+        cohorts = [c for c in page.cohort_order() if c in set(imports["cohort"].astype(str))]
+        cohorts += sorted(set(imports["cohort"].astype(str)) - set(cohorts))
+        people = ""
+        rates = page.table("attrition_rates")
+        if rates is not None and {"cohort", "n_roster"} <= set(rates.columns):
+            n = rates[rates["cohort"].astype(str).isin(cohorts)].groupby("cohort")["n_roster"].max().sum()
+            people = f" ({count(n, 'person', 'people')})" if n else ""
+        facts.append(join_words(page.cohort(c) for c in cohorts) + people)
+        if "wave" in imports.columns:
+            waves = page.sorted_waves(imports["wave"].astype(str))
+            facts.append("surveys at the " + join_words(page.wave(w) for w in waves))
+    facts.append(f"groups under {page.min_group_size} people are never shown")
+    return facts

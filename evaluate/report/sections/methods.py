@@ -1,0 +1,210 @@
+"""Data and methods: where the numbers came from and how they were made.
+
+The one section written for evaluators: the statistician's words belong here
+(and in the tables), not on the commissioner's pages.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaluate.report.format import integer, num, p_value
+from evaluate.report.page import Page
+from evaluate.report.records import (
+    import_totals,
+    imports_table,
+    quarantine_summary,
+    suppression_counts,
+)
+from evaluate.report.table import make_table
+from evaluate.words import count, join_words
+
+__all__ = ["build_methods", "TESTS_TEXT"]
+
+#: What each method is and why it was used (shown as a definition list).
+TESTS_TEXT = [
+    ("Matched pre/post", "Each comparison uses only the people who answered at both waves, so "
+     "a change cannot come from different people answering. Multi-item scale scores are treated "
+     "as interval and tested with the paired t-test; single ordinal items with the Wilcoxon "
+     "signed-rank test (with the matched-pairs rank-biserial correlation). Both are always "
+     "computed; the tables say which one is the headline."),
+    ("Effect sizes", "Hedges' g_av (mean change over the average of the two waves' standard "
+     "deviations, small-sample corrected; Lakens, 2013) with a 95% confidence interval from the "
+     "noncentral t distribution; d_z (change over the SD of the changes) is reported under its "
+     "own name. The words on the other pages follow Cohen's benchmarks on g_av as printed: under "
+     "0.20 very small, under 0.50 small, under 0.80 medium-sized, else large."),
+    ("Many comparisons", "p-values are adjusted within each family (all scales for one pair of "
+     "waves) by Holm's method unless stated otherwise; both raw and adjusted are in the tables. "
+     "“We can be confident it is real” means an adjusted p under 0.001 with a 95% CI excluding "
+     "zero; “fairly sure” an adjusted p under 0.05; otherwise “it could be chance”."),
+    ("Then-test", "Where the end survey asks people to look back at where they started, the "
+     "retrospective rating is compared with the end rating and with the original baseline "
+     "(response shift; Howard, 1980)."),
+    ("Reliability", "Cronbach's alpha per scale and wave with Feldt's 95% interval; scales under "
+     "0.7 are flagged and lower the strength-of-evidence label."),
+    ("Attrition", "People who answered the baseline but not a later survey are compared with "
+     "those who did (Welch t-test and Mann–Whitney U); a difference is flagged because the "
+     "people who stayed may not represent the cohort."),
+    ("Cohorts", "Where there are two or more cohorts, a time × cohort mixed ANOVA (pingouin "
+     "mixed_anova) asks whether they changed differently."),
+    ("Network", "Whole-network measures per wave (density, reciprocity, transitivity, "
+     "components), the E-I index of ties across organisations, sectors and places (Krackhardt "
+     "and Stern, 1988), and ties new, kept and lost between waves with their Jaccard overlap. "
+     "Counts of ties on the other pages are directed ties named between people on the roster, "
+     "any relation."),
+    ("Strength of evidence", "Each headline starts at 'moderate' — the most a before-and-after "
+     "design without a comparison group supports — and drops a step for fewer than 30 matched "
+     "people (two under 10), losing over 30% of first-wave respondents (two over 50%), "
+     "Cronbach's alpha under 0.7, or a baseline difference between those who stayed and those "
+     "who left."),
+    ("Net promoter score", "% promoters (9–10) − % detractors (0–6) (Reichheld, 2003), from −100 "
+     "to +100."),
+]
+
+
+def _imports(page: Page) -> dict:
+    imports = page.context.get("imports")
+    if not isinstance(imports, pd.DataFrame) or not len(imports):
+        return {"missing": "No import manifest given."}
+    im = imports_table(imports)
+    totals = import_totals(imports)
+    text = (f"Every row read from an export is counted once: accepted, set aside with its "
+            f"problem (quarantined, with the row, column and fix), or left out on purpose "
+            f"(excluded: test previews and unfinished responses). "
+            f"{integer(totals.get('read'))} rows read = {integer(totals.get('accepted'))} accepted "
+            f"+ {integer(totals.get('quarantined'))} quarantined + "
+            f"{integer(totals.get('excluded'))} excluded, from {count(len(im), 'file')}.")
+    shown = im.assign(sha=im["sha256"].astype(str).str[:12] + "…") if "sha256" in im else im
+    table = make_table(shown, {
+        "file": "File", "instrument": "Instrument", "cohort": "Cohort", "wave": "Wave",
+        "read": "Read", "accepted": "Accepted", "quarantined": "Quarantined",
+        "excluded": "Excluded", "sha": "SHA-256 (start)"},
+        {c: integer for c in ("read", "accepted", "quarantined", "excluded")},
+        numeric={"read", "accepted", "quarantined", "excluded"}, classes=["files"])
+    return {"missing": "", "text": text, "table": table, "totals": totals}
+
+
+def _problems(page: Page) -> dict:
+    q = page.context.get("quarantine")
+    if isinstance(q, pd.DataFrame) and len(q):
+        qs = quarantine_summary(q)
+        by_rule = qs.groupby("rule", sort=True)["rows"].sum()
+        text = (f"{count(len(q), 'problem record')} in {count(qs['file'].nunique(), 'file')}: "
+                + ", ".join(f"{integer(n)} × {r}" for r, n in by_rule.items())
+                + ". Each record says which row and column, and how to fix it.")
+        table = make_table(qs, {"file": "File", "column": "Column", "rule": "Rule",
+                                "severity": "Severity", "rows": "Rows", "fix": "How to fix"},
+                           {"rows": integer}, numeric={"rows"}, limit=60)
+        return {"text": text, "table": table, "missing": ""}
+    if isinstance(q, pd.DataFrame):
+        return {"text": "No rows were quarantined.", "table": None, "missing": ""}
+    return {"text": "", "table": None, "missing": "No quarantine records given."}
+
+
+def _attrition(page: Page) -> dict:
+    bias = page.table("attrition_bias")
+    out = {"text": "", "warnings": [], "table": None, "missing": ""}
+    if bias is None or "warning" not in bias.columns:
+        out["missing"] = "No attrition results: they need a baseline and a later survey."
+        return out
+    warn = [w for w in dict.fromkeys(bias["warning"].astype(str)) if w and w != "nan"]
+    if warn:
+        out["text"] = (f"On {count(len(warn), 'comparison')}, the people who left after the "
+                       "baseline started differently from those who stayed, so the results "
+                       "describe the people who stayed:")
+        out["warnings"] = warn
+    else:
+        out["text"] = ("People who left after the baseline did not start differently from those "
+                       "who stayed, on any scale.")
+    out["table"] = make_table(bias.assign(wave_label=bias["wave"].map(page.wave)), {
+        "title": "Scale", "wave_label": "Later wave", "n_completers": "Stayed",
+        "n_dropouts": "Left", "mean_completers": "Baseline mean (stayed)",
+        "mean_dropouts": "Baseline mean (left)", "hedges_g": "g", "p_val": "p (Welch)",
+        "p_mannwhitney": "p (Mann–Whitney)"},
+        {"n_completers": integer, "n_dropouts": integer, "p_val": p_value,
+         "p_mannwhitney": p_value},
+        numeric={"n_completers", "n_dropouts", "mean_completers", "mean_dropouts",
+                 "hedges_g", "p_val", "p_mannwhitney"})
+    return out
+
+
+def _reliability(page: Page) -> dict:
+    rel = page.table("reliability")
+    if rel is None:
+        return {"missing": "No reliability results.", "text": "", "table": None}
+    low = (rel[rel["alpha_below_0_7"].fillna(False).astype(bool)]
+           if "alpha_below_0_7" in rel else rel.iloc[0:0])
+    text = (f"{len(low)} of {len(rel)} scale × wave Cronbach's alphas are under 0.7"
+            + (": " + join_words(f"{x.title} ({page.wave(x.wave)}, {num(x.alpha)})"
+                                 for x in low.itertuples(index=False)) if len(low) else "")
+            + ".")
+    table = make_table(rel.assign(wave_label=rel["wave"].map(page.wave)), {
+        "instrument": "Instrument", "wave_label": "Wave", "title": "Scale",
+        "n_items": "Items", "n": "People", "alpha": "Alpha",
+        "alpha_ci95_low": "95% CI low", "alpha_ci95_high": "95% CI high",
+        "alpha_below_0_7": "Under 0.7", "note": "Note"},
+        {"n_items": integer, "n": integer},
+        numeric={"n_items", "n", "alpha", "alpha_ci95_low", "alpha_ci95_high"})
+    return {"missing": "", "text": text, "table": table}
+
+
+def _anova(page: Page):
+    anova = page.table("cohort_anova")
+    if anova is None or "source" not in anova.columns:
+        return None
+    a = anova[anova["source"].astype(str) != ""]
+    if not len(a):
+        return None
+    return make_table(a.assign(comparison_label=a["wave_pre"].map(page.wave) + " → "
+                               + a["wave_post"].map(page.wave)), {
+        "title": "Scale", "comparison_label": "Waves", "source": "Effect", "f": "F",
+        "df1": "df1", "df2": "df2", "p_val": "p", "np2": "partial η²",
+        "n_participants": "People"},
+        {"p_val": p_value, "df1": lambda v: num(v, 0), "df2": lambda v: num(v, 0),
+         "n_participants": integer},
+        numeric={"f", "df1", "df2", "p_val", "np2", "n_participants"})
+
+
+def _ei(page: Page):
+    b = page.table("network_boundary")
+    if b is None or "ei_index" not in b.columns:
+        return None
+    b = b[b["relation"] == "any"] if (b["relation"] == "any").any() else b
+    return make_table(b.assign(wave_label=b["wave"].map(page.wave)), {
+        "cohort": "Cohort", "attribute": "Boundary", "wave_label": "Wave", "ties": "Ties",
+        "ei_index": "E-I index", "new_ei_index": "E-I of new ties",
+        "group_pairs_connected": "Group pairs connected", "group_pairs": "Group pairs"},
+        {"ties": integer, "group_pairs_connected": integer, "group_pairs": integer},
+        numeric={"ties", "ei_index", "new_ei_index", "group_pairs_connected", "group_pairs"})
+
+
+def build_methods(page: Page) -> dict:
+    """Values for ``sections/methods.html``."""
+    versions = page.context.get("instrument_versions")
+    instruments = (make_table(pd.DataFrame(list(versions)),
+                              {"ref": "Instrument (id@version)", "title": "Title", "wave": "Wave"})
+                   if versions else None)
+    checks = page.table("network_checks")
+    network_checks = ([m for m in dict.fromkeys(checks["message"].astype(str)) if m and m != "nan"]
+                      if checks is not None and "message" in checks.columns else [])
+    supp = suppression_counts(page.results)
+    cohort_names = [f"{c} = {page.cohort(c)}" for c in page.cohort_order()]
+    return {
+        "instruments": instruments,
+        "imports": _imports(page),
+        "problems": _problems(page),
+        "attrition": _attrition(page),
+        "network_checks": network_checks,
+        "reliability": _reliability(page),
+        "anova": _anova(page),
+        "ei": _ei(page),
+        "tests": TESTS_TEXT,
+        "min_group": page.min_group_size,
+        "suppression": (make_table(supp, {"table": "Table", "rows": "Rows",
+                                          "suppressed": "Suppressed"},
+                                   {"rows": integer, "suppressed": integer},
+                                   numeric={"rows", "suppressed"}, suppressed=None)
+                        if len(supp) else None),
+        "version": page.context.get("software_version") or "unknown version",
+        "cohort_names": cohort_names,
+    }

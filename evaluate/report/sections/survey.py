@@ -1,0 +1,353 @@
+"""Survey evidence for an aim: averages before and after, sizes of change, answer shifts,
+the look back, and whether cohorts and groups changed differently."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from evaluate.report import figures as F
+from evaluate.report.format import integer, num, p_value, pct
+from evaluate.report.page import PRINT_HEIGHT_PX, Page
+from evaluate.report.sections.common import first_comparison, mean_ci, scale_aims
+from evaluate.report.table import make_table
+from evaluate.words import (
+    change_phrase,
+    count,
+    direction_word,
+    is_clear_change,
+    join_words,
+    share_of,
+)
+
+__all__ = ["scale_evidence", "likert", "then_test", "cohorts_and_groups"]
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _scales_for(page: Page, aim_id: str) -> tuple[pd.DataFrame | None, tuple | None]:
+    prepost = page.table("prepost")
+    if prepost is None:
+        return None, None
+    aims = scale_aims(page)
+    scales = prepost[(prepost["kind"] == "scale")
+                     & prepost["measure"].map(lambda m: aims.get(str(m)) == aim_id)]
+    return scales, first_comparison(page, prepost)
+
+
+def _dumbbell(page: Page, head: pd.DataFrame, aim_id: str, aim_short: str, first: str,
+              later: str):
+    w0, w1 = page.wave(first), page.wave(later)
+    lo_pre, hi_pre = mean_ci(head["mean_pre"], head["sd_pre"], head["n_pairs"])
+    lo_post, hi_post = mean_ci(head["mean_post"], head["sd_post"], head["n_pairs"])
+    head = head.assign(pre_low=lo_pre, pre_high=hi_pre, post_low=lo_post, post_high=hi_post,
+                       change=head["mean_diff"].map(num), people=head["n_pairs"].map(integer))
+    phrases = [change_phrase(r.mean_diff, r.g_av, r.p_adj, r.g_av_ci95_low, r.g_av_ci95_high)
+               for r in head.itertuples(index=False)]
+    k = len(head)
+    if k == 1:
+        h = head.iloc[0]
+        verb = direction_word(h.mean_diff, up="rose", down="fell", same="did not change")
+        title = (f"{h.title} {verb} from {num(h.mean_pre, 1)} to {num(h.mean_post, 1)} between "
+                 f"the {w0} and the {w1}: " + (phrases[0] if phrases[0] != "no clear change"
+                                               else "a change this size could be chance"))
+    else:
+        up = int((head["mean_diff"] > 0).sum())
+        clear = sum(p.endswith("rise") for p in phrases)
+        noun = f"{aim_short.lower()} scale"
+        if clear == k:
+            title = (f"{_cap(share_of(k, k, noun))} rose between the {w0} and the {w1}, "
+                     "each by more than chance would explain")
+        else:
+            title = (f"{_cap(share_of(up, k, noun))} were higher at the {w1} than at the "
+                     f"{w0}; {'none' if clear == 0 else clear} of them by more than chance "
+                     "would explain")
+    lo = float(np.nanmin(head["scale_min"])) if "scale_min" in head else 1.0
+    hi = float(np.nanmax(head["scale_max"])) if "scale_max" in head else 5.0
+    fig = F.dumbbell(head, "title", "mean_pre", "mean_post", start_low="pre_low",
+                     start_high="pre_high", end_low="post_low", end_high="post_high",
+                     start_label=w0, end_label=w1,
+                     start_colour=page.colours.wave(first), end_colour=page.colours.wave(later),
+                     x_title=f"average score ({num(lo, 0)} to {num(hi, 0)}), with the range it "
+                             "is likely to lie in",
+                     x_range=(lo - 0.1, hi + 0.1), hover=["people", "change"])
+    table = make_table(head.assign(what=phrases), {
+        "title": "Scale", "n_pairs": "People who answered both", "mean_pre": f"Average, {w0}",
+        "mean_post": f"Average, {w1}", "mean_diff": "Change", "ci95_low": "Change: 95% range from",
+        "ci95_high": "to", "p_adj": "p (adjusted)", "what": "In words"},
+        {"p_adj": p_value, "n_pairs": integer},
+        numeric={"n_pairs", "mean_pre", "mean_post", "mean_diff", "ci95_low", "ci95_high", "p_adj"})
+    summary = "; ".join(f"{r.title}: {num(r.mean_pre, 1)} at the {w0}, {num(r.mean_post, 1)} at "
+                        f"the {w1} ({count(r.n_pairs, 'person', 'people')})"
+                        for r in head.itertuples(index=False)) + "."
+    return page.figure(f"fig-{aim_id}-prepost", fig, title=title, summary=summary, table=table,
+                       note="Averages of the people who answered both surveys; the grey line "
+                            "joins the two surveys, the whiskers show the range each average is "
+                            "likely to lie in.",
+                       print_height=min(110 + 42 * k, 320))
+
+
+def _forest(page: Page, ff: pd.DataFrame, aim_id: str):
+    ff = ff.assign(_o=ff["wave_post"].map({w: i for i, w in enumerate(page.wave_order(ff["wave_post"]))}))
+    ff = ff.sort_values("_o", kind="stable")
+    ff["comparison_label"] = ("from the " + ff["wave_pre"].map(page.wave) + " to the "
+                              + ff["wave_post"].map(page.wave))
+    ff["people"] = ff["n_pairs"].map(integer)
+    ff["what"] = [change_phrase(r.mean_diff, r.g_av, r.p_adj, r.g_av_ci95_low, r.g_av_ci95_high)
+                  for r in ff.itertuples(index=False)]
+    ff["in words"] = ff["what"]
+    best = ff.loc[ff["g_av"].abs().idxmax()]
+    clear = sum(is_clear_change(r.p_adj, r.g_av_ci95_low, r.g_av_ci95_high)
+                for r in ff.itertuples(index=False))
+    n = len(ff)
+    if clear == n:
+        tail = (f"all {n} changes shown are larger than chance would explain" if n > 1
+                else "larger than chance would explain")
+    else:
+        tail = f"{clear} of the {n} changes shown are larger than chance would explain"
+    title = f"The biggest change was in {best.title} {best.comparison_label}: {best.what}; {tail}"
+    comparisons = list(dict.fromkeys(ff["comparison_label"]))
+    later = list(dict.fromkeys(ff["wave_post"]))
+    fig = F.forest(ff, "title", "g_av", "g_av_ci95_low", "g_av_ci95_high",
+                   color="comparison_label", colours=[page.colours.wave(w) for w in later],
+                   x_title="size of the change (0 = none)", hover=["people", "in words"])
+    table = make_table(ff, {
+        "title": "Scale", "comparison_label": "Between", "n_pairs": "People",
+        "g_av": "Effect size (Hedges' g)", "g_av_ci95_low": "95% range from",
+        "g_av_ci95_high": "to", "p_adj": "p (adjusted)", "share_improved": "Improved",
+        "share_declined": "Declined", "what": "In words"},
+        {"p_adj": p_value, "share_improved": pct, "share_declined": pct, "n_pairs": integer},
+        numeric={"n_pairs", "g_av", "g_av_ci95_low", "g_av_ci95_high", "p_adj",
+                 "share_improved", "share_declined"})
+    summary = "; ".join(f"{r.title}, {r.comparison_label}: {r.what}"
+                        for r in ff.itertuples(index=False)) + "."
+    rows = ff["title"].nunique()
+    return page.figure(
+        f"fig-{aim_id}-forest", fig, title=title, summary=summary, table=table,
+        note="Each mark is the size of a change in a form that can be compared across scales "
+             "(0.2 is small, 0.5 medium-sized, 0.8 large); the bar is the range the true size "
+             "is likely to lie in. A bar that crosses the zero line could be chance. "
+             f"{len(comparisons)} comparisons: " + join_words(comparisons) + ".",
+        print_height=min(120 + 30 * rows * max(1, len(comparisons)), 380))
+
+
+def scale_evidence(page: Page, aim_id: str, aim_short: str) -> dict:
+    """Averages before and after, and the size of each change, for the aim's scales."""
+    scales, pair = _scales_for(page, aim_id)
+    if scales is None:
+        return {"figures": [], "empty": "No before-and-after results yet: they appear once a "
+                                        "baseline and a later survey have both been imported."}
+    if not len(scales) or pair is None:
+        return {"figures": [], "empty": f"No survey scale measures {aim_short.lower()} at two "
+                                        "waves yet."}
+    first, later = pair
+    figures = []
+    head = scales[(scales["wave_pre"] == first) & (scales["wave_post"] == later)].copy()
+    if len(head):
+        figures.append(_dumbbell(page, head, aim_id, aim_short, first, later))
+    ff = scales[scales["wave_pre"] == first].copy()
+    ff = ff[ff["g_av"].notna()] if "g_av" in ff.columns else ff.iloc[0:0]
+    if len(ff):
+        figures.append(_forest(page, ff, aim_id))
+    return {"figures": figures, "empty": ""}
+
+
+def likert(page: Page, fig_id: str, items_filter, waves_pick, subject: str,
+           empty_text: str) -> dict:
+    """The spread of answers to each statement, disagreeing left of the line, agreeing right."""
+    dist = page.table("item_distribution")
+    if dist is None:
+        return {"figure": None,
+                "empty": "The answer-by-answer counts are not in these results, so the spread "
+                         "of answers is not drawn."}
+    d = dist[dist.apply(items_filter, axis=1)] if len(dist) else dist
+    if "then_of" in d.columns:
+        d = d[d["then_of"].fillna("") == ""]
+    if not len(d):
+        return {"figure": None, "empty": empty_text}
+    waves = waves_pick(page.sorted_waves(d["wave"]))
+    d = d[d["wave"].isin(waves)]
+    if not len(d) or not len(waves):
+        return {"figure": None, "empty": empty_text}
+    rank = {w: i for i, w in enumerate(waves)}
+    item_order = list(dict.fromkeys(d["item"]))
+    d = d.assign(_i=d["item"].map({it: i for i, it in enumerate(item_order)}),
+                 _w=d["wave"].map(rank)).sort_values(["_i", "_w", "code"], kind="stable")
+    text = d["item_text"].astype(str)
+    rev = d["reverse"].fillna(False).astype(bool) if "reverse" in d.columns else False
+    text = text.where(~rev, text + " (agreeing is worse)")
+    d = d.assign(statement=text, wave_label=d["wave"].map(page.wave),
+                 row=text + " — " + d["wave"].map(page.wave))
+    supp = (d[d["suppressed"].fillna(False).astype(bool)] if "suppressed" in d.columns
+            else d.iloc[0:0])
+    d_ok = d.drop(supp.index)
+    labels = list(dict.fromkeys(d.sort_values("code")["label"].astype(str)))
+    neutral = labels[len(labels) // 2] if len(labels) % 2 else None
+    # headline: share agreeing (top two answers) on statements where agreeing is good
+    top = set(labels[-2:])
+    pos = d_ok[~d_ok["reverse"].fillna(False).astype(bool)] if "reverse" in d_ok else d_ok
+    agree = pos[pos["label"].astype(str).isin(top)].groupby("wave")["n"].sum()
+    total = pos.groupby("wave")["n"].sum()
+    share = (agree / total.where(total > 0)).reindex(waves)
+    if len(waves) >= 2 and share.notna().all():
+        title = (f"{pct(share.iloc[-1])} of answers to the {subject} agreed at "
+                 f"{page.the_wave(waves[-1])}, against {pct(share.iloc[0])} at "
+                 f"{page.the_wave(waves[0])}")
+    elif share.notna().any():
+        title = f"{pct(share.dropna().iloc[-1])} of answers to the {subject} agreed"
+    else:
+        title = f"How people answered the {subject}"
+    fig = F.diverging_likert(d_ok, "statement", "label", "share", order=labels,
+                             subrow="wave_label", neutral=neutral, n="n")
+    wide = d.pivot_table(index=["_i", "_w", "row"], columns="label", values="share",
+                         aggfunc="first", dropna=False, sort=True).reset_index()
+    wide = wide.merge(d.groupby("row", sort=False)[["n_answered", "suppressed"]].first()
+                      .reset_index(), on="row", how="left")
+    cols = {"row": "Statement — survey", "n_answered": "Answered"} | {c: c for c in labels}
+    table = make_table(wide, cols, {c: pct for c in labels} | {"n_answered": integer},
+                       min_group_size=page.min_group_size, numeric=set(labels) | {"n_answered"})
+    n_items = d["item"].nunique()
+    summary = (f"{count(n_items, 'statement')}, each asked at "
+               f"{join_words(page.the_wave(w) for w in waves)}. "
+               + " ".join(f"At {page.the_wave(w)}, {pct(s)} of answers agreed."
+                          for w, s in share.items() if s == s))
+    note = ("Each bar is everyone who answered that statement in that survey; disagreeing "
+            "answers are left of the line, agreeing answers right, and the middle answer is split "
+            "across it.")
+    if len(supp):
+        note += (f" {count(supp['row'].nunique(), 'statement')} answered by fewer than "
+                 f"{page.min_group_size} people {'is' if supp['row'].nunique() == 1 else 'are'} "
+                 "not drawn.")
+    rows = d_ok["row"].nunique()
+    return {"figure": page.figure(fig_id, fig, title=title, summary=summary, table=table,
+                                  note=note, print_height=min(90 + 19 * rows, PRINT_HEIGHT_PX)),
+            "empty": ""}
+
+
+def then_test(page: Page) -> dict:
+    """Where people think they started (asked at the end) against what they said at the time."""
+    then = page.table("then_test")
+    if then is None:
+        return {"figure": None,
+                "empty": "The later surveys in this workspace do not ask people to look back at "
+                         "where they started."}
+    t = then[then["kind"] == "scale"] if "kind" in then.columns else then
+    if not len(t):
+        return {"figure": None, "empty": "No look-back results for whole scales."}
+    w = page.sorted_waves(t["then_wave"])[0]
+    t = t[t["then_wave"] == w]
+    vs_post = t[t["comparison"].astype(str).str.startswith("then-test vs post")]
+    vs_base = t[t["comparison"].astype(str).str.contains("baseline")]
+    at_time = "at the time"
+    looking = f"looking back from the {page.wave(w)}"
+    now = f"{page.wave(w)} (now)"
+    rows = []
+    for r in vs_base.itertuples(index=False):
+        rows.append({"scale": r.title, "measure": r.measure,
+                     "point": f"{page.wave(r.wave_pre)} ({at_time})", "mean": r.mean_pre,
+                     "n": r.n_pairs, "_p": 0})
+        rows.append({"scale": r.title, "measure": r.measure, "point": looking,
+                     "mean": r.mean_post, "n": r.n_pairs, "_p": 1})
+    for r in vs_post.itertuples(index=False):
+        if not any(x["measure"] == r.measure and x["_p"] == 1 for x in rows):
+            rows.append({"scale": r.title, "measure": r.measure, "point": looking,
+                         "mean": r.mean_pre, "n": r.n_pairs, "_p": 1})
+        rows.append({"scale": r.title, "measure": r.measure, "point": now, "mean": r.mean_post,
+                     "n": r.n_pairs, "_p": 2})
+    if not rows:
+        return {"figure": None, "empty": "No look-back results for whole scales."}
+    d = pd.DataFrame(rows)
+    d["people"] = d["n"].map(integer)
+    order = list(dict.fromkeys(d.sort_values("_p", kind="stable")["point"]))
+    lower = int((vs_base["mean_diff"] < 0).sum()) if "mean_diff" in vs_base else 0
+    if len(vs_base):
+        title = ("Looking back, people placed their starting point lower than they rated it at "
+                 f"the time on {share_of(lower, len(vs_base), 'scale')}")
+    else:
+        title = "Where people think they started, and where they are now"
+    first_wave = vs_base["wave_pre"].iloc[0] if len(vs_base) else None
+    palette = {0: page.colours.wave(first_wave) if first_wave else F.WAVE_COLOURS[0],
+               1: "#E69F00", 2: page.colours.wave(w)}
+    fig = F.dot_interval(d, "scale", "mean", color="point", color_order=order,
+                         palette=[palette[int(d.loc[d["point"] == p, "_p"].iloc[0])] for p in order],
+                         x_title="average score", hover=["people"])
+    tt = t.assign(comparison_label=t["comparison"].astype(str)
+                  .str.replace("then-test", "looking back", regex=False)
+                  .str.replace(" (response shift)", "", regex=False))
+    table = make_table(tt, {
+        "title": "Scale", "comparison_label": "Comparison", "n_pairs": "People",
+        "mean_pre": "First average", "mean_post": "Second average", "mean_diff": "Difference",
+        "p_adj": "p (adjusted)"}, {"p_adj": p_value, "n_pairs": integer},
+        numeric={"n_pairs", "mean_pre", "mean_post", "mean_diff", "p_adj"})
+    by_scale = []
+    for scale, block in d.groupby("scale", sort=False):
+        by_scale.append(f"{scale}: " + ", ".join(f"{num(x.mean, 1)} {x.point}"
+                                                   for x in block.itertuples(index=False)))
+    note = ("At the end, people rated where they think they were before the programme. If they "
+            "now place their start lower than they did at the time, the first survey may "
+            "understate the change; if about the same, it is a fair starting point.")
+    return {"figure": page.figure("fig-aim1-then-test", fig, title=title,
+                                  summary="; ".join(by_scale) + ".", table=table, note=note,
+                                  print_height=min(100 + 40 * d["scale"].nunique(), 300)),
+            "empty": ""}
+
+
+def cohorts_and_groups(page: Page, aim_id: str) -> dict:
+    """Did the cohorts change differently (in words, numbers one click away); change by group."""
+    aims = scale_aims(page)
+    out = {"cohorts": None, "groups": None}
+    anova = page.table("cohort_anova")
+    prepost = page.table("prepost")
+    pair = first_comparison(page, prepost) if prepost is not None else None
+    if anova is not None and "source" in anova.columns:
+        a = anova[anova["scale"].map(lambda s: aims.get(str(s)) == aim_id)
+                  & anova["source"].astype(str).str.contains("×")]
+        if pair is not None:
+            a = a[(a["wave_pre"] == pair[0]) & (a["wave_post"] == pair[1])]
+        if len(a):
+            differ = a[a["p_val"] < 0.05]
+            k = len(a)
+            if len(differ):
+                text = (f"The cohorts' changes differed by more than chance on "
+                        f"{share_of(len(differ), k, 'scale')}: "
+                        + join_words(differ["title"].astype(str)) + ".")
+            else:
+                text = (f"The cohorts changed alike: on {share_of(0, k, 'scale')} did their "
+                        "changes differ by more than chance.")
+            table = make_table(a.assign(comparison_label="from the " + a["wave_pre"].map(page.wave)
+                                        + " to the " + a["wave_post"].map(page.wave)), {
+                "title": "Scale", "comparison_label": "Between", "f": "F", "df1": "df1",
+                "df2": "df2", "p_val": "p", "np2": "Partial eta squared",
+                "n_participants": "People", "n_cohorts": "Cohorts"},
+                {"p_val": p_value, "df1": lambda v: num(v, 0), "df2": lambda v: num(v, 0),
+                 "n_participants": integer, "n_cohorts": integer},
+                numeric={"f", "df1", "df2", "p_val", "np2", "n_participants", "n_cohorts"})
+            out["cohorts"] = {"text": text, "table": table}
+    sub = page.table("subgroups")
+    if sub is not None and "scale" in sub.columns:
+        s = sub[sub["scale"].map(lambda m: aims.get(str(m)) == aim_id)]
+        if pair is not None:
+            s = s[(s["wave_pre"] == pair[0]) & (s["wave_post"] == pair[1])]
+        if len(s):
+            s = s.sort_values(["attribute", "group", "scale"], kind="stable")
+            s = s.assign(group_label=np.where(s["attribute"] == "cohort",
+                                              s["group"].map(page.cohort), s["group"]))
+            n_supp = int(s["suppressed"].fillna(False).astype(bool).sum()) if "suppressed" in s else 0
+            table = make_table(s, {
+                "attribute": "Grouped by", "group_label": "Group", "title": "Scale",
+                "n_pairs": "People", "mean_pre": "Average before", "mean_post": "Average after",
+                "mean_diff": "Change"},
+                {"n_pairs": integer}, min_group_size=page.min_group_size,
+                numeric={"n_pairs", "mean_pre", "mean_post", "mean_diff"})
+            out["groups"] = {
+                "summary": ("Change by cohort, sector, place and organisation (a first look "
+                            f"only; {count(n_supp, 'group')} too small to show)"),
+                "table": table,
+                "note": ("These results are a first look: they are not adjusted for the number "
+                         "of comparisons. Groups smaller than the threshold are hidden, and where "
+                         "hiding one group of a set would let it be worked out from a total, a "
+                         "second one is hidden too.")}
+    return out
+

@@ -1,0 +1,133 @@
+"""Tables for the page: a DataFrame becomes a :class:`Table` of formatted text cells.
+
+The page's templates draw a :class:`Table` (``macros.html``, ``table``), so
+every cell is escaped by the template engine; nothing here writes HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from evaluate.report.format import MISSING, integer, is_missing, num
+
+__all__ = ["Column", "Row", "Table", "make_table"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its heading and whether it holds numbers (right-aligned)."""
+
+    key: str
+    heading: str
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of formatted cells; ``suppressed`` rows are marked as such."""
+
+    cells: tuple[str, ...]
+    suppressed: bool = False
+
+
+@dataclass
+class Table:
+    """A table ready to draw: columns, rows of text, caption and a note on rows left out."""
+
+    columns: list[Column]
+    rows: list[Row]
+    caption: str = ""
+    more: str = ""
+    classes: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, heading: str) -> list[str]:
+        """The cells under a heading (for tests and text summaries)."""
+        j = [c.heading for c in self.columns].index(heading)
+        return [r.cells[j] for r in self.rows]
+
+
+def _default_format(series: pd.Series) -> tuple[Callable, bool]:
+    if pd.api.types.is_bool_dtype(series):
+        return (lambda v: "yes" if v is True or v == 1 else ("no" if not is_missing(v) else MISSING)), False
+    if pd.api.types.is_integer_dtype(series):
+        return integer, True
+    if pd.api.types.is_float_dtype(series):
+        return num, True
+    return (lambda v: MISSING if is_missing(v) else str(v)), False
+
+
+def make_table(
+    data: pd.DataFrame,
+    columns: Mapping[str, str] | None = None,
+    formats: Mapping[str, Callable] | None = None,
+    *,
+    suppressed: str | None = "suppressed",
+    min_group_size: int | None = None,
+    caption: str | None = None,
+    numeric: set[str] | None = None,
+    limit: int | None = None,
+    more_where: str = "tables.xlsx and the csv files",
+    classes: list[str] | None = None,
+) -> Table:
+    """A :class:`Table` of ``data``.
+
+    Parameters
+    ----------
+    columns : mapping of column → heading, optional
+        Which columns to show, in order, and their headings (default: all,
+        headings as the column names). Columns not in ``data`` are skipped.
+    formats : mapping of column → function(value) → str, optional
+        Formatting per column; default ``num`` for floats, ``integer`` for
+        integers, ``str`` otherwise.
+    suppressed : str or None
+        Boolean column marking suppressed rows: their missing numbers read
+        "suppressed (fewer than N people)" and the row is marked.
+    min_group_size : int, optional
+        Named in the suppressed rows' text.
+    numeric : set of str, optional
+        Columns to right-align besides those with a numeric dtype.
+    limit : int, optional
+        Show at most this many rows and say how many were left out.
+
+    Examples
+    --------
+    >>> t = make_table(pd.DataFrame({"group": ["a", "b"], "n": [12.0, np.nan],
+    ...                              "suppressed": [False, True]}),
+    ...                {"group": "Group", "n": "People"}, min_group_size=5)
+    >>> [r.cells for r in t.rows]
+    [('a', '12.00'), ('b', 'suppressed (fewer than 5 people)')]
+    """
+    columns = dict(columns) if columns else {c: str(c) for c in data.columns}
+    columns = {c: h for c, h in columns.items() if c in data.columns}
+    formats = dict(formats or {})
+    numeric = set(numeric or ())
+    for c in columns:
+        if c not in formats:
+            formats[c], is_num = _default_format(data[c])
+            if is_num:
+                numeric.add(c)
+    marks = (data[suppressed].fillna(False).astype(bool).to_numpy()
+             if suppressed and suppressed in data.columns else np.zeros(len(data), dtype=bool))
+    note = (f"suppressed (fewer than {min_group_size} people)" if min_group_size
+            else "suppressed (group too small to report)")
+    rows = data.reset_index(drop=True)
+    shown = rows if limit is None else rows.head(limit)
+    keys = list(columns)
+    values = {c: shown[c].tolist() for c in keys}
+    out = []
+    for i in range(len(shown)):
+        cells = tuple(note if marks[i] and c in numeric and is_missing(values[c][i])
+                      else formats[c](values[c][i]) for c in keys)
+        out.append(Row(cells, bool(marks[i])))
+    more = ""
+    if limit is not None and len(rows) > limit:
+        more = f"{len(rows) - limit:,} more rows are in {more_where}."
+    return Table([Column(c, h, c in numeric) for c, h in columns.items()], out,
+                 caption=caption or "", more=more, classes=list(classes or []))
