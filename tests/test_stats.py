@@ -533,6 +533,93 @@ def test_alpha_flag_and_edge_notes():
     assert np.isnan(flat["alpha"]) and "only 0 complete responses" in flat["note"]
 
 
+# R lavaan::cfa + semTools::compRelSEM(obs.var = FALSE) on the demo's keyed answers:
+# tests/reference/omega_semtools.R reading demo_keyed_items.csv (tests/reference/demo_data.py).
+# instrument | wave | scale | n | omega total
+OMEGA_SEMTOOLS = """\
+baseline@1|baseline|system_leadership|62|0.795774599168637
+baseline@1|baseline|coach_approach|69|0.757857719325358
+baseline@1|baseline|peer_network|69|0.738700762662537
+baseline@1|baseline|system_innovation|64|0.631339090308292
+baseline@1|baseline|courage_to_innovate|68|0.693758271068846
+baseline@1|baseline|community_voice|66|0.678683078317615
+baseline@1|baseline|adaptive_leadership|70|0.572124635620748
+follow_up@1|follow_up|system_leadership|49|0.883981956070241
+follow_up@1|follow_up|coach_approach|46|0.827258928798055
+follow_up@1|follow_up|peer_network|44|0.824812495578761
+follow_up@1|follow_up|system_innovation|42|0.844661084781568
+follow_up@1|follow_up|courage_to_innovate|48|0.813339311548271
+follow_up@1|follow_up|community_voice|46|0.781707246687029
+follow_up@1|follow_up|adaptive_leadership|45|0.756949440779042
+follow_up@1|follow_up|change_challenge|52|0.691181164703113
+post@1|end|system_leadership|51|0.898390492842783
+post@1|end|coach_approach|56|0.833652862304889
+post@1|end|peer_network|58|0.827298185746643
+post@1|end|system_innovation|57|0.852869496659533
+post@1|end|courage_to_innovate|55|0.852798226879578
+post@1|end|community_voice|56|0.873794146606501
+post@1|end|adaptive_leadership|57|0.83867508957816
+post@1|end|then_system_leadership|51|0.828301694929224
+post@1|end|then_coach_approach|57|0.745644221133893
+post@1|end|then_peer_network|58|0.813019073894376
+post@1|end|then_system_innovation|55|0.708162525126341
+post@1|end|change_challenge|56|0.662939938231579
+"""
+
+
+def test_omega_matches_semtools_on_the_demo(sample_results):
+    rel = sample_results["reliability"]
+    lines = OMEGA_SEMTOOLS.strip().splitlines()
+    assert len(lines) == 27
+    worst = 0.0
+    for line in lines:
+        inst, wave, scale, n, omega = line.split("|")
+        row = rel[(rel["instrument"] == inst) & (rel["wave"] == wave) & (rel["scale"] == scale)]
+        assert len(row) == 1, line
+        row = row.iloc[0]
+        assert row["n"] == int(n)
+        worst = max(worst, abs(row["omega_total"] - float(omega)))
+        assert row["omega_ci95_low"] < row["omega_total"] < row["omega_ci95_high"], line
+        assert row["omega_ci_method"].startswith("percentile bootstrap (")
+    assert worst < 1e-6, worst
+    two = rel[rel["scale"] == "story_for_change"]  # a two-item scale has no omega, and says why
+    assert two["omega_total"].isna().all() and two["note"].str.contains("2-item scale").all()
+
+
+def test_omega_handles_reverse_keying_and_flags_a_shift():
+    from evaluate.stats.omega import omega_total
+
+    rng = np.random.default_rng(3)
+    n = 150
+    f = rng.normal(size=n)
+    strong = f[:, None] * [0.9, 0.8, 0.8] + rng.normal(size=(n, 3)) * 0.5
+    weak = f[:, None] * [0.5, 0.4, 0.4] + rng.normal(size=(n, 3)) * 0.9
+    codes = lambda x: np.clip(np.round(3 + x), 1, 5)  # noqa: E731
+    inst = _survey("base", "baseline")  # grow3 is reverse keyed
+    rows = []
+    for wave, latent in (("baseline", weak), ("end", strong)):
+        c = codes(latent)
+        rows.append(pd.DataFrame({"participant": [f"p{i}" for i in range(n)], "wave": wave,
+                                  "instrument": "base", "instrument_version": 1,
+                                  "grow1": c[:, 0], "grow2": c[:, 1], "grow3": 6 - c[:, 2]}))
+    rel = scale_reliability(pd.concat(rows, ignore_index=True), [inst], n_boot=50)
+    growth = rel[rel["scale"] == "growth"].set_index("wave")
+    # stored reversed, keyed back: the same omega as the unreversed codes
+    direct = omega_total(codes(strong), n_boot=0)["omega_total"]
+    assert growth.loc["end", "omega_total"] == pytest.approx(direct, abs=1e-9)
+    assert growth.loc["baseline", "omega_total"] < growth.loc["end", "omega_total"] - 0.1
+    assert not growth.loc["baseline", "reliability_shift"]
+    assert growth.loc["end", "reliability_shift"]
+    assert growth.loc["end", "omega_change"] == pytest.approx(
+        growth.loc["end", "omega_total"] - growth.loc["baseline", "omega_total"])
+    assert "read its pre/post change with care" in growth.loc["end", "note"]
+    # not keyed, the reversed item loads against the others, and the note says so
+    raw = codes(strong) * [1, 1, -1]
+    assert "loads against the others" in omega_total(raw, n_boot=0)["note"]
+    again = scale_reliability(pd.concat(rows, ignore_index=True), [inst], n_boot=50)
+    pd.testing.assert_frame_equal(rel, again)  # the bootstrap interval is the same every run
+
+
 def test_item_rest_correlation_by_hand(synthetic):
     responses, _, instruments, out = synthetic
     ir = out["item_rest"]

@@ -61,7 +61,7 @@ def analyse_workspace(ws, *, p_adjust: str = "holm") -> dict[str, pd.DataFrame]:
 
     prepost = prepost_table(mv, p_adjust=p_adjust)
     then = then_test(mv, p_adjust=p_adjust)
-    reliability = scale_reliability(responses, instruments)
+    reliability = scale_reliability(responses, instruments, waves=declared)
     bias = attrition_bias(mv, responses=responses)
     reaction, distribution = session_reaction(responses, instruments, programme,
                                               min_group_size=min_group)

@@ -18,15 +18,20 @@ from evaluate.stats.base import (
     _is_reaction,
     _ordered_numeric,
     _responses_by_instrument,
+    wave_order,
 )
+from evaluate.stats.omega import omega_total
 
 __all__ = ["RELIABILITY_COLUMNS", "ITEM_REST_COLUMNS", "scale_reliability", "item_rest_correlations"]
 
 
 RELIABILITY_COLUMNS = [
     "instrument", "wave", "scale", "title", "n_items", "n", "alpha", "alpha_ci95_low",
-    "alpha_ci95_high", "alpha_below_0_7", "note",
+    "alpha_ci95_high", "alpha_below_0_7", "omega_total", "omega_ci95_low", "omega_ci95_high",
+    "omega_ci_method", "omega_change", "reliability_shift", "note",
 ]
+#: Omega moving this much from the scale's first wave flags a measurement change.
+SHIFT = 0.10
 ITEM_REST_COLUMNS = ["instrument", "wave", "scale", "item", "n", "mean", "sd", "item_rest_r",
                      "alpha_if_deleted"]
 
@@ -66,8 +71,10 @@ def scale_reliability(
     instruments: Mapping[str, Instrument] | Iterable[Instrument],
     *,
     threshold: float = 0.7,
+    n_boot: int = 200,
+    waves: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """Cronbach's alpha with its 95% CI for every scale at every wave.
+    """Cronbach's alpha and McDonald's omega total, with 95% CIs, for every scale at every wave.
 
     Returns
     -------
@@ -83,9 +90,11 @@ def scale_reliability(
     (complete responses only): :math:`\\alpha = \\frac{k}{k-1}(1 - \\sum s_i^2 / s_T^2)`.
     CI by Feldt's F method: :math:`1 - (1-\\alpha) F_{q}(n-1, (n-1)(k-1))`
     (pingouin rounds its interval to 3 decimals; we compute it unrounded).
-    McDonald's omega is not reported: no maintained Python library we use
-    provides it (pingouin has alpha only), and a hand-rolled factor model
-    would be unchecked.
+    Omega is computed from the same keyed, complete responses: the factor
+    model is fitted by ``statsmodels`` (maximum likelihood) and omega and its
+    bootstrap interval are derived from the fit; checked against R
+    ``semTools::compRelSEM`` in the tests. Scales of two items have no omega
+    (a one-factor model needs three).
 
     References
     ----------
@@ -102,6 +111,11 @@ def scale_reliability(
         row = dict(instrument=inst.ref, wave=wave, scale=scale.id, title=scale.title,
                    n_items=k, n=n, alpha=np.nan, alpha_ci95_low=np.nan, alpha_ci95_high=np.nan,
                    alpha_below_0_7=False, note="")
+        notes = []
+        om = omega_total(complete.to_numpy(dtype="float64"), n_boot=n_boot) if k >= 2 else {}
+        row.update({c: om.get(c, np.nan) for c in ("omega_total", "omega_ci95_low",
+                                                   "omega_ci95_high")})
+        row["omega_ci_method"] = om.get("omega_ci_method", "")
         if k < 2:
             row["note"] = "one-item scale: alpha needs two or more items"
         elif n < 3:
@@ -117,10 +131,35 @@ def scale_reliability(
             row["alpha_below_0_7"] = bool(alpha < threshold)
             if alpha < threshold:
                 row["note"] = f"alpha below {threshold:g}: the items may not measure one thing well enough"
+        if om.get("note") and n >= 3 and k >= 2:
+            notes.append(om["note"])
+        row["note"] = "; ".join(x for x in [row["note"], *notes] if x)
         rows.append(row)
     out = pd.DataFrame(rows, columns=RELIABILITY_COLUMNS)
     out["alpha_below_0_7"] = out["alpha_below_0_7"].astype(bool)
-    return out
+    return _flag_shifts(out, waves)
+
+
+def _flag_shifts(table: pd.DataFrame, waves: Iterable[str] | None) -> pd.DataFrame:
+    """``omega_change`` from each scale's first wave, and ``reliability_shift`` at 0.10 or more."""
+    table["omega_change"] = np.nan
+    table["reliability_shift"] = False
+    if not len(table):
+        return table
+    order = {w: i for i, w in enumerate(wave_order(table["wave"].unique(), waves))}
+    rank = table["wave"].map(order)
+    first = (table.assign(_r=rank).dropna(subset=["omega_total"]).sort_values("_r", kind="stable")
+             .drop_duplicates("scale").set_index("scale")["omega_total"])
+    table["omega_change"] = table["omega_total"] - table["scale"].map(first)
+    shifted = table["omega_change"].abs() >= SHIFT - 1e-12
+    table["reliability_shift"] = shifted.fillna(False).astype(bool)
+    for i in table.index[table["reliability_shift"]]:
+        r = table.loc[i]
+        start = first[r["scale"]]
+        msg = (f"omega moved from {start:.2f} at the first wave to {r['omega_total']:.2f}: the "
+               "scale may measure differently now — read its pre/post change with care")
+        table.loc[i, "note"] = "; ".join(x for x in [r["note"], msg] if x)
+    return table
 
 
 def item_rest_correlations(

@@ -131,6 +131,14 @@ def aim_statements(
             if reliability is not None and len(reliability):
                 rel = reliability[(reliability["scale"] == r.measure)
                                   & reliability["wave"].isin([r.wave_pre, r.wave_post])]
+                shifted = rel[rel["reliability_shift"]] if "reliability_shift" in rel else rel.iloc[0:0]
+                if len(shifted):
+                    om = rel.set_index("wave")["omega_total"]
+                    cautions.append(
+                        f"Measurement: the scale's reliability (omega) moved from "
+                        f"{om.get(r.wave_pre, np.nan):.2f} at the {pre_w} survey to "
+                        f"{om.get(r.wave_post, np.nan):.2f} at the {post_w} survey, so people may "
+                        "have read the questions differently; part of the change may reflect that.")
                 low = rel[rel["alpha_below_0_7"]]
                 if len(low):
                     score -= 1
