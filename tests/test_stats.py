@@ -417,7 +417,8 @@ def test_analyse_workspace_returns_every_table(synthetic):
     *_, out = synthetic
     assert set(out) == {"scale_scores", "prepost", "then_test", "reliability", "item_rest",
                         "attrition_rates", "attrition_bias", "cohort_anova", "subgroups",
-                        "reaction", "reaction_distribution", "statements", "principles"}
+                        "reaction", "reaction_distribution", "statements", "principles",
+                        "planning"}
     for name, table in out.items():
         assert isinstance(table, pd.DataFrame), name
         assert all(c == c.lower() and " " not in c for c in table.columns), name
@@ -618,6 +619,117 @@ def test_omega_handles_reverse_keying_and_flags_a_shift():
     assert "loads against the others" in omega_total(raw, n_boot=0)["note"]
     again = scale_reliability(pd.concat(rows, ignore_index=True), [inst], n_boot=50)
     pd.testing.assert_frame_equal(rel, again)  # the bootstrap interval is the same every run
+
+
+# R pwr::pwr.t.test(type = "paired") for the demo's observed d_z: tests/reference/power_pwr.R.
+# d_z | share of it | power | n   — then   power | n | d | power
+PWR_PAIRED = """\
+0.80333648696513882|1.0|0.8|14.2019431596
+0.72967362398519897|1.0|0.8|16.7635631471
+0.60781261116238372|1.0|0.8|23.2393617465
+0.42500442726544707|1.0|0.8|45.4111854700
+0.29596447146563243|1.0|0.8|91.5433161209
+-0.12477647191208754|1.0|0.8|506.0525412711
+0.67267173823455984|1.0|0.8|19.3544314133
+0.42872476070196741|1.0|0.8|44.6609201968
+0.87144551552390659|1.0|0.8|12.3920764024
+0.40085348642302548|1.0|0.8|50.8009127343
+0.45930256972092287|1.0|0.8|39.1697916041
+0.52527635361322444|1.0|0.8|30.4232450837
+0.36166008126624|1.0|0.8|61.9556685466
+-0.10131820403263062|1.0|0.8|766.5182835083
+0.51898701388204038|1.0|0.8|31.1156421436
+0.4123760997910435|1.0|0.8|48.1111721152
+0.80333648696513882|1.0|0.9|18.3109385480
+0.72967362398519897|1.0|0.9|21.7471309914
+0.60781261116238372|1.0|0.9|30.4277159812
+0.42500442726544707|1.0|0.9|60.1250364997
+0.29596447146563243|1.0|0.9|121.8915645550
+-0.12477647191208754|1.0|0.9|676.8100375232
+0.67267173823455984|1.0|0.9|25.2209356545
+0.42872476070196741|1.0|0.9|59.1203940739
+0.87144551552390659|1.0|0.9|15.8818513157
+0.40085348642302548|1.0|0.9|67.3421427345
+0.45930256972092287|1.0|0.9|51.7669294621
+0.52527635361322444|1.0|0.9|40.0523082969
+0.36166008126624|1.0|0.9|82.2779667442
+-0.10131820403263062|1.0|0.9|1025.5010307980
+0.51898701388204038|1.0|0.9|40.9797713435
+0.4123760997910435|1.0|0.9|63.7405218877
+0.80333648696513882|0.5|0.8|50.6030799062
+0.72967362398519897|0.5|0.8|60.9156845864
+0.60781261116238372|0.5|0.8|86.9223391845
+0.42500442726544707|0.5|0.8|175.7423700910
+0.29596447146563243|0.5|0.8|360.3414943652
+-0.12477647191208754|0.5|0.8|2018.4353850104
+0.67267173823455984|0.5|0.8|71.3287152315
+0.42872476070196741|0.5|0.8|172.7390668238
+0.87144551552390659|0.5|0.8|43.3014939795
+0.40085348642302548|0.5|0.8|197.3161673570
+0.45930256972092287|0.5|0.8|150.7545940755
+0.52527635361322444|0.5|0.8|115.7219643258
+0.36166008126624|0.5|0.8|241.9577144860
+-0.10131820403263062|0.5|0.8|3060.3026326114
+0.51898701388204038|0.5|0.8|118.4961732679
+0.4123760997910435|0.5|0.8|186.5502167707
+0.80333648696513882|0.5|0.9|67.0772376438
+0.72967362398519897|0.5|0.9|80.8855086135
+0.60781261116238372|0.5|0.9|115.7049199485
+0.42500442726544707|0.5|0.9|234.6145665308
+0.29596447146563243|0.5|0.9|481.7432432073
+-0.12477647191208754|0.5|0.9|2701.4670154097
+0.67267173823455984|0.5|0.9|94.8274826933
+0.42872476070196741|0.5|0.9|230.5938982245
+0.87144551552390659|0.5|0.9|57.2999526002
+0.40085348642302548|0.5|0.9|263.4963022473
+0.45930256972092287|0.5|0.9|201.1621988308
+0.52527635361322444|0.5|0.9|154.2617689382
+0.36166008126624|0.5|0.9|323.2595357989
+-0.10131820403263062|0.5|0.9|4096.2347109902
+0.51898701388204038|0.5|0.9|157.9758151474
+0.4123760997910435|0.5|0.9|249.0835128771
+power|10|0.2|0.0876571540293024
+power|10|0.5|0.293175606514385
+power|10|0.8|0.616232763475035
+power|34|0.2|0.204962729303426
+power|34|0.5|0.80777750127944
+power|34|0.8|0.994845314624635
+power|61|0.2|0.33642126303074
+power|61|0.5|0.970077052942347
+power|61|0.8|0.999985792394139
+"""
+
+
+def test_planning_matches_pwr(sample_results):
+    from evaluate.stats import paired_power
+
+    plan = sample_results["planning"]
+    worst_n = worst_p = 0.0
+    checked = 0
+    for line in PWR_PAIRED.strip().splitlines():
+        parts = line.split("|")
+        if parts[0] == "power":
+            worst_p = max(worst_p, abs(paired_power(float(parts[2]), int(parts[1]))
+                                       - float(parts[3])))
+            continue
+        dz, share, power, n = (float(x) for x in parts)
+        rows = plan[np.isclose(plan["dz"], dz, rtol=0, atol=1e-12)
+                    & np.isclose(plan["target_dz"], dz * share) & (plan["power"] == power)]
+        assert len(rows) == 1, line
+        row = rows.iloc[0]
+        worst_n = max(worst_n, abs(row["n_exact"] - n))
+        assert row["n_completers"] == np.ceil(n), line
+        assert row["n_invited"] >= row["n_completers"]
+        checked += 1
+    assert checked == 64
+    assert worst_n < 1e-3 and worst_p < 1e-10, (worst_n, worst_p)
+    row = plan[(plan["measure"] == "system_leadership") & (plan["wave_post"] == "end")
+               & (plan["target"] == "observed change") & (plan["power"] == 0.8)].iloc[0]
+    # 62 of the 78 people on the roster answered both: invitations scale by 78 / 62
+    assert row["completion_rate"] == pytest.approx(row["n_pairs"] / 78)
+    assert row["n_invited"] == np.ceil(row["n_completers"] / row["completion_rate"])
+    assert row["statement"].startswith("Confidence in system leadership: to detect a change as "
+                                       "large as this one") or "8 times in 10" in row["statement"]
 
 
 def test_item_rest_correlation_by_hand(synthetic):

@@ -31,6 +31,8 @@ The package is split by concept; every public name is importable from
 - :mod:`~evaluate.stats.reliability` — alpha and item-rest correlations;
 - :mod:`~evaluate.stats.attrition` — response rates and attrition bias;
 - :mod:`~evaluate.stats.cohorts` — cohort × time ANOVA and subgroups;
+- :mod:`~evaluate.stats.omega` — omega total from a one-factor fit;
+- :mod:`~evaluate.stats.power` — next-cohort planning (completers and invitations);
 - :mod:`~evaluate.stats.reaction` — session feedback;
 - :mod:`~evaluate.stats.statements` — statements per aim, evidence per principle;
 - :mod:`~evaluate.stats.analyse` — all of it over a workspace.
@@ -57,6 +59,12 @@ from evaluate.stats.cohorts import (
 from evaluate.stats.groups import GROUP_COLUMNS, group_difference
 from evaluate.stats.measures import MeasureValues, measure_values
 from evaluate.stats.paired import PAIRED_COLUMNS, paired_change
+from evaluate.stats.power import (
+    PLANNING_COLUMNS,
+    cohort_planning,
+    paired_power,
+    paired_sample_size,
+)
 from evaluate.stats.reaction import DISTRIBUTION_COLUMNS, REACTION_COLUMNS, session_reaction
 from evaluate.stats.reliability import (
     ITEM_REST_COLUMNS,
@@ -87,6 +95,10 @@ __all__ = [
     "aim_statements",
     "principle_evidence",
     "analyse_workspace",
+    "cohort_planning",
+    "paired_power",
+    "paired_sample_size",
+    "PLANNING_COLUMNS",
     "BIAS_COLUMNS",
     "RATE_COLUMNS",
     "PREPOST_ID_COLUMNS",

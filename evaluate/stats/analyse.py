@@ -16,6 +16,7 @@ from evaluate.stats.base import (
 from evaluate.stats.change import prepost_table, then_test
 from evaluate.stats.cohorts import cohort_anova, subgroup_change
 from evaluate.stats.measures import measure_values
+from evaluate.stats.power import cohort_planning
 from evaluate.stats.reaction import session_reaction
 from evaluate.stats.reliability import item_rest_correlations, scale_reliability
 from evaluate.stats.statements import aim_statements, principle_evidence
@@ -36,7 +37,8 @@ def analyse_workspace(ws, *, p_adjust: str = "holm") -> dict[str, pd.DataFrame]:
         instruments except session feedback), ``prepost``, ``then_test``,
         ``reliability``, ``item_rest``, ``attrition_rates``, ``attrition_bias``,
         ``cohort_anova``, ``subgroups``, ``reaction``,
-        ``reaction_distribution``, ``statements``.
+        ``reaction_distribution``, ``statements``, ``principles``, ``planning``
+        (:func:`evaluate.stats.power.cohort_planning`).
     """
     full_roster = ws.roster()
     # comparison-group members (evaluate.roster) are analysed only against the programme
@@ -77,6 +79,7 @@ def analyse_workspace(ws, *, p_adjust: str = "holm") -> dict[str, pd.DataFrame]:
             if (key in f0.columns and mv.info(key)["kind"] == "scale"
                     and mv.info(key)["then_of_key"] == "" and f0[key].notna().any()):
                 first_n[(mv.info(key)["measure"], mv.waves[0])] = int(f0[key].notna().sum())
+    rates = response_rates(responses, roster, waves=declared)
     statements = aim_statements(prepost, programme, reliability=reliability, attrition=bias,
                                 then=then, first_wave_n=first_n, scale_aims=scale_aims)
     return {
@@ -85,7 +88,7 @@ def analyse_workspace(ws, *, p_adjust: str = "holm") -> dict[str, pd.DataFrame]:
         "then_test": then,
         "reliability": reliability,
         "item_rest": item_rest_correlations(responses, instruments),
-        "attrition_rates": response_rates(responses, roster, waves=declared),
+        "attrition_rates": rates,
         "attrition_bias": bias,
         "cohort_anova": cohort_anova(mv),
         "subgroups": subgroup_change(mv, roster, min_group_size=min_group),
@@ -93,4 +96,5 @@ def analyse_workspace(ws, *, p_adjust: str = "holm") -> dict[str, pd.DataFrame]:
         "reaction_distribution": distribution,
         "statements": statements,
         "principles": principle_evidence(prepost, instruments, programme),
+        "planning": cohort_planning(prepost, rates),
     }
