@@ -333,18 +333,14 @@ def init_cmd(directory, roster, programme, cohorts, min_group_size, instruments_
 
     Example: evaluate init my-programme --roster roster.csv
     """
-    from evaluate.roster import read_roster
     from evaluate.workspace import Workspace
 
     ws = Workspace.init(directory, programme=programme, cohorts=cohorts, roster=roster,
                         min_group_size=min_group_size, instruments_dir=instruments_dir)
     if roster is not None:
-        r = read_roster(roster, ws.salt)
-        ws.store_roster(r.public())
-        for c in sorted(r.frame["cohort"].dropna().unique()):
-            ws.add_cohort(str(c))
-        click.echo(f"Read the roster: {len(r.frame)} people in cohort(s) "
-                   f"{', '.join(ws.cohorts)}.")
+        people = len(ws.roster())
+        click.echo(f"Read the roster: {people} {'person' if people == 1 else 'people'} in "
+                   f"{'cohort' if len(ws.cohorts) == 1 else 'cohorts'} {', '.join(ws.cohorts)}.")
     click.echo(f"Created workspace {directory}/ for {ws.programme_name} "
                f"({len(ws.config['instruments'])} instruments; groups under {ws.min_group_size} "
                "are never reported).")
@@ -476,16 +472,25 @@ def validate_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview
 @click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @export_options
 @workspace_option
+@click.option("--replace", is_flag=True,
+              help="Replace the earlier import of this cohort's wave (it stays in the history).")
+@click.option("--new-cohort", is_flag=True, help="Add the cohort to the workspace (on purpose).")
+@click.option("--new-wave", is_flag=True, help="Add the wave to the workspace (on purpose).")
 @click.option("--show-names", is_flag=True, help="Show names and emails in problems on screen.")
+@instruments_dir_option
 @strict_option
 @quiet_option
 @friendly
 def ingest_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview, keep_incomplete,
-               dates, workspace, show_names, strict, quiet):
+               dates, workspace, replace, new_cohort, new_wave, show_names, instruments_dir,
+               strict, quiet):
     """Import an export into the workspace (checked, pseudonymised, nothing lost).
 
-    Importing the same file again changes nothing; importing a corrected file
-    replaces that cohort's wave.
+    Importing the same file again changes nothing. An export for a cohort and
+    wave that already hold one is refused, with what would change, unless
+    --replace is given; the earlier import stays in the history (`evaluate
+    history`, `evaluate undo`). A cohort or wave the workspace does not have is
+    refused unless --new-cohort / --new-wave add it.
 
     Example: evaluate ingest baseline.xlsx -w my-programme -i baseline@1 -c c1 --wave baseline
     """
@@ -498,7 +503,9 @@ def ingest_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview, 
         progress(f"Reading {export.name}")
     result, outcome = ingest_into(ws, export, instrument, cohort=cohort, wave=wave, sheet=sheet,
                                   platform=platform, keep_preview=keep_preview,
-                                  keep_incomplete=keep_incomplete, dates=dates)
+                                  keep_incomplete=keep_incomplete, dates=dates, replace=replace,
+                                  new_cohort=new_cohort, new_wave=new_wave,
+                                  instruments_dir=instruments_dir)
     _print_result(result, quiet=quiet, show_names=show_names)
     if outcome.status == "refused":
         raise DataProblem(outcome.message + " Fix what is said above and import again.")
@@ -510,29 +517,159 @@ def ingest_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview, 
         raise DataProblem("Problems found; exiting with code 1 because of --strict.")
 
 
-@cli.command("status", short_help="Show what a workspace holds.")
+def _attention(e: dict) -> str:
+    """What a person should look at in one import, in words ('' when nothing)."""
+    parts = []
+    if e.get("quarantined"):
+        parts.append(f"{e['quarantined']} held back with problems")
+    if e.get("file_problems"):
+        parts.append(f"{e['file_problems']} file problem{'s' if e['file_problems'] != 1 else ''}"
+                     " (such as columns not imported)")
+    if e.get("warnings"):
+        parts.append(f"{e['warnings']} warning{'s' if e['warnings'] != 1 else ''}")
+    return "; ".join(parts)
+
+
+def _table(rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(c.rjust(w) if i in right else c.ljust(w)
+                             for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip()
+            for r in rows]
+
+
+@cli.command("status", short_help="Show what a workspace holds, and what needs attention.")
 @click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
 @friendly
 def status_cmd(workspace):
-    """Show what a workspace holds: each import, with rows read, accepted and left out.
+    """Show what a workspace holds: each import in use, its rows, and what needs attention.
+
+    Every row read is counted once: accepted, held back with problems, or
+    left out on purpose (previews, unfinished responses). An import marked !
+    has problems to look at.
 
     Example: evaluate status my-programme
     """
     from evaluate.workspace import Workspace
 
     ws = Workspace.open(workspace)
-    imports = ws.imports()
-    click.echo(f"{ws.programme_name}: cohorts {', '.join(ws.cohorts) or '(none yet)'}; "
-               f"groups under {ws.min_group_size} are never reported.")
-    if imports.empty:
+    manifest = ws.manifest()
+    imports = manifest["imports"]
+    click.echo(f"{ws.programme_name}: cohorts {', '.join(ws.cohorts) or '(none yet)'}; waves "
+               f"{', '.join(ws.waves)}; groups under {ws.min_group_size} are never reported.")
+    if not imports:
         click.echo("No imports yet. Next: evaluate ingest EXPORT -w " + str(workspace) + " ...")
         return
-    for e in imports.to_dict("records"):
-        click.echo(f"  {e['cohort']:<4} {e['wave']:<10} {e['instrument']:<20} {e['file']}: "
-                   f"{e['read']} read = {e['accepted']} accepted + {e['quarantined']} left out")
-    total = imports[["read", "accepted", "quarantined"]].sum()
+    rows = [["", "import", "cohort", "wave", "instrument", "file", "read", "accepted",
+             "held back", "left out"]]
+    notes = []
+    for e in sorted(imports, key=lambda r: (r["cohort"], ws.wave_order(r["wave"]), r["instrument"])):
+        why = _attention(e)
+        rows.append(["!" if why else "", str(e.get("id", "")), e["cohort"], e["wave"],
+                     e["instrument"], e["file"], str(e["read"]), str(e["accepted"]),
+                     str(e.get("quarantined", 0)), str(e.get("excluded", 0))])
+        if why:
+            notes.append(f"  ! import {e.get('id', '?')} ({e['file']}): {why}.")
+    click.echo(f"Imports in use ({len(imports)}):")
+    for line in _table(rows, right={6, 7, 8, 9}):
+        click.echo(line)
+    total = {k: sum(int(e.get(k, 0)) for e in imports)
+             for k in ("read", "accepted", "quarantined", "excluded")}
     click.echo(f"Total: {total['read']} read = {total['accepted']} accepted + "
-               f"{total['quarantined']} left out.")
+               f"{total['quarantined']} held back with problems + {total['excluded']} left out "
+               "on purpose.")
+    if notes:
+        click.echo(f"{len(notes)} import{'s need' if len(notes) != 1 else ' needs'} attention:")
+        for line in notes:
+            click.echo(line)
+        click.echo("  Run `evaluate validate FILE ...` on a file to see each problem with its row "
+                   "and fix.")
+    kept = len(manifest["history"]) - len(imports)
+    if kept:
+        click.echo(f"{kept} earlier import{'s are' if kept != 1 else ' is'} kept in the history "
+                   f"(`evaluate history {workspace}`).")
+
+
+@cli.command("history", short_help="List every import ever made, in use or not.")
+@workspace_argument
+@friendly
+def history_cmd(workspace):
+    """List every import this workspace has held, in use or not, and every change.
+
+    Nothing is ever deleted: a replaced or removed import stays here, and
+    `evaluate undo` or `evaluate restore` brings it back.
+
+    Example: evaluate history my-programme
+    """
+    from evaluate.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    manifest = ws.manifest()
+    if not manifest["history"]:
+        click.echo("No imports yet.")
+        return
+    rows = [["import", "state", "stored", "cohort", "wave", "instrument", "file", "accepted"]]
+    for r in manifest["history"]:
+        state = r.get("state", "active")
+        if state == "replaced" and r.get("replaced_by"):
+            state = f"replaced by {r['replaced_by']}"
+        rows.append([str(r.get("id", "")), state, str(r.get("stored_at", ""))[:16].replace("T", " "),
+                     r["cohort"], r["wave"], r["instrument"], r["file"], str(r.get("accepted", ""))])
+    for line in _table(rows, right={7}):
+        click.echo(line)
+    events = [e for e in manifest["events"] if e["action"] in ("replace", "remove", "restore", "undo")]
+    if events:
+        click.echo("Changes:")
+        for e in events:
+            what = {"replace": f"import {e.get('import')} replaced {e.get('previous')}",
+                    "remove": f"import {e.get('import')} removed",
+                    "restore": f"import {e.get('import')} restored",
+                    "undo": f"change {e.get('undoes')} undone (import {e.get('import')})"}[e["action"]]
+            click.echo(f"  {e['seq']:>3}  {str(e['at'])[:16].replace('T', ' ')}  {what}")
+
+
+@cli.command("undo", short_help="Undo the latest import, replacement or removal.")
+@workspace_argument
+@friendly
+def undo_cmd(workspace):
+    """Undo the latest change to the workspace: an import, a replacement or a removal.
+
+    The import undone is kept in the history (`evaluate history`).
+
+    Example: evaluate undo my-programme
+    """
+    from evaluate.workspace import Workspace
+
+    click.echo(Workspace.open(workspace).undo())
+
+
+@cli.command("remove", short_help="Stop using one import (it stays in the history).")
+@workspace_argument
+@click.argument("import_id")
+@friendly
+def remove_cmd(workspace, import_id):
+    """Stop using one import: the analyses leave it out; it stays in the history.
+
+    IMPORT_ID is the number `evaluate status` or `evaluate history` shows.
+
+    Example: evaluate remove my-programme 3
+    """
+    from evaluate.workspace import Workspace
+
+    click.echo(Workspace.open(workspace).remove(import_id))
+
+
+@cli.command("restore", short_help="Use an earlier import again.")
+@workspace_argument
+@click.argument("import_id")
+@friendly
+def restore_cmd(workspace, import_id):
+    """Use an earlier import again, in place of what its cohort and wave hold now.
+
+    Example: evaluate restore my-programme 3
+    """
+    from evaluate.workspace import Workspace
+
+    click.echo(Workspace.open(workspace).restore(import_id))
 
 
 # ------------------------------------------------------------------ analyses and reports

@@ -45,7 +45,6 @@ def _exports(manifest: dict) -> list[dict]:
 def build_demo_workspace(workspace: Path, sample_dir: Path | None = None, *, progress=None):
     """A fresh workspace holding every sample export. Returns ``(ws, results_per_file)``."""
     from evaluate.ingest.pipeline import ingest_into
-    from evaluate.roster import read_roster
     from evaluate.workspace import CONFIG_NAME, Workspace
 
     sample_dir = sample_dir or sample_data_dir()
@@ -59,10 +58,6 @@ def build_demo_workspace(workspace: Path, sample_dir: Path | None = None, *, pro
     ws = Workspace.init(workspace, roster=roster_path, programme=manifest.get("programme"))
     ws.config["demo"] = True
     ws._write_config()
-    roster = read_roster(roster_path, ws.salt)
-    ws.store_roster(roster.public())
-    for c in sorted(roster.frame["cohort"].unique()):
-        ws.add_cohort(str(c))
     outcomes = []
     exports = _exports(manifest)
     for n, entry in enumerate(exports, start=1):

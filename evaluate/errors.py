@@ -13,6 +13,9 @@ __all__ = [
     "ReadError",
     "ValidationFailed",
     "WorkspaceError",
+    "WorkspaceBusy",
+    "WorkspaceDamaged",
+    "ImportRefused",
     "RosterError",
     "AnalysisError",
 ]
@@ -43,6 +46,19 @@ class ValidationFailed(EvaluateError):
 
 class WorkspaceError(EvaluateError):
     """A workspace is missing, malformed, or asked for something it does not hold."""
+
+
+class WorkspaceBusy(EvaluateError):
+    """Another change to the same workspace is under way (an import, an undo ...)."""
+
+
+class WorkspaceDamaged(EvaluateError):
+    """A workspace file is damaged or does not agree with the manifest (`evaluate check`)."""
+
+
+class ImportRefused(EvaluateError):
+    """An import would damage the workspace (an undeclared cohort, a replacement not asked
+    for ...): nothing was stored."""
 
 
 class RosterError(EvaluateError):

@@ -108,7 +108,8 @@ def test_init_ingest_status_idempotent(runner, files, tmp_path):
     again = runner.invoke(cli, args)
     assert "already imported" in again.output and "nothing changed" in again.output
     status = runner.invoke(cli, ["status", str(ws)])
-    assert "2 read = 1 accepted + 1 left out" in status.output
+    assert "2 read = 1 accepted + 1 held back with problems + 0 left out" in status.output
+    assert "! import 0001 (baseline.xlsx): 1 held back with problems" in status.output
     # a second init on the same folder is refused plainly
     twice = runner.invoke(cli, ["init", str(ws)])
     assert twice.exit_code == 2 and "already a workspace" in twice.output

@@ -10,6 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from evaluate.errors import ImportRefused
 from evaluate.ingest.pipeline import ingest_file, ingest_into
 from evaluate.instruments import load_instruments
 from evaluate.roster import read_roster
@@ -209,8 +210,12 @@ def test_workspace_ingest_idempotent_replace_and_no_personal_data(tmp_path, rost
         [1, T0, T1, "jo.smith@example.nhs.uk", "Jo Smith", "Agree", 3],
         [2, T0, T1, "ann.lee@example.gov.uk", "Ann Lee", "Agree strongly", 4],
     ])
-    _, replaced = ingest_into(ws, path, "pulse@1", cohort="c1", wave="baseline")
-    assert replaced.status == "replaced" and "replaces the earlier import" in replaced.message
+    with pytest.raises(ImportRefused, match=r"would change it: 1 person added\. Nothing was "
+                       r"imported — if this export is the corrected one, add --replace"):
+        ingest_into(ws, path, "pulse@1", cohort="c1", wave="baseline")
+    assert len(ws.responses(wave="baseline")) == 1
+    _, replaced = ingest_into(ws, path, "pulse@1", cohort="c1", wave="baseline", replace=True)
+    assert replaced.status == "replaced" and "replaces import 0001" in replaced.message
     assert len(ws.responses(wave="baseline")) == 2
     entry = ws.manifest()["imports"][0]
     assert entry["read"] == entry["accepted"] + entry["quarantined"] + entry["excluded"] == 2

@@ -7,7 +7,6 @@ reason), and ``IngestResult.counts`` states it.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ import pandera.pandas as pa
 
 from evaluate import __version__
 from evaluate.errors import EvaluateError
+from evaluate.hashing import file_sha256
 from evaluate.ingest.coerce import coerce_export
 from evaluate.ingest.fit import refusals_for_fit
 from evaluate.ingest.matching import MatchResult, match_columns
@@ -88,14 +88,6 @@ class IngestResult:
         """Problems that left a row out (errors and exclusions), masked."""
         p = self.stored_problems()
         return p[p["severity"].isin(["error", "excluded"])].reset_index(drop=True)
-
-
-def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _pandera_problems(exc: pa.errors.SchemaErrors, raw: RawExport, match: MatchResult,
@@ -236,29 +228,42 @@ def ingest_file(
 def ingest_into(ws, path: str | Path, instrument_ref: str, *, cohort: str, wave: str,
                 sheet: str | None = None, platform: str | None = None,
                 keep_preview: bool = False, keep_incomplete: bool = False,
-                dates: str | None = None):
+                dates: str | None = None, replace: bool = False, new_cohort: bool = False,
+                new_wave: bool = False, instruments_dir: str | Path | None = None):
     """Import an export into a workspace. Returns ``(IngestResult, StoreOutcome)``.
 
-    Importing the same file again (same bytes, same instrument version and
-    options) changes nothing; a corrected file replaces that wave's rows. An
-    export that must not be stored as it is (see :attr:`IngestResult.refused`)
-    changes nothing, and the outcome's status is ``refused``.
+    Importing the same file again (same bytes, instrument version and
+    options) changes nothing. An export the workspace must not take as it is
+    is refused with the reason and nothing is stored: one that does not fit
+    the instrument or the cohort (the outcome's status is ``refused``), or
+    one for an undeclared cohort or wave, or one that would replace an
+    earlier import without ``replace`` (:class:`~evaluate.errors.ImportRefused`).
+    ``instruments_dir`` takes the instrument from that folder instead of the
+    workspace's copies, and keeps a copy in the workspace.
     """
+    from evaluate.instruments import load_instruments, resolve
     from evaluate.roster import read_roster
     from evaluate.workspace import StoreOutcome
+    from evaluate.workspace.history import check_declared
 
-    instrument = ws.instrument(instrument_ref)
+    cohort, wave = check_declared(ws, cohort, wave, new_cohort=new_cohort, new_wave=new_wave)
+    known = ws.instruments()
+    adopt = None
+    if instruments_dir is not None:
+        given = load_instruments(instruments_dir)
+        instrument = resolve(instrument_ref, given)
+        adopt = _adopt_instrument(ws, instrument, known)
+        known = {**known, **given}
+    else:
+        instrument = resolve(instrument_ref, known)
     roster = None
     if ws.roster_path is not None:
         roster = read_roster(ws.roster_path, ws.salt)
     result = ingest_file(path, instrument, cohort=cohort, wave=wave, roster=roster, salt=ws.salt,
                          sheet=sheet, platform=platform, keep_preview=keep_preview,
-                         keep_incomplete=keep_incomplete, dates=dates,
-                         instruments=ws.instruments())
+                         keep_incomplete=keep_incomplete, dates=dates, instruments=known)
     if result.refused:
         return result, StoreOutcome("refused", f"Nothing was imported from {Path(path).name}.", {})
-    if roster is not None:
-        ws.store_roster(roster.public())
     counts = result.counts
     quarantine = result.stored_problems()
     quarantine.insert(0, "instrument", instrument.id)
@@ -277,5 +282,24 @@ def ingest_into(ws, path: str | Path, instrument_ref: str, *, cohort: str, wave:
     }
     outcome = ws.store_import(cohort=cohort, wave=wave, instrument=instrument,
                               responses=result.responses, ties=result.ties,
-                              stakeholders=result.stakeholders, quarantine=quarantine, entry=entry)
+                              stakeholders=result.stakeholders, quarantine=quarantine, entry=entry,
+                              replace=replace, new_cohort=new_cohort, new_wave=new_wave,
+                              roster=None if roster is None else roster.public(),
+                              instrument_file=adopt)
     return result, outcome
+
+
+def _adopt_instrument(ws, instrument: Instrument, known: dict) -> tuple[str, bytes] | None:
+    """The instrument file to keep in the workspace, or None when it holds that one already."""
+    from evaluate.errors import WorkspaceError
+
+    data = instrument.path.read_bytes() if instrument.path is not None else None
+    mine = known.get(instrument.ref)
+    if mine is not None:
+        if mine.path is not None and data is not None and mine.path.read_bytes() != data:
+            raise WorkspaceError(
+                f"{instrument.ref} in {instrument.path} differs from the {instrument.ref} this "
+                "workspace already uses — give the changed instrument the next version number, "
+                "so that answers to the two versions are never mixed")
+        return None
+    return (instrument.path.name, data) if data is not None else None

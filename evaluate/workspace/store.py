@@ -1,0 +1,236 @@
+"""The manifest: every import a workspace has ever held, and the one commit point of every change.
+
+Each import is stored once, in a folder of its own that never changes
+afterwards (``imports/0007/responses.parquet`` …). The manifest
+(``manifest.json``) lists every import with its state — ``active`` (read by
+the analyses), ``replaced`` (a later export of the same cohort, wave and
+instrument took its place) or ``removed`` — and every change as an event,
+so that nothing is ever lost and any change can be undone.
+
+A change is staged first (new files written under a temporary folder name,
+then renamed into place) and becomes real only when the new manifest is
+renamed over the old one, under the workspace lock: a crash at any moment
+leaves the workspace as it was before the change or as it is after it. The
+manifest before the last change is kept as ``manifest.prev.json``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from evaluate.errors import WorkspaceDamaged
+from evaluate.workspace.files import (
+    WorkspaceLock,
+    atomic_write_text,
+    dumps_json,
+    file_sha256,
+    fsync_dir,
+    write_parquet,
+)
+
+__all__ = [
+    "MANIFEST",
+    "PREVIOUS_MANIFEST",
+    "IMPORTS_DIR",
+    "KINDS",
+    "Transaction",
+    "read_manifest",
+    "empty_manifest",
+    "active_records",
+    "slot_of",
+    "now",
+]
+
+MANIFEST = "manifest.json"
+PREVIOUS_MANIFEST = "manifest.prev.json"
+IMPORTS_DIR = "imports"
+FORMAT = 2
+#: The tables an import may hold, one parquet file each.
+KINDS = ("responses", "ties", "stakeholders", "problems")
+STATES = ("active", "replaced", "removed")
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def empty_manifest() -> dict:
+    return {"format": FORMAT, "records": [], "events": []}
+
+
+def slot_of(record: dict) -> tuple[str, str, str]:
+    """Cohort, wave and instrument id: one active import per slot."""
+    return record["cohort"], record["wave"], str(record["instrument"]).split("@")[0]
+
+
+def active_records(manifest: dict) -> list[dict]:
+    return [r for r in manifest["records"] if r.get("state") == "active"]
+
+
+def read_manifest(root: Path) -> dict:
+    """The manifest of the workspace at ``root``; a damaged one is named with the fix."""
+    path = Path(root) / MANIFEST
+    if not path.exists():
+        if (Path(root) / IMPORTS_DIR).is_dir() and any((Path(root) / IMPORTS_DIR).iterdir()):
+            raise WorkspaceDamaged(
+                f"{path}: the manifest is missing but the workspace holds imported data — run "
+                f"`evaluate repair {root}` to restore the last consistent state")
+        return empty_manifest()
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise WorkspaceDamaged(
+            f"{path}: the manifest is damaged ({exc.__class__.__name__}) — run "
+            f"`evaluate repair {root}` to restore the last consistent state") from None
+    if not isinstance(manifest, dict):
+        raise WorkspaceDamaged(
+            f"{path}: the manifest should be a JSON object, not a {type(manifest).__name__} — run "
+            f"`evaluate repair {root}` to restore the last consistent state")
+    if manifest.get("format") == FORMAT:
+        if not isinstance(manifest.get("records"), list) or not isinstance(
+                manifest.get("events"), list):
+            raise WorkspaceDamaged(
+                f"{path}: the manifest lacks its list of imports — run `evaluate repair {root}`")
+        return manifest
+    if "imports" in manifest and "format" not in manifest:
+        return {"format": 1, **manifest}  # written by evaluate 0.1; migrated on the next change
+    raise WorkspaceDamaged(
+        f"{path}: not a manifest this version of evaluate understands (format "
+        f"{manifest.get('format')!r}) — upgrade evaluate, or run `evaluate repair {root}`")
+
+
+class Transaction:
+    """One all-or-nothing change to a workspace.
+
+    >>> # with Transaction(ws.path, "an import") as tx:
+    >>> #     record = tx.add_import({...}, frames)   # staged, not yet visible
+    >>> # the new manifest is committed when the block ends without an error
+
+    While the block runs, the workspace lock is held and ``tx.manifest`` is
+    the latest manifest (re-read under the lock, so a change made by another
+    process a moment ago is not lost). Files staged by a block that fails are
+    removed; the manifest is not touched.
+    """
+
+    def __init__(self, root: Path, what: str, timeout: float = 60.0):
+        self.root = Path(root)
+        self.what = what
+        self.lock = WorkspaceLock(self.root, timeout=timeout, what=what)
+        self.manifest: dict = {}
+        self._staged: list[Path] = []
+        self._placed: list[Path] = []
+        self.extra_writes: list[tuple[Path, str]] = []
+        self.cleanup_after: list[Path] = []
+
+    def __enter__(self) -> Transaction:
+        self.lock.__enter__()
+        try:
+            self.manifest = read_manifest(self.root)
+            if self.manifest.get("format") == 1:
+                self.manifest = _migrate_v1(self.root, self.manifest, self)
+        except BaseException:
+            self.lock.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        try:
+            if kind is None:
+                self._commit()
+            else:
+                self._rollback()
+        finally:
+            self.lock.__exit__(None, None, None)
+
+    # ---------------------------------------------------------------- staging
+    def next_id(self) -> str:
+        """A new import id: one more than any in the manifest or on disk (orphans included)."""
+        numbers = [int(r["id"]) for r in self.manifest["records"] if str(r.get("id", "")).isdigit()]
+        folder = self.root / IMPORTS_DIR
+        if folder.is_dir():
+            numbers += [int(p.name) for p in folder.iterdir() if p.name.isdigit()]
+        return f"{max(numbers, default=0) + 1:04d}"
+
+    def stage_frames(self, frames: dict[str, pd.DataFrame | None]) -> tuple[str, dict]:
+        """Write an import's tables into a new folder; return its id and the files' descriptions."""
+        import_id = self.next_id()
+        base = self.root / IMPORTS_DIR
+        base.mkdir(parents=True, exist_ok=True)
+        staging = base / f".staging-{uuid.uuid4().hex[:12]}"
+        staging.mkdir()
+        self._staged.append(staging)
+        files = {}
+        for kind, frame in frames.items():
+            if frame is None or frame.empty:
+                continue
+            target = staging / f"{kind}.parquet"
+            write_parquet(frame, target)
+            files[kind] = {"path": f"{IMPORTS_DIR}/{import_id}/{kind}.parquet",
+                           "sha256": file_sha256(target), "rows": int(len(frame))}
+        fsync_dir(staging)
+        final = base / import_id
+        staging.rename(final)
+        self._staged.remove(staging)
+        self._placed.append(final)
+        fsync_dir(base)
+        return import_id, files
+
+    def write_after(self, path: Path, text: str) -> None:
+        """Write a small file (settings) as part of the commit, just before the manifest."""
+        self.extra_writes.append((Path(path), text))
+
+    def event(self, action: str, **fields) -> dict:
+        events = self.manifest["events"]
+        event = {"seq": len(events) + 1, "at": now(), "action": action, **fields}
+        events.append(event)
+        return event
+
+    # ---------------------------------------------------------------- commit
+    def _commit(self) -> None:
+        for path, text in self.extra_writes:
+            atomic_write_text(path, text)
+        current = self.root / MANIFEST
+        if current.exists():
+            with contextlib.suppress(OSError):
+                atomic_write_text(self.root / PREVIOUS_MANIFEST,
+                                  current.read_text(encoding="utf-8"))
+        atomic_write_text(current, dumps_json(self.manifest))
+        self._placed.clear()
+        for folder in self.cleanup_after:  # superseded layout, now that the manifest is written
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _rollback(self) -> None:
+        for folder in [*self._staged, *self._placed]:
+            shutil.rmtree(folder, ignore_errors=True)
+        self._staged.clear()
+        self._placed.clear()
+
+
+def _migrate_v1(root: Path, old: dict, tx: Transaction) -> dict:
+    """Bring a workspace written by evaluate 0.1 (data under kind/COHORT/WAVE/ID.parquet) to format 2."""
+    manifest = empty_manifest()
+    tx.manifest = manifest  # new ids are counted from what is migrated so far
+    legacy = {"responses": "responses", "ties": "ties", "stakeholders": "stakeholders",
+              "problems": "quarantine"}
+    for entry in old.get("imports", []):
+        rel = Path(entry["cohort"]) / entry["wave"] / f"{str(entry['instrument']).split('@')[0]}.parquet"
+        frames = {}
+        for kind, folder in legacy.items():
+            path = root / folder / rel
+            frames[kind] = pd.read_parquet(path) if path.exists() else None
+        import_id, files = tx.stage_frames(frames)
+        record = {**entry, "id": import_id, "state": "active", "files": files,
+                  "migrated_from": "evaluate 0.1"}
+        manifest["records"].append(record)
+        manifest["events"].append({"seq": len(manifest["events"]) + 1,
+                                   "at": entry.get("stored_at", now()), "action": "import",
+                                   "import": import_id})
+    tx.cleanup_after = [root / folder for folder in legacy.values()]
+    return manifest
