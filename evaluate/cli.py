@@ -376,6 +376,18 @@ def _print_result(result, *, quiet: bool, show_names: bool, limit: int = 50) -> 
             click.echo("  (Names and emails are hidden; add --show-names to see them on screen.)")
 
 
+def _print_published(result, quiet: bool) -> None:
+    """Say whether the export came from a published form, or how the live form drifted."""
+    from evaluate.publish.drift import recognise
+    from evaluate.publish.fingerprint import load_publications
+
+    publications = load_publications(result.instrument)
+    if publications:
+        recognition = recognise(result.raw, result.instrument, publications)
+        for line in recognition.lines():
+            _echo("  " + line, quiet and recognition.drift.empty)
+
+
 def _instrument_hint(result, instruments: dict) -> str | None:
     """If most question columns matched nothing, name the instrument the export fits best."""
     unmatched = int((result.problems["rule"] == "unmatched_column").sum())
@@ -454,6 +466,7 @@ def validate_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview
                          platform=platform, keep_preview=keep_preview, keep_incomplete=keep_incomplete,
                          dates=dates, instruments=known)
     _print_result(result, quiet=quiet, show_names=show_names, limit=10_000 if report is None else 50)
+    _print_published(result, quiet)
     hint = None if result.refused else _instrument_hint(result, known)
     if hint:
         click.echo(hint)
@@ -507,6 +520,7 @@ def ingest_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview, 
                                   new_cohort=new_cohort, new_wave=new_wave,
                                   instruments_dir=instruments_dir)
     _print_result(result, quiet=quiet, show_names=show_names)
+    _print_published(result, quiet)
     if outcome.status == "refused":
         raise DataProblem(outcome.message + " Fix what is said above and import again.")
     hint = _instrument_hint(result, ws.instruments())

@@ -78,11 +78,15 @@ def code_values(values: pd.Series, rset: ResponseSet) -> tuple[pd.Series, pd.Ser
 def split_multi(values: pd.Series, separator: str | None) -> pd.Series:
     """Split multi-select cells into one row per choice (index repeats).
 
-    With no known separator, ";" is used if any cell has one, else ",".
+    With no known separator, ";" is used if any cell has one, else ","; cells
+    that are only codes separated by spaces (ODK and KoboToolbox exports of
+    an XLSForm) are split on the spaces.
     """
     text = _text(values).dropna()
     if separator is None:
         separator = ";" if text.str.contains(";", regex=False).any() else ","
+        if separator == "," and len(text) and text.str.fullmatch(r"-?\d+(?:\s+-?\d+)*").all():
+            separator = " "
     parts = text.str.split(separator.strip() or separator, regex=False).explode()
     parts = parts.astype("string").str.strip()
     return parts[parts.notna() & (parts != "")]
@@ -423,6 +427,8 @@ def _joined_cell_codes(values: pd.Series, col, rset: ResponseSet, separator, row
     text = _text(values).dropna()
     if separator is None:
         separator = ";" if text.str.contains(";", regex=False).any() else ","
+        if separator == "," and len(text) and text.str.fullmatch(r"-?\d+(?:\s+-?\d+)*").all():
+            separator = " "  # ODK and KoboToolbox: an XLSForm's codes joined by spaces
     lookup = rset.lookup()
     missing = rset.missing_keys()
     codes = set(rset.codes)

@@ -172,6 +172,8 @@ def match_columns(raw, instrument: Instrument) -> MatchResult:
                 item = next(iter(hits))
                 if types[item] in ("roster_grid",):
                     continue  # a grid needs a target (the row); handled via parent below
+                if col.parent and col.sub_label and types[item] in _MULTI_COLUMN_TYPES:
+                    break  # one column per option: matched through its parent below
                 found = ColumnMatch(**base, item=item, how=how)
                 break
             if len(hits) > 1:

@@ -696,8 +696,8 @@ def _single_row_column(base: dict, platform: str, h1: str, first: bool) -> Expor
         role = "completed" if first and n in _GOOGLE_TIMESTAMPS else _GOOGLE_ROLES.get(n)
     else:
         role = _PLAIN_ROLES.get(n)
-    if role is None and platform in ("google_forms", "plain"):
-        m = _GOOGLE_GRID.match(h1)
+    if role is None and platform in ("google_forms", "plain", "microsoft_forms"):
+        m = _GOOGLE_GRID.match(h1)  # Microsoft Forms: one question per grid row, as published
         if m:
             parent, sub = m.group("parent").strip(), m.group("row").strip()
     heading = h1 or base["heading"]

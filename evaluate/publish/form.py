@@ -191,7 +191,7 @@ def build_form(instrument: Instrument, members: list[str] | tuple[str, ...] | No
                       for n, item in enumerate(instrument.items, start=1))
     return Form(instrument=instrument.id, version=instrument.version, title=instrument.title,
                 description=instrument.description.strip(), questions=questions,
-                cohort=cohort if names else None)
+                cohort=cohort if any(q.roster for q in questions) else None)
 
 
 def cohort_members(roster, cohort: str) -> list[str]:
