@@ -750,16 +750,22 @@ def export_network_cmd(workspace, fmt, out, quiet):
         _echo(f"Wrote {p}", quiet)
 
 
-@cli.command("report", short_help="Write the offline dashboard and the tables.")
+@cli.command("report", short_help="Write the offline dashboard, the tables and a board paper.")
 @workspace_argument
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for dashboard.html, tables.xlsx and the csv tables.")
+@click.option("--pdf", "pdf", is_flag=True,
+              help="Also print the board paper, evidence.pdf (A4 landscape), with the "
+                   "system's Chromium.")
 @quiet_option
 @friendly
-def report_cmd(workspace, out, quiet):
+def report_cmd(workspace, out, pdf, quiet):
     """Write the impact dashboard (one offline HTML file) and the tables.
 
-    Example: evaluate report my-programme --out reports/2026/
+    With --pdf, also the board paper evidence.pdf: the evidence cards on page 1,
+    every chart whole on its page, page numbers, date and version in the footer.
+
+    Example: evaluate report my-programme --out reports/2026/ --pdf
     """
     from evaluate.analysis import analyse, report_context
     from evaluate.report.build import build_report
@@ -768,7 +774,7 @@ def report_cmd(workspace, out, quiet):
     ws = Workspace.open(workspace)
     progress = _progress(quiet)
     results = analyse(ws, progress=progress)
-    paths = build_report(results, report_context(ws), out, progress=progress)
+    paths = build_report(results, report_context(ws), out, pdf=pdf, progress=progress)
     _echo("Report written:", quiet)
     for name, p in paths.items():
         _echo(f"  {name}: {p}", quiet)

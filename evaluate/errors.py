@@ -18,6 +18,7 @@ __all__ = [
     "ImportRefused",
     "RosterError",
     "AnalysisError",
+    "ReportError",
 ]
 
 
@@ -67,3 +68,7 @@ class RosterError(EvaluateError):
 
 class AnalysisError(EvaluateError):
     """An analysis cannot run on the data given (say why and what is needed)."""
+
+
+class ReportError(EvaluateError):
+    """A report cannot be written from what was given (says what is missing and what to do)."""

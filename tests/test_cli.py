@@ -172,3 +172,18 @@ def test_wrong_instrument_gets_a_suggestion(runner):
     assert result.exit_code == 1
     assert "only 0 of the 34 questions of baseline@1 are in this export" in result.output
     assert "this export looks like network@1" in result.output and "use -i network@1" in result.output
+
+
+def test_report_pdf_without_a_browser_says_what_to_install(runner, files, tmp_path, monkeypatch):
+    roster, export = files
+    ws = tmp_path / "ws"
+    assert runner.invoke(cli, ["init", str(ws), "--roster", str(roster), "--instruments", PULSE]).exit_code == 0
+    assert runner.invoke(cli, ["ingest", str(export), "-w", str(ws), "-i", "pulse@1", "-c", "c1",
+                               "--wave", "baseline"]).exit_code == 0
+    monkeypatch.setenv("EVALUATE_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    out = tmp_path / "report"
+    result = runner.invoke(cli, ["report", str(ws), "--out", str(out), "--pdf", "--quiet"])
+    assert result.exit_code == 1, result.output
+    assert "EVALUATE_CHROMIUM names" in result.output and "Traceback" not in result.output
+    assert (out / "dashboard.html").exists() and (out / "tables.xlsx").exists()
+    assert not (out / "evidence.pdf").exists()

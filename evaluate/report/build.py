@@ -130,6 +130,7 @@ def build_report(
     context: dict,
     out_dir: str | Path,
     *,
+    pdf: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Path]:
     """Write the dashboard, the tables workbook and the csv tables into ``out_dir``.
@@ -172,6 +173,10 @@ def build_report(
           others are only counted.
     out_dir : path
         Folder to write into (created if needed).
+    pdf : bool
+        Also print the board paper, ``evidence.pdf``, with headless Chromium
+        (:func:`evaluate.report.pdf.write_board_paper`); everything else is
+        written first, so a missing Chromium loses nothing.
     progress : callable, optional
         Called with a short message before each step (the CLI shows them on
         a terminal and stays quiet in pipes).
@@ -219,4 +224,13 @@ def build_report(
     for stale in csv_dir.glob("*.csv"):
         if stale.name not in written:
             stale.unlink()
-    return {"dashboard": dashboard, "tables": xlsx, "csv": csv_dir}
+    paths = {"dashboard": dashboard, "tables": xlsx, "csv": csv_dir}
+    if pdf:
+        from evaluate.report.pdf import write_board_paper
+
+        step("Printing the board paper (evidence.pdf)")
+        paths["pdf"] = write_board_paper(
+            dashboard, out / "evidence.pdf", programme=context.get("programme") or "",
+            generated=context.get("generated_at") or "",
+            version=context.get("software_version") or "")
+    return paths

@@ -32,7 +32,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from evaluate.errors import EvaluateError
+from evaluate.errors import ReportError
 from evaluate.report.colours import (
     LIKERT_COLOURS,
     NEW_TIE_COLOUR,
@@ -54,12 +54,9 @@ __all__ = [
     "dot_interval",
     "grouped_bar",
     "network_pictures",
+    "wrap_text",
     "LIKERT_COLOURS",
 ]
-
-
-class ReportError(EvaluateError):
-    """A chart or report cannot be built from the data given (says what is missing)."""
 
 
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
@@ -267,9 +264,13 @@ def forest(
     layout["shapes"] = shapes
     layout["annotations"] = annotations
     layout["xaxis"] = _axis(title=dict(text=x_title), zeroline=False)
-    layout["yaxis"] = _axis(autorange="reversed", ticks="", type="category")
-    layout["margin"] = dict(l=10, r=20, t=100 if title else 56, b=60)
-    layout["legend"] = dict(orientation="h", yanchor="bottom", y=1.06, xanchor="left", x=0)
+    # every row keeps its label, however small the chart is drawn (print)
+    layout["yaxis"] = _axis(autorange="reversed", ticks="", type="category", tickmode="linear",
+                            dtick=1)
+    layout["margin"] = dict(l=10, r=20, t=110 if title else 66, b=60)
+    # the key at the very top, above the small / medium / large labels of the guide lines
+    layout["legend"] = dict(orientation="h", yref="container", y=1.0, yanchor="top",
+                            xanchor="left", x=0)
     if len(groups) > 1:
         layout["scattermode"] = "group"
         layout["scattergap"] = 0.5
@@ -277,7 +278,7 @@ def forest(
     return fig
 
 
-def _wrap(text: str, width: int = 42) -> str:
+def wrap_text(text: str, width: int = 42) -> str:
     """Break a long label into lines of at most ``width`` characters (joined by <br>)."""
     words, lines, line = str(text).split(), [], ""
     for w in words:
@@ -338,10 +339,10 @@ def diverging_likert(
         plot_order.append((order[mid], "pos-half"))
     plot_order += [(c, "pos") for c in order[(mid + 1) if mid is not None else half:]]
     if subrow is None:
-        y_axis = [_wrap(r[0], 60) for r in rows]
+        y_axis = [wrap_text(r[0], 60) for r in rows]
         hover_row = "%{y}"
     else:
-        y_axis = [[_wrap(r[0]) for r in rows], [r[1] for r in rows]]
+        y_axis = [[wrap_text(r[0], 54) for r in rows], [r[1] for r in rows]]
         hover_row = "%{customdata[2]}"
     labels = [" — ".join(r) for r in rows]
     fig = go.Figure()
@@ -369,10 +370,10 @@ def diverging_likert(
     layout["yaxis"] = _axis(autorange="reversed", ticks="",
                             type="multicategory" if subrow else "category",
                             dividercolor="#CCCCCC")
-    layout["legend"] = dict(orientation="v", yanchor="top", y=1.0, xanchor="left", x=1.02,
+    layout["legend"] = dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0,
                             traceorder="normal", font=dict(size=12),
                             itemclick=False, itemdoubleclick=False)
-    layout["margin"] = dict(l=10, r=10, t=70 if title else 20, b=50)
+    layout["margin"] = dict(l=10, r=20, t=90 if title else 36, b=50)
     fig.update_layout(**layout)
     # The traces stay in stacking order (each side from the zero line outwards); the
     # legend has its own order, most negative answer first, set by legendrank.
@@ -429,7 +430,9 @@ def dot_interval(
             hovertemplate=template + "<extra></extra>"))
     layout = base_layout(title, height=height or max(260, 110 + 36 * n_rows))
     layout["xaxis"] = _axis(title=dict(text=x_title), range=list(x_range) if x_range else None)
-    layout["yaxis"] = _axis(autorange="reversed", ticks="", type="category")
+    # every row keeps its label, however small the chart is drawn (print)
+    layout["yaxis"] = _axis(autorange="reversed", ticks="", type="category", tickmode="linear",
+                            dtick=1)
     fig.update_layout(**layout)
     return fig
 

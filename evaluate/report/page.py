@@ -42,7 +42,7 @@ __all__ = ["Figure", "Page", "Section", "CSP", "PLOT_CONFIG", "script_json", "en
 #: Width of a chart on A4 landscape with 12 mm margins (273 mm at 96 px per inch).
 PRINT_WIDTH_PX = 1000
 #: Tallest chart that fits on an A4 landscape page with its heading, note and footer.
-PRINT_HEIGHT_PX = 560
+PRINT_HEIGHT_PX = 600
 
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
        "img-src data: blob:; font-src data:; connect-src 'none'; base-uri 'none'; "
@@ -209,8 +209,13 @@ class Page:
 
     # ------------------------------------------------------------------ figures
     def figure(self, fig_id: str, fig, *, title: str, summary: str, table: Table | None = None,
-               note: str = "", print_height: int | None = None) -> Figure:
-        """Register a chart; its title and summary are shown as text, not inside the chart."""
+               note: str = "", print_height: int | None = None,
+               print_layout: dict | None = None) -> Figure:
+        """Register a chart; its title and summary are shown as text, not inside the chart.
+
+        ``print_height`` (pixels at the print width) and ``print_layout`` (layout
+        settings such as the legend's place) apply when the page is printed.
+        """
         if any(f.id == fig_id for f in self.figures):
             raise EvaluateError(f"Two figures share the id {fig_id!r}.")
         views, view_label = [], ""
@@ -226,6 +231,8 @@ class Page:
         height = int(fig.layout.height or 450)
         ph = int(min(print_height or height, PRINT_HEIGHT_PX))
         spec["print_height"] = ph
+        # printed charts are smaller than on screen: a smaller type keeps every label
+        spec["print_layout"] = {"font": {"size": 11}, **(print_layout or {})}
         text = json.dumps(spec, separators=(",", ":"), sort_keys=False, allow_nan=False,
                           default=str)
         f = Figure(id=fig_id, title=title, summary=summary, spec=text, height=height,

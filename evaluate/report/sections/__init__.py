@@ -25,12 +25,12 @@ __all__ = ["SECTIONS", "header_facts"]
 #: The sections of the dashboard (and of the board paper), in order.
 SECTIONS: tuple[Section, ...] = (
     Section("overview", "Overview", build_overview, new_page=False),
-    Section("aim1", aim_heading("aim1"), build_aim1),
-    Section("aim2", aim_heading("aim2"), build_aim2),
-    Section("aim3", aim_heading("aim3"), build_aim3),
-    Section("reaction", "Reaction to the sessions", build_reaction),
-    Section("voices", "Voices", build_voices),
-    Section("methods", "Data and methods", build_methods),
+    Section("aim1", aim_heading("aim1"), build_aim1, new_page=False),
+    Section("aim2", aim_heading("aim2"), build_aim2, new_page=False),
+    Section("aim3", aim_heading("aim3"), build_aim3, new_page=False),
+    Section("reaction", "Reaction to the sessions", build_reaction, new_page=False),
+    Section("voices", "Voices", build_voices, new_page=False),
+    Section("methods", "Data and methods", build_methods, new_page=False),
 )
 
 

@@ -107,7 +107,10 @@ def _pictures(page: Page) -> tuple[list, str]:
             "of people." for w, t, p in zip(waves, named, pairs, strict=True))
         fid = "fig-aim2-network-" + safe_id(cohort) if cohort else "fig-aim2-network"
         figures.append(page.figure(
-            fid, fig, title=title, summary=summary, table=table, print_height=360,
+            fid, fig, title=title, summary=summary, table=table, print_height=265,
+            print_layout={"legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 0,
+                                     "yanchor": "top", "font": {"size": 9}},
+                          "margin": {"l": 10, "r": 10, "t": 30, "b": 10}},
             note="Each mark is a person, in the same place in both pictures; its colour and "
                  "shape show the group. A line joins two people when either named the other: "
                  "solid for working together, dashed for going to each other for advice; dotted "
@@ -152,7 +155,7 @@ def _boundary(page: Page):
     fig = F.grouped_bar(pooled, "boundary", "share_external", color="wave_label",
                         color_order=[page.wave(w) for w in waves],
                         palette=[page.colours.wave(w) for w in waves], text="label",
-                        y_title="share of ties crossing the boundary", y_format=".0%",
+                        y_title="share crossing", y_format=".0%",
                         y_range=(0, 1.12), hover=["crossing", "ties named"], height=380)
     detail = b.assign(wave_label=b["wave"].map(page.wave),
                       cohort_label=b["cohort"].map(page.cohort) if "cohort" in b else "")
@@ -173,7 +176,7 @@ def _boundary(page: Page):
             + ". A tie crosses a boundary when the two people are in different organisations "
               "(or sectors, places, roles).")
     return page.figure("fig-aim2-boundary", fig, title=title, summary=summary, table=table,
-                       note=note, print_height=300), ""
+                       note=note, print_height=230), ""
 
 
 def growth_counts(growth: pd.DataFrame, basis: str = "roster") -> pd.DataFrame:

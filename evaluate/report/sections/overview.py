@@ -259,7 +259,7 @@ def _response_rates(page: Page):
     if not_yet:
         note += f" Not surveyed yet: {join_words(page.the_wave(w) for w in not_yet)}."
     fig_obj = page.figure("fig-response-rates", fig, title=title, summary=summary, table=table,
-                          note=note, print_height=300)
+                          note=note, print_height=220)
     return fig_obj, ""
 
 

@@ -86,7 +86,7 @@ def build_reaction(page: Page) -> dict:
             "fig-reaction", fig, title=_title(d, overall, sessions, scale_max), summary=summary,
             table=table, note=f"Average rating of each session, out of {scale_max}; the bar is "
                               "the range the average is likely to lie in.",
-            print_height=min(110 + 30 * rows, 470))
+            print_height=min(80 + 15 * rows, 320))
     rec = r[r["kind"] == "recommend"] if "kind" in r.columns else r.iloc[0:0]
     if len(rec):
         rec = rec.assign(module_label=rec["module_title"].fillna(rec["module"]),

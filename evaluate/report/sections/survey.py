@@ -86,7 +86,7 @@ def _dumbbell(page: Page, head: pd.DataFrame, aim_id: str, aim_short: str, first
                        note="Averages of the people who answered both surveys; the grey line "
                             "joins the two surveys, the whiskers show the range each average is "
                             "likely to lie in.",
-                       print_height=min(110 + 42 * k, 320))
+                       print_height=min(80 + 28 * k, 230))
 
 
 def _forest(page: Page, ff: pd.DataFrame, aim_id: str):
@@ -130,7 +130,7 @@ def _forest(page: Page, ff: pd.DataFrame, aim_id: str):
              "(0.2 is small, 0.5 medium-sized, 0.8 large); the bar is the range the true size "
              "is likely to lie in. A bar that crosses the zero line could be chance. "
              f"{len(comparisons)} comparisons: " + join_words(comparisons) + ".",
-        print_height=min(120 + 30 * rows * max(1, len(comparisons)), 380))
+        print_height=max(180, min(90 + 19 * rows * max(1, len(comparisons)), 280)))
 
 
 def scale_evidence(page: Page, aim_id: str, aim_short: str) -> dict:
@@ -220,9 +220,13 @@ def likert(page: Page, fig_id: str, items_filter, waves_pick, subject: str,
         note += (f" {count(supp['row'].nunique(), 'statement')} answered by fewer than "
                  f"{page.min_group_size} people {'is' if supp['row'].nunique() == 1 else 'are'} "
                  "not drawn.")
-    rows = d_ok["row"].nunique()
+    # printed: each statement needs room for its wrapped label, and each wave a bar
+    per_item = [max(15 * d_ok.loc[d_ok["item"] == it, "wave"].nunique(),
+                    13 * (F.wrap_text(text, 54).count("<br>") + 1) + 4)
+                for it, text in d_ok.groupby("item", sort=False)["statement"].first().items()]
+    print_height = min(110 + sum(per_item), PRINT_HEIGHT_PX)
     return {"figure": page.figure(fig_id, fig, title=title, summary=summary, table=table,
-                                  note=note, print_height=min(90 + 19 * rows, PRINT_HEIGHT_PX)),
+                                  note=note, print_height=print_height),
             "empty": ""}
 
 
@@ -290,7 +294,7 @@ def then_test(page: Page) -> dict:
             "understate the change; if about the same, it is a fair starting point.")
     return {"figure": page.figure("fig-aim1-then-test", fig, title=title,
                                   summary="; ".join(by_scale) + ".", table=table, note=note,
-                                  print_height=min(100 + 40 * d["scale"].nunique(), 300)),
+                                  print_height=min(80 + 26 * d["scale"].nunique(), 220)),
             "empty": ""}
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 from evaluate.report.format import integer, pct
 from evaluate.report.page import Page
 from evaluate.report.table import make_table
-from evaluate.words import count, join_words
+from evaluate.words import join_words
 
 __all__ = ["build_voices", "survey_titles"]
 
@@ -42,23 +42,23 @@ def _themes(page: Page, titles: dict) -> dict | None:
         mask = pd.Series(True, index=t.index)
         for k, v in key.items():
             mask &= t[k] == v
-        top = t[mask].sort_values(["share", "label"], ascending=[False, True]).head(4)
+        top = t[mask].sort_values(["share", "label"], ascending=[False, True]).head(3)
+        survey = titles.get(str(key.get("instrument", "")), str(key.get("instrument", "")))
         rows.append({
-            "question": key.get("prompt", ""),
-            "survey": titles.get(str(key.get("instrument", "")), str(key.get("instrument", ""))),
+            "question": f"{key.get('prompt', '')} ({survey})",
             "answers": block["n_answers"].max() if "n_answers" in block else None,
             "themes": "; ".join(f"{x.label} {pct(x.share)} ({integer(x.n_mentions)})"
                                 for x in top.itertuples(index=False)) or "none often enough to show",
         })
     frame = pd.DataFrame(rows)
-    return {"table": make_table(frame, {"question": "Question", "survey": "Survey",
-                                        "answers": "Answers", "themes": "Themes mentioned most"},
+    return {"table": make_table(frame, {"question": "Question (survey)", "answers": "Answers",
+                                        "themes": "Themes mentioned most"},
                                 {"answers": integer}, numeric={"answers"}, suppressed=None,
                                 classes=["themes"]),
-            "note": ("The share of answers to each question that touch a theme (number of answers "
-                     "in brackets), from the programme's list of themes; an answer can touch "
-                     f"several themes. Themes mentioned by fewer than {page.min_group_size} "
-                     "people are not shown. Every theme is in tables.xlsx.")}
+            "note": ("Share of answers that touch each theme of the programme's list (number "
+                     "of answers in brackets); an answer can touch several. Themes mentioned by "
+                     f"fewer than {page.min_group_size} people are not shown; every theme is in "
+                     "tables.xlsx.")}
 
 
 def build_voices(page: Page) -> dict:
@@ -100,7 +100,6 @@ def build_voices(page: Page) -> dict:
                  for t, n in same.itertuples(index=False)]
         out["groups"].append({
             "prompt": prompt,
-            "about": f"{titles.get(str(inst), str(inst))} · "
-                     f"{count(len(block), 'answer')} that may be quoted",
+            "about": f"{titles.get(str(inst), str(inst))} · {len(block):,} may be quoted",
             "shown": items[:QUOTES_SHOWN], "more": items[QUOTES_SHOWN:]})
     return out

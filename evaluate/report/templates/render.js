@@ -10,10 +10,20 @@
             height: Number(el.getAttribute("data-print-height"))};
   }
 
+  function merged(base, extra) {
+    var out = Object.assign({}, base);
+    Object.keys(extra || {}).forEach(function (k) {
+      out[k] = (extra[k] && typeof extra[k] === "object" && !Array.isArray(extra[k]))
+        ? Object.assign({}, base[k] || {}, extra[k]) : extra[k];
+    });
+    return out;
+  }
+
   function layoutFor(el, spec, forPrint) {
     var layout = Object.assign({}, spec.layout);
     if (forPrint) {
       var size = printSize(el);
+      layout = merged(layout, spec.print_layout);
       layout.width = size.width;
       layout.height = size.height;
       el.style.height = size.height + "px";
@@ -45,14 +55,17 @@
     Object.keys(specs).forEach(function (id) {
       var el = document.getElementById(id);
       if (!el) return;
+      var spec = specs[id];
       if (forPrint) {
         var size = printSize(el);
         el.style.height = size.height + "px";
-        Plotly.relayout(el, {width: size.width, height: size.height});
+        Plotly.relayout(el, merged(merged({}, spec.print_layout), {width: size.width, height: size.height}));
       } else {
         var h = Number(el.getAttribute("data-height"));
         el.style.height = h + "px";
-        Plotly.relayout(el, {width: null, height: h, autosize: true});
+        var back = {width: null, height: h, autosize: true};
+        Object.keys(spec.print_layout || {}).forEach(function (k) { back[k] = spec.layout[k] || null; });
+        Plotly.relayout(el, back);
       }
     });
   }

@@ -1,0 +1,76 @@
+"""The board paper: `evaluate report --pdf` prints the dashboard to evidence.pdf.
+
+Needs Chromium and Playwright, like the browser test (skipped without them
+unless EVALUATE_REQUIRE_BROWSER=1). The text of each page is read back with
+pypdf: page 1 must hold the evidence cards and the principles, every chart's
+finding and its note must be on the same page (no chart split by a page
+break), and every page has the footer. Each page is written as a PNG to
+test-artifacts/ (with pdftoppm, when installed) for people to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.test_browser import ARTIFACTS, _need_browser
+
+pytestmark = pytest.mark.browser
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture(scope="module")
+def board_paper(demo_outputs, tmp_path_factory):
+    _need_browser()
+    from evaluate.report.pdf import write_board_paper
+
+    out = tmp_path_factory.mktemp("pdf") / "evidence.pdf"
+    write_board_paper(demo_outputs["dashboard"], out, programme="Leading Beyond Boundaries",
+                      generated="2026-01-01 09:00 UTC", version="9.9.9")
+    return out
+
+
+@pytest.fixture(scope="module")
+def pages(board_paper) -> list[str]:
+    from pypdf import PdfReader
+
+    return [_flat(p.extract_text() or "") for p in PdfReader(board_paper).pages]
+
+
+def test_board_paper_fits_twelve_pages_with_the_cards_on_page_one(pages, board_paper):
+    assert 1 < len(pages) <= 12, f"the board paper has {len(pages)} pages"
+    first = pages[0]
+    for words in ("Leading Beyond Boundaries", "System leadership", "Network and trust",
+                  "System innovation", "Moderate evidence", "The programme's principles",
+                  "Partnership working", "A bias for action"):
+        assert words in first, f"page 1 lacks {words!r}"
+    for n, text in enumerate(pages, start=1):
+        assert f"Page {n} of {len(pages)}" in text
+        assert "2026-01-01 09:00 UTC" in text and "evaluate 9.9.9" in text
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copyfile(board_paper, ARTIFACTS / "evidence.pdf")
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-r", "60", "-png", str(board_paper),
+                        str(ARTIFACTS / "evidence-page")], check=True)
+
+
+def test_no_chart_is_split_across_pages(pages, demo_outputs):
+    html = Path(demo_outputs["dashboard"]).read_text(encoding="utf-8")
+    figures = re.findall(r'<figcaption class="chart-title" id="(fig-[^"]+)-title">([^<]+)'
+                         r'</figcaption>.*?<p class="note">([^<]+)</p>', html, flags=re.S)
+    assert len(figures) >= 10
+    import html as html_lib
+
+    for fid, title, note in figures:
+        title, note = _flat(html_lib.unescape(title))[:60], _flat(html_lib.unescape(note))[:60]
+        on = [i for i, text in enumerate(pages) if title in text]
+        assert on, f"{fid}: its finding is not in the board paper"
+        page = pages[on[0]]
+        assert note in page[page.index(title):], f"{fid} is split across pages {on[0] + 1}–"
