@@ -25,3 +25,17 @@ def demo_outputs(tmp_path_factory):
     from evaluate.demo import run_demo
 
     return run_demo(tmp_path_factory.mktemp("demo-report") / "demo", SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test (skipped without one, see browser_support)."""
+    from tests.browser_support import CHROMIUM_ARGS, need_browser
+
+    path = need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()

@@ -11,72 +11,29 @@ Skipped (with the reason) when Chromium or Playwright is missing, unless
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.browser_support import ARTIFACTS, need_browser
+
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic", "--disable-dev-shm-usage"]
 SECTIONS = ["overview", "aim1", "aim2", "aim3", "reaction", "voices", "methods"]
-
-
-def chromium_path() -> str | None:
-    """Debian's chromium (or the one named in EVALUATE_CHROMIUM)."""
-    for candidate in (os.environ.get("EVALUATE_CHROMIUM"), "/usr/bin/chromium",
-                      shutil.which("chromium"), shutil.which("chromium-browser")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
-
-def _need_browser():
-    required = os.environ.get("EVALUATE_REQUIRE_BROWSER") == "1"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        if required:
-            pytest.fail("EVALUATE_REQUIRE_BROWSER=1 but the playwright package is not installed "
-                        "(pip install playwright; do not run `playwright install`)")
-        pytest.skip("the playwright package is not installed (pip install playwright)")
-    path = chromium_path()
-    if path is None:
-        if required:
-            pytest.fail("EVALUATE_REQUIRE_BROWSER=1 but chromium is not installed "
-                        "(apt-get install chromium)")
-        pytest.skip("chromium is not installed (apt-get install chromium); the browser test "
-                    "runs in CI, where it is")
-    return path
-
-
-@pytest.fixture(scope="session")
-def browser():
-    path = _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="session")
 def demo_dashboard(demo_outputs) -> Path:
     """The demo's dashboard, built exactly as `evaluate demo` builds it."""
-    _need_browser()
+    need_browser()
     return Path(demo_outputs["dashboard"])
 
 
 @pytest.fixture(scope="session")
 def empty_dashboard(tmp_path_factory) -> Path:
     """A dashboard from no results at all: every section must say so, not break."""
-    _need_browser()
+    need_browser()
     from evaluate.report.build import build_report
 
     out = tmp_path_factory.mktemp("empty")

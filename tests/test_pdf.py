@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import ARTIFACTS, _need_browser
+from tests.browser_support import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
@@ -27,13 +27,12 @@ def _flat(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def board_paper(demo_outputs, tmp_path_factory):
-    _need_browser()
+def board_paper(browser, demo_outputs, tmp_path_factory):
     from evaluate.report.pdf import write_board_paper
 
     out = tmp_path_factory.mktemp("pdf") / "evidence.pdf"
     write_board_paper(demo_outputs["dashboard"], out, programme="Leading Beyond Boundaries",
-                      generated="2026-01-01 09:00 UTC", version="9.9.9")
+                      generated="2026-01-01 09:00 UTC", version="9.9.9", browser=browser)
     return out
 
 

@@ -60,8 +60,28 @@ def _no_browser_message() -> str:
             "the path of a Chromium or Chrome program. The dashboard and tables were written.")
 
 
+def _print(browser, dashboard: Path, out: Path, footer: str, timeout_s: float) -> None:
+    context = browser.new_context(viewport=_VIEWPORT)
+    try:
+        context.route("**/*", lambda r: r.continue_()
+                      if r.request.url.startswith(("file:", "data:", "blob:", "about:"))
+                      else r.abort())
+        page = context.new_page()
+        # print media before the page loads, so every chart is drawn at print size
+        page.emulate_media(media="print")
+        page.goto(dashboard.as_uri(), wait_until="load")
+        page.wait_for_selector("body[data-rendered]", timeout=timeout_s * 1000)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        page.pdf(path=str(out), format="A4", landscape=True, print_background=True,
+                 display_header_footer=True, header_template="<span></span>",
+                 footer_template=footer, margin=PDF_MARGINS)
+    finally:
+        context.close()
+
+
 def write_board_paper(dashboard: str | Path, out: str | Path, *, programme: str = "",
-                      generated: str = "", version: str = "", timeout_s: float = 120) -> Path:
+                      generated: str = "", version: str = "", timeout_s: float = 120,
+                      browser=None) -> Path:
     """Print ``dashboard`` (a dashboard.html written by evaluate) to the PDF ``out``.
 
     Parameters
@@ -74,6 +94,9 @@ def write_board_paper(dashboard: str | Path, out: str | Path, *, programme: str 
         The footer's programme name, date the report was made, software version.
     timeout_s : float
         How long to wait for the charts to draw.
+    browser : playwright Browser, optional
+        A Chromium already launched through Playwright's sync API (the tests
+        share one); by default one is launched and closed.
 
     Returns
     -------
@@ -94,32 +117,23 @@ def write_board_paper(dashboard: str | Path, out: str | Path, *, programme: str 
             "evaluate report --pdf needs the playwright package to drive Chromium — install it "
             "with: pip install 'programme-evaluate[pdf]' (it uses the system's chromium; do not "
             "run `playwright install`). The dashboard and tables were written.") from None
-    browser_path = find_chromium()
-    if browser_path is None:
-        raise ReportError(_no_browser_message())
     dashboard, out = Path(dashboard).resolve(), Path(out)
     footer = environment().get_template("pdf_footer.html").render(
         programme=programme, generated=generated, version=version)
+    if browser is not None:
+        _print(browser, dashboard, out, footer, timeout_s)
+        return out
+    browser_path = find_chromium()
+    if browser_path is None:
+        raise ReportError(_no_browser_message())
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS,
-                                        headless=True)
+            launched = p.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS,
+                                         headless=True)
             try:
-                context = browser.new_context(viewport=_VIEWPORT)
-                context.route("**/*", lambda r: r.continue_()
-                              if r.request.url.startswith(("file:", "data:", "blob:", "about:"))
-                              else r.abort())
-                page = context.new_page()
-                # print media before the page loads, so every chart is drawn at print size
-                page.emulate_media(media="print")
-                page.goto(dashboard.as_uri(), wait_until="load")
-                page.wait_for_selector("body[data-rendered]", timeout=timeout_s * 1000)
-                out.parent.mkdir(parents=True, exist_ok=True)
-                page.pdf(path=str(out), format="A4", landscape=True, print_background=True,
-                         display_header_footer=True, header_template="<span></span>",
-                         footer_template=footer, margin=PDF_MARGINS)
+                _print(launched, dashboard, out, footer, timeout_s)
             finally:
-                browser.close()
+                launched.close()
     except PlaywrightError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ReportError(f"Chromium ({browser_path}) could not print the board paper: {first} "
