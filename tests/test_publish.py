@@ -433,11 +433,15 @@ def test_paper_form_prints_item_codes_and_the_entry_sheet_heads_columns_with_ids
     text = "\n".join(p.text for p in doc.paragraphs)
     for n, item in enumerate(inst.items, start=1):
         assert f"{n}. {item.text}   [{item.id}]" in text
+    from evaluate.publish.paper import horizontal
+
     cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
-    for item in inst.items:
-        rset = inst.response_set_of(item)
-        if item.type in ("likert", "choice") and len(rset.options) <= 11:
-            assert {f"\u2610\n{label}\n({code})" for code, label in rset.options} <= cells
+    form = build_form(inst, members, "c1")
+    for q in form.questions:
+        if horizontal(q):
+            assert {f"\u2610\n{label}\n({code})" for code, label in q.choices} <= cells
+        elif q.kind in ("single", "scale"):
+            assert all(f"\u2610  {label}   ({code})" in text for code, label in q.choices)
     wb = load_workbook(entry)
     assert wb.sheetnames == ["Responses", "Codes"]
     headings = [c.value for c in wb["Responses"][1]]

@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from evaluate.publish.form import Form, Question
 
-__all__ = ["entry_columns", "write", "NEXT_STEPS", "IDENTITY_COLUMNS"]
+__all__ = ["entry_columns", "horizontal", "write", "NEXT_STEPS", "IDENTITY_COLUMNS"]
 
 #: What to do with the files, printed by ``evaluate publish``.
 NEXT_STEPS = (
@@ -58,6 +58,12 @@ def _shade(cell, colour: str = "F2F2F2") -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
+def horizontal(q: Question) -> bool:
+    """Answers printed side by side in one row: up to 7, or short labels such as 0 … 10."""
+    return q.kind in ("single", "scale") and (
+        len(q.choices) <= 7 or (len(q.choices) <= 11 and max(len(label) for label in q.labels) <= 3))
+
+
 def _question(doc, q: Question) -> None:
     from docx.shared import Pt, RGBColor
 
@@ -68,7 +74,7 @@ def _question(doc, q: Question) -> None:
     code = para.add_run(f"   [{q.item}]")
     code.font.size = Pt(8)
     code.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
-    if q.kind in ("single", "scale") and len(q.choices) <= 11:
+    if horizontal(q):
         table = doc.add_table(rows=1, cols=len(q.choices))
         table.style = "Table Grid"
         for cell, (c, label) in zip(table.rows[0].cells, q.choices, strict=True):
@@ -108,7 +114,7 @@ def _write_docx(form: Form, path: Path, entry_name: str) -> None:
     doc.core_properties.author = "evaluate"
     doc.styles["Normal"].font.size = Pt(10)
     doc.add_heading(form.title, level=1)
-    doc.add_paragraph(f"Name: {'_' * 40}    Email: {'_' * 40}")
+    doc.add_paragraph(f"Name: {'_' * 30}   Email: {'_' * 30}")
     doc.add_paragraph("Tick one box for each question unless it says \"tick all that apply\". "
                       "The small codes are for whoever types up the answers.").runs[0].italic = True
     for q in form.questions:
