@@ -11,7 +11,9 @@ run (xlsx files get fixed workbook properties and fixed zip timestamps).
 
 What it writes (all paths relative to the output folder):
 
-* ``roster.csv`` — two cohorts (``c1``, ``c2``) of about 40 people each.
+* ``roster.csv`` — two cohorts (``c1``, ``c2``) of about 40 people each, and a
+  wait-list comparison group (``c3``, ``comparison`` = wait-list) of 36.
+* ``c3/`` — the comparison group's baseline, end and follow-up answers.
 * ``c1/``, ``c2/`` — one export per instrument and wave, each in a real
   platform layout (Microsoft Forms, Google Forms, Qualtrics current and
   legacy, SurveyMonkey, hand-made csv), with the mess real exports have.
@@ -84,6 +86,12 @@ THEN_SCALES = ("system_leadership", "coach_approach", "peer_network", "system_in
 #: Change-challenge scale (asked at end and follow-up only): true mean level.
 CHANGE_CHALLENGE = {"end": 3.6, "follow_up": 3.8}
 ATTRITION = {"end": 0.15, "follow_up": 0.30}
+#: The comparison group: a wait-list for the next cohort ("c3"), surveyed with c2 at
+#: baseline, end and follow-up. Their latent level drifts by SECULAR on every scale
+#: (what would have happened anyway), so the programme's own effect on a scale is its
+#: change in EFFECTS minus this drift.
+COMPARISON = {"cohort": "c3", "kind": "wait-list", "size": 36, "seed_offset": 13,
+              "dates": "c2", "secular": {"end": 0.1, "follow_up": 0.1}}
 ITEM_NOISE = 0.55
 PNS_RATE = 0.015
 BLANK_RATE = 0.015
@@ -384,7 +392,8 @@ def _code(theta: np.ndarray, offset: float, rng: np.random.Generator) -> np.ndar
 class Simulation:
     """True levels per person and scale, and the answers they give at each wave."""
 
-    def __init__(self, people: list[Person], instruments: dict[str, Instrument], rng):
+    def __init__(self, people: list[Person], instruments: dict[str, Instrument], rng,
+                 changes: dict[str, tuple[float, float]] | None = None):
         self.people = people
         self.inst = instruments
         self.rng = rng
@@ -395,10 +404,13 @@ class Simulation:
         self.theta: dict[str, dict[str, np.ndarray]] = {"baseline": {}, "end": {}, "follow_up": {}}
         for scale in base.scales:
             mean, d_end, d_fu, sd = EFFECTS[scale.id]
+            if changes is not None:
+                d_end, d_fu = changes[scale.id]
             t0 = mean + general + rng.normal(0.0, 0.4, size=n)
             adj = np.zeros(n)
             if scale.id == COHORT_DIFFERENCE[0]:
-                adj = np.where(cohort == "c2", COHORT_DIFFERENCE[1] / 2, -COHORT_DIFFERENCE[1] / 2)
+                half = COHORT_DIFFERENCE[1] / 2
+                adj = np.where(cohort == "c2", half, np.where(cohort == "c1", -half, 0.0))
             z_end = rng.normal(size=n)
             z_fu = 0.7 * z_end + np.sqrt(1 - 0.49) * rng.normal(size=n)
             self.theta["baseline"][scale.id] = t0
@@ -931,6 +943,151 @@ class QualtricsQuestions:
 
 
 # --------------------------------------------------------------------------- the build
+def _scores(inst: Instrument, answers: dict) -> dict[str, float]:
+    """Scale scores from one record's answers (reverse items recoded, min_items applied)."""
+    out = {}
+    for scale in inst.scales:
+        vals = [6 - answers[i] if inst.item(i).reverse else answers[i]
+                for i in scale.items if isinstance(answers.get(i), int)]
+        if len(vals) >= scale.min_items:
+            out[scale.id] = float(np.mean(vals))
+    return out
+
+
+class ComparisonGroup:
+    """A wait-list group: the next cohort's people, surveyed alongside c2, not on the programme.
+
+    Drawn from its own random stream, so adding it changes none of the programme's data.
+    """
+
+    def __init__(self, builder: Builder, seed: int):
+        self.b = builder
+        self.rng = np.random.default_rng(seed)
+        self.people = self._people()
+        drift = COMPARISON["secular"]
+        changes = {s.id: (drift["end"], drift["follow_up"]) for s in builder.instruments["baseline@1"].scales}
+        self.sim = Simulation(self.people, builder.instruments, self.rng, changes=changes)
+        self.sim.offset = dict(builder.sim.offset)  # the same items behave the same way
+        self.scores: dict[str, dict[int, dict]] = {}
+
+    def _people(self) -> list[Person]:
+        rng = self.rng
+        taken = {p.name for p in self.b.people}
+        emails = {p.email for p in self.b.people}
+        firsts, lasts = rng.permutation(FIRST[3:]), rng.permutation(LAST[2:])
+        shares = np.array([o[4] for o in ORGANISATIONS])
+        people: list[Person] = []
+        k = 0
+        while len(people) < COMPARISON["size"]:
+            first, last = str(firsts[k % len(firsts)]), str(lasts[(k * 7 + 3) % len(lasts)])
+            k += 1
+            if f"{first} {last}" in taken:
+                continue
+            org = ORGANISATIONS[int(rng.choice(len(ORGANISATIONS), p=shares / shares.sum()))]
+            email = f"{_ascii(f'{first}.{last}').lower().replace(chr(39), '').replace(' ', '')}@{org[2]}"
+            if email in emails:
+                continue
+            taken.add(f"{first} {last}")
+            emails.add(email)
+            people.append(Person(idx=len(people), first=first, last=last, email=email,
+                                 staff_id=f"S{100000 + int(rng.integers(0, 899999)):06d}",
+                                 cohort=COMPARISON["cohort"], organisation=org[0], sector=org[1],
+                                 place=str(rng.choice(org[3])), role=str(rng.choice(org[5])),
+                                 domain=org[2]))
+        return people
+
+    def exports(self) -> None:
+        """Baseline, end and follow-up exports (Google Forms csv) for the comparison group."""
+        b, rng = self.b, self.rng
+        saved = b.sim, b.rng
+        b.sim, b.rng = self.sim, rng
+        try:
+            keep = {"baseline": self.people}
+            for wave in ("end", "follow_up"):
+                kept = rng.random(len(self.people)) >= ATTRITION[wave]
+                keep[wave] = [p for p, k in zip(self.people, kept, strict=True) if k]
+            dates = WAVE_DATES[COMPARISON["dates"]]
+            c = COMPARISON["cohort"]
+            for wave, ref, name in (("baseline", "baseline@1", "baseline"),
+                                    ("end", "post@1", "post"),
+                                    ("follow_up", "follow_up@1", "follow-up")):
+                inst = b.instruments[ref]
+                # only what a wait-list can answer: the scales asked at every wave
+                asked = [i for s in b.instruments["baseline@1"].scales for i in s.items]
+                items = [i for i in inst.item_ids() if i in asked or ref == "baseline@1"]
+                recs = b.records(inst, wave, keep[wave], dates[wave], spread_days=4)
+                for rec in recs:
+                    rec.answers = {k: v for k, v in rec.answers.items() if k in items}
+                self.scores[wave] = {rec.person.idx: _scores(inst, rec.answers) for rec in recs}
+                path = f"{c}/{name}-{c}-google.csv"
+                _write_csv(b.out / path, _rows(google_forms(inst, recs, items, timestamp=_gf_uk),
+                                               recs, 1))
+                b.add(path, inst, c, wave, "google_forms",
+                      note="comparison group (wait-list for the next cohort): the scales only")
+        finally:
+            b.sim, b.rng = saved
+
+    def _baseline_sd(self, base: Instrument, n: int = 200_000) -> dict[str, float]:
+        """SD of each scale's baseline score in the generator's population (Monte Carlo).
+
+        The denominator of the true d_ppc2: latent level (general + scale noise), item
+        offsets and noise, rounding to whole answers and the 1–5 limits, as the answers are
+        made. Its own random stream, so nothing else changes.
+        """
+        rng = np.random.default_rng(SEED + 99)
+        general = rng.normal(0.0, 0.3, size=n)
+        out = {}
+        for scale in base.scales:
+            level = EFFECTS[scale.id][0] + general + rng.normal(0.0, 0.4, size=n)
+            codes = [_code(level, self.sim.offset[i], rng) for i in scale.items]
+            out[scale.id] = round(float(np.mean(codes, axis=0).std()), 4)
+        return out
+
+    def effects(self) -> dict:
+        """True and observed comparison-group change, and the difference in differences."""
+        drift = COMPARISON["secular"]
+        base = self.b.instruments["baseline@1"]
+        sd_pop = self._baseline_sd(base)
+        pre_t = self.b.observed_scores.get(("baseline", "baseline"), {})
+        observed = {}
+        for wave, inst_id in (("end", "post"), ("follow_up", "follow_up")):
+            post_t = self.b.observed_scores.get((inst_id, wave), {})
+            out = {}
+            for scale in base.scales:
+                dt = [post_t[i][scale.id] - pre_t[i][scale.id] for i in pre_t.keys() & post_t.keys()
+                      if scale.id in pre_t[i] and scale.id in post_t[i]]
+                pre_c, post_c = self.scores.get("baseline", {}), self.scores.get(wave, {})
+                dc = [post_c[i][scale.id] - pre_c[i][scale.id] for i in pre_c.keys() & post_c.keys()
+                      if scale.id in pre_c[i] and scale.id in post_c[i]]
+                out[scale.id] = {"n_programme": len(dt), "n_comparison": len(dc),
+                                 "change_comparison": round(float(np.mean(dc)), 4),
+                                 "did": round(float(np.mean(dt) - np.mean(dc)), 4)}
+            observed[wave] = out
+        return {
+            "cohort": COMPARISON["cohort"],
+            "kind": COMPARISON["kind"],
+            "size": COMPARISON["size"],
+            "change_end": drift["end"],
+            "change_follow_up": drift["follow_up"],
+            "note": "the wait-list's latent level on every scale drifts by change_end / "
+            "change_follow_up (what happens anyway); the true difference in differences of a "
+            "scale is its programme change (scales above) minus this drift. Same baseline "
+            "means as the programme group, so the groups start alike.",
+            "true_did": {
+                s.id: {"end": round(EFFECTS[s.id][1] - drift["end"], 4),
+                       "follow_up": round(EFFECTS[s.id][2] - drift["follow_up"], 4)}
+                for s in base.scales
+            },
+            "baseline_sd_population": sd_pop,
+            "true_d_ppc2": {
+                s.id: {"end": round((EFFECTS[s.id][1] - drift["end"]) / sd_pop[s.id], 4),
+                       "follow_up": round((EFFECTS[s.id][2] - drift["follow_up"]) / sd_pop[s.id], 4)}
+                for s in base.scales
+            },
+            "observed": observed,
+        }
+
+
 class Builder:
     def __init__(self, out: Path, seed: int = SEED):
         self.out = out
@@ -944,6 +1101,7 @@ class Builder:
         self.respondents: dict[tuple[str, str], list[Person]] = {}
         self.ties: dict[str, list[tuple[int, int]]] = {"baseline": [], "end": []}
         self.observed_scores: dict[tuple[str, str], dict[int, dict]] = {}
+        self.comparison = ComparisonGroup(self, seed + COMPARISON["seed_offset"])
 
     # ------------------------------------------------------------------ who answers
     def cohort(self, c: str) -> list[Person]:
@@ -1049,10 +1207,19 @@ class Builder:
 
     # ------------------------------------------------------------------ roster
     def write_roster(self) -> None:
-        rows = [["name", "email", "staff_id", "cohort", "organisation", "sector", "place", "role"]]
+        rows = [
+            ["name", "email", "staff_id", "cohort", "organisation", "sector", "place", "role",
+             "comparison"]
+        ]
         for p in self.people:
             rows.append(
-                [p.name, p.email, p.staff_id, p.cohort, p.organisation, p.sector, p.place, p.role]
+                [p.name, p.email, p.staff_id, p.cohort, p.organisation, p.sector, p.place,
+                 p.role, ""]
+            )
+        for p in self.comparison.people:
+            rows.append(
+                [p.name, p.email, p.staff_id, p.cohort, p.organisation, p.sector, p.place,
+                 p.role, COMPARISON["kind"]]
             )
         _write_csv(self.out / "roster.csv", rows)
 
@@ -1670,6 +1837,7 @@ class Builder:
                 "action learning sets and the programme add cross-organisation ties",
                 **network,
             },
+            "comparison_group": self.comparison.effects(),
             "observed": observed,
             "planted": {
                 "script_tag": "c2/baseline-c2-qualtrics.csv, item hopes (consented)",
@@ -1689,6 +1857,7 @@ class Builder:
         self.follow_up()
         broken = self.broken_files()
         _write_broken_readme(self.out / "broken" / "README.md", broken)
+        self.comparison.exports()
         manifest = {
             "programme": "Leading Beyond Boundaries",
             "roster": "roster.csv",

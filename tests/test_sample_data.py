@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
 PLATFORMS = {"microsoft_forms", "google_forms", "qualtrics", "surveymonkey", "plain"}
 WAVES = {"baseline", "day1", "day2", "end", "follow_up"}
-ROSTER_COLUMNS = ["name", "email", "staff_id", "cohort", "organisation", "sector", "place", "role"]
+ROSTER_COLUMNS = ["name", "email", "staff_id", "cohort", "organisation", "sector", "place", "role",
+                  "comparison"]
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +119,7 @@ def test_manifest_entries_exist_and_resolve(manifest, instruments):
     for entry in manifest["exports"] + manifest["broken"]:
         assert (SAMPLE / entry["path"]).is_file(), entry["path"]
         assert entry["instrument"] in instruments, entry
-        assert entry["cohort"] in {"c1", "c2"}, entry
+        assert entry["cohort"] in {"c1", "c2", "c3"}, entry  # c3: the wait-list comparison group
         assert entry["wave"] in WAVES, entry
         assert entry["platform"] in PLATFORMS, entry
         if entry["path"].endswith(".xlsx"):
@@ -139,7 +140,10 @@ def test_manifest_has_every_instrument_at_every_wave(manifest):
     for cohort in ("c1", "c2"):
         for ref, wave in expected:
             _export(manifest, ref, cohort, wave)
-    assert len(manifest["exports"]) == 2 * len(expected)
+    # the wait-list comparison group answers the surveys with scales, at the same waves
+    for ref, wave in (("baseline@1", "baseline"), ("post@1", "end"), ("follow_up@1", "follow_up")):
+        _export(manifest, ref, "c3", wave)
+    assert len(manifest["exports"]) == 2 * len(expected) + 3
     assert {e["platform"] for e in manifest["exports"]} == PLATFORMS
 
 
@@ -191,8 +195,11 @@ def test_not_on_roster_email_is_not_on_roster(manifest, roster):
 def test_roster_has_two_cohorts_of_about_forty(roster):
     assert list(roster[0]) == ROSTER_COLUMNS
     sizes = {c: sum(p["cohort"] == c for p in roster) for c in ("c1", "c2")}
-    assert set(p["cohort"] for p in roster) == {"c1", "c2"}
+    assert set(p["cohort"] for p in roster) == {"c1", "c2", "c3"}
     assert all(35 <= n <= 45 for n in sizes.values()), sizes
+    # c3 is the comparison group (a wait-list), marked in the comparison column
+    assert {p["comparison"] for p in roster if p["cohort"] == "c3"} == {"wait-list"}
+    assert {p["comparison"] for p in roster if p["cohort"] != "c3"} == {""}
 
 
 def test_roster_people_are_distinct_and_varied(roster):

@@ -418,7 +418,7 @@ def test_analyse_workspace_returns_every_table(synthetic):
     assert set(out) == {"scale_scores", "prepost", "then_test", "reliability", "item_rest",
                         "attrition_rates", "attrition_bias", "cohort_anova", "subgroups",
                         "reaction", "reaction_distribution", "statements", "principles",
-                        "planning"}
+                        "planning", "comparison"}
     for name, table in out.items():
         assert isinstance(table, pd.DataFrame), name
         assert all(c == c.lower() and " " not in c for c in table.columns), name
@@ -1180,3 +1180,84 @@ def test_principle_evidence_links_scales_and_reports_gaps():
     got = list(zip(out["principle"], out["scale"].fillna(""), out["changed"].fillna(""), strict=True))
     assert got == [("p1", "s1", "up"), ("p2", "s1", "up"), ("p2", "s2", "no clear change"),
                    ("p3", "", "")]
+
+
+# --------------------------------------------------------------------------- comparison group
+# R on the demo's programme and wait-list groups: tests/reference/comparison_did.R reading
+# demo_comparison_scores.csv. scale | comparison | n_programme | n_comparison | did | did CI low |
+# did CI high | Welch p | d_ppc2 | d_ppc2 CI low | d_ppc2 CI high | baseline Welch p
+R_COMPARISON = """\
+system_leadership|baseline → end|62|30|0.575860215053763|0.264465754354979|0.887254675752548|0.000451333759971335|0.926538436166064|0.484115112015955|1.36896176031617|0.341268140101557
+coach_approach|baseline → end|61|30|0.479872495446266|0.126720979421858|0.833024011470674|0.0086766086005977|0.81078240081895|0.30603050407733|1.31553429756057|0.198675615059932
+peer_network|baseline → end|61|30|0.303005464480874|0.0432946765123771|0.562716252449371|0.0228741960942523|0.502097480857188|0.0960379561284628|0.908157005585913|0.280680771130006
+system_innovation|baseline → end|61|30|0.346402550091075|0.00925081690271867|0.683554283279431|0.044187417626413|0.597424141381095|0.0501194109626537|1.14472887179954|0.337580187607974
+courage_to_innovate|baseline → end|61|30|0.374043715846995|0.0695198535382294|0.67856757815576|0.0168354603758312|0.554161864234491|0.124610382692245|0.983713345776737|0.600043471932534
+community_voice|baseline → end|62|30|-0.188888888888889|-0.457824710453156|0.0800469326753786|0.165514735372954|-0.272893441516545|-0.666383528856601|0.120596645823511|0.603905560306673
+story_for_change|baseline → end|61|30|0.374863387978142|0.0210304741636381|0.728696301792646|0.0382598014103155|0.517784771168365|0.0793339929607176|0.956235549376012|0.759511974302826
+adaptive_leadership|baseline → end|62|30|0.236559139784946|-0.0589469270792123|0.532065206649105|0.114801576206487|0.408589076378405|-0.0504737072244816|0.867651859981292|0.887448792755663
+system_leadership|baseline → follow_up|52|29|0.563693633952255|0.258718707657343|0.868668560247167|0.00045868907574643|0.909274400590153|0.460722461813736|1.35782633936657|0.57944419197011
+coach_approach|baseline → follow_up|52|29|0.230106100795756|-0.135771722497027|0.595983924088539|0.212947810068529|0.394122843812083|-0.165498452167932|0.953744139792098|0.071003219569306
+peer_network|baseline → follow_up|52|29|0.418435013262599|0.118514084870221|0.718355941654978|0.00707591177021477|0.679921539383161|0.228015552411649|1.13182752635467|0.76458099979864
+system_innovation|baseline → follow_up|49|29|0.313101102509969|-0.0345142294361943|0.660716434456133|0.0766950935772302|0.541193886902732|-0.0169087336531791|1.09929650745864|0.110264351798837
+courage_to_innovate|baseline → follow_up|51|29|0.446247464503043|0.090787293025482|0.801707635980603|0.0149051933373303|0.670207948955256|0.183609064712068|1.15680683319845|0.904017923830763
+community_voice|baseline → follow_up|51|29|-0.14412891593419|-0.49397195570932|0.205714123840941|0.412866568513189|-0.223703526083611|-0.718738726428185|0.271331674260963|0.822013591586601
+story_for_change|baseline → follow_up|50|29|0.301034482758621|-0.102134705591007|0.704203671108248|0.139766332899312|0.404259782140216|-0.098961629601202|0.907481193881634|0.99526714889978
+adaptive_leadership|baseline → follow_up|52|29|0.263704686118479|-0.110030478068272|0.637439850305231|0.163106222496506|0.466099397499174|-0.069386488090434|1.00158528308878|0.48140410860849
+"""
+
+
+def test_comparison_matches_r_on_the_demo(sample_results):
+    comp = sample_results["comparison"]
+    lines = R_COMPARISON.strip().splitlines()
+    assert len(lines) == 16 and len(comp) == 16
+    worst = 0.0
+    for line in lines:
+        scale, comparison, nt, nc, *values = line.split("|")
+        row = comp[(comp["scale"] == scale) & (comp["comparison"] == comparison)].iloc[0]
+        assert (row["n_programme"], row["n_comparison"]) == (int(nt), int(nc))
+        ours = row[["did", "did_ci95_low", "did_ci95_high", "did_p", "d_ppc2", "d_ppc2_ci95_low",
+                    "d_ppc2_ci95_high", "baseline_p"]].to_numpy(dtype=float)
+        worst = max(worst, float(np.max(np.abs(ours - np.array(values, dtype=float)))))
+    assert worst < 1e-9, worst
+
+
+def test_comparison_recovers_the_built_in_effect(sample_results):
+    spec = _effects()["comparison_group"]
+    comp = sample_results["comparison"]
+    assert set(comp["comparison_group"]) == {spec["kind"]}
+    for scale, truth in spec["true_did"].items():
+        for wave in ("end", "follow_up"):
+            row = comp[(comp["scale"] == scale) & (comp["wave_post"] == wave)].iloc[0]
+            obs = spec["observed"][wave][scale]
+            # the generator's own pairing of the answers it wrote, independently of the import
+            assert (row["n_programme"], row["n_comparison"]) == (obs["n_programme"],
+                                                                 obs["n_comparison"])
+            assert row["did"] == pytest.approx(obs["did"], abs=5e-5)
+            assert row["did_ci95_low"] <= truth[wave] <= row["did_ci95_high"], (scale, wave)
+            d = spec["true_d_ppc2"][scale][wave]
+            assert row["d_ppc2_ci95_low"] <= d <= row["d_ppc2_ci95_high"], (scale, wave)
+            assert row["baseline_check"] in ("alike", "a small difference, allowed for",
+                                             "not alike")
+
+
+def test_statements_say_compared_with_and_may_rise_above_moderate(sample_results):
+    st = sample_results["statements"]
+    scored = st[st["scale"] != ""]
+    assert (scored["compared_with"] == "wait-list").all()
+    assert scored["statement"].str.contains("Compared with a wait-list group of").all()
+    top = scored[(scored["scale"] == "system_leadership") & (scored["wave_post"] == "end")].iloc[0]
+    assert top["evidence_strength"] == "strong"
+    assert top["did_ci95_low"] > 0
+    # the comparison group is not in the programme's own results
+    assert sample_results["attrition_rates"].query(
+        "cohort == 'all' and wave == 'baseline'")["n_roster"].iloc[0] == 78
+    assert "c3" not in set(sample_results["subgroups"]["group"])
+
+
+def test_without_a_comparison_group_strength_stops_at_moderate(synthetic):
+    *_, out = synthetic
+    assert out["comparison"].empty
+    st = out["statements"]
+    assert not st["evidence_strength"].isin(["strong"]).any()
+    assert (st["compared_with"] == "").all()
+    assert st.loc[st["scale"] != "", "cautions"].str.contains("No comparison group").all()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evaluate.roster import split_by_group
+from evaluate.roster import comparison_groups, split_by_group
 from evaluate.scoring import score_scales
 from evaluate.stats.attrition import attrition_bias, response_rates
 from evaluate.stats.base import (
@@ -15,6 +15,7 @@ from evaluate.stats.base import (
 )
 from evaluate.stats.change import prepost_table, then_test
 from evaluate.stats.cohorts import cohort_anova, subgroup_change
+from evaluate.stats.comparison import comparison_change
 from evaluate.stats.measures import measure_values
 from evaluate.stats.power import cohort_planning
 from evaluate.stats.reaction import session_reaction
@@ -38,7 +39,9 @@ def analyse_workspace(ws, *, p_adjust: str = "holm") -> dict[str, pd.DataFrame]:
         ``reliability``, ``item_rest``, ``attrition_rates``, ``attrition_bias``,
         ``cohort_anova``, ``subgroups``, ``reaction``,
         ``reaction_distribution``, ``statements``, ``principles``, ``planning``
-        (:func:`evaluate.stats.power.cohort_planning`).
+        (:func:`evaluate.stats.power.cohort_planning`), ``comparison``
+        (:func:`evaluate.stats.comparison.comparison_change`; empty without a
+        comparison group).
     """
     full_roster = ws.roster()
     # comparison-group members (evaluate.roster) are analysed only against the programme
@@ -80,8 +83,16 @@ def analyse_workspace(ws, *, p_adjust: str = "holm") -> dict[str, pd.DataFrame]:
                     and mv.info(key)["then_of_key"] == "" and f0[key].notna().any()):
                 first_n[(mv.info(key)["measure"], mv.waves[0])] = int(f0[key].notna().sum())
     rates = response_rates(responses, roster, waves=declared)
+    groups = comparison_groups(full_roster)
+    if len(comparison_responses):
+        everyone = measure_values(pd.concat([responses, comparison_responses]), instruments,
+                                  waves=declared)
+        versus = comparison_change(everyone, groups, min_group_size=min_group)
+    else:
+        versus = comparison_change(mv, groups.iloc[0:0])
     statements = aim_statements(prepost, programme, reliability=reliability, attrition=bias,
-                                then=then, first_wave_n=first_n, scale_aims=scale_aims)
+                                then=then, first_wave_n=first_n, scale_aims=scale_aims,
+                                comparison=versus)
     return {
         "scale_scores": scale_scores,
         "prepost": prepost,
@@ -97,4 +108,5 @@ def analyse_workspace(ws, *, p_adjust: str = "holm") -> dict[str, pd.DataFrame]:
         "statements": statements,
         "principles": principle_evidence(prepost, instruments, programme),
         "planning": cohort_planning(prepost, rates),
+        "comparison": versus,
     }

@@ -18,8 +18,11 @@ __all__ = ["STATEMENT_COLUMNS", "aim_statements", "principle_evidence"]
 STATEMENT_COLUMNS = ["aim", "aim_title", "scale", "scale_title", "wave_pre", "wave_post",
                      "n_pairs", "mean_pre", "mean_post", "g_av", "g_av_ci95_low",
                      "g_av_ci95_high", "p_adj", "statement", "cautions", "evidence_strength",
-                     "evidence_reasons"]
-_STRENGTH = {3: "moderate", 2: "limited", 1: "weak", 0: "weak"}
+                     "evidence_reasons", "compared_with", "did", "did_ci95_low",
+                     "did_ci95_high"]
+_STRENGTH = {4: "strong", 3: "moderate", 2: "limited", 1: "weak", 0: "weak"}
+#: A comparison group this small does not lift the strength label.
+MIN_COMPARISON = 10
 
 
 def _size_word(g: float) -> str:
@@ -31,6 +34,23 @@ def _fmt(x: float, digits: int) -> str:
     return f"{x:.{digits}f}".replace("-", "−")
 
 
+def _comparison_row(comparison: pd.DataFrame | None, r) -> dict | None:
+    """The comparison-group row for this scale and pair of waves, if one was compared."""
+    if comparison is None or not len(comparison):
+        return None
+    hit = comparison[(comparison["scale"] == r.measure) & (comparison["wave_pre"] == r.wave_pre)
+                     & (comparison["wave_post"] == r.wave_post) & ~comparison["suppressed"]]
+    return hit.iloc[0].to_dict() if len(hit) else None
+
+
+def _versus_columns(comparison: pd.DataFrame | None, r) -> dict:
+    v = _comparison_row(comparison, r)
+    if v is None:
+        return dict(compared_with="", did=np.nan, did_ci95_low=np.nan, did_ci95_high=np.nan)
+    return dict(compared_with=v["comparison_group"], did=v["did"],
+                did_ci95_low=v["did_ci95_low"], did_ci95_high=v["did_ci95_high"])
+
+
 def aim_statements(
     prepost: pd.DataFrame,
     programme: Programme | None,
@@ -40,6 +60,7 @@ def aim_statements(
     then: pd.DataFrame | None = None,
     first_wave_n: Mapping[tuple[str, str], int] | None = None,
     scale_aims: Mapping[str, str] | None = None,
+    comparison: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """A plain-English sentence per aim and scale, with cautions and a strength-of-evidence label.
 
@@ -52,8 +73,11 @@ def aim_statements(
         Columns ``aim, aim_title, scale, scale_title, wave_pre, wave_post,
         n_pairs, mean_pre, mean_post, g_av, g_av_ci95_low, g_av_ci95_high,
         p_adj``, ``statement`` (one sentence), ``cautions`` (sentences, each
-        ending in a full stop), ``evidence_strength`` (moderate / limited /
-        weak / none) and ``evidence_reasons``.
+        ending in a full stop), ``evidence_strength`` (strong / moderate /
+        limited / weak / none), ``evidence_reasons``, ``compared_with`` (the
+        comparison group's kind, empty without one), ``did``,
+        ``did_ci95_low``, ``did_ci95_high`` (difference in differences, see
+        :func:`evaluate.stats.comparison.comparison_change`).
 
     Notes
     -----
@@ -61,7 +85,11 @@ def aim_statements(
     small, 0.5 medium-sized, 0.8 large. A change is called a change when its
     adjusted p-value is under 0.05; otherwise the sentence says it could be
     chance. The strength label starts at "moderate" (the most a design with
-    no comparison group supports) and drops one step for each of: fewer than
+    no comparison group supports); it starts at "strong" only when a
+    comparison group of at least 10 matched people answered the same surveys,
+    the groups were alike at the start (|g| ≤ 0.25), and the programme group
+    changed more than the comparison group (the difference in differences'
+    interval excludes zero). It drops one step for each of: fewer than
     30 pairs (two under 10), under 70% of first-wave respondents retained (two
     under 50%), alpha under 0.7, a baseline difference between those who
     stayed and those who left.
@@ -105,8 +133,29 @@ def aim_statements(
                 statement = (f"{r.title} {verb} from {_fmt(r.mean_pre, 1)} to {_fmt(r.mean_post, 1)}"
                              f"{out_of} {who}, but a change this size could be chance ({g_txt}; "
                              f"adjusted p = {r.p_adj:.2f}).")
-            cautions.append("No comparison group: some or all of the change may have happened "
-                            "without the programme.")
+            versus = _comparison_row(comparison, r)
+            if versus is None:
+                cautions.append("No comparison group: some or all of the change may have happened "
+                                "without the programme.")
+            else:
+                statement += " " + versus["statement"]
+                cautions.append(
+                    f"Compared with a {versus['comparison_group']} group who answered the same "
+                    "surveys at the same times; people were not assigned to the groups at random, "
+                    "so other differences between them may explain part of the result.")
+                alike = versus["baseline_check"] != "not alike"
+                clear = np.isfinite(versus["did_ci95_low"]) and versus["did_ci95_low"] > 0
+                if versus["n_comparison"] >= MIN_COMPARISON and alike and clear:
+                    score = 4
+                    reasons[0] = (f"compared with a {versus['comparison_group']} group "
+                                  f"({versus['n_comparison']} people) who started alike, and "
+                                  "the programme group changed more")
+                else:
+                    reasons[0] = (f"a {versus['comparison_group']} group was compared, but "
+                                  + ("it is small" if versus["n_comparison"] < MIN_COMPARISON
+                                     else "the groups did not start alike" if not alike
+                                     else "the programme group did not clearly change more")
+                                  + ", so at most moderate")
             if r.mean_diff > 0:
                 cautions.append("Regression to the mean: people who start low tend to score higher "
                                 "the next time whatever happens, so part of a rise may not be real change.")
@@ -171,7 +220,8 @@ def aim_statements(
                          n_pairs=n, mean_pre=r.mean_pre, mean_post=r.mean_post, g_av=r.g_av,
                          g_av_ci95_low=r.g_av_ci95_low, g_av_ci95_high=r.g_av_ci95_high,
                          p_adj=r.p_adj, statement=statement, cautions=" ".join(cautions),
-                         evidence_strength=strength, evidence_reasons="; ".join(reasons)))
+                         evidence_strength=strength, evidence_reasons="; ".join(reasons),
+                         **_versus_columns(comparison, r)))
     for a in aims:
         if a.id not in covered:
             rows.append(dict(aim=a.id, aim_title=a.title, scale="", scale_title="", wave_pre="",
@@ -183,6 +233,7 @@ def aim_statements(
                              cautions="", evidence_strength="none",
                              evidence_reasons="no matched survey data for this aim"))
     out = pd.DataFrame(rows, columns=STATEMENT_COLUMNS)
+    out["compared_with"] = out["compared_with"].fillna("")
     aim_rank = {a.id: i for i, a in enumerate(aims)}
     out = out.sort_values("aim", kind="stable", key=lambda s: s.map(lambda v: aim_rank.get(v, 99)))
     return out.reset_index(drop=True)

@@ -6,9 +6,12 @@ demo workspace from ``sample_data/`` in a temporary folder and writes
 - ``demo_prepost_scores.csv``: scale, comparison, cohort, pre, post — every programme
   participant with a score at both waves (no ids: the R scripts number the rows);
 - ``demo_keyed_items.csv``: instrument, wave, scale, i1 … i5 — the complete answers of
-  each scale at each wave, reverse-keyed items already reversed.
+  each scale at each wave, reverse-keyed items already reversed;
+- ``demo_comparison_scores.csv``: scale, comparison, group (programme / comparison), pre,
+  post — matched scores of both groups from the first wave to each later one.
 
-The R scripts beside this file read them (``anova_afex.R``, ``omega_semtools.R``).
+The R scripts beside this file read them (``anova_afex.R``, ``omega_semtools.R``,
+``comparison_did.R``).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         ws, _ = build_demo_workspace(Path(tmp) / "ws", HERE.parent.parent / "sample_data")
-        responses, _ = split_by_group(ws.responses(), ws.roster())
+        responses, comparison = split_by_group(ws.responses(), ws.roster())
         instruments = ws.instruments()
         mv = measure_values(responses, instruments, waves=ws.waves)
         rows = []
@@ -67,6 +70,27 @@ def main() -> None:
         for c in [c for c in items.columns if c.startswith("i") and c != "instrument"]:
             items[c] = items[c].astype("Int64") if np.allclose(items[c].dropna() % 1, 0) else items[c]
         items.to_csv(HERE / "demo_keyed_items.csv", index=False, lineterminator="\n")
+        everyone = measure_values(pd.concat([responses, comparison]), instruments, waves=ws.waves)
+        in_comparison = set(comparison["participant"])
+        first = everyone.waves[0]
+        rows = []
+        for wb in everyone.waves[1:]:
+            fa, fb = everyone.frame(first), everyone.frame(wb)
+            common = fa.index.intersection(fb.index)
+            for key in keys:
+                if key not in fa.columns or key not in fb.columns:
+                    continue
+                x, y = fa.reindex(common)[key], fb.reindex(common)[key]
+                ok = (x.notna() & y.notna()).to_numpy()
+                if not ok.any():
+                    continue
+                part = pd.DataFrame({
+                    "scale": everyone.info(key)["measure"], "comparison": f"{first} → {wb}",
+                    "group": np.where(common[ok].isin(in_comparison), "comparison", "programme"),
+                    "pre": x[ok].to_numpy(), "post": y[ok].to_numpy()})
+                rows.append(part.sort_values(["group", "pre", "post"]))
+        pd.concat(rows).to_csv(HERE / "demo_comparison_scores.csv", index=False,
+                               float_format="%.17g", lineterminator="\n")
 
 
 if __name__ == "__main__":
