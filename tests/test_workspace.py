@@ -47,12 +47,13 @@ def _stored(ws: Workspace) -> int:
 
 # ---------------------------------------------------------------- mistakes refused
 def test_an_undeclared_cohort_is_refused_and_nothing_stored(ws):
-    result = run("ingest", BASELINE_C1, "-w", ws.path, "-i", "baseline@1", "-c", "c3",
+    # the sample roster declares c1, c2 and c3 (its wait-list comparison group)
+    result = run("ingest", BASELINE_C1, "-w", ws.path, "-i", "baseline@1", "-c", "c9",
                  "--wave", "baseline")
     assert result.exit_code == 1
-    assert 'Cohort "c3" is not one of this workspace\'s cohorts (c1, c2)' in result.output
+    assert 'Cohort "c9" is not one of this workspace\'s cohorts (c1, c2, c3)' in result.output
     assert "--new-cohort" in result.output
-    assert _stored(ws) == 0 and Workspace.open(ws.path).cohorts == ["c1", "c2"]
+    assert _stored(ws) == 0 and Workspace.open(ws.path).cohorts == ["c1", "c2", "c3"]
 
 
 def test_a_misspelt_wave_is_refused_with_the_likely_one(ws):
