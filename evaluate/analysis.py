@@ -44,6 +44,14 @@ def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
                                      min_group_size=ws.min_group_size)
     _step(progress, "Analysing the network (ties, growth, boundary spanning)")
     results.update(network.analyse_workspace(ws))
+    try:
+        programme = ws.programme()
+    except EvaluateError:
+        programme = None
+    if programme is not None:
+        from evaluate.logic import evidence_matrix
+
+        results["evidence_matrix"] = evidence_matrix(programme, results, ws.instruments())
     return {k: v for k, v in results.items() if isinstance(v, pd.DataFrame)}
 
 

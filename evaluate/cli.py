@@ -247,6 +247,48 @@ def instruments_diff(ref_a, ref_b, directory):
             click.echo(f"  {part} {row.id}: {row.change}")
 
 
+@cli.command("check-design", short_help="Check the logic model against the instruments.")
+@instruments_dir_option
+@strict_option
+@friendly
+def check_design_cmd(instruments_dir, strict):
+    """Before a cohort starts: what the logic model promises that no instrument measures.
+
+    Reads programme.yaml (aims, outcomes, indicators, measures, Kirkpatrick levels) and the
+    instruments beside it, and lists every outcome with no indicator, every indicator that
+    no instrument asks, and every aim with no evidence above level 2 (learning). With
+    --strict, exits 1 when anything is listed.
+
+    Example: evaluate check-design --instruments instruments/
+    """
+    from evaluate.instruments import load_instruments, load_programme
+    from evaluate.logic import LEVELS, check_design
+
+    programme = load_programme(instruments_dir)
+    instruments = load_instruments(instruments_dir)
+    findings = check_design(programme, instruments)
+    model = programme.logic_model
+    n_ind = sum(1 for _, _, ind in model.rows() if ind is not None) if model else 0
+    click.echo(f"{programme.name}: {len(programme.aims)} aims, "
+               f"{sum(len(a.outcomes) for a in model.aims) if model else 0} outcomes, "
+               f"{n_ind} indicators, checked against {len(instruments)} instruments.")
+    if model:
+        for am in model.aims:
+            levels = sorted({ind.level for o in am.outcomes for ind in o.indicators})
+            click.echo(f"  {am.aim}: indicators at level "
+                       + (", ".join(f"{lv} ({LEVELS[lv]})" for lv in levels) or "none"))
+    if findings.empty:
+        click.echo("Every outcome has an indicator, every indicator is asked, and every aim has "
+                   "evidence above level 2.")
+        return
+    click.echo(f"{len(findings)} thing(s) to fix before the cohort starts:")
+    for f in findings.itertuples(index=False):
+        where = " › ".join(x for x in (f.aim, f.outcome, f.indicator) if x)
+        click.echo(f"  - {where}: {f.problem} — {f.fix}")
+    if strict:
+        raise SystemExit(1)
+
+
 @cli.command("schemas", short_help="Write the validation rules as readable YAML files.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"),
               show_default=True, help="Folder to write the schema files into.")

@@ -218,6 +218,8 @@ class Programme:
     aims: tuple[Aim, ...]
     principles: tuple[Aim, ...]
     modules: tuple[Aim, ...] = ()
+    #: aims → outcomes → indicators → measures → Kirkpatrick level (evaluate.logic)
+    logic_model: object = None
 
     def aim(self, aim_id: str) -> Aim:
         for a in self.aims:
@@ -587,11 +589,15 @@ def load_programme(directory: str | Path | None = None) -> Programme:
                            short=str(spec.get("short") or "")))
         return tuple(out)
 
+    from evaluate.logic import parse_logic_model
+
+    aims = entries("aims")
     return Programme(
         name=str(ctx.require(doc, "name", str, "the programme")),
-        aims=entries("aims"),
+        aims=aims,
         principles=entries("principles"),
         modules=entries("modules"),
+        logic_model=parse_logic_model(doc.get("logic_model"), path.name, aims),
     )
 
 
