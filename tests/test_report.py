@@ -616,3 +616,30 @@ def test_templates_ship_in_the_wheel():
     assert files
     missing = [f for f in files if not any(fnmatch.fnmatch(f, g) for g in globs)]
     assert missing == [], f"templates not in [tool.setuptools.package-data]: {missing}"
+
+
+def test_demo_dashboard_has_evidence_levels_comparison_and_planning(demo_outputs):
+    html = Path(demo_outputs["dashboard"]).read_text(encoding="utf-8")
+    for sid, heading in (("evidence", "Evidence at each level"),
+                         ("comparison", "Compared with what?"),
+                         ("planning", "Planning the next cohort")):
+        assert re.search(f'<section class="page[^"]*" id="{sid}"', html), sid
+        assert heading in html
+    matrix = html[html.index('<table class="evidence-matrix">'):]
+    matrix = matrix[:matrix.index("</table>")]
+    # three aims × four levels, gaps said in words
+    assert matrix.count('<th scope="row">') == 3
+    assert "Results: did things change?" in matrix and "Not measured" in matrix
+    assert "planned, but no survey asks it yet" in matrix
+    assert "more than the wait-list group" in matrix
+    assert "A wait-list group of 30 people who were not on the programme" in html
+    assert "People to invite" in html and "9 times in 10" in html
+    # the cards set the change beside the comparison group's; labels can reach strong
+    assert "Compared with a wait-list group who were not on the programme, it changed" in html
+    assert "Strong evidence" in html
+    # the comparison group is not one of the programme's cohorts in the page header
+    header = html[html.index("<header"):html.index("</header>")]
+    text = re.sub(r"<[^>]+>", "", header)
+    assert "c3" not in text and "ohort 3" not in text and "ohort 1" in text
+    for jargon in ("d_ppc2", "omega", "did_ci95", "scale:", "network:", "item:"):
+        assert jargon not in matrix, jargon

@@ -13,6 +13,7 @@ import pandas as pd
 from evaluate.report.page import Page, Section
 from evaluate.report.sections.aims import build_aim1, build_aim3
 from evaluate.report.sections.common import aim_heading
+from evaluate.report.sections.evidence import build_comparison, build_evidence, build_planning
 from evaluate.report.sections.methods import build_methods
 from evaluate.report.sections.network import build_aim2
 from evaluate.report.sections.overview import build_overview
@@ -28,6 +29,9 @@ SECTIONS: tuple[Section, ...] = (
     Section("aim1", aim_heading("aim1"), build_aim1, new_page=False),
     Section("aim2", aim_heading("aim2"), build_aim2, new_page=False),
     Section("aim3", aim_heading("aim3"), build_aim3, new_page=False),
+    Section("evidence", "Evidence at each level", build_evidence, new_page=False),
+    Section("comparison", "Compared with what?", build_comparison, new_page=False),
+    Section("planning", "Planning the next cohort", build_planning, new_page=False),
     Section("reaction", "Reaction to the sessions", build_reaction, new_page=False),
     Section("voices", "Voices", build_voices, new_page=False),
     Section("methods", "Data and methods", build_methods, new_page=False),
@@ -39,8 +43,11 @@ def header_facts(page: Page) -> list[str]:
     imports = page.context.get("imports")
     facts = []
     if isinstance(imports, pd.DataFrame) and len(imports) and "cohort" in imports.columns:
-        cohorts = [c for c in page.cohort_order() if c in set(imports["cohort"].astype(str))]
-        cohorts += sorted(set(imports["cohort"].astype(str)) - set(cohorts))
+        imported = set(imports["cohort"].astype(str))
+        if page.context.get("comparison_groups"):  # a comparison group's cohort is not the programme's
+            imported &= {str(c) for c in page.context.get("cohorts") or imported}
+        cohorts = [c for c in page.cohort_order() if c in imported]
+        cohorts += sorted(imported - set(cohorts))
         people = ""
         rates = page.table("attrition_rates")
         if rates is not None and {"cohort", "n_roster"} <= set(rates.columns):

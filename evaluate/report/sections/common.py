@@ -102,6 +102,16 @@ _CAUTIONS = [
      r"a rough measure\.",
      r"Rough measure: at the \1 survey the scale's questions did not hang together well, so its "
      r"score is only a rough guide."),
+    (r"Measurement: the scale's reliability \(omega\) moved from [\d.]+ at the (.+?) survey to "
+     r"[\d.]+ at the (.+?) survey, so people may have read the questions differently; part of "
+     r"the change may reflect that\.",
+     r"Measurement: the questions hung together differently at the \1 and \2 surveys, so "
+     r"people may have read them differently; part of the change may reflect that."),
+    (r"Compared with a (.+?) group who answered the same surveys at the same times; people "
+     r"were not assigned to the groups at random, so other differences between them may "
+     r"explain part of the result\.",
+     r"Compared with a \1 group who answered the same surveys; people were not put into the "
+     r"groups at random, so other differences between them may explain part of the result."),
     (r"Response shift: ", "Looking back: "),
     (r"Regression to the mean: ", "Starting low: "),
     (r"Attrition: ", "Drop-out: "),

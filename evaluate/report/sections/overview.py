@@ -61,8 +61,24 @@ def card_statement(page: Page, row) -> str:
     start = (f"{title} {verb} from {num(row['mean_pre'], 1)} to {num(row['mean_post'], 1)}"
              f"{out_of} between the {w0} and the {w1}")
     if phrase == "no clear change":
-        return f"{start}, but a change this size could be chance {people}."
-    return f"{start}: {phrase}, and {sure} {people}."
+        return f"{start}, but a change this size could be chance {people}." + _versus(row)
+    return f"{start}: {phrase}, and {sure} {people}." + _versus(row)
+
+
+def _versus(row) -> str:
+    """The comparison group's part of a card, in plain words (empty without one)."""
+    kind = str(row.get("compared_with") or "")
+    if not kind or is_missing(row.get("did")):
+        return ""
+    lo, hi = row.get("did_ci95_low"), row.get("did_ci95_high")
+    way = "more" if row["did"] > 0 else "less"
+    text = (f" Compared with a {kind} group who were not on the programme, it changed "
+            f"{num(abs(row['did']), 2)} points {way}")
+    if is_missing(lo) or is_missing(hi):
+        return text + "."
+    if lo > 0 or hi < 0:
+        return text + f" (likely between {num(lo, 2)} and {num(hi, 2)})."
+    return text + f", but that difference could be chance (likely between {num(lo, 2)} and {num(hi, 2)})."
 
 
 def network_headline(page: Page) -> tuple[str, dict] | None:
