@@ -637,6 +637,7 @@ def test_demo_dashboard_has_evidence_levels_comparison_and_planning(demo_outputs
     # the cards set the change beside the comparison group's; labels can reach strong
     assert "Compared with a wait-list group who were not on the programme, it changed" in html
     assert "Strong evidence" in html
+    assert "and so did a\nwait-list group who were not on it" in html
     # the comparison group is not one of the programme's cohorts in the page header
     header = html[html.index("<header"):html.index("</header>")]
     text = re.sub(r"<[^>]+>", "", header)

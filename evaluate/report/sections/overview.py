@@ -283,8 +283,11 @@ def build_overview(page: Page) -> dict:
     """Values for ``sections/overview.html``."""
     programme = page.context.get("programme") or "the programme"
     figure, missing = _response_rates(page)
+    comparison = page.table("comparison")
     return {
         "programme": programme,
+        "compared_with": (str(comparison["comparison_group"].iloc[0])
+                          if comparison is not None and len(comparison) else ""),
         "cards": _cards(page),
         "principles": _principles(page),
         "response_rates": figure,
