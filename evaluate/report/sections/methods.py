@@ -41,19 +41,41 @@ TESTS_TEXT = [
      "retrospective rating is compared with the end rating and with the original baseline "
      "(response shift; Howard, 1980)."),
     ("Reliability", "Cronbach's alpha per scale and wave with Feldt's 95% interval; scales under "
-     "0.7 are flagged and lower the strength-of-evidence label."),
+     "0.7 are flagged and lower the strength-of-evidence label. Beside it, McDonald's omega "
+     "total from a one-factor maximum-likelihood model of the scale's items (reverse-keyed "
+     "items reversed), with a percentile bootstrap 95% interval (200 resamples); scales of two "
+     "items have none. Where a scale's omega moves by 0.10 or more from its first wave, the "
+     "scale may be read differently now, and the statements say so."),
     ("Attrition", "People who answered the baseline but not a later survey are compared with "
      "those who did (Welch t-test and Mann–Whitney U); a difference is flagged because the "
      "people who stayed may not represent the cohort."),
-    ("Cohorts", "Where there are two or more cohorts, a time × cohort mixed ANOVA (pingouin "
-     "mixed_anova) asks whether they changed differently."),
+    ("Cohorts", "Where there are two or more cohorts, a time × cohort mixed ANOVA with Type III "
+     "sums of squares (as SPSS and R afex report; the table states the type) asks whether they "
+     "changed differently."),
+    ("Comparison group", "Where the roster marks a comparison group (a wait-list, the next "
+     "cohort, or colleagues not on the programme) who answered the same surveys at the same "
+     "times, each scale's matched change in the programme group is set beside theirs: the "
+     "difference in differences with a Welch 95% interval, and Morris's (2008) d_ppc2 (the "
+     "difference over the pooled baseline SD, small-sample corrected) with its interval. Whether "
+     "the groups started alike follows the What Works Clearinghouse rule on the baseline "
+     "Hedges' g (up to 0.05 alike; up to 0.25 allowed for by the comparison of changes; above, "
+     "not alike)."),
+    ("Planning the next cohort", "People needed for a two-sided paired t-test at the 5% level "
+     "to detect the observed d_z (and half of it) with 80% and 90% power, as R pwr.t.test "
+     "(type = \"paired\"); people to invite divide that by the share of this cohort's roster who "
+     "answered both surveys."),
+    ("Logic model", "programme.yaml links each aim to outcomes, indicators, the questions or "
+     "network measures that show them, and a Kirkpatrick level (1 reaction, 2 learning, 3 "
+     "behaviour, 4 results); the evidence matrix lays the results out by aim and level, and "
+     "`evaluate check-design` lists what nothing measures."),
     ("Network", "Whole-network measures per wave (density, reciprocity, transitivity, "
      "components), the E-I index of ties across organisations, sectors and places (Krackhardt "
      "and Stern, 1988), and ties new, kept and lost between waves with their Jaccard overlap. "
      "Counts of ties on the other pages are directed ties named between people on the roster, "
      "any relation."),
     ("Strength of evidence", "Each headline starts at 'moderate' — the most a before-and-after "
-     "design without a comparison group supports — and drops a step for fewer than 30 matched "
+     "design without a comparison group supports; 'strong' only with a comparison group of 10 "
+     "or more who started alike and changed less — and drops a step for fewer than 30 matched "
      "people (two under 10), losing over 30% of first-wave respondents (two over 50%), "
      "Cronbach's alpha under 0.7, or a baseline difference between those who stayed and those "
      "who left."),
@@ -142,9 +164,12 @@ def _reliability(page: Page) -> dict:
         "instrument": "Instrument", "wave_label": "Wave", "title": "Scale",
         "n_items": "Items", "n": "People", "alpha": "Alpha",
         "alpha_ci95_low": "95% CI low", "alpha_ci95_high": "95% CI high",
-        "alpha_below_0_7": "Under 0.7", "note": "Note"},
+        "alpha_below_0_7": "Under 0.7", "omega_total": "Omega total",
+        "omega_ci95_low": "Omega 95% CI low", "omega_ci95_high": "Omega 95% CI high",
+        "reliability_shift": "Omega moved 0.10+", "note": "Note"},
         {"n_items": integer, "n": integer},
-        numeric={"n_items", "n", "alpha", "alpha_ci95_low", "alpha_ci95_high"})
+        numeric={"n_items", "n", "alpha", "alpha_ci95_low", "alpha_ci95_high", "omega_total",
+                 "omega_ci95_low", "omega_ci95_high"})
     return {"missing": "", "text": text, "table": table}
 
 
@@ -159,7 +184,7 @@ def _anova(page: Page):
                                + a["wave_post"].map(page.wave)), {
         "title": "Scale", "comparison_label": "Waves", "source": "Effect", "f": "F",
         "df1": "df1", "df2": "df2", "p_val": "p", "np2": "partial η²",
-        "n_participants": "People"},
+        "ss_type": "Sums of squares", "n_participants": "People"},
         {"p_val": p_value, "df1": lambda v: num(v, 0), "df2": lambda v: num(v, 0),
          "n_participants": integer},
         numeric={"f", "df1", "df2", "p_val", "np2", "n_participants"})
