@@ -20,7 +20,8 @@ from tests.browser_support import ARTIFACTS, need_browser
 
 pytestmark = pytest.mark.browser
 
-SECTIONS = ["overview", "aim1", "aim2", "aim3", "reaction", "voices", "methods"]
+SECTIONS = ["overview", "aim1", "aim2", "aim3", "evidence", "comparison", "planning",
+            "reaction", "voices", "methods"]
 
 
 @pytest.fixture(scope="session")

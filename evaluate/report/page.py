@@ -136,6 +136,7 @@ class Section:
     build: Callable[[Page], dict]
     template: str = ""
     new_page: bool = True  # start a new page when printed
+    in_print: bool = True  # False: on screen only, left out of the board paper
 
     def heading_for(self, page: Page) -> str:
         return self.heading(page) if callable(self.heading) else self.heading
