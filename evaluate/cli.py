@@ -54,6 +54,14 @@ def friendly(func):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(0)
+        except OSError as exc:  # the disk, not the data: say which file, why, and what to do
+            from evaluate.workspace.files import explain_os_error
+
+            where = exc.filename or "a file"
+            raise DataProblem(
+                explain_os_error(exc, where, "finish").capitalize() + ". Any change to a "
+                "workspace is all or nothing, so the workspace is as it was before this command."
+            ) from None
         except Exception as exc:  # a bug of ours: say so plainly, no traceback by default
             if os.environ.get("EVALUATE_DEBUG"):
                 raise
@@ -394,8 +402,12 @@ def _print_result(result, *, quiet: bool, show_names: bool, limit: int = 50) -> 
 
     c = result.counts
     raw = result.raw
-    sheet = f', sheet "{raw.sheet}"' if raw.sheet else ""
-    _echo(f"{raw.path.name}{sheet}: read as {raw.platform.replace('_', ' ')} "
+
+    def shown(text: str) -> str:
+        return text if show_names else result.personal.scrub(text)[0]
+
+    sheet = f', sheet "{shown(raw.sheet)}"' if raw.sheet else ""
+    _echo(f"{shown(raw.path.name)}{sheet}: read as {raw.platform.replace('_', ' ')} "
           f"({raw.header_rows} header row{'s' if raw.header_rows > 1 else ''}).", quiet)
     matched = len(result.match.items)
     _echo(f"  {matched} of {len(result.instrument.items)} questions of {result.instrument.ref} found.", quiet)
@@ -610,6 +622,10 @@ def status_cmd(workspace):
     ws = Workspace.open(workspace)
     manifest = ws.manifest()
     imports = manifest["imports"]
+    damaged = ws.check(hashes=False).damaged
+    if damaged:
+        click.echo(f"! The workspace is damaged ({damaged[0].path}: {damaged[0].problem}) — run "
+                   f"`evaluate check {workspace}`, then `evaluate repair {workspace}`.")
     click.echo(f"{ws.programme_name}: cohorts {', '.join(ws.cohorts) or '(none yet)'}; waves "
                f"{', '.join(ws.waves)}; groups under {ws.min_group_size} are never reported.")
     if not imports:
@@ -643,6 +659,49 @@ def status_cmd(workspace):
     if kept:
         click.echo(f"{kept} earlier import{'s are' if kept != 1 else ' is'} kept in the history "
                    f"(`evaluate history {workspace}`).")
+
+
+@cli.command("check", short_help="Check that the workspace agrees with its manifest.")
+@workspace_argument
+@friendly
+def check_cmd(workspace):
+    """Check every file the manifest lists (present, unchanged, readable) and the roster.
+
+    Exit 0 when nothing is damaged (files left by an interrupted change are
+    harmless and listed); exit 1 when something is, with how to repair it.
+
+    Example: evaluate check my-programme
+    """
+    from evaluate.workspace.check import check_workspace
+
+    report = check_workspace(workspace)
+    for f in report.damaged:
+        click.echo(f"  DAMAGED {f.path}: {f.problem} — {f.fix}")
+    for f in report.leftover:
+        click.echo(f"  leftover {f.path}: {f.problem} — {f.fix}")
+    if report.damaged:
+        raise DataProblem(f"{len(report.damaged)} problem(s) found: run `evaluate repair "
+                          f"{workspace}` to restore the last consistent state.")
+    click.echo(f"The workspace agrees with its manifest: {report.imports_checked} imports in use, "
+               f"{report.files_checked} data files checked (present, unchanged, readable).")
+
+
+@cli.command("repair", short_help="Restore the last consistent state of a damaged workspace.")
+@workspace_argument
+@friendly
+def repair_cmd(workspace):
+    """Restore the last consistent state after a crash or damage, and say what was done.
+
+    Removes what an interrupted change left behind; puts back the manifest
+    from before the last change if the current one is damaged; stops using an
+    import whose data files are damaged (import its export again).
+
+    Example: evaluate repair my-programme
+    """
+    from evaluate.workspace import Workspace
+
+    for line in Workspace.open(workspace).repair():
+        click.echo(line)
 
 
 @cli.command("history", short_help="List every import ever made, in use or not.")

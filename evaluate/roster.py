@@ -27,6 +27,7 @@ from evaluate.errors import ReadError, RosterError
 from evaluate.normalise import (
     normalise_email_series,
     normalise_heading,
+    normalise_label,
     normalise_name,
     normalise_name_series,
 )
@@ -144,6 +145,20 @@ class Roster:
             raise RosterError("internal: respondent matching changed the number of rows")
         return pid.astype("string"), matched
 
+    def personal_data(self):
+        """What to search stored text for: these people's names, emails and staff ids."""
+        from evaluate.scrub import PersonalData
+
+        f = self.frame
+
+        def lookup(col, key=lambda v: v):
+            rows = f.dropna(subset=[col])
+            return {key(str(k)): str(p) for k, p in zip(rows[col], rows["participant"], strict=True)
+                    if len(str(k).split()) >= (2 if col == "name_key" else 1)}
+
+        return PersonalData(names=lookup("name_key"), emails=lookup("email_key"),
+                            staff=lookup("staff_key", normalise_label))
+
     def match_names(self, names: pd.Series) -> pd.Series:
         """Participant id for each name (vectorised); missing where not on the roster."""
         nk = normalise_name_series(names)
@@ -166,8 +181,8 @@ class Roster:
 
 def _find(columns: list[str], role: str) -> str | None:
     wanted = _HEADINGS[role]
-    for col in columns:
-        if normalise_heading(col) in wanted:
+    for col in columns:  # staff_id, Staff-ID and Staff ID are one heading
+        if normalise_heading(str(col).replace("_", " ")) in wanted:
             return col
     return None
 

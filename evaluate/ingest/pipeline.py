@@ -25,6 +25,7 @@ from evaluate.ingest.problems import mask_personal, problem_frame
 from evaluate.ingest.readers import RawExport, read_export
 from evaluate.instruments import Instrument
 from evaluate.schemas import RULE_TEXT, response_schema
+from evaluate.scrub import PersonalData
 
 __all__ = ["IngestResult", "ingest_file", "ingest_into", "file_sha256"]
 
@@ -54,6 +55,7 @@ class IngestResult:
     quarantined_rows: np.ndarray
     excluded_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype="int64"))
     notes: list[str] = field(default_factory=list)
+    personal: PersonalData = field(default_factory=PersonalData)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -82,7 +84,12 @@ class IngestResult:
         return self.problems[self.problems["severity"] == "refused"].reset_index(drop=True)
 
     def stored_problems(self) -> pd.DataFrame:
-        return mask_personal(self.problems).drop(columns="personal")
+        """Problems safe to store or write: personal values hidden by role and by content
+        (a heading that names a cohort member shows their pseudonymous id instead)."""
+        masked = mask_personal(self.problems).drop(columns="personal")
+        masked, _ = self.personal.scrub_frame(masked, ["column"], pseudonym=True)
+        masked, _ = self.personal.scrub_frame(masked, ["file", "sheet", "value", "message", "fix"])
+        return masked
 
     def quarantine(self) -> pd.DataFrame:
         """Problems that left a row out (errors and exclusions), masked."""
@@ -168,8 +175,9 @@ def ingest_file(
     coerced = coerce_export(raw, instrument, match, roster, salt, cohort=cohort,
                             keep_preview=keep_preview, keep_incomplete=keep_incomplete,
                             dates=dates)
-    responses = coerced.responses
-    records = list(match.problems) + list(coerced.problems)
+    personal = roster.personal_data() if roster is not None else PersonalData()
+    responses, hidden = _hide_personal_answers(coerced.responses, instrument, match, raw, personal)
+    records = list(match.problems) + list(coerced.problems) + hidden
     records += refusals_for_fit(raw, instrument, match, instruments)
 
     # rows with coercion errors or exclusions are out before schema checks
@@ -215,6 +223,7 @@ def ingest_file(
         ties[col] = ties[col].astype("string")
     st = coerced.stakeholders
     st = st[st["source"].isin(set(accepted["participant"]))].copy()
+    st["stakeholder"], _ = personal.scrub_series(st["stakeholder"])
     st.insert(0, "instrument", instrument.id)
     st.insert(0, "wave", wave)
     st.insert(0, "cohort", cohort)
@@ -222,7 +231,33 @@ def ingest_file(
     return IngestResult(raw=raw, instrument=instrument, cohort=cohort, wave=wave, match=match,
                         responses=accepted, ties=ties, stakeholders=st, problems=problems,
                         quarantined_rows=quarantined, excluded_rows=excluded,
-                        notes=list(raw.notes) + list(coerced.notes))
+                        notes=list(raw.notes) + list(coerced.notes), personal=personal)
+
+
+def _hide_personal_answers(responses: pd.DataFrame, instrument: Instrument, match: MatchResult,
+                           raw: RawExport, personal: PersonalData) -> tuple[pd.DataFrame, list[dict]]:
+    """Answers holding an email, or a roster name or staff id, are stored with it hidden.
+
+    Each such answer is reported (as a warning naming its row and column), so
+    the change to what is stored is never silent.
+    """
+    text_items = [i for i in instrument.item_ids("text") if i in responses.columns]
+    columns = [*text_items, "response_id"]
+    scrubbed, mask = personal.scrub_frame(responses, columns)
+    records = []
+    headings = {m.item: m.heading for m in match.matches if m.item}
+    rid = match.role("respondent_id")
+    headings["response_id"] = rid.heading if rid else "response id"
+    rows = np.asarray(raw.row_numbers)
+    for col in columns:
+        hit = mask[col].to_numpy(dtype=bool)
+        for r in rows[hit]:
+            records.append(dict(
+                row=int(r), column=headings.get(col, col), value=None, rule="personal_data_hidden",
+                message="holds an email address, or the name or staff id of someone on the "
+                        "roster; it was hidden before the answer was stored",
+                fix="nothing to do; the rest of the answer was kept", severity="warning"))
+    return scrubbed, records
 
 
 def ingest_into(ws, path: str | Path, instrument_ref: str, *, cohort: str, wave: str,
@@ -270,10 +305,10 @@ def ingest_into(ws, path: str | Path, instrument_ref: str, *, cohort: str, wave:
     quarantine.insert(0, "wave", wave)
     quarantine.insert(0, "cohort", cohort)
     entry = {
-        "file": Path(path).name,
+        "file": result.personal.scrub(Path(path).name)[0],
         "sha256": file_sha256(path),
         "platform": result.raw.platform,
-        "sheet": result.raw.sheet,
+        "sheet": result.personal.scrub(result.raw.sheet)[0] if result.raw.sheet else None,
         "options": {"keep_preview": keep_preview, "keep_incomplete": keep_incomplete,
                     "sheet": sheet, "platform": platform, "dates": dates},
         "software_version": __version__,

@@ -37,7 +37,12 @@ from evaluate.instruments import (
     resolve,
 )
 from evaluate.privacy import new_salt
-from evaluate.workspace.files import atomic_write_text, explain_os_error, write_parquet
+from evaluate.workspace.files import (
+    WorkspaceLock,
+    atomic_write_text,
+    explain_os_error,
+    write_parquet,
+)
 from evaluate.workspace.store import (
     IMPORTS_DIR,
     Transaction,
@@ -218,9 +223,32 @@ class Workspace:
 
     def transaction(self, what: str, timeout: float | None = None) -> Transaction:
         """A change to this workspace, all or nothing, one writer at a time."""
-        if timeout is None:
-            timeout = float(os.environ.get("EVALUATE_LOCK_TIMEOUT", "60"))
-        return Transaction(self.path, what, timeout=timeout)
+        return Transaction(self.path, what, timeout=_lock_timeout(timeout))
+
+    def lock_for_repair(self, timeout: float | None = None) -> WorkspaceLock:
+        """The workspace lock alone (``repair`` must not read a manifest that may be damaged)."""
+        return WorkspaceLock(self.path, timeout=_lock_timeout(timeout), what="a repair")
+
+    def check(self, hashes: bool = True):
+        """Compare the manifest with the files: see :mod:`evaluate.workspace.check`."""
+        from evaluate.workspace.check import check_workspace
+
+        return check_workspace(self.path, hashes=hashes)
+
+    def repair(self) -> list[str]:
+        from evaluate.workspace.check import repair_workspace
+
+        return repair_workspace(self)
+
+    def refresh_roster(self) -> str:
+        """Read the roster file again and store its pseudonymised form."""
+        from evaluate.roster import read_roster
+
+        if self.roster_path is None:
+            return "The workspace has no roster file to read again."
+        frame = read_roster(self.roster_path, self.salt).public()
+        self.store_roster(frame)
+        return f"Read the roster again from {self.roster_path.name} ({len(frame)} people)."
 
     # ------------------------------------------------------------------ settings
     @property
@@ -406,6 +434,10 @@ class Workspace:
     def wave_order(self, wave: str) -> int:
         waves = self.waves
         return waves.index(wave) if wave in waves else len(waves)
+
+
+def _lock_timeout(timeout: float | None) -> float:
+    return float(os.environ.get("EVALUATE_LOCK_TIMEOUT", "60")) if timeout is None else timeout
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

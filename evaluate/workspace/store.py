@@ -28,6 +28,7 @@ import pandas as pd
 from evaluate.errors import WorkspaceDamaged
 from evaluate.workspace.files import (
     WorkspaceLock,
+    atomic_write_bytes,
     atomic_write_text,
     dumps_json,
     file_sha256,
@@ -44,6 +45,7 @@ __all__ = [
     "read_manifest",
     "empty_manifest",
     "active_records",
+    "leftovers",
     "slot_of",
     "now",
 ]
@@ -72,6 +74,21 @@ def slot_of(record: dict) -> tuple[str, str, str]:
 
 def active_records(manifest: dict) -> list[dict]:
     return [r for r in manifest["records"] if r.get("state") == "active"]
+
+
+def leftovers(root: Path, manifest: dict | None) -> list[Path]:
+    """Files and folders of changes that never committed (safe to delete under the lock)."""
+    root = Path(root)
+    found: list[Path] = [p for p in root.glob(".*.tmp")]
+    folder = root / IMPORTS_DIR
+    if folder.is_dir():
+        listed = {str(r.get("id")) for r in (manifest or {}).get("records", [])}
+        for p in folder.iterdir():
+            if p.name.startswith(".staging-") or (p.name.isdigit() and p.name not in listed):
+                found.append(p)
+            elif p.is_dir():
+                found += list(p.glob(".*.tmp"))
+    return sorted(found)
 
 
 def read_manifest(root: Path) -> dict:
@@ -135,6 +152,8 @@ class Transaction:
             self.manifest = read_manifest(self.root)
             if self.manifest.get("format") == 1:
                 self.manifest = _migrate_v1(self.root, self.manifest, self)
+            else:
+                _clear(leftovers(self.root, self.manifest))
         except BaseException:
             self.lock.__exit__(None, None, None)
             raise
@@ -194,14 +213,23 @@ class Transaction:
 
     # ---------------------------------------------------------------- commit
     def _commit(self) -> None:
-        for path, text in self.extra_writes:
-            atomic_write_text(path, text)
-        current = self.root / MANIFEST
-        if current.exists():
-            with contextlib.suppress(OSError):
-                atomic_write_text(self.root / PREVIOUS_MANIFEST,
-                                  current.read_text(encoding="utf-8"))
-        atomic_write_text(current, dumps_json(self.manifest))
+        before = [(p, p.read_bytes() if p.exists() else None) for p, _ in self.extra_writes]
+        try:
+            for path, text in self.extra_writes:
+                atomic_write_text(path, text)
+            current = self.root / MANIFEST
+            if current.exists():
+                atomic_write_text(self.root / PREVIOUS_MANIFEST, current.read_text(encoding="utf-8"))
+            atomic_write_text(current, dumps_json(self.manifest))
+        except BaseException:
+            for path, data in before:  # the settings go back with the manifest
+                with contextlib.suppress(OSError):
+                    if data is None:
+                        path.unlink(missing_ok=True)
+                    else:
+                        atomic_write_bytes(path, data)
+            self._rollback()
+            raise
         self._placed.clear()
         for folder in self.cleanup_after:  # superseded layout, now that the manifest is written
             shutil.rmtree(folder, ignore_errors=True)
@@ -211,6 +239,16 @@ class Transaction:
             shutil.rmtree(folder, ignore_errors=True)
         self._staged.clear()
         self._placed.clear()
+
+
+def _clear(paths: list[Path]) -> None:
+    """Remove what interrupted changes left (only ever called under the lock)."""
+    for path in paths:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 def _migrate_v1(root: Path, old: dict, tx: Transaction) -> dict:

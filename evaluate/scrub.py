@@ -1,0 +1,135 @@
+"""Personal data found by content, wherever a person put it, and hidden before it is stored.
+
+Masking by column role (the email column, the name column) is not enough:
+a heading row deleted by hand makes the first respondent's email a heading,
+cells shifted by one column put an email under a question, a network grid
+names a cohort member in every heading, someone types a colleague's name or
+staff id into a free-text answer. So every string that is stored or
+published — headings, answers, problem records, file and sheet names — is
+searched for
+
+- email addresses (any, by their pattern),
+- the full names on the roster, in any order and case, with or without
+  accents ("Smith, Zoë" is "zoe smith"),
+- the staff ids on the roster,
+
+and each is replaced: by the person's pseudonymous id where that helps
+someone fix the sheet (a grid heading "… [Jo Smith]" becomes "… [P-3f…]"),
+otherwise by ``[personal data hidden]``. A first name alone is not searched
+for (too many words are also first names).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import pandas as pd
+
+from evaluate.normalise import normalise_label
+from evaluate.privacy import HIDDEN
+
+__all__ = ["PersonalData", "EMAIL_PATTERN"]
+
+#: An email address anywhere in a text.
+EMAIL_PATTERN = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+_GAP = re.compile(r"^[\s,]{1,3}$")  # what may stand between the words of one name
+_LONGEST_NAME = 4
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """What to look for, and each person's pseudonymous id.
+
+    ``names`` maps a roster name key (its words normalised and sorted) to
+    the participant id; ``emails`` and ``staff`` map normalised emails and
+    staff ids likewise.
+    """
+
+    names: dict[str, str] = field(default_factory=dict)
+    emails: dict[str, str] = field(default_factory=dict)
+    staff: dict[str, str] = field(default_factory=dict)
+
+    def scrub(self, text: str, pseudonym: bool = False) -> tuple[str, bool]:
+        """``text`` with personal data replaced, and whether anything was.
+
+        >>> pd_ = PersonalData(names={"jo smith": "P-1"}, emails={"jo@x.org": "P-1"})
+        >>> pd_.scrub("Ask Jo Smith (jo@x.org) or smith, jo")
+        ('Ask [personal data hidden] ([personal data hidden]) or [personal data hidden]', True)
+        >>> pd_.scrub("How often? [Jo Smith]", pseudonym=True)
+        ('How often? [P-1]', True)
+        """
+        if not isinstance(text, str) or not text:
+            return text, False
+        found = False
+
+        def email(m: re.Match) -> str:
+            nonlocal found
+            found = True
+            pid = self.emails.get(m.group(0).casefold()) if pseudonym else None
+            return pid or HIDDEN
+
+        out = EMAIL_PATTERN.sub(email, text)
+        spans = self._name_spans(out) if (self.names or self.staff) else []
+        if spans:
+            found = True
+            pieces, last = [], 0
+            for start, end, pid in spans:
+                pieces.append(out[last:start])
+                pieces.append(pid if pseudonym and pid else HIDDEN)
+                last = end
+            pieces.append(out[last:])
+            out = "".join(pieces)
+        return out, found
+
+    def _name_spans(self, text: str) -> list[tuple[int, int, str]]:
+        words = [(m.start(), m.end(), normalise_label(m.group(0))) for m in _WORD.finditer(text)]
+        spans = []
+        i = 0
+        while i < len(words):
+            hit = None
+            for width in range(min(_LONGEST_NAME, len(words) - i), 1, -1):
+                chunk = words[i:i + width]
+                if not all(_GAP.match(text[a[1]:b[0]]) for a, b in pairwise(chunk)):
+                    continue
+                key = " ".join(sorted(" ".join(w[2] for w in chunk).split()))
+                if key in self.names:
+                    hit = (chunk[0][0], chunk[-1][1], self.names[key], width)
+                    break
+            if hit is None and words[i][2] in self.staff:
+                hit = (words[i][0], words[i][1], self.staff[words[i][2]], 1)
+            if hit is not None:
+                spans.append(hit[:3])
+                i += hit[3]
+            else:
+                i += 1
+        return spans
+
+    def scrub_series(self, values: pd.Series, pseudonym: bool = False) -> tuple[pd.Series, pd.Series]:
+        """Scrub each distinct value once; return the values and a mask of those changed."""
+        text = values.dropna()
+        text = text[text.map(lambda v: isinstance(v, str))] if len(text) else text
+        if not len(text):
+            return values, pd.Series(False, index=values.index)
+        done = {v: self.scrub(v, pseudonym) for v in pd.unique(text.to_numpy(dtype=object))}
+        changed_values = {v: r[0] for v, r in done.items() if r[1]}
+        if not changed_values:
+            return values, pd.Series(False, index=values.index)
+        hit = values.isin(list(changed_values)).fillna(False).astype(bool)
+        out = values.copy()
+        out[hit] = values[hit].map(changed_values)
+        return out, hit
+
+    def scrub_frame(self, frame: pd.DataFrame, columns: list[str] | None = None,
+                    pseudonym: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Scrub the text columns of a frame; return it and a mask of cells changed."""
+        out = frame.copy()
+        mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+        for col in columns if columns is not None else frame.columns:
+            s = frame[col]
+            if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
+                continue
+            out[col], mask[col] = self.scrub_series(s, pseudonym)
+        return out, mask
