@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 steps = 0
-kill_at = int(sys.argv[1])
+kill_at = 0
 
 
 def _step() -> None:
@@ -36,12 +36,20 @@ def _wrap(owner, name):
     setattr(owner, name, wrapped)
 
 
-for owner, name in ((os, "replace"), (os, "rename"), (os, "fsync"), (pd.DataFrame, "to_parquet")):
-    _wrap(owner, name)
+def main() -> None:
+    global kill_at
+    kill_at = int(sys.argv[1])
+    for owner, name in ((os, "replace"), (os, "rename"), (os, "fsync"),
+                        (pd.DataFrame, "to_parquet")):
+        _wrap(owner, name)
 
-from evaluate.ingest.pipeline import ingest_into  # noqa: E402
-from evaluate.workspace import Workspace  # noqa: E402
+    from evaluate.ingest.pipeline import ingest_into
+    from evaluate.workspace import Workspace
 
-ws = Workspace.open(Path(sys.argv[2]))
-ingest_into(ws, Path(sys.argv[3]), "pulse@1", cohort="c1", wave="baseline", replace=True)
-print(f"completed {steps}")
+    ws = Workspace.open(Path(sys.argv[2]))
+    ingest_into(ws, Path(sys.argv[3]), "pulse@1", cohort="c1", wave="baseline", replace=True)
+    print(f"completed {steps}")
+
+
+if __name__ == "__main__":
+    main()
