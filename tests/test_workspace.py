@@ -159,9 +159,9 @@ def test_analyses_read_only_what_the_manifest_lists(ws):
     (ws.path / "responses" / "c1" / "end").mkdir(parents=True)
     shutil.copy(stray / "responses.parquet", ws.path / "responses" / "c1" / "end" / "post.parquet")
     pd.testing.assert_frame_equal(ws.responses(), before)
-    # and the next import does not collide with the stray folder's number
+    # the next change clears the stray folder, which no manifest ever listed
     _, outcome = ingest_into(ws, POST_C1, "post@1", cohort="c1", wave="end")
-    assert outcome.entry["id"] == "0100"
+    assert outcome.entry["id"] == "0002" and not stray.exists()
 
 
 def test_a_damaged_manifest_is_named_with_the_fix(ws):

@@ -29,6 +29,7 @@ from evaluate.workspace.files import atomic_write_text, dumps_json
 from evaluate.workspace.store import (
     MANIFEST,
     PREVIOUS_MANIFEST,
+    check_manifest,
     leftovers,
     read_manifest,
 )
@@ -69,13 +70,10 @@ class CheckReport:
 
 def _sound(path: Path) -> dict | None:
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        manifest = check_manifest(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, ValueError):  # JSONDecodeError is a ValueError
         return None
-    if isinstance(manifest, dict) and isinstance(manifest.get("records"), list) and \
-            isinstance(manifest.get("events"), list):
-        return manifest
-    return None
+    return manifest if manifest.get("format") != 1 else None
 
 
 def _check_files(root: Path, manifest: dict, report: CheckReport, hashes: bool) -> None:

@@ -94,33 +94,71 @@ def leftovers(root: Path, manifest: dict | None) -> list[Path]:
 def read_manifest(root: Path) -> dict:
     """The manifest of the workspace at ``root``; a damaged one is named with the fix."""
     path = Path(root) / MANIFEST
+    repair = f"run `evaluate repair {root}` to restore the last consistent state"
     if not path.exists():
         if (Path(root) / IMPORTS_DIR).is_dir() and any((Path(root) / IMPORTS_DIR).iterdir()):
             raise WorkspaceDamaged(
-                f"{path}: the manifest is missing but the workspace holds imported data — run "
-                f"`evaluate repair {root}` to restore the last consistent state")
+                f"{path}: the manifest is missing but the workspace holds imported data — {repair}")
         return empty_manifest()
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise WorkspaceDamaged(
-            f"{path}: the manifest is damaged ({exc.__class__.__name__}) — run "
-            f"`evaluate repair {root}` to restore the last consistent state") from None
+            f"{path}: the manifest is damaged ({exc.__class__.__name__}) — {repair}") from None
+    try:
+        return check_manifest(manifest)
+    except ValueError as exc:
+        raise WorkspaceDamaged(f"{path}: {exc} — {repair}") from None
+
+
+def check_manifest(manifest) -> dict:
+    """``manifest`` if it is shaped as evaluate writes it; otherwise ValueError saying where not.
+
+    Every path it names must be the import's own file (``imports/ID/KIND.parquet``),
+    so a damaged or hostile manifest cannot make evaluate read any other file.
+    """
     if not isinstance(manifest, dict):
-        raise WorkspaceDamaged(
-            f"{path}: the manifest should be a JSON object, not a {type(manifest).__name__} — run "
-            f"`evaluate repair {root}` to restore the last consistent state")
-    if manifest.get("format") == FORMAT:
-        if not isinstance(manifest.get("records"), list) or not isinstance(
-                manifest.get("events"), list):
-            raise WorkspaceDamaged(
-                f"{path}: the manifest lacks its list of imports — run `evaluate repair {root}`")
-        return manifest
-    if "imports" in manifest and "format" not in manifest:
+        raise ValueError(f"the manifest should be a JSON object, not a {type(manifest).__name__}")
+    if "format" not in manifest and "imports" in manifest:
+        entries = manifest["imports"]
+        if not isinstance(entries, list) or not all(
+                isinstance(e, dict) and all(isinstance(e.get(k), str) for k in
+                                            ("cohort", "wave", "instrument", "file"))
+                for e in entries):
+            raise ValueError("the manifest's list of imports is damaged")
         return {"format": 1, **manifest}  # written by evaluate 0.1; migrated on the next change
-    raise WorkspaceDamaged(
-        f"{path}: not a manifest this version of evaluate understands (format "
-        f"{manifest.get('format')!r}) — upgrade evaluate, or run `evaluate repair {root}`")
+    if manifest.get("format") != FORMAT:
+        raise ValueError(f"not a manifest this version of evaluate understands (format "
+                         f"{manifest.get('format')!r})")
+    records, events = manifest.get("records"), manifest.get("events")
+    if not isinstance(records, list) or not isinstance(events, list):
+        raise ValueError("the manifest lacks its list of imports or of changes")
+    for n, r in enumerate(records, start=1):
+        where = f"import {n} in the manifest"
+        if not isinstance(r, dict):
+            raise ValueError(f"{where} is not a record")
+        for key in ("id", "state", "cohort", "wave", "instrument", "file"):
+            if not isinstance(r.get(key), str):
+                raise ValueError(f"{where} has no {key}")
+        if not r["id"].isdigit() or r["state"] not in (*STATES, "damaged"):
+            raise ValueError(f"{where} has an id or state evaluate does not write")
+        files = r.get("files", {})
+        if not isinstance(files, dict):
+            raise ValueError(f"{where} has a damaged list of files")
+        for kind, info in files.items():
+            if kind not in KINDS or not isinstance(info, dict) or \
+                    info.get("path") != f"{IMPORTS_DIR}/{r['id']}/{kind}.parquet" or \
+                    not isinstance(info.get("sha256"), str) or \
+                    isinstance(info.get("rows"), bool) or not isinstance(info.get("rows"), int):
+                raise ValueError(f"{where} names a data file that is not its own")
+        for key in ("read", "accepted", "quarantined", "excluded"):
+            if key in r and (isinstance(r[key], bool) or not isinstance(r[key], int)):
+                raise ValueError(f"{where} has a count that is not a number ({key})")
+    for e in events:
+        if not isinstance(e, dict) or not isinstance(e.get("seq"), int) or \
+                not isinstance(e.get("action"), str):
+            raise ValueError("the manifest's list of changes is damaged")
+    return manifest
 
 
 class Transaction:
