@@ -3,7 +3,11 @@
 Builds a 100,000-row × 60-column workbook (openpyxl write-only mode) and the
 same data as csv, caches both in the system temp folder, and prints how long
 ``read_export`` takes on each, next to the time python-calamine alone needs to
-hand the sheet over (the floor for the xlsx path).
+hand the sheet over (the floor for the xlsx path), and what the memory check
+before reading costs (``evaluate.ingest.extent``): the streaming scan on this
+workbook, which has no ``<dimension>`` (openpyxl's write-only mode, like a
+Google Sheets download, writes none), and reading the dimension from a copy
+that declares one (as Excel and Microsoft Forms write).
 
     python benchmarks/bench_read.py [--rows 100000] [--repeat 3]
 """
@@ -20,6 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from evaluate.ingest import read_export
+from evaluate.ingest.extent import sheet_extent
+from evaluate.ingest.readers import column_letter
 
 AGREE = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
 SESSIONS = ["Session 1;", "Session 1;Session 2;", "Session 3;", ""]
@@ -78,6 +84,23 @@ def build(n_rows: int) -> tuple[Path, Path]:
     return xlsx, text
 
 
+def with_dimension(xlsx: Path) -> Path:
+    """A copy of the workbook whose sheet declares its size, as Excel writes it."""
+    import zipfile
+
+    out = xlsx.with_name(xlsx.stem + "-dimension.xlsx")
+    if out.exists():
+        return out
+    with zipfile.ZipFile(xlsx) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name.startswith("xl/worksheets/sheet"):
+                ref = f"A1:{column_letter(N_COLS - 1)}{data.count(b'<row ')}".encode()
+                data = data.replace(b"<sheetViews>", b'<dimension ref="' + ref + b'"/><sheetViews>', 1)
+            dst.writestr(name, data)
+    return out
+
+
 def _best(fn, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -109,6 +132,12 @@ def main() -> None:
     print(f"  calamine to_python alone : {_best(calamine_only, args.repeat):6.2f} s")
     print(f"  read_export xlsx         : {_best(lambda: read_export(xlsx), args.repeat):6.2f} s")
     print(f"  read_export csv          : {_best(lambda: read_export(text), args.repeat):6.2f} s")
+    declared = with_dimension(xlsx)
+    assert sheet_extent(declared, "Form1").source == "dimension"
+    assert sheet_extent(xlsx, "Form1").source == "scan"
+    print(f"  memory check, scan       : {_best(lambda: sheet_extent(xlsx, 'Form1'), args.repeat):6.2f} s")
+    print(f"  memory check, dimension  : "
+          f"{_best(lambda: sheet_extent(declared, 'Form1'), args.repeat) * 1000:6.1f} ms")
 
 
 if __name__ == "__main__":

@@ -503,8 +503,9 @@ def validate_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview
     from evaluate.instruments import load_instruments, resolve
     from evaluate.privacy import new_salt
     from evaluate.roster import read_roster
-    from evaluate.workspace import Workspace
+    from evaluate.workspace import Workspace, safe_label
 
+    cohort, wave = safe_label(cohort, "Cohort"), safe_label(wave, "Wave")  # " c1" is c1
     salt = new_salt()
     known = load_instruments(instruments_dir) if instruments_dir else None
     if workspace is not None:

@@ -17,6 +17,7 @@ import pandas as pd
 import yaml
 
 from evaluate.errors import InstrumentError
+from evaluate.inputs import load_yaml
 from evaluate.normalise import normalise_heading, normalise_label
 
 __all__ = [
@@ -92,10 +93,14 @@ class _Ctx:
         if key not in mapping or mapping[key] is None:
             raise self.fail(mapping, None, f'{what} has no "{key}"', f'add "{key}:" to it')
         value = mapping[key]
-        if not isinstance(value, kind):
-            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        kinds = (kind,) if isinstance(kind, type) else tuple(kind)
+        # YAML's true/false are bools, and a bool is an int in Python: never take one for a number
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            names = " or ".join(k.__name__ for k in kinds)
+            example = f", e.g. {key}: 1" if int in kinds else ""
             raise self.fail(
-                mapping, key, f"{what}: {key} is {value!r}", f"it should be a {_plain(names)}"
+                mapping, key, f"{what}: {key} is {_shown(value)}",
+                f"it should be a {_plain(names)}{example}"
             )
         return value
 
@@ -103,6 +108,13 @@ class _Ctx:
         if key not in mapping or mapping[key] is None:
             return default
         return self.require(mapping, key, kind, what)
+
+
+def _shown(value) -> str:
+    """A value as the person wrote it in YAML (``true``, not ``True``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
 
 
 def _plain(type_names: str) -> str:
@@ -280,6 +292,12 @@ def _str_tuple(ctx: _Ctx, mapping, key: str, what: str) -> tuple[str, ...]:
         return (str(value),)
     if not isinstance(value, list):
         raise ctx.fail(mapping, key, f"{what}: {key} should be a list", "write it as [a, b] or one '- a' per line")
+    for v in value:
+        if isinstance(v, bool) or v is None or isinstance(v, (list, dict)):
+            shown = "a list or mapping" if isinstance(v, (list, dict)) else _shown(v)
+            raise ctx.fail(mapping, key, f"{what}: {key} holds {shown}, not text (YAML reads "
+                           "yes, no, on, off, true, false and a blank that way)",
+                           'put each entry in quotes, e.g. "Yes"')
     return tuple(str(v) for v in value)
 
 
@@ -427,23 +445,9 @@ def _parse_scale(ctx: _Ctx, spec, item_ids: set[str]) -> Scale:
     )
 
 
-def _read_yaml(path: Path):
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InstrumentError(f"{path.name}: no such instrument file — check the path") from None
-    except UnicodeDecodeError:
-        raise InstrumentError(f"{path.name}: not a UTF-8 text file — save it as UTF-8 YAML") from None
-    try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InstrumentError(
-            f"{path.name}{where}: this is not valid YAML ({problem}) — check the indentation "
-            "and that text containing ':' is in quotes"
-        ) from None
+def _read_yaml(path: Path, what: str = "instrument file"):
+    """A YAML file, bounded in size, nesting and aliases (see :mod:`evaluate.inputs`)."""
+    return load_yaml(path, what=what, loader=_LineLoader)
 
 
 _CACHE: dict[tuple, Instrument] = {}
@@ -577,7 +581,7 @@ def load_programme(directory: str | Path | None = None) -> Programme:
     directory = Path(directory) if directory else default_instrument_dir()
     path = directory / "programme.yaml"
     ctx = _Ctx(path)
-    doc = _read_yaml(path)
+    doc = _read_yaml(path, "programme file")
     if not isinstance(doc, dict):
         raise InstrumentError(f"{path.name}: expected a mapping with name, aims, principles")
 

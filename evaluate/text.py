@@ -6,13 +6,14 @@ report's business, and only for people who agreed to be quoted.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from evaluate.errors import InstrumentError
+from evaluate.inputs import load_yaml
 from evaluate.instruments import default_instrument_dir
 
 __all__ = ["load_codebook", "theme_counts"]
@@ -24,16 +25,19 @@ THEME_COLUMNS = ["instrument", "item", "prompt", "theme", "label", "n_mentions",
 def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
     """Themes as a table: ``theme, label, pattern`` (one regular expression per theme)."""
     path = Path(path) if path else default_instrument_dir() / "codebook.yaml"
-    if not path.exists():
+    if not os.path.lexists(path):
         return pd.DataFrame(columns=["theme", "label", "pattern"])
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InstrumentError(f"{path.name}: not valid YAML ({exc}) — check the indentation") from None
+    shown = f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+    doc = load_yaml(path, what="codebook", shown=shown) or {}
+    themes = doc.get("themes") if isinstance(doc, dict) else None
+    if not isinstance(themes, (list, type(None))) or not isinstance(doc, dict):
+        raise InstrumentError(f"{shown}: a codebook is a mapping with themes: and a list of "
+                              "themes under it — see the codebook.yaml shipped in instruments/")
     rows = []
-    for n, theme in enumerate(doc.get("themes") or [], start=1):
-        if not isinstance(theme, dict) or not theme.get("id") or not theme.get("patterns"):
-            raise InstrumentError(f"{path.name}: theme {n} needs an id and a list of patterns")
+    for n, theme in enumerate(themes or [], start=1):
+        if not isinstance(theme, dict) or not theme.get("id") or not isinstance(
+                theme.get("patterns"), list) or not theme["patterns"]:
+            raise InstrumentError(f"{shown}: theme {n} needs an id and a list of patterns")
         words = [str(p) for p in theme["patterns"]]
         pattern = r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + ")"
         rows.append({"theme": str(theme["id"]), "label": str(theme.get("label") or theme["id"]),

@@ -43,6 +43,8 @@ import numpy as np
 import pandas as pd
 
 from evaluate.errors import ReadError
+from evaluate.ingest.extent import check_sheet_extent
+from evaluate.inputs import max_text_export_bytes, not_a_regular_file, read_limited, size_words
 
 __all__ = [
     "PLATFORMS",
@@ -770,6 +772,10 @@ def _check_file(path: Path) -> bytes:
         raise _fail(path, "file not found — check the name and folder and try again.")
     if path.is_dir():
         raise _fail(path, f"is a folder, not an export file — give a file ({ACCEPTED}).")
+    problem = not_a_regular_file(path)  # a named pipe would hang the read, /dev/zero fill memory
+    if problem:
+        raise _fail(path, f"{problem} — save it as an ordinary file ({ACCEPTED}) and "
+                    "give that file.")
     try:
         with path.open("rb") as fh:
             head = fh.read(4096)
@@ -845,6 +851,7 @@ def _read_xlsx_grid(
     }
 
     def load(name: str) -> list[list[object]]:
+        check_sheet_extent(path, name)  # before the reader allocates the sheet's whole block
         return guarded(lambda: wb.get_sheet_by_name(name).to_python(skip_empty_area=False), name)
 
     listed = ", ".join(f'"{n}"' for n in names)
@@ -992,7 +999,15 @@ def _read_csv_grid(path: Path, head: bytes) -> tuple[np.ndarray, str, list[str]]
         )
     if kind == "pdf":
         raise _fail(path, f"is a PDF, not a spreadsheet export — use one of {ACCEPTED}.")
-    raw = path.read_bytes()
+    limit = max_text_export_bytes()
+    raw = read_limited(path, limit)
+    if raw is None:
+        raise _fail(
+            path,
+            f"is {size_words(path.stat().st_size)}, more than the {size_words(limit)} a text "
+            "export may be — check that it is a survey export; if it really is one, export it "
+            "as .xlsx, or split it, or raise the limit with EVALUATE_MAX_TEXT_EXPORT_MB.",
+        )
     is_utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
     if not is_utf16 and b"\x00" in raw:
         raise _fail(
