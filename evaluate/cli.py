@@ -416,7 +416,7 @@ def _print_result(result, *, quiet: bool, show_names: bool, limit: int = 50) -> 
           + (f", {c['excluded']} left out on purpose (previews or unfinished)" if c["excluded"] else "")
           + (f"; {c['ties']} network ties" if c["ties"] else "") + ".", quiet)
     for note in result.notes:
-        if note.startswith(("Dates were read", "Some times carried")):
+        if note.startswith(("Dates were read", "Some times carried", "Numbers were read")):
             _echo(f"  Note: {note}", quiet)
     problems = result.problems if show_names else result.stored_problems().assign(personal=False)
     shown = problems[problems["severity"] != "excluded"] if quiet else problems

@@ -42,6 +42,9 @@ __all__ = [
 #: roster_multi: names of cohort members picked from a list (one cell, many names);
 #: roster_grid: one column per cohort member, answered on a response set.
 ITEM_TYPES = ("likert", "choice", "multi", "text", "number", "date", "roster_multi", "roster_grid")
+#: What an answer that is not one of a multi-select's options holds back (item key
+#: ``unknown_choice``): the whole response (default) or only that question's answer.
+UNKNOWN_CHOICE = ("response", "answer")
 #: Relations a network item may record.
 RELATIONS = ("knew_before", "worked_with", "advice")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -192,6 +195,10 @@ class Item:
     module: str | None = None
     qualtrics_tag: str | None = None
     qualtrics_qid: str | None = None
+    #: What a choice that is not one of a multi-select's options holds back:
+    #: ``"response"`` (the whole response, the default) or ``"answer"`` (only
+    #: this question's answer; the rest of the response is kept).
+    unknown_choice: str = "response"
 
     def headings(self) -> tuple[str, ...]:
         """Every heading this item may appear under, normalised for matching."""
@@ -361,12 +368,21 @@ def _parse_item(ctx: _Ctx, spec, response_sets: dict) -> Item:
                        f"use relation: one of {', '.join(RELATIONS)}")
     known = {"id", "text", "type", "response_set", "reverse", "required", "aliases", "relation",
              "attribute", "min", "max", "then_of", "quotable_if", "prompt", "module", "note",
-             "qualtrics"}
+             "qualtrics", "unknown_choice"}
     for key in spec:
         if key not in known:
             raise ctx.fail(spec, key, f'{what}: "{key}" is not a known item key',
                            f"use only: {', '.join(sorted(known))}")
     tag, qid = _parse_qualtrics_ids(ctx, spec, what)
+    unknown_choice = ctx.optional(spec, "unknown_choice", str, "response", what)
+    if unknown_choice not in UNKNOWN_CHOICE or (kind != "multi" and "unknown_choice" in spec):
+        raise ctx.fail(spec, "unknown_choice",
+                       f'{what}: unknown_choice "{unknown_choice}" is not known'
+                       if unknown_choice not in UNKNOWN_CHOICE else
+                       f"{what}: unknown_choice applies to multi-select (multi) questions only",
+                       "use unknown_choice: answer (an answer that is not one of the options "
+                       "holds back only this question's answer) or response (the whole "
+                       "response, the default), on a multi question")
     return Item(
         id=item_id,
         text=str(ctx.require(spec, "text", str, what)),
@@ -385,6 +401,7 @@ def _parse_item(ctx: _Ctx, spec, response_sets: dict) -> Item:
         module=None if spec.get("module") is None else str(spec.get("module")),
         qualtrics_tag=tag,
         qualtrics_qid=qid,
+        unknown_choice=unknown_choice,
     )
 
 

@@ -9,19 +9,22 @@ once per respondent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from evaluate.ingest.cells import text_cells
 from evaluate.ingest.dates import DateReading, parse_datetimes, read_date_order
+from evaluate.ingest.formulas import EXCEL_ERRORS
 from evaluate.ingest.matching import MatchResult
+from evaluate.ingest.numbers import parse_numbers, read_number_format, readings_of
 from evaluate.instruments import Instrument, Item, ResponseSet
 from evaluate.normalise import normalise_label
 
 __all__ = ["Coerced", "coerce_export", "code_values", "parse_datetimes", "split_multi",
-           "split_choices"]
+           "split_choices", "choices_in", "other_option", "other_column"]
 
 # parse_datetimes lives in evaluate.ingest.dates; it is importable from here as before.
 
@@ -73,6 +76,17 @@ def code_values(values: pd.Series, rset: ResponseSet) -> tuple[pd.Series, pd.Ser
     coded = text.map(mapping).astype("float64")
     bad = coded == _BAD
     return coded.mask(bad), bad
+
+
+def other_column(instrument: Instrument, item: Item) -> str:
+    """The column beside a multi-select that keeps its "Other" words (``priorities_other``)."""
+    name = f"{item.id}_other"
+    return name if name not in instrument.item_ids() else f"{item.id}__other_text"
+
+
+def _shown_number(value: float) -> str:
+    """``2500.0`` → ``"2500"``, ``2.5`` → ``"2.5"``."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def split_multi(values: pd.Series, separator: str | None) -> pd.Series:
@@ -129,13 +143,16 @@ def coerce_export(
     ``"month-first"``); otherwise the file decides, or the import is refused
     as ambiguous (see :mod:`evaluate.ingest.dates`).
     """
-    frame = raw.frame
     rows = np.asarray(raw.row_numbers)
-    index = frame.index
     problems: list[dict] = []
+    raw = _without_hidden(raw, match, rows, problems)
+    frame = raw.frame
+    index = frame.index
     notes: list[str] = []
     out = pd.DataFrame(index=index)
     reading = _date_reading(raw, instrument, match, dates, problems)
+    number_items = set(instrument.item_ids("number"))
+    numbers = read_number_format([frame[m.key] for m in match.matches if m.item in number_items])
     order = reading.order or ("day-first" if reading.ambiguous else None)
     offsets = False
 
@@ -265,12 +282,25 @@ def coerce_export(
         elif item.type == "number":
             col = cols[0]
             text = _text(frame[col.key])
-            number = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
-            bad = text.notna() & number.isna()
-            out[item.id] = number.astype("float64")
+            number, two_ways, bad = parse_numbers(frame[col.key], numbers)
+            out[item.id] = number
             if bad.any():
                 problems += _problem(rows[bad.to_numpy()], col.heading, text[bad], "number",
                                      "is not a number", "write a number, e.g. 5")
+            for cell in text[two_ways].unique():
+                at = (text == cell).fillna(False).to_numpy(dtype=bool)
+                found = readings_of(cell)
+                mark = "comma" if "," in cell else "point"
+                grouped, decimal = (found["."], found[","]) if mark == "comma" else (
+                    found[","], found["."])
+                problems += _problem(
+                    rows[at], col.heading, text[at], "number_two_ways",
+                    f"reads two ways: {_shown_number(grouped)} if the {mark} separates "
+                    f"thousands, {_shown_number(decimal)} if the {mark} is the decimal mark, and "
+                    "nothing in this file says which, so it was not stored",
+                    f"type it without a thousands separator ({_shown_number(grouped)}) or as "
+                    f"the decimal it is ({_shown_number(decimal)} with the decimal mark the "
+                    "file uses), save, and export again")
         elif item.type == "date":
             col = cols[0]
             text = _text(frame[col.key])
@@ -289,7 +319,9 @@ def coerce_export(
                     stakeholders.append(pd.DataFrame({
                         "row_index": parts.index, "stakeholder": parts.map(normalise_label)}))
         elif item.type == "multi":
-            out[item.id] = _coerce_multi(raw, item, rset, cols, rows, problems)
+            out[item.id], other_text = _coerce_multi(raw, item, rset, cols, rows, problems)
+            if other_text is not None and other_text.notna().any():
+                out[other_column(instrument, item)] = other_text
         elif item.type == "roster_multi":
             if roster is None:
                 continue
@@ -309,11 +341,68 @@ def coerce_export(
     out["source_row"] = rows.astype("int64")
     if reading.note():
         notes.append(reading.note())
+    if numbers.note():
+        notes.append(numbers.note())
     if offsets:
         notes.append("Some times carried a UTC offset (such as +01:00 or Z); they were converted "
                      "to UTC so that they compare correctly.")
     return Coerced(responses=out, ties=ties, stakeholders=st[["source", "stakeholder"]],
                    problems=problems, excluded=excluded, notes=notes, dates=reading)
+
+
+_IDENTITY_ROLES = ("email", "recipient_email", "staff_id", "name", "first_name", "last_name",
+                   "recipient_first_name", "recipient_last_name", "respondent_id")
+
+
+def _without_hidden(raw, match: MatchResult, rows: np.ndarray, problems: list[dict]):
+    """Excel errors and unsaved formulas out of the cells, each reported where it is.
+
+    An error value (``#N/A``, ``#DIV/0!`` — in a workbook, or as text in a csv
+    saved from one) or a formula whose result was never saved is no answer:
+    it is blanked, never stored, and reported per cell; in a question or an
+    identity column it holds the response back until the sheet is fixed.
+    """
+    hidden: dict[str, dict[int, dict]] = {}
+    for h in raw.hidden:
+        hidden.setdefault(h["key"], {})[h["row"]] = h
+    used = [m for m in match.matches if m.item is not None or m.role is not None]
+    replaced = {}
+    position = pd.Series(np.arange(len(rows)), index=rows)
+    for m in used:
+        values = raw.frame[m.key]
+        text = values.map(lambda v: v.strip() if isinstance(v, str) else None)
+        mask = text.isin(EXCEL_ERRORS).to_numpy(dtype=bool, copy=True)
+        shown = text.where(mask)
+        for row, h in hidden.get(m.key, {}).items():
+            at = int(position[row])
+            mask[at] = True
+            shown.iloc[at] = (h["text"] if h["kind"] == "error" else
+                              f"{h['text']} (a formula with no saved value)")
+        if not mask.any():
+            continue
+        replaced[m.key] = values.where(~mask, None)
+        severity = "error" if m.item is not None or m.role in _IDENTITY_ROLES else "warning"
+        held = ("so this response was held back" if severity == "error"
+                else "so it was left blank")
+        errors = shown[mask].astype(str)
+        formula = errors.str.endswith("(a formula with no saved value)").to_numpy(dtype=bool)
+        if (~formula).any():
+            problems += _problem(rows[mask][~formula], m.heading, errors[~formula], "excel_error",
+                                 f"is an Excel error, not an answer, {held}",
+                                 "fix the formula or type the value, save, and export again",
+                                 severity=severity)
+        if formula.any():
+            problems += _problem(rows[mask][formula], m.heading, errors[formula],
+                                 "formula_without_value",
+                                 f"is a formula whose result was never saved, {held}",
+                                 "fix the formula or type the value, save (in Excel, so the "
+                                 "result is calculated), and export again", severity=severity)
+    if not replaced:
+        return raw
+    frame = raw.frame.copy(deep=False)
+    for key, values in replaced.items():
+        frame[key] = values
+    return replace(raw, frame=frame)
 
 
 #: What platforms write in a name column for an anonymous response (Qualtrics' legacy
@@ -363,25 +452,38 @@ def _empty_for(item: Item, index: pd.Index) -> pd.Series:
 _UNTICKED = {"0", "false"}
 
 
-def _coerce_multi(raw, item, rset, cols, rows, problems) -> pd.Series:
-    """Codes chosen in a multi-select, joined with ``|`` in code order.
+def _coerce_multi(raw, item, rset, cols, rows, problems) -> tuple[pd.Series, pd.Series | None]:
+    """Codes chosen in a multi-select, joined with ``|`` in code order, and the "Other" text.
 
     Two layouts: one column per option (SurveyMonkey, Qualtrics ``Q2_1`` …; a
     cell that is not blank or ``0`` is a tick), or one cell per respondent
-    with the chosen options joined by the platform's separator.
+    with the chosen options joined by the platform's separator. A choice
+    written ``Other: …`` (or a cell in an "Other (please specify)" column)
+    ticks the response set's "Other" option and keeps its text, returned
+    second (None when nobody wrote one). A choice that is no option is
+    reported; with the item's ``unknown_choice: answer`` it holds back only
+    this answer (left blank, with a warning), else the whole response.
     """
     frame = raw.frame
     index = frame.index
     per_option = [c for c in cols if c.target is not None or c.choice is not None]
     single = [c for c in cols if c not in per_option]
-    parts = []
+    parts, texts = [], []
+    held = pd.Series(False, index=index)
     for c in per_option:
-        parts.append(_option_column_codes(frame[c.key], c, rset, rows, problems))
+        codes, text = _option_column_codes(frame[c.key], c, rset, rows, problems)
+        parts.append(codes)
+        texts.append(text)
     for c in single:
-        parts.append(_joined_cell_codes(frame[c.key], c, rset, raw.multi_separator, rows, problems))
+        codes, text, unknown = _joined_cell_codes(frame[c.key], c, rset, raw.multi_separator, rows,
+                                                  problems, item.unknown_choice)
+        parts.append(codes)
+        texts.append(text)
+        held |= unknown
+    other = _other_text(texts, index)
     exploded = pd.concat(parts) if parts else pd.Series(dtype="string")
     if not len(exploded):
-        return pd.Series(pd.NA, index=index, dtype="string")
+        return pd.Series(pd.NA, index=index, dtype="string"), other
     # one boolean column per option, then the codes joined in code order (vectorised per option)
     positions = index.get_indexer(exploded.index)
     chosen = np.zeros((len(index), len(rset.codes)), dtype=bool)
@@ -391,19 +493,42 @@ def _coerce_multi(raw, item, rset, cols, rows, problems) -> pd.Series:
     for code, k in sorted(code_pos.items(), key=lambda kv: kv[1]):
         joined = np.where(chosen[:, k], joined + code + "|", joined)
     result = pd.Series(joined, index=index, dtype="string").str.rstrip("|")
-    return result.mask(result == "")
+    result = result.mask((result == "") | held)
+    if other is not None:
+        other = other.mask(held)
+    return result, other
 
 
-def _option_column_codes(values: pd.Series, col, rset: ResponseSet, rows, problems) -> pd.Series:
-    """The code of each tick in a one-column-per-option column (index = response)."""
+def _other_text(texts: list[pd.Series], index: pd.Index) -> pd.Series | None:
+    """The "Other" texts of each response, joined when several columns hold one."""
+    texts = [t for t in texts if t is not None and len(t)]
+    if not texts:
+        return None
+    joined = pd.concat(texts).groupby(level=0, sort=False).agg("; ".join)
+    out = pd.Series(pd.NA, index=index, dtype="string")
+    out[joined.index] = joined.astype("string")
+    return out
+
+
+def _option_column_codes(values: pd.Series, col, rset: ResponseSet, rows,
+                         problems) -> tuple[pd.Series, pd.Series | None]:
+    """The code of each tick in a one-column-per-option column (index = response), and the
+    text typed into an "Other (please specify)" column."""
     text = _text(values)
     ticked = text.notna() & ~text.str.casefold().isin(_UNTICKED)
     lookup = rset.lookup()
     code = lookup.get(normalise_label(col.target)) if col.target else None
     if code is None and col.choice is not None and int(col.choice) in rset.codes:
         code = int(col.choice)  # the option's number in the column id (Q4_10 → 10)
+    other = other_option(rset)
+    if code is None and other is not None and _OTHER_PART.match(col.target or col.heading or ""):
+        # "Other (please specify)": a tick is any text; the text is the respondent's own
+        cells = text[ticked]
+        typed = cells[~cells.map(lambda v: _is_other_label(v, rset)).astype(bool)]
+        return (pd.Series(str(other), index=cells.index, dtype="string"),
+                typed.astype("string"))
     if code is not None:
-        return pd.Series(str(code), index=values.index[ticked.to_numpy()], dtype="string")
+        return pd.Series(str(code), index=values.index[ticked.to_numpy()], dtype="string"), None
     # the option is not named in the heading rows: the cell may name it (SurveyMonkey, choice text)
     cells = text[ticked]
     code_of = {v: lookup.get(normalise_label(v)) for v in cells.unique()}
@@ -418,12 +543,43 @@ def _option_column_codes(values: pd.Series, col, rset: ResponseSet, rows, proble
             fix=f'add "{label}" as an alias of the right option in the instrument '
                 f"(options: {', '.join(rset.labels)}), then import again",
             severity="file"))
-    return codes[~unknown].astype(int).astype(str).astype("string")
+    return codes[~unknown].astype(int).astype(str).astype("string"), None
+
+
+#: A choice that is the "Other" option with the respondent's words: ``Other: coaching``,
+#: ``Other (please specify) - coaching``, or only ``Other (please specify)``.
+_OTHER_PART = re.compile(
+    r"^\s*other\b(?:\s*\((?:please\s+)?(?:specify|describe)\)?)?\s*(?:[:\-\u2013\u2014]\s*)?"
+    r"(?P<text>.*)$", flags=re.IGNORECASE | re.DOTALL)
+
+
+def other_option(rset: ResponseSet) -> int | None:
+    """The code of a response set's "Other" option (``Other``, ``Other (please specify)``), if any.
+
+    >>> from evaluate.instruments import ResponseSet
+    >>> other_option(ResponseSet("p", ((1, "Workforce"), (7, "Other (please specify)"))))
+    7
+    """
+    for code, label in rset.options:
+        if re.match(r"^\s*other\b", label, flags=re.IGNORECASE):
+            return code
+    return None
+
+
+def _is_other_label(value: str, rset: ResponseSet) -> bool:
+    m = _OTHER_PART.match(str(value))
+    return bool(m) and not m.group("text").strip()
 
 
 def _joined_cell_codes(values: pd.Series, col, rset: ResponseSet, separator, rows,
-                       problems) -> pd.Series:
-    """The codes in cells that join several options (``a;b;``, ``a, b``, ``2,3,7``)."""
+                       problems, unknown_choice: str = "response"
+                       ) -> tuple[pd.Series, pd.Series | None, pd.Series]:
+    """The codes in cells that join several options (``a;b;``, ``a, b``, ``2,3,7``).
+
+    Returns the codes (one row per choice, index = response), the "Other"
+    text of each response that wrote one, and which responses hold a choice
+    that is no option.
+    """
     text = _text(values).dropna()
     if separator is None:
         separator = ";" if text.str.contains(";", regex=False).any() else ","
@@ -432,16 +588,26 @@ def _joined_cell_codes(values: pd.Series, col, rset: ResponseSet, separator, row
     lookup = rset.lookup()
     missing = rset.missing_keys()
     codes = set(rset.codes)
-    parsed = {v: split_choices(v, separator, lookup, missing, codes) for v in text.unique()}
+    other = other_option(rset)
+    parsed = {v: choices_in(v, separator, lookup, missing, codes, other) for v in text.unique()}
     cells = text.astype(object)
     found = cells.map({v: p[0] for v, p in parsed.items()}).explode().dropna()
     unknown = cells.map({v: p[1] for v, p in parsed.items()}).explode().dropna()
+    typed = cells.map({v: p[2] for v, p in parsed.items()}).dropna().astype("string")
+    has_unknown = pd.Series(False, index=values.index)
     if len(unknown):
         bad_rows = rows[values.index.get_indexer(unknown.index)]
-        problems += _problem(bad_rows, col.heading, unknown, "allowed_answers",
-                             f"is not one of the options for {rset.id}",
-                             f"use one of: {', '.join(rset.labels)}")
-    return found.astype(int).astype(str).astype("string")
+        if unknown_choice == "answer":
+            problems += _problem(bad_rows, col.heading, unknown, "allowed_answers",
+                                 f"is not one of the options for {rset.id}, so this answer was "
+                                 "left blank (the rest of the response was kept)",
+                                 f"use one of: {', '.join(rset.labels)}", severity="warning")
+            has_unknown[unknown.index.unique()] = True
+        else:
+            problems += _problem(bad_rows, col.heading, unknown, "allowed_answers",
+                                 f"is not one of the options for {rset.id}",
+                                 f"use one of: {', '.join(rset.labels)}")
+    return found.astype(int).astype(str).astype("string"), typed, has_unknown
 
 
 def split_choices(cell: str, separator: str, lookup: dict[str, int], missing: set[str],
@@ -459,32 +625,61 @@ def split_choices(cell: str, separator: str, lookup: dict[str, int], missing: se
     >>> split_choices("2,3,7", ",", lookup, set(), {1, 2, 3})
     ([2, 3], ['7'])
     """
+    found, unknown, _ = choices_in(cell, separator, lookup, missing, codes)
+    return found, unknown
+
+
+def choices_in(cell: str, separator: str, lookup: dict[str, int], missing: set[str],
+               codes: set[int], other: int | None = None
+               ) -> tuple[list[int], list[str], str | None]:
+    """As :func:`split_choices`, with the "Other" option's words.
+
+    With ``other`` (the code of the response set's "Other" option), a part
+    written ``Other: …`` ticks it and its words (with any unknown parts that
+    follow it, which a separator inside the words split off) become the third
+    value.
+
+    >>> lookup = {"workforce": 4, "prevention": 6, "other": 7}
+    >>> choices_in("Workforce, Other: climate, and heat", ",", lookup, set(), {4, 6, 7}, 7)
+    ([4, 7], [], 'climate, and heat')
+    >>> choices_in("Workforce, Spaceflight", ",", lookup, set(), {4, 6, 7}, 7)
+    ([4], ['Spaceflight'], None)
+    """
     whole = normalise_label(cell)
     if whole in lookup:
-        return [lookup[whole]], []
+        return [lookup[whole]], [], None
     sep = separator.strip() or separator
     parts = [p.strip() for p in str(cell).split(sep)]
     parts = [p for p in parts if p]
     found: list[int] = []
     unknown: list[str] = []
+    words: list[str] | None = None  # the Other words
+    running = False  # still reading them (a known option ends them)
     i = 0
     while i < len(parts):
         for j in range(len(parts), i, -1):
             key = normalise_label(sep.join(parts[i:j]))
             if key in lookup:
                 found.append(lookup[key])
-                i = j
+                i, running = j, False
                 break
         else:
             part = parts[i]
-            key = normalise_label(part)
+            i += 1
             number = _as_code(part)
+            m = _OTHER_PART.match(part) if other is not None and words is None else None
             if number is not None and number in codes:
                 found.append(number)
-            elif key not in missing:
+                running = False
+            elif m:
+                found.append(other)
+                words, running = [m.group("text").strip()], True
+            elif running:
+                words.append(part)
+            elif normalise_label(part) not in missing:
                 unknown.append(part)
-            i += 1
-    return list(dict.fromkeys(found)), unknown
+    text = (sep.strip() + " ").join(w for w in words if w) if words else None
+    return list(dict.fromkeys(found)), unknown, text or None
 
 
 def _as_code(text: str) -> int | None:

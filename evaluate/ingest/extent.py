@@ -44,6 +44,7 @@ __all__ = [
     "sheet_extent",
     "check_sheet_extent",
     "cell_address",
+    "sheet_xml_blocks",
 ]
 
 #: Memory the reading of one cell of the dense block costs, measured with
@@ -450,6 +451,22 @@ def sheet_extent(path: str | Path, sheet: str) -> SheetExtent | None:
     if not found:
         return None
     return max(found, key=lambda e: e.cells)
+
+
+def sheet_xml_blocks(path: str | Path, sheet: str):
+    """The XML of ``sheet``, decompressed block by block (nothing when it cannot be found)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            name = _sheet_parts(zf).get(sheet)
+            info = zf.getinfo(name) if name else None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError, ValueError):
+        return
+    if info is None:
+        return
+    try:
+        yield from _inflate(path, info)
+    except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError):
+        return
 
 
 def check_sheet_extent(path: str | Path, sheet: str) -> SheetExtent | None:

@@ -44,6 +44,7 @@ import pandas as pd
 
 from evaluate.errors import ReadError
 from evaluate.ingest.extent import check_sheet_extent
+from evaluate.ingest.formulas import hidden_cells
 from evaluate.inputs import max_text_export_bytes, not_a_regular_file, read_limited, size_words
 
 __all__ = [
@@ -195,6 +196,11 @@ class RawExport:
         Plain-English notes on what was detected or skipped.
     rows_read : int
         Number of data rows (``len(frame)``); blank rows are not responses.
+    hidden : list of dict
+        Cells of data rows that read as blank but are not (xlsx only): an
+        Excel error or a formula with no saved value, as ``row`` (spreadsheet
+        row), ``key`` (column key), ``kind`` (``"error"``/``"formula"``) and
+        ``text`` (``"#DIV/0!"``, ``"=A2/B2"``); see :mod:`evaluate.ingest.formulas`.
     """
 
     path: Path
@@ -208,6 +214,7 @@ class RawExport:
     multi_separator: str | None
     notes: list[str] = field(default_factory=list)
     rows_read: int = 0
+    hidden: list[dict] = field(default_factory=list)
 
     def column(self, key: str) -> ExportColumn:
         """Return the :class:`ExportColumn` whose key is ``key``."""
@@ -1210,17 +1217,19 @@ def read_export(
         )
     head = _check_file(p)
     notes: list[str] = []
+    hidden: list = []
     if suffix in XLSX_SUFFIXES:
         grid, sheet_name, more = _read_xlsx_grid(p, head, sheet)
         encoding = None
         notes += more
+        hidden = hidden_cells(p, sheet_name)
     else:
         grid, encoding, more = _read_csv_grid(p, head)
         sheet_name = None
         if sheet is not None:
             notes.append(f'A text file has no sheets; ignored sheet "{sheet}".')
         notes += more
-    return _assemble(p, sheet_name, grid, platform, encoding, notes)
+    return _assemble(p, sheet_name, grid, platform, encoding, notes, hidden)
 
 
 def _assemble(
@@ -1230,10 +1239,14 @@ def _assemble(
     platform: str | None,
     encoding: str | None,
     notes: list[str],
+    hidden: list | None = None,
 ) -> RawExport:
     if grid.ndim != 2 or grid.size == 0:
         raise _fail(path, "has no data — export the responses again.", sheet)
     filled = np.not_equal(grid, None)
+    hidden = [h for h in (hidden or []) if h.row <= grid.shape[0] and h.column <= grid.shape[1]]
+    for h in hidden:  # an error cell holds something, though the reader shows it blank
+        filled[h.row - 1, h.column - 1] = True
     row_filled = filled.any(axis=1)
     if not row_filled.any():
         raise _fail(path, "has no data (only blank cells) — export the responses again.", sheet)
@@ -1320,6 +1333,15 @@ def _assemble(
         )
         values = body[rows][:, cols]
     frame = pd.DataFrame(values, columns=keys, dtype=object, copy=False)
+    key_at = {int(pos): key for pos, key in zip(positions.tolist(), keys, strict=True)}
+    kept_rows = set(row_numbers.tolist())
+    in_data = [dict(row=h.row, key=key_at[h.column - 1], kind=h.kind, text=h.text)
+               for h in hidden if h.row in kept_rows and h.column - 1 in key_at]
+    in_headings = [h for h in hidden if start < h.row <= head_end]
+    if in_headings:
+        shown = ", ".join(f"{column_letter(h.column - 1)}{h.row} ({h.text})" for h in in_headings[:5])
+        notes.append(f"Heading cells that hold an Excel error or an unsaved formula read as blank: "
+                     f"{shown} — fix them in the sheet so the columns have their headings.")
     return RawExport(
         path=path,
         sheet=sheet,
@@ -1332,6 +1354,7 @@ def _assemble(
         multi_separator=MULTI_SEPARATORS[chosen],
         notes=notes,
         rows_read=len(frame),
+        hidden=in_data,
     )
 
 
