@@ -370,9 +370,8 @@ def _without_hidden(raw, match: MatchResult, rows: np.ndarray, problems: list[di
     position = pd.Series(np.arange(len(rows)), index=rows)
     for m in used:
         values = raw.frame[m.key]
-        text = values.map(lambda v: v.strip() if isinstance(v, str) else None)
-        mask = text.isin(EXCEL_ERRORS).to_numpy(dtype=bool, copy=True)
-        shown = text.where(mask)
+        mask = values.isin(EXCEL_ERRORS).to_numpy(dtype=bool, copy=True)  # hashed, not a loop
+        shown = values.where(mask)
         for row, h in hidden.get(m.key, {}).items():
             at = int(position[row])
             mask[at] = True
