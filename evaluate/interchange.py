@@ -37,14 +37,8 @@ import pandas as pd
 from openpyxl import Workbook
 
 from evaluate.errors import AnalysisError
-from evaluate.network import (
-    ATTRIBUTES,
-    _as_roster,
-    _coarsen,
-    _empty_ties,
-    clean_ties,
-    wave_order,
-)
+from evaluate.network.layout import _coarsen
+from evaluate.network.ties import ATTRIBUTES, _as_roster, _empty_ties, clean_ties, wave_order
 from evaluate.privacy import neutralise_frame
 from evaluate.roster import split_by_group
 

@@ -1,0 +1,135 @@
+"""Every network analysis over a workspace, one network per cohort."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaluate.network.boundary import boundary_spanning
+from evaluate.network.growth import metric_change, tie_growth
+from evaluate.network.layout import network_layout
+from evaluate.network.measures import network_metrics
+from evaluate.network.people import person_change
+from evaluate.network.stakeholders import stakeholder_summary
+from evaluate.network.ties import (
+    Rule,
+    _as_roster,
+    _empty_ties,
+    _relations,
+    clean_ties,
+    wave_order,
+)
+from evaluate.roster import split_by_group
+
+__all__ = ["analyse_workspace"]
+
+
+def _network_waves(ws, ties: pd.DataFrame, responses: pd.DataFrame) -> list:
+    found = list(ties["wave"].dropna()) + list(responses.get("wave", pd.Series(dtype=object)).dropna())
+    imports = getattr(ws, "imports", None)
+    if callable(imports):
+        try:
+            table = imports()
+        except Exception:  # noqa: BLE001 - the import log is optional here
+            table = None
+        if table is not None and len(table) and {"wave", "instrument"} <= set(table.columns):
+            is_network = table["instrument"].astype(str).str.split("@").str[0] == "network"
+            found += list(table.loc[is_network, "wave"])
+    return wave_order(found, getattr(ws, "waves", None))
+
+
+def analyse_workspace(ws, *, rule: Rule = "reported", seed: int = 2024) -> dict[str, pd.DataFrame]:
+    """Run every network analysis on a workspace, one network per cohort.
+
+    People in a comparison group (the roster's ``comparison`` column) are left
+    out: their ties count as ties to people off the programme's roster.
+
+    Uses only ``ws.roster()``, ``ws.ties()``, ``ws.responses(instrument="network")``,
+    ``ws.stakeholders()``, ``ws.min_group_size`` and, when present,
+    ``ws.waves`` (programme order) and ``ws.imports()`` (to notice a network
+    wave that was imported but has no answers).
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``network_checks`` (:func:`clean_ties` checks plus one row per
+        problem such as a wave with no answers: ``cohort, wave, relation,
+        ties_read, self_ties, duplicate_ties, off_roster_ties, ties_used,
+        message``), ``network_metrics``, ``network_metric_change``,
+        ``network_growth``, ``network_boundary``, ``network_boundary_groups``,
+        ``network_people``, ``network_layout_nodes``, ``network_layout_edges``,
+        ``network_stakeholders``. Each table (except stakeholders) starts
+        with a ``cohort`` column; the other columns are those of the function
+        that makes it.
+    """
+    full_roster = ws.roster()
+    # comparison-group members (evaluate.roster) are not part of the programme's network
+    programme, _ = split_by_group(full_roster, full_roster)
+    roster = _as_roster(programme.drop(columns=["comparison"], errors="ignore"))
+    raw_ties = ws.ties()
+    responses, _ = split_by_group(ws.responses(instrument="network"), full_roster)
+    min_group = int(getattr(ws, "min_group_size", 5))
+    cleaned = clean_ties(raw_ties if len(raw_ties) else _empty_ties(), roster)
+    ties = cleaned.ties
+    if len(responses) and "participant" in responses.columns:
+        respondents = responses[["wave", "participant"]].copy()
+        if "cohort" in responses.columns:
+            respondents["cohort"] = responses["cohort"].astype("object").fillna("")
+        else:
+            respondents["cohort"] = respondents["participant"].map(
+                roster.set_index("participant")["cohort"])
+    else:
+        respondents = pd.DataFrame({"wave": [], "participant": [], "cohort": []}, dtype=object)
+    waves = _network_waves(ws, ties, respondents)
+    cohorts = list(dict.fromkeys(list(roster["cohort"]) + list(ties["cohort"])))
+    extra_checks = []
+    if not waves:
+        extra_checks.append({"cohort": "", "wave": "", "relation": "", "message":
+                             "No network survey answers in this workspace: import the network "
+                             "survey (instrument network) to get network results."})
+    out: dict[str, list] = {k: [] for k in (
+        "network_metrics", "network_metric_change", "network_growth", "network_boundary",
+        "network_boundary_groups", "network_people", "network_layout_nodes",
+        "network_layout_edges")}
+    for cohort in cohorts if waves else []:
+        members = roster[roster["cohort"] == cohort]
+        if not len(members):
+            continue
+        t = ties[ties["cohort"] == cohort]
+        r = respondents[respondents["cohort"] == cohort]
+        answered = set(r["wave"]) | set(t["wave"])
+        for w in waves:
+            if w not in answered:
+                extra_checks.append({"cohort": cohort, "wave": w, "relation": "", "message":
+                                     f"No network answers from cohort {cohort} at wave {w}: "
+                                     "its network measures are left blank."})
+        relations = _relations(ties)
+        metrics = network_metrics(t, members["participant"], r, waves=waves,
+                                  relations=relations, rule=rule)
+        whole, groups = boundary_spanning(t, members, waves=waves, relations=relations,
+                                          min_group_size=min_group)
+        nodes, edges = network_layout(t, members, waves=waves, respondents=r, seed=seed,
+                                      min_group_size=min_group)
+        parts = {
+            "network_metrics": metrics,
+            "network_metric_change": metric_change(metrics, waves=waves),
+            "network_growth": tie_growth(t, r, waves=waves, relations=relations),
+            "network_boundary": whole,
+            "network_boundary_groups": groups,
+            "network_people": person_change(t, members, r, waves=waves, relations=relations),
+            "network_layout_nodes": nodes,
+            "network_layout_edges": edges,
+        }
+        for name, frame in parts.items():
+            out[name].append(frame.assign(cohort=cohort)[["cohort", *frame.columns]])
+    result = {}
+    checks = cleaned.checks
+    if extra_checks:
+        extra = pd.DataFrame(extra_checks)
+        for c in ("ties_read", "self_ties", "duplicate_ties", "off_roster_ties", "ties_used"):
+            extra[c] = 0
+        checks = pd.concat([checks, extra[checks.columns]], ignore_index=True)
+    result["network_checks"] = checks
+    for name, frames in out.items():
+        result[name] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    result["network_stakeholders"] = stakeholder_summary(ws.stakeholders(), waves=waves)
+    return result

@@ -1,0 +1,146 @@
+"""Node positions that stay put across waves, for before/after pictures that can be compared."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pandas as pd
+
+from evaluate.network.people import _person_degrees
+from evaluate.network.ties import (
+    ATTRIBUTES,
+    _as_roster,
+    _as_ties,
+    _respondent_sets,
+    directed_graph,
+    wave_order,
+)
+
+__all__ = ["network_layout"]
+
+
+def _coarsen(values: pd.Series, min_group_size: int | None) -> pd.Series:
+    """Replace groups with fewer than ``min_group_size`` people by "Other (small groups)"."""
+    if not min_group_size:
+        return values
+    counts = values.map(values.value_counts())
+    return values.where(values.isna() | (counts >= min_group_size), "Other (small groups)")
+
+
+def network_layout(
+    ties: pd.DataFrame,
+    roster: pd.DataFrame,
+    *,
+    waves=None,
+    respondents: pd.DataFrame | None = None,
+    attributes=ATTRIBUTES,
+    seed: int = 2024,
+    min_group_size: int | None = 5,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Node positions that stay put across waves, and the ties to draw at each wave.
+
+    One Fruchterman–Reingold layout is computed on the union of all ties at
+    all waves (directions and relations ignored) and reused at every wave, so
+    the before and after pictures can be laid side by side. The same inputs
+    and seed always give the same positions.
+
+    Parameters
+    ----------
+    ties : DataFrame
+        Clean ties of one network.
+    roster : DataFrame
+        ``participant`` and the attributes to colour by.
+    seed : int
+        Seed of the layout's random start.
+    min_group_size : int or None
+        Attribute values held by fewer people become "Other (small groups)"
+        so that a colour cannot single anyone out. None keeps every value.
+
+    Returns
+    -------
+    nodes : DataFrame
+        One row per person × wave: ``participant, wave, x, y, <attributes>,
+        responded, in_degree, out_degree, degree`` (positions scaled to
+        [−1, 1]; degree = distinct people tied either way, any relation).
+    edges : DataFrame
+        One row per tie: ``wave, relation, source, target, x_source,
+        y_source, x_target, y_target, mutual, is_new, frequency, trust``.
+        ``is_new``: the arc was not reported for that relation at the wave
+        before (False at the first wave); ``mutual``: the reverse arc is
+        there too at that wave and relation.
+
+    References
+    ----------
+    Fruchterman, T. M. J. & Reingold, E. M. (1991). Graph drawing by
+    force-directed placement. *Software: Practice and Experience*, 21(11),
+    1129–1164.
+    """
+    ties = _as_ties(ties)
+    roster = _as_roster(roster)
+    attributes = [a for a in attributes if a in roster.columns]
+    if waves is None:
+        waves = wave_order(ties["wave"])
+    index = pd.Index(sorted(roster["participant"].astype(str)))
+    g = directed_graph(ties, index).as_undirected(mode="collapse")
+    n = g.vcount()
+    if n:
+        import igraph as ig
+
+        start = np.random.default_rng(seed).uniform(-1, 1, size=(n, 2)) * np.sqrt(n)
+        previous_rng = random.getstate()
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            coords = np.asarray(g.layout_fruchterman_reingold(seed=start.tolist(), niter=500,
+                                                              grid="auto").coords, dtype=float)
+        finally:
+            ig.set_random_number_generator(random)
+            random.setstate(previous_rng)
+        coords = coords - coords.mean(axis=0)
+        span = np.abs(coords).max()
+        coords = coords / span if span > 0 else coords
+    else:
+        coords = np.empty((0, 2))
+    base = pd.DataFrame({"participant": index, "x": coords[:, 0], "y": coords[:, 1]})
+    attr = roster.assign(participant=roster["participant"].astype(str)).set_index("participant")
+    for a in attributes:
+        base[a] = _coarsen(attr[a].reindex(index), min_group_size).to_numpy()
+    resp = _respondent_sets(respondents, ties, waves)
+    any_ties = ties.drop_duplicates(["wave", "source", "target"])
+    node_frames = []
+    for wave in waves:
+        d = _person_degrees(any_ties[any_ties["wave"] == wave], index)
+        node_frames.append(base.assign(wave=wave, responded=index.isin(list(resp.get(wave, ()))),
+                                       in_degree=d["in_degree"].to_numpy(),
+                                       out_degree=d["out_degree"].to_numpy(),
+                                       degree=d["degree"].to_numpy()))
+    node_cols = ["participant", "wave", "x", "y", *attributes, "responded", "in_degree",
+                 "out_degree", "degree"]
+    nodes = (pd.concat(node_frames, ignore_index=True)[node_cols] if node_frames
+             else pd.DataFrame(columns=node_cols))
+
+    edges = ties[ties["wave"].isin(list(waves))][["wave", "relation", "source", "target",
+                                                 "frequency", "trust"]].copy()
+    pos = base.set_index("participant")
+    edges["x_source"] = edges["source"].astype(str).map(pos["x"])
+    edges["y_source"] = edges["source"].astype(str).map(pos["y"])
+    edges["x_target"] = edges["target"].astype(str).map(pos["x"])
+    edges["y_target"] = edges["target"].astype(str).map(pos["y"])
+    rev = edges[["wave", "relation", "source", "target"]].rename(
+        columns={"source": "target", "target": "source"}).assign(_rev=True)
+    edges = edges.merge(rev, how="left", on=["wave", "relation", "source", "target"])
+    edges["mutual"] = edges["_rev"].notna().to_numpy(dtype=bool)
+    order = {w: i for i, w in enumerate(waves)}
+    prev = edges[["wave", "relation", "source", "target"]].copy()
+    prev["wave"] = prev["wave"].map({w: waves[i + 1] for w, i in order.items()
+                                     if i + 1 < len(waves)}).astype(object)
+    prev = prev.dropna(subset=["wave"]).assign(_before=True)
+    edges = edges.merge(prev, how="left", on=["wave", "relation", "source", "target"])
+    first = edges["wave"] == waves[0] if len(waves) else pd.Series(False, index=edges.index)
+    edges["is_new"] = (edges["_before"].isna() & ~first).to_numpy(dtype=bool)
+    edges["_w"] = edges["wave"].map(order)
+    edges = edges.sort_values(["_w", "relation", "source", "target"], kind="stable",
+                              ignore_index=True)
+    edge_cols = ["wave", "relation", "source", "target", "x_source", "y_source", "x_target",
+                 "y_target", "mutual", "is_new", "frequency", "trust"]
+    return nodes, edges[edge_cols]
