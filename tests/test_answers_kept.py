@@ -287,3 +287,45 @@ def test_the_number_note_reaches_the_person(tmp_path, kept):
     result = CliRunner().invoke(cli, ["validate", str(path), "-i", "kept@1", "-c", "c1", "--wave",
                                       "baseline", "--instruments", str(folder)])
     assert "Note: Numbers were read with a comma as the decimal mark" in result.output
+
+
+def test_a_scanned_sheet_is_decompressed_once_for_both_checks(tmp_path, kept, monkeypatch):
+    """The memory check's scan feeds the search for error cells: one pass over the XML."""
+    from evaluate.ingest import extent
+
+    wb = openpyxl.Workbook(write_only=True)  # writes no <dimension>, so the sheet is scanned
+    ws = wb.create_sheet("Responses")
+    ws.append(HEAD)
+    ws.append(["a@x.org", "#DIV/0!", "Hope", None, None])
+    ws.append(["b@x.org", 4, "=1/0", None, None])
+    wb.save(tmp_path / "once.xlsx")
+    calls = []
+    inflate = extent._inflate
+    monkeypatch.setattr(extent, "_inflate", lambda *a: calls.append(a) or inflate(*a))
+    result = ingest(tmp_path / "once.xlsx", kept)
+    assert len(calls) == 1
+    got = result.problems[result.problems["rule"].isin(["excel_error", "formula_without_value"])]
+    assert got[["row", "value"]].values.tolist() == [
+        [2, "#DIV/0!"], [3, "=1/0 (a formula with no saved value)"]]
+
+
+def test_a_large_sheet_without_formulas_is_not_searched_twice(tmp_path, monkeypatch):
+    """Over 64 MB of XML and no calcChain.xml (no formula anywhere): no second pass; with
+    formulas listed in calcChain.xml, the search is made."""
+    import zipfile
+
+    from evaluate.ingest import formulas
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Responses"
+    ws.append(HEAD)
+    ws.append(["a@x.org", "#N/A", None, None, None])
+    path = tmp_path / "big.xlsx"
+    wb.save(path)
+    assert [h.text for h in formulas.hidden_cells(path, "Responses")] == ["#N/A"]
+    monkeypatch.setattr(formulas, "_ALWAYS_SEARCH_BYTES", 0)  # treat the sheet as large
+    assert formulas.hidden_cells(path, "Responses") == []
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("xl/calcChain.xml", '<calcChain><c r="B2" i="1"/></calcChain>')
+    assert [h.text for h in formulas.hidden_cells(path, "Responses")] == ["#N/A"]

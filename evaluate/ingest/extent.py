@@ -377,10 +377,18 @@ def _inflate(path: str | Path, info: zipfile.ZipInfo):
             yield block
 
 
-def _scan(path: str | Path, info: zipfile.ZipInfo, by_rows: bool = False) -> SheetExtent:
+def _scan(path: str | Path, info: zipfile.ZipInfo, by_rows: bool = False,
+          on_block=None) -> SheetExtent:
+    """Scan one sheet part; ``on_block`` (if given) sees every decompressed block, then ``b""``
+    at the end (and None first if the scan has to start again), so another search of the
+    same XML needs no second decompression."""
     scan: _Scan | None = None
     carry, first = b"", True
+    if on_block is not None and by_rows:
+        on_block(None)
     for block in itertools.chain(_inflate(path, info), [b""]):
+        if on_block is not None:
+            on_block(block)
         data = carry + block
         if scan is None:
             if len(data) < _HEAD_BYTES and block:
@@ -410,7 +418,7 @@ def _scan(path: str | Path, info: zipfile.ZipInfo, by_rows: bool = False) -> She
             if not scan.unaddressed and not scan.feed_fast(data, start):
                 scan.unaddressed = True
         if scan.unaddressed and not by_rows:
-            return _scan(path, info, by_rows=True)
+            return _scan(path, info, by_rows=True, on_block=on_block)
         first = False
     if scan is None:
         return SheetExtent(0, 0, "A1", "A1", "scan")
@@ -419,11 +427,13 @@ def _scan(path: str | Path, info: zipfile.ZipInfo, by_rows: bool = False) -> She
 
 
 # ---------------------------------------------------------------------------- entry points
-def sheet_extent(path: str | Path, sheet: str) -> SheetExtent | None:
+def sheet_extent(path: str | Path, sheet: str, on_block=None) -> SheetExtent | None:
     """The dense block a reader would allocate for ``sheet`` of the workbook at ``path``.
 
     Returns None when the workbook's parts cannot be followed (the reader
     then reports the file as damaged, or reads it: nothing is refused here).
+    When the sheet's XML is scanned, ``on_block`` sees it block by block
+    (see ``_scan``); it is not called when the sheet's declared size is used.
 
     Examples
     --------
@@ -443,7 +453,7 @@ def sheet_extent(path: str | Path, sheet: str) -> SheetExtent | None:
                 with zf.open(info) as fh:
                     extent = _declared(fh.read(_HEAD_BYTES), info.file_size)
                 if extent is None or extent.bytes_needed > memory_budget():
-                    extent = _scan(path, info)
+                    extent = _scan(path, info, on_block=on_block if sheet in parts else None)
                 found.append(extent)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError,
             NotImplementedError, RuntimeError, ValueError):
@@ -469,7 +479,7 @@ def sheet_xml_blocks(path: str | Path, sheet: str):
         return
 
 
-def check_sheet_extent(path: str | Path, sheet: str) -> SheetExtent | None:
+def check_sheet_extent(path: str | Path, sheet: str, on_block=None) -> SheetExtent | None:
     """Refuse ``sheet`` when reading it would need more memory than the budget allows.
 
     Raises
@@ -478,7 +488,7 @@ def check_sheet_extent(path: str | Path, sheet: str) -> SheetExtent | None:
         Naming the file, the sheet, the far cell, the memory it would take and
         the fix (delete the stray cells beyond the data, save, export again).
     """
-    extent = sheet_extent(path, sheet)
+    extent = sheet_extent(path, sheet, on_block)
     budget = memory_budget()
     if extent is None or extent.bytes_needed <= budget:
         return extent

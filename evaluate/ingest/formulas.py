@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import html
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from evaluate.ingest.extent import _CELL_REF, _column_number, sheet_xml_blocks
+from evaluate.ingest.extent import _CELL_REF, _column_number, _sheet_parts, sheet_xml_blocks
 
-__all__ = ["EXCEL_ERRORS", "HiddenCell", "hidden_cells"]
+__all__ = ["EXCEL_ERRORS", "HiddenCell", "HiddenCellFinder", "hidden_cells"]
 
 #: The error values Excel shows in a cell (and writes into a csv saved from it).
 EXCEL_ERRORS = frozenset({
@@ -27,6 +28,8 @@ EXCEL_ERRORS = frozenset({
 })
 _PREFIX = re.compile(rb"<([\w.-]+:)?worksheet\b")
 _MAX_FOUND = 10_000
+_ALWAYS_SEARCH_BYTES = 64 * 1024 * 1024
+_AFTER_NAME = (b" ", b">", b"/", b"\n", b"\t", b"\r")
 
 
 @dataclass(frozen=True)
@@ -42,38 +45,83 @@ class HiddenCell:
 def hidden_cells(path: str | Path, sheet: str) -> list[HiddenCell]:
     """Excel error cells and formulas without a saved value in ``sheet``.
 
+    A large sheet (over 64 MB of XML) is searched only when the workbook has
+    formulas (Excel lists them in ``xl/calcChain.xml``): a big export that
+    Excel saved with no formula in it can hold an error only where one was
+    typed by hand, and reading it all again would cost a second or more.
+    (When the memory check scans a sheet, the search rides on that scan and
+    is always made: see :class:`HiddenCellFinder`.)
+
     Examples
     --------
     >>> hidden_cells("sample_data/c1/baseline-c1-msforms.xlsx", "Form1")
     []
     """
-    found: list[HiddenCell] = []
-    carry = b""
-    pattern = None
+    if not _worth_searching(path, sheet):
+        return []
+    finder = HiddenCellFinder()
     for block in sheet_xml_blocks(path, sheet):
-        data = carry + block
-        if pattern is None:
+        finder(block)
+    finder(b"")
+    return finder.found
+
+
+def _worth_searching(path: str | Path, sheet: str) -> bool:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            name = _sheet_parts(zf).get(sheet)
+            if name is None or "xl/calcChain.xml" in zf.namelist():
+                return True
+            return zf.getinfo(name).file_size <= _ALWAYS_SEARCH_BYTES
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return True
+
+
+class HiddenCellFinder:
+    """Fed a sheet's XML block by block (``b""`` ends it, None starts again): the hidden cells.
+
+    The same blocks can feed the memory check's scan
+    (:func:`evaluate.ingest.extent.check_sheet_extent`), so a sheet is
+    decompressed once for both; ``done`` says whether the whole sheet was seen.
+    """
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self) -> None:
+        self.found: list[HiddenCell] = []
+        self.done = False
+        self._carry = b""
+        self._patterns: _Patterns | None = None
+
+    def __call__(self, block: bytes | None) -> None:
+        if block is None:
+            self.reset()
+            return
+        if not block:
+            if self._carry and self._patterns is not None:
+                _look(self._carry, self._patterns, self.found)
+            self._carry, self.done = b"", True
+            return
+        data = self._carry + block
+        if self._patterns is None:
             m = _PREFIX.search(data[:65536])
-            prefix = re.escape((m.group(1) or b"") if m else b"")
-            pattern = _Patterns(prefix)
-        cut = data.rfind(pattern.cell_start)  # never split a cell between blocks
+            self._patterns = _Patterns(re.escape((m.group(1) or b"") if m else b""))
+        if len(self.found) >= _MAX_FOUND:
+            return
+        cut = data.rfind(self._patterns.cell_start)  # never split a cell between blocks
         if cut <= 0:
-            carry = data
-            continue
-        data, carry = data[:cut], data[cut:]
-        _look(data, pattern, found)
-        if len(found) >= _MAX_FOUND:
-            return found
-    if carry and pattern is not None:
-        _look(carry, pattern, found)
-    return found
+            self._carry = data
+            return
+        self._carry = data[cut:]
+        _look(data[:cut], self._patterns, self.found)
 
 
 class _Patterns:
     def __init__(self, prefix: bytes):
         self.cell_start = b"<" + re.sub(rb"\\(.)", rb"\1", prefix) + b"c "
         self.cell = re.compile(rb"<" + prefix + rb"c\b([^>]*?)(/?)>")
-        self.formula = re.compile(rb"<" + prefix + rb"f[\s>/]")
+        self.formula_start = b"<" + re.sub(rb"\\(.)", rb"\1", prefix) + b"f"
         self.formula_text = re.compile(rb"<" + prefix + rb"f\b[^>]*?(?:/>|>(.*?)</" + prefix + rb"f>)",
                                        re.DOTALL)
         self.value = re.compile(rb"<" + prefix + rb"v>([^<]*)</" + prefix + rb"v>")
@@ -107,8 +155,13 @@ def _look(data: bytes, p: _Patterns, found: list[HiddenCell]) -> None:
             found.append(HiddenCell(cell[0], cell[1], "error", text or "#N/A"))
             seen.add((cell[0], cell[1]))
         pos = data.find(b't="e"', pos + 5)
-    for m in p.formula.finditer(data):
-        cell = _cell_at(data, m.start(), p)
+    n = len(p.formula_start)
+    pos = data.find(p.formula_start)
+    while pos >= 0:
+        at, pos = pos, data.find(p.formula_start, pos + n)
+        if data[at + n:at + n + 1] not in _AFTER_NAME:
+            continue  # another element whose name starts with f
+        cell = _cell_at(data, at, p)
         if cell is None or (cell[0], cell[1]) in seen:
             continue
         value = p.value.search(cell[2])

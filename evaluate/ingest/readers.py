@@ -44,7 +44,7 @@ import pandas as pd
 
 from evaluate.errors import ReadError
 from evaluate.ingest.extent import check_sheet_extent
-from evaluate.ingest.formulas import hidden_cells
+from evaluate.ingest.formulas import HiddenCellFinder, hidden_cells
 from evaluate.inputs import max_text_export_bytes, not_a_regular_file, read_limited, size_words
 
 __all__ = [
@@ -809,7 +809,7 @@ def _sniff_kind(head: bytes) -> str | None:
 
 def _read_xlsx_grid(
     path: Path, head: bytes, sheet: str | None
-) -> tuple[np.ndarray, str, list[str]]:
+) -> tuple[np.ndarray, str, list[str], list]:
     import python_calamine
 
     notes: list[str] = []
@@ -857,9 +857,14 @@ def _read_xlsx_grid(
         if m.visible != python_calamine.SheetVisibleEnum.Visible
     }
 
+    hidden_of: dict[str, list] = {}  # the error and formula cells of each sheet read
+
     def load(name: str) -> list[list[object]]:
-        check_sheet_extent(path, name)  # before the reader allocates the sheet's whole block
-        return guarded(lambda: wb.get_sheet_by_name(name).to_python(skip_empty_area=False), name)
+        finder = HiddenCellFinder()  # fed by the memory check's scan, if it scans
+        check_sheet_extent(path, name, on_block=finder)  # before the reader allocates the sheet
+        rows = guarded(lambda: wb.get_sheet_by_name(name).to_python(skip_empty_area=False), name)
+        hidden_of[name] = finder.found if finder.done else hidden_cells(path, name)
+        return rows
 
     listed = ", ".join(f'"{n}"' for n in names)
     if sheet is not None:
@@ -902,7 +907,7 @@ def _read_xlsx_grid(
         grid = pd.DataFrame(rows, columns=range(width), dtype=object).to_numpy(dtype=object)
     blank = _blank_cells(grid, check_all=True)
     grid[blank] = None
-    return grid, chosen, notes
+    return grid, chosen, notes, hidden_of.get(chosen, [])
 
 
 def _damaged(path: Path, sheet: str | None) -> ReadError:
@@ -1219,10 +1224,9 @@ def read_export(
     notes: list[str] = []
     hidden: list = []
     if suffix in XLSX_SUFFIXES:
-        grid, sheet_name, more = _read_xlsx_grid(p, head, sheet)
+        grid, sheet_name, more, hidden = _read_xlsx_grid(p, head, sheet)
         encoding = None
         notes += more
-        hidden = hidden_cells(p, sheet_name)
     else:
         grid, encoding, more = _read_csv_grid(p, head)
         sheet_name = None
