@@ -18,13 +18,15 @@ __all__ = ["sample_data_dir", "load_sample_manifest", "build_demo_workspace", "r
 
 
 def sample_data_dir() -> Path:
-    """The bundled ``sample_data/`` folder."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "sample_data", here / "sample_data"):
-        if (candidate / "manifest.yaml").exists():
-            return candidate
-    raise WorkspaceError("Cannot find the sample_data/ folder with its manifest.yaml — "
-                         "run the demo from a clone of the project, or pass --sample-data DIR")
+    """The bundled ``sample_data/`` folder (in the wheel, or the checkout's)."""
+    from evaluate.resources import shipped_dir
+
+    found = shipped_dir("sample_data")
+    if found is None:
+        raise WorkspaceError("Cannot find the bundled sample_data/ folder with its manifest.yaml "
+                             "(this installation is incomplete: reinstall programme-evaluate) — "
+                             "or pass --sample-data DIR")
+    return found
 
 
 def load_sample_manifest(directory: Path) -> dict:

@@ -546,12 +546,14 @@ def _load_instrument(path: Path) -> Instrument:
 
 
 def default_instrument_dir() -> Path:
-    """The ``instruments/`` folder shipped with the project (next to the package)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "instruments", here / "instruments"):
-        if candidate.is_dir():
-            return candidate
-    raise InstrumentError("Cannot find the instruments/ folder — pass --instruments DIR")
+    """The ``instruments/`` folder shipped with the project (in the wheel, or the checkout's)."""
+    from evaluate.resources import shipped_dir
+
+    found = shipped_dir("instruments")
+    if found is None:
+        raise InstrumentError("Cannot find the shipped instruments/ folder (this installation is "
+                              "incomplete: reinstall programme-evaluate) — or pass --instruments DIR")
+    return found
 
 
 def load_instruments(directory: str | Path | None = None) -> dict[str, Instrument]:
