@@ -3,7 +3,8 @@
 ``analyse(ws)`` gathers the statistics (``evaluate.stats``) and network
 (``evaluate.network``) tables; ``report_context(ws)`` gathers what the report
 needs to describe the data (imports, quarantine, versions, consented quotes);
-``write_results`` writes each table as csv and all of them into one xlsx.
+``write_results`` writes each table as csv and all but the person-level ones into
+analysis.xlsx.
 Same workspace and version → byte-identical tables.
 """
 
@@ -131,9 +132,15 @@ def report_context(ws) -> dict:
 
 def write_results(results: dict[str, pd.DataFrame], out_dir: str | Path, *,
                   context: dict | None = None) -> list[Path]:
-    """Write each table to ``out_dir/NAME.csv`` and all of them to ``out_dir/tables.xlsx``."""
+    """Write each table to ``out_dir/NAME.csv`` and all but the person-level ones to
+    ``out_dir/analysis.xlsx``.
+
+    Tables with one row per person (pseudonymous ids) stay out of the workbook,
+    which is easily passed on; their csv files are for the evaluator only, and
+    the workbook's README names them.
+    """
     from evaluate.privacy import neutralise_frame
-    from evaluate.report.xlsx import write_tables
+    from evaluate.report.build import is_person_level, write_analysis_workbook
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -142,12 +149,7 @@ def write_results(results: dict[str, pd.DataFrame], out_dir: str | Path, *,
         path = out / f"{name}.csv"
         neutralise_frame(table).to_csv(path, index=False, lineterminator="\n")
         written.append(path)
-    readme = [
-        f"Results from evaluate {__version__}. One sheet per table; full precision.",
-        "Column names are fixed snake_case; see the methods notes in the dashboard.",
-    ]
-    if context:
-        readme.insert(0, f"Programme: {context.get('programme', '')}")
-    written.append(write_tables(dict(sorted(results.items())), out / "tables.xlsx", readme=readme,
-                                title="evaluate — analysis tables"))
+    people = {k: f"{k}.csv" for k, v in results.items() if is_person_level(k, v)}
+    written.append(write_analysis_workbook(dict(sorted(results.items())), out / "analysis.xlsx",
+                                           context, left_out=people))
     return written

@@ -803,14 +803,15 @@ def _progress(quiet: bool):
 @cli.command("analyse", short_help="Compute the evidence: pre/post change, reliability, network growth.")
 @workspace_argument
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for the result tables (csv, and all of them in tables.xlsx).")
+              help="Folder for the result tables (one csv each, and analysis.xlsx).")
 @quiet_option
 @friendly
 def analyse_cmd(workspace, out, quiet):
     """Compute the evidence: pre/post change, reliability, attrition, network growth.
 
-    Writes one csv per table and a formatted tables.xlsx. The same workspace
-    always gives byte-identical tables.
+    Writes one csv per table and analysis.xlsx (every table but those with one
+    row per person, which stay csv files). The same workspace always gives
+    byte-identical tables.
 
     Example: evaluate analyse my-programme --out results/
     """
@@ -820,7 +821,7 @@ def analyse_cmd(workspace, out, quiet):
     ws = Workspace.open(workspace)
     results = analyse(ws, progress=_progress(quiet))
     paths = write_results(results, out, context=report_context(ws))
-    _echo(f"Wrote {len(results)} tables to {out}/ (tables.xlsx and one csv each).", quiet)
+    _echo(f"Wrote {len(results)} tables to {out}/ (one csv each, and analysis.xlsx).", quiet)
     statements = results.get("statements")
     if statements is not None and not statements.empty and not quiet:
         column = "statement" if "statement" in statements else statements.columns[-1]
@@ -855,7 +856,7 @@ def export_network_cmd(workspace, fmt, out, quiet):
 @cli.command("report", short_help="Write the offline dashboard, the tables and a board paper.")
 @workspace_argument
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for dashboard.html, tables.xlsx and the csv tables.")
+              help="Folder for dashboard.html, tables.xlsx, analysis.xlsx and the csv tables.")
 @click.option("--pdf", "pdf", is_flag=True,
               help="Also print the board paper, evidence.pdf (A4 landscape), with the "
                    "system's Chromium.")
@@ -893,7 +894,7 @@ def demo_cmd(out, sample_data, quiet):
     """Try everything on the bundled sample programme: import, analyse, report.
 
     Builds a workspace from sample_data/, analyses it, and writes the
-    dashboard, tables.xlsx and csv tables.
+    dashboard, tables.xlsx, analysis.xlsx and csv tables.
 
     Example: evaluate demo --out reports/demo
     """

@@ -20,7 +20,7 @@ def test_same_workspace_gives_byte_identical_tables(demo_workspace, tmp_path):
     write_results(analyse(ws), tmp_path / "two")
     one, two = _digests(tmp_path / "one"), _digests(tmp_path / "two")
     assert one == two
-    assert "tables.xlsx" in one and "prepost.csv" in one and "network_metrics.csv" in one
+    assert "analysis.xlsx" in one and "prepost.csv" in one and "network_metrics.csv" in one
 
 
 def test_analyse_command_prints_headlines(demo_workspace, tmp_path):
@@ -28,7 +28,7 @@ def test_analyse_command_prints_headlines(demo_workspace, tmp_path):
     result = CliRunner().invoke(cli, ["analyse", str(ws.path), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "Headlines:" in result.output and "System leadership rose" in result.output
-    assert (tmp_path / "out" / "tables.xlsx").exists()
+    assert (tmp_path / "out" / "analysis.xlsx").exists()
 
 
 def test_export_network_command(demo_workspace, tmp_path):

@@ -383,17 +383,21 @@ def test_free_text_is_escaped_and_only_quotable_text_appears(html, built):
     assert SCRIPT not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     out = built[0]
-    for path in [out / "dashboard.html", out / "tables.xlsx", *sorted((out / "tables").glob("*.csv"))]:
+    for path in [out / "dashboard.html", *sorted((out / "tables").glob("*.csv"))]:
         data = path.read_bytes()
         assert SECRET.encode() not in data, f"non-quotable text in {path.name}"
-    wb = load_workbook(out / "tables.xlsx")
+    for name in ("tables.xlsx", "analysis.xlsx"):
+        book = load_workbook(out / name)
+        cells = [c.value for ws in book for row in ws.iter_rows() for c in row]
+        assert SECRET not in cells, f"non-quotable text in {name}"
+    wb = load_workbook(out / "analysis.xlsx")
     texts = [c.value for row in wb["quotes"].iter_rows(min_row=2) for c in row]
     assert SECRET not in texts
 
 
 def test_formulas_are_inert_in_xlsx_and_csv(built):
     out = built[0]
-    wb = load_workbook(out / "tables.xlsx")
+    wb = load_workbook(out / "analysis.xlsx")
     quotes = [c.value for row in wb["quotes"].iter_rows(min_row=2) for c in row]
     assert "'" + FORMULA in quotes
     cell = next(c for row in wb["quarantine"].iter_rows(min_row=2) for c in row
@@ -407,7 +411,7 @@ def test_formulas_are_inert_in_xlsx_and_csv(built):
 def test_suppressed_rows_are_marked(html, built):
     assert "suppressed (fewer than 5 people)" in html
     assert '<tr class="suppressed">' in html
-    wb = load_workbook(built[0] / "tables.xlsx")
+    wb = load_workbook(built[0] / "analysis.xlsx")
     sheet = wb["subgroups"]
     header = [c.value for c in sheet[1]]
     flags = [row[header.index("suppressed")].value for row in sheet.iter_rows(min_row=2)]
@@ -424,7 +428,7 @@ def test_tables_leave_out_person_level_and_import_times(built):
     imports = pd.read_csv(out / "tables" / "imports.csv")
     assert "stored_at" not in imports.columns and "options" not in imports.columns
     assert imports["sha256"].iloc[0] == "ab" * 32
-    wb = load_workbook(out / "tables.xlsx")
+    wb = load_workbook(out / "analysis.xlsx")
     assert wb.sheetnames[0] == "README"
     assert set(wb.sheetnames[1:]) == names
 
@@ -645,3 +649,80 @@ def test_demo_dashboard_has_evidence_levels_comparison_and_planning(demo_outputs
     assert "c3" not in text and "ohort 3" not in text and "ohort 1" in text
     for jargon in ("d_ppc2", "omega", "did_ci95", "scale:", "network:", "item:"):
         assert jargon not in matrix, jargon
+
+
+# --------------------------------------------------------------------------- workbooks
+def test_tables_workbook_is_for_report_writers(built):
+    out = built[0]
+    wb = load_workbook(out / "tables.xlsx")
+    assert wb.sheetnames[:3] == ["Summary", "Contents", "Change before and after"]
+    summary = [[c for c in row if c is not None] for row in wb["Summary"].iter_rows(values_only=True)]
+    flat = " ".join(str(c) for row in summary for c in row)
+    assert "Moderate evidence" in flat and "Why this label" in flat
+    assert "a large rise" in flat  # the dashboard's words
+    contents = {row[0]: row[1] for row in wb["Contents"].iter_rows(min_row=2, values_only=True)}
+    assert set(contents) == set(wb.sheetnames[2:])
+    assert all(len(str(about)) > 20 for about in contents.values())
+    for name in wb.sheetnames[2:]:
+        ws = wb[name]
+        headings = [c.value for c in ws[1]]
+        snake = [h for h in headings if re.fullmatch(r"[a-z]+(_[a-z0-9]+)+", str(h))]
+        assert not snake, f"sheet {name!r} has code-like headings {snake}"
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.print_title_rows.replace("$", "") == "1:1"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    change = wb["Change before and after"]
+    headings = [c.value for c in change[1]]
+    p_col = headings.index("p (adjusted)") + 1
+    assert change.cell(row=2, column=p_col).number_format == '[<0.001]"<0.001";0.000'
+    names = [str(c.value) for ws in wb for c in ws["A"]]
+    assert not any(str(v).startswith("P-") for v in names)
+
+
+def test_analysis_workbook_is_for_evaluators(built):
+    wb = load_workbook(built[0] / "analysis.xlsx")
+    assert wb.sheetnames[0] == "README"
+    assert "prepost" in wb.sheetnames and "scale_scores" not in wb.sheetnames
+    header = [c.value for c in wb["prepost"][1]]
+    assert {"mean_diff", "g_av", "p_adj"} <= set(header)
+    row = [c.value for c in wb["prepost"][2]]
+    assert row[header.index("p_adj")] == pytest.approx(0.01)  # full precision, not rounded
+    readme = " ".join(str(c.value) for c in wb["README"]["A"] if c.value)
+    assert "scale_scores" in readme  # says what was left out
+
+
+def test_every_cell_we_write_is_inert(tmp_path):
+    ctx = {**synthetic_context(), "programme": "=1+1"}
+    paths = build_report(synthetic_results(), ctx, tmp_path)
+    for key in ("tables", "analysis"):
+        wb = load_workbook(paths[key])
+        cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
+        formulas = [c.coordinate for c in cells if c.data_type == "f"
+                    or (isinstance(c.value, str) and c.value.startswith("="))]
+        assert formulas == [], f"{key}: formulas in {formulas[:5]}"
+        assert any(isinstance(c.value, str) and c.value.startswith("'=1+1") for c in cells)
+
+
+def test_workbook_says_what_excel_cannot_hold(tmp_path):
+    from evaluate.report.xlsx import Sheet, write_workbook
+
+    big = pd.DataFrame({"x": range(10), "y": ["=cmd"] * 10})
+    written = write_workbook(tmp_path / "t.xlsx", [Sheet("Big", big, csv="big.csv")],
+                             title="t", max_rows=5)
+    assert written.left_out == ["Sheet “Big”: only the first 4 of 10 rows fit in Excel; the "
+                                "whole table is in big.csv."]
+    wb = load_workbook(tmp_path / "t.xlsx")
+    assert wb["Big"].max_row == 5
+    front = " ".join(str(c.value) for c in wb.worksheets[0]["A"] if c.value)
+    assert "only the first 4 of 10 rows" in front
+
+
+def test_analyse_keeps_person_level_tables_out_of_the_workbook(tmp_path):
+    from evaluate.analysis import write_results
+
+    r = synthetic_results()
+    paths = write_results(r, tmp_path, context=synthetic_context())
+    assert (tmp_path / "scale_scores.csv").exists()
+    wb = load_workbook(tmp_path / "analysis.xlsx")
+    assert "scale_scores" not in wb.sheetnames and "network_layout_nodes" not in wb.sheetnames
+    assert tmp_path / "analysis.xlsx" in paths and not (tmp_path / "tables.xlsx").exists()

@@ -1,4 +1,5 @@
-"""Write the report: ``dashboard.html``, ``tables.xlsx`` and one csv per table.
+"""Write the report: ``dashboard.html``, ``tables.xlsx``, ``analysis.xlsx``, one csv per
+table and, on request, the board paper ``evidence.pdf``.
 
 :func:`build_report` is the one entry point the command line calls
 (``evaluate report WORKSPACE --out DIR`` and ``evaluate demo``).
@@ -13,10 +14,13 @@ import pandas as pd
 
 from evaluate.privacy import neutralise_frame
 from evaluate.report.dashboard import render_dashboard
+from evaluate.report.page import Page
 from evaluate.report.records import imports_table, quarantine_summary, suppression_counts
-from evaluate.report.xlsx import write_tables
+from evaluate.report.workbooks import summary_blocks, summary_notes, tables_sheets
+from evaluate.report.xlsx import write_tables, write_workbook
 
-__all__ = ["PERSON_LEVEL_TABLES", "is_person_level", "report_tables", "build_report"]
+__all__ = ["PERSON_LEVEL_TABLES", "is_person_level", "report_tables", "build_report",
+           "write_analysis_workbook", "write_tables_workbook", "analysis_readme"]
 
 #: Result tables with one row per person (pseudonymous ids): kept out of the report's
 #: tables, which commissioners receive; ``evaluate analyse`` writes them for evaluators.
@@ -110,19 +114,51 @@ def report_tables(results: dict[str, pd.DataFrame], context: dict) -> dict[str, 
     return out
 
 
-def _readme(context: dict, tables: dict[str, pd.DataFrame]) -> list[str]:
+def analysis_readme(context: dict | None, left_out: dict[str, str] | None = None) -> list[str]:
+    """The README lines of analysis.xlsx (the evaluator's workbook)."""
+    context = context or {}
     lines = [
-        f"Programme: {context.get('programme') or 'not named'}",
-        f"Made with evaluate {context.get('software_version') or 'unknown version'}.",
-        "One sheet per table, full precision (the dashboard rounds; these do not).",
-        f"Groups smaller than {context.get('min_group_size') or 5} people are suppressed: "
-        "their numbers are blank and the column 'suppressed' is TRUE.",
-        "No names or emails appear here. Person-level tables (" + ", ".join(PERSON_LEVEL_TABLES)
-        + ") are left out; evaluators get them from `evaluate analyse`.",
+        f"Made with evaluate {context.get('software_version') or 'unknown version'}; the same "
+        "workspace and version give the same tables, byte for byte.",
+        "Every table of the analysis at full precision, one sheet each, with its snake_case "
+        "columns (listed in the docstring of the function that makes it). Report writers: "
+        "tables.xlsx has the same results with plain headings.",
+        f"Groups smaller than {context.get('min_group_size') or 5} people are suppressed: their "
+        "numbers are blank and the column 'suppressed' is TRUE.",
+        "No names or emails appear here, and no table with one row per person ("
+        + ", ".join(PERSON_LEVEL_TABLES) + "): evaluate analyse writes those as csv files.",
         "quotes holds only free-text answers whose authors agreed to be quoted.",
         "Text that a spreadsheet would run as a formula starts with an apostrophe.",
     ]
+    for name, where in (left_out or {}).items():
+        lines.append(f"Left out: {name} (one row per person) — in {where}.")
     return lines
+
+
+def write_analysis_workbook(tables: dict[str, pd.DataFrame], path: str | Path,
+                            context: dict | None = None,
+                            left_out: dict[str, str] | None = None) -> Path:
+    """analysis.xlsx: ``tables`` as they are, never a person-level one (see :func:`is_person_level`)."""
+    safe = {k: v for k, v in tables.items() if not is_person_level(k, v)}
+    left = dict(left_out or {})
+    for k in tables:
+        if k not in safe:
+            left.setdefault(k, f"{k}.csv")
+    programme = (context or {}).get("programme") or "evaluate"
+    return write_tables(safe, path, readme=analysis_readme(context, left),
+                        title=f"{programme} — analysis tables")
+
+
+def write_tables_workbook(results: dict[str, pd.DataFrame], context: dict,
+                          tables: dict[str, pd.DataFrame], path: str | Path) -> Path:
+    """tables.xlsx: Summary, Contents, then the tables with the dashboard's headings."""
+    page = Page(results=results, context=context)
+    written = write_workbook(
+        path, tables_sheets(page, tables),
+        title=f"{context.get('programme') or 'The programme'} — what's the evidence?",
+        notes=summary_notes(context), front_name="Summary", front_blocks=summary_blocks(page),
+        contents=True)
+    return written.path
 
 
 def build_report(
@@ -184,15 +220,17 @@ def build_report(
     Returns
     -------
     dict of str to Path
-        ``dashboard`` (dashboard.html), ``tables`` (tables.xlsx) and ``csv``
-        (the tables/ folder, one csv per table).
+        ``dashboard`` (dashboard.html), ``tables`` (tables.xlsx, for report
+        writers), ``analysis`` (analysis.xlsx, for evaluators), ``csv`` (the
+        tables/ folder, one csv per table) and, with ``pdf``, ``pdf``
+        (evidence.pdf).
 
     Examples
     --------
     >>> import tempfile, pandas as pd
     >>> paths = build_report({}, {"programme": "Example"}, tempfile.mkdtemp())
     >>> sorted(paths)
-    ['csv', 'dashboard', 'tables']
+    ['analysis', 'csv', 'dashboard', 'tables']
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -208,10 +246,10 @@ def build_report(
     dashboard = out / "dashboard.html"
     dashboard.write_text(html, encoding="utf-8", newline="\n")
 
-    step("Writing tables.xlsx")
+    step("Writing tables.xlsx and analysis.xlsx")
     tables = report_tables(results, context)
-    xlsx = write_tables(tables, out / "tables.xlsx", readme=_readme(context, tables),
-                        title=f"{context.get('programme') or 'evaluate'} — report tables")
+    xlsx = write_tables_workbook(results, context, tables, out / "tables.xlsx")
+    analysis = write_analysis_workbook(tables, out / "analysis.xlsx", context)
 
     step("Writing the csv tables")
     csv_dir = out / "tables"
@@ -224,7 +262,7 @@ def build_report(
     for stale in csv_dir.glob("*.csv"):
         if stale.name not in written:
             stale.unlink()
-    paths = {"dashboard": dashboard, "tables": xlsx, "csv": csv_dir}
+    paths = {"dashboard": dashboard, "tables": xlsx, "analysis": analysis, "csv": csv_dir}
     if pdf:
         from evaluate.report.pdf import write_board_paper
 

@@ -21,7 +21,8 @@ from evaluate.words import (
     strength_label,
 )
 
-__all__ = ["build_overview", "card_statement", "network_headline", "response_rate_headline"]
+__all__ = ["build_overview", "cards", "card_statement", "principle_rows", "network_headline",
+           "response_rate_headline"]
 
 
 def _scale_max(page: Page, scale: str, wave_pre: str, wave_post: str) -> float:
@@ -114,7 +115,8 @@ def _headline_rows(page: Page, statements: pd.DataFrame, aim_id: str) -> pd.Data
     return rows.assign(_o=rank).sort_values("_o", kind="stable").drop(columns="_o")
 
 
-def _cards(page: Page) -> list[dict]:
+def cards(page: Page) -> list[dict]:
+    """The evidence card of each aim: label, statement in words, reasons, cautions."""
     statements = page.table("statements")
     cards = []
     for aim_id, short, full in aims(page):
@@ -145,8 +147,8 @@ def _cards(page: Page) -> list[dict]:
     return cards
 
 
-def _principles(page: Page) -> dict | None:
-    """One row per principle: what measures it and what changed, in words."""
+def principle_rows(page: Page) -> tuple[str, pd.DataFrame] | None:
+    """The principles' heading and one row per principle: what measures it, what changed."""
     t = page.table("principles")
     if t is None:
         return None
@@ -180,12 +182,21 @@ def _principles(page: Page) -> dict | None:
                      "measures": "; ".join(measures) or "no survey scale measures it yet",
                      "rose": rose})
     frame = pd.DataFrame(rows)
-    waves = t["wave_pre"].dropna()
-    span = (f"{page.wave(waves.iloc[0])} → {page.wave(t['wave_post'].dropna().iloc[0])}"
-            if len(waves) else "")
     n_rose = int(frame["rose"].sum())
     heading = (f"The programme's principles: {share_of(n_rose, len(frame), 'principle')} "
                "rose on at least one measure")
+    return heading, frame
+
+
+def _principles(page: Page) -> dict | None:
+    found = principle_rows(page)
+    if found is None:
+        return None
+    heading, frame = found
+    t = page.table("principles")
+    waves = t["wave_pre"].dropna()
+    span = (f"{page.wave(waves.iloc[0])} → {page.wave(t['wave_post'].dropna().iloc[0])}"
+            if len(waves) else "")
     table = make_table(frame, {"title": "Principle", "result": "Result",
                                "measures": f"Measured by (average score, {span})"},
                        suppressed=None, classes=["principles"])
@@ -288,7 +299,7 @@ def build_overview(page: Page) -> dict:
         "programme": programme,
         "compared_with": (str(comparison["comparison_group"].iloc[0])
                           if comparison is not None and len(comparison) else ""),
-        "cards": _cards(page),
+        "cards": cards(page),
         "principles": _principles(page),
         "response_rates": figure,
         "response_rates_missing": missing,
