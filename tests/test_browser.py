@@ -11,6 +11,7 @@ Skipped (with the reason) when Chromium or Playwright is missing, unless
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -126,4 +127,153 @@ def test_empty_dashboard_says_what_is_missing(browser, empty_dashboard):
     assert "No session feedback" in text
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard-empty.png"), full_page=True)
+    page.context.close()
+
+
+# --------------------------------------------------------------------------- issue 10: reading it
+LIKERT_NEGATIVE = ["Neither agree nor disagree", "Disagree", "Strongly disagree"]
+LIKERT_POSITIVE = ["Neither agree nor disagree", "Agree", "Strongly agree"]
+
+
+def test_likert_bars_stack_outwards_from_the_zero_line(browser, demo_dashboard):
+    page, errors, foreign, _ = open_dashboard(browser, demo_dashboard)
+    _check_page(page, errors, foreign)
+    ids = page.evaluate("() => Array.from(document.querySelectorAll('.plot[id*=likert], "
+                        ".plot[id*=change-challenge]')).map(e => e.id)")
+    assert "fig-aim1-likert" in ids
+    for fid in ids:
+        # per row: the answers on each side, ordered by how far their bar starts from zero
+        sides = page.evaluate("""(id) => {
+            const cd = document.getElementById(id).calcdata;
+            const rows = {};
+            cd.forEach(trace => trace.forEach((pt, j) => {
+                (rows[j] = rows[j] || []).push([trace[0].trace.name, pt.b, pt.s]); }));
+            return Object.values(rows).map(r => [
+                r.filter(x => x[2] < 0).sort((a, b) => Math.abs(a[1]) - Math.abs(b[1])).map(x => x[0]),
+                r.filter(x => x[2] > 0).sort((a, b) => Math.abs(a[1]) - Math.abs(b[1])).map(x => x[0])]);
+        }""", fid)
+        assert sides
+        for left, right in sides:
+            assert left == [n for n in LIKERT_NEGATIVE if n in left], f"{fid}: {left}"
+            assert right == [n for n in LIKERT_POSITIVE if n in right], f"{fid}: {right}"
+    page.context.close()
+
+
+def test_one_colour_per_group_everywhere(browser, demo_dashboard):
+    page, errors, foreign, _ = open_dashboard(browser, demo_dashboard)
+    entries = page.evaluate("""() => {
+        const out = [];
+        document.querySelectorAll('.plot').forEach(gd => (gd._fullData || []).forEach(t => {
+            if (!t.showlegend) return;
+            const colour = t.mode === 'lines' ? t.line.color : t.marker.color;
+            if (typeof colour !== 'string') return;
+            out.push([gd.id, t.name, colour, t.mode === 'lines' ? 'line' : (t.marker.symbol || 'bar')]);
+        }));
+        return out;
+    }""")
+    colours = {}
+    for _fid, name, colour, _symbol in entries:
+        colours.setdefault(name, set()).add(colour.upper())
+    several = {n: c for n, c in colours.items() if len(c) > 1}
+    assert not several, f"groups with more than one colour on the page: {several}"
+    from evaluate.report.colours import NEW_TIE_COLOUR
+
+    people = [(f, n, c, s) for f, n, c, s in entries if "network" in f and s != "line"]
+    assert people, "no groups of people in the network pictures"
+    assert all(c.upper() != NEW_TIE_COLOUR for _, _, c, _ in people)
+    shapes = {(c.upper(), s) for _, n, c, s in people}
+    assert len(shapes) == len({n for _, n, _, _ in people}), "two groups share colour and shape"
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", [1024, 1440])
+def test_nothing_wider_than_its_section(browser, demo_dashboard, width):
+    page, errors, foreign, _ = open_dashboard(browser, demo_dashboard, width=width)
+    _check_page(page, errors, foreign)
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+    page.wait_for_timeout(300)
+    too_wide = page.evaluate("""() => {
+        const bad = [];
+        document.querySelectorAll('section.page').forEach(sec => {
+            const limit = sec.getBoundingClientRect().right + 0.5;
+            sec.querySelectorAll('table, .table-wrap, .chart-title, h2, h3, h4, .plot, .card')
+              .forEach(el => {
+                const r = el.getBoundingClientRect();
+                if (r.width && (r.right > limit || el.scrollWidth > el.clientWidth + 1))
+                  bad.push(sec.id + ' ' + el.tagName + '.' + el.className + ' ' +
+                           (el.textContent || '').trim().slice(0, 40));
+              });
+        });
+        return bad;
+    }""")
+    assert too_wide == [], f"wider than their section at {width}px: {too_wide[:8]}"
+    assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = false)")
+    page.add_style_tag(content="nav.sections{position:static}")
+    page.locator("section#overview").screenshot(path=str(ARTIFACTS / f"overview-{width}.png"))
+    page.context.close()
+
+
+@pytest.mark.parametrize("opened", [False, True])
+def test_no_accessibility_violations(browser, demo_dashboard, opened):
+    """axe-core (the engine behind most accessibility checkers) finds nothing to fix."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, errors, foreign, _ = open_dashboard(browser, demo_dashboard)
+    if opened:  # every "Show the numbers" table and every note, opened
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.context.close()
+
+
+def test_every_chart_has_a_summary_and_numbers_reachable_by_keyboard(browser, demo_dashboard):
+    page, errors, foreign, _ = open_dashboard(browser, demo_dashboard)
+    charts = page.evaluate("""() => Array.from(document.querySelectorAll('.plot')).map(el => {
+        const fig = el.closest('figure');
+        const summary = document.getElementById(el.getAttribute('aria-describedby'));
+        const details = fig.querySelector('details.numbers');
+        return [el.id, el.getAttribute('role'), el.getAttribute('aria-label'),
+                summary ? summary.textContent.trim().length : 0,
+                details ? details.querySelector('summary').tabIndex : -99,
+                details ? details.querySelectorAll('table tbody tr').length : 0];
+    })""")
+    assert len(charts) >= 10
+    for fid, role, label, summary_len, tab, rows in charts:
+        assert role == "img" and label, fid
+        assert summary_len > 20, f"{fid} has no text summary"
+        assert tab >= 0 and rows > 0, f"{fid}: no numbers table reachable by keyboard"
+    # tab to the first "Show the numbers" and open it with the keyboard
+    first = page.locator("details.numbers > summary").first
+    first.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.querySelector('details.numbers').open")
+    page.context.close()
+
+
+TECHNICAL = [r"\bg\s*=", r"\bCI\b", r"confidence interval", r"Cronbach", r"\balpha\b",
+             r"Jaccard", r"\bE-I\b", r"p-value", r"\bp\s*[=<]", r"Hedges", r"Wilcoxon", r"ANOVA",
+             r"η²", r"eta squared", r"\bd_z\b", r"\bg_av\b", r"standard deviation", r"\bHolm\b",
+             r"response shift", r"then-test", r"regression to the mean", r"\battrition\b",
+             r"quarantin", r"reverse-worded", r"\(s\)", r"\bn\s*=", r"Likert", r"\bSD\b",
+             r"statistically significant"]
+INTERNAL = [r"\bc\d+\b", r"\b[a-z]+_[a-z0-9_]+\b", r"\bP-[0-9a-f]{10}\b", r"\w@\d\b",
+            r"\bitem_distribution\b", r"\bnot_on_roster\b"]
+
+
+def test_commissioner_pages_speak_plain_english(browser, demo_dashboard):
+    page, errors, foreign, _ = open_dashboard(browser, demo_dashboard)
+    visible = page.evaluate("""() => Array.from(document.querySelectorAll('section.page'))
+        .filter(s => s.id !== 'methods').map(s => s.innerText).join('\\n')
+        + '\\n' + document.querySelector('header.top').innerText""")
+    hits = [(pattern, m.group(0)) for pattern in TECHNICAL + INTERNAL
+            for m in [re.search(pattern, visible)] if m]
+    assert hits == [], f"statistician's words or internal ids on the commissioner's pages: {hits}"
+    # behind "Show the numbers" the figures may be technical, but ids never appear
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+    everything = page.evaluate("""() => Array.from(document.querySelectorAll('section.page'))
+        .filter(s => s.id !== 'methods').map(s => s.innerText).join('\\n')""")
+    ids = [(pattern, m.group(0)) for pattern in INTERNAL for m in [re.search(pattern, everything)] if m]
+    assert ids == [], f"internal ids in the numbers tables: {ids}"
     page.context.close()

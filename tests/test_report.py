@@ -726,3 +726,41 @@ def test_analyse_keeps_person_level_tables_out_of_the_workbook(tmp_path):
     wb = load_workbook(tmp_path / "analysis.xlsx")
     assert "scale_scores" not in wb.sheetnames and "network_layout_nodes" not in wb.sheetnames
     assert tmp_path / "analysis.xlsx" in paths and not (tmp_path / "tables.xlsx").exists()
+
+
+@pytest.mark.slow
+def test_every_count_on_the_demo_page_adds_up(demo_outputs):
+    import html as html_lib
+
+    page = html_lib.unescape(re.sub(r"<[^>]+>", " ", Path(demo_outputs["dashboard"]).read_text(
+        encoding="utf-8").split("<script")[0]))
+    page = re.sub(r"\s+", " ", page).replace(",", "")
+    # rows read = accepted + quarantined + excluded
+    read, acc, quar, exc = map(int, re.search(
+        r"(\d+) rows read = (\d+) accepted \+ (\d+) quarantined \+ (\d+) excluded", page).groups())
+    assert read == acc + quar + exc
+    # ties: the card, the pictures and the growth table count the same ties
+    first, last = map(int, re.search(r"\((\d+) ties named then (\d+)\)", page).groups())
+    titles = " | ".join(re.findall(r'class="chart-title"[^>]*>([^<]*)<', Path(
+        demo_outputs["dashboard"]).read_text(encoding="utf-8"))).replace(",", "")
+    pictures = re.findall(r"(\d+) ties named at the baseline and (\d+) at the end", titles)
+    assert len(pictures) >= 2
+    assert sum(int(a) for a, _ in pictures) == first and sum(int(b) for _, b in pictures) == last
+    block = Path(demo_outputs["dashboard"]).read_text(encoding="utf-8").split(
+        "<h3>How the network grew</h3>")[1].split("</table>")[0]
+    rows = [[html_lib.unescape(re.sub(r"<[^>]+>", "", c)).replace(",", "").strip()
+             for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, flags=re.S)]
+            for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", block, flags=re.S)]
+    growth = pd.DataFrame(rows[1:], columns=rows[0])
+    before = [c for c in growth.columns if c.startswith("Ties named at the baseline")][0]
+    after = [c for c in growth.columns if c.startswith("Ties named at the end")][0]
+    for c in (before, after, "New", "Kept", "No longer named"):
+        growth[c] = growth[c].astype(int)
+    total = growth[growth["Cohort"] == "All cohorts"].iloc[0]
+    assert (total[before], total[after]) == (first, last)
+    for _, row in growth.iterrows():
+        assert row["New"] + row["Kept"] == row[after]
+        assert row["Kept"] + row["No longer named"] == row[before]
+    # the response-rate headline counts the cohorts surveyed: 78 people in both cohorts
+    n, = map(int, re.search(r"Of the (\d+) people in Cohort 1 and Cohort 2", page).groups())
+    assert n == 78

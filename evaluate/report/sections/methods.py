@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evaluate.report.format import integer, num, p_value
+from evaluate.report.format import integer, interval, num, p_value
 from evaluate.report.page import Page
 from evaluate.report.records import (
     import_totals,
@@ -160,16 +160,19 @@ def _reliability(page: Page) -> dict:
             + (": " + join_words(f"{x.title} ({page.wave(x.wave)}, {num(x.alpha)})"
                                  for x in low.itertuples(index=False)) if len(low) else "")
             + ".")
-    table = make_table(rel.assign(wave_label=rel["wave"].map(page.wave)), {
+    shown = rel.assign(wave_label=rel["wave"].map(page.wave))
+    # the intervals as "0.52 to 0.71", so that the table fits a laptop's width
+    for what in ("alpha", "omega"):
+        lo, hi = f"{what}_ci95_low", f"{what}_ci95_high"
+        if lo in shown.columns and hi in shown.columns:
+            shown[f"{what}_ci"] = [interval(a, b) for a, b in zip(shown[lo], shown[hi], strict=True)]
+    table = make_table(shown, {
         "instrument": "Instrument", "wave_label": "Wave", "title": "Scale",
-        "n_items": "Items", "n": "People", "alpha": "Alpha",
-        "alpha_ci95_low": "95% CI low", "alpha_ci95_high": "95% CI high",
+        "n_items": "Items", "n": "People", "alpha": "Alpha", "alpha_ci": "Alpha 95% CI",
         "alpha_below_0_7": "Under 0.7", "omega_total": "Omega total",
-        "omega_ci95_low": "Omega 95% CI low", "omega_ci95_high": "Omega 95% CI high",
-        "reliability_shift": "Omega moved 0.10+", "note": "Note"},
+        "omega_ci": "Omega 95% CI", "reliability_shift": "Omega moved 0.10+", "note": "Note"},
         {"n_items": integer, "n": integer},
-        numeric={"n_items", "n", "alpha", "alpha_ci95_low", "alpha_ci95_high", "omega_total",
-                 "omega_ci95_low", "omega_ci95_high"})
+        numeric={"n_items", "n", "alpha", "omega_total"}, classes=["compact"])
     return {"missing": "", "text": text, "table": table}
 
 
