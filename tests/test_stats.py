@@ -1261,3 +1261,20 @@ def test_without_a_comparison_group_strength_stops_at_moderate(synthetic):
     assert not st["evidence_strength"].isin(["strong"]).any()
     assert (st["compared_with"] == "").all()
     assert st.loc[st["scale"] != "", "cautions"].str.contains("No comparison group").all()
+
+
+def test_omega_bootstrap_replicates_are_the_maximum_likelihood_fits():
+    """All resamples refitted at once by the ML fixed point = one statsmodels fit each."""
+    from evaluate.stats.omega import _omega, _omega_resamples
+
+    rng = np.random.default_rng(7)
+    f = rng.normal(size=150)
+    x = np.round(np.clip(3 + f[:, None] * [0.9, 0.7, 0.6, 0.4] + rng.normal(size=(150, 4)) * 0.8,
+                         1, 5))
+    cov = np.cov(x, rowvar=False)
+    _, _, theta, _ = _omega(cov, 150)
+    draws = rng.integers(0, 150, size=(40, 150))
+    fast = _omega_resamples(x, draws, start=theta / np.diag(cov))
+    slow = np.array([_omega(np.cov(x[d], rowvar=False), 150)[0] for d in draws])
+    assert fast.shape == slow.shape
+    assert np.abs(fast - slow).max() < 1e-6
