@@ -394,7 +394,9 @@ def init_cmd(directory, roster, programme, cohorts, min_group_size, instruments_
     click.echo(f"Created workspace {directory}/ for {ws.programme_name} "
                f"({len(ws.config['instruments'])} instruments; groups under {ws.min_group_size} "
                "are never reported).")
-    click.echo("Next: evaluate ingest EXPORT -w " + str(directory) + " -i baseline@1 -c COHORT --wave baseline")
+    first = next(iter(ws.config["instruments"]), "INSTRUMENT@1")
+    click.echo(f"Next: evaluate ingest EXPORT -w {directory} -i {first} -c "
+               f"{ws.cohorts[0] if ws.cohorts else 'COHORT'} --wave {ws.waves[0]}")
 
 
 def _print_result(result, *, quiet: bool, show_names: bool, limit: int = 50) -> None:
@@ -411,10 +413,15 @@ def _print_result(result, *, quiet: bool, show_names: bool, limit: int = 50) -> 
           f"({raw.header_rows} header row{'s' if raw.header_rows > 1 else ''}).", quiet)
     matched = len(result.match.items)
     _echo(f"  {matched} of {len(result.instrument.items)} questions of {result.instrument.ref} found.", quiet)
-    _echo(f"  {c['read']} responses read: {c['accepted']} accepted, {c['quarantined']} held back "
-          "with problems"
-          + (f", {c['excluded']} left out on purpose (previews or unfinished)" if c["excluded"] else "")
-          + (f"; {c['ties']} network ties" if c["ties"] else "") + ".", quiet)
+    if result.refused:
+        _echo(f"  {c['read']} responses read; none can be imported as the file is (the first "
+              "problem below says why).", quiet)
+    else:
+        _echo(f"  {c['read']} responses read: {c['accepted']} accepted, {c['quarantined']} held "
+              "back with problems"
+              + (f", {c['excluded']} left out on purpose (previews or unfinished)"
+                 if c["excluded"] else "")
+              + (f"; {c['ties']} network ties" if c["ties"] else "") + ".", quiet)
     for note in result.notes:
         if note.startswith(("Dates were read", "Some times carried", "Numbers were read")):
             _echo(f"  Note: {note}", quiet)

@@ -233,16 +233,23 @@ def coerce_export(
     no_identity = (email is None or email.isna().all()) and (staff is None or staff.isna().all()) \
         and (name is None or name.isna().all())
     unmatched = ~matched & ~excluded
-    if roster is not None and unmatched.any():
+    if roster is not None and unmatched.any() and no_identity:
+        # one file problem, not one per row: no response can be linked
+        problems.append(dict(
+            row=None, column=None, value=None, rule="no_identity_column",
+            message=(f"the export has no email, name or staff id column, so none of its "
+                     f"{int(unmatched.sum())} respondents can be linked to the roster or across "
+                     "surveys (their answers are kept as unlinked participants)"),
+            fix="collect an email, name or staff id in the form, or add the heading that holds one "
+                "to the instrument's identity aliases", severity="file"))
+    elif roster is not None and unmatched.any():
         ident = role_cols("email", "recipient_email", "staff_id", "name", "first_name")
         heading = ident[0].heading if ident else ""
-        hint = ("the export has no email, name or staff id column — collect one, or add its "
-                "heading to the instrument's identity aliases") if no_identity else (
-            "check the spelling against the roster, or add the person to the roster; the "
-            "response is kept as an unlinked participant")
         problems += _problem(rows[unmatched.to_numpy()], heading, [None] * int(unmatched.sum()),
                              "not_on_roster", "this respondent is not on the roster, so their "
-                             "answers cannot be linked across surveys", hint,
+                             "answers cannot be linked across surveys",
+                             "check the spelling against the roster, or add the person to the "
+                             "roster; the response is kept as an unlinked participant",
                              severity="warning", personal=True)
     other = matched & member_cohort.notna() & (member_cohort.astype("string") != cohort) & ~excluded
     if other.any():
