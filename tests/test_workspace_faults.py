@@ -188,3 +188,14 @@ def test_damaged_settings_are_named_with_the_fix(setup, settings, expect):
     result = CliRunner().invoke(cli, ["status", str(ws.path)])
     assert result.exit_code == 1 and expect in result.output, result.output
     assert "internal error" not in result.output
+
+
+def test_a_settings_file_built_to_explode_is_refused_quickly(setup):
+    ws, _ = setup
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join('*' + p for _ in range(9))}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+    (ws.path / "evaluate.yaml").write_text(laughs + "programme: x\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["status", str(ws.path)])
+    assert result.exit_code == 1 and "evaluate.yaml" in result.output
+    assert "internal error" not in result.output

@@ -241,7 +241,7 @@ def coerce_export(
                      f"{int(unmatched.sum())} respondents can be linked to the roster or across "
                      "surveys (their answers are kept as unlinked participants)"),
             fix="collect an email, name or staff id in the form, or add the heading that holds one "
-                "to the instrument's identity aliases", severity="file"))
+                "to the instrument's identity aliases", severity="warning"))
     elif roster is not None and unmatched.any():
         ident = role_cols("email", "recipient_email", "staff_id", "name", "first_name")
         heading = ident[0].heading if ident else ""

@@ -28,6 +28,7 @@ import pandas as pd
 import yaml
 
 from evaluate.errors import InstrumentError, WorkspaceDamaged, WorkspaceError
+from evaluate.inputs import MAX_YAML_BYTES, not_a_regular_file, read_limited, yaml_problem
 from evaluate.instruments import (
     Instrument,
     Programme,
@@ -176,12 +177,22 @@ class Workspace:
         """Open an existing workspace, with a clear message if it is not one or is damaged."""
         path = Path(path)
         cfg = path / CONFIG_NAME
+        if cfg.exists() and not_a_regular_file(cfg):
+            raise WorkspaceDamaged(f"{cfg} {not_a_regular_file(cfg)} — the settings file should "
+                                   "be a small text file; restore it from a backup")
         if not cfg.is_file():
             raise WorkspaceError(
                 f"{path} is not an evaluate workspace (no {CONFIG_NAME}) — create one with "
                 f"`evaluate init {path}`")
         try:
-            text = cfg.read_text(encoding="utf-8")
+            data = read_limited(cfg, MAX_YAML_BYTES)
+            if data is None:
+                raise WorkspaceDamaged(f"{cfg}: far too large for a settings file — restore it "
+                                       "from a backup, or fix it in a text editor")
+            text = data.decode("utf-8")
+            problem = yaml_problem(text)
+            if problem:
+                raise WorkspaceDamaged(f"{cfg}: {problem} — write the settings out in full")
             config = yaml.safe_load(text) or {}
         except UnicodeDecodeError:
             raise WorkspaceDamaged(f"{cfg}: not a UTF-8 text file — restore it from a backup, "
