@@ -390,7 +390,10 @@ def test_analyse_workspace_recovers_growth_across_organisations():
     out = nw.analyse_workspace(FakeWorkspace(roster, ties, responses, stake))
     expected = {"network_checks", "network_metrics", "network_metric_change", "network_growth",
                 "network_boundary", "network_boundary_groups", "network_people",
-                "network_layout_nodes", "network_layout_edges", "network_stakeholders"}
+                "network_layout_nodes", "network_layout_edges", "network_stakeholders",
+                "network_brokerage", "network_brokerage_whole", "network_brokerage_change",
+                "network_brokerage_groups", "network_coreness", "network_core",
+                "network_core_change", "network_core_groups"}
     assert set(out) == expected
     b = out["network_boundary"]
     org = b[(b.attribute == "organisation") & (b.relation == "worked_with")].set_index("wave")
@@ -401,6 +404,17 @@ def test_analyse_workspace_recovers_growth_across_organisations():
     people = out["network_people"]
     assert people.participant.str.match(r"^P-[0-9a-f]{10}$").all()
     assert people.new_cross_organisation.sum() > 0
+    # the programme's new cross-organisation ties make liaisons between organisations
+    groups = out["network_brokerage_groups"]
+    liaison = groups[(groups.attribute == "organisation") & (groups.relation == "worked_with")
+                     & (groups.role == "liaison") & groups.group.isna()].iloc[0]
+    assert liaison.count_to > liaison.count_from and liaison.brokers_to > liaison.brokers_from
+    assert out["network_brokerage"].participant.str.match(r"^P-[0-9a-f]{10}$").all()
+    core = out["network_core"]
+    assert set(core.attribute) == {"organisation", "sector", "place"}
+    assert out["network_core_change"].moved.isin(
+        ["periphery to core", "core to periphery", "stayed in the core",
+         "stayed in the periphery"]).all()
     # stakeholder names never appear, only counts: "GP lead"/"gp lead" are one
     s = out["network_stakeholders"].iloc[0]
     assert (s.respondents_naming, s.mentions, s.distinct_stakeholders) == (3, 3, 2)

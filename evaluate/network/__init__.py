@@ -32,6 +32,8 @@ The package is split by concept; every public name is importable from
 - :mod:`~evaluate.network.growth` — ties new, kept and lost; change in measures;
 - :mod:`~evaluate.network.people` — per-person change and betweenness;
 - :mod:`~evaluate.network.layout` — positions that stay put across waves;
+- :mod:`~evaluate.network.brokerage` — Gould–Fernandez brokerage roles by group;
+- :mod:`~evaluate.network.coreness` — core and periphery, and who moved into the core;
 - :mod:`~evaluate.network.stakeholders` — people outside the cohort, counted;
 - :mod:`~evaluate.network.analyse` — all of it over a workspace.
 
@@ -42,6 +44,14 @@ group-level tables suppress groups smaller than the workspace threshold.
 
 from evaluate.network.analyse import analyse_workspace
 from evaluate.network.boundary import boundary_spanning, ei_index
+from evaluate.network.brokerage import (
+    BROKERAGE_ATTRIBUTES,
+    ROLES,
+    brokerage_change,
+    brokerage_roles,
+    gould_fernandez,
+)
+from evaluate.network.coreness import CORE_ATTRIBUTES, core_change, core_periphery, coreness
 from evaluate.network.growth import metric_change, tie_growth
 from evaluate.network.layout import network_layout
 from evaluate.network.measures import (
@@ -90,6 +100,15 @@ __all__ = [
     "metric_change",
     "person_change",
     "network_layout",
+    "ROLES",
+    "BROKERAGE_ATTRIBUTES",
+    "gould_fernandez",
+    "brokerage_roles",
+    "brokerage_change",
+    "CORE_ATTRIBUTES",
+    "coreness",
+    "core_periphery",
+    "core_change",
     "stakeholder_summary",
     "analyse_workspace",
 ]

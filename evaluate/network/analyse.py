@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluate.network.boundary import boundary_spanning
+from evaluate.network.brokerage import brokerage_change, brokerage_roles
+from evaluate.network.coreness import core_change, core_periphery
 from evaluate.network.growth import metric_change, tie_growth
 from evaluate.network.layout import network_layout
 from evaluate.network.measures import network_metrics
@@ -57,6 +59,11 @@ def analyse_workspace(ws, *, rule: Rule = "reported", seed: int = 2024) -> dict[
         message``), ``network_metrics``, ``network_metric_change``,
         ``network_growth``, ``network_boundary``, ``network_boundary_groups``,
         ``network_people``, ``network_layout_nodes``, ``network_layout_edges``,
+        ``network_brokerage``, ``network_brokerage_whole``,
+        ``network_brokerage_change``, ``network_brokerage_groups``
+        (:mod:`~evaluate.network.brokerage`), ``network_coreness``,
+        ``network_core``, ``network_core_change``, ``network_core_groups``
+        (:mod:`~evaluate.network.coreness`),
         ``network_stakeholders``. Each table (except stakeholders) starts
         with a ``cohort`` column; the other columns are those of the function
         that makes it.
@@ -89,7 +96,9 @@ def analyse_workspace(ws, *, rule: Rule = "reported", seed: int = 2024) -> dict[
     out: dict[str, list] = {k: [] for k in (
         "network_metrics", "network_metric_change", "network_growth", "network_boundary",
         "network_boundary_groups", "network_people", "network_layout_nodes",
-        "network_layout_edges")}
+        "network_layout_edges", "network_brokerage", "network_brokerage_whole",
+        "network_brokerage_change", "network_brokerage_groups", "network_coreness",
+        "network_core", "network_core_change", "network_core_groups")}
     for cohort in cohorts if waves else []:
         members = roster[roster["cohort"] == cohort]
         if not len(members):
@@ -109,6 +118,13 @@ def analyse_workspace(ws, *, rule: Rule = "reported", seed: int = 2024) -> dict[
                                           min_group_size=min_group)
         nodes, edges = network_layout(t, members, waves=waves, respondents=r, seed=seed,
                                       min_group_size=min_group)
+        roles, roles_whole = brokerage_roles(t, members, r, waves=waves, relations=relations)
+        roles_change, roles_groups = brokerage_change(t, members, r, waves=waves,
+                                                      relations=relations,
+                                                      min_group_size=min_group)
+        core_people, core_whole = core_periphery(t, members, r, waves=waves, relations=relations)
+        core_moves, core_groups = core_change(core_people, members, waves=waves,
+                                              min_group_size=min_group)
         parts = {
             "network_metrics": metrics,
             "network_metric_change": metric_change(metrics, waves=waves),
@@ -118,6 +134,14 @@ def analyse_workspace(ws, *, rule: Rule = "reported", seed: int = 2024) -> dict[
             "network_people": person_change(t, members, r, waves=waves, relations=relations),
             "network_layout_nodes": nodes,
             "network_layout_edges": edges,
+            "network_brokerage": roles,
+            "network_brokerage_whole": roles_whole,
+            "network_brokerage_change": roles_change,
+            "network_brokerage_groups": roles_groups,
+            "network_coreness": core_people,
+            "network_core": core_whole,
+            "network_core_change": core_moves,
+            "network_core_groups": core_groups,
         }
         for name, frame in parts.items():
             out[name].append(frame.assign(cohort=cohort)[["cohort", *frame.columns]])

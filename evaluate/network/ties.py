@@ -270,6 +270,30 @@ def _waves_and_respondents(ties: pd.DataFrame, respondents, waves) -> tuple[list
     return waves, _respondent_sets(respondents, ties, waves)
 
 
+@dataclass(frozen=True)
+class _Setup:
+    """Checked inputs of a per-wave analysis (see :func:`_setup`)."""
+
+    ties: pd.DataFrame
+    roster: pd.DataFrame
+    attributes: list
+    waves: list
+    relations: list
+    responded: dict
+
+
+def _setup(ties, roster, respondents=None, *, attributes=(), waves=None, relations=None) -> _Setup:
+    """Check ties and roster (participant ids as text) and settle the attributes, waves and relations."""
+    ties = _as_ties(ties)
+    roster = _as_roster(roster)
+    roster = roster.assign(participant=roster["participant"].astype(str))
+    waves = list(wave_order(ties["wave"]) if waves is None else waves)
+    return _Setup(ties=ties, roster=roster,
+                  attributes=[a for a in attributes if a in roster.columns], waves=waves,
+                  relations=_relations(ties, relations),
+                  responded=_respondent_sets(respondents, ties, waves))
+
+
 def _relations(ties: pd.DataFrame, relations=None) -> list[str]:
     if relations is not None:
         return list(relations)
