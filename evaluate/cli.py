@@ -429,7 +429,8 @@ def _print_result(result, *, quiet: bool, show_names: bool, limit: int = 50) -> 
     shown = problems[problems["severity"] != "excluded"] if quiet else problems
     if len(shown):
         click.echo(f"  {len(shown)} problem(s):")
-        for line in format_problems(shown, limit=limit):
+        head = result.with_suggestions(shown.head(limit)) if show_names else shown.head(limit)
+        for line in format_problems(head):
             click.echo("  - " + line)
         if len(shown) > limit:
             click.echo(f"  … and {len(shown) - limit} more (use --report FILE to get them all).")

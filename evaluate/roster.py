@@ -15,8 +15,7 @@ else the kind of comparison group. Analyses of the programme leave them out;
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +27,6 @@ from evaluate.normalise import (
     normalise_email_series,
     normalise_heading,
     normalise_label,
-    normalise_name,
     normalise_name_series,
 )
 from evaluate.privacy import pseudonymise
@@ -93,6 +91,7 @@ class Roster:
 
     frame: pd.DataFrame
     source: str
+    _name_index: object = field(default=None, init=False, repr=False, compare=False)
 
     def public(self) -> pd.DataFrame:
         """Pseudonymised roster for the workspace: no names, emails or staff ids."""
@@ -166,17 +165,21 @@ class Roster:
         return nk.map(named.set_index("name_key")["participant"]).astype("string")
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
-        """The nearest roster names to ``name`` (for a message to the importer)."""
-        key = normalise_name(name)
-        keys = self.frame["name_key"].dropna().tolist()
-        close = difflib.get_close_matches(key, keys, n=n, cutoff=0.6)
-        # also try the surname / first-name tokens alone
-        if not close:
-            tokens = set(key.split())
-            close = [k for k in keys if tokens & set(k.split())][:n]
-        display = self.frame.set_index("name_key")["display"]
-        return [str(display[k]) if not isinstance(display[k], pd.Series) else str(display[k].iloc[0])
-                for k in close]
+        """The nearest roster names to ``name`` (for a message to the importer).
+
+        Bounded work per name whatever the roster size: see
+        :class:`evaluate.name_index.NameIndex` (built on the first call).
+        """
+        return self.name_index().nearest(name, n=n)
+
+    def name_index(self):
+        """The roster's names indexed for :meth:`suggest` (built once, on first use)."""
+        if self._name_index is None:
+            from evaluate.name_index import NameIndex
+
+            named = self.frame.dropna(subset=["name_key"])
+            self._name_index = NameIndex(named["name_key"].tolist(), named["display"].tolist())
+        return self._name_index
 
 
 def _find(columns: list[str], role: str) -> str | None:

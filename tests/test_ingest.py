@@ -185,7 +185,8 @@ def test_network_names_become_ties_unknown_names_reported(tmp_path, roster):
     # Jo named himself: ignored and reported; "Jon Smyth" is not on the roster: suggestion given
     rules = result.problems.set_index("rule")
     assert "self_tie" in rules.index
-    unknown = result.problems[result.problems["rule"] == "unknown_name"].iloc[0]
+    unknown = result.with_suggestions(result.problems)
+    unknown = unknown[unknown["rule"] == "unknown_name"].iloc[0]
     assert unknown["value"] == "Jon Smyth" and "did you mean Jo Smith" in unknown["fix"]
     assert unknown["row"] == 3
     masked = result.stored_problems()

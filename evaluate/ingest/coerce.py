@@ -696,19 +696,14 @@ def _as_code(text: str) -> int | None:
     return int(number) if number.is_integer() else None
 
 
-def _name_problems(names: pd.Series, heading: str, rows: np.ndarray, roster) -> list[dict]:
-    """Unmatched names: one warning per cell, with the nearest roster names."""
-    out = []
-    suggestions = {n: roster.suggest(n) for n in names.unique()}
-    for r, n in zip(rows, names, strict=True):
-        near = suggestions[n]
-        fix = "check the spelling against the roster, or add the person to it"
-        if near:
-            fix += " — did you mean " + " or ".join(near) + "?"
-        out.append(dict(row=int(r), column=heading, value=n, rule="unknown_name",
-                        message="is not on the roster, so this tie was not recorded", fix=fix,
-                        severity="warning", personal=True))
-    return out
+def _name_problems(names: pd.Series, heading: str, rows: np.ndarray) -> list[dict]:
+    """Unmatched names: one warning per cell. The nearest roster names are added only
+    to the problems shown (:meth:`evaluate.ingest.pipeline.IngestResult.with_suggestions`)."""
+    return [dict(row=int(r), column=heading, value=n, rule="unknown_name",
+                 message="is not on the roster, so this tie was not recorded",
+                 fix="check the spelling against the roster, or add the person to it",
+                 severity="warning", personal=True)
+            for r, n in zip(rows, names, strict=True)]
 
 
 def _roster_multi_ties(raw, item, cols, roster, rows, problems) -> pd.DataFrame:
@@ -726,7 +721,7 @@ def _roster_multi_ties(raw, item, cols, roster, rows, problems) -> pd.DataFrame:
     unknown = target.isna()
     if unknown.any():
         pos = index.get_indexer(names.index[unknown.to_numpy()])
-        problems += _name_problems(names[unknown], cols[0].heading, rows[pos], roster)
+        problems += _name_problems(names[unknown], cols[0].heading, rows[pos])
     return pd.DataFrame({"row_index": names.index[~unknown.to_numpy()],
                          "target": target[~unknown].to_numpy(),
                          "relation": item.relation})
@@ -740,9 +735,7 @@ def _roster_grid(raw, item, rset, cols, roster, rows, problems) -> pd.DataFrame:
         if pd.isna(t):
             problems.append(dict(row=None, column=c.heading, value=c.target, rule="unknown_name",
                                  message="names someone who is not on the roster, so this column was not used",
-                                 fix="check the spelling against the roster"
-                                     + (" — did you mean " + " or ".join(roster.suggest(c.target or "")) + "?"
-                                        if roster.suggest(c.target or "") else ""),
+                                 fix="check the spelling against the roster",
                                  severity="file", personal=True))
             continue
         coded, bad = code_values(frame[c.key], rset)

@@ -21,7 +21,7 @@ from evaluate.hashing import file_sha256
 from evaluate.ingest.coerce import coerce_export
 from evaluate.ingest.fit import refusals_for_fit
 from evaluate.ingest.matching import MatchResult, match_columns
-from evaluate.ingest.problems import mask_personal, problem_frame
+from evaluate.ingest.problems import add_suggestions, mask_personal, problem_frame
 from evaluate.ingest.readers import RawExport, read_export
 from evaluate.instruments import Instrument
 from evaluate.schemas import RULE_TEXT, response_schema
@@ -56,6 +56,7 @@ class IngestResult:
     excluded_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype="int64"))
     notes: list[str] = field(default_factory=list)
     personal: PersonalData = field(default_factory=PersonalData)
+    roster: object = field(default=None, repr=False)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -90,6 +91,12 @@ class IngestResult:
         masked, _ = self.personal.scrub_frame(masked, ["column"], pseudonym=True)
         masked, _ = self.personal.scrub_frame(masked, ["file", "sheet", "value", "message", "fix"])
         return masked
+
+    def with_suggestions(self, problems: pd.DataFrame) -> pd.DataFrame:
+        """``problems`` (rows of ``self.problems``: pass only those shown) with the nearest
+        roster names added to each unknown name's fix, computed for these rows only.
+        Holds names: for the screen of the person running the import, never stored."""
+        return add_suggestions(problems, self.roster.suggest if self.roster is not None else None)
 
     def quarantine(self) -> pd.DataFrame:
         """Problems that left a row out (errors and exclusions), masked."""
@@ -231,7 +238,8 @@ def ingest_file(
     return IngestResult(raw=raw, instrument=instrument, cohort=cohort, wave=wave, match=match,
                         responses=accepted, ties=ties, stakeholders=st, problems=problems,
                         quarantined_rows=quarantined, excluded_rows=excluded,
-                        notes=list(raw.notes) + list(coerced.notes), personal=personal)
+                        notes=list(raw.notes) + list(coerced.notes), personal=personal,
+                        roster=roster)
 
 
 def _hide_personal_answers(responses: pd.DataFrame, instrument: Instrument, match: MatchResult,

@@ -23,7 +23,8 @@ import pandas as pd
 from evaluate.privacy import HIDDEN
 
 __all__ = [
-    "PROBLEM_COLUMNS", "problem_frame", "mask_personal", "format_problem", "format_problems",
+    "PROBLEM_COLUMNS", "problem_frame", "mask_personal", "add_suggestions", "format_problem",
+    "format_problems",
 ]
 
 PROBLEM_COLUMNS = [
@@ -56,6 +57,31 @@ def mask_personal(problems: pd.DataFrame) -> pd.DataFrame:
     out.loc[personal, "fix"] = out.loc[personal, "fix"].str.replace(
         r"(?s)— did you mean.*$|did you mean.*$", "", regex=True
     ).str.strip()
+    return out
+
+
+def add_suggestions(problems: pd.DataFrame, suggest) -> pd.DataFrame:
+    """``problems`` with the nearest roster names added to the fix of each unknown name.
+
+    ``suggest(name) -> list[str]`` is called once per distinct unknown name in
+    ``problems``, so pass only the problems that will be shown. The result
+    holds names: for the screen of the person running the import, never to
+    be stored or written.
+
+    >>> p = problem_frame([dict(row=3, value="Jon Smyth", rule="unknown_name",
+    ...                         fix="check the spelling", personal=True)])
+    >>> add_suggestions(p, lambda name: ["Jo Smith"]).loc[0, "fix"]
+    'check the spelling — did you mean Jo Smith?'
+    """
+    unknown = ((problems["rule"] == "unknown_name") & problems["value"].notna()).to_numpy(bool)
+    if suggest is None or not unknown.any():
+        return problems
+    out = problems.copy()
+    values = out.loc[unknown, "value"]
+    near = {v: suggest(v) for v in values.unique()}
+    out.loc[unknown, "fix"] = [
+        (f"{fix} — did you mean " + " or ".join(near[v]) + "?") if near[v] else fix
+        for fix, v in zip(out.loc[unknown, "fix"], values, strict=True)]
     return out
 
 
