@@ -33,6 +33,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from evaluate.errors import ReportError
+from evaluate.report import netdraw
 from evaluate.report.colours import (
     LIKERT_COLOURS,
     NEW_TIE_COLOUR,
@@ -54,6 +55,7 @@ __all__ = [
     "dot_interval",
     "grouped_bar",
     "network_pictures",
+    "network_line_share",
     "wrap_text",
     "LIKERT_COLOURS",
 ]
@@ -528,6 +530,16 @@ def _new_pairs(pairs: pd.DataFrame, previous: pd.DataFrame | None) -> np.ndarray
     return ~pd.MultiIndex.from_frame(pairs[key]).isin(before)
 
 
+def network_line_share(edges: pd.DataFrame, waves: Sequence[str]) -> float:
+    """The share of pairs :func:`network_pictures` draws for these waves (1 at cohort size).
+
+    See :mod:`evaluate.report.netdraw` for the rule the page states when it is below 1.
+    """
+    relations = _edge_relations(edges)
+    return netdraw.line_share([len(_undirected_pairs(edges[edges["wave"] == w], relations))
+                               for w in waves])
+
+
 def network_pictures(
     nodes: pd.DataFrame,
     edges: pd.DataFrame,
@@ -539,6 +551,7 @@ def network_pictures(
     colours: Colours | None = None,
     title: str = "",
     height: int = 520,
+    line_share: float | None = None,
 ) -> go.Figure:
     """Side-by-side pictures of the network at each wave, people in the same place in each.
 
@@ -568,6 +581,12 @@ def network_pictures(
         shape in every picture on the page (default: a fresh set for this
         figure). Groups never take vermillion or orange, the colours of new
         ties.
+    line_share : float, optional
+        Share of pairs to draw in each picture (see :mod:`evaluate.report.netdraw`):
+        by default every pair when no picture has more than
+        :data:`~evaluate.report.netdraw.MAX_LINES`, else that many in the
+        largest picture and the same share in the others. The caller states
+        the share on the page.
     """
     _check_columns(nodes, "wave", "x", "y")
     _check_columns(edges, "wave", "source", "target", "x_source", "y_source", "x_target",
@@ -581,19 +600,24 @@ def network_pictures(
     relations = _edge_relations(edges)
     edge_visible: list = []
     shown_in_legend: set = set()
+    by_wave = [_undirected_pairs(edges[edges["wave"] == wave], relations) for wave in waves]
+    share = line_share if line_share is not None else netdraw.line_share(map(len, by_wave))
+    large = share < 1 or nodes["wave"].eq(waves[0]).sum() > netdraw.LARGE_PICTURE
     previous = None
-    for k, wave in enumerate(waves, start=1):
-        pairs = _undirected_pairs(edges[edges["wave"] == wave], relations)
+    for k, pairs in enumerate(by_wave, start=1):
         new = _new_pairs(pairs, previous) if k > 1 else np.zeros(len(pairs), dtype=bool)
+        previous = pairs
+        keep = netdraw.drawn(pairs, share)
+        pairs, new = pairs[keep], new[keep]
         for relation in relations:
             style = _RELATION_STYLE.get(relation, ("solid", relation.replace("_", " "), True))
             dash, label, on = style
             for is_new in (False, True):
                 part = pairs[(pairs["_rel"] == relation).to_numpy() & (new == is_new)]
-                xs = np.column_stack([part["x_source"], part["x_target"],
-                                      np.full(len(part), np.nan)]).ravel() if len(part) else []
-                ys = np.column_stack([part["y_source"], part["y_target"],
-                                      np.full(len(part), np.nan)]).ravel() if len(part) else []
+                xs = netdraw.compact(np.column_stack([part["x_source"], part["x_target"],
+                                      np.full(len(part), np.nan)]).ravel(), large) if len(part) else []
+                ys = netdraw.compact(np.column_stack([part["y_source"], part["y_target"],
+                                      np.full(len(part), np.nan)]).ravel(), large) if len(part) else []
                 name = f"{label} (new since the {names[waves[0]]})" if is_new else label
                 group = f"edges-{relation}-{is_new}"
                 visible = True if on else "legendonly"
@@ -608,7 +632,6 @@ def network_pictures(
                 if len(part):
                     shown_in_legend.add(group)
                 edge_visible.append(visible)
-        previous = pairs
     node_traces = []
     for j, attribute in enumerate(colour_by):
         values = (nodes[attribute].astype(object).where(nodes[attribute].notna(), "unknown")
@@ -623,20 +646,25 @@ def network_pictures(
                 deg = part["degree"] if "degree" in part.columns else pd.Series(0, index=part.index)
                 responded = (part["responded"].map({True: "yes", False: "no"})
                              if "responded" in part.columns else pd.Series("—", index=part.index))
-                cd = np.column_stack([deg.to_numpy(), responded.to_numpy(dtype=object)])
                 colour = colours.group(key, group)
+                if large:  # per-person hover details would double the page's size
+                    cd, hover = None, f"{key}: {group}<br>survey: {names[wave]}<extra></extra>"
+                else:
+                    cd = np.column_stack([deg.to_numpy(), responded.to_numpy(dtype=object)])
+                    hover = (f"{key}: {group}<br>survey: {names[wave]}"
+                             "<br>people tied to: %{customdata[0]}"
+                             "<br>answered the survey: %{customdata[1]}<extra></extra>")
                 trace = go.Scatter(
-                    x=part["x"], y=part["y"], mode="markers", name=group,
+                    x=netdraw.compact(part["x"], large), y=netdraw.compact(part["y"], large),
+                    mode="markers", name=group,
                     legendgroup=f"{key}-{group}", showlegend=k == 1,
                     visible=j == 0,
-                    marker=dict(size=6 + 2.2 * np.sqrt(deg.to_numpy(dtype=float)),
+                    marker=dict(size=netdraw.compact(6 + 2.2 * np.sqrt(deg.to_numpy(dtype=float)),
+                                                     large),
                                 color=colour, symbol=colours.symbol(key, group),
                                 line=dict(width=0.8, color="#333333" if colour == "#F0E442"
                                           else "white")),
-                    customdata=cd,
-                    hovertemplate=(f"{key}: {group}<br>survey: {names[wave]}"
-                                   "<br>people tied to: %{customdata[0]}"
-                                   "<br>answered the survey: %{customdata[1]}<extra></extra>"))
+                    customdata=cd, hovertemplate=hover)
                 fig.add_trace(trace, row=1, col=k)
                 node_traces.append(j)
     buttons = []

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from evaluate.report import figures as F
+from evaluate.report import netdraw
 from evaluate.report.format import integer, pct
 from evaluate.report.page import Page
 from evaluate.report.sections.aims import aim_full_title
@@ -80,8 +81,9 @@ def _pictures(page: Page) -> tuple[list, str]:
                      f"{page.wave(waves[1])}")
         else:
             title = f"{name}: {count(people, 'person', 'people')}; {integer(named[0] if named else 0)} ties named"
+        share = F.network_line_share(e, waves)
         fig = F.network_pictures(
-            n, e, waves=waves, colour_by=attributes or ("sector",),
+            n, e, waves=waves, colour_by=attributes or ("sector",), line_share=share,
             wave_titles=[f"{page.wave(w)}: {integer(c)} ties" for w, c in zip(waves, named, strict=True)],
             wave_names=[page.wave(w) for w in waves], colours=page.colours)
         table = None
@@ -116,8 +118,18 @@ def _pictures(page: Page) -> tuple[list, str]:
                  "solid for working together, dashed for going to each other for advice; dotted "
                  "lines (knew each other before) appear when “knew before” is clicked in the key. "
                  "Thicker orange-red lines are new since the first survey. Groups too small to "
-                 "show safely are merged into “Other (small groups)”."))
+                 "show safely are merged into “Other (small groups)”." + _thinned(share)))
     return figures, ""
+
+
+def _thinned(share: float) -> str:
+    """What the page says when a large network's pictures draw only some of its ties."""
+    if share >= 1:
+        return ""
+    return (f" This network is too large to draw every tie, so one pair of people in "
+            f"{netdraw.one_in(share)} is drawn, picked by a fixed rule that treats old and new "
+            "ties alike and draws a pair in both pictures when it is in both. The counts in the "
+            "title and in the numbers are of every tie.")
 
 
 def _boundary(page: Page):
