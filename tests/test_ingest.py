@@ -12,6 +12,7 @@ import pytest
 
 from evaluate.errors import ImportRefused
 from evaluate.ingest.pipeline import ingest_file, ingest_into
+from evaluate.ingest.problems import format_problems
 from evaluate.instruments import load_instruments
 from evaluate.roster import read_roster
 from evaluate.workspace import Workspace
@@ -21,6 +22,7 @@ BASELINE = INSTRUMENTS["baseline@1"]
 NETWORK = INSTRUMENTS["network@1"]
 SALT = "test-salt"
 PULSE = Path(__file__).parent / "fixtures" / "instruments"  # pulse@1: SEE and YEARS only
+PULSE_INST = load_instruments(PULSE)["pulse@1"]
 
 ROSTER = """name,email,staff_id,cohort,organisation,sector,place,role
 Jo Smith,Jo.Smith@example.nhs.uk,S001,c1,Trust A,NHS acute,Luton,Manager
@@ -301,3 +303,38 @@ def test_multi_select_labels_that_hold_the_separator(tmp_path):
     result = ingest_file(path, inst, cohort="c1", wave="baseline", salt=SALT)
     assert result.responses["pick"].tolist() == ["1|2", "3", "1|2|3"]
     assert result.counts["quarantined"] == 0
+
+
+def test_mixed_type_cells_and_blank_rows_keep_their_values_and_spreadsheet_rows(tmp_path, roster):
+    """What any faster workbook reader must keep: a cell's own type in a column of mixed
+    types, and the row number Excel shows (blank rows above, between and below)."""
+    path = tmp_path / "mixed.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Form1"
+    ws.append([])  # row 1 blank
+    ws.append(["ID", "Start time", "Completion time", "Email", "Name", SEE, YEARS])  # row 2
+    ws.append([1, T0, T1, "jo.smith@example.nhs.uk", "Jo Smith", "Agree", 3])  # row 3
+    ws.append([])  # row 4 blank
+    ws.append([2, T0, T1, "ann.lee@example.gov.uk", "Ann Lee", 5, "2.5"])  # row 5: a code, text
+    ws.append([3, T0, T1, "zoe@example.org.uk", "Zoë Ó Briain", True, 7])  # row 6: TRUE
+    ws.append([])  # row 7 blank
+    ws.append([4, T0, T1, "sam.patel@example.nhs.uk", "Sam Patel", T0, 1])  # row 8: a date
+    ws.append([5, T0, T1, "x@example.org", "Kim Park", "Agree strongly", 4.0])  # row 9: an alias
+    ws.append([6, T0, T1, "y@example.org", "Lou Rees", "4", "2,5"])  # row 10: text code, comma
+    ws.append([])
+    wb.save(path)
+    result = ingest_file(path, PULSE_INST, cohort="c1", wave="baseline", roster=roster, salt=SALT)
+    ok = result.responses.set_index("source_row")
+    assert ok.index.tolist() == [3, 5, 9, 10]
+    assert ok["see_the_system"].tolist() == [4.0, 5.0, 5.0, 4.0]
+    assert ok["years_in_role"].tolist() == [3.0, 2.5, 4.0, 2.5]
+    assert result.quarantined_rows.tolist() == [6, 8]
+    lines = [line for line in format_problems(result.stored_problems().assign(personal=False))
+             if "allowed_answers" in line or "is not one of the answers" in line]
+    fix = "use one of: Strongly disagree … Strongly agree (or the codes 1–5)"
+    assert lines == [
+        f'mixed.xlsx, sheet "Form1", row 6, column "{SEE}": "True" is not one of the answers for '
+        f"agree5 — {fix}",
+        f'mixed.xlsx, sheet "Form1", row 8, column "{SEE}": "2026-03-05 09:00:00" is not one of '
+        f"the answers for agree5 — {fix}"]

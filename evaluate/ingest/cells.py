@@ -7,9 +7,10 @@ response set may still declare ``N/A`` as its "no answer" label).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["text_cells"]
+__all__ = ["text_cells", "distinct_text_cells"]
 
 
 def text_cells(values: pd.Series) -> pd.Series:
@@ -23,3 +24,20 @@ def text_cells(values: pd.Series) -> pd.Series:
     out = values.astype("string").str.strip()
     out = out.str.replace(r"^(-?\d+)\.0$", r"\1", regex=True)
     return out.mask(out == "")
+
+
+def distinct_text_cells(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """:func:`text_cells` worked out once per distinct value, not once per cell.
+
+    Returns ``(codes, texts)``: ``texts`` holds the text of each distinct cell
+    and ``codes`` (one per cell) its position in ``texts``, -1 for a blank cell,
+    so that ``text_cells(values)`` is ``texts`` taken at ``codes``. Cells are
+    compared as strings (the first step of :func:`text_cells`), so ``1``,
+    ``1.0`` and ``True`` stay apart exactly as they do there.
+
+    >>> codes, texts = distinct_text_cells(pd.Series(["Agree", " Agree", 4.0, None, "Agree"]))
+    >>> codes.tolist(), texts.tolist()
+    ([0, 1, 2, -1, 0], ['Agree', 'Agree', '4'])
+    """
+    codes, uniques = pd.factorize(values.astype("string"))
+    return codes, text_cells(pd.Series(uniques, dtype="string"))

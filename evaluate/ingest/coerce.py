@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from evaluate.ingest.cells import text_cells
+from evaluate.ingest.cells import distinct_text_cells, text_cells
 from evaluate.ingest.dates import DateReading, parse_datetimes, read_date_order
 from evaluate.ingest.formulas import EXCEL_ERRORS
 from evaluate.ingest.matching import MatchResult
@@ -54,14 +54,24 @@ def code_values(values: pd.Series, rset: ResponseSet) -> tuple[pd.Series, pd.Ser
 
     Returns ``(codes, bad)``: codes as float64 (NaN for blank or a "missing"
     answer such as "Prefer not to say"), and a boolean mask of cells holding
-    something that is neither a label, an alias, nor a valid code.
+    something that is neither a label, an alias, nor a valid code. Each
+    distinct cell is read and looked up once; the codes are then taken for
+    every cell at once.
+
+    >>> from evaluate.instruments import ResponseSet
+    >>> agree = ResponseSet("agree3", ((1, "Disagree"), (2, "Neutral"), (3, "Agree")),
+    ...                     missing=("Prefer not to say",))
+    >>> codes, bad = code_values(pd.Series(["Agree", "agree ", "2", "Prefer not to say", None,
+    ...                                     "Yes"]), agree)
+    >>> codes.tolist()[:3], bad.tolist()
+    ([3.0, 3.0, 2.0], [False, False, False, False, False, True])
     """
-    text = _text(values)
+    positions, texts = distinct_text_cells(values)
     lookup = rset.lookup()
     missing = rset.missing_keys()
     codes = set(rset.codes)
     mapping: dict[str, float] = {}
-    for value in text.dropna().unique():
+    for value in texts.dropna().unique():
         key = normalise_label(value)
         if key in lookup:
             mapping[value] = float(lookup[key])
@@ -73,7 +83,8 @@ def code_values(values: pd.Series, rset: ResponseSet) -> tuple[pd.Series, pd.Ser
             except ValueError:
                 number = None
             mapping[value] = number if number is not None and number in codes else _BAD
-    coded = text.map(mapping).astype("float64")
+    distinct = np.append(texts.map(mapping).to_numpy(dtype="float64", na_value=np.nan), np.nan)
+    coded = pd.Series(distinct[positions], index=values.index, name=values.name, dtype="float64")
     bad = coded == _BAD
     return coded.mask(bad), bad
 
