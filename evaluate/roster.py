@@ -15,6 +15,8 @@ else the kind of comparison group. Analyses of the programme leave them out;
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +25,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from evaluate.errors import ReadError, RosterError
+from evaluate.hashing import file_sha256
 from evaluate.normalise import (
     normalise_email_series,
     normalise_heading,
@@ -190,8 +193,20 @@ def _find(columns: list[str], role: str) -> str | None:
     return None
 
 
+#: Rosters parsed in this process, by (file, its SHA-256, salt, cohort): the last few only.
+_PARSED: dict[tuple, Roster] = {}
+_KEEP = 4
+
+
 def read_roster(path: str | Path, salt: str, cohort: str | None = None) -> Roster:
     """Read and check a roster file; give everyone a salted pseudonymous id.
+
+    A roster is parsed once per state of its file: reading the same bytes
+    again (same path, salt and cohort) in the same process gives the Roster
+    already parsed, so a programme importing many exports pays for its roster
+    once. The cache lives in memory only (a parsed roster holds names and
+    emails, which are never written into the workspace); any change to the
+    file's content parses it again. Treat the Roster returned as read-only.
 
     Raises
     ------
@@ -200,9 +215,26 @@ def read_roster(path: str | Path, salt: str, cohort: str | None = None) -> Roste
         recognise people (name, email or staff id), or repeats an email or
         staff id.
     """
+    path = Path(path)
+    try:
+        regular = stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        regular = False
+    if not regular:  # missing, a folder, a pipe …: the reader says what is wrong
+        return _parse_roster(path, salt, cohort)
+    key = (str(path.resolve()), file_sha256(path), salt, cohort)
+    roster = _PARSED.pop(key, None)
+    if roster is None:
+        roster = _parse_roster(path, salt, cohort)
+    _PARSED[key] = roster  # most recently used last
+    while len(_PARSED) > _KEEP:
+        _PARSED.pop(next(iter(_PARSED)))
+    return roster
+
+
+def _parse_roster(path: Path, salt: str, cohort: str | None) -> Roster:
     from evaluate.ingest.readers import read_export
 
-    path = Path(path)
     try:
         raw = read_export(path, platform="plain")
     except ReadError as exc:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -9,6 +12,7 @@ from evaluate.errors import RosterError
 from evaluate.roster import comparison_groups, read_roster, split_by_group
 
 SALT = "test-salt"
+PULSE = Path(__file__).parent / "fixtures" / "instruments"  # pulse@1: one agreement question
 
 
 def _write(tmp_path, rows, heading="Comparison"):
@@ -66,3 +70,54 @@ def test_everyone_in_the_comparison_group_is_refused(tmp_path):
                              ("Bo Chan", "bo@example.org", "c1", "Org A", "wait-list")])
     with pytest.raises(RosterError, match="everyone is marked as a comparison group"):
         read_roster(path, SALT)
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """The roster files parsed (not taken from memory) during a test."""
+    from evaluate import roster as roster_module
+
+    calls = []
+    real = roster_module._parse_roster
+    monkeypatch.setattr(roster_module, "_parse_roster", lambda *a: calls.append(a) or real(*a))
+    return calls
+
+
+def test_a_roster_is_parsed_once_per_state_of_its_file(tmp_path, parses):
+    calls = parses
+    path = tmp_path / "roster.csv"
+    path.write_text("name,email,cohort\nAnn Lee,ann@example.org,c1\n", encoding="utf-8")
+    first = read_roster(path, SALT)
+    assert read_roster(path, SALT) is first and len(calls) == 1
+    other_salt = read_roster(path, "another salt")
+    assert len(calls) == 2 and other_salt.frame["participant"][0] != first.frame["participant"][0]
+    # new content of the same size and modification time is still seen
+    seen = path.stat()
+    path.write_text("name,email,cohort\nBob Lee,bob@example.org,c1\n", encoding="utf-8")
+    os.utime(path, ns=(seen.st_atime_ns, seen.st_mtime_ns))
+    changed = read_roster(path, SALT)
+    assert len(calls) == 3 and changed.frame["display"].tolist() == ["Bob Lee"]
+    assert read_roster(path, SALT, cohort="c1") is not changed  # another reading, another entry
+    # a roster that cannot be read is never remembered: the error comes every time
+    path.write_text("name,email\nAnn Lee,ann@example.org\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(RosterError, match="no 'Cohort' column"):
+            read_roster(path, SALT)
+
+
+def test_importing_many_exports_parses_the_roster_once(tmp_path, parses):
+    from evaluate.ingest.pipeline import ingest_into
+    from evaluate.workspace import Workspace
+
+    path = tmp_path / "roster.csv"
+    path.write_text("name,email,cohort\nAnn Lee,ann@example.org,c1\nBo Chan,bo@example.org,c1\n",
+                    encoding="utf-8")
+    ws = Workspace.init(tmp_path / "ws", roster=path, instruments_dir=PULSE)
+    see = "I can see the wider system that my work is part of"
+    for wave, answer in (("baseline", "Agree"), ("end", "Strongly agree")):
+        export = tmp_path / f"{wave}.csv"
+        export.write_text(f"Email,{see}\nann@example.org,{answer}\nbo@example.org,Agree\n",
+                          encoding="utf-8")
+        result, _ = ingest_into(ws, export, "pulse@1", cohort="c1", wave=wave, new_wave=True)
+        assert result.responses["matched"].all()
+    assert len(parses) == 1
