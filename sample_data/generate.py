@@ -86,6 +86,8 @@ THEN_SCALES = ("system_leadership", "coach_approach", "peer_network", "system_in
 #: Change-challenge scale (asked at end and follow-up only): true mean level.
 CHANGE_CHALLENGE = {"end": 3.6, "follow_up": 3.8}
 ATTRITION = {"end": 0.15, "follow_up": 0.30}
+#: Chance that a respondent names someone they worked with (each tie, each wave).
+WORKED_REPORT_RATE = 0.9
 #: The comparison group: a wait-list for the next cohort ("c3"), surveyed with c2 at
 #: baseline, end and follow-up. Their latent level drifts by SECULAR on every scale
 #: (what would have happened anyway), so the programme's own effect on a scale is its
@@ -559,6 +561,36 @@ class Network:
         self.same_org = same_org
         self.als = als
 
+    def built_in_change(self) -> dict:
+        """The worked-with network change built into each cohort, as a full response would show it.
+
+        From the latent networks (worked together at baseline, at the end) of every
+        cohort member and the chance of naming a tie (WORKED_REPORT_RATE, each wave
+        independently): the expected change in density of the ties named, the change in
+        the share of ties crossing each boundary, and the E-I index of the new ties (named
+        at the end and not at baseline). Expected counts are summed before dividing.
+        """
+        rate = WORKED_REPORT_RATE
+        out = {"relation": "worked_with", "report_rate": rate}
+        for c in COHORTS:
+            m = np.array([p.idx for p in self.people if p.cohort == c])
+            w0 = self.worked0[np.ix_(m, m)].astype(float)
+            w1 = self.worked1[np.ix_(m, m)].astype(float)
+            k = len(m)
+            new = rate * w1 * (1 - rate * w0)
+            density = rate * (w1.sum() - w0.sum()) / (k * (k - 1))
+            row = {"people": k, "density_change": round(float(density), 4)}
+            for attr in ("organisation", "sector", "place"):
+                g = np.array([getattr(self.people[i], attr) for i in m])
+                cross = (g[:, None] != g[None, :]).astype(float)
+                s0 = (w0 * cross).sum() / w0.sum()
+                s1 = (w1 * cross).sum() / w1.sum()
+                e, i_ = (new * cross).sum(), (new * (1 - cross)).sum()
+                row[attr] = {"share_external_change": round(float(s1 - s0), 4),
+                             "new_ei_index": round(float((e - i_) / (e + i_)), 4)}
+            out[c] = row
+        return out
+
     def answers(self, person: Person, wave: str, cohort_people: list[Person]) -> dict:
         """Network answers of one person: lists of people and grids keyed by person idx."""
         rng = self.rng
@@ -566,7 +598,7 @@ class Network:
         others = [q for q in cohort_people if q.idx != i]
         worked = self.worked0 if wave == "baseline" else self.worked1
         knew = [q for q in others if self.acquainted[i, q.idx] and rng.random() < 0.85]
-        work = [q for q in others if worked[i, q.idx] and rng.random() < 0.9]
+        work = [q for q in others if worked[i, q.idx] and rng.random() < WORKED_REPORT_RATE]
         p_adv = 0.35 if wave == "baseline" else 0.45
         advice = [q for q in work if rng.random() < p_adv]
         freq, trust = {}, {}
@@ -1836,6 +1868,7 @@ class Builder:
                 "at baseline people mostly work with their own organisation, by the end "
                 "action learning sets and the programme add cross-organisation ties",
                 **network,
+                "built_in": self.net.built_in_change(),
             },
             "comparison_group": self.comparison.effects(),
             "observed": observed,

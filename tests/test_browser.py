@@ -257,7 +257,9 @@ TECHNICAL = [r"\bg\s*=", r"\bCI\b", r"confidence interval", r"Cronbach", r"\balp
              r"η²", r"eta squared", r"\bd_z\b", r"\bg_av\b", r"standard deviation", r"\bHolm\b",
              r"response shift", r"then-test", r"regression to the mean", r"\battrition\b",
              r"quarantin", r"reverse-worded", r"\(s\)", r"\bn\s*=", r"Likert", r"\bSD\b",
-             r"statistically significant"]
+             r"statistically significant", r"bootstrap", r"brokerage", r"Gould", r"Fernandez",
+             r"coreness", r"Borgatti", r"percentile", r"\bliaison\b", r"gatekeeper",
+             r"itinerant", r"periphery", r"\bdensity\b"]
 INTERNAL = [r"\bc\d+\b", r"\b[a-z]+_[a-z0-9_]+\b", r"\bP-[0-9a-f]{10}\b", r"\w@\d\b",
             r"\bitem_distribution\b", r"\bnot_on_roster\b"]
 

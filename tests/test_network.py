@@ -393,7 +393,8 @@ def test_analyse_workspace_recovers_growth_across_organisations():
                 "network_layout_nodes", "network_layout_edges", "network_stakeholders",
                 "network_brokerage", "network_brokerage_whole", "network_brokerage_change",
                 "network_brokerage_groups", "network_coreness", "network_core",
-                "network_core_change", "network_core_groups"}
+                "network_core_change", "network_core_groups", "network_change_intervals",
+                "network_nonresponse_bounds", "network_evidence"}
     assert set(out) == expected
     b = out["network_boundary"]
     org = b[(b.attribute == "organisation") & (b.relation == "worked_with")].set_index("wave")

@@ -34,6 +34,8 @@ The package is split by concept; every public name is importable from
 - :mod:`~evaluate.network.layout` — positions that stay put across waves;
 - :mod:`~evaluate.network.brokerage` — Gould–Fernandez brokerage roles by group;
 - :mod:`~evaluate.network.coreness` — core and periphery, and who moved into the core;
+- :mod:`~evaluate.network.uncertainty` — bootstrap intervals for network change, bounds
+  under non-response, and the strength-of-evidence label;
 - :mod:`~evaluate.network.stakeholders` — people outside the cohort, counted;
 - :mod:`~evaluate.network.analyse` — all of it over a workspace.
 
@@ -76,6 +78,13 @@ from evaluate.network.ties import (
     directed_graph,
     wave_order,
 )
+from evaluate.network.uncertainty import (
+    BOOTSTRAP_ATTRIBUTES,
+    BOOTSTRAP_MEASURES,
+    bootstrap_change,
+    network_evidence,
+    nonresponse_bounds,
+)
 
 __all__ = [
     "RELATIONS",
@@ -109,6 +118,11 @@ __all__ = [
     "coreness",
     "core_periphery",
     "core_change",
+    "BOOTSTRAP_MEASURES",
+    "BOOTSTRAP_ATTRIBUTES",
+    "bootstrap_change",
+    "nonresponse_bounds",
+    "network_evidence",
     "stakeholder_summary",
     "analyse_workspace",
 ]

@@ -20,6 +20,7 @@ from evaluate.network.ties import (
     clean_ties,
     wave_order,
 )
+from evaluate.network.uncertainty import bootstrap_change, network_evidence, nonresponse_bounds
 from evaluate.roster import split_by_group
 
 __all__ = ["analyse_workspace"]
@@ -63,8 +64,11 @@ def analyse_workspace(ws, *, rule: Rule = "reported", seed: int = 2024) -> dict[
         ``network_brokerage_change``, ``network_brokerage_groups``
         (:mod:`~evaluate.network.brokerage`), ``network_coreness``,
         ``network_core``, ``network_core_change``, ``network_core_groups``
-        (:mod:`~evaluate.network.coreness`),
-        ``network_stakeholders``. Each table (except stakeholders) starts
+        (:mod:`~evaluate.network.coreness`), ``network_change_intervals``,
+        ``network_nonresponse_bounds``, ``network_evidence``
+        (:mod:`~evaluate.network.uncertainty`; with more than one cohort these
+        also have rows for cohort ``all``, every cohort together, resampled
+        within each cohort), ``network_stakeholders``. Each table (except stakeholders) starts
         with a ``cohort`` column; the other columns are those of the function
         that makes it.
     """
@@ -98,7 +102,8 @@ def analyse_workspace(ws, *, rule: Rule = "reported", seed: int = 2024) -> dict[
         "network_boundary_groups", "network_people", "network_layout_nodes",
         "network_layout_edges", "network_brokerage", "network_brokerage_whole",
         "network_brokerage_change", "network_brokerage_groups", "network_coreness",
-        "network_core", "network_core_change", "network_core_groups")}
+        "network_core", "network_core_change", "network_core_groups",
+        "network_change_intervals", "network_nonresponse_bounds", "network_evidence")}
     for cohort in cohorts if waves else []:
         members = roster[roster["cohort"] == cohort]
         if not len(members):
@@ -125,6 +130,7 @@ def analyse_workspace(ws, *, rule: Rule = "reported", seed: int = 2024) -> dict[
         core_people, core_whole = core_periphery(t, members, r, waves=waves, relations=relations)
         core_moves, core_groups = core_change(core_people, members, waves=waves,
                                               min_group_size=min_group)
+        intervals, bounds, evidence = _uncertainty(t, members, r, waves, relations, seed)
         parts = {
             "network_metrics": metrics,
             "network_metric_change": metric_change(metrics, waves=waves),
@@ -142,9 +148,21 @@ def analyse_workspace(ws, *, rule: Rule = "reported", seed: int = 2024) -> dict[
             "network_core": core_whole,
             "network_core_change": core_moves,
             "network_core_groups": core_groups,
+            "network_change_intervals": intervals,
+            "network_nonresponse_bounds": bounds,
+            "network_evidence": evidence,
         }
         for name, frame in parts.items():
             out[name].append(frame.assign(cohort=cohort)[["cohort", *frame.columns]])
+    several = [c for c in cohorts if (roster["cohort"] == c).any()]
+    if waves and len(several) > 1:
+        # every cohort together: each cohort is its own network, resampled on its own
+        parts = dict(zip(("network_change_intervals", "network_nonresponse_bounds",
+                          "network_evidence"),
+                         _uncertainty(ties, roster, respondents, waves, _relations(ties), seed),
+                         strict=True))
+        for name, frame in parts.items():
+            out[name].append(frame.assign(cohort="all")[["cohort", *frame.columns]])
     result = {}
     checks = cleaned.checks
     if extra_checks:
@@ -157,3 +175,11 @@ def analyse_workspace(ws, *, rule: Rule = "reported", seed: int = 2024) -> dict[
         result[name] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     result["network_stakeholders"] = stakeholder_summary(ws.stakeholders(), waves=waves)
     return result
+
+
+def _uncertainty(ties, roster, respondents, waves, relations, seed):
+    """Bootstrap intervals, non-response bounds and evidence labels of one network (or all)."""
+    intervals = bootstrap_change(ties, roster, respondents, waves=waves, relations=relations,
+                                 seed=seed)
+    bounds = nonresponse_bounds(ties, roster, respondents, waves=waves, relations=relations)
+    return intervals, bounds, network_evidence(intervals, bounds)

@@ -10,7 +10,7 @@ import pandas as pd
 from evaluate.instruments import Programme
 from evaluate.stats.base import _as_instrument_map, _wave_label
 from evaluate.stats.change import COMPARISON_THEN_BASELINE
-from evaluate.words import effect_size_word
+from evaluate.words import effect_size_word, evidence_strength
 
 __all__ = ["STATEMENT_COLUMNS", "aim_statements", "principle_evidence"]
 
@@ -20,9 +20,6 @@ STATEMENT_COLUMNS = ["aim", "aim_title", "scale", "scale_title", "wave_pre", "wa
                      "g_av_ci95_high", "p_adj", "statement", "cautions", "evidence_strength",
                      "evidence_reasons", "compared_with", "did", "did_ci95_low",
                      "did_ci95_high"]
-_STRENGTH = {4: "strong", 3: "moderate", 2: "limited", 1: "weak", 0: "weak"}
-#: A comparison group this small does not lift the strength label.
-MIN_COMPARISON = 10
 
 
 def _size_word(g: float) -> str:
@@ -84,7 +81,8 @@ def aim_statements(
     Size words follow Cohen's benchmarks on |g_av|: under 0.2 very small, 0.2
     small, 0.5 medium-sized, 0.8 large. A change is called a change when its
     adjusted p-value is under 0.05; otherwise the sentence says it could be
-    chance. The strength label starts at "moderate" (the most a design with
+    chance. The strength label (:func:`evaluate.words.evidence_strength`, the rule every
+    evidence card follows) starts at "moderate" (the most a design with
     no comparison group supports); it starts at "strong" only when a
     comparison group of at least 10 matched people answered the same surveys,
     the groups were alike at the start (|g| ≤ 0.25), and the programme group
@@ -109,8 +107,8 @@ def aim_statements(
     for r in scales.itertuples(index=False):
         aim = scale_aims.get(r.measure, "")
         covered.add(aim)
-        cautions, reasons = [], ["no comparison group (pre/post only), so at most moderate"]
-        score = 3
+        cautions = []
+        compared, rough, dropouts_differ = None, False, False
         n = int(r.n_pairs)
         pre_w, post_w = _wave_label(r.wave_pre), _wave_label(r.wave_post)
         out_of = f" out of {r.scale_max:g}" if np.isfinite(r.scale_max) else ""
@@ -143,37 +141,16 @@ def aim_statements(
                     f"Compared with a {versus['comparison_group']} group who answered the same "
                     "surveys at the same times; people were not assigned to the groups at random, "
                     "so other differences between them may explain part of the result.")
-                alike = versus["baseline_check"] != "not alike"
-                clear = np.isfinite(versus["did_ci95_low"]) and versus["did_ci95_low"] > 0
-                if versus["n_comparison"] >= MIN_COMPARISON and alike and clear:
-                    score = 4
-                    reasons[0] = (f"compared with a {versus['comparison_group']} group "
-                                  f"({versus['n_comparison']} people) who started alike, and "
-                                  "the programme group changed more")
-                else:
-                    reasons[0] = (f"a {versus['comparison_group']} group was compared, but "
-                                  + ("it is small" if versus["n_comparison"] < MIN_COMPARISON
-                                     else "the groups did not start alike" if not alike
-                                     else "the programme group did not clearly change more")
-                                  + ", so at most moderate")
+                compared = {"kind": versus["comparison_group"], "n": versus["n_comparison"],
+                            "alike": versus["baseline_check"] != "not alike",
+                            "clear": bool(np.isfinite(versus["did_ci95_low"])
+                                          and versus["did_ci95_low"] > 0)}
             if r.mean_diff > 0:
                 cautions.append("Regression to the mean: people who start low tend to score higher "
                                 "the next time whatever happens, so part of a rise may not be real change.")
-            if n < 10:
-                score -= 2
-                reasons.append(f"only {n} matched people")
-            elif n < 30:
-                score -= 1
-                reasons.append(f"{n} matched people (under 30)")
             n_first = (first_wave_n or {}).get((r.measure, r.wave_pre))
             if n_first:
                 kept = n / n_first
-                if kept < 0.5:
-                    score -= 2
-                elif kept < 0.7:
-                    score -= 1
-                if kept < 0.7:
-                    reasons.append(f"{kept:.0%} of first-wave respondents matched")
                 if kept < 0.8:
                     cautions.append(f"Attrition: only {n} of the {n_first} people who answered the "
                                     f"{pre_w} survey also answered the {post_w} survey.")
@@ -190,8 +167,7 @@ def aim_statements(
                         "have read the questions differently; part of the change may reflect that.")
                 low = rel[rel["alpha_below_0_7"]]
                 if len(low):
-                    score -= 1
-                    reasons.append("Cronbach's alpha under 0.7")
+                    rough = True
                     cautions.append(f"Reliability: Cronbach's alpha was {low['alpha'].min():.2f} at "
                                     f"the {_wave_label(low.loc[low['alpha'].idxmin(), 'wave'])} "
                                     "survey, below 0.7, so the scale is a rough measure.")
@@ -199,8 +175,7 @@ def aim_statements(
                 bias = attrition[(attrition["scale"] == r.measure)
                                  & (attrition["wave"] == r.wave_post) & attrition["differs"]]
                 if len(bias):
-                    score -= 1
-                    reasons.append("those who left started differently")
+                    dropouts_differ = True
                     cautions.append(bias["warning"].iloc[0])
             if then is not None and len(then):
                 shift = then[(then["comparison"] == COMPARISON_THEN_BASELINE)
@@ -214,7 +189,9 @@ def aim_statements(
                         f"started {way} than they did at the time ({_fmt(s['mean_post'], 1)} vs "
                         f"{_fmt(s['mean_pre'], 1)}), so the baseline may {'under' if way == 'higher' else 'over'}state "
                         "where they began.")
-            strength = _STRENGTH[max(score, 0)]
+            strength, reasons = evidence_strength(
+                n, n_first, comparison=compared, rough_measure=rough,
+                drops=["those who left started differently"] if dropouts_differ else [])
         rows.append(dict(aim=aim, aim_title=aim_titles.get(aim, aim), scale=r.measure,
                          scale_title=r.title, wave_pre=r.wave_pre, wave_post=r.wave_post,
                          n_pairs=n, mean_pre=r.mean_pre, mean_post=r.mean_post, g_av=r.g_av,

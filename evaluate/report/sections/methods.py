@@ -73,12 +73,41 @@ TESTS_TEXT = [
      "and Stern, 1988), and ties new, kept and lost between waves with their Jaccard overlap. "
      "Counts of ties on the other pages are directed ties named between people on the roster, "
      "any relation."),
+    ("Brokerage roles", "Gould and Fernandez (1989): a person brokers for two others when one "
+     "names them, they name the other, and the two do not name each other. By the groups of "
+     "the three people, each such link is a coordinator (all one organisation), itinerant or "
+     "consultant (an outsider linking two of one organisation), representative (passing their "
+     "own organisation's contact out), gatekeeper (letting an outside contact in) or liaison "
+     "(three different organisations: “linking people of two other organisations”, the "
+     "headline). Counted among the people who answered the network survey both times, ties "
+     "of any kind; raw counts and the standardised scores equal R sna::brokerage."),
+    ("Core and periphery", "Borgatti and Everett's (1999) continuous coreness, fitted by "
+     "minimum residuals (each pair's tie against the product of the two people's coreness); "
+     "the core is the set of people with the highest coreness whose ties best fit the ideal "
+     "core–periphery pattern. Everyone on the roster, ties named by either person; “moved into "
+     "the core” compares a person's place at the first and last network survey."),
+    ("Uncertainty on network change", "Vertex bootstrap (Snijders and Borgatti, 1999): the "
+     "people who answered the network survey at both waves are resampled with replacement "
+     "within each cohort (2,000 resamples, fixed seed); each drawn person keeps their groups "
+     "and their ties, at both waves, with the other drawn people, and pairs of two copies of "
+     "one person are left out. For each resample: the change in density, the change in the "
+     "share of ties crossing organisations (sectors, places), and the E-I index of new ties "
+     "(ties at the later wave not at the earlier). The 95% interval is the 2.5th to 97.5th "
+     "percentile of the resampled values. It treats the people as a sample of people like "
+     "them; on simulated networks it is, if anything, wider than needed. Non-response bounds: "
+     "the same figures over everyone on the roster, with each non-respondent's own ties "
+     "absent (as reported) or present wherever someone else named them (Stork and Richards, "
+     "1992); the bounds are the lowest and highest over the four combinations at the two "
+     "waves."),
     ("Strength of evidence", "Each headline starts at 'moderate' — the most a before-and-after "
      "design without a comparison group supports; 'strong' only with a comparison group of 10 "
      "or more who started alike and changed less — and drops a step for fewer than 30 matched "
      "people (two under 10), losing over 30% of first-wave respondents (two over 50%), "
      "Cronbach's alpha under 0.7, or a baseline difference between those who stayed and those "
-     "who left."),
+     "who left. The network headline follows the same rule, with the people who answered the "
+     "network survey both times as the matched people, and drops a step where the "
+     "non-response bounds lie on both sides of no change; a comparison group's ties are not "
+     "the programme's network, so it is at most 'moderate'."),
     ("Net promoter score", "% promoters (9–10) − % detractors (0–6) (Reichheld, 2003), from −100 "
      "to +100."),
 ]

@@ -18,6 +18,7 @@ from evaluate.report.format import integer, pct
 from evaluate.report.page import Page
 from evaluate.report.sections.aims import aim_full_title
 from evaluate.report.sections.common import aim, safe_id
+from evaluate.report.sections.network_change import certainty_block, core_block, roles_block
 from evaluate.report.sections.survey import scale_evidence
 from evaluate.report.table import make_table
 from evaluate.words import count, direction_word, join_words
@@ -263,5 +264,8 @@ def build_aim2(page: Page) -> dict:
         "boundary": boundary,
         "boundary_empty": boundary_empty,
         "growth": _growth(page),
+        "certainty": certainty_block(page),
+        "roles": roles_block(page),
+        "core": core_block(page),
         "cohorts_named": join_words(page.cohort(c) for c in page.cohort_order()),
     }

@@ -22,7 +22,7 @@ from evaluate.words import (
 )
 
 __all__ = ["build_overview", "cards", "card_statement", "principle_rows", "network_headline",
-           "response_rate_headline"]
+           "network_evidence", "response_rate_headline"]
 
 
 def _scale_max(page: Page, scale: str, wave_pre: str, wave_post: str) -> float:
@@ -106,6 +106,38 @@ def network_headline(page: Page) -> tuple[str, dict] | None:
     return text, {"ties_first": int(t0), "ties_last": int(t1), "wave_first": w0, "wave_last": w1}
 
 
+def network_evidence(page: Page) -> dict:
+    """The network headline's strength label, reasons and likely range (empty without them).
+
+    Uses the change in the share of ties crossing organisations among the people who
+    answered the network survey both times, every cohort together; labelled by the
+    same rule as the survey evidence (:func:`evaluate.words.evidence_strength`).
+    """
+    ev = page.table("network_evidence")
+    if ev is None:
+        return {}
+    e = ev[(ev["relation"] == "any") & (ev["attribute"] == "organisation")
+           & (ev["measure"] == "share_external_change")]
+    if "cohort" in e.columns and (e["cohort"].astype(str) == "all").any():
+        e = e[e["cohort"].astype(str) == "all"]
+    if len(e) != 1:
+        return {}
+    r = e.iloc[0]
+    strength = str(r["evidence_strength"] or "none")
+    text = ""
+    if not is_missing(r["ci95_low"]):
+        way = direction_word(r["estimate"], up="rose", down="fell", same="did not change")
+        size = f" by {num(abs(r['estimate']) * 100, 0)} percentage points" if way != "did not change" else ""
+        text = (f"Among the {integer(r['people'])} people who answered it both times, the "
+                f"share {way}{size}; likely between {num(r['ci95_low'] * 100, 0)} and "
+                f"{num(r['ci95_high'] * 100, 0)} points"
+                + (", so the change is real." if r["clear"] else ", so it could be chance."))
+    return {"network_strength": strength, "network_strength_label": strength_label(strength),
+            "network_range": text,
+            "network_reasons": [plain_reason(x) for x in str(r["evidence_reasons"]).split(";")
+                                if x.strip()]}
+
+
 def _headline_rows(page: Page, statements: pd.DataFrame, aim_id: str) -> pd.DataFrame:
     rows = statements[statements["aim"].astype(str) == aim_id]
     if not len(rows):
@@ -122,7 +154,8 @@ def cards(page: Page) -> list[dict]:
     for aim_id, short, full in aims(page):
         card = {"id": aim_id, "short": short, "title": full, "strength": "none",
                 "strength_label": strength_label("none"), "reasons": [], "cautions": [],
-                "others": [], "network": "",
+                "others": [], "network": "", "network_strength": "",
+                "network_strength_label": "", "network_range": "", "network_reasons": [],
                 "statement": "No survey results evidence this aim yet."}
         rows = _headline_rows(page, statements, aim_id) if statements is not None else None
         if rows is not None and len(rows):
@@ -143,6 +176,7 @@ def cards(page: Page) -> list[dict]:
             net = network_headline(page)
             if net:
                 card["network"] = net[0]
+                card.update(network_evidence(page))
         cards.append(card)
     return cards
 

@@ -1,0 +1,92 @@
+"""The dashboard's network section: how sure the change is, who links organisations,
+who moved into the core; plain words, small groups hidden, the evidence label."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from evaluate.report.sections.network_change import ROLE_WORDS, _between, points
+
+
+@pytest.fixture(scope="module")
+def dashboard(demo_outputs) -> str:
+    return html_lib.unescape(Path(demo_outputs["dashboard"]).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def tables(demo_outputs) -> Path:
+    return Path(demo_outputs["dashboard"]).parent / "tables"
+
+
+def _section(text: str, start: str, end: str) -> str:
+    i = text.index(start)
+    return text[i:text.index(end, i)]
+
+
+def test_points_and_ranges_read_as_percentage_points():
+    assert points(0.354) == "+35 points"
+    assert points(-0.031) == "−3 points"
+    assert _between(0.24, 0.46) == "between +24 and +46 points"
+    assert _between(-0.1, 0.2) == "between −10 and +20 points"
+
+
+def test_certainty_paragraph_matches_the_evidence_table(dashboard, tables):
+    ev = pd.read_csv(tables / "network_evidence.csv")
+    row = ev[(ev["cohort"] == "all") & (ev["relation"] == "any")
+             & (ev["attribute"] == "organisation")
+             & (ev["measure"] == "share_external_change")].iloc[0]
+    block = _section(dashboard, "How sure we can be of the change", "How the network grew")
+    assert f"Among the {int(row['people'])} people across the cohorts" in block
+    assert _between(row["ci95_low"], row["ci95_high"]) in block
+    assert _between(row["bound_low"], row["bound_high"]) in block
+    assert "so the change is real" in block  # the demo builds in a large rise
+
+
+def test_roles_and_core_blocks_have_plain_titles_and_numbers(dashboard, tables):
+    for fid in ("fig-aim2-roles", "fig-aim2-core"):
+        assert f'id="{fid}"' in dashboard
+    roles = _section(dashboard, "Who links people across organisations", "Who moved into the core")
+    groups = pd.read_csv(tables / "network_brokerage_groups.csv")
+    g = groups[(groups["relation"] == "any") & (groups["attribute"] == "organisation")
+               & (groups["role"] == "liaison") & groups["group"].isna()]
+    before, after = int(g["brokers_from"].sum()), int(g["brokers_to"].sum())
+    people = int(g["members"].sum())
+    assert (f"link people of two other organisations: {after} of the {people} who answered "
+            f"both times at the end, against {before} at the baseline") in roles
+    for words in ROLE_WORDS.values():
+        assert words in roles
+    core = _section(dashboard, "Who moved into the core of the network", "</section>")
+    moved = pd.read_csv(tables / "network_core_groups.csv")
+    m = moved[(moved["relation"] == "any") & moved["group"].isna()
+              & (moved["attribute"] == "organisation")]
+    assert re.search(rf"\b{int(m['moved_in'].sum())} people moved from the edge of the network "
+                     "into its core", core)
+
+
+def test_small_groups_are_hidden_in_the_group_tables(dashboard, tables):
+    roles = _section(dashboard, "Who links people across organisations", "Who moved into the core")
+    assert "suppressed (fewer than 5 people)" in roles
+    groups = pd.read_csv(tables / "network_brokerage_groups.csv")
+    small = groups[groups["suppressed"] & (groups["attribute"] == "organisation")]
+    assert len(small) and small[["members", "brokers_from", "brokers_to"]].isna().all().all()
+    core = _section(dashboard, "Who moved into the core of the network", "</section>")
+    assert "suppressed (fewer than 5 people)" in core
+
+
+def test_network_card_carries_the_survey_rules_label(dashboard, tables):
+    card = _section(dashboard, 'id="card-aim2"', "</article>")
+    ev = pd.read_csv(tables / "network_evidence.csv")
+    row = ev[(ev["cohort"] == "all") & (ev["relation"] == "any")
+             & (ev["attribute"] == "organisation")
+             & (ev["measure"] == "share_external_change")].iloc[0]
+    label = {"moderate": "Moderate evidence", "limited": "Limited evidence",
+             "weak": "Weak evidence", "strong": "Strong evidence"}[row["evidence_strength"]]
+    network = card[card.index('class="statement network"'):]
+    assert f'badge-{row["evidence_strength"]}">{label}' in network
+    assert "Why this label for the network" in network
+    assert "no comparison group, so at most moderate" in network
