@@ -37,6 +37,7 @@ EMAIL_PATTERN = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 _GAP = re.compile(r"^[\s,]{1,3}$")  # what may stand between the words of one name
 _LONGEST_NAME = 4
+_ASCII_WORD = r"[A-Za-z0-9]+"  # one word, folded by lower-casing alone
 
 
 @dataclass(frozen=True)
@@ -113,14 +114,36 @@ class PersonalData:
         text = text[text.map(lambda v: isinstance(v, str))] if len(text) else text
         if not len(text):
             return values, pd.Series(False, index=values.index)
-        done = {v: self.scrub(v, pseudonym) for v in pd.unique(text.to_numpy(dtype=object))}
-        changed_values = {v: r[0] for v, r in done.items() if r[1]}
+        changed_values = self._changed(pd.unique(text.to_numpy(dtype=object)), pseudonym)
         if not changed_values:
             return values, pd.Series(False, index=values.index)
         hit = values.isin(list(changed_values)).fillna(False).astype(bool)
         out = values.copy()
         out[hit] = values[hit].map(changed_values)
         return out, hit
+
+    def _changed(self, distinct, pseudonym: bool) -> dict[str, str]:
+        """The distinct strings that :meth:`scrub` changes, each with what it becomes.
+
+        A string of ASCII letters and digits alone (a response id, a number) is
+        one word and holds no email or name: it changes only when it is a staff
+        id, which is checked for all such strings at once. Every other string
+        goes through :meth:`scrub`.
+        """
+        words = pd.Series(distinct, dtype="string")
+        simple = words.str.fullmatch(_ASCII_WORD).fillna(False).to_numpy(dtype=bool)
+        changed = {}
+        for v in distinct[~simple]:
+            out, found = self.scrub(v, pseudonym)
+            if found:
+                changed[v] = out
+        if self.staff and simple.any():
+            keys = words[simple].str.lower()
+            known = keys.isin(list(self.staff)).to_numpy(dtype=bool)
+            for v, key in zip(distinct[simple][known], keys[known], strict=True):
+                pid = self.staff[key]
+                changed[v] = pid if pseudonym and pid else HIDDEN
+        return changed
 
     def scrub_frame(self, frame: pd.DataFrame, columns: list[str] | None = None,
                     pseudonym: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:

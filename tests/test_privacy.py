@@ -45,3 +45,25 @@ def test_formulas_neutralised_and_html_escaped():
     frame = neutralise_frame(pd.DataFrame({"t": ["+1", "ok", None], "n": [1, 2, 3]}))
     assert frame["t"].tolist()[:2] == ["'+1", "ok"] and frame["n"].tolist() == [1, 2, 3]
     assert escape_html("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def test_scrubbing_many_values_changes_exactly_what_scrubbing_each_one_does():
+    from evaluate.scrub import PersonalData
+
+    people = PersonalData(names={"jo smith": "P-1", "briain o zoe": "P-2"},
+                          emails={"jo@x.org": "P-1"}, staff={"s001": "P-1", "10234": "P-2"})
+    rng = np.random.default_rng(4)
+    pieces = ["S001", "s001", "10234", "102345", "R_3kd9", "Jo", "Smith", "Jo Smith", "zoë",
+              "Ó Briain", "jo@x.org", "JO@X.ORG", "x", "Agree", "S001!", "S 001", "１０２３４",
+              "İ", "ß", "10234.0", "", " ", "Jo_Smith"]
+    values = [pieces[i] if rng.random() < 0.5 else
+              " ".join(pieces[j] for j in rng.integers(0, len(pieces), rng.integers(1, 4)))
+              for i in rng.integers(0, len(pieces), 2000)]
+    values += [str(n) for n in range(10_000, 10_500)] + ["S001", "10234"]
+    series = pd.Series(values, dtype="string")
+    for pseudonym in (False, True):
+        one_by_one = [people.scrub(v, pseudonym) for v in values]
+        out, hit = people.scrub_series(series, pseudonym)
+        assert out.tolist() == [o for o, _ in one_by_one]
+        assert hit.tolist() == [f for _, f in one_by_one]
+        assert hit.sum() > 100  # the staff ids, names and emails above were found
