@@ -95,6 +95,7 @@ class Roster:
     frame: pd.DataFrame
     source: str
     _name_index: object = field(default=None, init=False, repr=False, compare=False)
+    _personal: object = field(default=None, init=False, repr=False, compare=False)
 
     def public(self) -> pd.DataFrame:
         """Pseudonymised roster for the workspace: no names, emails or staff ids."""
@@ -130,15 +131,16 @@ class Roster:
             keys.append(("staff", s))
             lookup = self.frame.dropna(subset=["staff_key"]).set_index("staff_key")["participant"]
             pid = pid.fillna(s.map(lookup).astype("string"))
-        if name is not None:
-            nk = normalise_name_series(name)
+        if name is not None:  # names of the respondents not yet found (each name costs)
+            nk = normalise_name_series(name[pid.isna().to_numpy()])
             keys.append(("name", nk))
             named = self.frame.dropna(subset=["name_key"])
             unique_names = named.drop_duplicates("name_key", keep=False)
             lookup = unique_names.set_index("name_key")["participant"]
             pid = pid.fillna(nk.map(lookup).astype("string"))
         matched = pid.notna()
-        unmatched_key = pd.Series(pd.NA, index=fallback.index, dtype="string")
+        # a U- id for each respondent not found (only theirs are worked out)
+        unmatched_key = pd.Series(pd.NA, index=fallback.index[~matched.to_numpy()], dtype="string")
         for kind, k in keys:
             unmatched_key = unmatched_key.fillna(kind + ":" + k)
         unmatched_key = unmatched_key.fillna("row:" + fallback.astype("string"))
@@ -148,7 +150,13 @@ class Roster:
         return pid.astype("string"), matched
 
     def personal_data(self):
-        """What to search stored text for: these people's names, emails and staff ids."""
+        """What to search stored text for: these people's names, emails and staff ids
+        (worked out once per roster, on first use)."""
+        if self._personal is None:
+            self._personal = self._find_personal_data()
+        return self._personal
+
+    def _find_personal_data(self):
         from evaluate.scrub import PersonalData
 
         f = self.frame

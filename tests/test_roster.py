@@ -89,6 +89,7 @@ def test_a_roster_is_parsed_once_per_state_of_its_file(tmp_path, parses):
     path.write_text("name,email,cohort\nAnn Lee,ann@example.org,c1\n", encoding="utf-8")
     first = read_roster(path, SALT)
     assert read_roster(path, SALT) is first and len(calls) == 1
+    assert first.personal_data() is read_roster(path, SALT).personal_data()  # worked out once
     other_salt = read_roster(path, "another salt")
     assert len(calls) == 2 and other_salt.frame["participant"][0] != first.frame["participant"][0]
     # new content of the same size and modification time is still seen
