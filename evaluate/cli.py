@@ -868,27 +868,71 @@ def export_network_cmd(workspace, fmt, out, quiet):
 @click.option("--pdf", "pdf", is_flag=True,
               help="Also print the board paper, evidence.pdf (A4 landscape), with the "
                    "system's Chromium.")
+@click.option("--personal", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write a personal 'my connections' page for each participant into "
+                   "this folder (outside the report folder and the workspace), with index.csv "
+                   "saying whose each page is.")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None,
+              help="With --personal: the roster file with names (default: the one the "
+                   "workspace was made with).")
 @quiet_option
 @friendly
-def report_cmd(workspace, out, pdf, quiet):
+def report_cmd(workspace, out, pdf, personal, roster, quiet):
     """Write the impact dashboard (one offline HTML file) and the tables.
 
     With --pdf, also the board paper evidence.pdf: the evidence cards on page 1,
     every chart whole on its page, page numbers, date and version in the footer.
 
-    Example: evaluate report my-programme --out reports/2026/ --pdf
+    With --personal DIR, also one page per participant who answered the
+    network survey at the start and the end: the people they named, their
+    new ties across boundaries and their part in linking people, beside their
+    cohort's figures. Each page names only the people that person named;
+    the pages and index.csv stay in DIR, apart from the report.
+
+    Example: evaluate report my-programme --out reports/2026/ --pdf --personal personal-pages/
     """
     from evaluate.analysis import analyse, report_context
     from evaluate.report.build import build_report
     from evaluate.workspace import Workspace
 
     ws = Workspace.open(workspace)
+    if roster is not None and personal is None:
+        raise UsageProblem("--roster is used only with --personal DIR (the personal pages)")
+    if personal is not None:
+        from evaluate.report.personal import (
+            PersonalPagesRefused,
+            check_personal_dir,
+            roster_people,
+        )
+
+        try:
+            check_personal_dir(personal, report_dir=out, workspace=workspace)
+            people = roster_people(roster or ws.roster_path, ws.salt,
+                                   expected=ws.roster()["participant"])
+        except PersonalPagesRefused as exc:
+            raise UsageProblem(str(exc)) from None
     progress = _progress(quiet)
     results = analyse(ws, progress=progress)
-    paths = build_report(results, report_context(ws), out, pdf=pdf, progress=progress)
+    context = report_context(ws)
+    paths = build_report(results, context, out, pdf=pdf, progress=progress)
     _echo("Report written:", quiet)
     for name, p in paths.items():
         _echo(f"  {name}: {p}", quiet)
+    if personal is not None:
+        from evaluate.report.personal import write_personal_pages
+
+        written = write_personal_pages(results, context, ws.roster(), people, personal,
+                                       salt=ws.salt, progress=progress)
+        if not written["pages"]:
+            _echo(f"No personal pages: no one answered the network survey at both the first "
+                  f"and the last network wave. (index.csv in {personal}/ is empty.)", quiet)
+        else:
+            _echo(f"Personal pages written: {len(written['pages'])} in {personal}/ "
+                  f"(one per participant who answered the network survey at the start and the "
+                  f"end).", quiet)
+        _echo(f"  {written['index'].name} says which page is whose: send each person only their "
+              "own page; keep index.csv and that folder to yourself, apart from the report.", quiet)
 
 
 @cli.command("demo", short_help="Try everything on the bundled sample programme.")

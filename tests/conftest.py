@@ -39,3 +39,23 @@ def browser():
         b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def demo_personal(demo_outputs, tmp_path_factory):
+    """`evaluate report WS --out R --personal P` on the demo workspace, as a lead would run it.
+
+    Returns a dict: ``workspace``, ``report`` (the commissioners' folder) and ``personal``
+    (the personal pages' folder).
+    """
+    from click.testing import CliRunner
+
+    from evaluate.cli import cli
+
+    root = tmp_path_factory.mktemp("personal")
+    ws = Path(demo_outputs["workspace"])
+    report, personal = root / "report", root / "personal-pages"
+    result = CliRunner().invoke(cli, ["report", str(ws), "--out", str(report),
+                                      "--personal", str(personal)])
+    assert result.exit_code == 0, result.output
+    return {"workspace": ws, "report": report, "personal": personal, "output": result.output}

@@ -279,3 +279,42 @@ def test_commissioner_pages_speak_plain_english(browser, demo_dashboard):
     ids = [(pattern, m.group(0)) for pattern in INTERNAL for m in [re.search(pattern, everything)] if m]
     assert ids == [], f"internal ids in the numbers tables: {ids}"
     page.context.close()
+
+
+# --------------------------------------------------------------------------- issue 14: my connections
+@pytest.fixture(scope="session")
+def personal_page(demo_personal) -> Path:
+    """One participant's "my connections" page from the demo (the first in index.csv)."""
+    need_browser()
+    import pandas as pd
+
+    index = pd.read_csv(demo_personal["personal"] / "index.csv", dtype=str)
+    return demo_personal["personal"] / index["file"].iloc[0]
+
+
+@pytest.mark.parametrize("opened", [False, True])
+def test_personal_page_renders_offline_and_is_accessible(browser, personal_page, opened):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, errors, foreign, _ = open_dashboard(browser, personal_page)
+    n_plots = _check_page(page, errors, foreign)
+    assert n_plots >= 2
+    assert page.locator(".personal-mark").inner_text().startswith("Personal — for ")
+    if opened:
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    charts = page.evaluate("""() => Array.from(document.querySelectorAll('.plot')).map(el => {
+        const fig = el.closest('figure');
+        const summary = document.getElementById(el.getAttribute('aria-describedby'));
+        const details = fig.querySelector('details.numbers');
+        return [el.id, summary ? summary.textContent.trim().length : 0,
+                details ? details.querySelectorAll('table tbody tr').length : 0];
+    })""")
+    for fid, summary_len, rows in charts:
+        assert summary_len > 20 and rows > 0, f"{fid}: no text summary or numbers table"
+    if not opened:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.add_style_tag(content="nav.sections{position:static}")
+        page.screenshot(path=str(ARTIFACTS / "personal-page.png"), full_page=True)
+    page.context.close()

@@ -56,6 +56,9 @@ __all__ = [
     "grouped_bar",
     "network_pictures",
     "network_line_share",
+    "people_groups",
+    "pictures_layout",
+    "tie_lines",
     "wrap_text",
     "LIKERT_COLOURS",
 ]
@@ -540,6 +543,75 @@ def network_line_share(edges: pd.DataFrame, waves: Sequence[str]) -> float:
                                for w in waves])
 
 
+def tie_lines(x0, y0, x1, y1, *, relation: str, is_new: bool, since: str, shown: set,
+              width: float = 0.7, opacity: float = 0.6, large: bool = False) -> go.Scatter:
+    """One trace of ties in a network picture: every line of one relation, new or not.
+
+    The relation's line style (``_RELATION_STYLE``), vermillion and thicker when
+    new since the wave ``since``, grey (``width``, ``opacity``) otherwise; in the
+    key once per relation and kind (``shown`` holds those already there).
+    ``large``: positions as 32-bit numbers (:func:`evaluate.report.netdraw.compact`).
+    """
+    dash, label, on = _RELATION_STYLE.get(relation, ("solid", relation.replace("_", " "), True))
+    n = len(x0)
+    xs = (netdraw.compact(np.column_stack([np.asarray(x0, float), np.asarray(x1, float),
+                                           np.full(n, np.nan)]).ravel(), large) if n else [])
+    ys = (netdraw.compact(np.column_stack([np.asarray(y0, float), np.asarray(y1, float),
+                                           np.full(n, np.nan)]).ravel(), large) if n else [])
+    group = f"edges-{relation}-{is_new}"
+    trace = go.Scatter(
+        x=xs, y=ys, mode="lines",
+        line=dict(color=NEW_TIE_COLOUR if is_new else OLD_TIE_COLOUR,
+                  width=1.6 if is_new else width, dash=dash),
+        name=f"{label} (new since the {since})" if is_new else label, legendgroup=group,
+        showlegend=group not in shown and n > 0, visible=True if on else "legendonly",
+        hoverinfo="skip", opacity=0.85 if is_new else opacity)
+    if n:
+        shown.add(group)
+    return trace
+
+
+def people_groups(frame: pd.DataFrame, attribute: str | None,
+                  colours: Colours) -> tuple[str, pd.Series, list[str]]:
+    """The groups of people a network picture colours by: key, each person's group, the
+    groups in drawing order (coloured first, grey last), all registered in ``colours``."""
+    values = (frame[attribute].astype(object).where(frame[attribute].notna(), "unknown")
+              if attribute else pd.Series("person", index=frame.index))
+    key = attribute or "person"
+    colours.add_groups(key, values)
+    groups = sorted({str(v) for v in values},
+                    key=lambda g: (colours.group(key, g) == "#999999", g))
+    return key, values, groups
+
+
+def pictures_layout(colour_by: Sequence, edge_visible: list, node_traces: list, *,
+                    height: int, title: str = "") -> dict:
+    """Layout of side-by-side network pictures: key on the right, "colour by" buttons.
+
+    ``edge_visible`` is the visibility of each line trace, ``node_traces`` the
+    ``colour_by`` position of each people trace, in the order they were added.
+    """
+    buttons = []
+    if len(colour_by) > 1:
+        for j, attribute in enumerate(colour_by):
+            visible = edge_visible + [t == j for t in node_traces]
+            buttons.append(dict(label=f"Colour by {attribute}", method="restyle",
+                                args=[{"visible": visible}]))
+    layout = base_layout(title, height=height)
+    if title:
+        layout["title"] = dict(text=title, x=0, xanchor="left", y=0.985, yanchor="top",
+                               yref="container", font=dict(size=17))
+    layout["margin"] = dict(l=10, r=10, t=120 if title else 40, b=10)
+    layout["legend"] = dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top",
+                            font=dict(size=12))
+    if buttons:
+        layout["updatemenus"] = [dict(type="buttons", direction="right", buttons=buttons,
+                                      x=0, xanchor="left", y=1.07, yanchor="bottom",
+                                      showactive=True, pad=dict(r=4, t=0, b=0, l=0),
+                                      font=dict(size=12))]
+    return layout
+
+
 def network_pictures(
     nodes: pd.DataFrame,
     edges: pd.DataFrame,
@@ -610,36 +682,16 @@ def network_pictures(
         keep = netdraw.drawn(pairs, share)
         pairs, new = pairs[keep], new[keep]
         for relation in relations:
-            style = _RELATION_STYLE.get(relation, ("solid", relation.replace("_", " "), True))
-            dash, label, on = style
             for is_new in (False, True):
                 part = pairs[(pairs["_rel"] == relation).to_numpy() & (new == is_new)]
-                xs = netdraw.compact(np.column_stack([part["x_source"], part["x_target"],
-                                      np.full(len(part), np.nan)]).ravel(), large) if len(part) else []
-                ys = netdraw.compact(np.column_stack([part["y_source"], part["y_target"],
-                                      np.full(len(part), np.nan)]).ravel(), large) if len(part) else []
-                name = f"{label} (new since the {names[waves[0]]})" if is_new else label
-                group = f"edges-{relation}-{is_new}"
-                visible = True if on else "legendonly"
-                fig.add_trace(go.Scatter(
-                    x=xs, y=ys, mode="lines",
-                    line=dict(color=NEW_TIE_COLOUR if is_new else OLD_TIE_COLOUR,
-                              width=1.6 if is_new else 0.7, dash=dash),
-                    name=name, legendgroup=group,
-                    showlegend=group not in shown_in_legend and len(part) > 0,
-                    visible=visible, hoverinfo="skip", opacity=0.85 if is_new else 0.6),
-                    row=1, col=k)
-                if len(part):
-                    shown_in_legend.add(group)
-                edge_visible.append(visible)
+                trace = tie_lines(part["x_source"], part["y_source"], part["x_target"],
+                                  part["y_target"], relation=relation, is_new=is_new,
+                                  since=names[waves[0]], shown=shown_in_legend, large=large)
+                fig.add_trace(trace, row=1, col=k)
+                edge_visible.append(trace.visible)
     node_traces = []
     for j, attribute in enumerate(colour_by):
-        values = (nodes[attribute].astype(object).where(nodes[attribute].notna(), "unknown")
-                  if attribute else pd.Series("person", index=nodes.index))
-        key = attribute or "person"
-        colours.add_groups(key, values)
-        groups = sorted({str(v) for v in values},
-                        key=lambda g: (colours.group(key, g) == "#999999", g))
+        key, values, groups = people_groups(nodes, attribute, colours)
         for group in groups:
             for k, wave in enumerate(waves, start=1):
                 part = nodes[(nodes["wave"] == wave) & (values.astype(str) == group)]
@@ -667,25 +719,8 @@ def network_pictures(
                     customdata=cd, hovertemplate=hover)
                 fig.add_trace(trace, row=1, col=k)
                 node_traces.append(j)
-    buttons = []
-    if len(colour_by) > 1:
-        for j, attribute in enumerate(colour_by):
-            visible = edge_visible + [t == j for t in node_traces]
-            buttons.append(dict(label=f"Colour by {attribute}", method="restyle",
-                                args=[{"visible": visible}]))
-    layout = base_layout(title, height=height)
-    if title:
-        layout["title"] = dict(text=title, x=0, xanchor="left", y=0.985, yanchor="top",
-                               yref="container", font=dict(size=17))
-    layout["margin"] = dict(l=10, r=10, t=120 if title else 40, b=10)
-    layout["legend"] = dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top",
-                            font=dict(size=12))
-    if buttons:
-        layout["updatemenus"] = [dict(type="buttons", direction="right", buttons=buttons,
-                                      x=0, xanchor="left", y=1.07, yanchor="bottom",
-                                      showactive=True, pad=dict(r=4, t=0, b=0, l=0),
-                                      font=dict(size=12))]
-    fig.update_layout(**layout)
+    fig.update_layout(**pictures_layout(colour_by, edge_visible, node_traces, height=height,
+                                        title=title))
     fig.update_xaxes(visible=False, range=[-1.1, 1.1])
     fig.update_yaxes(visible=False, range=[-1.1, 1.1], scaleanchor=None)
     return fig
