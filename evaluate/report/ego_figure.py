@@ -110,6 +110,13 @@ def ego_pictures(
                                   since=names[waves[0]], shown=shown, width=0.9, opacity=0.7)
                 fig.add_trace(trace, row=1, col=k)
                 edge_visible.append(trace.visible)
+    for k in range(1, len(ends) + 1):  # a black ring round the person, whatever their group
+        ring = go.Scatter(x=[ex], y=[ey], mode="markers", name="you", showlegend=False,
+                          hoverinfo="skip", visible=True,
+                          marker=dict(symbol="circle-open", size=30, color="#000000",
+                                      line=dict(width=2, color="#000000")))
+        fig.add_trace(ring, row=1, col=k)
+        edge_visible.append(True)
     node_traces = []
     in_legend: set = set()
     named_at = {end: set(ties.loc[ties[[f"{r}_{end}" for r in relations if f"{r}_{end}" in ties]]

@@ -419,7 +419,7 @@ def _render(template, results, context, nodes, colour_by, cohort: _Cohort, parti
                  f"you named {count(n1, 'person', 'people')}, of whom {len(new)} you had not "
                  f"named before" + (f"; {dropped} you named at {name_w(w0)} you did not name "
                                     f"at {name_w(w1)}." if dropped else ".")),
-        note=("You are the large mark with a black outline; each other mark is someone you "
+        note=("You are the mark in the black ring; each other mark is someone you "
               "named, in the same place as in the cohort's pictures on the dashboard, with the "
               "same colours and shapes for their group. A line joins you to each person you "
               "named: solid for working together, dashed for going to them for advice; dotted "
