@@ -55,6 +55,29 @@ def _codes(roster: pd.DataFrame, attribute: str, index: pd.Index) -> np.ndarray:
     return codes
 
 
+def _layer(roster: pd.DataFrame, strata: str | None, index: pd.Index) -> np.ndarray:
+    """The stratum (e.g. cohort) of each person in ``index`` as an integer code."""
+    if not strata or strata not in roster.columns:
+        return np.zeros(len(index), dtype=np.int64)
+    of = roster.set_index("participant")[strata].astype(str)
+    return pd.factorize(of.reindex(index).fillna(""))[0]
+
+
+def _measure_rows(key: dict, attributes, summarise) -> list[dict]:
+    """One row per measure: density, then each boundary's share and new ties' E-I.
+
+    ``summarise(key_from, key_to)`` gives the row's figures (key_from None for
+    the E-I index of new ties, a figure of one wave pair rather than a change).
+    """
+    rows = [key | {"attribute": "", "measure": "density_change"}
+            | summarise("density_from", "density_to")]
+    rows += [key | {"attribute": a, "measure": "share_external_change"}
+             | summarise(f"share_from_{i}", f"share_to_{i}") for i, a in enumerate(attributes)]
+    rows += [key | {"attribute": a, "measure": "new_ei_index"} | summarise(None, f"new_ei_{i}")
+             for i, a in enumerate(attributes)]
+    return rows
+
+
 def _arcs(ties: pd.DataFrame, index: pd.Index) -> np.ndarray:
     """Distinct arcs (source, target) among ``index`` as an (L, 2) array of positions."""
     if not len(ties):
@@ -108,12 +131,24 @@ def _figures(sums: np.ndarray, pairs: np.ndarray, n_attributes: int) -> dict[str
     return out
 
 
-def _sums(counts: np.ndarray, arcs: np.ndarray, indicators: np.ndarray) -> np.ndarray:
-    """Σ over arcs of c_i · c_j for each indicator column, one row per resample."""
-    if not len(arcs):
-        return np.zeros((len(counts), indicators.shape[1]))
-    weight = counts[:, arcs[:, 0]] * counts[:, arcs[:, 1]]
-    return weight @ indicators
+def _arc_matrices(arcs: np.ndarray, indicators: np.ndarray, n: int) -> list:
+    """One sparse n × n 0/1 matrix per indicator column: the arcs that sum adds up."""
+    from scipy import sparse
+
+    return [sparse.csr_matrix((np.ones(int(m.sum())), (arcs[m, 0], arcs[m, 1])), shape=(n, n))
+            for m in (indicators.T > 0)]
+
+
+def _sums(counts: np.ndarray, matrices: list) -> np.ndarray:
+    """Σ over arcs of c_i · c_j for each indicator's matrix M: Σ_i c_i (M c)_i, per resample.
+
+    With counts as an n × B matrix, M @ C costs one pass over the arcs per
+    resample, so the work is resamples × ties (no n² term, no graph).
+    """
+    ct = np.ascontiguousarray(counts.T)
+    if not matrices:
+        return np.zeros((len(counts), 0))
+    return np.column_stack([(ct * (m @ ct)).sum(axis=0) for m in matrices])
 
 
 def _pairs_of(counts: np.ndarray, strata: np.ndarray) -> np.ndarray:
@@ -135,9 +170,12 @@ def _resample_counts(rng: np.random.Generator, strata: np.ndarray, size: int) ->
     return counts
 
 
-def _boot_figures(counts, arcs, indicators, strata, n_attributes) -> dict[str, np.ndarray]:
+def _boot_figures(counts, arcs, indicators, strata, n_attributes,
+                  matrices=None) -> dict[str, np.ndarray]:
     """Every figure for each resample (row of ``counts``)."""
-    return _figures(_sums(counts, arcs, indicators), _pairs_of(counts, strata), n_attributes)
+    if matrices is None:
+        matrices = _arc_matrices(arcs, indicators, counts.shape[1])
+    return _figures(_sums(counts, matrices), _pairs_of(counts, strata), n_attributes)
 
 
 # --------------------------------------------------------------------------- bootstrap
@@ -226,8 +264,6 @@ def bootstrap_change(
     """
     s = _setup(ties, roster, respondents, attributes=attributes, waves=waves, relations=relations)
     roster = s.roster
-    strata_of = (roster.set_index("participant")[strata].astype(str)
-                 if strata and strata in roster.columns else None)
     rows = []
     for w0, w1 in _pairs(list(s.waves)):
         both = sorted(set(map(str, s.responded.get(w0, set()) & s.responded.get(w1, set())))
@@ -235,8 +271,7 @@ def bootstrap_change(
         index = pd.Index(both)
         if len(index) < 2:
             continue
-        layer = (pd.factorize(strata_of.reindex(index).fillna(""))[0] if strata_of is not None
-                 else np.zeros(len(index), dtype=np.int64))
+        layer = _layer(roster, strata, index)
         codes = [_codes(roster, a, index) for a in s.attributes]
         for relation in s.relations:
             rel = _relation_ties(s.ties, relation)
@@ -248,14 +283,8 @@ def bootstrap_change(
             key = {"wave_from": w0, "wave_to": w1, "relation": relation,
                    "people": len(index), "ties_from": int(in0.sum()), "ties_to": int(in1.sum()),
                    "n_boot": n_boot}
-            rows.append(key | {"attribute": "", "measure": "density_change"}
-                        | _interval(point, boot, "density_from", "density_to"))
-            for a, attribute in enumerate(s.attributes):
-                rows.append(key | {"attribute": attribute, "measure": "share_external_change"}
-                            | _interval(point, boot, f"share_from_{a}", f"share_to_{a}"))
-            for a, attribute in enumerate(s.attributes):
-                rows.append(key | {"attribute": attribute, "measure": "new_ei_index"}
-                            | _interval(point, boot, None, f"new_ei_{a}"))
+            rows += _measure_rows(key, s.attributes,
+                                  lambda frm, to: _interval(point, boot, frm, to))  # noqa: B023
     return pd.DataFrame(rows, columns=_BOOT_COLUMNS)
 
 
@@ -263,13 +292,14 @@ def _run(arcs, ind, layer, n_attributes, n_boot, seed) -> dict[str, np.ndarray]:
     """Every figure for ``n_boot`` resamples, in chunks that keep memory small."""
     rng = np.random.default_rng(seed)
     n = len(layer)
-    chunk = max(1, min(n_boot, 4_000_000 // max(len(arcs) + n, 1)))
+    chunk = max(1, min(n_boot, 4_000_000 // max(n, 1)))
+    matrices = _arc_matrices(arcs, ind, n)
     parts: list[dict] = []
     done = 0
     while done < n_boot:
         size = min(chunk, n_boot - done)
         parts.append(_boot_figures(_resample_counts(rng, layer, size), arcs, ind, layer,
-                                   n_attributes))
+                                   n_attributes, matrices))
         done += size
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if parts else {}
 
@@ -347,9 +377,7 @@ def nonresponse_bounds(
     n = len(index)
     codes = [_codes(roster, a, index) for a in s.attributes]
     ones = np.ones((1, n))
-    layer = (pd.factorize(roster.set_index("participant")[strata].astype(str).reindex(index)
-                          .fillna(""))[0]
-             if strata and strata in roster.columns else np.zeros(n, dtype=np.int64))
+    layer = _layer(roster, strata, index)
     rows = []
     for w0, w1 in _pairs(list(s.waves)):
         answered = {w: index.isin(list(map(str, s.responded.get(w, set())))) for w in (w0, w1)}
@@ -367,14 +395,8 @@ def nonresponse_bounds(
             key = {"wave_from": w0, "wave_to": w1, "relation": relation, "roster_size": n,
                    "respondents_from": int(answered[w0].sum()),
                    "respondents_to": int(answered[w1].sum())}
-            rows.append(key | {"attribute": "", "measure": "density_change"}
-                        | _bounds(figs, "density_from", "density_to"))
-            for a, attribute in enumerate(s.attributes):
-                rows.append(key | {"attribute": attribute, "measure": "share_external_change"}
-                            | _bounds(figs, f"share_from_{a}", f"share_to_{a}"))
-            for a, attribute in enumerate(s.attributes):
-                rows.append(key | {"attribute": attribute, "measure": "new_ei_index"}
-                            | _bounds(figs, None, f"new_ei_{a}"))
+            rows += _measure_rows(key, s.attributes,
+                                  lambda frm, to: _bounds(figs, frm, to))  # noqa: B023
     return pd.DataFrame(rows, columns=_BOUND_COLUMNS)
 
 

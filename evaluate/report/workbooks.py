@@ -65,6 +65,20 @@ def _interaction_first(t: pd.DataFrame) -> pd.DataFrame:
     return t[t["source"].astype(str) != ""] if "source" in t.columns else t
 
 
+#: The network change measures in words (tables.xlsx).
+_NETWORK_MEASURES = {
+    "density_change": "Change in the share of possible ties named",
+    "share_external_change": "Change in the share of ties crossing",
+    "new_ei_index": "New ties: crossing minus inside, as a share (E-I)",
+}
+
+
+def _network_change(t: pd.DataFrame) -> pd.DataFrame:
+    t = _any(t)
+    return t.assign(measure=t["measure"].map(_NETWORK_MEASURES).fillna(t["measure"]),
+                    attribute=t["attribute"].fillna(""))
+
+
 _CHANGE = {"title": "Scale", "comparison": "Between", "n_pairs": "People who answered both",
            "mean_pre": "Average before", "mean_post": "Average after", "mean_diff": "Change",
            "g_av": "Effect size (Hedges' g)", "g_av_ci95_low": "Effect size, 95% range from",
@@ -136,6 +150,19 @@ TABLE_SHEETS: tuple[TableSheet, ...] = (
                 "basis": "Among", "respondents_both": "Answered both times",
                 "ties_from": "Ties before", "ties_to": "Ties after", "new_ties": "New",
                 "kept_ties": "Kept", "lost_ties": "No longer named"}),
+    TableSheet("network_evidence", "Network change, how sure",
+               "Each network change among the people who answered the network survey both "
+               "times, with the range it likely lies in (resampling those people), the figure "
+               "for everyone on the programme and its range whatever the ties of those who "
+               "did not answer, and the strength of evidence (ties of any kind).",
+               {"cohort": "Cohort", "wave_from": "From", "wave_to": "To",
+                "attribute": "Boundary", "measure": "Measure",
+                "people": "Answered both times", "estimate": "Change",
+                "ci95_low": "Likely from", "ci95_high": "Likely to",
+                "roster_estimate": "Everyone on the programme",
+                "bound_low": "Whatever the ties of those who did not answer: from",
+                "bound_high": "… to", "evidence_strength": "Strength of evidence"},
+               _network_change),
     TableSheet("reaction", "Session ratings",
                "Ratings of each day and session, and whether people would recommend it.",
                {"module_title": "Day", "item_text": "Question", "n_responses": "Answers",
