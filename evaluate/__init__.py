@@ -1,4 +1,13 @@
-"""evaluate — what's the evidence? Evaluation toolkit for leadership programmes."""
+"""evaluate — what's the evidence? Evaluation toolkit for leadership programmes.
+
+The names below are imported when first used (PEP 562), so that ``import
+evaluate`` and the ``evaluate --help`` command stay quick: pandas and the rest
+of the stack load only when a command needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
 
 from evaluate.errors import (
     EvaluateError,
@@ -7,12 +16,17 @@ from evaluate.errors import (
     ValidationFailed,
     WorkspaceError,
 )
-from evaluate.instruments import Instrument, load_instrument, load_instruments, resolve
 
 __version__ = "0.1.0"
 
-# imported after __version__, which they record in their outputs
-from evaluate.workspace import Workspace  # noqa: E402
+#: Public names loaded on first use, and the module each comes from.
+_LAZY = {
+    "Instrument": "evaluate.instruments",
+    "load_instrument": "evaluate.instruments",
+    "load_instruments": "evaluate.instruments",
+    "resolve": "evaluate.instruments",
+    "Workspace": "evaluate.workspace",
+}
 
 __all__ = [
     "__version__",
@@ -27,3 +41,15 @@ __all__ = [
     "resolve",
     "Workspace",
 ]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'evaluate' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -17,33 +17,35 @@ import pandas as pd
 
 from evaluate import __version__
 from evaluate.errors import EvaluateError
+from evaluate.progress import plan, step
 from evaluate.roster import comparison_groups, split_by_group
 
 __all__ = ["analyse", "report_context", "voices", "write_results"]
 
 
-def _step(progress, message: str) -> None:
-    if progress is not None:
-        progress(message)
-
-
 def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
-    """Every analysis table for the workspace (statistics first, then network)."""
+    """Every analysis table for the workspace (statistics first, then network).
+
+    ``progress`` (see :mod:`evaluate.progress`) hears of each of the four steps.
+    """
     from evaluate import network, stats
 
-    _step(progress, "Analysing survey scores (pre/post, reliability, attrition)")
+    plan(progress, 4)
+    step(progress, "Analysing survey scores (pre/post, reliability, attrition)")
     results = dict(stats.analyse_workspace(ws))
     from evaluate.report.likert import item_distribution
 
+    step(progress, "Counting answers to each question")
     programme_responses, _ = split_by_group(ws.responses(), ws.roster())
     results["item_distribution"] = item_distribution(
         programme_responses, ws.instruments(), min_group_size=ws.min_group_size)
     from evaluate.text import load_codebook, theme_counts
 
+    step(progress, "Finding themes in free-text answers")
     codebook = ws.path / "instruments" / "codebook.yaml"
     results["themes"] = theme_counts(voices(ws), load_codebook(codebook if codebook.exists() else None),
                                      min_group_size=ws.min_group_size)
-    _step(progress, "Analysing the network (ties, growth, boundary spanning)")
+    step(progress, "Analysing the network (ties, growth, boundary spanning)")
     results.update(network.analyse_workspace(ws))
     try:
         programme = ws.programme()
@@ -131,7 +133,7 @@ def report_context(ws) -> dict:
 
 
 def write_results(results: dict[str, pd.DataFrame], out_dir: str | Path, *,
-                  context: dict | None = None) -> list[Path]:
+                  context: dict | None = None, progress=None) -> list[Path]:
     """Write each table to ``out_dir/NAME.csv`` and all but the person-level ones to
     ``out_dir/analysis.xlsx``.
 
@@ -144,12 +146,15 @@ def write_results(results: dict[str, pd.DataFrame], out_dir: str | Path, *,
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    plan(progress, 2)
+    step(progress, "Writing the csv tables")
     written = []
     for name, table in sorted(results.items()):
         path = out / f"{name}.csv"
         neutralise_frame(table).to_csv(path, index=False, lineterminator="\n")
         written.append(path)
     people = {k: f"{k}.csv" for k, v in results.items() if is_person_level(k, v)}
+    step(progress, "Writing analysis.xlsx")
     written.append(write_analysis_workbook(dict(sorted(results.items())), out / "analysis.xlsx",
                                            context, left_out=people))
     return written

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from evaluate.errors import WorkspaceError
+from evaluate.progress import plan, step
 
 __all__ = ["sample_data_dir", "load_sample_manifest", "build_demo_workspace", "run_demo"]
 
@@ -62,9 +63,9 @@ def build_demo_workspace(workspace: Path, sample_dir: Path | None = None, *, pro
     ws._write_config()
     outcomes = []
     exports = _exports(manifest)
+    plan(progress, len(exports))
     for n, entry in enumerate(exports, start=1):
-        if progress:
-            progress(f"Importing {n}/{len(exports)}: {entry['path']}")
+        step(progress, f"Importing {n}/{len(exports)}: {entry['path']}")
         result, outcome = ingest_into(
             ws, sample_dir / entry["path"], entry["instrument"], cohort=str(entry["cohort"]),
             wave=str(entry["wave"]), sheet=entry.get("sheet"), platform=entry.get("platform"),
@@ -83,8 +84,6 @@ def run_demo(out_dir: Path, sample_dir: Path | None = None, *, progress=None) ->
     ws, outcomes = build_demo_workspace(out_dir / "workspace", sample_dir, progress=progress)
     results = analyse(ws, progress=progress)
     context = report_context(ws)
-    if progress:
-        progress("Writing the dashboard and tables")
     paths = build_report(results, context, out_dir, progress=progress)
     paths = dict(paths)
     paths["workspace"] = ws.path

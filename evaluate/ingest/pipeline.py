@@ -24,6 +24,7 @@ from evaluate.ingest.matching import MatchResult, match_columns
 from evaluate.ingest.problems import add_suggestions, mask_personal, problem_frame
 from evaluate.ingest.readers import RawExport, read_export
 from evaluate.instruments import Instrument
+from evaluate.progress import plan, step
 from evaluate.schemas import RULE_TEXT, response_schema
 from evaluate.scrub import PersonalData
 
@@ -169,16 +170,22 @@ def ingest_file(
     keep_incomplete: bool = False,
     dates: str | None = None,
     instruments: dict[str, Instrument] | None = None,
+    progress=None,
 ) -> IngestResult:
     """Import one export against one instrument, without touching a workspace.
 
     ``dates`` says how slash dates are written (``"day-first"`` or
     ``"month-first"``) when the file cannot tell; ``instruments`` (all that
     the person could have meant) lets a refusal name the instrument an
-    export really answers.
+    export really answers. ``progress`` (see :mod:`evaluate.progress`) hears
+    of each of the four steps.
     """
+    plan(progress, 4)
+    step(progress, f"Reading {Path(path).name}")
     raw = read_export(path, sheet=sheet, platform=platform)
+    step(progress, "Matching columns to questions")
     match = match_columns(raw, instrument)
+    step(progress, "Coding answers")
     coerced = coerce_export(raw, instrument, match, roster, salt, cohort=cohort,
                             keep_preview=keep_preview, keep_incomplete=keep_incomplete,
                             dates=dates)
@@ -187,6 +194,7 @@ def ingest_file(
     records = list(match.problems) + list(coerced.problems) + hidden
     records += refusals_for_fit(raw, instrument, match, instruments)
 
+    step(progress, "Checking every row")
     # rows with coercion errors or exclusions are out before schema checks
     rows = np.asarray(raw.row_numbers)
     bad_rows = {r["row"] for r in records if r["severity"] in ("error", "excluded") and r["row"] is not None}
@@ -272,7 +280,8 @@ def ingest_into(ws, path: str | Path, instrument_ref: str, *, cohort: str, wave:
                 sheet: str | None = None, platform: str | None = None,
                 keep_preview: bool = False, keep_incomplete: bool = False,
                 dates: str | None = None, replace: bool = False, new_cohort: bool = False,
-                new_wave: bool = False, instruments_dir: str | Path | None = None):
+                new_wave: bool = False, instruments_dir: str | Path | None = None,
+                progress=None):
     """Import an export into a workspace. Returns ``(IngestResult, StoreOutcome)``.
 
     Importing the same file again (same bytes, instrument version and
@@ -299,12 +308,15 @@ def ingest_into(ws, path: str | Path, instrument_ref: str, *, cohort: str, wave:
         known = {**known, **given}
     else:
         instrument = resolve(instrument_ref, known)
+    plan(progress, 2)
     roster = None
     if ws.roster_path is not None:
+        step(progress, "Reading the roster")
         roster = read_roster(ws.roster_path, ws.salt)
     result = ingest_file(path, instrument, cohort=cohort, wave=wave, roster=roster, salt=ws.salt,
                          sheet=sheet, platform=platform, keep_preview=keep_preview,
-                         keep_incomplete=keep_incomplete, dates=dates, instruments=known)
+                         keep_incomplete=keep_incomplete, dates=dates, instruments=known,
+                         progress=progress)
     if result.refused:
         return result, StoreOutcome("refused", f"Nothing was imported from {Path(path).name}.", {})
     counts = result.counts
@@ -323,6 +335,7 @@ def ingest_into(ws, path: str | Path, instrument_ref: str, *, cohort: str, wave:
         **{k: counts[k] for k in ("read", "accepted", "quarantined", "excluded", "ties",
                                   "warnings", "file_problems")},
     }
+    step(progress, "Storing the import")
     outcome = ws.store_import(cohort=cohort, wave=wave, instrument=instrument,
                               responses=result.responses, ties=result.ties,
                               stakeholders=result.stakeholders, quarantine=quarantine, entry=entry,

@@ -241,6 +241,9 @@ def build_report(
         if progress is not None:
             progress(message)
 
+    from evaluate.progress import plan
+
+    plan(progress, 3 + bool(pdf))
     step("Drawing the dashboard")
     html = render_dashboard(results, context, progress=progress)
     dashboard = out / "dashboard.html"

@@ -54,12 +54,14 @@ def render_dashboard(results: dict[str, pd.DataFrame], context: dict, *,
     >>> "<h1>Example &lt;programme&gt;</h1>" in html
     True
     """
+    from evaluate.progress import plan
     from evaluate.report.sections import SECTIONS, header_facts
 
     page = Page(results=results or {}, context=dict(context or {}), progress=progress)
     env = environment()
     chosen = list(SECTIONS if sections is None else sections)
     drawn = []
+    plan(progress, len(chosen))
     for n, section in enumerate(chosen, start=1):
         heading = section.heading_for(page)
         if progress is not None:

@@ -1,0 +1,167 @@
+"""Commands that compute and present the evidence: analyse, report, export-network, demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from evaluate.cli.base import UsageProblem, cli, echo, friendly, quiet_option, workspace_argument
+from evaluate.cli.progress import progress_bar
+
+__all__ = ['analyse_cmd', 'export_network_cmd', 'report_cmd', 'demo_cmd']
+
+
+@cli.command("analyse", short_help="Compute the evidence: pre/post change, reliability, network growth.")
+@workspace_argument
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the result tables (one csv each, and analysis.xlsx).")
+@quiet_option
+@friendly
+def analyse_cmd(workspace, out, quiet):
+    """Compute the evidence: pre/post change, reliability, attrition, network growth.
+
+    Writes one csv per table and analysis.xlsx (every table but those with one
+    row per person, which stay csv files). The same workspace always gives
+    byte-identical tables.
+
+    Example: evaluate analyse my-programme --out results/
+    """
+    from evaluate.analysis import analyse, report_context, write_results
+    from evaluate.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    with progress_bar("analyse", quiet) as progress:
+        results = analyse(ws, progress=progress)
+        paths = write_results(results, out, context=report_context(ws), progress=progress)
+    echo(f"Wrote {len(results)} tables to {out}/ (one csv each, and analysis.xlsx).", quiet)
+    statements = results.get("statements")
+    if statements is not None and not statements.empty and not quiet:
+        column = "statement" if "statement" in statements else statements.columns[-1]
+        click.echo("\nHeadlines:")
+        for text in statements[column].dropna().astype(str):
+            click.echo(f"  - {text}")
+    return paths
+
+
+@cli.command("export-network", short_help="Write people and ties for Kumu, Polinode or as csv.")
+@workspace_argument
+@click.option("--format", "fmt", type=click.Choice(["kumu", "polinode", "csv"]), default="csv",
+              show_default=True, help="Layout to write: Kumu or Polinode import sheets, or plain csv.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("network-export"),
+              show_default=True, help="Folder to write into.")
+@quiet_option
+@friendly
+def export_network_cmd(workspace, fmt, out, quiet):
+    """Write people and ties for Kumu, Polinode or as csv (pseudonymous ids only).
+
+    Example: evaluate export-network my-programme --format kumu --out network/
+    """
+    from evaluate.interchange import export_network
+    from evaluate.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    paths = export_network(ws, out, fmt)
+    for p in paths:
+        echo(f"Wrote {p}", quiet)
+
+
+@cli.command("report", short_help="Write the offline dashboard, the tables and a board paper.")
+@workspace_argument
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for dashboard.html, tables.xlsx, analysis.xlsx and the csv tables.")
+@click.option("--pdf", "pdf", is_flag=True,
+              help="Also print the board paper, evidence.pdf (A4 landscape), with the "
+                   "system's Chromium.")
+@click.option("--personal", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write a personal 'my connections' page for each participant into "
+                   "this folder (outside the report folder and the workspace), with index.csv "
+                   "saying whose each page is.")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None,
+              help="With --personal: the roster file with names (default: the one the "
+                   "workspace was made with).")
+@quiet_option
+@friendly
+def report_cmd(workspace, out, pdf, personal, roster, quiet):
+    """Write the impact dashboard (one offline HTML file) and the tables.
+
+    With --pdf, also the board paper evidence.pdf: the evidence cards on page 1,
+    every chart whole on its page, page numbers, date and version in the footer.
+
+    With --personal DIR, also one page per participant who answered the
+    network survey at the start and the end: the people they named, their
+    new ties across boundaries and their part in linking people, beside their
+    cohort's figures. Each page names only the people that person named;
+    the pages and index.csv stay in DIR, apart from the report.
+
+    Example: evaluate report my-programme --out reports/2026/ --pdf --personal personal-pages/
+    """
+    from evaluate.analysis import analyse, report_context
+    from evaluate.report.build import build_report
+    from evaluate.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    if roster is not None and personal is None:
+        raise UsageProblem("--roster is used only with --personal DIR (the personal pages)")
+    if personal is not None:
+        from evaluate.report.personal import (
+            PersonalPagesRefused,
+            check_personal_dir,
+            roster_people,
+        )
+
+        try:
+            check_personal_dir(personal, report_dir=out, workspace=workspace)
+            people = roster_people(roster or ws.roster_path, ws.salt,
+                                   expected=ws.roster()["participant"])
+        except PersonalPagesRefused as exc:
+            raise UsageProblem(str(exc)) from None
+    written = None
+    with progress_bar("report", quiet) as progress:
+        results = analyse(ws, progress=progress)
+        context = report_context(ws)
+        paths = build_report(results, context, out, pdf=pdf, progress=progress)
+        if personal is not None:
+            from evaluate.report.personal import write_personal_pages
+
+            written = write_personal_pages(results, context, ws.roster(), people, personal,
+                                           salt=ws.salt, progress=progress)
+    echo("Report written:", quiet)
+    for name, p in paths.items():
+        echo(f"  {name}: {p}", quiet)
+    if written is not None:
+        if not written["pages"]:
+            echo(f"No personal pages: no one answered the network survey at both the first "
+                 f"and the last network wave. (index.csv in {personal}/ is empty.)", quiet)
+        else:
+            echo(f"Personal pages written: {len(written['pages'])} in {personal}/ "
+                 f"(one per participant who answered the network survey at the start and the "
+                 f"end).", quiet)
+        echo(f"  {written['index'].name} says which page is whose: send each person only their "
+             "own page; keep index.csv and that folder to yourself, apart from the report.", quiet)
+
+
+@cli.command("demo", short_help="Try everything on the bundled sample programme.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports/demo"),
+              show_default=True, help="Folder for the demo's workspace and report.")
+@click.option("--sample-data", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Folder of sample exports with a manifest.yaml (default: the bundled ones).")
+@quiet_option
+@friendly
+def demo_cmd(out, sample_data, quiet):
+    """Try everything on the bundled sample programme: import, analyse, report.
+
+    Builds a workspace from sample_data/, analyses it, and writes the
+    dashboard, tables.xlsx, analysis.xlsx and csv tables.
+
+    Example: evaluate demo --out reports/demo
+    """
+    from evaluate.demo import run_demo
+
+    with progress_bar("demo", quiet) as progress:
+        paths = run_demo(out, sample_data, progress=progress)
+    echo(f"Imported {paths.pop('imports')} sample exports into {paths.pop('workspace')}/", quiet)
+    echo("Open the dashboard in a browser:", quiet)
+    for name, p in paths.items():
+        echo(f"  {name}: {p}", quiet)

@@ -1,0 +1,138 @@
+"""The command starts quickly (the stack loads only in the commands that use it) and draws
+progress bars on a terminal only.
+
+Startup time itself is measured in ``benchmarks/bench_startup.py`` (≤ 0.15 s for
+``evaluate --help``); here we check the structure that makes it quick.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from evaluate.cli.progress import ProgressBar, progress_bar, wants_progress
+
+HEAVY = ("pandas", "numpy", "pyarrow", "scipy", "plotly", "pingouin", "igraph", "openpyxl",
+         "pandera", "statsmodels", "jinja2", "yaml", "python_calamine", "docx")
+
+
+def _loaded_after(code: str) -> list[str]:
+    probe = (f"import sys\n{code}\nimport json\n"
+             f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_help_loads_none_of_the_heavy_libraries():
+    code = ("from evaluate.cli import cli\n"
+            "try:\n    cli(['--help'], prog_name='evaluate')\nexcept SystemExit:\n    pass")
+    assert _loaded_after(code) == []
+
+
+def test_every_command_help_loads_none_of_the_heavy_libraries():
+    code = ("from evaluate.cli import cli\n"
+            "for name in ['ingest', 'validate', 'analyse', 'report', 'demo', 'publish', 'init']:\n"
+            "    try:\n        cli([name, '--help'], prog_name='evaluate')\n"
+            "    except SystemExit:\n        pass")
+    assert _loaded_after(code) == []
+
+
+def test_public_names_load_on_first_use():
+    assert _loaded_after("import evaluate") == []
+    assert "pandas" in _loaded_after("from evaluate import Workspace")
+    import evaluate
+
+    assert evaluate.resolve("baseline@1").ref == "baseline@1"
+    assert set(evaluate.__all__) <= set(dir(evaluate))
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        evaluate.nope  # noqa: B018
+
+
+def test_python_dash_m_runs_the_command():
+    done = subprocess.run([sys.executable, "-m", "evaluate.cli", "--version"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "evaluate, version" in done.stdout
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_bars_only_on_a_terminal_outside_ci(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("TERM", raising=False)
+    assert wants_progress(False, _Tty())
+    assert not wants_progress(True, _Tty())  # --quiet
+    assert not wants_progress(False, io.StringIO())  # a pipe or a file
+    monkeypatch.setenv("CI", "true")
+    assert not wants_progress(False, _Tty())
+    monkeypatch.delenv("CI")
+    monkeypatch.setenv("TERM", "dumb")
+    assert not wants_progress(False, _Tty())
+
+
+def test_bar_grows_with_stages_and_never_goes_back():
+    out = io.StringIO()
+    bar = ProgressBar("report", file=out, width=10, columns=80)
+    bar.plan(2)
+    bar("first")
+    bar("second")
+    bar.plan(2)  # a later stage announces its steps: 2 of 4 done, but the bar showed 1 of 2
+    bar("third")
+    bar.close()
+    frames = [f.rstrip() for f in out.getvalue().split("\r") if f.strip()]
+    percents = [int(f.split("]")[1].split("%")[0]) for f in frames]
+    assert percents == sorted(percents) and percents[-1] == 100
+    assert frames[1].endswith("first") and "50%" in frames[-2] and frames[-2].endswith("third")
+    assert out.getvalue().endswith("\n")
+
+
+def test_a_failed_command_leaves_its_bar_where_it_stopped(monkeypatch):
+    out = _Tty()
+    monkeypatch.setattr(sys, "stderr", out)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(RuntimeError), progress_bar("ingest", quiet=False) as progress:
+        progress.plan(4)
+        progress("Reading")
+        raise RuntimeError("boom")
+    last = out.getvalue().split("\r")[-1]
+    assert "done" not in last and "  0%" in last and last.endswith("\n")
+
+
+def test_no_bar_in_a_pipe(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with progress_bar("analyse", quiet=False) as progress:
+        assert progress is None
+
+
+class _Recorder(list):
+    """A progress listener that keeps what it heard."""
+
+    def __init__(self):
+        super().__init__()
+        self.planned = 0
+
+    def plan(self, steps):
+        self.planned += steps
+
+    def __call__(self, message):
+        self.append(message)
+
+
+def test_ingest_reports_each_of_its_steps():
+    from evaluate.ingest.pipeline import ingest_file
+    from evaluate.instruments import resolve
+
+    heard = _Recorder()
+    ingest_file(Path(__file__).parent.parent / "sample_data/c2/baseline-c2-qualtrics.csv", resolve("baseline@1"), cohort="c2",
+                wave="baseline", progress=heard)
+    assert heard.planned == len(heard) == 4
+    assert heard[0] == "Reading baseline-c2-qualtrics.csv" and heard[-1] == "Checking every row"
