@@ -20,7 +20,8 @@ from evaluate.errors import EvaluateError
 from evaluate.progress import plan, step
 from evaluate.roster import comparison_groups, split_by_group
 
-__all__ = ["analyse", "report_context", "voices", "write_results"]
+__all__ = ["analyse", "analyse_and_store", "stored_results", "report_context", "voices",
+           "write_results", "left_out_of_workbook"]
 
 
 def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
@@ -56,6 +57,33 @@ def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
 
         results["evidence_matrix"] = evidence_matrix(programme, results, ws.instruments())
     return {k: v for k, v in results.items() if isinstance(v, pd.DataFrame)}
+
+
+def analyse_and_store(ws, *, progress=None) -> dict[str, pd.DataFrame]:
+    """:func:`analyse`, then store the tables in the workspace for ``evaluate report``.
+
+    They are stored only if the workspace did not change while they were
+    computed (an import made meanwhile would make them belong to no state).
+    """
+    from evaluate.workspace.results import results_key, store_results
+
+    key = results_key(ws.path)
+    results = analyse(ws, progress=progress)
+    if results_key(ws.path) == key:
+        store_results(ws.path, key, results)
+    return results
+
+
+def stored_results(ws):
+    """The tables ``analyse_and_store`` stored, if the workspace and version are unchanged.
+
+    Returns a :class:`evaluate.workspace.results.Stored`: ``tables`` (None when
+    they must be computed again) and ``why`` (plain words: none stored yet, the
+    workspace changed, another version, or damaged).
+    """
+    from evaluate.workspace.results import load_results, results_key
+
+    return load_results(ws.path, results_key(ws.path))
 
 
 def voices(ws) -> pd.DataFrame:
@@ -130,6 +158,30 @@ def report_context(ws) -> dict:
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "voices": voices(ws),
     }
+
+
+def left_out_of_workbook(results: dict[str, pd.DataFrame]) -> list[str]:
+    """What :func:`write_results` keeps out of analysis.xlsx, one sentence per table.
+
+    Person-level tables never go into the workbook; any other table longer
+    than a worksheet holds goes in cut to Excel's limit. Either way the whole
+    table is in its csv file.
+
+    >>> left_out_of_workbook({"scale_scores": pd.DataFrame({"participant": ["P-0123456789"]})})
+    ['scale_scores (1 row, one per person): only in scale_scores.csv']
+    """
+    from evaluate.report.build import is_person_level
+    from evaluate.report.xlsx import EXCEL_MAX_ROWS
+
+    out = []
+    for name, table in sorted(results.items()):
+        rows = f"{len(table):,} row{'s' if len(table) != 1 else ''}"
+        if is_person_level(name, table):
+            out.append(f"{name} ({rows}, one per person): only in {name}.csv")
+        elif len(table) > EXCEL_MAX_ROWS - 1:
+            out.append(f"{name} ({rows}): the first {EXCEL_MAX_ROWS - 1:,} rows, the most a "
+                       f"worksheet holds; all of them in {name}.csv")
+    return out
 
 
 def write_results(results: dict[str, pd.DataFrame], out_dir: str | Path, *,

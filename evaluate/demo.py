@@ -76,13 +76,13 @@ def build_demo_workspace(workspace: Path, sample_dir: Path | None = None, *, pro
 
 def run_demo(out_dir: Path, sample_dir: Path | None = None, *, progress=None) -> dict[str, Path]:
     """Build the demo workspace under ``out_dir/workspace``, analyse it, write the report."""
-    from evaluate.analysis import analyse, report_context
+    from evaluate.analysis import analyse_and_store, report_context
     from evaluate.report.build import build_report
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ws, outcomes = build_demo_workspace(out_dir / "workspace", sample_dir, progress=progress)
-    results = analyse(ws, progress=progress)
+    results = analyse_and_store(ws, progress=progress)
     context = report_context(ws)
     paths = build_report(results, context, out_dir, progress=progress)
     paths = dict(paths)

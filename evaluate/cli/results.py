@@ -27,14 +27,24 @@ def analyse_cmd(workspace, out, quiet):
 
     Example: evaluate analyse my-programme --out results/
     """
-    from evaluate.analysis import analyse, report_context, write_results
+    from evaluate.analysis import (
+        analyse_and_store,
+        left_out_of_workbook,
+        report_context,
+        write_results,
+    )
     from evaluate.workspace import Workspace
 
     ws = Workspace.open(workspace)
     with progress_bar("analyse", quiet) as progress:
-        results = analyse(ws, progress=progress)
+        results = analyse_and_store(ws, progress=progress)
         paths = write_results(results, out, context=report_context(ws), progress=progress)
     echo(f"Wrote {len(results)} tables to {out}/ (one csv each, and analysis.xlsx).", quiet)
+    left_out = left_out_of_workbook(results)
+    if left_out:
+        echo("Not in analysis.xlsx, or not all of it:", quiet)
+        for line in left_out:
+            echo(f"  - {line}", quiet)
     statements = results.get("statements")
     if statements is not None and not statements.empty and not quiet:
         column = "statement" if "statement" in statements else statements.columns[-1]
@@ -86,6 +96,9 @@ def export_network_cmd(workspace, fmt, out, quiet):
 def report_cmd(workspace, out, pdf, personal, roster, quiet):
     """Write the impact dashboard (one offline HTML file) and the tables.
 
+    Uses the results `evaluate analyse` stored in the workspace when nothing
+    has changed since; otherwise computes them (and says why).
+
     With --pdf, also the board paper evidence.pdf: the evidence cards on page 1,
     every chart whole on its page, page numbers, date and version in the footer.
 
@@ -97,7 +110,7 @@ def report_cmd(workspace, out, pdf, personal, roster, quiet):
 
     Example: evaluate report my-programme --out reports/2026/ --pdf --personal personal-pages/
     """
-    from evaluate.analysis import analyse, report_context
+    from evaluate.analysis import analyse_and_store, report_context, stored_results
     from evaluate.report.build import build_report
     from evaluate.workspace import Workspace
 
@@ -117,9 +130,14 @@ def report_cmd(workspace, out, pdf, personal, roster, quiet):
                                    expected=ws.roster()["participant"])
         except PersonalPagesRefused as exc:
             raise UsageProblem(str(exc)) from None
+    stored = stored_results(ws)
+    if stored.tables is None:
+        echo(f"Computing the results: {stored.why}.", quiet)
+    else:
+        echo("Using the results `evaluate analyse` stored (nothing has changed since).", quiet)
     written = None
     with progress_bar("report", quiet) as progress:
-        results = analyse(ws, progress=progress)
+        results = stored.tables if stored.tables is not None else analyse_and_store(ws, progress=progress)
         context = report_context(ws)
         paths = build_report(results, context, out, pdf=pdf, progress=progress)
         if personal is not None:

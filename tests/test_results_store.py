@@ -1,0 +1,178 @@
+"""Results computed once: `analyse` stores them in the workspace, `report` reuses them while
+nothing changes, and computes them again (saying why) when anything did or the store is damaged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import evaluate
+import evaluate.analysis
+from evaluate.cli import cli
+from evaluate.workspace import Workspace
+from evaluate.workspace.results import load_results, results_key, store_results
+
+SEE = "I can see the wider system that my work is part of"
+PULSE = str(Path(__file__).parent / "fixtures" / "instruments")  # pulse@1: the one question SEE
+ROSTER = "name,email,cohort,organisation,sector,place,role\n" + "".join(
+    f"Person {i},p{i}@example.org,c1,Org {i % 3},NHS acute,Luton,Manager\n" for i in range(8))
+
+
+def _export(path: Path, answers: list[str]) -> Path:
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    sheet.append(["ID", "Start time", "Completion time", "Email", "Name", SEE])
+    t0, t1 = dt.datetime(2026, 3, 5, 9), dt.datetime(2026, 3, 5, 9, 10)
+    for i, answer in enumerate(answers):
+        sheet.append([i + 1, t0, t1, f"p{i}@example.org", f"Person {i}", answer])
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    runner = CliRunner()
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    ws = tmp_path / "ws"
+    assert runner.invoke(cli, ["init", str(ws), "--roster", str(roster), "--instruments", PULSE]).exit_code == 0
+    export = _export(tmp_path / "baseline.xlsx", ["Agree", "Disagree", "Neutral", "Agree"] * 2)
+    result = runner.invoke(cli, ["ingest", str(export), "-w", str(ws), "-i", "pulse@1", "-c", "c1",
+                                 "--wave", "baseline", "-q"])
+    assert result.exit_code == 0, result.output
+    return ws
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Count calls of the analysis entry point (the one the commands use)."""
+    calls = []
+    real = evaluate.analysis.analyse
+
+    def analyse(ws, *, progress=None):
+        calls.append(ws.path)
+        return real(ws, progress=progress)
+
+    monkeypatch.setattr(evaluate.analysis, "analyse", analyse)
+    return calls
+
+
+def _fail(ws, *, progress=None):
+    raise AssertionError("the analysis ran although its results were stored")
+
+
+def _report(ws: Path, out: Path):
+    result = CliRunner().invoke(cli, ["report", str(ws), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "dashboard.html").exists() and (out / "tables.xlsx").exists()
+    return result.output
+
+
+def test_report_after_analyse_reuses_the_stored_results(workspace, tmp_path, monkeypatch):
+    result = CliRunner().invoke(cli, ["analyse", str(workspace), "--out", str(tmp_path / "a")])
+    assert result.exit_code == 0, result.output
+    index = json.loads((workspace / "results" / "index.json").read_text(encoding="utf-8"))
+    assert index["key"]["version"] == evaluate.__version__ and "prepost" in index["tables"]
+    monkeypatch.setattr(evaluate.analysis, "analyse", _fail)
+    output = _report(workspace, tmp_path / "r")
+    assert "Using the results `evaluate analyse` stored" in output
+    assert (tmp_path / "r" / "tables" / "prepost.csv").read_bytes() == (tmp_path / "a" / "prepost.csv").read_bytes()
+
+
+def test_report_computes_again_after_a_new_import_and_says_why(workspace, tmp_path, counted):
+    assert CliRunner().invoke(cli, ["analyse", str(workspace), "--out", str(tmp_path / "a"), "-q"]).exit_code == 0
+    assert len(counted) == 1
+    export = _export(tmp_path / "end.xlsx", ["Agree strongly", "Agree", "Agree", "Neutral"] * 2)
+    result = CliRunner().invoke(cli, ["ingest", str(export), "-w", str(workspace), "-i", "pulse@1",
+                                      "-c", "c1", "--wave", "end", "-q"])
+    assert result.exit_code == 0, result.output
+    output = _report(workspace, tmp_path / "r1")
+    assert "Computing the results: the workspace has changed since the results were stored" in output
+    assert len(counted) == 2
+    # the report stored what it computed: the next report reuses it
+    output = _report(workspace, tmp_path / "r2")
+    assert "Using the results" in output and len(counted) == 2
+    # and undoing the import is a change too
+    assert CliRunner().invoke(cli, ["undo", str(workspace)]).exit_code == 0
+    assert "has changed" in _report(workspace, tmp_path / "r3") and len(counted) == 3
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "delete", "index"])
+def test_a_damaged_store_is_never_trusted(workspace, tmp_path, counted, damage):
+    assert CliRunner().invoke(cli, ["analyse", str(workspace), "--out", str(tmp_path / "a"), "-q"]).exit_code == 0
+    folder = workspace / "results"
+    target = folder / "prepost.parquet"
+    if damage == "flip":
+        data = bytearray(target.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        target.write_bytes(bytes(data))
+    elif damage == "truncate":
+        target.write_bytes(target.read_bytes()[:100])
+    elif damage == "delete":
+        target.unlink()
+    else:
+        (folder / "index.json").write_text('{"format": 1, "key": ', encoding="utf-8")
+    output = _report(workspace, tmp_path / "r")
+    assert "Computing the results: the stored results are damaged" in output
+    assert len(counted) == 2
+    assert (tmp_path / "r" / "tables" / "prepost.csv").read_bytes() == (tmp_path / "a" / "prepost.csv").read_bytes()
+
+
+def test_another_software_version_computes_again(workspace, tmp_path, counted, monkeypatch):
+    assert CliRunner().invoke(cli, ["analyse", str(workspace), "--out", str(tmp_path / "a"), "-q"]).exit_code == 0
+    monkeypatch.setattr(evaluate, "__version__", "99.0")
+    output = _report(workspace, tmp_path / "r")
+    assert f"computed by evaluate {evaluate.analysis.__version__}" in output or "computed by evaluate" in output
+    assert "and this is 99.0" in output and len(counted) == 2
+
+
+def test_results_are_not_stored_when_the_workspace_changes_while_they_are_computed(workspace, monkeypatch):
+    real = evaluate.analysis.analyse
+
+    def analyse_during_a_change(ws, *, progress=None):
+        ws.add_wave("later")  # a change lands while the analysis runs
+        return real(ws, progress=progress)
+
+    monkeypatch.setattr(evaluate.analysis, "analyse", analyse_during_a_change)
+    evaluate.analysis.analyse_and_store(Workspace.open(workspace))
+    assert not (workspace / "results" / "index.json").exists()
+    assert evaluate.analysis.stored_results(Workspace.open(workspace)).tables is None
+
+
+def test_changing_settings_or_instruments_changes_the_key(workspace):
+    before = results_key(workspace)
+    assert results_key(workspace) == before
+    config = workspace / "evaluate.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("min_group_size: 5", "min_group_size: 3"),
+                      encoding="utf-8")
+    after_settings = results_key(workspace)
+    assert after_settings != before
+    extra = workspace / "instruments" / "codebook.yaml"
+    extra.write_text("themes: []\n", encoding="utf-8")
+    assert results_key(workspace) != after_settings
+
+
+def test_a_table_parquet_cannot_hold_exactly_stores_nothing(tmp_path):
+    key = {"workspace": "x", "version": evaluate.__version__}
+    assert store_results(tmp_path, key, {"fine": pd.DataFrame({"a": [1.0]})})
+    mixed = pd.DataFrame({"a": pd.Series([1, "one"], dtype=object)})
+    assert not store_results(tmp_path, key, {"fine": pd.DataFrame({"a": [1.0]}), "mixed": mixed})
+    assert load_results(tmp_path, key).tables is None
+
+
+def test_stored_tables_are_the_computed_tables(demo_workspace, tmp_path):
+    ws, _ = demo_workspace
+    copy = Workspace.open(shutil.copytree(ws.path, tmp_path / "ws"))
+    fresh = evaluate.analysis.analyse_and_store(copy)
+    stored = evaluate.analysis.stored_results(copy)
+    assert stored.tables is not None and sorted(stored.tables) == sorted(fresh)
+    for name, table in fresh.items():
+        pd.testing.assert_frame_equal(stored.tables[name], table.reset_index(drop=True), check_exact=True,
+                                      obj=name)
