@@ -1278,3 +1278,13 @@ def test_omega_bootstrap_replicates_are_the_maximum_likelihood_fits():
     slow = np.array([_omega(np.cov(x[d], rowvar=False), 150)[0] for d in draws])
     assert fast.shape == slow.shape
     assert np.abs(fast - slow).max() < 1e-6
+
+
+def test_resampled_covariances_are_each_resamples_covariance():
+    from evaluate.stats.omega import _resample_covariances
+
+    rng = np.random.default_rng(3)
+    x = np.round(rng.normal(3, 1, size=(60, 4)))
+    draws = rng.integers(0, 60, size=(25, 60))
+    direct = np.array([np.cov(x[d], rowvar=False) for d in draws])
+    assert np.abs(_resample_covariances(x, draws) - direct).max() < 1e-12
