@@ -106,8 +106,8 @@ def check_personal_dir(personal: str | Path, *, report_dir: str | Path,
     p = Path(personal).expanduser().resolve()
     out = Path(report_dir).expanduser().resolve()
     advice = ("the personal pages name people, so they are kept apart from the report that "
-              "commissioners receive — choose a folder outside both, e.g. a folder beside "
-              "the workspace called personal-pages")
+              "commissioners receive — choose a folder outside the report folder and the "
+              "workspace, e.g. a folder beside the workspace called personal-pages")
     if _inside(p, out):
         raise PersonalPagesRefused(
             f"--personal {personal} is inside the report folder {report_dir}: {advice}")
