@@ -266,8 +266,8 @@ def _linking(page: Page, mine_roles: pd.DataFrame, cohort: _Cohort, name_w):
         top = org.sort_values("you_to", ascending=False, kind="stable").iloc[0]
         text.append(
             f"At {name_w(w1)} you linked {count(total1, 'pair')} of people "
-            f"(against {integer(total0)} at {name_w(w0)}). Across organisations, you most often "
-            f"linked people by {top['what']}: {count(top['you_to'], 'pair')}, against "
+            f"(against {integer(total0)} at {name_w(w0)}). Across organisations, your most "
+            f"frequent way was {top['what']}: {count(top['you_to'], 'pair')}, against "
             f"{integer(top['you_from'])} at {name_w(w0)}.")
     elif total0 > 0:
         text.append(f"At {name_w(w0)} you linked {count(total0, 'pair')} of people; at "
