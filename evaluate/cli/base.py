@@ -24,7 +24,7 @@ from evaluate.errors import (
 __all__ = [
     "cli", "DataProblem", "UsageProblem", "friendly", "echo",
     "workspace_option", "workspace_argument", "strict_option", "instruments_dir_option",
-    "quiet_option", "export_options",
+    "quiet_option", "show_names_option", "export_options",
 ]
 
 USAGE_ERRORS = (InstrumentError, WorkspaceError)
@@ -107,6 +107,11 @@ def instruments_dir_option(func):
 
 def quiet_option(func):
     return click.option("--quiet", "-q", is_flag=True, help="Print only problems and errors.")(func)
+
+
+def show_names_option(func):
+    return click.option("--show-names", is_flag=True,
+                        help="Show names and emails in problems on screen.")(func)
 
 
 def export_options(func):

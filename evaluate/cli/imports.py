@@ -16,6 +16,7 @@ from evaluate.cli.base import (
     friendly,
     instruments_dir_option,
     quiet_option,
+    show_names_option,
     strict_option,
     workspace_option,
 )
@@ -121,7 +122,7 @@ def _write_report(problems: pd.DataFrame, path: Path) -> None:
               help="Use this workspace's instruments and roster.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write every problem to FILE.xlsx or FILE.csv for whoever fixes the sheet.")
-@click.option("--show-names", is_flag=True, help="Show names and emails in problems on screen.")
+@show_names_option
 @instruments_dir_option
 @strict_option
 @quiet_option
@@ -180,7 +181,7 @@ def validate_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview
               help="Replace the earlier import of this cohort's wave (it stays in the history).")
 @click.option("--new-cohort", is_flag=True, help="Add the cohort to the workspace (on purpose).")
 @click.option("--new-wave", is_flag=True, help="Add the wave to the workspace (on purpose).")
-@click.option("--show-names", is_flag=True, help="Show names and emails in problems on screen.")
+@show_names_option
 @instruments_dir_option
 @strict_option
 @quiet_option
