@@ -11,7 +11,8 @@ from scipy import stats
 from evaluate.errors import AnalysisError
 from evaluate.instruments import Instrument
 from evaluate.stats.measures import MeasureValues, measure_values
-from evaluate.stats.paired import _TEXT_COLUMNS, PAIRED_COLUMNS, _paired_core, _paired_frame
+from evaluate.stats.paired import _TEXT_COLUMNS, PAIRED_COLUMNS, _paired_frame
+from evaluate.stats.paired_groups import paired_by_group
 
 __all__ = ["ANOVA_COLUMNS", "SUBGROUP_ID_COLUMNS", "SUBGROUP_ATTRIBUTES", "cohort_anova", "subgroup_change"]
 
@@ -220,7 +221,7 @@ def subgroup_change(
         attrs.index = attrs.index.astype("string")
     keys = [k for k in mv.meta.index if mv.info(k)["kind"] == "scale"
             and mv.info(k)["then_of_key"] == ""]
-    rows, ids = [], []
+    frames = []
     for i, wa in enumerate(mv.waves):
         fa = mv.frame(wa)
         for wb in mv.waves[i + 1:]:
@@ -241,21 +242,33 @@ def subgroup_change(
                     labels = attrs[attr].reindex(common)
                 else:
                     continue
-                labels = labels.astype("string").fillna("(not recorded)").to_numpy()
-                for group in sorted(set(labels)):
-                    sel = labels == group
-                    for j, key in enumerate(ks):
-                        m = mv.info(key)
-                        res = _paired_core(a[sel, j], b[sel, j], ordinal=bool(m["ordinal"]),
-                                           higher_is_better=True, reason=m["reason"],
-                                           confidence=confidence)
-                        if res["n_pairs"] == 0:
-                            continue
-                        ids.append(dict(attribute=attr, group=group, scale=m["measure"],
-                                        title=m["title"], wave_pre=wa, wave_post=wb,
-                                        comparison=f"{wa} → {wb}"))
-                        rows.append(res)
-    table = _paired_frame([{**x, **y} for x, y in zip(ids, rows, strict=True)], SUBGROUP_ID_COLUMNS)
+                labels = labels.astype("string").fillna("(not recorded)").to_numpy(dtype=object)
+                groups, codes = np.unique(labels, return_inverse=True)  # sorted, as before
+                per_key = []
+                for j, key in enumerate(ks):
+                    m = mv.info(key)
+                    res = paired_by_group(a[:, j], b[:, j], codes, groups.size,
+                                          ordinal=bool(m["ordinal"]), higher_is_better=True,
+                                          reason=m["reason"], confidence=confidence)
+                    res.insert(0, "_key", j)
+                    res.insert(0, "_group", np.arange(groups.size))
+                    per_key.append(res)
+                # group by group, then scale by scale within a group; groups with no pairs left out
+                block = pd.concat(per_key, ignore_index=True).sort_values(
+                    ["_group", "_key"], kind="stable")
+                block = block[block["n_pairs"] > 0]
+                info = [mv.info(key) for key in ks]
+                block.insert(0, "attribute", attr)
+                block.insert(1, "group", groups[block["_group"].to_numpy()])
+                block.insert(2, "scale", [info[j]["measure"] for j in block["_key"]])
+                block.insert(3, "title", [info[j]["title"] for j in block["_key"]])
+                block.insert(4, "wave_pre", wa)
+                block.insert(5, "wave_post", wb)
+                block.insert(6, "comparison", f"{wa} → {wb}")
+                frames.append(block.drop(columns=["_group", "_key"]))
+    table = _paired_frame([], SUBGROUP_ID_COLUMNS)
+    if frames:
+        table = pd.concat(frames, ignore_index=True)[[*SUBGROUP_ID_COLUMNS, *PAIRED_COLUMNS]]
     table["n_pairs"] = table["n_pairs"].astype("float64")
     if not len(table):
         table["suppressed"] = pd.Series(dtype=bool)
