@@ -151,6 +151,52 @@ def test_far_cells_out_of_order_are_found(tmp_path):
     assert proc.returncode == 1 and "has something in cell XFD900000" in proc.stderr
 
 
+def recompress(src: Path, dst: Path, method: int) -> Path:
+    """Copy a workbook with its first sheet's part stored with zip ``method`` and a
+    dimension that hides the far cell (so only a scan of the XML finds it)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'ref="A1:XFD1048576"', b'ref="A1:F2"')
+                zout.writestr(name, data, compress_type=method)
+            else:
+                zout.writestr(name, data)
+    return dst
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
+def test_a_sheet_zipped_another_way_is_still_sized_before_reading(tmp_path, method):
+    # no spreadsheet program writes bzip2 or LZMA parts; a file zipped by hand can have them,
+    # and the size check must not be skipped for it
+    path = recompress(workbook(tmp_path / "stray.xlsx", far="XFD1048576"),
+                      tmp_path / "rezipped.xlsx", method)
+    found = sheet_extent(path, "Form1")
+    assert (found.rows, found.columns, found.source) == (1048576, 16384, "scan")
+    proc = validate(path)
+    assert proc.returncode == 1 and "has something in cell XFD1048576" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_sheet_zipped_in_a_way_that_cannot_be_checked_is_refused(tmp_path):
+    path = recompress(workbook(tmp_path / "stray.xlsx", far="XFD1048576"),
+                      tmp_path / "odd.xlsx", zipfile.ZIP_STORED)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    data[info.header_offset + 8:info.header_offset + 10] = (99).to_bytes(2, "little")
+    central = data.find(b"xl/worksheets/sheet1.xml", info.header_offset + 30 + info.compress_size)
+    data[central - 46 + 10:central - 46 + 12] = (99).to_bytes(2, "little")  # method in the index
+    path.write_bytes(bytes(data))
+    with pytest.raises(ReadError, match=r'odd.xlsx, sheet "Form1": is compressed in a way '
+                                        r"spreadsheet programs do not use \(zip method 99\)"):
+        sheet_extent(path, "Form1")
+    proc = validate(path)
+    assert proc.returncode == 1, proc.stderr[-500:]
+    assert "save it as .xlsx, and import the saved file" in proc.stderr
+    assert "Traceback" not in proc.stderr and "panicked" not in proc.stderr
+
+
 def test_a_large_sheet_trusts_a_believable_dimension_and_scans_otherwise(tmp_path, monkeypatch):
     monkeypatch.setattr(extent, "_SMALL_PART", 0)  # treat every part as large
     plain = workbook(tmp_path / "plain.xlsx")

@@ -344,6 +344,13 @@ class _Scan:
 
 def _inflate(path: str | Path, info: zipfile.ZipInfo):
     """The bytes of one zip part, in blocks (raw inflate: no CRC pass, the reader checks it)."""
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        # bzip2 or LZMA (no spreadsheet program writes them, a hand-zipped file can): zipfile
+        # decompresses them; any other method raises NotImplementedError, and the sheet is refused
+        with zipfile.ZipFile(path) as zf, zf.open(info) as fh:
+            while block := fh.read(_CHUNK):
+                yield block
+        return
     with open(path, "rb") as fh:
         fh.seek(info.header_offset)
         local = fh.read(30)
@@ -361,8 +368,6 @@ def _inflate(path: str | Path, info: zipfile.ZipInfo):
                 left -= len(block)
                 yield block
             return
-        if info.compress_type != zipfile.ZIP_DEFLATED:
-            raise NotImplementedError("compression method")
         inflater = zlib.decompressobj(-zlib.MAX_WBITS)
         while left > 0:
             raw = fh.read(min(_CHUNK // 8, left))
@@ -435,6 +440,13 @@ def sheet_extent(path: str | Path, sheet: str, on_block=None) -> SheetExtent | N
     When the sheet's XML is scanned, ``on_block`` sees it block by block
     (see ``_scan``); it is not called when the sheet's declared size is used.
 
+    Raises
+    ------
+    evaluate.errors.ReadError
+        When the sheet's part is compressed with a method that cannot be
+        decompressed here (not stored, deflate, bzip2 or LZMA), so its size
+        cannot be checked: the message says to save the file again.
+
     Examples
     --------
     >>> ext = sheet_extent("sample_data/c1/baseline-c1-msforms.xlsx", "Form1")
@@ -450,10 +462,17 @@ def sheet_extent(path: str | Path, sheet: str, on_block=None) -> SheetExtent | N
             found = []
             for name in names:
                 info = zf.getinfo(name)
-                with zf.open(info) as fh:
-                    extent = _declared(fh.read(_HEAD_BYTES), info.file_size)
-                if extent is None or extent.bytes_needed > memory_budget():
-                    extent = _scan(path, info, on_block=on_block if sheet in parts else None)
+                try:
+                    with zf.open(info) as fh:
+                        extent = _declared(fh.read(_HEAD_BYTES), info.file_size)
+                    if extent is None or extent.bytes_needed > memory_budget():
+                        extent = _scan(path, info, on_block=on_block if sheet in parts else None)
+                except NotImplementedError:
+                    raise ReadError(
+                        f'{Path(path).name}, sheet "{sheet}": is compressed in a way spreadsheet '
+                        f"programs do not use (zip method {info.compress_type}), so it cannot be "
+                        "checked before reading — open the file in Excel or LibreOffice, save "
+                        "it as .xlsx, and import the saved file.") from None
                 found.append(extent)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError,
             NotImplementedError, RuntimeError, ValueError):
