@@ -18,6 +18,7 @@ __all__ = [
     "normalise_name",
     "normalise_name_series",
     "normalise_email_series",
+    "shown_heading",
 ]
 
 _NUMBERING = re.compile(
@@ -46,6 +47,18 @@ def normalise_label(text: object) -> str:
     s = fold(str(text)).replace("\u2019", "'").replace("\u2013", "-")
     s = _PUNCT.sub(" ", s)
     return _SPACE.sub(" ", s).strip()
+
+
+def shown_heading(text: object) -> str:
+    """A heading as a person should read it in a message: HTML tags and runs of
+    spaces and line breaks become one space; the words themselves are kept.
+
+    >>> shown_heading("Two lotteries: <br>which would  you play?")
+    'Two lotteries: which would you play?'
+    """
+    if text is None:
+        return ""
+    return _SPACE.sub(" ", _HTML_TAG.sub(" ", str(text))).strip()
 
 
 def normalise_heading(text: object) -> str:

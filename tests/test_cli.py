@@ -170,7 +170,7 @@ def test_wrong_instrument_gets_a_suggestion(runner):
     result = runner.invoke(cli, ["validate", str(SAMPLE / "c2" / "network-end-c2-google.csv"),
                                  "-i", "baseline@1", "-c", "c2", "--wave", "end", "-q"])
     assert result.exit_code == 1
-    assert "only 0 of the 34 questions of baseline@1 are in this export" in result.output
+    assert "none of the 34 questions of baseline@1 are in this export" in result.output
     assert "this export looks like network@1" in result.output and "use -i network@1" in result.output
 
 

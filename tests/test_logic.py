@@ -76,7 +76,7 @@ def test_check_design_flags_every_kind_of_gap():
 def test_check_design_command(tmp_path):
     result = CliRunner().invoke(cli, ["check-design"])
     assert result.exit_code == 0, result.output
-    assert "2 thing(s) to fix before the cohort starts" in result.output
+    assert "2 things to fix before the cohort starts" in result.output
     assert "aim3 › difference_for_residents › service_measure: no instrument asks" in result.output
     assert CliRunner().invoke(cli, ["check-design", "--strict"]).exit_code == 1
 

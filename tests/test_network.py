@@ -158,7 +158,8 @@ def test_self_ties_duplicates_and_off_roster_are_counted():
     # not on any roster, B→X on cohort c2's roster) → 2 used: A→B, B→A.
     c = out.checks.iloc[0]
     assert (c.ties_read, c.self_ties, c.duplicate_ties, c.off_roster_ties, c.ties_used) == (6, 1, 1, 2, 2)
-    assert "1 self-tie(s) ignored" in c.message and "1 duplicate tie(s) merged" in c.message
+    assert "1 self-tie ignored" in c.message and "1 duplicate tie merged" in c.message
+    assert "2 ties to people not on this cohort's roster set aside" in c.message
     assert sorted(out.off_roster.reason) == ["target in another cohort", "target not on roster"]
     ab = out.ties[(out.ties.source == "A") & (out.ties.target == "B")].iloc[0]
     # merged duplicate: highest frequency (5), mean trust (+1 and −1 → 0), first row

@@ -511,7 +511,7 @@ def test_drift_is_reported_by_validate_with_what_to_do(published, people, tmp_pa
     edited[0][rows[0].index(pub.questions[3].title)] = "I can see the wider system my work is a part of"
     write(edited)
     r = CliRunner().invoke(cli, args)
-    assert "the live form has changed: 1 difference(s)" in r.output
+    assert "the live form has changed: 1 difference from" in r.output
     assert ('see_the_system: reworded "I can see the wider system that my work is part of" → '
             '"I can see the wider system my work is a part of"') in r.output
     assert "add the new wording to the item's aliases in baseline-v1.yaml" in r.output

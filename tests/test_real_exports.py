@@ -259,3 +259,16 @@ def test_text_iq_columns_are_the_platforms_not_questions():
     ignored = {m.heading: m.role for m in result.match.ignored}
     assert ignored.get("Q2 - Topics") == "other_meta"
     assert np.isin(["mc", "free_text"], result.match.items).all()
+
+
+def test_headings_are_quoted_without_their_html_tags():
+    """SurveyMonkey keeps <br> in question texts; a message quotes the words, not the tags."""
+    steak = REAL / "surveymonkey" / "538-steak-risk-survey.csv"
+    result = ingest_file(steak, INSTRUMENTS["flying@1"], cohort="c1", wave="baseline", salt="s",
+                         instruments=INSTRUMENTS)
+    problems = result.problems
+    lottery = problems[problems["column"].astype(str).str.startswith("Consider the following")]
+    assert len(lottery) == 1
+    assert "In Lottery A, you have a 50% chance of success" in lottery["column"].iloc[0]
+    for column in ("column", "message", "fix"):
+        assert not problems[column].astype(str).str.contains("<br>").any()

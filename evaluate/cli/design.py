@@ -13,6 +13,7 @@ from evaluate.cli.base import (
     instruments_dir_option,
     strict_option,
 )
+from evaluate.words import count
 
 __all__ = ['instruments', 'instruments_list', 'instruments_show', 'instruments_diff', 'check_design_cmd', 'schemas_cmd', 'publish_cmd']
 
@@ -109,7 +110,7 @@ def instruments_diff(ref_a, ref_b, directory):
     if changes.empty:
         click.echo(f"{a.ref} and {b.ref} ask the same questions in the same way.")
         return
-    click.echo(f"From {a.ref} to {b.ref}: {len(changes)} change(s)")
+    click.echo(f"From {a.ref} to {b.ref}: {count(len(changes), 'change')}")
     for row in changes.itertuples():
         part = row.part.replace("_", " ")
         if row.change == "changed":
@@ -152,7 +153,7 @@ def check_design_cmd(instruments_dir, strict):
         click.echo("Every outcome has an indicator, every indicator is asked, and every aim has "
                    "evidence above level 2.")
         return
-    click.echo(f"{len(findings)} thing(s) to fix before the cohort starts:")
+    click.echo(f"{count(len(findings), 'thing')} to fix before the cohort starts:")
     for f in findings.itertuples(index=False):
         where = " › ".join(x for x in (f.aim, f.outcome, f.indicator) if x)
         click.echo(f"  - {where}: {f.problem} — {f.fix}")

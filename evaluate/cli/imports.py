@@ -21,6 +21,7 @@ from evaluate.cli.base import (
     workspace_option,
 )
 from evaluate.cli.progress import progress_bar
+from evaluate.words import count
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,7 +58,7 @@ def _print_result(result, *, quiet: bool, show_names: bool, limit: int = 50) -> 
     problems = result.problems if show_names else result.stored_problems().assign(personal=False)
     shown = problems[problems["severity"] != "excluded"] if quiet else problems
     if len(shown):
-        click.echo(f"  {len(shown)} problem(s):")
+        click.echo(f"  {count(len(shown), 'problem')}:")
         head = result.with_suggestions(shown.head(limit)) if show_names else shown.head(limit)
         for line in format_problems(head):
             click.echo("  - " + line)
@@ -166,7 +167,7 @@ def validate_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview
         echo("  (No roster given: respondents were not checked against the cohort.)", quiet)
     if report is not None:
         _write_report(result.stored_problems(), report)
-        echo(f"Wrote {len(result.problems)} problem(s) to {report}", quiet)
+        echo(f"Wrote {count(len(result.problems), 'problem')} to {report}", quiet)
     if result.refused:
         raise DataProblem("`evaluate ingest` would refuse this export as it is (see above).")
     if strict and result.has_problems:

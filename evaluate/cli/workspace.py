@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from evaluate.cli.base import DataProblem, cli, friendly, workspace_argument
+from evaluate.words import count
 
 __all__ = ['init_cmd', 'status_cmd', 'check_cmd', 'repair_cmd', 'history_cmd', 'undo_cmd', 'remove_cmd', 'restore_cmd']
 
@@ -142,7 +143,7 @@ def check_cmd(workspace):
     for f in report.leftover:
         click.echo(f"  leftover {f.path}: {f.problem} — {f.fix}")
     if report.damaged:
-        raise DataProblem(f"{len(report.damaged)} problem(s) found: run `evaluate repair "
+        raise DataProblem(f"{count(len(report.damaged), 'problem')} found: run `evaluate repair "
                           f"{workspace}` to restore the last consistent state.")
     click.echo(f"The workspace agrees with its manifest: {report.imports_checked} imports in use, "
                f"{report.files_checked} data files checked (present, unchanged, readable).")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from evaluate.ingest.matching import MatchResult, match_columns
 from evaluate.instruments import Instrument
+from evaluate.words import share_of
 
 __all__ = ["refusals_for_fit", "best_fitting_instrument"]
 
@@ -55,8 +56,8 @@ def refusals_for_fit(raw, instrument: Instrument, match: MatchResult,
         "check that -i names the instrument this export answers (`evaluate instruments list`)")
     if asked and found * 2 < asked:
         return [dict(row=None, column=None, value=None, rule="few_questions_match",
-                     message=(f"only {found} of the {asked} questions of {instrument.ref} are in "
-                              "this export, so nothing was imported"),
+                     message=(f"{_questions_found(found, asked)} of {instrument.ref} are in this export, so "
+                              "nothing was imported"),
                      fix=hint, severity="refused")]
     unmatched = questions - mine
     if other and other_n > mine and unmatched >= 2 and unmatched * 5 >= questions:
@@ -66,3 +67,12 @@ def refusals_for_fit(raw, instrument: Instrument, match: MatchResult,
                               "was imported"),
                      fix=hint, severity="refused")]
     return []
+
+
+def _questions_found(found: int, asked: int) -> str:
+    """"only 3 of the 34 questions", "none of the 34 questions".
+
+    >>> _questions_found(0, 34), _questions_found(3, 34)
+    ('none of the 34 questions', 'only 3 of the 34 questions')
+    """
+    return share_of(found, asked, "question") if found == 0 else f"only {found} of the {asked} questions"

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from evaluate.instruments import Instrument
-from evaluate.normalise import normalise_heading
+from evaluate.normalise import normalise_heading, shown_heading
 
 __all__ = ["ColumnMatch", "MatchResult", "match_columns", "IDENTITY_ROLES", "META_ROLES"]
 
@@ -208,9 +208,9 @@ def match_columns(raw, instrument: Instrument) -> MatchResult:
 
     for item_id, cols in by_item.items():
         if len(cols) > 1 and types[item_id] not in _MULTI_COLUMN_TYPES:
-            headings = " and ".join(f'"{c.heading}" (column {c.letter})' for c in cols)
+            headings = " and ".join(f'"{shown_heading(c.heading)}" (column {c.letter})' for c in cols)
             result.problems.append(dict(
-                row=None, column=cols[1].heading, value=None, rule="duplicate_column",
+                row=None, column=shown_heading(cols[1].heading), value=None, rule="duplicate_column",
                 message=f"columns {headings} both look like item {item_id}, so neither was used",
                 fix="delete the extra column or rename it to the right question",
                 severity="file"))
@@ -240,12 +240,12 @@ def _unmatched(col, instrument: Instrument) -> dict:
            + (", or give the item its Qualtrics id (qualtrics: {tag: " + col.short_name + "})"
               if col.short_name else "")
            + "; otherwise nothing to do")
-    return dict(row=None, column=col.heading, value=None, rule="unmatched_column",
+    return dict(row=None, column=shown_heading(col.heading), value=None, rule="unmatched_column",
                 message=f"{shown.strip()} does not match any question of {instrument.ref}, so it "
                         "was not imported".strip(),
                 fix=fix, severity="warning")
 
 
 def _clip(text: str, width: int = 80) -> str:
-    text = " ".join(str(text).split())
+    text = shown_heading(text)
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -104,7 +104,8 @@ def _as_ties(ties: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in ("wave", "source", "target", "relation") if c not in ties.columns]
     if missing:
         raise AnalysisError(
-            f"The tie table lacks the column(s) {', '.join(missing)}; it has "
+            f"The tie table lacks {'the column' if len(missing) == 1 else 'the columns'} "
+            f"{', '.join(missing)}; it has "
             f"{', '.join(map(str, ties.columns)) or 'no columns'}. Ties come from "
             "Workspace.ties() with columns " + ", ".join(TIE_COLUMNS) + "."
         )
@@ -193,12 +194,14 @@ def clean_ties(ties: pd.DataFrame, roster: pd.DataFrame) -> CleanTies:
 
 def _check_messages(checks: pd.DataFrame) -> pd.Series:
     parts = []
-    for col, text in (("self_ties", "self-tie(s) ignored (a person naming themselves)"),
-                      ("duplicate_ties", "duplicate tie(s) merged into one"),
-                      ("off_roster_ties", "tie(s) to people not on this cohort's roster set "
-                                          "aside (see off_roster)")):
+    for col, one, many in (
+            ("self_ties", "self-tie ignored (a person naming themselves)",
+             "self-ties ignored (people naming themselves)"),
+            ("duplicate_ties", "duplicate tie merged into one", "duplicate ties merged into one"),
+            ("off_roster_ties", "tie to someone not on this cohort's roster set aside (see off_roster)",
+             "ties to people not on this cohort's roster set aside (see off_roster)")):
         n = checks[col]
-        parts.append(np.where(n > 0, n.astype(str) + " " + text, ""))
+        parts.append(np.where(n > 0, n.astype(str) + " " + np.where(n == 1, one, many), ""))
     joined = ["; ".join(p for p in row if p) for row in zip(*parts, strict=True)] if len(checks) else []
     return pd.Series(joined, index=checks.index, dtype="object")
 

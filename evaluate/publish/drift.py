@@ -24,6 +24,7 @@ from evaluate.instruments import Instrument
 from evaluate.normalise import normalise_heading, normalise_label
 from evaluate.publish.fingerprint import Publication
 from evaluate.publish.form import Question
+from evaluate.words import count
 
 __all__ = ["DRIFT_COLUMNS", "Recognition", "recognise"]
 
@@ -83,7 +84,7 @@ class Recognition:
         if self.drift.empty:
             return [f"Matches {what}: every question, answer and heading as published."]
         out = [f"Came from {what}, but the live form has changed: "
-               f"{len(self.drift)} difference(s) from the published form."]
+               f"{count(len(self.drift), 'difference')} from the published form."]
         for row in self.drift.head(limit).itertuples():
             found = f' → "{row.found}"' if row.found else ""
             published = f' "{row.published}"' if row.published else ""
