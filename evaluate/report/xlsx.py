@@ -14,6 +14,11 @@ is the only place we write xlsx, and it guarantees, for every workbook:
   and :attr:`WorkbookWritten.left_out` (and the first sheet) says what.
 - **The same bytes** for the same tables (fixed document times and zip entry
   times).
+
+Large tables are cheap to write: rows stream to the file (openpyxl's write-only
+mode), each distinct cell style is made once and shared, and row heights for
+wrapped text come from the table's string lengths (:func:`row_heights`), never
+from reading cells back.
 """
 
 from __future__ import annotations
@@ -28,13 +33,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from evaluate.privacy import neutralise_formula
 
 __all__ = ["Sheet", "WorkbookWritten", "write_workbook", "write_tables", "sheet_name",
-           "EXCEL_MAX_ROWS", "EXCEL_MAX_COLUMNS", "EXCEL_MAX_CELL", "P_VALUE_FORMAT"]
+           "row_heights", "wrapped_lines", "column_values", "EXCEL_MAX_ROWS",
+           "EXCEL_MAX_COLUMNS", "EXCEL_MAX_CELL", "P_VALUE_FORMAT"]
 
 #: Excel's limits (rows include the header row).
 EXCEL_MAX_ROWS = 1_048_576
@@ -49,6 +57,7 @@ _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _TITLE_FONT = Font(bold=True, size=14)
 _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
 _INVALID = re.compile(r"[\[\]\*\?/\\:]")
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 _MAX_WIDTH = 60
@@ -70,6 +79,8 @@ class Sheet:
         Overrides the formats guessed from the column names and types.
     csv : str, optional
         Where the whole table is, if Excel cannot hold it (named in the note).
+    widths : mapping of column → width in characters, optional
+        Fixed widths; the text of these columns wraps.
     """
 
     name: str
@@ -77,6 +88,7 @@ class Sheet:
     about: str = ""
     formats: Mapping[str, str] = field(default_factory=dict)
     csv: str = ""
+    widths: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -143,80 +155,183 @@ def cell_value(v):
     return text
 
 
-def _write_sheet(ws, sheet: Sheet, *, max_rows: int, max_columns: int) -> list[str]:
+def column_values(series: pd.Series) -> list:
+    """:func:`cell_value` over a column, with the common number types converted in bulk."""
+    kind = series.dtype.kind if isinstance(series.dtype, np.dtype) else ""
+    if kind in ("b", "i", "u"):
+        return series.tolist()
+    if kind == "f":
+        return [None if v != v else v for v in series.tolist()]
+    return [cell_value(v) for v in series.astype(object)]
+
+
+def wrapped_lines(values: Sequence, width: float) -> np.ndarray:
+    """How many lines each value takes when wrapped in a column ``width`` characters wide.
+
+    Text breaks at its line breaks and then every ``int(width * 1.1)`` characters
+    (about what Excel shows in its default font); anything but text takes no lines.
+
+    >>> wrapped_lines(["short", "x" * 70, "one\\ntwo", None, 3.5], 60).tolist()
+    [1, 2, 2, 0, 0]
+    """
+    per_line = max(int(width * 1.1), 1)
+    text = pd.Series([v if isinstance(v, str) else None for v in values], dtype="string")
+    lengths = text.str.len()
+    lines = (lengths.clip(lower=1) + per_line - 1) // per_line
+    breaks = text.str.contains("\n", regex=False, na=False)
+    if breaks.any():
+        parts = text[breaks].str.split("\n").explode()
+        lines[breaks] = ((parts.str.len().clip(lower=1) + per_line - 1) // per_line
+                         ).groupby(level=0).sum()
+    return lines.fillna(0).to_numpy(dtype="int64")
+
+
+def row_heights(columns: Sequence[Sequence], widths: Sequence[float], wrap: Sequence[bool]
+                ) -> np.ndarray:
+    """Each row's height in points for its wrapped text, 0 for a row of one line.
+
+    ``columns`` holds each column's values as written, ``widths`` their widths
+    and ``wrap`` whether the column wraps its text. A row gets 15 points per
+    line of its tallest wrapped cell (Excel sizes rows on opening; other
+    readers, and printing from a file never opened, do not), at most 409.
+    """
+    n = len(columns[0]) if len(columns) else 0
+    lines = np.ones(n, dtype="int64")
+    for values, width, wraps in zip(columns, widths, wrap, strict=True):
+        if wraps and n:
+            lines = np.maximum(lines, wrapped_lines(values, width))
+    return np.where(lines > 1, np.minimum(15 * lines, 409), 0)
+
+
+class _Styles:
+    """The workbook's cell styles, each registered once; cells are made with a copy of one.
+
+    Setting a style on a cell looks it up in the workbook's style lists (hashing
+    it); for a table that is the same few styles over and over, so each is made
+    once on a model cell and every cell is created with its style array, as
+    openpyxl's own worksheet copier does.
+    """
+
+    def __init__(self, ws):
+        self._ws = ws
+        self._made: dict[tuple, object] = {}
+
+    def __call__(self, *, number_format: str | None = None, alignment: Alignment | None = None,
+                 font: Font | None = None, fill: PatternFill | None = None):
+        key = (number_format, alignment, font, fill)
+        if not any(key):
+            return None
+        if key not in self._made:
+            model = Cell(self._ws, row=1, column=1)
+            if number_format:
+                model.number_format = number_format
+            if alignment is not None:
+                model.alignment = alignment
+            if font is not None:
+                model.font = font
+            if fill is not None:
+                model.fill = fill
+            self._made[key] = model._style
+        return self._made[key]
+
+    def cells(self, values: Sequence, styles: Sequence) -> list:
+        """One row: values with a style become cells, the others stay values (None: no cell)."""
+        return [v if style is None or v is None else Cell(self._ws, row=1, column=1, value=v, style_array=style)
+                for v, style in zip(values, styles, strict=True)]
+
+
+def _header_row(ws, styles: _Styles, headers: Sequence[str]) -> None:
+    style = styles(alignment=_WRAP, font=_HEADER_FONT, fill=_HEADER_FILL)
+    ws.append(styles.cells([cell_value(h) for h in headers], [style] * len(headers)))
+
+
+def _fit(ws, row: int, height: float) -> None:
+    if height:
+        ws.row_dimensions[row].height = height
+
+
+def _header_height(header: Sequence[str], widths: Sequence[float]) -> float:
+    """The header row's height (its cells wrap); 0 for one line."""
+    if not header:
+        return 0
+    return row_heights([[h] for h in header], widths, [True] * len(header))[0]
+
+
+def _cut(frame: pd.DataFrame, title: str, csv: str, *, max_rows: int, max_columns: int
+         ) -> tuple[pd.DataFrame, list[str]]:
+    """The part of ``frame`` Excel holds, and a sentence for each thing left out."""
     left_out = []
-    frame = sheet.table.reset_index(drop=True)
+    where = f"; the whole table is in {csv}" if csv else ""
     if frame.shape[1] > max_columns:
-        left_out.append(f"Sheet “{ws.title}”: only the first {max_columns:,} of "
-                        f"{frame.shape[1]:,} columns fit in Excel"
-                        + (f"; the whole table is in {sheet.csv}" if sheet.csv else "") + ".")
+        left_out.append(f"Sheet “{title}”: only the first {max_columns:,} of "
+                        f"{frame.shape[1]:,} columns fit in Excel{where}.")
         frame = frame.iloc[:, :max_columns]
     if len(frame) > max_rows - 1:
-        left_out.append(f"Sheet “{ws.title}”: only the first {max_rows - 1:,} of {len(frame):,} "
-                        "rows fit in Excel"
-                        + (f"; the whole table is in {sheet.csv}" if sheet.csv else "") + ".")
+        left_out.append(f"Sheet “{title}”: only the first {max_rows - 1:,} of {len(frame):,} "
+                        f"rows fit in Excel{where}.")
         frame = frame.head(max_rows - 1)
-    headers = [str(c) for c in frame.columns]
-    ws.append([cell_value(h) for h in headers])
-    for cell in ws[1]:
-        cell.fill = _HEADER_FILL
-        cell.font = _HEADER_FONT
-        cell.alignment = _WRAP
-    values = frame.astype(object).to_numpy()
-    long_cells = 0
-    for row in values:
-        ws.append([cell_value(v) for v in row])
-        long_cells += sum(isinstance(v, str) and len(v) > EXCEL_MAX_CELL for v in row)
+    long_cells = sum(int((frame[c].astype("string").str.len() > EXCEL_MAX_CELL).sum())
+                     for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c]))
     if long_cells:
-        left_out.append(f"Sheet “{ws.title}”: {long_cells:,} cells were longer than Excel's "
+        left_out.append(f"Sheet “{title}”: {long_cells:,} cells were longer than Excel's "
                         f"{EXCEL_MAX_CELL:,} characters and end with “…”.")
+    return frame, left_out
+
+
+def _column_width(series: pd.Series, heading: str) -> tuple[float, bool]:
+    """A column's width (characters) and whether its text wraps (longer than the widest column)."""
+    head = max((len(w) for w in heading.split()), default=0)
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        longest = 9  # numbers print rounded by their format, not at full precision
+    else:
+        lengths = series.astype("string").fillna("").str.len()
+        longest = int(lengths.max()) if len(lengths) else 0
+    return min(max(8, head + 2, min(longest, _MAX_WIDTH) + 2), _MAX_WIDTH), longest > _MAX_WIDTH
+
+
+def _write_sheet(ws, sheet: Sheet, *, max_rows: int, max_columns: int) -> list[str]:
+    """One table on a write-only sheet: header row, then the rows, styled per column."""
+    frame, left_out = _cut(sheet.table.reset_index(drop=True), ws.title, sheet.csv,
+                           max_rows=max_rows, max_columns=max_columns)
+    headers = [str(c) for c in frame.columns]
+    styles = _Styles(ws)
+    widths, wrap, formats = [], [], []
+    for col, heading in zip(frame.columns, headers, strict=True):
+        width, wraps = _column_width(frame[col], heading)
+        if col in sheet.widths:
+            width, wraps = sheet.widths[col], True
+        widths.append(width)
+        wrap.append(wraps)
+        formats.append(sheet.formats.get(col) or guess_format(frame[col]))
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = "A2"
-    for j, col in enumerate(frame.columns, start=1):
-        letter = get_column_letter(j)
-        fmt = sheet.formats.get(col) or guess_format(frame[col])
-        if fmt and len(frame):
-            for cell in ws[letter][1:]:
-                cell.number_format = fmt
-        head = max((len(w) for w in headers[j - 1].split()), default=0)
-        if pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col]):
-            longest = 9  # numbers print rounded by their format, not at full precision
-        else:
-            lengths = frame[col].astype("string").fillna("").str.len()
-            longest = int(lengths.max()) if len(lengths) else 0
-        width = min(max(8, head + 2, min(longest, _MAX_WIDTH) + 2), _MAX_WIDTH)
-        ws.column_dimensions[letter].width = width
-        if longest > _MAX_WIDTH and len(frame):  # long text wraps inside its column
-            for cell in ws[letter][1:]:
-                cell.alignment = _WRAP
-    _fit_row_heights(ws, start=1)
     if len(frame):
-        ws.auto_filter.ref = ws.dimensions
+        ws.auto_filter.ref = f"A1:{get_column_letter(max(len(headers), 1))}{len(frame) + 1}"
     _print_setup(ws, repeat_header=True)
+    header = [cell_value(h) for h in headers]
+    _fit(ws, 1, _header_height(header, widths))
+    _header_row(ws, styles, headers)
+    columns = [column_values(frame[c]) for c in frame.columns]
+    heights = row_heights(columns, widths, wrap)
+    # wrapped columns wrap on every row; on a row of several lines every cell sits at the top
+    one_line = [styles(number_format=f, alignment=_WRAP if w else None)
+                for f, w in zip(formats, wrap, strict=True)]
+    tall = [styles(number_format=f, alignment=_WRAP if w else _TOP)
+            for f, w in zip(formats, wrap, strict=True)]
+    for i, row in enumerate(zip(*columns, strict=True)):
+        if heights[i]:
+            ws.row_dimensions[i + 2].height = heights[i]
+            ws.append(styles.cells(row, tall))
+        else:
+            ws.append(styles.cells(row, one_line))
     return left_out
-
-
-def _fit_row_heights(ws, start: int = 1) -> None:
-    """Row heights for wrapped text (Excel does this on opening; other readers and printing
-    from a file that was never opened do not)."""
-    widths = {get_column_letter(j): (ws.column_dimensions[get_column_letter(j)].width or 10)
-              for j in range(1, ws.max_column + 1)}
-    for row in ws.iter_rows(min_row=start):
-        lines = 1
-        for cell in row:
-            if isinstance(cell.value, str) and cell.alignment is not None and cell.alignment.wrap_text:
-                per_line = max(int(widths[cell.column_letter] * 1.1), 1)
-                lines = max(lines, sum(-(-max(len(part), 1) // per_line)
-                                       for part in cell.value.split("\n")))
-        if lines > 1:
-            ws.row_dimensions[row[0].row].height = min(15 * lines, 409)
-            for cell in row:  # the row's other cells line up with the top of the wrapped text
-                cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")
 
 
 def _print_setup(ws, *, repeat_header: bool) -> None:
     """Landscape A4, every column on one page width, the header row on every page."""
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -228,39 +343,42 @@ def _print_setup(ws, *, repeat_header: bool) -> None:
 def _write_front(ws, title: str, notes: Sequence[str], blocks: Sequence[tuple[str, pd.DataFrame]],
                  ) -> None:
     """A title, notes, then headed blocks of rows (the Summary or README sheet)."""
-    ws.append([cell_value(title)])
-    ws["A1"].font = _TITLE_FONT
-    for line in notes:
-        ws.append([cell_value(line)])
     widths: dict[int, int] = {}
-    for heading, table in blocks:
-        ws.append([])
-        ws.append([cell_value(heading)])
-        ws.cell(row=ws.max_row, column=1).font = _BOLD
-        if table is None or not len(table.columns):
+    for _heading, table in blocks:
+        if table is None:
             continue
-        ws.append([cell_value(c) for c in table.columns])
-        for cell in ws[ws.max_row]:
-            cell.fill = _HEADER_FILL
-            cell.font = _HEADER_FONT
-            cell.alignment = _WRAP
-        for row in table.astype(object).to_numpy():
-            ws.append([cell_value(v) for v in row])
-            for cell in ws[ws.max_row]:
-                cell.alignment = _WRAP
         for j, col in enumerate(table.columns, start=1):
             longest = int(table[col].astype("string").fillna("").str.len().max() or 0)
             widths[j] = max(widths.get(j, 12), min(max(len(str(col)), longest) + 2, 100))
+    if not widths:
+        widths[1] = 110
     for j, w in widths.items():
         ws.column_dimensions[get_column_letter(j)].width = w
-    # the title and notes run across the columns: wrapping them in column A would be narrow
-    for row in ws.iter_rows(min_row=2, max_row=1 + len(notes)):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=False, vertical="top")
-    if not widths:
-        ws.column_dimensions["A"].width = 110
-    _fit_row_heights(ws, start=2 + len(notes))
     _print_setup(ws, repeat_header=False)
+    styles = _Styles(ws)
+    ws.append(styles.cells([cell_value(title)], [styles(font=_TITLE_FONT)]))
+    # the title and notes run across the columns: wrapping them in column A would be narrow
+    note = styles(alignment=Alignment(wrap_text=False, vertical="top"))
+    for line in notes:
+        ws.append(styles.cells([cell_value(line)], [note]))
+    row = 1 + len(notes)
+    bold, wrapped = styles(font=_BOLD), styles(alignment=_WRAP)
+    for heading, table in blocks:
+        ws.append([])
+        ws.append(styles.cells([cell_value(heading)], [bold]))
+        row += 2
+        if table is None or not len(table.columns):
+            continue
+        header = [cell_value(c) for c in table.columns]
+        column_widths = [widths.get(j, 13) for j in range(1, len(header) + 1)]
+        _fit(ws, row + 1, _header_height(header, column_widths))
+        _header_row(ws, styles, [str(c) for c in table.columns])
+        columns = [column_values(table[c]) for c in table.columns]
+        heights = row_heights(columns, column_widths, [True] * len(header))
+        for i, values in enumerate(zip(*columns, strict=True)):
+            _fit(ws, row + 2 + i, heights[i])
+            ws.append(styles.cells(values, [wrapped] * len(values)))
+        row += 1 + len(table)
 
 
 def write_workbook(
@@ -301,9 +419,8 @@ def write_workbook(
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = Workbook()
-    front = wb.active
-    front.title = sheet_name(front_name, set())
+    wb = Workbook(write_only=True)  # rows stream to the file: no cell kept, none looked up
+    front = wb.create_sheet(sheet_name(front_name, set()))
     taken = {front.title}
     names = []
     for s in sheets:
@@ -319,11 +436,9 @@ def write_workbook(
     if contents_ws is not None:
         listing = pd.DataFrame({"Sheet": names, "What it shows": [s.about for s in sheets],
                                 "Rows": [len(s.table) for s in sheets]})
-        _write_sheet(contents_ws, Sheet(contents_name, listing, formats={"Rows": "0"}),
+        _write_sheet(contents_ws, Sheet(contents_name, listing, formats={"Rows": "0"},
+                                        widths={"What it shows": 90}),
                      max_rows=max_rows, max_columns=max_columns)
-        for cell in contents_ws["B"][1:]:
-            cell.alignment = _WRAP
-        contents_ws.column_dimensions["B"].width = 90
     wb.properties.creator = "evaluate"
     wb.properties.created = _FIXED_TIME
     wb.properties.modified = _FIXED_TIME

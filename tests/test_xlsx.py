@@ -1,0 +1,83 @@
+"""evaluate.report.xlsx: row heights from the tables, styles per column, Excel's limits."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from evaluate.report.xlsx import Sheet, row_heights, wrapped_lines, write_workbook
+
+
+def heights_read_from_cells(ws) -> dict[int, float]:
+    """Row heights worked out cell by cell from the styles of a written sheet.
+
+    This is how the writer sized rows before it worked from the tables (kept
+    here as the reference): for each row, the tallest string in a cell that
+    wraps, split at line breaks, ``int(width * 1.1)`` characters a line, 15
+    points a line, at most 409.
+    """
+    widths = {}
+    out = {}
+    for row in ws.iter_rows():
+        lines = 1
+        for cell in row:
+            if isinstance(cell.value, str) and cell.alignment.wrap_text:
+                letter = cell.column_letter
+                if letter not in widths:
+                    widths[letter] = ws.column_dimensions[letter].width or 10
+                per_line = max(int(widths[letter] * 1.1), 1)
+                lines = max(lines, sum(-(-max(len(part), 1) // per_line)
+                                       for part in cell.value.split("\n")))
+        if lines > 1:
+            out[row[0].row] = min(15 * lines, 409)
+    return out
+
+
+def heights_written(ws) -> dict[int, float]:
+    return {r: d.height for r, d in ws.row_dimensions.items() if d.height}
+
+
+def test_lines_follow_width_and_line_breaks():
+    assert wrapped_lines(["x" * 66, "x" * 67, "", "a\n\nb" + "x" * 70], 60).tolist() == [1, 2, 1, 4]
+    assert wrapped_lines([1.5, None, True], 60).tolist() == [0, 0, 0]
+    heights = row_heights([["short", "x" * 200], [None, "y"]], [60, 10], [True, False])
+    assert heights.tolist() == [0, 60]
+    assert row_heights([["x" * 100_000]], [60], [True]).tolist() == [409]
+
+
+def test_rows_are_as_tall_as_their_wrapped_text(tmp_path):
+    long = "A long answer that runs on and on " * 4
+    table = pd.DataFrame({
+        "question": ["Short", long, "two\nlines", "=cmd " + "z" * 61, None],
+        "n": [1, 2, 3, 4, 5],
+        "note": ["x" * 10, "y" * 30, None, "w", "v" * 130],
+    })
+    written = write_workbook(tmp_path / "t.xlsx", [Sheet("Answers", table)], title="t",
+                             notes=["A note longer than the first column " * 3],
+                             front_blocks=[("Block", pd.DataFrame({"a": [long, "b"], "n": [1, 2]}))])
+    wb = load_workbook(written.path)
+    for ws in wb:
+        expected = heights_read_from_cells(ws)
+        assert heights_written(ws) == expected, ws.title
+    sheet = wb["Answers"]
+    assert heights_written(sheet)  # some rows wrap
+    assert sheet["A5"].value.startswith("'=cmd")
+    tall = [r for r in heights_written(sheet) if r > 1]
+    assert all(sheet.cell(row=r, column=2).alignment.vertical == "top" for r in tall)
+    assert sheet["B2"].number_format == "0" and not sheet["B2"].alignment.wrap_text
+
+
+@pytest.mark.slow
+def test_demo_workbooks_rows_sized_as_read_from_their_cells(demo_outputs):
+    for key in ("tables", "analysis"):
+        wb = load_workbook(demo_outputs[key])
+        for ws in wb:
+            assert heights_written(ws) == heights_read_from_cells(ws), (key, ws.title)
+
+
+def test_same_tables_same_bytes(tmp_path):
+    table = pd.DataFrame({"text": ["a " * 50, "b"], "p_val": [0.0001, 0.5]})
+    a = write_workbook(tmp_path / "a.xlsx", [Sheet("T", table)], title="t").path.read_bytes()
+    b = write_workbook(tmp_path / "b.xlsx", [Sheet("T", table)], title="t").path.read_bytes()
+    assert a == b
