@@ -111,7 +111,7 @@ def report_cmd(workspace, out, pdf, personal, roster, quiet):
     Example: evaluate report my-programme --out reports/2026/ --pdf --personal personal-pages/
     """
     from evaluate.analysis import analyse_and_store, report_context, stored_results
-    from evaluate.report.build import build_report
+    from evaluate.report.build import build_report, quotes_note
     from evaluate.workspace import Workspace
 
     ws = Workspace.open(workspace)
@@ -148,6 +148,8 @@ def report_cmd(workspace, out, pdf, personal, roster, quiet):
     echo("Report written:", quiet)
     for name, p in paths.items():
         echo(f"  {name}: {p}", quiet)
+    if note := quotes_note(context):
+        echo(note, quiet)
     if written is not None:
         if not written["pages"]:
             echo(f"No personal pages: no one answered the network survey at both the first "

@@ -15,12 +15,14 @@ import pandas as pd
 from evaluate.privacy import neutralise_frame
 from evaluate.report.dashboard import render_dashboard
 from evaluate.report.page import Page
+from evaluate.report.quotes import quote_selection, selection_note
 from evaluate.report.records import imports_table, quarantine_summary, suppression_counts
 from evaluate.report.workbooks import summary_blocks, summary_notes, tables_sheets
 from evaluate.report.xlsx import write_tables, write_workbook
 
-__all__ = ["PERSON_LEVEL_TABLES", "is_person_level", "report_tables", "build_report",
-           "write_analysis_workbook", "write_tables_workbook", "analysis_readme"]
+__all__ = ["PERSON_LEVEL_TABLES", "is_person_level", "report_tables", "workbook_tables",
+           "quotes_note", "build_report", "write_analysis_workbook", "write_tables_workbook",
+           "analysis_readme"]
 
 #: Result tables with one row per person (pseudonymous ids): kept out of the report's
 #: tables, which commissioners receive; ``evaluate analyse`` writes them for evaluators.
@@ -105,8 +107,7 @@ def report_tables(results: dict[str, pd.DataFrame], context: dict) -> dict[str, 
         counts["answers"] = counts["answers"].astype("int64")
         counts["quotable"] = counts["quotable"].astype("int64")
         out["voices_counts"] = counts
-        qcols = [c for c in ("instrument", "wave", "item", "prompt", "text") if c in v.columns]
-        out["quotes"] = _sorted(v.loc[v["quotable"], qcols], ["instrument", "item", "wave", "text"])
+        out["quotes"] = _quotes(v)
     versions = context.get("instrument_versions")
     if versions:
         out["instrument_versions"] = _sorted(pd.DataFrame(list(versions)), ["ref"])
@@ -114,7 +115,31 @@ def report_tables(results: dict[str, pd.DataFrame], context: dict) -> dict[str, 
     return out
 
 
-def analysis_readme(context: dict | None, left_out: dict[str, str] | None = None) -> list[str]:
+def _quotes(voices: pd.DataFrame) -> pd.DataFrame:
+    """Every answer whose author agreed to be quoted (``voices`` with a bool ``quotable``)."""
+    qcols = [c for c in ("instrument", "wave", "item", "prompt", "text") if c in voices.columns]
+    return _sorted(voices.loc[voices["quotable"], qcols], ["instrument", "item", "wave", "text"])
+
+
+def workbook_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables as the workbooks hold them: ``quotes`` becomes a selection
+    (:func:`evaluate.report.quotes.quote_selection`); the csv files keep every quote."""
+    if "quotes" not in tables:
+        return tables
+    return {**tables, "quotes": quote_selection(tables["quotes"])}
+
+
+def quotes_note(context: dict) -> str:
+    """What the workbooks leave out of the quotes, in a sentence ('' when nothing)."""
+    voices = context.get("voices")
+    if not isinstance(voices, pd.DataFrame) or "quotable" not in voices.columns:
+        return ""
+    return selection_note(quote_selection(_quotes(
+        voices.assign(quotable=voices["quotable"].fillna(False).astype(bool)))))
+
+
+def analysis_readme(context: dict | None, left_out: dict[str, str] | None = None,
+                    quotes: pd.DataFrame | None = None) -> list[str]:
     """The README lines of analysis.xlsx (the evaluator's workbook)."""
     context = context or {}
     lines = [
@@ -127,9 +152,13 @@ def analysis_readme(context: dict | None, left_out: dict[str, str] | None = None
         "numbers are blank and the column 'suppressed' is TRUE.",
         "No names or emails appear here, and no table with one row per person ("
         + ", ".join(PERSON_LEVEL_TABLES) + "): evaluate analyse writes those as csv files.",
-        "quotes holds only free-text answers whose authors agreed to be quoted.",
+        "quotes holds only free-text answers whose authors agreed to be quoted, each "
+        "different answer once with how many people wrote it (n_people) and how many "
+        "answers to that question and survey may be quoted (n_quotable).",
         "Text that a spreadsheet would run as a formula starts with an apostrophe.",
     ]
+    if quotes is not None and (note := selection_note(quotes)):
+        lines.append(note)
     for name, where in (left_out or {}).items():
         lines.append(f"Left out: {name} (one row per person) — in {where}.")
     return lines
@@ -145,7 +174,7 @@ def write_analysis_workbook(tables: dict[str, pd.DataFrame], path: str | Path,
         if k not in safe:
             left.setdefault(k, f"{k}.csv")
     programme = (context or {}).get("programme") or "evaluate"
-    return write_tables(safe, path, readme=analysis_readme(context, left),
+    return write_tables(safe, path, readme=analysis_readme(context, left, safe.get("quotes")),
                         title=f"{programme} — analysis tables")
 
 
@@ -251,8 +280,9 @@ def build_report(
 
     step("Writing tables.xlsx and analysis.xlsx")
     tables = report_tables(results, context)
-    xlsx = write_tables_workbook(results, context, tables, out / "tables.xlsx")
-    analysis = write_analysis_workbook(tables, out / "analysis.xlsx", context)
+    books = workbook_tables(tables)
+    xlsx = write_tables_workbook(results, context, books, out / "tables.xlsx")
+    analysis = write_analysis_workbook(books, out / "analysis.xlsx", context)
 
     step("Writing the csv tables")
     csv_dir = out / "tables"

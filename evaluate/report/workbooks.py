@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from evaluate.report.page import Page
+from evaluate.report.quotes import selection_note
 from evaluate.report.records import imports_table, quarantine_summary
 from evaluate.report.sections.overview import cards, principle_rows
 from evaluate.report.xlsx import Sheet, guess_format
@@ -176,8 +177,11 @@ TABLE_SHEETS: tuple[TableSheet, ...] = (
                 "n_mentions": "Answers touching it", "n_answers": "Answers",
                 "share": "Share", "suppressed": "Hidden (small group)"}),
     TableSheet("quotes", "Quotes",
-               "Free-text answers from people who agreed to be quoted, exactly as written.",
-               {"instrument": "Survey", "wave": "Wave", "prompt": "Question", "text": "Answer"}),
+               "Free-text answers from people who agreed to be quoted, exactly as written; "
+               "each different answer once, with how many people wrote it.",
+               {"instrument": "Survey", "wave": "Wave", "prompt": "Question", "text": "Answer",
+                "n_people": "Written by (people)",
+                "n_quotable": "May be quoted (this question and survey)"}),
     TableSheet("voices_counts", "Open questions",
                "How many people answered each open question, and how many may be quoted.",
                {"instrument": "Survey", "prompt": "Question", "answers": "Answers",
@@ -309,6 +313,8 @@ def tables_sheets(page: Page, tables: dict[str, pd.DataFrame]) -> list[Sheet]:
         frame = t[list(cols)].rename(columns=cols).reset_index(drop=True)
         # formats follow the analysis' column names (p_…, n_…, share …), not the headings
         formats = {h: fmt for c, h in cols.items() if (fmt := guess_format(t[c].rename(c)))}
-        sheets.append(Sheet(spec.name, frame, about=spec.about, formats=formats,
+        about = " ".join(x for x in (spec.about, selection_note(t) if spec.source == "quotes"
+                                     else "") if x)
+        sheets.append(Sheet(spec.name, frame, about=about, formats=formats,
                             csv=f"tables/{spec.source}.csv"))
     return sheets

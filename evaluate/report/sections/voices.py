@@ -1,4 +1,10 @@
-"""Voices: how many answered each open question, the themes, and consented quotes."""
+"""Voices: how many answered each open question, the themes, and consented quotes.
+
+Each question shows at most :data:`evaluate.report.quotes.QUOTES_PER_QUESTION`
+different answers, chosen as the workbooks choose them (written by most people
+first, then a fixed random choice), and says how many others are in
+``tables/quotes.csv``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import pandas as pd
 
 from evaluate.report.format import integer, pct
 from evaluate.report.page import Page
+from evaluate.report.quotes import QUOTES_PER_QUESTION, ranked_answers
 from evaluate.report.table import make_table
 from evaluate.words import join_words
 
@@ -87,19 +94,22 @@ def build_voices(page: Page) -> dict:
                                {"answers": integer, "quotable": integer},
                                numeric={"answers", "quotable"})
     out["themes"] = _themes(page, titles)
-    quotes = v[v["quotable"]].sort_values(["instrument", "item", "text"], kind="stable")
+    quotes = v[v["quotable"]]
     if not len(quotes):
         out["no_quotes"] = "No one agreed to be quoted, so no quotes are shown."
         return out
-    for (inst, _item, prompt), block in quotes.groupby(["instrument", "item", "prompt"],
-                                                       sort=True, dropna=False):
-        same = block["text"].astype(str).str.strip().value_counts()
-        same = same.rename_axis("text").reset_index(name="n").sort_values(
-            ["n", "text"], ascending=[False, True], kind="stable")
+    keys = ["instrument", "item", "prompt"]
+    for (inst, _item, prompt), block in ranked_answers(quotes, keys).groupby(
+            keys, sort=True, dropna=False):
         items = [{"text": t, "said": f"written by {n} people" if n > 1 else ""}
-                 for t, n in same.itertuples(index=False)]
+                 for t, n in block[["text", "n_people"]].head(QUOTES_PER_QUESTION).itertuples(
+                     index=False)]
+        left = len(block) - len(items)
         out["groups"].append({
             "prompt": prompt,
-            "about": f"{titles.get(str(inst), str(inst))} · {len(block):,} may be quoted",
-            "shown": items[:QUOTES_SHOWN], "more": items[QUOTES_SHOWN:]})
+            "about": f"{titles.get(str(inst), str(inst))} · {block['n_quotable'].iloc[0]:,} "
+                     "may be quoted",
+            "shown": items[:QUOTES_SHOWN], "more": items[QUOTES_SHOWN:],
+            "left": (f"{left:,} other different answers are not shown here; tables/quotes.csv "
+                     "has every one." if left else "")})
     return out
