@@ -1,0 +1,148 @@
+"""The cells of one sheet of an xlsx workbook (python-calamine), blank cells as None.
+
+Which sheet: the one asked for, else ``"Form Responses 1"``, else the first
+that holds data. Before a sheet is read its size is checked against the memory
+budget (:mod:`evaluate.ingest.extent`), and the cells a reader shows as blank
+that are not (Excel errors, unsaved formulas) are found (:mod:`evaluate.ingest.formulas`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from evaluate.errors import ReadError
+from evaluate.ingest.extent import check_sheet_extent
+from evaluate.ingest.files import (
+    _ENCRYPTED_FIX,
+    _ENCRYPTED_STREAM,
+    DEFAULT_SHEET,
+    _blank_cells,
+    _fail,
+    _looks_like_text,
+    _sniff_kind,
+)
+from evaluate.ingest.formulas import HiddenCellFinder, hidden_cells
+
+__all__ = ["read_xlsx_grid"]
+
+def read_xlsx_grid(
+    path: Path, head: bytes, sheet: str | None
+) -> tuple[np.ndarray, str, list[str], list]:
+    import python_calamine
+
+    notes: list[str] = []
+    kind = _sniff_kind(head)
+    if kind == "ole2":
+        raw = path.read_bytes()
+        if _ENCRYPTED_STREAM in raw:
+            raise _fail(path, _ENCRYPTED_FIX + ".")
+        raise _fail(
+            path,
+            "is an old-format Excel workbook (.xls) with an .xlsx name — open it in Excel, "
+            "choose File › Save As › Excel Workbook (.xlsx), and use that file.",
+        )
+    if kind != "zip":
+        if kind == "pdf":
+            what = "is a PDF, not an Excel workbook"
+        elif _looks_like_text(head):
+            what = (
+                "is a text (CSV) file with an Excel name — rename it to end in .csv, "
+                "or open it in Excel and save as .xlsx"
+            )
+            raise _fail(path, what + ".")
+        else:
+            what = "is not an Excel workbook (it may be another kind of file renamed to .xlsx)"
+        raise _fail(path, what + " — export the responses again as .xlsx or .csv.")
+
+    def guarded(call, sheet_name: str | None = None):
+        """Run a calamine call; any failure of the parser means a damaged workbook."""
+        try:
+            return call()
+        except python_calamine.PasswordError as exc:
+            raise _fail(path, _ENCRYPTED_FIX + ".") from exc
+        except (KeyboardInterrupt, SystemExit, GeneratorExit):
+            raise
+        except BaseException as exc:  # parser errors, and pyo3 panics (BaseException)
+            raise _damaged(path, sheet_name) from exc
+
+    wb = guarded(lambda: python_calamine.CalamineWorkbook.from_path(str(path)))
+    names = list(guarded(lambda: wb.sheet_names))
+    if not names:
+        raise _fail(path, "has no sheets — export the responses again.")
+    hidden = {
+        m.name
+        for m in guarded(lambda: wb.sheets_metadata)
+        if m.visible != python_calamine.SheetVisibleEnum.Visible
+    }
+
+    hidden_of: dict[str, list] = {}  # the error and formula cells of each sheet read
+
+    def load(name: str) -> list[list[object]]:
+        finder = HiddenCellFinder()  # fed by the memory check's scan, if it scans
+        check_sheet_extent(path, name, on_block=finder)  # before the reader allocates the sheet
+        rows = guarded(lambda: wb.get_sheet_by_name(name).to_python(skip_empty_area=False), name)
+        hidden_of[name] = finder.found if finder.done else hidden_cells(path, name)
+        return rows
+
+    listed = ", ".join(f'"{n}"' for n in names)
+    if sheet is not None:
+        chosen = sheet if sheet in names else None
+        if chosen is None:
+            folded = [n for n in names if n.strip().casefold() == sheet.strip().casefold()]
+            if len(folded) == 1:
+                chosen = folded[0]
+        if chosen is None:
+            raise _fail(path, f'has no sheet called "{sheet}" — the sheets are: {listed}.')
+        rows = load(chosen)
+        if not _any_value(rows):
+            raise _fail(
+                path,
+                "is empty — choose the sheet that holds the responses "
+                f"(the sheets are: {listed}).",
+                chosen,
+            )
+    else:
+        # "Form Responses 1" first, then visible sheets, then hidden ones
+        order = sorted(names, key=lambda n: (n != DEFAULT_SHEET, n in hidden))
+        rows, chosen = [], None
+        for name in order:
+            rows = load(name)
+            if _any_value(rows):
+                chosen = name
+                break
+        if chosen is None:
+            raise _fail(path, f"has no data in any sheet ({listed}) — export the responses again.")
+        if len(names) > 1:
+            notes.append(
+                f'Read sheet "{chosen}" (the workbook has {len(names)} sheets: {listed}).'
+            )
+    width = max((len(r) for r in rows), default=0)
+    try:
+        grid = np.array(rows, dtype=object)
+        if grid.ndim != 2:
+            raise ValueError
+    except ValueError:
+        grid = pd.DataFrame(rows, columns=range(width), dtype=object).to_numpy(dtype=object)
+    blank = _blank_cells(grid, check_all=True)
+    grid[blank] = None
+    return grid, chosen, notes, hidden_of.get(chosen, [])
+
+
+def _damaged(path: Path, sheet: str | None) -> ReadError:
+    return _fail(
+        path,
+        "is damaged or incomplete and cannot be opened as a workbook — download or "
+        "export it again (if it opens in Excel, save it again as .xlsx).",
+        sheet,
+    )
+
+
+def _any_value(rows: list[list[object]]) -> bool:
+    for row in rows:
+        for v in row:
+            if v is not None and v != "" and not (isinstance(v, str) and v.isspace()):
+                return True
+    return False
