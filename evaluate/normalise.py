@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "normalise_name_series",
     "normalise_email_series",
     "shown_heading",
+    "map_distinct",
 ]
 
 _NUMBERING = re.compile(
@@ -31,8 +33,15 @@ _SPACE = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
-    """Casefold and strip accents: ``"Zoë"`` → ``"zoe"``."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
+    """Casefold and strip accents: ``"Zoë"`` → ``"zoe"``.
+
+    >>> fold("Zoë Ÿ"), fold("STRASSE"), fold("Straße")
+    ('zoe y', 'strasse', 'strasse')
+    """
+    text = str(text)
+    if text.isascii():  # nothing to decompose, and ASCII casefolds as it lowers
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
@@ -94,8 +103,11 @@ def normalise_name(text: object) -> str:
     >>> normalise_name("Smith, Zoë") == normalise_name("zoe smith")
     True
     """
-    tokens = normalise_label(text).split()
-    return " ".join(sorted(tokens))
+    if text is None:
+        return ""
+    # normalise_label's spacing, done by split(): str.split and the regex \s agree on whitespace
+    s = fold(str(text)).replace("\u2019", "'").replace("\u2013", "-")
+    return " ".join(sorted(_PUNCT.sub(" ", s).split()))
 
 
 def normalise_name_series(names: pd.Series) -> pd.Series:
@@ -104,10 +116,22 @@ def normalise_name_series(names: pd.Series) -> pd.Series:
     Each distinct name is normalised once and the result mapped back, so a
     name that appears in many rows costs one call.
     """
-    s = names.astype("string")
-    keys = {name: normalise_name(name) for name in s.dropna().unique()}
-    out = s.map(keys).astype("string")
+    out = map_distinct(names, normalise_name)
     return out.mask(out == "")
+
+
+def map_distinct(values: pd.Series, func) -> pd.Series:
+    """``func`` of each distinct value of ``values`` as text, mapped back (missing stays missing).
+
+    A value repeated in many rows costs one call; the result is a ``string`` Series
+    on the same index.
+
+    >>> map_distinct(pd.Series(["a", None, "b", "a"]), str.upper).tolist()
+    ['A', <NA>, 'B', 'A']
+    """
+    codes, uniques = pd.factorize(values.astype("string"))
+    results = np.array([*map(func, uniques.tolist()), None], dtype=object)
+    return pd.Series(results[codes], index=values.index, dtype="string")
 
 
 def normalise_email_series(emails: pd.Series) -> pd.Series:

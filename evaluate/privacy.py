@@ -16,6 +16,8 @@ import secrets
 import numpy as np
 import pandas as pd
 
+from evaluate.normalise import map_distinct
+
 __all__ = [
     "new_salt",
     "pseudonymise",
@@ -56,12 +58,14 @@ def pseudonymise(keys: pd.Series, salt: str, prefix: str = "P-") -> pd.Series:
     cannot be turned back into the key by trying likely names or emails.
     Missing keys stay missing.
     """
-    keys = keys.astype("string")
-    unique = keys.dropna().unique()
-    digests = {
-        k: prefix + hashlib.sha256(f"{salt}\x1f{k}".encode()).hexdigest()[:10] for k in unique
-    }
-    return keys.map(digests).astype("string")
+    salted = hashlib.sha256(f"{salt}\x1f".encode())
+
+    def digest(key: str) -> str:
+        h = salted.copy()
+        h.update(key.encode())
+        return prefix + h.hexdigest()[:10]
+
+    return map_distinct(keys, digest)
 
 
 def suppress_small(

@@ -163,7 +163,8 @@ class Roster:
 
         def lookup(col, key=lambda v: v):
             rows = f.dropna(subset=[col])
-            return {key(str(k)): str(p) for k, p in zip(rows[col], rows["participant"], strict=True)
+            return {key(str(k)): str(p)
+                    for k, p in zip(rows[col].tolist(), rows["participant"].tolist(), strict=True)
                     if len(str(k).split()) >= (2 if col == "name_key" else 1)}
 
         return PersonalData(names=lookup("name_key"), emails=lookup("email_key"),
