@@ -169,7 +169,7 @@ def coerce_export(
 
     def read_dates(key: str) -> pd.Series:
         nonlocal offsets
-        parsed, aware = parse_datetimes(frame[key], order)
+        parsed, aware = parse_datetimes(frame[key], order, reading.readings)
         offsets |= aware
         return parsed
 
@@ -434,7 +434,8 @@ def _without_placeholders(names: pd.Series | None) -> pd.Series | None:
     """Names with the platforms' "Anonymous" placeholders blanked: they identify nobody."""
     if names is None:
         return None
-    placeholders = [v for v in names.dropna().unique() if normalise_label(v) in ANONYMOUS_NAMES]
+    placeholders = [v for v in names.dropna().unique().tolist()
+                    if normalise_label(v) in ANONYMOUS_NAMES]
     return names.mask(names.isin(placeholders)) if placeholders else names
 
 

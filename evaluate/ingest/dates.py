@@ -16,8 +16,10 @@ are converted to UTC; times without one are kept as written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from evaluate.ingest.cells import text_cells
@@ -59,6 +61,10 @@ class DateReading:
         That cell read each way, in words (``"9 January 2025"``).
     against : int
         Distinct cells that read only in the other order (reported per cell).
+    readings : dict
+        What deciding worked out, for :func:`parse_datetimes` to reuse: for
+        each order tried, every distinct slash cell of the file (the index)
+        read in that order (missing where it does not read).
     """
 
     order: str | None
@@ -67,6 +73,7 @@ class DateReading:
     example_day_first: str | None = None
     example_month_first: str | None = None
     against: int = 0
+    readings: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def ambiguous(self) -> bool:
@@ -108,14 +115,45 @@ def _iso(text: pd.Series) -> pd.Series:
     return _plausible(parsed.dt.tz_localize(None))
 
 
+_SEPARATORS = ("/", ".", ":", "-")
+_DIRECTIVE = re.compile(r"%.")
+
+
+def _separators(fmt: str) -> tuple[int, ...]:
+    """How many of each separator a cell written in ``fmt`` holds.
+
+    A format is read as one regular expression over the whole cell: its literal
+    characters as they are, spaces as runs of whitespace, and each directive as
+    digits (or AM/PM), so a cell it reads has exactly the separators the format
+    has. A cell with other counts cannot be read by it and is not tried.
+
+    >>> _separators("%d/%m/%Y %H:%M:%S.%f")
+    (2, 1, 2, 0)
+    """
+    literal = _DIRECTIVE.sub("", fmt)
+    return tuple(literal.count(sep) for sep in _SEPARATORS)
+
+
 def _with(text: pd.Series, formats: tuple[str, ...]) -> pd.Series:
-    """Each cell read with the first of ``formats`` that reads it (one pass per format)."""
+    """Each cell read with the first of ``formats`` that reads it (one pass per format).
+
+    A format is tried only on the cells whose separators it could read (see
+    :func:`_separators`); the others it would refuse anyway.
+    """
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     todo = text.notna()
+    counts = None
     for fmt in formats:
         if not todo.any():
             break
-        parsed = _plausible(pd.to_datetime(text[todo], errors="coerce", format=fmt))
+        if counts is None:
+            s = text.astype("string")
+            counts = pd.DataFrame({sep: s.str.count(re.escape(sep)) for sep in _SEPARATORS})
+            counts = counts.fillna(-1).astype("int64").to_numpy()
+        fits = todo & (counts == np.array(_separators(fmt))).all(axis=1)
+        if not fits.any():
+            continue
+        parsed = _plausible(pd.to_datetime(text[fits], errors="coerce", format=fmt))
         got = parsed.notna()
         out[parsed.index[got]] = parsed[got]
         todo[parsed.index[got]] = False
@@ -157,8 +195,10 @@ def read_date_order(columns: list[pd.Series], given: str | None = None) -> DateR
         if given not in DATE_ORDERS:
             raise ValueError(f"date order {given!r} is not one of {DATE_ORDERS}")
         other = "month-first" if given == "day-first" else "day-first"
-        only_other = _with(cells, _FORMATS[other]).notna() & _with(cells, _FORMATS[given]).isna()
-        return DateReading(given, "given", against=int(only_other.sum()))
+        read = _with(cells, _FORMATS[given])
+        only_other = _with(cells, _FORMATS[other]).notna() & read.isna()
+        return DateReading(given, "given", against=int(only_other.sum()),
+                           readings={given: _keyed(cells, read)})
     if cells.empty:
         return DateReading(None, "not needed")
     day = _with(cells, _DAY_FIRST)
@@ -166,6 +206,7 @@ def read_date_order(columns: list[pd.Series], given: str | None = None) -> DateR
     day_only = day.notna() & month.isna()
     month_only = month.notna() & day.isna()
     both = day.notna() & month.notna() & (day != month)
+    readings = {"day-first": _keyed(cells, day), "month-first": _keyed(cells, month)}
     if day_only.any() or month_only.any():
         order = "day-first" if day_only.sum() >= month_only.sum() else "month-first"
         shown = day_only if order == "day-first" else month_only
@@ -173,23 +214,47 @@ def read_date_order(columns: list[pd.Series], given: str | None = None) -> DateR
         return DateReading(order, "file", example=str(cells[i]),
                            example_day_first=_in_words(day[i]) if pd.notna(day[i]) else None,
                            example_month_first=_in_words(month[i]) if pd.notna(month[i]) else None,
-                           against=int((month_only if order == "day-first" else day_only).sum()))
+                           against=int((month_only if order == "day-first" else day_only).sum()),
+                           readings=readings)
     if both.any():
         i = both.idxmax()
         return DateReading(None, "ambiguous", example=str(cells[i]),
                            example_day_first=_in_words(day[i]),
-                           example_month_first=_in_words(month[i]))
-    return DateReading(None, "not needed")
+                           example_month_first=_in_words(month[i]), readings=readings)
+    return DateReading(None, "not needed", readings=readings)
 
 
-def parse_datetimes(values: pd.Series, order: str | None = None) -> tuple[pd.Series, bool]:
+def _keyed(cells: pd.Series, read: pd.Series) -> pd.Series:
+    return pd.Series(read.to_numpy(), index=pd.Index(cells.to_numpy(dtype=object)))
+
+
+def _read_in(cells: pd.Series, order: str, readings: dict | None) -> pd.Series:
+    """``_with(cells, _FORMATS[order])``, taken from ``readings`` for the cells it holds."""
+    known = (readings or {}).get(order)
+    if known is None:
+        return _with(cells, _FORMATS[order])
+    values = cells.to_numpy(dtype=object)
+    at = known.index.get_indexer(values)
+    found = at >= 0
+    out = pd.Series(known.to_numpy()[np.where(found, at, 0)], index=cells.index,
+                    dtype="datetime64[ns]")
+    out[~found] = pd.NaT
+    if not found.all():
+        out[~found] = _with(cells[~found], _FORMATS[order])
+    return out
+
+
+def parse_datetimes(values: pd.Series, order: str | None = None,
+                    readings: dict | None = None) -> tuple[pd.Series, bool]:
     """Dates and times from whatever a column holds, and whether any carried a UTC offset.
 
     Real dates are kept; ISO 8601 text is read (times with an offset are
     converted to UTC); slash dates are read in ``order`` (from
     :func:`read_date_order`; with None, a cell is read only if it reads one
     way, or both ways alike); Excel serial numbers become dates. Anything
-    else stays missing, for the caller to report.
+    else stays missing, for the caller to report. ``readings``
+    (:attr:`DateReading.readings`) saves reading again the slash cells that
+    deciding the order already read.
 
     >>> parse_datetimes(pd.Series(["2026-03-29T00:30:00Z", "2026-03-29 02:30:00+01:00"]))[0].tolist()
     [Timestamp('2026-03-29 00:30:00'), Timestamp('2026-03-29 01:30:00')]
@@ -219,11 +284,12 @@ def parse_datetimes(values: pd.Series, order: str | None = None) -> tuple[pd.Ser
     slash = rest[~serial]
     if len(slash):
         if order is None:
-            day, month = _with(slash, _DAY_FIRST), _with(slash, _MONTH_FIRST)
+            day = _read_in(slash, "day-first", readings)
+            month = _read_in(slash, "month-first", readings)
             one_way = day.isna() | month.isna() | (day == month)
             read[slash.index] = day.fillna(month).where(one_way)
         else:
-            read[slash.index] = _with(slash, _FORMATS[order])
+            read[slash.index] = _read_in(slash, order, readings)
         left = slash.index[read[slash.index].isna()]
         if len(left):  # month names and other spelled-out dates read one way only
             words = slash[left][slash[left].str.contains(r"[A-Za-z]{3}", regex=True)]
