@@ -237,7 +237,7 @@ def ingest_file(
     for col in ("cohort", "wave", "instrument"):
         ties[col] = ties[col].astype("string")
     st = coerced.stakeholders
-    st = st[st["source"].isin(set(accepted["participant"]))].copy()
+    st = st[st["source"].isin(accepted["participant"])].copy()
     st["stakeholder"], _ = personal.scrub_series(st["stakeholder"])
     st.insert(0, "instrument", instrument.id)
     st.insert(0, "wave", wave)
