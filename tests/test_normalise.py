@@ -36,3 +36,26 @@ def test_emails_casefolded_and_anonymous_missing():
     s = normalise_email_series(pd.Series([" Jo.Smith@Example.org ", "anonymous", "", None, "no-at-sign"]))
     assert s[0] == "jo.smith@example.org"
     assert s[1:].isna().all()
+
+
+def _name_from_label(text):
+    """normalise_name as it is defined: the label's words, sorted."""
+    return " ".join(sorted(normalise_label(text).split()))
+
+
+def test_names_normalise_as_their_labels_words_sorted_for_every_kind_of_character():
+    # every Unicode space, punctuation mark, letter with accents, ligature and case
+    # special (ß, İ, ǅ) alone, inside a word and between words
+    chars = [chr(c) for c in range(0x3000) if not 0xD800 <= c <= 0xDFFF]
+    for ch in chars:
+        for text in (f"ab{ch}cd", ch, f"x {ch} y"):
+            assert normalise_name(text) == _name_from_label(text), repr(text)
+    assert normalise_name(None) == "" == _name_from_label(None)
+
+
+def test_name_series_is_normalise_name_per_cell_with_missing_kept():
+    names = pd.Series(["Smith, Zoë", None, "zoe SMITH", "", "  ", "Smith, Zoë", 12],
+                      dtype=object)
+    out = normalise_name_series(names)
+    assert out.dtype == "string"
+    assert out.tolist() == ["smith zoe", pd.NA, "smith zoe", pd.NA, pd.NA, "smith zoe", "12"]
