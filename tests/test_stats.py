@@ -1265,7 +1265,7 @@ def test_without_a_comparison_group_strength_stops_at_moderate(synthetic):
 
 def test_omega_bootstrap_replicates_are_the_maximum_likelihood_fits():
     """All resamples refitted at once by the ML fixed point = one statsmodels fit each."""
-    from evaluate.stats.omega import _omega, _omega_resamples
+    from evaluate.stats.omega import _counts, _omega, _omega_resamples
 
     rng = np.random.default_rng(7)
     f = rng.normal(size=150)
@@ -1274,17 +1274,26 @@ def test_omega_bootstrap_replicates_are_the_maximum_likelihood_fits():
     cov = np.cov(x, rowvar=False)
     _, _, theta, _ = _omega(cov, 150)
     draws = rng.integers(0, 150, size=(40, 150))
-    fast = _omega_resamples(x, draws, start=theta / np.diag(cov))
+    fast = _omega_resamples(x, _counts(draws, 40, 150), start=theta / np.diag(cov))
     slow = np.array([_omega(np.cov(x[d], rowvar=False), 150)[0] for d in draws])
     assert fast.shape == slow.shape
     assert np.abs(fast - slow).max() < 1e-6
 
 
 def test_resampled_covariances_are_each_resamples_covariance():
-    from evaluate.stats.omega import _resample_covariances
+    from evaluate.stats.omega import _counts, _resample_covariances
 
     rng = np.random.default_rng(3)
-    x = np.round(rng.normal(3, 1, size=(60, 4)))
-    draws = rng.integers(0, 60, size=(25, 60))
-    direct = np.array([np.cov(x[d], rowvar=False) for d in draws])
-    assert np.abs(_resample_covariances(x, draws) - direct).max() < 1e-12
+    for x in (np.round(rng.normal(3, 1, size=(60, 4))),  # repeated answer patterns: pooled
+              rng.normal(3, 1, size=(60, 4))):  # every row its own pattern
+        draws = rng.integers(0, 60, size=(25, 60))
+        direct = np.array([np.cov(x[d], rowvar=False) for d in draws])
+        assert np.abs(_resample_covariances(x, _counts(draws, 25, 60)) - direct).max() < 1e-12
+
+
+def test_resample_counts_drawn_a_row_at_a_time_are_the_whole_draw():
+    from evaluate.stats.omega import _counts, _draw_counts
+
+    for n in (37, 1000):
+        whole = np.random.default_rng(2024).integers(0, n, size=(30, n))
+        assert np.array_equal(_draw_counts(n, 30, 2024), _counts(whole, 30, n))
