@@ -10,6 +10,7 @@ import os
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from evaluate.errors import InstrumentError
@@ -62,17 +63,21 @@ def theme_counts(voices: pd.DataFrame, codebook: pd.DataFrame, *, min_group_size
     -------
     DataFrame with columns ``instrument, item, prompt, theme, label,
     n_mentions, n_answers, share, suppressed``; one row per prompt and theme.
-    Each theme is a case-insensitive match on word starts, vectorised over the
-    answers (``Series.str.contains``); an answer counts once per theme.
+    Each theme is a case-insensitive match on word starts (Python's ``re``,
+    as ``Series.str.contains(case=False)``); an answer counts once per theme.
+    Each distinct answer is searched once, however many people gave it.
     """
     if voices.empty or codebook.empty:
         return pd.DataFrame(columns=THEME_COLUMNS)
-    text = voices["text"].astype("string").fillna("")
+    codes, distinct = pd.factorize(voices["text"].astype("string").fillna(""))
+    distinct = [str(t) for t in distinct]
     keys = ["instrument", "item", "prompt"]
     answers = voices.groupby(keys, sort=True).size().rename("n_answers")
     parts = []
     for theme in codebook.itertuples():
-        hit = text.str.contains(theme.pattern, case=False, regex=True)
+        search = re.compile(theme.pattern, flags=re.IGNORECASE).search
+        found = np.fromiter((search(t) is not None for t in distinct), dtype=bool, count=len(distinct))
+        hit = pd.Series(found[codes], index=voices.index)
         counts = hit.groupby([voices[k] for k in keys]).sum().rename("n_mentions")
         part = pd.concat([counts, answers], axis=1).reset_index()
         part["theme"], part["label"] = theme.theme, theme.label

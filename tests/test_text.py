@@ -28,3 +28,20 @@ def test_theme_counts_by_hand(tmp_path):
 def test_shipped_codebook_loads():
     book = load_codebook()
     assert len(book) >= 5 and book["theme"].is_unique
+
+
+def test_repeated_and_accented_answers_count_once_per_person(tmp_path):
+    book = tmp_path / "codebook.yaml"
+    book.write_text("themes:\n  - id: team\n    label: Team\n    patterns: [équipe, team work]\n",
+                    encoding="utf-8")
+    texts = ["ÉQUIPE forte", "Team   work", "my équipe", "équipe", "équipe", "équipe", "teamwork",
+             "l'équipe", None, "team work"]
+    voices = pd.DataFrame({"instrument": "post", "item": "best", "prompt": "What worked?",
+                           "text": texts})
+    out = theme_counts(voices, load_codebook(book), min_group_size=1).set_index("theme")
+    # every answer but "teamwork" (no space) and the missing one; the same text from three
+    # people counts three times; case is ignored beyond ASCII, as pandas' str.contains does
+    expected = pd.Series(texts, dtype="string").fillna("").str.contains(
+        load_codebook(book)["pattern"].iloc[0], case=False, regex=True).sum()
+    assert out.loc["team", "n_mentions"] == expected == 8
+    assert out.loc["team", "n_answers"] == 10
