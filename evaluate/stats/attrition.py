@@ -41,28 +41,39 @@ def response_rates(
         return pd.DataFrame(columns=RATE_COLUMNS)
     r = responses[["participant", "cohort", "wave"]].astype("string").drop_duplicates()
     matched = responses.get("matched")
-    unmatched_ids = set(responses.loc[matched == False, "participant"].astype("string")) \
-        if matched is not None else set()  # noqa: E712 - pandas mask
+    unmatched_ids = (responses.loc[matched == False, "participant"].astype("string").unique()  # noqa: E712
+                     if matched is not None else [])
+    r["unmatched"] = r["participant"].isin(unmatched_ids)
     order = wave_order(r["wave"].unique(), waves)
     first = order[0]
     roster_n = (roster.astype({"cohort": "string"}).groupby("cohort")["participant"].nunique()
                 if roster is not None and len(roster) else pd.Series(dtype="int64"))
+    everyone = r.drop_duplicates(["participant", "wave"]).assign(cohort="all")
     rows = []
-    for cohort_name, sub in [*sorted(r.groupby("cohort"), key=lambda x: str(x[0])), ("all", r)]:
-        base = set(sub.loc[sub["wave"] == first, "participant"])
-        n_roster = (float(roster_n.sum()) if cohort_name == "all" else
-                    float(roster_n.get(cohort_name, np.nan))) if len(roster_n) else np.nan
-        for w in order:
-            people = set(sub.loc[sub["wave"] == w, "participant"])
-            if not people and cohort_name == "all":
-                continue
-            n_resp = len(people - unmatched_ids)
-            retained = len(people & base)
-            rows.append(dict(cohort=cohort_name, wave=w, n_roster=n_roster, n_responded=len(people),
-                             response_rate=(n_resp / n_roster) if n_roster and n_roster > 0 else np.nan,
-                             n_not_on_roster=len(people & unmatched_ids), n_first_wave=len(base),
-                             n_retained=retained,
-                             retention_rate=retained / len(base) if base else np.nan))
+    for frame in (r.dropna(subset=["cohort"]), everyone):
+        # people counted by cohort and wave, all at once: responded, not on the roster, and
+        # also at the first wave (retained)
+        at_first = frame.loc[frame["wave"] == first, ["cohort", "participant"]]
+        frame = frame.assign(retained=pd.MultiIndex.from_frame(frame[["cohort", "participant"]])
+                             .isin(pd.MultiIndex.from_frame(at_first)))
+        counts = frame.groupby(["cohort", "wave"]).agg(
+            n=("participant", "size"), unmatched=("unmatched", "sum"), retained=("retained", "sum"))
+        n_base = at_first.groupby("cohort").size()
+        for cohort_name in sorted(frame["cohort"].unique(), key=str):
+            n_roster = (float(roster_n.sum()) if cohort_name == "all" else
+                        float(roster_n.get(cohort_name, np.nan))) if len(roster_n) else np.nan
+            base = int(n_base.get(cohort_name, 0))
+            for w in order:
+                c = counts.loc[(cohort_name, w)] if (cohort_name, w) in counts.index else None
+                if c is None and cohort_name == "all":
+                    continue
+                n, unmatched, retained = (0, 0, 0) if c is None else (
+                    int(c["n"]), int(c["unmatched"]), int(c["retained"]))
+                n_resp = n - unmatched
+                rows.append(dict(cohort=cohort_name, wave=w, n_roster=n_roster, n_responded=n,
+                                 response_rate=(n_resp / n_roster) if n_roster and n_roster > 0 else np.nan,
+                                 n_not_on_roster=unmatched, n_first_wave=base, n_retained=retained,
+                                 retention_rate=retained / base if base else np.nan))
     return pd.DataFrame(rows, columns=RATE_COLUMNS)
 
 
@@ -113,10 +124,10 @@ def attrition_bias(
                   and mv.info(k)["then_of_key"] == "" and k in at_first]
     rows = []
     for w in mv.waves[1:]:
-        later = set(answered.loc[answered["wave"] == w, "participant"])
-        if not later:
+        later = answered.loc[answered["wave"] == w, "participant"].dropna().unique()
+        if not len(later):
             continue
-        stayed = base.index.isin(list(later))
+        stayed = base.index.isin(later)
         for key in scale_keys:
             m = mv.info(key)
             res = _group_core(base.loc[stayed, key], base.loc[~stayed, key])

@@ -129,12 +129,14 @@ def _refs_fast(responses: pd.DataFrame) -> pd.Series:
     inst = responses["instrument"].astype("string")
     if "instrument_version" not in responses.columns:
         return inst
-    pairs = pd.DataFrame({"i": inst, "v": responses["instrument_version"]})
-    uniq = pairs.drop_duplicates()
-    mapping = {(r.i, r.v): _ref_of(r.i, r.v) for r in uniq.itertuples(index=False)}
-    return pd.Series([mapping[k] for k in zip(pairs["i"], pairs["v"], strict=True)],
-                     index=responses.index)
-
+    # each distinct (instrument, version) is named once, then every row takes its name
+    inst_codes, inst_values = pd.factorize(inst, use_na_sentinel=False)
+    ver_codes, ver_values = pd.factorize(responses["instrument_version"], use_na_sentinel=False)
+    _, first, inverse = np.unique(inst_codes.astype(np.int64) * max(len(ver_values), 1) + ver_codes,
+                                       return_index=True, return_inverse=True)
+    names = np.array([_ref_of(inst_values[inst_codes[i]], ver_values[ver_codes[i]]) for i in first],
+                     dtype=object)
+    return pd.Series(names[inverse], index=responses.index, dtype="str")
 
 
 def _as_instrument_map(instruments) -> dict[str, Instrument]:
