@@ -33,18 +33,19 @@ def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
 
     plan(progress, 4)
     step(progress, "Analysing survey scores (pre/post, reliability, attrition)")
-    results = dict(stats.analyse_workspace(ws))
+    responses = ws.responses()  # read once for every analysis below
+    results = dict(stats.analyse_workspace(ws, responses=responses))
     from evaluate.report.likert import item_distribution
 
     step(progress, "Counting answers to each question")
-    programme_responses, _ = split_by_group(ws.responses(), ws.roster())
+    programme_responses, _ = split_by_group(responses, ws.roster())
     results["item_distribution"] = item_distribution(
         programme_responses, ws.instruments(), min_group_size=ws.min_group_size)
     from evaluate.text import load_codebook, theme_counts
 
     step(progress, "Finding themes in free-text answers")
     codebook = ws.path / "instruments" / "codebook.yaml"
-    results["themes"] = theme_counts(voices(ws), load_codebook(codebook if codebook.exists() else None),
+    results["themes"] = theme_counts(voices(ws, responses=responses), load_codebook(codebook if codebook.exists() else None),
                                      min_group_size=ws.min_group_size)
     step(progress, "Analysing the network (ties, growth, boundary spanning)")
     results.update(network.analyse_workspace(ws))
@@ -86,20 +87,29 @@ def stored_results(ws):
     return load_results(ws.path, results_key(ws.path))
 
 
-def voices(ws) -> pd.DataFrame:
+def voices(ws, *, responses: pd.DataFrame | None = None) -> pd.DataFrame:
     """Free-text answers of programme participants, with whether they agreed to be quoted.
 
     Columns: ``instrument, wave, cohort, item, prompt, text, quotable``. A text
     is quotable only where the instrument names a consent item
-    (``quotable_if``) and the answer to it is "Yes" (code 1).
+    (``quotable_if``) and the answer to it is "Yes" (code 1). ``responses``:
+    ``ws.responses()`` when the caller has read them already.
     """
     rows = []
     roster = ws.roster()
+    if responses is None:
+        responses = ws.responses()
+    instrument_ids = (responses["instrument"].astype("string").str.partition("@")[0]
+                      if "instrument" in responses else pd.Series(pd.NA, index=responses.index))
     for _ref, inst in sorted(ws.instruments().items()):
         text_items = [i for i in inst.items if i.type == "text" and i.id != "stakeholders"]
         if not text_items:
             continue
-        resp, _ = split_by_group(ws.responses(instrument=inst.id), roster)
+        mine = (instrument_ids == inst.id).fillna(False).to_numpy(dtype=bool)
+        wanted = ["participant", "wave", "cohort", "instrument_version",
+                  *(i.id for i in text_items), *(i.quotable_if for i in text_items if i.quotable_if)]
+        columns = [c for c in dict.fromkeys(wanted) if c in responses.columns]  # only what is used
+        resp, _ = split_by_group(responses.loc[mine, columns].reset_index(drop=True), roster)
         if resp.empty:
             continue
         resp = resp[resp["instrument_version"].astype(int) == inst.version] if "instrument_version" in resp else resp

@@ -25,11 +25,13 @@ from evaluate.stats.statements import aim_statements, principle_evidence
 __all__ = ["analyse_workspace"]
 
 
-def analyse_workspace(ws, *, p_adjust: str = "holm") -> dict[str, pd.DataFrame]:
+def analyse_workspace(ws, *, p_adjust: str = "holm",
+                      responses: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """Run every pre/post analysis on a workspace.
 
-    Uses only ``ws.responses()``, ``ws.roster()``, ``ws.instruments()``,
-    ``ws.programme()``, ``ws.min_group_size`` and (if present) ``ws.waves``.
+    Uses only ``ws.responses()`` (or ``responses``, when the caller has read
+    them already), ``ws.roster()``, ``ws.instruments()``, ``ws.programme()``,
+    ``ws.min_group_size`` and (if present) ``ws.waves``.
 
     Returns
     -------
@@ -45,7 +47,8 @@ def analyse_workspace(ws, *, p_adjust: str = "holm") -> dict[str, pd.DataFrame]:
     """
     full_roster = ws.roster()
     # comparison-group members (evaluate.roster) are analysed only against the programme
-    responses, comparison_responses = split_by_group(ws.responses(), full_roster)
+    responses, comparison_responses = split_by_group(
+        ws.responses() if responses is None else responses, full_roster)
     instruments = ws.instruments()
     try:
         programme = ws.programme()
