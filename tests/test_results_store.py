@@ -176,3 +176,55 @@ def test_stored_tables_are_the_computed_tables(demo_workspace, tmp_path):
     for name, table in fresh.items():
         pd.testing.assert_frame_equal(stored.tables[name], table.reset_index(drop=True), check_exact=True,
                                       obj=name)
+
+
+def test_long_tables_are_read_only_when_asked_for_and_the_report_never_asks(workspace, tmp_path,
+                                                                             monkeypatch):
+    import evaluate.workspace.results as store
+
+    assert CliRunner().invoke(cli, ["analyse", str(workspace), "--out", str(tmp_path / "a"), "-q"]).exit_code == 0
+    monkeypatch.setattr(store, "EAGER_ROWS", -1)  # every table is long: read only when asked for
+    read = []
+    real = store._read_table
+
+    def counting(folder, name, info):
+        read.append(name)
+        return real(folder, name, info)
+
+    monkeypatch.setattr(store, "_read_table", counting)
+    stored = evaluate.analysis.stored_results(Workspace.open(workspace))
+    assert stored.tables is not None and "scale_scores" in stored.tables
+    assert read == []
+    assert stored.tables.columns_of("scale_scores")[0] == "participant"
+    scores = stored.tables["scale_scores"]  # asked for: read now, checked as the others
+    assert list(scores.columns) == stored.tables.columns_of("scale_scores")
+    assert read == ["scale_scores"] and stored.tables.loaded() == ["scale_scores"]
+    read.clear()
+    monkeypatch.setattr(evaluate.analysis, "analyse", _fail)
+    _report(workspace, tmp_path / "r")
+    assert read and "scale_scores" not in read
+
+
+def test_a_long_table_damaged_is_found_when_the_store_is_opened(workspace, tmp_path, monkeypatch):
+    import evaluate.workspace.results as store
+
+    assert CliRunner().invoke(cli, ["analyse", str(workspace), "--out", str(tmp_path / "a"), "-q"]).exit_code == 0
+    monkeypatch.setattr(store, "EAGER_ROWS", -1)
+    target = workspace / "results" / "scale_scores.parquet"
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    target.write_bytes(bytes(data))
+    stored = evaluate.analysis.stored_results(Workspace.open(workspace))
+    assert stored.tables is None and "scale_scores.parquet has changed" in stored.why
+
+
+def test_a_long_table_replaced_after_the_store_was_opened_is_refused(workspace, tmp_path, monkeypatch):
+    import evaluate.workspace.results as store
+    from evaluate.errors import WorkspaceDamaged
+
+    assert CliRunner().invoke(cli, ["analyse", str(workspace), "--out", str(tmp_path / "a"), "-q"]).exit_code == 0
+    monkeypatch.setattr(store, "EAGER_ROWS", -1)
+    stored = evaluate.analysis.stored_results(Workspace.open(workspace))
+    (workspace / "results" / "scale_scores.parquet").write_bytes(b"not parquet")
+    with pytest.raises(WorkspaceDamaged, match="run `evaluate analyse` again"):
+        stored.tables["scale_scores"]

@@ -79,6 +79,8 @@ def report_tables(results: dict[str, pd.DataFrame], context: dict) -> dict[str, 
     """
     out: dict[str, pd.DataFrame] = {}
     for name in sorted(results or {}):
+        if name in PERSON_LEVEL_TABLES:
+            continue  # before reading it: a stored one is read only when asked for
         table = results[name]
         if not isinstance(table, pd.DataFrame) or is_person_level(name, table):
             continue
@@ -263,7 +265,10 @@ def build_report(
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    results = {k: v for k, v in (results or {}).items() if isinstance(v, pd.DataFrame)}
+    from evaluate.workspace.results import StoredTables
+
+    if not isinstance(results, StoredTables):  # stored tables: each read only when asked for
+        results = {k: v for k, v in (results or {}).items() if isinstance(v, pd.DataFrame)}
     context = dict(context or {})
 
     def step(message: str) -> None:

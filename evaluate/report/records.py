@@ -71,7 +71,10 @@ def quarantine_summary(quarantine: pd.DataFrame) -> pd.DataFrame:
 def suppression_counts(results: dict) -> pd.DataFrame:
     """Rows and suppressed rows of every result table that has a ``suppressed`` column."""
     rows = []
+    columns_of = getattr(results, "columns_of", None)  # stored tables: no need to read them all
     for name in sorted(results or {}):
+        if columns_of is not None and "suppressed" not in columns_of(name):
+            continue
         t = results[name]
         if isinstance(t, pd.DataFrame) and "suppressed" in t.columns:
             rows.append({"table": name, "rows": len(t),

@@ -9,6 +9,12 @@ pseudonymised roster, the instrument copies in use and the software version.
 file is exactly as written (its SHA-256 and row count are in the index);
 otherwise it computes the results again and says why.
 
+Tables of up to :data:`EAGER_ROWS` rows are read when the store is opened;
+longer ones (the person-level tables of a national programme: 2 million scale
+scores at 100,000 people) only when something asks for them, which the
+report does not. Every file's hash, row count and columns are checked when
+the store is opened all the same.
+
 Files are written the way the workspace writes its others (a temporary name,
 flushed, renamed over the old one), tables first and the index last: a crash
 or a second writer leaves an index whose hashes do not match, which reads as
@@ -21,20 +27,25 @@ import contextlib
 import hashlib
 import json
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from evaluate.errors import WorkspaceDamaged
 from evaluate.hashing import file_sha256
 from evaluate.workspace.files import atomic_write_text, dumps_json, write_parquet
 
-__all__ = ["RESULTS_DIR", "Stored", "results_key", "load_results", "store_results"]
+__all__ = ["RESULTS_DIR", "EAGER_ROWS", "Stored", "StoredTables", "results_key", "load_results",
+           "store_results"]
 
 RESULTS_DIR = "results"
 INDEX = "index.json"
 FORMAT = 1
 _NAME = re.compile(r"^[a-z0-9_]{1,64}$")
+#: Tables longer than this are read from the store only when asked for.
+EAGER_ROWS = 50_000
 #: What the analyses read besides the imports the manifest lists.
 _STATE_FILES = ("manifest.json", "evaluate.yaml", "roster.parquet")
 
@@ -43,8 +54,47 @@ _STATE_FILES = ("manifest.json", "evaluate.yaml", "roster.parquet")
 class Stored:
     """What :func:`load_results` found: ``tables`` when they can be reused, else ``why`` not."""
 
-    tables: dict[str, pd.DataFrame] | None
+    tables: StoredTables | None
     why: str
+
+
+class StoredTables(Mapping):
+    """The stored tables by name; a long one is read from its file the first time it is asked for.
+
+    Reading it checks its hash again: a file replaced since the store was
+    opened raises :class:`evaluate.errors.WorkspaceDamaged` instead of giving
+    results from another state.
+    """
+
+    def __init__(self, folder: Path, listed: dict[str, dict], read: dict[str, pd.DataFrame]):
+        self._folder, self._listed, self._read = folder, listed, dict(read)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._read:
+            if name not in self._listed:
+                raise KeyError(name)
+            table, problem = _read_table(self._folder, name, self._listed[name])
+            if table is None:
+                raise WorkspaceDamaged(f"{problem}: run `evaluate analyse` again")
+            self._read[name] = table
+        return self._read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._listed))
+
+    def __len__(self) -> int:
+        return len(self._listed)
+
+    def __contains__(self, name) -> bool:
+        return name in self._listed
+
+    def columns_of(self, name: str) -> list[str]:
+        """The columns of table ``name`` as stored, without reading it."""
+        return list(self._listed[name]["columns"])
+
+    def loaded(self) -> list[str]:
+        """Names of the tables read so far."""
+        return sorted(self._read)
 
 
 def results_key(root: str | Path) -> dict[str, str]:
@@ -104,26 +154,57 @@ def load_results(root: str | Path, key: dict[str, str]) -> Stored:
                             f"and this is {key['version']}")
     if stored_key.get("workspace") != key["workspace"]:
         return Stored(None, "the workspace has changed since the results were stored")
-    out: dict[str, pd.DataFrame] = {}
+    read: dict[str, pd.DataFrame] = {}
     for name, info in sorted(tables.items()):
         if not isinstance(info, dict) or not _NAME.match(str(name)):
             return _damaged(f"{RESULTS_DIR}/{INDEX} lists a table it should not")
         path = folder / f"{name}.parquet"
         if not path.is_file():
             return _damaged(f"{RESULTS_DIR}/{name}.parquet is missing")
-        if file_sha256(path) != info.get("sha256"):
-            return _damaged(f"{RESULTS_DIR}/{name}.parquet has changed since it was written")
-        try:
-            table = pd.read_parquet(path, engine="pyarrow")
-        except Exception:  # noqa: BLE001 - any failure to read is damage
-            return _damaged(f"{RESULTS_DIR}/{name}.parquet cannot be read")
-        if len(table) != info.get("rows") or list(map(str, table.columns)) != info.get("columns"):
-            return _damaged(f"{RESULTS_DIR}/{name}.parquet does not hold what was written")
-        table = _as_written(table, info.get("dtypes") or [])
-        if [str(t) for t in table.dtypes] != info.get("dtypes"):
-            return _damaged(f"{RESULTS_DIR}/{name}.parquet does not hold what was written")
-        out[name] = table
-    return Stored(out, "reused")
+        if not isinstance(info.get("rows"), int) or info["rows"] > EAGER_ROWS:
+            problem = _check_file(path, name, info)  # read when asked for
+        else:
+            table, problem = _read_table(folder, name, info)
+            read[name] = table
+        if problem:
+            return _damaged(problem)
+    return Stored(StoredTables(folder, dict(tables), read), "reused")
+
+
+def _check_file(path: Path, name: str, info: dict) -> str:
+    """What is wrong with a stored table's file without reading its rows ('' when nothing)."""
+    import pyarrow.parquet as pq
+
+    if file_sha256(path) != info.get("sha256"):
+        return f"{RESULTS_DIR}/{name}.parquet has changed since it was written"
+    try:
+        meta = pq.ParquetFile(path).metadata
+        stored_rows, names = meta.num_rows, meta.schema.to_arrow_schema().names
+    except Exception:  # noqa: BLE001 - any failure to read is damage
+        return f"{RESULTS_DIR}/{name}.parquet cannot be read"
+    columns = [c for c in names if not c.startswith("__index_level_")]
+    if stored_rows != info.get("rows") or columns != info.get("columns"):
+        return f"{RESULTS_DIR}/{name}.parquet does not hold what was written"
+    return ""
+
+
+def _read_table(folder: Path, name: str, info: dict) -> tuple[pd.DataFrame | None, str]:
+    """(the stored table, '') or (None, what is wrong with its file)."""
+    path = folder / f"{name}.parquet"
+    if not path.is_file():
+        return None, f"{RESULTS_DIR}/{name}.parquet is missing"
+    if file_sha256(path) != info.get("sha256"):
+        return None, f"{RESULTS_DIR}/{name}.parquet has changed since it was written"
+    try:
+        table = pd.read_parquet(path, engine="pyarrow")
+    except Exception:  # noqa: BLE001 - any failure to read is damage
+        return None, f"{RESULTS_DIR}/{name}.parquet cannot be read"
+    if len(table) != info.get("rows") or list(map(str, table.columns)) != info.get("columns"):
+        return None, f"{RESULTS_DIR}/{name}.parquet does not hold what was written"
+    table = _as_written(table, info.get("dtypes") or [])
+    if [str(t) for t in table.dtypes] != info.get("dtypes"):
+        return None, f"{RESULTS_DIR}/{name}.parquet does not hold what was written"
+    return table, ""
 
 
 def store_results(root: str | Path, key: dict[str, str], tables: dict[str, pd.DataFrame]) -> bool:
