@@ -268,6 +268,16 @@ def test_holm_and_bh_match_r_p_adjust():
         adjust_pvalues(p, "magic")
 
 
+def test_adjustments_agree_with_pingouin_multicomp_with_ties():
+    rng = np.random.default_rng(12)
+    p = np.round(rng.uniform(0, 0.3, 40), 2)  # rounded: many ties
+    for ours, theirs in (("holm", "holm"), ("fdr_bh", "fdr_bh"), ("bonferroni", "bonf")):
+        _, ref = pg.multicomp(p, method=theirs)
+        np.testing.assert_allclose(adjust_pvalues(p, ours), ref, rtol=1e-14, atol=0)
+    # R p.adjust(c(0.01, 0.02, 0.2), "bonferroni") -> 0.03 0.06 0.60
+    np.testing.assert_allclose(adjust_pvalues([0.01, 0.02, 0.2], "bonferroni"), [0.03, 0.06, 0.6])
+
+
 # --------------------------------------------------------------------------- two groups
 def test_group_difference_hedges_g_matches_r_effsize():
     # REFERENCES.md, R effsize::cohen.d(a, b, hedges.correction = TRUE): g = 0.9254296
@@ -516,7 +526,8 @@ def test_alpha_and_feldt_ci_by_hand(synthetic):
     assert row["alpha_ci95_low"] == pytest.approx(lo, rel=1e-10)
     assert row["alpha_ci95_high"] == pytest.approx(hi, rel=1e-10)
     # pingouin's interval is rounded to 3 decimals; ours agrees to that precision
-    _, ci = pg.cronbach_alpha(items, nan_policy="listwise")
+    ref_alpha, ci = pg.cronbach_alpha(items, nan_policy="listwise")
+    assert row["alpha"] == pytest.approx(ref_alpha, rel=1e-12)
     assert row["alpha_ci95_low"] == pytest.approx(ci[0], abs=5e-4)
     assert row["alpha_below_0_7"] == (alpha < 0.7)
 

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-import pingouin as pg
 
 from evaluate.errors import AnalysisError
 from evaluate.instruments import Instrument, Item
@@ -29,8 +28,12 @@ def adjust_pvalues(pvals, method: str = "holm") -> np.ndarray:
     """Adjust p-values for multiple comparisons (NaN stays NaN and is not counted).
 
     ``method``: ``"holm"`` (default), ``"fdr_bh"`` (Benjamini–Hochberg; ``"fdr"``
-    and ``"bh"`` accepted), ``"bonferroni"`` or ``"none"``. Uses
-    ``pingouin.multicomp``.
+    and ``"bh"`` accepted), ``"bonferroni"`` or ``"none"``: the step-down and
+    step-up rules of R ``p.adjust`` (and ``pingouin.multicomp``), written out
+    here so that the analysis does not import pingouin (and matplotlib with it).
+
+    >>> adjust_pvalues([0.01, 0.04, 0.03], "holm").round(2).tolist()
+    [0.03, 0.06, 0.06]
     """
     key = _P_METHODS.get(str(method).lower())
     if key is None:
@@ -41,8 +44,23 @@ def adjust_pvalues(pvals, method: str = "holm") -> np.ndarray:
     out = np.full(p.shape, np.nan)
     ok = ~np.isnan(p)
     if ok.any():
-        _, adj = pg.multicomp(p[ok], method=key)
-        out[ok] = adj
+        out[ok] = _adjusted(p[ok], key)
+    return out
+
+
+def _adjusted(p: np.ndarray, key: str) -> np.ndarray:
+    """Bonferroni, Holm (step-down) or Benjamini–Hochberg (step-up) adjusted p-values."""
+    m = p.size
+    if key == "bonf":
+        return np.minimum(p * m, 1.0)
+    order = np.argsort(p, kind="stable")
+    ranked = p[order]
+    if key == "holm":  # (m - i + 1) p_(i), made non-decreasing
+        steps = np.maximum.accumulate(ranked * (m - np.arange(m)))
+    else:  # fdr_bh: m p_(i) / i, made non-increasing from the largest down
+        steps = np.minimum.accumulate((ranked * m / np.arange(1, m + 1))[::-1])[::-1]
+    out = np.empty(m)
+    out[order] = np.minimum(steps, 1.0)
     return out
 
 

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-import pingouin as pg
 from scipy import stats
 
 from evaluate.instruments import Instrument
@@ -86,8 +85,9 @@ def scale_reliability(
 
     Notes
     -----
-    Alpha from ``pingouin.cronbach_alpha`` on reverse keyed items, listwise
-    (complete responses only): :math:`\\alpha = \\frac{k}{k-1}(1 - \\sum s_i^2 / s_T^2)`.
+    Alpha as ``pingouin.cronbach_alpha`` computes it (the tests compare), on
+    reverse keyed items, listwise (complete responses only):
+    :math:`\\alpha = \\frac{k}{k-1}(1 - \\sum s_i^2 / s_T^2)`.
     CI by Feldt's F method: :math:`1 - (1-\\alpha) F_{q}(n-1, (n-1)(k-1))`
     (pingouin rounds its interval to 3 decimals; we compute it unrounded).
     Omega is computed from the same keyed, complete responses: the factor
@@ -125,7 +125,9 @@ def scale_reliability(
         else:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
-                alpha, _ = pg.cronbach_alpha(data=complete, nan_policy="listwise")
+                # pingouin.cronbach_alpha's formula: k/(k-1) (1 - trace C / sum C)
+                cov = np.cov(complete.to_numpy(dtype="float64"), rowvar=False)
+                alpha = k / (k - 1) * (1 - np.trace(cov) / cov.sum())
             row["alpha"] = float(alpha)
             row["alpha_ci95_low"], row["alpha_ci95_high"] = _alpha_ci(float(alpha), n, k)
             row["alpha_below_0_7"] = bool(alpha < threshold)
