@@ -22,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from evaluate.errors import ReadError, RosterError
 from evaluate.hashing import file_sha256
@@ -314,6 +313,8 @@ def _parse_roster(path: Path, salt: str, cohort: str | None) -> Roster:
                 f'{path.name}, rows {dup_rows}, column "{heading}": the same {label} appears more '
                 "than once — each person should be on the roster once"
             )
+    import pandera.pandas as pa  # here, not at the top: analyse and report never need it
+
     try:
         from evaluate.schemas import roster_schema
 
