@@ -1291,6 +1291,40 @@ def test_omega_bootstrap_replicates_are_the_maximum_likelihood_fits():
     assert np.abs(fast - slow).max() < 1e-6
 
 
+def test_omega_resamples_stopping_each_on_its_own_keep_the_interval():
+    """Each resample stops at its own tolerance: the interval is within 1e-6 of iterating
+    every resample until the slowest has converged (the rule before)."""
+    from evaluate.stats.omega import _counts, _omega, _omega_resamples, _resample_covariances
+
+    rng = np.random.default_rng(21)
+    f = rng.normal(size=90)
+    x = np.round(np.clip(3 + f[:, None] * [0.8, 0.5, 0.3] + rng.normal(size=(90, 3)), 1, 5))
+    cov = np.cov(x, rowvar=False)
+    _, _, theta, _ = _omega(cov, 90)
+    counts = _counts(rng.integers(0, 90, size=(200, 90)), 200, 90)
+    ours = _omega_resamples(x, counts, start=theta / np.diag(cov))
+    covs = _resample_covariances(x, counts)  # the former loop: all until the slowest stops
+    var = np.einsum("bii->bi", covs)
+    sd = np.sqrt(var)
+    corr = covs / (sd[:, :, None] * sd[:, None, :])
+    psi = np.broadcast_to(np.clip(theta / np.diag(cov), 0.005, 1.0), var.shape).copy()
+    with np.errstate(all="ignore"):
+        for _ in range(1000):
+            root = np.sqrt(psi)
+            values, vectors = np.linalg.eigh(corr / (root[:, :, None] * root[:, None, :]))
+            lam = root * vectors[:, :, -1] * np.sqrt(np.clip(values[:, -1] - 1, 0, None))[:, None]
+            new = np.clip(1.0 - lam ** 2, 0.005, 1.0)
+            done = np.abs(new - psi).max() < 1e-7
+            psi = new
+            if done:
+                break
+    lam = lam * np.sign(lam.sum(axis=1, keepdims=True))
+    common = (lam * sd).sum(axis=1) ** 2
+    before = common / (common + (psi * var).sum(axis=1))
+    assert ours.shape == before.shape
+    assert np.abs(np.quantile(ours, [0.025, 0.975]) - np.quantile(before, [0.025, 0.975])).max() < 1e-6
+
+
 def test_resampled_covariances_are_each_resamples_covariance():
     from evaluate.stats.omega import _counts, _resample_covariances
 
