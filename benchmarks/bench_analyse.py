@@ -1,0 +1,121 @@
+"""Time ``analyse`` (and what ``report`` reads back) on a workspace, optionally against another tree.
+
+Run: ``python benchmarks/bench_analyse.py WORKSPACE [--repeat 3] [--against SRC]``
+
+Each run is a fresh process on a fresh copy of WORKSPACE (never written
+into): import time, ``analyse_and_store``, then what ``report`` does before it
+draws anything: ``stored_results`` and ``report_context``. With ``--against
+SRC`` (another checkout's folder holding ``evaluate/``) the runs alternate
+between SRC and this tree, so both see the same machine load; the load average
+is printed with each run. Afterwards every stored table of the two trees is
+compared (largest relative difference per table).
+
+A 100,000-person workspace comes from ``benchmarks/bench_national.py`` (or
+``evaluate init`` + ``evaluate ingest`` of its generated exports).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent
+
+CHILD = r"""
+import json, sys, time
+t0 = time.perf_counter()
+from evaluate.analysis import analyse_and_store, report_context, stored_results
+from evaluate.workspace import Workspace
+t1 = time.perf_counter()
+ws = Workspace.open(sys.argv[1])
+analyse_and_store(ws)
+t2 = time.perf_counter()
+stored = stored_results(Workspace.open(sys.argv[1]))
+t3 = time.perf_counter()
+report_context(Workspace.open(sys.argv[1]))
+t4 = time.perf_counter()
+print(json.dumps({"import": t1 - t0, "analyse": t2 - t1, "stored_results": t3 - t2,
+                  "report_context": t4 - t3, "reused": stored.tables is not None}))
+"""
+
+
+def run(src: Path, workspace: Path, scratch: Path) -> dict:
+    copy = scratch / "ws"
+    if copy.exists():
+        shutil.rmtree(copy)
+    shutil.copytree(workspace, copy)
+    shutil.rmtree(copy / "results", ignore_errors=True)
+    env = dict(os.environ, PYTHONPATH=str(src))
+    load = os.getloadavg()[0]
+    out = subprocess.run([sys.executable, "-c", CHILD, str(copy)], env=env, check=True,
+                         capture_output=True, text=True)
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    figures["load"] = load
+    return figures
+
+
+def compare(a: Path, b: Path) -> list[str]:
+    import numpy as np
+    import pandas as pd
+
+    lines = []
+    for path in sorted(a.glob("*.parquet")):
+        x, y = pd.read_parquet(path), pd.read_parquet(b / path.name)
+        if list(x.columns) != list(y.columns) or len(x) != len(y):
+            lines.append(f"{path.stem}: different shape or columns")
+            continue
+        worst = 0.0
+        for c in x.columns:
+            if pd.api.types.is_float_dtype(x[c]):
+                u, v = x[c].to_numpy(), y[c].to_numpy()
+                if not np.array_equal(np.isnan(u), np.isnan(v)):
+                    worst = np.inf
+                    continue
+                ok = ~np.isnan(u)
+                if ok.any():
+                    worst = max(worst, float(np.max(np.abs(u[ok] - v[ok]) / np.maximum(1, np.abs(v[ok])))))
+            elif not x[c].astype(str).equals(y[c].astype(str)):
+                worst = np.inf
+        lines.append(f"{path.stem}: {worst:.1e}")
+    return lines
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("workspace", type=Path)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--against", type=Path, default=None,
+                    help="another source tree (folder holding evaluate/) to alternate with")
+    args = ap.parse_args()
+    trees = {"this": HERE}
+    if args.against:
+        trees = {"against": args.against.resolve(), "this": HERE}
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = {name: Path(tmp) / name for name in trees}
+        for folder in scratch.values():
+            folder.mkdir()
+        times: dict[str, list[dict]] = {name: [] for name in trees}
+        for i in range(args.repeat):
+            for name, src in trees.items():
+                r = run(src, args.workspace, scratch[name])
+                times[name].append(r)
+                print(f"run {i + 1} {name:8s} load {r['load']:.2f}  import {r['import']:.1f} s  "
+                      f"analyse {r['analyse']:.1f} s  stored_results {r['stored_results']:.2f} s  "
+                      f"report_context {r['report_context']:.2f} s", flush=True)
+        for name, rs in times.items():
+            med = sorted(r["analyse"] for r in rs)[len(rs) // 2]
+            print(f"{name}: median analyse {med:.1f} s over {len(rs)} runs")
+        if args.against:
+            print("largest relative difference per stored table (this vs against):")
+            for line in compare(scratch["this"] / "ws" / "results", scratch["against"] / "ws" / "results"):
+                print("  " + line)
+
+
+if __name__ == "__main__":
+    main()
