@@ -142,7 +142,8 @@ def _omega_resamples(x: np.ndarray, counts: np.ndarray, start: np.ndarray,
     Each resample stops when its own uniquenesses move by less than ``tol``
     (the others go on without it; a few slow ones no longer keep every
     resample iterating: three times faster on the demo, intervals within
-    1e-6 of iterating all until the slowest stops), or after ``max_iter``.
+    1e-6 of iterating all until the slowest stops there, 1e-5 on scales with
+    almost no common factor), or after ``max_iter``.
     Resamples where an item has no spread are dropped. ``counts`` (B × n): how
     often each row is drawn in each resample.
     """
