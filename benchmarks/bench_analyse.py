@@ -53,8 +53,9 @@ def run(src: Path, workspace: Path, scratch: Path) -> dict:
     shutil.rmtree(copy / "results", ignore_errors=True)
     env = dict(os.environ, PYTHONPATH=str(src))
     load = os.getloadavg()[0]
+    # run outside any checkout: with -c the current folder comes before PYTHONPATH
     out = subprocess.run([sys.executable, "-c", CHILD, str(copy)], env=env, check=True,
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, cwd=scratch)
     figures = json.loads(out.stdout.strip().splitlines()[-1])
     figures["load"] = load
     return figures
