@@ -81,3 +81,45 @@ def test_same_tables_same_bytes(tmp_path):
     a = write_workbook(tmp_path / "a.xlsx", [Sheet("T", table)], title="t").path.read_bytes()
     b = write_workbook(tmp_path / "b.xlsx", [Sheet("T", table)], title="t").path.read_bytes()
     assert a == b
+
+
+def test_short_and_long_columns_count_lines_alike(monkeypatch):
+    from evaluate.report import xlsx
+
+    values = ["x" * 66, "x" * 67, "", "a\n\nb" + "x" * 70, None, 2.0, "é" * 200] * 40
+    long = wrapped_lines(values, 60)
+    monkeypatch.setattr(xlsx, "_FEW", 10**6)
+    assert wrapped_lines(values, 60).tolist() == long.tolist()
+
+
+def _cells(path):
+    wb = load_workbook(path)
+    return {ws.title: ([(c.coordinate, c.value, c.data_type, c.number_format,
+                         bool(c.alignment.wrap_text), c.alignment.vertical, c.font.b)
+                        for row in ws.iter_rows() for c in row if c.value is not None],
+                       heights_written(ws), ws.freeze_panes, ws.auto_filter.ref)
+            for ws in wb}
+
+
+def test_rows_written_in_bulk_read_back_as_openpyxl_writes_them(tmp_path, monkeypatch):
+    from evaluate.report import xlsx
+
+    table = pd.DataFrame({
+        "text": ["a & b <c> \"d\"", " spaced ", "", None, "line\r\nbreak " + "w" * 70, "=1+1"],
+        "p_val": [1e-9, 0.5, float("nan"), float("inf"), 0.1 + 0.2, 12345678901234567.0],
+        "n": [1, 2, 3, 4, 5, 12345678901234567], "flag": [True, False] * 3,
+        "share": [0.1, 0.2, 0.3, 0.4, 0.5, 1.0]})
+    sheets = [Sheet("T", table, about="A table"), Sheet("Empty", table.iloc[0:0])]
+    bulk = write_workbook(tmp_path / "bulk.xlsx", sheets, title="t").path
+    monkeypatch.setattr(xlsx, "rows_xml", lambda *a, **k: None)  # openpyxl writes every cell
+    cell_by_cell = write_workbook(tmp_path / "cells.xlsx", sheets, title="t").path
+    assert _cells(bulk) == _cells(cell_by_cell)
+    assert bulk.read_bytes() != cell_by_cell.read_bytes()  # the bulk path was taken
+
+
+def test_text_xml_cannot_hold_goes_through_openpyxl(tmp_path):
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    with pytest.raises(IllegalCharacterError):
+        write_workbook(tmp_path / "t.xlsx", [Sheet("T", pd.DataFrame({"a": ["bell\x07"]}))],
+                       title="t")

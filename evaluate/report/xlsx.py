@@ -15,10 +15,11 @@ is the only place we write xlsx, and it guarantees, for every workbook:
 - **The same bytes** for the same tables (fixed document times and zip entry
   times).
 
-Large tables are cheap to write: rows stream to the file (openpyxl's write-only
-mode), each distinct cell style is made once and shared, and row heights for
-wrapped text come from the table's string lengths (:func:`row_heights`), never
-from reading cells back.
+Large tables are cheap to write: openpyxl writes the workbook in write-only mode
+with each distinct cell style made once, a table's rows are written as XML in
+bulk (:mod:`evaluate.report.xlsx_rows`) and put into the saved sheet, and row
+heights for wrapped text come from the table's string lengths
+(:func:`row_heights`), never from reading cells back.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from evaluate.privacy import neutralise_formula
+from evaluate.report.xlsx_rows import rows_xml
 
 __all__ = ["Sheet", "WorkbookWritten", "write_workbook", "write_tables", "sheet_name",
            "row_heights", "wrapped_lines", "column_values", "EXCEL_MAX_ROWS",
@@ -61,6 +63,7 @@ _TOP = Alignment(vertical="top")
 _INVALID = re.compile(r"[\[\]\*\?/\\:]")
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 _MAX_WIDTH = 60
+_FEW = 200
 
 
 @dataclass
@@ -175,6 +178,9 @@ def wrapped_lines(values: Sequence, width: float) -> np.ndarray:
     [1, 2, 2, 0, 0]
     """
     per_line = max(int(width * 1.1), 1)
+    if len(values) <= _FEW:  # a header or a short table: the same sum without pandas' overhead
+        return np.array([sum(-(-max(len(part), 1) // per_line) for part in v.split("\n"))
+                         if isinstance(v, str) else 0 for v in values], dtype="int64")
     text = pd.Series([v if isinstance(v, str) else None for v in values], dtype="string")
     lengths = text.str.len()
     lines = (lengths.clip(lower=1) + per_line - 1) // per_line
@@ -234,6 +240,10 @@ class _Styles:
             self._made[key] = model._style
         return self._made[key]
 
+    def style_id(self, style) -> int | None:
+        """The workbook's index of a style made here (None for no style)."""
+        return None if style is None else Cell(self._ws, row=1, column=1, style_array=style).style_id
+
     def cells(self, values: Sequence, styles: Sequence) -> list:
         """One row: values with a style become cells, the others stay values (None: no cell)."""
         return [v if style is None or v is None else Cell(self._ws, row=1, column=1, value=v, style_array=style)
@@ -289,8 +299,14 @@ def _column_width(series: pd.Series, heading: str) -> tuple[float, bool]:
     return min(max(8, head + 2, min(longest, _MAX_WIDTH) + 2), _MAX_WIDTH), longest > _MAX_WIDTH
 
 
-def _write_sheet(ws, sheet: Sheet, *, max_rows: int, max_columns: int) -> list[str]:
-    """One table on a write-only sheet: header row, then the rows, styled per column."""
+def _write_sheet(ws, sheet: Sheet, *, max_rows: int, max_columns: int,
+                 bulk: dict[str, str] | None = None) -> list[str]:
+    """One table on a write-only sheet: header row, then the rows, styled per column.
+
+    With ``bulk``, the rows go there as XML (by sheet title) when
+    :func:`evaluate.report.xlsx_rows.rows_xml` can write them, for
+    :func:`write_workbook` to put into the saved sheet.
+    """
     frame, left_out = _cut(sheet.table.reset_index(drop=True), ws.title, sheet.csv,
                            max_rows=max_rows, max_columns=max_columns)
     headers = [str(c) for c in frame.columns]
@@ -319,6 +335,12 @@ def _write_sheet(ws, sheet: Sheet, *, max_rows: int, max_columns: int) -> list[s
                 for f, w in zip(formats, wrap, strict=True)]
     tall = [styles(number_format=f, alignment=_WRAP if w else _TOP)
             for f, w in zip(formats, wrap, strict=True)]
+    if bulk is not None:
+        xml = rows_xml(columns, heights, [styles.style_id(x) for x in one_line],
+                       [styles.style_id(x) for x in tall])
+        if xml is not None:
+            bulk[ws.title] = xml
+            return left_out
     for i, row in enumerate(zip(*columns, strict=True)):
         if heights[i]:
             ws.row_dimensions[i + 2].height = heights[i]
@@ -427,10 +449,10 @@ def write_workbook(
         names.append(sheet_name(s.name, taken | ({contents_name} if contents else set())))
         taken.add(names[-1])
     contents_ws = wb.create_sheet(sheet_name(contents_name, taken)) if contents else None
-    left_out = []
+    left_out, bulk = [], {}
     for s, name in zip(sheets, names, strict=True):
         left_out += _write_sheet(wb.create_sheet(name), s, max_rows=max_rows,
-                                 max_columns=max_columns)
+                                 max_columns=max_columns, bulk=bulk)
     notes = list(notes) + ([""] + ["Left out:"] + left_out if left_out else [])
     _write_front(front, title, notes, front_blocks)
     if contents_ws is not None:
@@ -438,13 +460,14 @@ def write_workbook(
                                 "Rows": [len(s.table) for s in sheets]})
         _write_sheet(contents_ws, Sheet(contents_name, listing, formats={"Rows": "0"},
                                         widths={"What it shows": 90}),
-                     max_rows=max_rows, max_columns=max_columns)
+                     max_rows=max_rows, max_columns=max_columns, bulk=bulk)
     wb.properties.creator = "evaluate"
     wb.properties.created = _FIXED_TIME
     wb.properties.modified = _FIXED_TIME
     wb.properties.lastModifiedBy = "evaluate"
     wb.save(path)
-    _normalise_zip(path)
+    _normalise_zip(path, {f"xl/worksheets/sheet{i}.xml": bulk[ws.title]
+                          for i, ws in enumerate(wb.worksheets, start=1) if bulk.get(ws.title)})
     return WorkbookWritten(path, dict(zip([s.name for s in sheets], names, strict=True)), left_out)
 
 
@@ -476,8 +499,9 @@ def written_names(tables: Mapping[str, pd.DataFrame]) -> list[str]:
     return out
 
 
-def _normalise_zip(path: Path) -> None:
-    """Rewrite the xlsx zip with fixed entry times so identical tables give identical bytes."""
+def _normalise_zip(path: Path, rows: Mapping[str, str] | None = None) -> None:
+    """Rewrite the xlsx zip with fixed entry times so identical tables give identical bytes,
+    adding ``rows`` (worksheet file → ``<row>`` elements) at the end of those sheets' data."""
     with zipfile.ZipFile(path) as zin:
         entries = [(info, zin.read(info.filename)) for info in zin.infolist()]
     tmp = path.with_suffix(".tmp")
@@ -486,6 +510,9 @@ def _normalise_zip(path: Path) -> None:
             if info.filename == "docProps/core.xml":
                 # openpyxl stamps the save time into "modified" whatever we set: fix it
                 data = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
+            if (rows or {}).get(info.filename):
+                data = data.replace(b"</sheetData>", rows[info.filename].encode("utf-8")
+                                    + b"</sheetData>", 1)
             fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16

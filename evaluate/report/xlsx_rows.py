@@ -1,0 +1,95 @@
+"""A table's rows as worksheet XML, written in bulk for :mod:`evaluate.report.xlsx`.
+
+openpyxl builds a cell object, looks up its style and serialises it through
+lxml for every cell: at a few hundred thousand cells that is most of the time
+spent writing a workbook. The rows of a table are plain — numbers, text,
+booleans, a style per column — so :func:`rows_xml` writes them as text, the
+way openpyxl writes them (``t="n"`` numbers printed with 16 significant
+digits, ``t="b"`` booleans, text as inline strings with ``&``, ``<``, ``>``
+and carriage returns escaped and ``xml:space="preserve"`` when it starts or
+ends with white space), and :mod:`evaluate.report.xlsx` puts them into the
+sheet's ``<sheetData>`` after openpyxl has written the rest of the workbook.
+A table holding anything else (dates, or a character XML does not allow)
+returns None and is written cell by cell by openpyxl, which sorts those out
+or says what is wrong.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+
+__all__ = ["rows_xml"]
+
+_PLAIN = (str, bool, int, float)
+
+
+def _text(value: str) -> str:
+    out = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return out.replace("\r", "&#13;")
+
+
+def _number(value) -> str:
+    return "" if math.isnan(value) or math.isinf(value) else f"{value:.16g}"
+
+
+def _cells(values: Sequence, letter: str, rows: Sequence[str], style: Sequence[str]) -> list[str] | None:
+    """One column's cells as XML (``""`` for an empty cell), or None if it holds anything else."""
+    out = []
+    for v, r, s in zip(values, rows, style, strict=True):
+        if v is None:
+            out.append("")
+        elif v == "":  # as openpyxl writes an empty text
+            out.append(f'<c r="{letter}{r}"{s} t="inlineStr"/>')
+        elif isinstance(v, str):
+            if ILLEGAL_CHARACTERS_RE.search(v):
+                return None
+            space = ' xml:space="preserve"' if v != v.strip() else ""
+            out.append(f'<c r="{letter}{r}"{s} t="inlineStr"><is><t{space}>{_text(v)}</t></is></c>')
+        elif isinstance(v, bool):
+            out.append(f'<c r="{letter}{r}"{s} t="b"><v>{int(v)}</v></c>')
+        elif isinstance(v, (int, float)):
+            out.append(f'<c r="{letter}{r}"{s} t="n"><v>{_number(v)}</v></c>')
+        else:
+            return None
+    return out
+
+
+def rows_xml(columns: Sequence[Sequence], heights: np.ndarray, style_one_line: Sequence[int | None],
+             style_tall: Sequence[int | None], first_row: int = 2) -> str | None:
+    """The ``<row>`` elements of a table, or None when openpyxl must write it.
+
+    Parameters
+    ----------
+    columns : sequence of sequences
+        Each column's values as they are written (:func:`evaluate.report.xlsx.column_values`).
+    heights : array
+        Each row's height in points, 0 for the default.
+    style_one_line, style_tall : sequence of int or None
+        Each column's style id (the workbook's cell format index) on a row of
+        one line and on a taller row; None for no style.
+    first_row : int
+        The sheet row of the first table row.
+
+    Examples
+    --------
+    >>> rows_xml([["a & b", None], [1.5, True]], np.array([0, 30]), [None, 3], [None, 4])
+    '<row r="2"><c r="A2" t="inlineStr"><is><t>a &amp; b</t></is></c><c r="B2" s="3" t="n"><v>1.5</v></c></row><row r="3" ht="30" customHeight="1"><c r="B3" s="4" t="b"><v>1</v></c></row>'
+    """
+    n = len(heights)
+    rows = [str(r) for r in range(first_row, first_row + n)]
+    tall = np.asarray(heights) > 0
+    cells = []
+    for j, values in enumerate(columns):
+        one, high = (f' s="{s}"' if s is not None else "" for s in (style_one_line[j], style_tall[j]))
+        column = _cells(values, get_column_letter(j + 1), rows, np.where(tall, high, one).tolist())
+        if column is None:
+            return None
+        cells.append(column)
+    opening = [f'<row r="{r}" ht="{h:g}" customHeight="1">' if h else f'<row r="{r}">'
+               for r, h in zip(rows, np.asarray(heights).tolist(), strict=True)]
+    return "".join(o + "".join(c) + "</row>" for o, *c in zip(opening, *cells, strict=True))
