@@ -203,6 +203,7 @@ def write_results(results: dict[str, pd.DataFrame], out_dir: str | Path, *,
     which is easily passed on; their csv files are for the evaluator only, and
     the workbook's README names them.
     """
+    from evaluate.csv_tables import write_csv
     from evaluate.privacy import neutralise_frame
     from evaluate.report.build import is_person_level, write_analysis_workbook
 
@@ -213,7 +214,7 @@ def write_results(results: dict[str, pd.DataFrame], out_dir: str | Path, *,
     written = []
     for name, table in sorted(results.items()):
         path = out / f"{name}.csv"
-        neutralise_frame(table).to_csv(path, index=False, lineterminator="\n")
+        write_csv(neutralise_frame(table), path)
         written.append(path)
     people = {k: f"{k}.csv" for k, v in results.items() if is_person_level(k, v)}
     step(progress, "Writing analysis.xlsx")

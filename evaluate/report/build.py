@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaluate.csv_tables import write_csv
 from evaluate.privacy import neutralise_frame
 from evaluate.report.dashboard import render_dashboard
 from evaluate.report.page import Page
@@ -295,7 +296,7 @@ def build_report(
     written = set()
     for name, table in tables.items():
         path = csv_dir / f"{name}.csv"
-        neutralise_frame(table).to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+        write_csv(neutralise_frame(table), path)
         written.add(path.name)
     for stale in csv_dir.glob("*.csv"):
         if stale.name not in written:
