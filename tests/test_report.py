@@ -764,3 +764,18 @@ def test_every_count_on_the_demo_page_adds_up(demo_outputs):
     # the response-rate headline counts the cohorts surveyed: 78 people in both cohorts
     n, = map(int, re.search(r"Of the (\d+) people in Cohort 1 and Cohort 2", page).groups())
     assert n == 78
+
+
+def test_page_shows_the_largest_groups_and_says_where_the_others_are():
+    results = synthetic_results()
+    base = results["subgroups"].iloc[0].to_dict()
+    orgs = pd.DataFrame([{**base, "attribute": "organisation", "group": f"Org {i:02d}",
+                          "n_pairs": float(10 + i)} for i in range(30)])
+    results["subgroups"] = pd.concat([results["subgroups"], orgs], ignore_index=True)
+    page = render_dashboard(results, synthetic_context())
+    block = page.split("Change by cohort, sector, place and organisation")[1].split("</details>")[0]
+    shown = sorted(set(re.findall(r"Org \d\d", block)))
+    assert shown == [f"Org {i:02d}" for i in range(10, 30)]  # the 20 largest
+    assert "NHS acute" in block  # kinds with few groups are shown whole
+    assert ("Only the 20 largest of the 30 organisations are shown here; tables.xlsx (Change "
+            "by group) has every group.") in block

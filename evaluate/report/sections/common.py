@@ -6,7 +6,6 @@ import re
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from evaluate.report.page import Page
 from evaluate.words import is_missing
@@ -77,6 +76,8 @@ def first_comparison(page: Page, prepost: pd.DataFrame) -> tuple[str, str] | Non
 
 def mean_ci(mean, sd, n):
     """t-interval of a mean (for drawing): mean ± t(0.975, n−1) · sd / √n."""
+    from scipy import stats as sps  # here, not at the top: scipy takes seconds to import
+
     mean, sd, n = (np.asarray(v, dtype=float) for v in (mean, sd, n))
     with np.errstate(invalid="ignore", divide="ignore"):
         half = sps.t.ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(n)

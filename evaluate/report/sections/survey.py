@@ -20,7 +20,8 @@ from evaluate.words import (
     share_of,
 )
 
-__all__ = ["scale_evidence", "likert", "then_test", "cohorts_and_groups"]
+__all__ = ["scale_evidence", "likert", "then_test", "cohorts_and_groups", "largest_groups",
+           "GROUPS_SHOWN"]
 
 
 def _cap(text: str) -> str:
@@ -298,6 +299,38 @@ def then_test(page: Page) -> dict:
             "empty": ""}
 
 
+#: At most this many groups of one kind (organisations, places …) in the page's table.
+GROUPS_SHOWN = 20
+
+_KINDS = {"organisation": "organisations", "place": "places", "sector": "sectors",
+          "cohort": "cohorts", "role": "roles"}
+
+
+def largest_groups(sub: pd.DataFrame, shown: int = GROUPS_SHOWN) -> tuple[pd.DataFrame, str]:
+    """The rows of the ``shown`` largest groups of each kind (most people who answered both
+    surveys, then by name), and a sentence on the groups left out ('' if none).
+
+    >>> sub = pd.DataFrame({"attribute": "place", "group": list("abc"), "n_pairs": [9.0, 30.0, 12.0]})
+    >>> rows, cut = largest_groups(sub, shown=2)
+    >>> rows["group"].tolist(), cut
+    (['b', 'c'], ' Only the 2 largest of the 3 places are shown here; tables.xlsx (Change by group) has every group.')
+    """
+    size = (sub.groupby(["attribute", "group"], sort=False)["n_pairs"].max().fillna(-1)
+            .rename("size").reset_index())
+    size = size.sort_values(["attribute", "size", "group"], ascending=[True, False, True],
+                            kind="stable")
+    size["rank"] = size.groupby("attribute").cumcount()
+    counts = size.groupby("attribute", sort=True).size()
+    too_many = counts[counts > shown]
+    if too_many.empty:
+        return sub, ""
+    keep = size.loc[size["rank"] < shown, ["attribute", "group"]]
+    rows = sub.merge(keep, on=["attribute", "group"], how="inner")
+    kinds = [f"{n:,} {_KINDS.get(str(a), str(a))}" for a, n in too_many.items()]
+    return rows, (f" Only the {shown} largest of the " + " and of the ".join(kinds)
+                  + " are shown here; tables.xlsx (Change by group) has every group.")
+
+
 def cohorts_and_groups(page: Page, aim_id: str) -> dict:
     """Did the cohorts change differently (in words, numbers one click away); change by group."""
     aims = scale_aims(page)
@@ -335,10 +368,11 @@ def cohorts_and_groups(page: Page, aim_id: str) -> dict:
         if pair is not None:
             s = s[(s["wave_pre"] == pair[0]) & (s["wave_post"] == pair[1])]
         if len(s):
+            n_supp = int(s["suppressed"].fillna(False).astype(bool).sum()) if "suppressed" in s else 0
+            s, cut = largest_groups(s)
             s = s.sort_values(["attribute", "group", "scale"], kind="stable")
             s = s.assign(group_label=np.where(s["attribute"] == "cohort",
                                               s["group"].map(page.cohort), s["group"]))
-            n_supp = int(s["suppressed"].fillna(False).astype(bool).sum()) if "suppressed" in s else 0
             table = make_table(s, {
                 "attribute": "Grouped by", "group_label": "Group", "title": "Scale",
                 "n_pairs": "People", "mean_pre": "Average before", "mean_post": "Average after",
@@ -352,6 +386,6 @@ def cohorts_and_groups(page: Page, aim_id: str) -> dict:
                 "note": ("These results are a first look: they are not adjusted for the number "
                          "of comparisons. Groups smaller than the threshold are hidden, and where "
                          "hiding one group of a set would let it be worked out from a total, a "
-                         "second one is hidden too.")}
+                         "second one is hidden too." + cut)}
     return out
 

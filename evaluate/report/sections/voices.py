@@ -85,7 +85,7 @@ def build_voices(page: Page) -> dict:
     v = v[v["text"].notna() & (v["text"].str.strip() != "")]
     counts = (v.groupby(["instrument", "item", "prompt"], sort=True, dropna=False)
               .agg(answers=("text", "size"), quotable=("quotable", "sum"),
-                   waves=("wave", lambda s: join_words(page.wave(w) for w in page.sorted_waves(s))))
+                   waves=("wave", lambda s: join_words(page.wave(w) for w in page.sorted_waves(s.unique()))))
               .reset_index())
     counts["survey"] = counts["instrument"].map(lambda i: titles.get(str(i), str(i)))
     out["counts"] = make_table(counts, {"prompt": "Question", "survey": "Survey",
@@ -101,7 +101,7 @@ def build_voices(page: Page) -> dict:
     keys = ["instrument", "item", "prompt"]
     for (inst, _item, prompt), block in ranked_answers(quotes, keys).groupby(
             keys, sort=True, dropna=False):
-        items = [{"text": t, "said": f"written by {n} people" if n > 1 else ""}
+        items = [{"text": t, "said": f"written by {n:,} people" if n > 1 else ""}
                  for t, n in block[["text", "n_people"]].head(QUOTES_PER_QUESTION).itertuples(
                      index=False)]
         left = len(block) - len(items)
