@@ -12,16 +12,21 @@ analysis.xlsx) and ``build_report`` (dashboard.html, tables.xlsx, analysis.xlsx,
 tables/*.csv), and prints the size of each file written and the load average.
 To compare two versions, run it from each checkout in turn, interleaved.
 
-Measured at 100,000 people x 2 waves (issue 11; one 2-core machine shared with
-other test suites, load average 4 to 6), the version before and this one run
-alternately on the same stored results:
+Measured at 100,000 people x 2 waves (issue 11; a 2-core machine shared with
+other engineers' test suites), the version before issue 11's writing work
+(commit cf4a707) and this one run alternately on the same stored results, two
+rounds:
 
-- ``write_results``: 80-95 s before (analysis.xlsx 43-70 s, of which reading cell
-  styles back to size rows 36-55 s; scale_scores.csv 13 s); now about 20 s
-  (analysis.xlsx streamed, rows sized from the tables; csv 6 s).
-- ``build_report``: about 95 s before (the 214,474 quotes through openpyxl, twice);
-  now about 15 s (25 different answers per question and survey in the workbooks,
-  every quote in tables/quotes.csv); dashboard.html 6.30 MB before, 5.28 MB now.
+- ``write_results``: 21.5 s and 19.7 s before (analysis.xlsx: openpyxl cell by
+  cell, rows sized by reading every cell's style back; scale_scores.csv, 2.1
+  million rows, through pandas); now 4.2 s and 3.9 s (load 3.7 and 2.5). With the
+  machine busier (load 4.5 to 5.8) the same comparison gave 41 s and 73 s before.
+- ``build_report``: 64.3 s and 64.6 s before (the 214,474 quotes through openpyxl
+  into both workbooks); now 4.3 s and 4.1 s (load 2.3 to 2.9).
+  dashboard.html 6.30 MB before, 5.28 MB now (the change-by-group tables show the
+  20 largest of the 800 organisations and 42 places and say so); drawn in
+  Chromium in 2.6 s at load 5. tables.xlsx 3.56 MB -> 0.54 MB, analysis.xlsx
+  6.23 MB -> 2.59 MB.
 """
 
 from __future__ import annotations
