@@ -210,7 +210,7 @@ def aim_statements(
                              cautions="", evidence_strength="none",
                              evidence_reasons="no matched survey data for this aim"))
     out = pd.DataFrame(rows, columns=STATEMENT_COLUMNS)
-    out["compared_with"] = out["compared_with"].fillna("")
+    out["compared_with"] = out["compared_with"].astype(object).fillna("")
     aim_rank = {a.id: i for i, a in enumerate(aims)}
     out = out.sort_values("aim", kind="stable", key=lambda s: s.map(lambda v: aim_rank.get(v, 99)))
     return out.reset_index(drop=True)
