@@ -136,3 +136,16 @@ def test_ingest_reports_each_of_its_steps():
                 wave="baseline", progress=heard)
     assert heard.planned == len(heard) == 4
     assert heard[0] == "Reading baseline-c2-qualtrics.csv" and heard[-1] == "Checking every row"
+
+
+def test_the_analysis_loads_neither_pingouin_nor_plotting_libraries():
+    # what `evaluate analyse` imports to compute (statistics, network with igraph, themes,
+    # answer counts): pingouin and matplotlib (which igraph loads for drawings) never
+    code = ("import evaluate.analysis, evaluate.stats, evaluate.network, evaluate.text\n"
+            "import evaluate.report.likert, evaluate.logic\n"
+            "from evaluate.network.igraph_import import igraph\n"
+            "assert igraph().Graph(n=2).vcount() == 2\n"
+            "assert 'matplotlib' not in sys.modules and 'pandera' not in sys.modules\n")
+    loaded = _loaded_after(code)
+    assert "igraph" in loaded and "statsmodels" in loaded
+    assert "pingouin" not in loaded and "pandera" not in loaded

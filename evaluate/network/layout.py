@@ -85,7 +85,9 @@ def network_layout(
     g = directed_graph(ties, index).as_undirected(mode="collapse")
     n = g.vcount()
     if n:
-        import igraph as ig
+        from evaluate.network.igraph_import import igraph
+
+        ig = igraph()
 
         start = np.random.default_rng(seed).uniform(-1, 1, size=(n, 2)) * np.sqrt(n)
         previous_rng = random.getstate()

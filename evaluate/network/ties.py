@@ -227,8 +227,9 @@ def directed_graph(ties: pd.DataFrame, nodes) -> ig.Graph:
     ends are not in ``nodes``, self-ties and repeated arcs are left out. A 0/1
     dyad list (a column saying whether each pair is tied) is refused.
     """
-    import igraph as ig
+    from evaluate.network.igraph_import import igraph
 
+    ig = igraph()
     _refuse_dyad_list(ties)
     index = pd.Index(pd.unique(np.asarray(nodes, dtype=object)))
     src = index.get_indexer(ties["source"].to_numpy(dtype=object)) if len(ties) else np.array([], int)
