@@ -59,7 +59,7 @@ def build(out: Path) -> tuple[Path, float]:
     ws, _ = build_demo_workspace(out / "workspace")
     results = analyse(ws)
     if "item_distribution" not in results:
-        from evaluate.report.likert import item_distribution
+        from evaluate.stats.answers import item_distribution
         results["item_distribution"] = item_distribution(
             ws.responses(), ws.instruments(), min_group_size=ws.min_group_size)
     context = report_context(ws)

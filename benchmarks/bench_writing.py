@@ -50,7 +50,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
 
-    from evaluate.analysis import report_context, stored_results, write_results
+    from evaluate.analysis import report_context, stored_results
+    try:
+        from evaluate.report.results_files import write_results
+    except ImportError:  # a tree from before write_results moved to the report stage
+        from evaluate.analysis import write_results
     from evaluate.report.build import build_report
     from evaluate.workspace import Workspace
 

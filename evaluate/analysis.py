@@ -3,15 +3,13 @@
 ``analyse(ws)`` gathers the statistics (``evaluate.stats``) and network
 (``evaluate.network``) tables; ``report_context(ws)`` gathers what the report
 needs to describe the data (imports, quarantine, versions, consented quotes);
-``write_results`` writes each table as csv and all but the person-level ones into
-analysis.xlsx.
+``evaluate.report.results_files.write_results`` writes the tables out.
 Same workspace and version → byte-identical tables.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pandas as pd
 
@@ -20,8 +18,7 @@ from evaluate.errors import EvaluateError
 from evaluate.progress import plan, step
 from evaluate.roster import comparison_groups, split_by_group
 
-__all__ = ["analyse", "analyse_and_store", "stored_results", "report_context", "voices",
-           "write_results", "left_out_of_workbook"]
+__all__ = ["analyse", "analyse_and_store", "stored_results", "report_context", "voices"]
 
 
 def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
@@ -35,7 +32,7 @@ def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
     step(progress, "Analysing survey scores (pre/post, reliability, attrition)")
     responses = ws.responses()  # read once for every analysis below
     results = dict(stats.analyse_workspace(ws, responses=responses))
-    from evaluate.report.likert import item_distribution
+    from evaluate.stats.answers import item_distribution
 
     step(progress, "Counting answers to each question")
     programme_responses, _ = split_by_group(responses, ws.roster())
@@ -168,56 +165,3 @@ def report_context(ws) -> dict:
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "voices": voices(ws),
     }
-
-
-def left_out_of_workbook(results: dict[str, pd.DataFrame]) -> list[str]:
-    """What :func:`write_results` keeps out of analysis.xlsx, one sentence per table.
-
-    Person-level tables never go into the workbook; any other table longer
-    than a worksheet holds goes in cut to Excel's limit. Either way the whole
-    table is in its csv file.
-
-    >>> left_out_of_workbook({"scale_scores": pd.DataFrame({"participant": ["P-0123456789"]})})
-    ['scale_scores (1 row, one per person): only in scale_scores.csv']
-    """
-    from evaluate.report.build import is_person_level
-    from evaluate.report.xlsx import EXCEL_MAX_ROWS
-
-    out = []
-    for name, table in sorted(results.items()):
-        rows = f"{len(table):,} row{'s' if len(table) != 1 else ''}"
-        if is_person_level(name, table):
-            out.append(f"{name} ({rows}, one per person): only in {name}.csv")
-        elif len(table) > EXCEL_MAX_ROWS - 1:
-            out.append(f"{name} ({rows}): the first {EXCEL_MAX_ROWS - 1:,} rows, the most a "
-                       f"worksheet holds; all of them in {name}.csv")
-    return out
-
-
-def write_results(results: dict[str, pd.DataFrame], out_dir: str | Path, *,
-                  context: dict | None = None, progress=None) -> list[Path]:
-    """Write each table to ``out_dir/NAME.csv`` and all but the person-level ones to
-    ``out_dir/analysis.xlsx``.
-
-    Tables with one row per person (pseudonymous ids) stay out of the workbook,
-    which is easily passed on; their csv files are for the evaluator only, and
-    the workbook's README names them.
-    """
-    from evaluate.csv_tables import write_csv
-    from evaluate.privacy import neutralise_frame
-    from evaluate.report.build import is_person_level, write_analysis_workbook
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    plan(progress, 2)
-    step(progress, "Writing the csv tables")
-    written = []
-    for name, table in sorted(results.items()):
-        path = out / f"{name}.csv"
-        write_csv(neutralise_frame(table), path)
-        written.append(path)
-    people = {k: f"{k}.csv" for k, v in results.items() if is_person_level(k, v)}
-    step(progress, "Writing analysis.xlsx")
-    written.append(write_analysis_workbook(dict(sorted(results.items())), out / "analysis.xlsx",
-                                           context, left_out=people))
-    return written

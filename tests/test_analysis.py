@@ -6,8 +6,9 @@ import hashlib
 
 from click.testing import CliRunner
 
-from evaluate.analysis import analyse, write_results
+from evaluate.analysis import analyse
 from evaluate.cli import cli
+from evaluate.report.results_files import write_results
 
 
 def _digests(folder):

@@ -142,10 +142,21 @@ def test_the_analysis_loads_neither_pingouin_nor_plotting_libraries():
     # what `evaluate analyse` imports to compute (statistics, network with igraph, themes,
     # answer counts): pingouin and matplotlib (which igraph loads for drawings) never
     code = ("import evaluate.analysis, evaluate.stats, evaluate.network, evaluate.text\n"
-            "import evaluate.report.likert, evaluate.logic\n"
-            "from evaluate.network.igraph_import import igraph\n"
+            "import evaluate.stats.answers, evaluate.logic\n"
+            "from evaluate import igraph_import\n"
+            "igraph_import.HIDE_MATPLOTLIB = True  # as evaluate.cli.main sets it\n"
+            "from evaluate.igraph_import import igraph\n"
             "assert igraph().Graph(n=2).vcount() == 2\n"
             "assert 'matplotlib' not in sys.modules and 'pandera' not in sys.modules\n")
     loaded = _loaded_after(code)
     assert "igraph" in loaded and "statsmodels" in loaded
     assert "pingouin" not in loaded and "pandera" not in loaded
+
+
+def test_igraph_keeps_its_matplotlib_drawing_for_library_users():
+    # matplotlib is hidden from igraph only in the command's own process
+    pytest.importorskip("matplotlib")
+    code = ("from evaluate.igraph_import import igraph\n"
+            "ig = igraph()\n"
+            "assert 'matplotlib' in sys.modules, 'a library user lost igraph matplotlib drawing'\n")
+    _loaded_after(code)

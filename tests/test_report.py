@@ -482,7 +482,7 @@ def test_report_without_item_distribution_says_so():
 # --------------------------------------------------------------------------- item distribution
 def test_item_distribution_counts_every_answer_and_suppresses_small_groups():
     from evaluate.instruments import resolve
-    from evaluate.report.likert import item_distribution
+    from evaluate.stats.answers import item_distribution
 
     inst = resolve("post@1")
     big = pd.DataFrame({"instrument": "post", "instrument_version": 1, "wave": "end",
@@ -718,7 +718,7 @@ def test_workbook_says_what_excel_cannot_hold(tmp_path):
 
 
 def test_analyse_keeps_person_level_tables_out_of_the_workbook(tmp_path):
-    from evaluate.analysis import write_results
+    from evaluate.report.results_files import write_results
 
     r = synthetic_results()
     paths = write_results(r, tmp_path, context=synthetic_context())

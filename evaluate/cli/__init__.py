@@ -27,5 +27,8 @@ __all__ = ["cli", "main", "DataProblem", "UsageProblem"]
 
 def main() -> None:  # pragma: no cover - console script entry point
     """Run the ``evaluate`` command."""
+    from evaluate import igraph_import
+
+    igraph_import.HIDE_MATPLOTLIB = True  # our own process: no drawings through igraph
     cli(prog_name="evaluate")
 

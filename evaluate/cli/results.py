@@ -27,12 +27,8 @@ def analyse_cmd(workspace, out, quiet):
 
     Example: evaluate analyse my-programme --out results/
     """
-    from evaluate.analysis import (
-        analyse_and_store,
-        left_out_of_workbook,
-        report_context,
-        write_results,
-    )
+    from evaluate.analysis import analyse_and_store, report_context
+    from evaluate.report.results_files import left_out_of_workbook, write_results
     from evaluate.workspace import Workspace
 
     ws = Workspace.open(workspace)

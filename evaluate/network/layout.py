@@ -85,7 +85,7 @@ def network_layout(
     g = directed_graph(ties, index).as_undirected(mode="collapse")
     n = g.vcount()
     if n:
-        from evaluate.network.igraph_import import igraph
+        from evaluate.igraph_import import igraph
 
         ig = igraph()
 

@@ -227,7 +227,7 @@ def directed_graph(ties: pd.DataFrame, nodes) -> ig.Graph:
     ends are not in ``nodes``, self-ties and repeated arcs are left out. A 0/1
     dyad list (a column saying whether each pair is tied) is refused.
     """
-    from evaluate.network.igraph_import import igraph
+    from evaluate.igraph_import import igraph
 
     ig = igraph()
     _refuse_dyad_list(ties)

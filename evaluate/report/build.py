@@ -214,7 +214,7 @@ def build_report(
         network_growth, network_boundary, network_boundary_groups,
         network_people, network_layout_nodes, network_layout_edges,
         network_stakeholders) and, when present, ``item_distribution``
-        (:func:`evaluate.report.likert.item_distribution`, for the Likert
+        (:func:`evaluate.stats.answers.item_distribution`, for the Likert
         charts) and ``themes`` (free-text themes: any table, shown as is).
         Every table is optional: a section without its data says so.
     context : dict

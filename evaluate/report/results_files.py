@@ -1,0 +1,69 @@
+"""The analysis tables as files: one csv each, and analysis.xlsx for evaluators.
+
+``evaluate analyse`` computes the tables (:mod:`evaluate.analysis`) and writes
+them here; person-level tables stay out of the workbook, and
+:func:`left_out_of_workbook` says what it does not hold.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from evaluate.progress import plan, step
+
+__all__ = ["left_out_of_workbook", "write_results"]
+
+
+def left_out_of_workbook(results: dict[str, pd.DataFrame]) -> list[str]:
+    """What :func:`write_results` keeps out of analysis.xlsx, one sentence per table.
+
+    Person-level tables never go into the workbook; any other table longer
+    than a worksheet holds goes in cut to Excel's limit. Either way the whole
+    table is in its csv file.
+
+    >>> left_out_of_workbook({"scale_scores": pd.DataFrame({"participant": ["P-0123456789"]})})
+    ['scale_scores (1 row, one per person): only in scale_scores.csv']
+    """
+    from evaluate.report.build import is_person_level
+    from evaluate.report.xlsx import EXCEL_MAX_ROWS
+
+    out = []
+    for name, table in sorted(results.items()):
+        rows = f"{len(table):,} row{'s' if len(table) != 1 else ''}"
+        if is_person_level(name, table):
+            out.append(f"{name} ({rows}, one per person): only in {name}.csv")
+        elif len(table) > EXCEL_MAX_ROWS - 1:
+            out.append(f"{name} ({rows}): the first {EXCEL_MAX_ROWS - 1:,} rows, the most a "
+                       f"worksheet holds; all of them in {name}.csv")
+    return out
+
+
+def write_results(results: dict[str, pd.DataFrame], out_dir: str | Path, *,
+                  context: dict | None = None, progress=None) -> list[Path]:
+    """Write each table to ``out_dir/NAME.csv`` and all but the person-level ones to
+    ``out_dir/analysis.xlsx``.
+
+    Tables with one row per person (pseudonymous ids) stay out of the workbook,
+    which is easily passed on; their csv files are for the evaluator only, and
+    the workbook's README names them.
+    """
+    from evaluate.csv_tables import write_csv
+    from evaluate.privacy import neutralise_frame
+    from evaluate.report.build import is_person_level, write_analysis_workbook
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    plan(progress, 2)
+    step(progress, "Writing the csv tables")
+    written = []
+    for name, table in sorted(results.items()):
+        path = out / f"{name}.csv"
+        write_csv(neutralise_frame(table), path)
+        written.append(path)
+    people = {k: f"{k}.csv" for k, v in results.items() if is_person_level(k, v)}
+    step(progress, "Writing analysis.xlsx")
+    written.append(write_analysis_workbook(dict(sorted(results.items())), out / "analysis.xlsx",
+                                           context, left_out=people))
+    return written
