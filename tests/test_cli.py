@@ -172,6 +172,12 @@ def test_wrong_instrument_gets_a_suggestion(runner):
     assert result.exit_code == 1
     assert "none of the 34 questions of baseline@1 are in this export" in result.output
     assert "this export looks like network@1" in result.output and "use -i network@1" in result.output
+    said = runner.invoke(cli, ["validate", str(SAMPLE / "c2" / "network-end-c2-google.csv"),
+                               "-i", "baseline@1", "-c", "c2", "--wave", "end"]).output
+    assert "None of the 34 questions of baseline@1 found." in said
+    said = runner.invoke(cli, ["validate", str(SAMPLE / "c2" / "network-end-c2-google.csv"),
+                               "-i", "network@1", "-c", "c2", "--wave", "end"]).output
+    assert "All " in said and " questions of network@1 found." in said, said
 
 
 def test_report_pdf_without_a_browser_says_what_to_install(runner, files, tmp_path, monkeypatch):

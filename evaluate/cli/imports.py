@@ -21,7 +21,7 @@ from evaluate.cli.base import (
     workspace_option,
 )
 from evaluate.cli.progress import progress_bar
-from evaluate.words import count
+from evaluate.words import count, share_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,16 +42,17 @@ def _print_result(result, *, quiet: bool, show_names: bool, limit: int = 50) -> 
     echo(f"{shown(raw.path.name)}{sheet}: read as {raw.platform.replace('_', ' ')} "
           f"({raw.header_rows} header row{'s' if raw.header_rows > 1 else ''}).", quiet)
     matched = len(result.match.items)
-    echo(f"  {matched} of {len(result.instrument.items)} questions of {result.instrument.ref} found.", quiet)
+    found = share_of(matched, len(result.instrument.items), "question")
+    echo(f"  {found[0].upper()}{found[1:]} of {result.instrument.ref} found.", quiet)
     if result.refused:
-        echo(f"  {c['read']} responses read; none can be imported as the file is (the first "
+        echo(f"  {count(c['read'], 'response')} read; none can be imported as the file is (the first "
              "problem below says why).", quiet)
     else:
-        echo(f"  {c['read']} responses read: {c['accepted']} accepted, {c['quarantined']} held "
+        echo(f"  {count(c['read'], 'response')} read: {c['accepted']:,} accepted, {c['quarantined']:,} held "
              "back with problems"
-             + (f", {c['excluded']} left out on purpose (previews or unfinished)"
+             + (f", {c['excluded']:,} left out on purpose (previews or unfinished)"
                 if c["excluded"] else "")
-             + (f"; {c['ties']} network ties" if c["ties"] else "") + ".", quiet)
+             + (f"; {count(c['ties'], 'network tie')}" if c["ties"] else "") + ".", quiet)
     for note in result.notes:
         if note.startswith(("Dates were read", "Some times carried", "Numbers were read")):
             echo(f"  Note: {note}", quiet)
