@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluate.progress import plan, step
+from evaluate.words import count
 
 __all__ = ["left_out_of_workbook", "write_results"]
 
@@ -31,7 +32,7 @@ def left_out_of_workbook(results: dict[str, pd.DataFrame]) -> list[str]:
 
     out = []
     for name, table in sorted(results.items()):
-        rows = f"{len(table):,} row{'s' if len(table) != 1 else ''}"
+        rows = count(len(table), "row")
         if is_person_level(name, table):
             out.append(f"{name} ({rows}, one per person): only in {name}.csv")
         elif len(table) > EXCEL_MAX_ROWS - 1:

@@ -125,9 +125,7 @@ def scale_reliability(
         else:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
-                # pingouin.cronbach_alpha's formula: k/(k-1) (1 - trace C / sum C)
-                cov = np.cov(complete.to_numpy(dtype="float64"), rowvar=False)
-                alpha = k / (k - 1) * (1 - np.trace(cov) / cov.sum())
+                alpha = _alpha(complete.to_numpy(dtype="float64"))
             row["alpha"] = float(alpha)
             row["alpha_ci95_low"], row["alpha_ci95_high"] = _alpha_ci(float(alpha), n, k)
             row["alpha_below_0_7"] = bool(alpha < threshold)
