@@ -318,3 +318,121 @@ def test_personal_page_renders_offline_and_is_accessible(browser, personal_page,
         page.add_style_tag(content="nav.sections{position:static}")
         page.screenshot(path=str(ARTIFACTS / "personal-page.png"), full_page=True)
     page.context.close()
+
+
+# --------------------------------------------------------------------------- issue 19: beyond axe
+def _set_details(page, opened: bool) -> None:
+    page.evaluate(f"() => document.querySelectorAll('details').forEach(d => d.open = {str(opened).lower()})")
+    page.wait_for_timeout(250)  # the page marks wide tables as scrolling regions on "toggle"
+
+
+@pytest.mark.parametrize("width", [320, 390, 1024, 1440])
+def test_no_sideways_scroll_at_any_width(browser, demo_dashboard, width):
+    """WCAG 1.4.10: the page never scrolls sideways; a wide table scrolls in its own region,
+    which the keyboard reaches and which is named; the section links stay compact."""
+    page, errors, foreign, _ = open_dashboard(browser, demo_dashboard, width=width, height=800)
+    _check_page(page, errors, foreign)
+    for opened in (False, True):
+        _set_details(page, opened)
+        scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert scroll_width == width, (f"at {width}px, details {'open' if opened else 'closed'}, "
+                                       f"the page is {scroll_width}px wide")
+        regions = page.evaluate("""() => Array.from(document.querySelectorAll('.table-wrap'))
+            .filter(w => w.clientWidth > 0 && w.scrollWidth > w.clientWidth + 1)
+            .map(w => [w.getAttribute('tabindex'), w.getAttribute('role'),
+                       w.getAttribute('aria-label') || ''])""")
+        for tabindex, role, label in regions:
+            assert tabindex == "0" and role == "region" and label.endswith("(scrolls sideways)"), \
+                (width, tabindex, role, label)
+        if width <= 390 and opened:
+            assert regions, "no table scrolls in its own region on a phone: is the test right?"
+    nav = page.evaluate("() => document.querySelector('nav.sections').getBoundingClientRect().height")
+    assert nav <= 0.1 * 800 or width > 700, f"the section links take {nav:.0f}px at {width}px"
+    if width <= 390:
+        ARTIFACTS.mkdir(exist_ok=True)
+        _set_details(page, False)
+        page.screenshot(path=str(ARTIFACTS / f"dashboard-{width}.png"))
+    page.context.close()
+
+
+def _contrast(rgb_a: str, rgb_b: str) -> float:
+    def lum(rgb: str) -> float:
+        values = [int(v) / 255 for v in re.findall(r"\d+", rgb)[:3]]
+        lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in values]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((lum(rgb_a), lum(rgb_b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_keyboard_reaches_every_control_and_every_network_layer(browser, demo_dashboard):
+    page, errors, foreign, _ = open_dashboard(browser, demo_dashboard, width=1440)
+    _check_page(page, errors, foreign)
+    page.evaluate("""() => {
+        window.reached = new Set();
+        document.addEventListener('focusin', e => window.reached.add(e.target));
+        document.activeElement && document.activeElement.blur();
+    }""")
+    controls = page.evaluate("""() => Array.from(document.querySelectorAll(
+            'a[href], button, summary, input, select, textarea, [tabindex]'))
+        .filter(el => el.tabIndex >= 0 && el.getClientRects().length && !el.closest('.plot')).length""")
+    for _ in range(controls + 5):
+        page.keyboard.press("Tab")
+    missed = page.evaluate("""() => Array.from(document.querySelectorAll(
+            'a[href], button, summary, input, select, textarea, [tabindex]'))
+        .filter(el => el.tabIndex >= 0 && el.getClientRects().length && !el.closest('.plot')
+                && !window.reached.has(el))
+        .map(el => el.tagName + ' ' + (el.textContent || '').trim().slice(0, 40))""")
+    assert missed == [], f"not reached by the Tab key: {missed[:10]}"
+    # every layer of every network picture is a button the keyboard can press
+    layers = page.locator(".layers button[data-layer]")
+    assert layers.count() >= 6, "the network pictures have no layer buttons"
+    figures = page.evaluate("""() => Array.from(document.querySelectorAll('.plot')).filter(el =>
+        (el.data || []).some(t => /^edges-/.test(t.legendgroup || ''))).map(el => el.id)""")
+    assert figures and all(page.locator(f'.layers[data-figure="{f}"] button').count() for f in figures)
+    knew = page.locator('.layers button[data-layer]', has_text="knew before").first
+    fid = knew.evaluate("b => b.parentNode.getAttribute('data-figure')")
+    shown = """(id) => { const el = document.getElementById(id);
+        return el.data.filter(t => /^edges-knew_before-/.test(t.legendgroup || ''))
+                      .map(t => t.visible === true); }"""
+    assert knew.get_attribute("aria-pressed") == "false"
+    assert not any(page.evaluate(shown, fid))
+    knew.focus()
+    page.keyboard.press("Space")
+    assert knew.get_attribute("aria-pressed") == "true"
+    assert all(page.evaluate(shown, fid))
+    # colouring people by another group keeps the layer shown
+    view = page.locator(f'.views[data-figure="{fid}"] button[data-view="1"]')
+    view.focus()
+    page.keyboard.press("Enter")
+    assert all(page.evaluate(shown, fid)) and knew.get_attribute("aria-pressed") == "true"
+    knew.focus()
+    page.keyboard.press("Enter")
+    assert knew.get_attribute("aria-pressed") == "false" and not any(page.evaluate(shown, fid))
+    # the focus ring stands out from the white page by at least 3:1 (WCAG 1.4.11)
+    ring = knew.evaluate("b => getComputedStyle(b).outlineColor")
+    assert knew.evaluate("b => getComputedStyle(b).outlineStyle") != "none"
+    assert _contrast(ring, "rgb(255, 255, 255)") >= 3, ring
+    page.context.close()
+
+
+@pytest.mark.parametrize("opened", [False, True])
+def test_no_accessibility_violations_on_a_phone(browser, demo_dashboard, opened):
+    """axe-core at 320px, with the tables' scrolling regions and a network layer switched on."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, errors, foreign, _ = open_dashboard(browser, demo_dashboard, width=320, height=700)
+    _set_details(page, opened)
+    page.locator(".layers button[data-layer]").first.click()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.context.close()
+
+
+def test_print_says_nothing_about_clicking(browser, demo_dashboard):
+    page, errors, foreign, _ = open_dashboard(browser, demo_dashboard)
+    page.emulate_media(media="print")
+    printed = page.evaluate("() => document.body.innerText")
+    hits = re.findall(r"[^.]*\b(?:click|tap|press|button|the key|hover)\w*[^.]*", printed, flags=re.I)
+    assert hits == [], f"screen instructions in print: {hits[:5]}"
+    page.context.close()

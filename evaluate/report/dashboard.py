@@ -67,7 +67,8 @@ def render_dashboard(results: dict[str, pd.DataFrame], context: dict, *,
         if progress is not None:
             progress(f"Dashboard section {n}/{len(chosen)}: {heading}")
         values = section.build(page)
-        body = env.get_template(section.template_name).render(page=page, **values)
+        body = env.get_template(section.template_name).render(page=page, section_heading=heading,
+                                                               **values)
         # the section's own template output, already escaped by the template engine
         drawn.append({"id": section.id, "heading": heading, "body": Markup(body),  # noqa: S704
                       "new_page": section.new_page, "in_print": section.in_print})

@@ -59,6 +59,7 @@ __all__ = [
     "people_groups",
     "pictures_layout",
     "tie_lines",
+    "relation_label",
     "wrap_text",
     "LIKERT_COLOURS",
 ]
@@ -505,6 +506,15 @@ _RELATION_STYLE = {
     "advice": ("dash", "goes to for advice", True),
     "knew_before": ("dot", "knew before", False),
 }
+
+
+def relation_label(relation: str) -> str:
+    """A relation's name in the key and on its button ("knew before").
+
+    >>> relation_label("advice"), relation_label("co_lead")
+    ('goes to for advice', 'co lead')
+    """
+    return _RELATION_STYLE.get(relation, ("", relation.replace("_", " "), True))[1]
 
 
 def _edge_relations(edges: pd.DataFrame) -> list[str]:

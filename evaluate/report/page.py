@@ -104,6 +104,30 @@ def render_table(table: Table) -> str:
     return str(macro(table))
 
 
+_TIE_GROUP = re.compile(r"^edges-(?P<relation>.+)-(?:True|False)$")
+
+
+def _tie_layers(fig, spec: dict) -> list[dict]:
+    """The kinds of tie drawn in a network picture, each a layer: its label, whether it is
+    shown on opening, and its traces (stored in ``spec["layers"]`` for the page's script)."""
+    from evaluate.report.figures import relation_label
+
+    layers: dict[str, dict] = {}
+    for i, trace in enumerate(fig.data):
+        m = _TIE_GROUP.match(str(trace.legendgroup or ""))
+        if not m:
+            continue
+        layer = layers.setdefault(m["relation"], {"label": relation_label(m["relation"]),
+                                                  "on": False, "traces": [], "drawn": False})
+        layer["traces"].append(i)
+        layer["on"] = layer["on"] or trace.visible in (True, None)
+        layer["drawn"] = layer["drawn"] or trace.x is not None and len(trace.x) > 0
+    out = [x for x in layers.values() if x.pop("drawn")]
+    if out:
+        spec["layers"] = [x["traces"] for x in out]
+    return out
+
+
 @dataclass
 class Figure:
     """A chart ready for the page: its finding, summary, note and numbers table."""
@@ -118,6 +142,8 @@ class Figure:
     table: Table | None = None
     views: list[str] = field(default_factory=list)
     view_label: str = ""
+    layers: list[tuple[str, bool]] = field(default_factory=list)
+    screen_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -211,11 +237,14 @@ class Page:
     # ------------------------------------------------------------------ figures
     def figure(self, fig_id: str, fig, *, title: str, summary: str, table: Table | None = None,
                note: str = "", print_height: int | None = None,
-               print_layout: dict | None = None) -> Figure:
+               print_layout: dict | None = None, screen_note: str = "") -> Figure:
         """Register a chart; its title and summary are shown as text, not inside the chart.
 
         ``print_height`` (pixels at the print width) and ``print_layout`` (layout
-        settings such as the legend's place) apply when the page is printed.
+        settings such as the legend's place) apply when the page is printed;
+        ``screen_note`` is said on screen only (how to use the buttons). Each
+        kind of tie in a network picture becomes a layer, shown or hidden by a
+        button above it (not only by clicking the key, which a keyboard cannot).
         """
         if any(f.id == fig_id for f in self.figures):
             raise EvaluateError(f"Two figures share the id {fig_id!r}.")
@@ -229,6 +258,7 @@ class Page:
             spec["views"] = [b.args[0]["visible"] for b in buttons]
             spec["layout"].pop("updatemenus", None)
         spec["layout"].pop("title", None)
+        layers = _tie_layers(fig, spec)
         height = int(fig.layout.height or 450)
         ph = int(min(print_height or height, PRINT_HEIGHT_PX))
         spec["print_height"] = ph
@@ -237,6 +267,7 @@ class Page:
         text = json.dumps(spec, separators=(",", ":"), sort_keys=False, allow_nan=False,
                           default=str)
         f = Figure(id=fig_id, title=title, summary=summary, spec=text, height=height,
-                   print_height=ph, note=note, table=table, views=views, view_label=view_label)
+                   print_height=ph, note=note, table=table, views=views, view_label=view_label,
+                   layers=[(x["label"], x["on"]) for x in layers], screen_note=screen_note)
         self.figures.append(f)
         return f

@@ -422,8 +422,9 @@ def _render(template, results, context, nodes, colour_by, cohort: _Cohort, parti
         note=("You are the mark in the black ring; each other mark is someone you "
               "named, in the same place as in the cohort's pictures on the dashboard, with the "
               "same colours and shapes for their group. A line joins you to each person you "
-              "named: solid for working together, dashed for going to them for advice; dotted "
-              "lines (knew them before) appear when “knew before” is clicked in the key. "
+              "named: solid for working together, dashed for going to them for advice, dotted "
+              "for knowing them before (hidden at first; the “Ties shown” buttons above the "
+              "picture show or hide each kind). "
               "Thicker orange-red lines are new since " + name_w(w0) + ". Only your own "
               "answers are drawn: not who named you, and not the ties between other people."),
         print_height=300)

@@ -116,10 +116,12 @@ def _pictures(page: Page) -> tuple[list, str]:
                           "margin": {"l": 10, "r": 10, "t": 30, "b": 10}},
             note="Each mark is a person, in the same place in both pictures; its colour and "
                  "shape show the group. A line joins two people when either named the other: "
-                 "solid for working together, dashed for going to each other for advice; dotted "
-                 "lines (knew each other before) appear when “knew before” is clicked in the key. "
+                 "solid for working together, dashed for going to each other for advice, dotted "
+                 "for knowing each other before (hidden at first). "
                  "Thicker orange-red lines are new since the first survey. Groups too small to "
-                 "show safely are merged into “Other (small groups)”." + _thinned(share)))
+                 "show safely are merged into “Other (small groups)”." + _thinned(share),
+            screen_note="The “Ties shown” buttons above the picture show or hide each kind of "
+                        "tie."))
     return figures, ""
 
 

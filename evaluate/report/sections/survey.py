@@ -202,14 +202,23 @@ def likert(page: Page, fig_id: str, items_filter, waves_pick, subject: str,
         title = f"How people answered the {subject}"
     fig = F.diverging_likert(d_ok, "statement", "label", "share", order=labels,
                              subrow="wave_label", neutral=neutral, n="n")
-    wide = d.pivot_table(index=["_i", "_w", "row"], columns="label", values="share",
-                         aggfunc="first", dropna=False, sort=True).reset_index()
+    # one row per statement and survey that was asked (never the cross product of the
+    # statements, surveys and rows: a pivot with dropna=False made 784 rows out of 28)
+    wide = (d.assign(label=d["label"].astype(str))
+            .groupby(["_i", "_w", "row", "label"], sort=True, observed=True)["share"].first()
+            .unstack("label").reindex(columns=labels).reset_index())
     wide = wide.merge(d.groupby("row", sort=False)[["n_answered", "suppressed"]].first()
                       .reset_index(), on="row", how="left")
     cols = {"row": "Statement — survey", "n_answered": "Answered"} | {c: c for c in labels}
-    table = make_table(wide, cols, {c: pct for c in labels} | {"n_answered": integer},
-                       min_group_size=page.min_group_size, numeric=set(labels) | {"n_answered"})
     n_items = d["item"].nunique()
+    n_good = pos["item"].nunique()
+    counted = (f"all {count(n_items, 'statement')}" if n_good == n_items
+               else f"{n_good} of {count(n_items, 'statement')}, those where agreeing is good")
+    table = make_table(wide, cols, {c: pct for c in labels} | {"n_answered": integer},
+                       min_group_size=page.min_group_size, numeric=set(labels) | {"n_answered"},
+                       caption=f"Each answer's share of those who answered, per statement and "
+                               f"survey ({count(len(wide), 'row')}); the share agreeing above "
+                               f"counts {counted}")
     summary = (f"{count(n_items, 'statement')}, each asked at "
                f"{join_words(page.the_wave(w) for w in waves)}. "
                + " ".join(f"At {page.the_wave(w)}, {pct(s)} of answers agreed."
