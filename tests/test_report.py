@@ -398,11 +398,13 @@ def test_free_text_is_escaped_and_only_quotable_text_appears(html, built):
 def test_formulas_are_inert_in_xlsx_and_csv(built):
     out = built[0]
     wb = load_workbook(out / "analysis.xlsx")
-    quotes = [c.value for row in wb["quotes"].iter_rows(min_row=2) for c in row]
-    assert "'" + FORMULA in quotes
+    # in a workbook: a text cell, exactly as written, with Excel's quote prefix (no apostrophe)
+    quotes = [c for row in wb["quotes"].iter_rows(min_row=2) for c in row]
+    assert any(c.value == FORMULA and c.data_type == "s" and c.quotePrefix for c in quotes)
     cell = next(c for row in wb["quarantine"].iter_rows(min_row=2) for c in row
                 if isinstance(c.value, str) and "HYPERLINK" in c.value)
-    assert cell.data_type == "s" and cell.value == "'" + FORMULA
+    assert cell.data_type == "s" and cell.value == FORMULA and cell.quotePrefix
+    # in a csv, which has no types, the apostrophe stays
     with open(out / "tables" / "quotes.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert "'" + FORMULA in [r["text"] for r in rows]
@@ -531,7 +533,8 @@ def test_demo_outputs_carry_no_roster_name_or_email(demo_outputs):
     wb = load_workbook(paths["tables"])
     formulas = [c for ws in wb for row in ws.iter_rows() for c in row
                 if isinstance(c.value, str) and "HYPERLINK" in c.value]
-    assert formulas and all(c.data_type == "s" and c.value.startswith("'=") for c in formulas)
+    assert formulas and all(c.data_type == "s" and c.value.startswith("=") and c.quotePrefix
+                            for c in formulas)
 
 
 def test_principles_table_counts_principles_that_rose(tmp_path):
@@ -698,9 +701,10 @@ def test_every_cell_we_write_is_inert(tmp_path):
         wb = load_workbook(paths[key])
         cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
         formulas = [c.coordinate for c in cells if c.data_type == "f"
-                    or (isinstance(c.value, str) and c.value.startswith("="))]
+                    or (isinstance(c.value, str) and c.value.startswith("=") and not c.quotePrefix)]
         assert formulas == [], f"{key}: formulas in {formulas[:5]}"
-        assert any(isinstance(c.value, str) and c.value.startswith("'=1+1") for c in cells)
+        assert any(c.value == "=1+1" and c.data_type == "s" and c.quotePrefix for c in cells)
+        assert not any(isinstance(c.value, str) and c.value.startswith("'") for c in cells)
 
 
 def test_workbook_says_what_excel_cannot_hold(tmp_path):

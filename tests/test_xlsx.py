@@ -62,7 +62,8 @@ def test_rows_are_as_tall_as_their_wrapped_text(tmp_path):
         assert heights_written(ws) == expected, ws.title
     sheet = wb["Answers"]
     assert heights_written(sheet)  # some rows wrap
-    assert sheet["A5"].value.startswith("'=cmd")
+    assert sheet["A5"].value.startswith("=cmd") and sheet["A5"].data_type == "s"
+    assert sheet["A5"].quotePrefix
     tall = [r for r in heights_written(sheet) if r > 1]
     assert all(sheet.cell(row=r, column=2).alignment.vertical == "top" for r in tall)
     assert sheet["B2"].number_format == "0" and not sheet["B2"].alignment.wrap_text

@@ -125,10 +125,25 @@ def _problem(rows: np.ndarray, column: str, values, rule: str, message: str, fix
             for r, v in zip(rows, values, strict=True)]
 
 
-def _combine(raw, cols) -> pd.Series | None:
+def verbatim_text(values: pd.Series) -> pd.Series:
+    """Free-text answers exactly as written: spaces around the words kept; blank cells missing.
+
+    A cell that is only a number read from a spreadsheet (``4.0``) reads as
+    :func:`~evaluate.ingest.cells.text_cells` reads it (``4``).
+
+    >>> verbatim_text(pd.Series(["  -10% less admin ", "   ", 4.0, None])).tolist()
+    ['  -10% less admin ', <NA>, '4', <NA>]
+    """
+    trimmed = _text(values)
+    as_written = values.astype("string")
+    same_words = (as_written.str.strip() == trimmed).fillna(False)
+    return as_written.where(same_words, trimmed)
+
+
+def _combine(raw, cols, text=_text) -> pd.Series | None:
     series = None
     for m in cols:
-        s = _text(raw.frame[m.key])
+        s = text(raw.frame[m.key])
         series = s if series is None else series.fillna(s)
     return series
 
@@ -329,7 +344,7 @@ def coerce_export(
                 problems += _problem(rows[bad.to_numpy()], col.heading, text[bad], "date",
                                      "is not a date", "write a date such as 27/07/2026")
         elif item.type == "text":
-            text = _combine(raw, cols)
+            text = _combine(raw, cols, verbatim_text)  # quoted exactly as written
             out[item.id] = text
             if item.id == "stakeholders" or item.attribute == "stakeholders":
                 parts = split_multi(text, ";" if text.str.contains(";", regex=False).any() else ",")

@@ -14,12 +14,13 @@ import pandas as pd
 
 from evaluate.csv_tables import write_csv
 from evaluate.privacy import neutralise_frame
+from evaluate.report.columns import column_dictionary
 from evaluate.report.dashboard import render_dashboard
 from evaluate.report.page import Page
 from evaluate.report.quotes import quote_selection, selection_note
 from evaluate.report.records import imports_table, quarantine_summary, suppression_counts
-from evaluate.report.workbooks import summary_blocks, summary_notes, tables_sheets
-from evaluate.report.xlsx import write_tables, write_workbook
+from evaluate.report.workbooks import summary_notes, tables_sheets
+from evaluate.report.xlsx import write_tables, write_workbook, written_names
 
 __all__ = ["PERSON_LEVEL_TABLES", "is_person_level", "report_tables", "workbook_tables",
            "quotes_note", "build_report", "write_analysis_workbook", "write_tables_workbook",
@@ -158,7 +159,10 @@ def analysis_readme(context: dict | None, left_out: dict[str, str] | None = None
         "quotes holds only free-text answers whose authors agreed to be quoted, each "
         "different answer once with how many people wrote it (n_people) and how many "
         "answers to that question and survey may be quoted (n_quotable).",
-        "Text that a spreadsheet would run as a formula starts with an apostrophe.",
+        "Text is as written: text that a spreadsheet would run as a formula is stored as "
+        "text, never as a formula (the csv files start it with an apostrophe).",
+        "The sheet columns describes every column of every sheet: its meaning, unit and how "
+        "it was computed.",
     ]
     if quotes is not None and (note := selection_note(quotes)):
         lines.append(note)
@@ -177,19 +181,24 @@ def write_analysis_workbook(tables: dict[str, pd.DataFrame], path: str | Path,
         if k not in safe:
             left.setdefault(k, f"{k}.csv")
     programme = (context or {}).get("programme") or "evaluate"
-    return write_tables(safe, path, readme=analysis_readme(context, left, safe.get("quotes")),
+    # the column dictionary first: every column of every sheet (itself included)
+    names = dict(zip(["columns", *safe], written_names({"columns": None, **safe}), strict=True))
+    placeholder = pd.DataFrame(columns=["sheet", "column", "meaning", "unit", "how_computed"])
+    dictionary = column_dictionary({"columns": placeholder, **safe}, names)
+    return write_tables({"columns": dictionary, **safe}, path,
+                        readme=analysis_readme(context, left, safe.get("quotes")),
                         title=f"{programme} — analysis tables")
 
 
 def write_tables_workbook(results: dict[str, pd.DataFrame], context: dict,
                           tables: dict[str, pd.DataFrame], path: str | Path) -> Path:
-    """tables.xlsx: Summary, Contents, then the tables with the dashboard's headings."""
+    """tables.xlsx: Cover, Contents, Notes, Summary, then the tables with the dashboard's
+    headings (see :mod:`evaluate.report.workbooks`)."""
     page = Page(results=results, context=context)
     written = write_workbook(
         path, tables_sheets(page, tables),
         title=f"{context.get('programme') or 'The programme'} — what's the evidence?",
-        notes=summary_notes(context), front_name="Summary", front_blocks=summary_blocks(page),
-        contents=True)
+        notes=summary_notes(context), front_name="Cover", contents=True)
     return written.path
 
 

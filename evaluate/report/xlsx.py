@@ -5,15 +5,23 @@ column widths that fit, number formats per column, long text wrapped, and a
 page set-up that prints landscape on A4, one page wide, header repeated. It
 is the only place we write xlsx, and it guarantees, for every workbook:
 
-- **No formulas.** Every cell we write — values, headings, titles, notes, the
-  programme's name — goes through
-  :func:`evaluate.privacy.neutralise_formula`: text a spreadsheet would run
-  as a formula starts with an apostrophe.
+- **No formulas, and text exactly as written.** Every text cell we write —
+  values, headings, titles, notes, the programme's name — is a text cell,
+  never a formula, shown exactly as written (no apostrophe added, spaces
+  kept). Text a spreadsheet would run as a formula (starting ``= + - @``)
+  also carries Excel's "quote prefix" style, so that editing the cell does
+  not turn it into one either; the csv files keep their apostrophe
+  (:func:`evaluate.privacy.neutralise_formula`), since a csv has no types.
 - **Excel's limits.** A sheet holds at most 1,048,576 rows and 16,384
   columns, a cell at most 32,767 characters; what does not fit is left out
   and :attr:`WorkbookWritten.left_out` (and the first sheet) says what.
 - **The same bytes** for the same tables (fixed document times and zip entry
   times).
+- **Numbers as they are**: a column of whole numbers (counts, degrees of
+  freedom, a median of whole answers) prints without decimals.
+- **A title first** when a :class:`Sheet` has one: the title in A1, any
+  lines about the table under it, then the table (the Government Statistical
+  Service's layout for published tables); otherwise the header is row 1.
 
 Large tables are cheap to write: openpyxl writes the workbook in write-only mode
 with each distinct cell style made once, a table's rows are written as XML in
@@ -28,6 +36,7 @@ import datetime as dt
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,15 +45,16 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from evaluate.privacy import neutralise_formula
+from evaluate.privacy import neutralise_formula  # the test of what a spreadsheet runs
 from evaluate.report.xlsx_rows import rows_xml
 
 __all__ = ["Sheet", "WorkbookWritten", "write_workbook", "write_tables", "sheet_name",
            "row_heights", "wrapped_lines", "column_values", "EXCEL_MAX_ROWS",
-           "EXCEL_MAX_COLUMNS", "EXCEL_MAX_CELL", "P_VALUE_FORMAT"]
+           "EXCEL_MAX_COLUMNS", "EXCEL_MAX_CELL", "P_VALUE_FORMAT", "looks_like_formula", "guess_format"]
 
 #: Excel's limits (rows include the header row).
 EXCEL_MAX_ROWS = 1_048_576
@@ -60,6 +70,7 @@ _TITLE_FONT = Font(bold=True, size=14)
 _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
+_NO_WRAP = Alignment(wrap_text=False, vertical="top")
 _INVALID = re.compile(r"[\[\]\*\?/\\:]")
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 _MAX_WIDTH = 60
@@ -84,6 +95,10 @@ class Sheet:
         Where the whole table is, if Excel cannot hold it (named in the note).
     widths : mapping of column → width in characters, optional
         Fixed widths; the text of these columns wraps.
+    title : str, optional
+        The table's title, written in A1 above the table.
+    lines : sequence of str, optional
+        Lines under the title (what the table shows, its notes), one a row.
     """
 
     name: str
@@ -92,6 +107,8 @@ class Sheet:
     formats: Mapping[str, str] = field(default_factory=dict)
     csv: str = ""
     widths: Mapping[str, float] = field(default_factory=dict)
+    title: str = ""
+    lines: Sequence[str] = ()
 
 
 @dataclass
@@ -134,12 +151,27 @@ def guess_format(series: pd.Series) -> str | None:
         return "0"
     if "share" in name or "rate" in name or name.startswith("pct"):
         return "0.0%" if series.dropna().between(0, 1).all() else "0.00"
+    values = series.dropna().to_numpy(dtype=float)
+    values = values[np.isfinite(values)]
+    if len(values) and (values == np.round(values)).all():
+        return "0"  # degrees of freedom, counts stored as floats, medians of whole answers
+    if "median" in name and len(values) and (values * 2 == np.round(values * 2)).all():
+        return "0.0"
     return "0.00"
 
 
+def looks_like_formula(value) -> bool:
+    """True for text a spreadsheet would run as a formula if typed in (``=1+1``, ``-x``, ``@x``).
+
+    >>> looks_like_formula("=HYPERLINK()"), looks_like_formula(" -10%"), looks_like_formula(3)
+    (True, False, False)
+    """
+    return isinstance(value, str) and neutralise_formula(value) != value
+
+
 def cell_value(v):
-    """A value as openpyxl should store it: formulas neutralised, numpy unwrapped, NaN empty,
-    text cut to Excel's 32,767 characters."""
+    """A value as openpyxl should store it: numpy unwrapped, NaN empty, text as written
+    (cut to Excel's 32,767 characters); it is written as a text cell, never a formula."""
     if v is None or v is pd.NA or v is pd.NaT:
         return None
     if isinstance(v, (float, np.floating)):
@@ -152,7 +184,7 @@ def cell_value(v):
         return v.to_pydatetime()
     if isinstance(v, (dt.datetime, dt.date, int)):
         return v
-    text = neutralise_formula(str(v))
+    text = str(v)
     if len(text) > EXCEL_MAX_CELL:
         text = text[: EXCEL_MAX_CELL - 1] + "…"
     return text
@@ -221,10 +253,11 @@ class _Styles:
     def __init__(self, ws):
         self._ws = ws
         self._made: dict[tuple, object] = {}
+        self._quoted_of: dict[int, object] = {}
 
     def __call__(self, *, number_format: str | None = None, alignment: Alignment | None = None,
-                 font: Font | None = None, fill: PatternFill | None = None):
-        key = (number_format, alignment, font, fill)
+                 font: Font | None = None, fill: PatternFill | None = None, quote: bool = False):
+        key = (number_format, alignment, font, fill, quote)
         if not any(key):
             return None
         if key not in self._made:
@@ -237,6 +270,9 @@ class _Styles:
                 model.font = font
             if fill is not None:
                 model.fill = fill
+            if quote:
+                model._style = copy(model._style) if model._style else StyleArray()
+                model._style.quotePrefix = 1
             self._made[key] = model._style
         return self._made[key]
 
@@ -244,10 +280,33 @@ class _Styles:
         """The workbook's index of a style made here (None for no style)."""
         return None if style is None else Cell(self._ws, row=1, column=1, style_array=style).style_id
 
+    def quoted(self, style):
+        """``style`` with Excel's quote prefix (text that must stay text when edited)."""
+        if style is None:
+            return self(quote=True)
+        if style not in self._quoted_of:
+            found = [k for k, v in self._made.items() if v is style]
+            number_format, alignment, font, fill, _ = found[0]
+            self._quoted_of[style] = self(number_format=number_format, alignment=alignment,
+                                          font=font, fill=fill, quote=True)
+        return self._quoted_of[style]
+
     def cells(self, values: Sequence, styles: Sequence) -> list:
-        """One row: values with a style become cells, the others stay values (None: no cell)."""
-        return [v if style is None or v is None else Cell(self._ws, row=1, column=1, value=v, style_array=style)
-                for v, style in zip(values, styles, strict=True)]
+        """One row: values with a style become cells, the others stay values (None: no cell).
+
+        Text that looks like a formula becomes a text cell with the quote prefix.
+        """
+        out = []
+        for v, style in zip(values, styles, strict=True):
+            if looks_like_formula(v):
+                cell = Cell(self._ws, row=1, column=1, value=v, style_array=self.quoted(style))
+                cell.data_type = "s"  # text, never a formula
+                out.append(cell)
+            elif style is None or v is None:
+                out.append(v)
+            else:
+                out.append(Cell(self._ws, row=1, column=1, value=v, style_array=style))
+        return out
 
 
 def _header_row(ws, styles: _Styles, headers: Sequence[str]) -> None:
@@ -307,8 +366,9 @@ def _write_sheet(ws, sheet: Sheet, *, max_rows: int, max_columns: int,
     :func:`evaluate.report.xlsx_rows.rows_xml` can write them, for
     :func:`write_workbook` to put into the saved sheet.
     """
+    above = ([sheet.title] if sheet.title else []) + list(sheet.lines)
     frame, left_out = _cut(sheet.table.reset_index(drop=True), ws.title, sheet.csv,
-                           max_rows=max_rows, max_columns=max_columns)
+                           max_rows=max_rows - len(above), max_columns=max_columns)
     headers = [str(c) for c in frame.columns]
     styles = _Styles(ws)
     widths, wrap, formats = [], [], []
@@ -321,12 +381,18 @@ def _write_sheet(ws, sheet: Sheet, *, max_rows: int, max_columns: int,
         formats.append(sheet.formats.get(col) or guess_format(frame[col]))
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
-    ws.freeze_panes = "A2"
+    head = len(above) + 1  # the header's row: under the title and its lines
+    ws.freeze_panes = f"A{head + 1}"
     if len(frame):
-        ws.auto_filter.ref = f"A1:{get_column_letter(max(len(headers), 1))}{len(frame) + 1}"
-    _print_setup(ws, repeat_header=True)
+        ws.auto_filter.ref = (f"A{head}:{get_column_letter(max(len(headers), 1))}"
+                              f"{len(frame) + head}")
+    _print_setup(ws, repeat_header=True, header_row=head)
+    if sheet.title:  # A1: the title; under it, what the table shows (not wrapped: they run on)
+        ws.append(styles.cells([cell_value(sheet.title)], [styles(font=_TITLE_FONT)]))
+    for line in sheet.lines:
+        ws.append(styles.cells([cell_value(line)], [styles(alignment=_NO_WRAP)]))
     header = [cell_value(h) for h in headers]
-    _fit(ws, 1, _header_height(header, widths))
+    _fit(ws, head, _header_height(header, widths))
     _header_row(ws, styles, headers)
     columns = [column_values(frame[c]) for c in frame.columns]
     heights = row_heights(columns, widths, wrap)
@@ -337,20 +403,22 @@ def _write_sheet(ws, sheet: Sheet, *, max_rows: int, max_columns: int,
             for f, w in zip(formats, wrap, strict=True)]
     if bulk is not None:
         xml = rows_xml(columns, heights, [styles.style_id(x) for x in one_line],
-                       [styles.style_id(x) for x in tall])
+                       [styles.style_id(x) for x in tall], first_row=head + 1,
+                       quoted_one_line=[styles.style_id(styles.quoted(x)) for x in one_line],
+                       quoted_tall=[styles.style_id(styles.quoted(x)) for x in tall])
         if xml is not None:
             bulk[ws.title] = xml
             return left_out
     for i, row in enumerate(zip(*columns, strict=True)):
         if heights[i]:
-            ws.row_dimensions[i + 2].height = heights[i]
+            ws.row_dimensions[i + head + 1].height = heights[i]
             ws.append(styles.cells(row, tall))
         else:
             ws.append(styles.cells(row, one_line))
     return left_out
 
 
-def _print_setup(ws, *, repeat_header: bool) -> None:
+def _print_setup(ws, *, repeat_header: bool, header_row: int = 1) -> None:
     """Landscape A4, every column on one page width, the header row on every page."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
@@ -359,7 +427,7 @@ def _print_setup(ws, *, repeat_header: bool) -> None:
     ws.page_setup.fitToHeight = 0
     ws.print_options.gridLines = False
     if repeat_header:
-        ws.print_title_rows = "1:1"
+        ws.print_title_rows = f"{header_row}:{header_row}"
 
 
 def _write_front(ws, title: str, notes: Sequence[str], blocks: Sequence[tuple[str, pd.DataFrame]],
@@ -458,9 +526,13 @@ def write_workbook(
     if contents_ws is not None:
         listing = pd.DataFrame({"Sheet": names, "What it shows": [s.about for s in sheets],
                                 "Rows": [len(s.table) for s in sheets]})
-        _write_sheet(contents_ws, Sheet(contents_name, listing, formats={"Rows": "0"},
-                                        widths={"What it shows": 90}),
-                     max_rows=max_rows, max_columns=max_columns, bulk=bulk)
+        titled = any(s.title for s in sheets)  # then the contents has a title too
+        _write_sheet(contents_ws, Sheet(
+            contents_name, listing, formats={"Rows": "0"}, widths={"What it shows": 90},
+            title=contents_name if titled else "",
+            lines=["This worksheet contains one table: every sheet after this one, what it "
+                   "shows and its rows."] if titled else ()),
+            max_rows=max_rows, max_columns=max_columns, bulk=bulk)
     wb.properties.creator = "evaluate"
     wb.properties.created = _FIXED_TIME
     wb.properties.modified = _FIXED_TIME

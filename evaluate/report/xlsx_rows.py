@@ -23,9 +23,12 @@ import numpy as np
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from evaluate.privacy import _FORMULA_START  # how text a spreadsheet would run starts
+
 __all__ = ["rows_xml"]
 
 _PLAIN = (str, bool, int, float)
+
 
 
 def _text(value: str) -> str:
@@ -37,10 +40,14 @@ def _number(value) -> str:
     return "" if math.isnan(value) or math.isinf(value) else f"{value:.16g}"
 
 
-def _cells(values: Sequence, letter: str, rows: Sequence[str], style: Sequence[str]) -> list[str] | None:
-    """One column's cells as XML (``""`` for an empty cell), or None if it holds anything else."""
+def _cells(values: Sequence, letter: str, rows: Sequence[str], style: Sequence[str],
+           quoted: Sequence[str]) -> list[str] | None:
+    """One column's cells as XML (``""`` for an empty cell), or None if it holds anything else.
+
+    Text a spreadsheet would run as a formula takes the ``quoted`` style (Excel's quote prefix).
+    """
     out = []
-    for v, r, s in zip(values, rows, style, strict=True):
+    for v, r, s, q in zip(values, rows, style, quoted, strict=True):
         if v is None:
             out.append("")
         elif v == "":  # as openpyxl writes an empty text
@@ -49,6 +56,7 @@ def _cells(values: Sequence, letter: str, rows: Sequence[str], style: Sequence[s
             if ILLEGAL_CHARACTERS_RE.search(v):
                 return None
             space = ' xml:space="preserve"' if v != v.strip() else ""
+            s = q if v.startswith(_FORMULA_START) else s
             out.append(f'<c r="{letter}{r}"{s} t="inlineStr"><is><t{space}>{_text(v)}</t></is></c>')
         elif isinstance(v, bool):
             out.append(f'<c r="{letter}{r}"{s} t="b"><v>{int(v)}</v></c>')
@@ -60,7 +68,9 @@ def _cells(values: Sequence, letter: str, rows: Sequence[str], style: Sequence[s
 
 
 def rows_xml(columns: Sequence[Sequence], heights: np.ndarray, style_one_line: Sequence[int | None],
-             style_tall: Sequence[int | None], first_row: int = 2) -> str | None:
+             style_tall: Sequence[int | None], first_row: int = 2, *,
+             quoted_one_line: Sequence[int | None] | None = None,
+             quoted_tall: Sequence[int | None] | None = None) -> str | None:
     """The ``<row>`` elements of a table, or None when openpyxl must write it.
 
     Parameters
@@ -74,6 +84,9 @@ def rows_xml(columns: Sequence[Sequence], heights: np.ndarray, style_one_line: S
         one line and on a taller row; None for no style.
     first_row : int
         The sheet row of the first table row.
+    quoted_one_line, quoted_tall : sequence of int or None, optional
+        The same styles with Excel's quote prefix, for text that starts like a
+        formula (default: the plain styles; the cell is text either way).
 
     Examples
     --------
@@ -83,10 +96,14 @@ def rows_xml(columns: Sequence[Sequence], heights: np.ndarray, style_one_line: S
     n = len(heights)
     rows = [str(r) for r in range(first_row, first_row + n)]
     tall = np.asarray(heights) > 0
+    quoted_one_line = style_one_line if quoted_one_line is None else quoted_one_line
+    quoted_tall = style_tall if quoted_tall is None else quoted_tall
     cells = []
     for j, values in enumerate(columns):
-        one, high = (f' s="{s}"' if s is not None else "" for s in (style_one_line[j], style_tall[j]))
-        column = _cells(values, get_column_letter(j + 1), rows, np.where(tall, high, one).tolist())
+        one, high, q_one, q_high = (f' s="{s}"' if s is not None else "" for s in (
+            style_one_line[j], style_tall[j], quoted_one_line[j], quoted_tall[j]))
+        column = _cells(values, get_column_letter(j + 1), rows, np.where(tall, high, one).tolist(),
+                        np.where(tall, q_high, q_one).tolist())
         if column is None:
             return None
         cells.append(column)
