@@ -28,8 +28,13 @@ _UNDOABLE = ("import", "replace", "remove", "restore")
 
 
 def _near(value: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
-    return f" Did you mean {close[0]}?" if close else ""
+    """" Did you mean X?" for the likeliest of ``options`` (case is ignored), or ''."""
+    same = [o for o in options if o.casefold() == value.casefold()]
+    if same:
+        return f" Did you mean {same[0]}? (Names are matched exactly, capitals included.)"
+    folded = {o.casefold(): o for o in options}
+    close = difflib.get_close_matches(value.casefold(), list(folded), n=1, cutoff=0.6)
+    return f" Did you mean {folded[close[0]]}?" if close else ""
 
 
 def check_declared(ws: Workspace, cohort: str, wave: str, *, new_cohort: bool = False,
