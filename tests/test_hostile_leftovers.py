@@ -94,3 +94,21 @@ def test_migrating_a_0_1_workspace_moves_unlisted_data_to_lost_and_found(tmp_pat
     assert "nothing was deleted" in outcome.message
     assert not (ws.path / "responses").exists()
     assert [r["id"] for r in ws.manifest()["imports"]] == ["0001", "0002"]
+
+
+def test_a_microsoft_forms_other_answer_in_a_multi_select_is_kept_with_its_words(tmp_path):
+    import openpyxl
+
+    export = tmp_path / "baseline-msforms.xlsx"
+    book = openpyxl.load_workbook(BASELINE_C1)
+    sheet = book.active
+    column = next(c.column for c in sheet[1] if str(c.value).startswith("Which system priorities"))
+    sheet.cell(row=2, column=column, value="Workforce;Climate resilience;")
+    book.save(export)
+    result, _ = ingest_into(Workspace.init(tmp_path / "ws", roster=ROSTER), export, "baseline@1",
+                            cohort="c1", wave="baseline")
+    first = result.responses.loc[result.responses["source_row"] == 2].iloc[0]
+    assert first["priorities"] == "4|7"  # Workforce and Other
+    assert first["priorities_other"] == "Climate resilience"
+    held = result.stored_problems()
+    assert not (held["row"].astype(str) == "2").any(), held  # the response was not held back
