@@ -24,9 +24,10 @@ from evaluate.ingest.matching import MatchResult, match_columns
 from evaluate.ingest.problems import add_suggestions, mask_personal, problem_frame
 from evaluate.ingest.readers import RawExport, read_export
 from evaluate.instruments import Instrument
+from evaluate.normalise import normalise_label
 from evaluate.progress import plan, step
 from evaluate.schemas import RULE_TEXT, response_schema
-from evaluate.scrub import PersonalData
+from evaluate.scrub import PersonalData, hide_bracketed_names
 
 __all__ = ["IngestResult", "ingest_file", "ingest_into", "file_sha256"]
 
@@ -90,6 +91,7 @@ class IngestResult:
         (a heading that names a cohort member shows their pseudonymous id instead)."""
         masked = mask_personal(self.problems).drop(columns="personal")
         masked, _ = self.personal.scrub_frame(masked, ["column"], pseudonym=True)
+        masked["column"], _ = hide_bracketed_names(masked["column"], _known_labels(self.instrument))
         masked, _ = self.personal.scrub_frame(masked, ["file", "sheet", "value", "message", "fix"])
         return masked
 
@@ -103,6 +105,15 @@ class IngestResult:
         """Problems that left a row out (errors and exclusions), masked."""
         p = self.stored_problems()
         return p[p["severity"].isin(["error", "excluded"])].reset_index(drop=True)
+
+
+def _known_labels(instrument: Instrument) -> set[str]:
+    """Every item text, alias and option label of ``instrument``, normalised (not names)."""
+    known = {normalise_label(t) for item in instrument.items for t in (item.text, *item.aliases)}
+    for rset in instrument.response_sets.values():
+        known.update(normalise_label(label) for label in rset.labels)
+        known.update(normalise_label(alias) for alias, _ in rset.aliases)
+    return known
 
 
 def _pandera_problems(exc: pa.errors.SchemaErrors, raw: RawExport, match: MatchResult,
