@@ -69,9 +69,11 @@ def people():
 
 
 # ------------------------------------------------------------------ answers
-def _answers(pub, k: int, members) -> dict:
-    """Respondent k's answers: codes, lists of codes or members, text, numbers."""
+def _answers(pub, k: int, members, me=None) -> dict:
+    """Respondent k's answers: codes, lists of codes or members (never themselves, as the form
+    asks), text, numbers."""
     out = {}
+    members = [m for m in members if me is None or m.name != me.name]
     for q in pub.questions:
         if q.kind in ("single", "scale"):
             out[q.item] = q.codes[(k + q.number) % len(q.codes)]
@@ -97,7 +99,7 @@ def _records(pub, people, members) -> list:
         person = people[k]
         t = start + timedelta(minutes=7 * k)
         recs.append(G.Record(person=person, started=t, completed=t + timedelta(minutes=9),
-                             answers=_answers(pub, k, members), written_name=person.name,
+                             answers=_answers(pub, k, members, person), written_name=person.name,
                              email=person.email,
                              extra={"n": k + 1, "ip": "192.0.2.1", "rid": f"R_{k:015d}"}))
     return recs
