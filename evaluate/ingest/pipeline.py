@@ -315,8 +315,8 @@ def ingest_into(ws, path: str | Path, instrument_ref: str, *, cohort: str, wave:
     ``instrument_anyway`` (see :func:`ingest_file`) are stored with the
     import's options, so undoing the import undoes them.
     """
-    from evaluate.publish.fingerprint import load_publications
     from evaluate.instruments import load_instruments, resolve
+    from evaluate.publish.fingerprint import load_publications
     from evaluate.roster import read_roster
     from evaluate.workspace import StoreOutcome
     from evaluate.workspace.history import check_declared

@@ -73,7 +73,6 @@ def horizontal(q: Question) -> bool:
 def _unsplittable(table) -> None:
     """Rows of ``table`` may not break across pages (``w:cantSplit``)."""
     from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     for row in table.rows:
         props = row._tr.get_or_add_trPr()
