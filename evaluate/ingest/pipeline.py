@@ -20,6 +20,7 @@ from evaluate.errors import EvaluateError
 from evaluate.hashing import file_sha256
 from evaluate.ingest.coerce import coerce_export
 from evaluate.ingest.fit import refusals_for_fit
+from evaluate.ingest.heading_damage import heading_damage
 from evaluate.ingest.matching import MatchResult, match_columns
 from evaluate.ingest.problems import add_suggestions, mask_personal, problem_frame
 from evaluate.ingest.readers import RawExport, read_export
@@ -107,6 +108,14 @@ class IngestResult:
         """Problems that left a row out (errors and exclusions), masked."""
         p = self.stored_problems()
         return p[p["severity"].isin(["error", "excluded"])].reset_index(drop=True)
+
+
+def _damage_or_fit(damage: list[dict], fit: list[dict]) -> list[dict]:
+    """The refusal to give: damaged heading rows, unless another instrument fits the export."""
+    if not damage or any(r["rule"] != "few_questions_match" or "use -i " in str(r["fix"])
+                         for r in fit):
+        return fit
+    return damage
 
 
 def _known_labels(instrument: Instrument) -> set[str]:
@@ -218,8 +227,8 @@ def ingest_file(
     personal = roster.personal_data() if roster is not None else PersonalData()
     responses, hidden = _hide_personal_answers(coerced.responses, instrument, match, raw, personal)
     records = list(match.problems) + list(coerced.problems) + hidden + drift_records
-    records += refusals_for_fit(raw, instrument, match, instruments, wave=wave,
-                                anyway=instrument_anyway)
+    records += _damage_or_fit(heading_damage(raw, instrument, len(match.items)), refusals_for_fit(
+        raw, instrument, match, instruments, wave=wave, anyway=instrument_anyway))
 
     step(progress, "Checking every row")
     # rows with coercion errors or exclusions are out before schema checks
@@ -243,8 +252,10 @@ def ingest_file(
                        .unique().astype("int64"))
     noise = problems["row"].isin(excluded).fillna(False) & (problems["severity"] != "excluded")
     problems = problems[~noise.to_numpy(dtype=bool)]
-    problems = problems.sort_values(["row", "column"], na_position="first", kind="stable",
-                                    ignore_index=True)
+    # a refusal's reason first: the problems after it may describe what importing would do
+    problems = (problems.assign(_later=problems["severity"] != "refused")
+                .sort_values(["_later", "row", "column"], na_position="first", kind="stable",
+                             ignore_index=True).drop(columns="_later"))
     error_rows = problems.loc[problems["severity"] == "error", "row"].dropna().unique()
     quarantined = np.sort(np.setdiff1d(np.asarray(error_rows, dtype="int64"), excluded))
     keep = ~pd.Series(rows, index=responses.index).isin(np.concatenate([quarantined, excluded]))
