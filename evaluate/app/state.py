@@ -93,10 +93,12 @@ class AppState:
     def __init__(self, workspace: Path | None = None, scratch: Path | None = None):
         self.workspace = Path(workspace) if workspace is not None else None
         self.scratch = Path(scratch) if scratch else Path(tempfile.mkdtemp(prefix="evaluate-app-"))
+        self.scratch.mkdir(parents=True, exist_ok=True)
         os.chmod(self.scratch, 0o700)
         (self.scratch / "uploads").mkdir(mode=0o700, exist_ok=True)
         self.uploads: dict[str, Upload] = {}
         self.jobs: dict[str, Job] = {}
+        self.last_message: str | None = None
         self.lock = threading.Lock()
 
     def new_upload_path(self, sent_name: str | None) -> tuple[str, Path]:

@@ -209,6 +209,7 @@ class SlotCorrections:
             if not wanted or item.type not in ("likert", "choice"):
                 continue
             labels = dict(instrument.response_set_of(item).options)
+            written = {value: labels[code] for value, code in wanted.items()}
             for col in match.for_item(item.id):
                 text = text_cells(raw.frame[col.key])
                 keys = map_distinct(text, normalise_label)
@@ -217,7 +218,7 @@ class SlotCorrections:
                     continue
                 frame = raw.frame.copy() if frame is None else frame
                 column = frame[col.key].astype(object).to_numpy(copy=True)
-                column[hit] = keys[hit].map(lambda k: labels[wanted[k]]).to_numpy()
+                column[hit] = keys[hit].map(written).to_numpy()
                 frame[col.key] = column
         return raw if frame is None else replace(raw, frame=frame)
 
