@@ -165,3 +165,19 @@ def test_corrections_command_with_none_and_undo(ws):
     done = runner.invoke(cli, ["corrections", str(ws.path), "--undo", "C001"])
     assert done.exit_code == 2 and "no correction C001" in done.output
     assert "Traceback" not in done.output
+
+
+def test_corrections_survive_a_rebuilt_manifest(ws):
+    result, _ = _ingest(ws)
+    uid = _unmatched(result)
+    add_correction(ws, kind="respondent", cohort="c2", wave="baseline",
+                   instrument="connections@1", key=uid, decision=NOT_ON_PROGRAMME)
+    add_correction(ws, kind="answer", cohort="c1", wave="baseline", instrument="baseline",
+                   key=("peer_support", "agree strongy"), decision=5)
+    undo_correction(ws, "C002")
+    before = list_corrections(ws)
+    (ws.path / "manifest.json").write_text("{ damaged", encoding="utf-8")
+    (ws.path / "manifest.prev.json").unlink(missing_ok=True)
+    ws.repair()
+    assert list_corrections(ws) == before
+    assert [c["state"] for c in before] == ["active", "undone"]

@@ -153,8 +153,8 @@ def _describe_undo(manifest: dict) -> str | None:
                        f"{e.get('import')}",
             "remove": f"import {e.get('import')} will be used again",
             "restore": f"the restore of import {e.get('import')} will be reversed",
-            "correct": f"correction {e.get('correction')} will no longer apply (from the next "
-                       "import of its file)"}[e["action"]]
+            "correct": f"correction {(e.get('correction') or {}).get('id')} will no longer apply "
+                       "(from the next import of its file)"}[e["action"]]
 
 
 async def history_page(request: Request):

@@ -63,15 +63,28 @@ def name_key(names: pd.Series, salt: str) -> pd.Series:
 
 
 def _corrections(manifest: dict) -> list[dict]:
-    found = manifest.get("corrections", [])
-    return found if isinstance(found, list) else []
+    """Every correction, from the events that stored them (the event log keeps them, so a
+    rebuilt manifest keeps them too): in use unless their event was undone."""
+    found = []
+    for e in manifest.get("events", []):
+        c = e.get("correction") if e.get("action") == "correct" else None
+        if isinstance(c, dict) and isinstance(c.get("id"), str):
+            found.append({**c, "at": e.get("at"),
+                          "state": "undone" if e.get("undone") else "active"})
+    return found
+
+
+def _event_of(manifest: dict, correction_id: str) -> dict | None:
+    return next((e for e in manifest.get("events", []) if e.get("action") == "correct"
+                 and isinstance(e.get("correction"), dict)
+                 and e["correction"].get("id") == correction_id), None)
 
 
 def list_corrections(ws, *, include_undone: bool = True) -> list[dict]:
     """Every correction of the workspace, oldest first (undone ones too, unless told)."""
     from evaluate.workspace.store import read_manifest
 
-    rows = [c for c in _corrections(read_manifest(ws.path)) if isinstance(c, dict)]
+    rows = _corrections(read_manifest(ws.path))
     return rows if include_undone else [c for c in rows if c.get("state") == "active"]
 
 
@@ -79,13 +92,13 @@ def describe(c: dict) -> str:
     """One correction in words (no personal data: people are named by their ids)."""
     where = f"cohort {c['cohort']}, wave {c['wave']}, {c['instrument']}"
     if c["kind"] == "answer":
-        what = f'answer "{c["key"][1]}" to {c["key"][0]} read as "{c.get("label", c["decision"])}"'
+        what = f'answer "{c["key"][1]}" to {c["key"][0]} read as "{c.get("label") or c["decision"]}"'
     else:
         who_ = "respondent" if c["kind"] == "respondent" else "name in a network answer"
         to = ("not on the programme" if c["decision"] == NOT_ON_PROGRAMME
               else f"roster person {c['decision']}")
         what = f"{who_} {c['key']} is {to}"
-    return f"{what} ({where}; from {c.get('file', 'an export')})"
+    return f"{what} ({where}; from {c.get('file') or 'an export'})"
 
 
 def add_correction(ws, *, kind: str, cohort: str, wave: str, instrument: str, key,
@@ -98,8 +111,8 @@ def add_correction(ws, *, kind: str, cohort: str, wave: str, instrument: str, ke
     id; for ``"name"`` the name's ``N-`` key (:func:`name_key`); for
     ``"answer"`` the pair (item id, answer as normalised). ``decision`` is a
     roster id, :data:`NOT_ON_PROGRAMME`, or the answer's code. A decision on
-    the same thing as an earlier one takes its place (the earlier stays in
-    the history, undone by this one).
+    the same thing as an earlier one takes its place (undoing it brings the
+    earlier one back).
     """
     if kind not in KINDS:
         raise WorkspaceError(f"A correction is about one of {', '.join(KINDS)}, not {kind!r}")
@@ -114,19 +127,16 @@ def add_correction(ws, *, kind: str, cohort: str, wave: str, instrument: str, ke
                                  "from the suggestions or the list")
     instrument = str(instrument).split("@")[0]
     with ws.transaction("storing a correction") as tx:
-        rows = tx.manifest.setdefault("corrections", [])
-        number = 1 + max((int(str(c.get("id", "C0"))[1:] or 0) for c in rows), default=0)
-        record = {"id": f"C{number:03d}", "kind": kind, "cohort": cohort, "wave": wave,
+        rows = _corrections(tx.manifest)
+        record = {"id": f"C{len(rows) + 1:03d}", "kind": kind, "cohort": cohort, "wave": wave,
                   "instrument": instrument, "key": key, "decision": decision,
-                  "label": label, "file": file, "by": by or who(), "state": "active"}
+                  "label": label, "file": file, "by": by or who()}
         for earlier in rows:
-            if earlier.get("state") == "active" and _same_target(earlier, record):
-                earlier["state"] = "undone"
+            if earlier["state"] == "active" and _same_target(earlier, record):
+                _event_of(tx.manifest, earlier["id"])["undone"] = True
                 record["supersedes"] = earlier["id"]
-        event = tx.event("correct", correction=record["id"])
-        record["at"] = event["at"]
-        rows.append(record)
-    return record
+        event = tx.event("correct", correction=record)
+    return {**record, "at": event["at"], "state": "active"}
 
 
 def _same_target(a: dict, b: dict) -> bool:
@@ -143,31 +153,25 @@ def undo_correction(ws, correction_id: str | None = None) -> str:
 def undo_in(tx, correction_id: str | None) -> str:
     """Undo a correction inside the transaction ``tx`` (also used by `evaluate undo`)."""
     rows = _corrections(tx.manifest)
-    active = [c for c in rows if c.get("state") == "active"]
     if correction_id is None:
+        active = [c for c in rows if c["state"] == "active"]
         if not active:
             raise WorkspaceError("There is no correction in use to undo.")
-        target = active[-1]
-    else:
-        target = next((c for c in rows if c.get("id") == correction_id), None)
-        if target is None:
-            raise WorkspaceError(f"There is no correction {correction_id} in this workspace "
-                                 "— see `evaluate corrections`")
-        if target.get("state") != "active":
-            raise WorkspaceError(f"Correction {correction_id} is not in use already.")
-    target["state"] = "undone"
-    restored = None
-    if target.get("supersedes"):
-        restored = next((c for c in rows if c.get("id") == target["supersedes"]), None)
-        if restored is not None:
-            restored["state"] = "active"
-    for event in tx.manifest["events"]:
-        if event.get("action") == "correct" and event.get("correction") == target["id"]:
-            event["undone"] = True
-    tx.event("uncorrect", correction=target["id"])
+        correction_id = active[-1]["id"]
+    target = next((c for c in rows if c["id"] == correction_id), None)
+    if target is None:
+        raise WorkspaceError(f"There is no correction {correction_id} in this workspace "
+                             "— see `evaluate corrections`")
+    if target["state"] != "active":
+        raise WorkspaceError(f"Correction {correction_id} is not in use already.")
+    _event_of(tx.manifest, target["id"])["undone"] = True
+    restored = _event_of(tx.manifest, target["supersedes"]) if target.get("supersedes") else None
+    if restored is not None:
+        restored.pop("undone", None)
+    tx.event("uncorrect", correction_id=target["id"])
     said = f"Undid correction {target['id']}: {describe(target)}."
     if restored is not None:
-        said += f" Correction {restored['id']} is used again."
+        said += f" Correction {target['supersedes']} is used again."
     return said + " It applies from the next import of that file (import it again to use it now)."
 
 

@@ -236,7 +236,7 @@ def undo(ws: Workspace) -> str:
         if event["action"] == "correct":  # a reviewed correction (evaluate.workspace.corrections)
             from evaluate.workspace.corrections import undo_in
 
-            return undo_in(tx, event["correction"])
+            return undo_in(tx, event["correction"]["id"])
         record = _find(manifest, event["import"])
         if event["action"] == "import":
             record["state"] = "removed"
