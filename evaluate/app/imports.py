@@ -109,10 +109,31 @@ def check(ws, upload: Upload, roster=None) -> None:
     known = ws.instruments()
     inst = known[c["instrument"]]
     roster = roster if roster is not None else _roster(ws)
+    from evaluate.publish.fingerprint import load_publications
+
     upload.preview = ingest_file(
         upload.path, inst, cohort=c["cohort"], wave=c["wave"], roster=roster, salt=ws.salt,
         sheet=c.get("sheet"), dates=c.get("dates"), instruments=known,
+        instrument_anyway=bool(c.get("instrument_anyway")),
+        accept_drift=tuple(c.get("accept_drift", ())),
+        publications=load_publications(inst, ws),
         corrections=slot_corrections(ws, c["cohort"], c["wave"], inst.id), name=upload.name)
+
+
+def _decisions(result) -> dict:
+    """Refusals a person may overrule on the page: another instrument fits, a reworded question."""
+    import re
+
+    from evaluate.ingest.fit import ANYWAY_RULES
+
+    if result is None:
+        return {"anyway": False, "drift": []}
+    p = result.problems
+    refused = p[p["severity"] == "refused"]
+    drift = refused[refused["rule"].isin(["reworded_question", "export_tag_changed"])]
+    items = sorted({m.group(1) for fix in drift["fix"].dropna()
+                    if (m := re.search(r"--accept-drift (\w+)", str(fix)))})
+    return {"anyway": bool(refused["rule"].isin(ANYWAY_RULES).any()), "drift": items}
 
 
 def _slot_now(ws, c) -> dict | None:
@@ -172,6 +193,7 @@ async def upload_page(request: Request):
     return render(request, "upload.html", here="import", ws=ws, upload=upload,
                   p=upload.proposal, result=result, groups=_groups(result), would=would,
                   ambiguous=ambiguous, instruments=sorted(ws.instruments()),
+                  decisions=_decisions(result),
                   counts=result.counts if result is not None else None)
 
 
@@ -193,7 +215,9 @@ async def choose(request: Request):
                          link=(f"/import/{upload.id}", "Back"))
     upload.choices.update(instrument=instrument,
                           cohort=safe_label(str(form.get("cohort", "")), "Cohort"),
-                          wave=safe_label(str(form.get("wave", "")), "Wave"), dates=dates)
+                          wave=safe_label(str(form.get("wave", "")), "Wave"), dates=dates,
+                          instrument_anyway=form.get("instrument_anyway") == "yes",
+                          accept_drift=sorted(str(v) for v in form.getlist("accept_drift")))
     await run_in_threadpool(check, ws, upload)
     upload.message = None
     return redirect(f"/import/{upload.id}")
@@ -213,7 +237,9 @@ async def go(request: Request):
     yes = {k: form.get(k) == "yes" for k in ("replace", "new_cohort", "new_wave")}
     result, outcome = await run_in_threadpool(
         lambda: ingest_into(ws, upload.path, c["instrument"], cohort=c["cohort"], wave=c["wave"],
-                            sheet=c.get("sheet"), dates=c.get("dates"), name=upload.name, **yes))
+                            sheet=c.get("sheet"), dates=c.get("dates"), name=upload.name,
+                            instrument_anyway=bool(c.get("instrument_anyway")),
+                            accept_drift=tuple(c.get("accept_drift", ())), **yes))
     upload.preview, upload.outcome = result, outcome
     if outcome.status != "refused":
         upload.imported = outcome.entry.get("id")
@@ -321,7 +347,9 @@ async def fix(request: Request):
         if upload.imported and current is not None and current["id"] == upload.imported:
             result, outcome = ingest_into(ws, upload.path, c["instrument"], cohort=c["cohort"],
                                           wave=c["wave"], sheet=c.get("sheet"),
-                                          dates=c.get("dates"), replace=True, name=upload.name)
+                                          dates=c.get("dates"), replace=True, name=upload.name,
+                                          instrument_anyway=bool(c.get("instrument_anyway")),
+                                          accept_drift=tuple(c.get("accept_drift", ())))
             upload.preview, upload.outcome = result, outcome
             if outcome.status != "refused":
                 upload.imported = outcome.entry.get("id")

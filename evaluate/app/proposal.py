@@ -36,16 +36,16 @@ class Proposal:
 
 def propose(ws, path: Path, name: str, roster=None) -> Proposal:
     """Read ``path`` once and propose how to import it into ``ws``."""
-    from evaluate.ingest.fit import best_fitting_instrument
+    from evaluate.ingest.fit import fit_instruments
     from evaluate.ingest.matching import match_columns
     from evaluate.ingest.readers import read_export
 
     raw = read_export(path)
     instruments = ws.instruments()
     questions = sum(1 for c in raw.columns if c.role is None)
-    scores = {ref: sum(1 for m in match_columns(raw, inst).matches if m.item)
-              for ref, inst in instruments.items()}
-    best, matched = best_fitting_instrument(raw, instruments)
+    fits = fit_instruments(raw, instruments)  # the ranking the import's own check uses
+    scores = {f.ref: f.columns for f in fits}
+    best, matched = (fits[0].ref, fits[0].columns) if fits else (None, 0)
     reasons = [f"{name} reads as a {raw.platform.replace('_', ' ')} export with "
                f"{questions} question column{'s' if questions != 1 else ''}."]
     if best is None:
@@ -53,7 +53,7 @@ def propose(ws, path: Path, name: str, roster=None) -> Proposal:
         return Proposal(raw.platform, None, 0, questions, _first(ws.cohorts), None, raw.sheet,
                         scores, reasons)
     cohort, why = _cohort(ws, raw, instruments[best], roster)
-    tied = [ref for ref in sorted(scores) if scores[ref] == matched]
+    tied = [f.ref for f in fits if f.columns == matched]
     if len(tied) > 1:
         best = _first_not_held(ws, cohort, [instruments[ref] for ref in tied]) or best
         reasons.append(f"{', '.join(tied)} fit it equally ({matched} of its {questions} question "
