@@ -194,7 +194,15 @@ async def upload_page(request: Request):
                   p=upload.proposal, result=result, groups=_groups(result), would=would,
                   ambiguous=ambiguous, instruments=sorted(ws.instruments()),
                   decisions=_decisions(result),
-                  counts=result.counts if result is not None else None)
+                  counts=_counts(result))
+
+
+def _counts(result) -> dict | None:
+    """The import's counts, and how many accepted responses are linked to the roster."""
+    if result is None:
+        return None
+    linked = result.responses["participant"].astype("string").str.startswith("P-")
+    return {**result.counts, "linked": int(linked.fillna(False).sum())}
 
 
 async def choose(request: Request):
@@ -279,7 +287,10 @@ def _fix_options(ws, upload: Upload, n: int) -> tuple[dict, dict]:
     frame = roster.frame
     people = frame[frame["cohort"].astype(str) == result.cohort].sort_values("display")
     by_name = frame.dropna(subset=["display"]).drop_duplicates("display").set_index("display")
-    suggested = [(s, by_name.at[s, "participant"]) for s in suggested if s in by_name.index]
+    suggested = [(s, by_name.at[s, "participant"], by_name.at[s, "cohort"]) for s in suggested
+                 if s in by_name.index]
+    suggested = sorted(suggested, key=lambda s: str(s[2]) != str(result.cohort))  # theirs first
+    suggested = [(f"{s} (cohort {c})", p) for s, p, c in suggested]
     return problem, {"kind": "respondent" if problem["rule"] == "not_on_roster" else "name",
                      "typed": name, "suggested": suggested,
                      "people": list(zip(people["display"].fillna(people["participant"]),

