@@ -20,13 +20,15 @@ from evaluate.errors import EvaluateError
 from evaluate.hashing import file_sha256
 from evaluate.ingest.coerce import coerce_export
 from evaluate.ingest.fit import refusals_for_fit
+from evaluate.ingest.heading_damage import heading_damage
 from evaluate.ingest.matching import MatchResult, match_columns
 from evaluate.ingest.problems import add_suggestions, mask_personal, problem_frame
 from evaluate.ingest.readers import RawExport, read_export
 from evaluate.instruments import Instrument
+from evaluate.normalise import normalise_label
 from evaluate.progress import plan, step
 from evaluate.schemas import RULE_TEXT, response_schema
-from evaluate.scrub import PersonalData
+from evaluate.scrub import PersonalData, hide_bracketed_names
 
 __all__ = ["IngestResult", "ingest_file", "ingest_into", "file_sha256"]
 
@@ -92,6 +94,7 @@ class IngestResult:
         (a heading that names a cohort member shows their pseudonymous id instead)."""
         masked = mask_personal(self.problems).drop(columns="personal")
         masked, _ = self.personal.scrub_frame(masked, ["column"], pseudonym=True)
+        masked["column"], _ = hide_bracketed_names(masked["column"], _known_labels(self.instrument))
         masked, _ = self.personal.scrub_frame(masked, ["file", "sheet", "value", "message", "fix"])
         return masked
 
@@ -105,6 +108,23 @@ class IngestResult:
         """Problems that left a row out (errors and exclusions), masked."""
         p = self.stored_problems()
         return p[p["severity"].isin(["error", "excluded"])].reset_index(drop=True)
+
+
+def _damage_or_fit(damage: list[dict], fit: list[dict]) -> list[dict]:
+    """The refusal to give: damaged heading rows, unless another instrument fits the export."""
+    if not damage or any(r["rule"] != "few_questions_match" or "use -i " in str(r["fix"])
+                         for r in fit):
+        return fit
+    return damage
+
+
+def _known_labels(instrument: Instrument) -> set[str]:
+    """Every item text, alias and option label of ``instrument``, normalised (not names)."""
+    known = {normalise_label(t) for item in instrument.items for t in (item.text, *item.aliases)}
+    for rset in instrument.response_sets.values():
+        known.update(normalise_label(label) for label in rset.labels)
+        known.update(normalise_label(alias) for alias, _ in rset.aliases)
+    return known
 
 
 def _pandera_problems(exc: pa.errors.SchemaErrors, raw: RawExport, match: MatchResult,
@@ -218,8 +238,8 @@ def ingest_file(
     personal = roster.personal_data() if roster is not None else PersonalData()
     responses, hidden = _hide_personal_answers(coerced.responses, instrument, match, raw, personal)
     records = list(match.problems) + list(coerced.problems) + hidden + drift_records
-    records += refusals_for_fit(raw, instrument, match, instruments, wave=wave,
-                                anyway=instrument_anyway)
+    records += _damage_or_fit(heading_damage(raw, instrument, len(match.items)), refusals_for_fit(
+        raw, instrument, match, instruments, wave=wave, anyway=instrument_anyway))
     if corrections:
         records += corrections.review(coerced.responses)
 
@@ -247,8 +267,10 @@ def ingest_file(
                        .unique().astype("int64"))
     noise = problems["row"].isin(excluded).fillna(False) & (problems["severity"] != "excluded")
     problems = problems[~noise.to_numpy(dtype=bool)]
-    problems = problems.sort_values(["row", "column"], na_position="first", kind="stable",
-                                    ignore_index=True)
+    # a refusal's reason first: the problems after it may describe what importing would do
+    problems = (problems.assign(_later=problems["severity"] != "refused")
+                .sort_values(["_later", "row", "column"], na_position="first", kind="stable",
+                             ignore_index=True).drop(columns="_later"))
     error_rows = problems.loc[problems["severity"] == "error", "row"].dropna().unique()
     quarantined = np.sort(np.setdiff1d(np.asarray(error_rows, dtype="int64"), excluded))
     keep = ~pd.Series(rows, index=responses.index).isin(np.concatenate([quarantined, excluded]))
