@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -173,3 +174,36 @@ def test_damaged_heading_rows_are_refused_as_such_and_first(tmp_path, make, seen
     assert "the heading rows look damaged" in problems[0] and seen in problems[0], problems[0]
     assert "the instrument is right" in problems[0]
     assert "check that -i names the instrument" not in result.output
+
+
+def test_a_full_disk_during_report_names_the_file_and_leaves_no_half_dashboard(tmp_path,
+                                                                            monkeypatch):
+    import errno
+
+    pulse = Path(__file__).parent / "fixtures" / "instruments"
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,email,cohort\n" + "".join(
+        f"Person {i},p{i}@example.org,c1\n" for i in range(6)), encoding="utf-8")
+    export = tmp_path / "pulse.csv"
+    export.write_text("Email,I can see the wider system that my work is part of\n" + "".join(
+        f"p{i}@example.org,Agree\n" for i in range(6)), encoding="utf-8")
+    ws = Workspace.init(tmp_path / "ws", roster=roster, instruments_dir=pulse)
+    ingest_into(ws, export, "pulse@1", cohort="c1", wave="baseline")
+    real = Path.write_bytes
+
+    def full(self, data):
+        if self.name.startswith(".dashboard.html"):
+            with open(self, "wb") as fh:
+                fh.write(data[: len(data) // 2])  # half written, then the disk is full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    out = tmp_path / "report"
+    result = run("report", ws.path, "--out", out)
+    monkeypatch.undo()
+    assert result.exit_code == 1, result.output
+    assert "the disk is full" in result.output and "dashboard.html" in result.output
+    assert "(a file)" not in result.output and "workspace" not in result.output
+    assert not (out / "dashboard.html").exists()
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
