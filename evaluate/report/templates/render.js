@@ -20,8 +20,15 @@
     return out;
   }
 
+  // on a phone the key goes under the chart, so that the chart keeps the width
+  var NARROW = 560;
+  var UNDER = {legend: {orientation: "h", x: 0, xanchor: "left", y: -0.02, yanchor: "top"}};
+
   function layoutFor(el, spec, forPrint) {
     var layout = Object.assign({}, spec.layout);
+    if (!forPrint && el.clientWidth && el.clientWidth < NARROW && layout.showlegend !== false) {
+      layout = merged(layout, UNDER);
+    }
     if (forPrint) {
       var size = printSize(el);
       layout = merged(layout, spec.print_layout);
