@@ -449,3 +449,33 @@ def test_an_app_import_and_a_command_line_import_queue_and_both_are_recorded(mad
     assert sorted((r["cohort"], r["state"]) for r in manifest["records"]) == [
         ("c1", "active"), ("c2", "active")]
     assert len({e["seq"] for e in manifest["events"]}) == len(manifest["events"]) == 2
+
+
+# ------------------------------------------------------------------ the command
+def test_the_app_command_prints_one_address_and_guards_remote_use(tmp_path, monkeypatch):
+    import uvicorn
+    from click.testing import CliRunner
+
+    from evaluate.cli import cli
+    from evaluate.workspace import Workspace
+
+    started = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self: started.append(self.config))
+    opened = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    ws = Workspace.init(tmp_path / "ws", roster=ROSTER)
+    runner = CliRunner()
+    done = runner.invoke(cli, ["app", str(ws.path), "--no-browser"])
+    assert done.exit_code == 0, done.output
+    line = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=([\w-]{20,})", done.output)
+    assert line and started[0].host == "127.0.0.1" and started[0].port == int(line.group(1))
+    assert started[0].access_log is False and opened == []
+    done = runner.invoke(cli, ["app", "--host", "0.0.0.0", "--no-browser"])
+    assert done.exit_code == 2 and "--allow-remote" in done.output and len(started) == 1
+    done = runner.invoke(cli, ["app", "--host", "0.0.0.0", "--allow-remote", "--no-browser"])
+    assert done.exit_code == 0 and "Warning" in done.output and "token" in done.output
+    assert len(started) == 2
+    done = runner.invoke(cli, ["app", str(ws.path), "--demo"])
+    assert done.exit_code == 2 and "not both" in done.output
+    done = runner.invoke(cli, ["app", str(tmp_path / "nothing"), "--no-browser"])
+    assert done.exit_code == 2 and "Traceback" not in done.output and len(started) == 2
