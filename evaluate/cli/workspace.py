@@ -50,15 +50,9 @@ def init_cmd(directory, roster, programme, cohorts, min_group_size, instruments_
 
 def _attention(e: dict) -> str:
     """What a person should look at in one import, in words ('' when nothing)."""
-    parts = []
-    if e.get("quarantined"):
-        parts.append(f"{e['quarantined']} held back with problems")
-    if e.get("file_problems"):
-        parts.append(f"{e['file_problems']} file problem{'s' if e['file_problems'] != 1 else ''}"
-                     " (such as columns not imported)")
-    if e.get("warnings"):
-        parts.append(f"{e['warnings']} warning{'s' if e['warnings'] != 1 else ''}")
-    return "; ".join(parts)
+    from evaluate.words import attention_parts
+
+    return "; ".join(attention_parts(e))
 
 
 def _table(rows: list[list[str]], right: set[int]) -> list[str]:
