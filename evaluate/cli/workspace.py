@@ -85,6 +85,10 @@ def status_cmd(workspace):
                    f"`evaluate check {workspace}`, then `evaluate repair {workspace}`.")
     click.echo(f"{ws.programme_name}: cohorts {', '.join(ws.cohorts) or '(none yet)'}; waves "
                f"{', '.join(ws.waves)}; groups under {ws.min_group_size} are never reported.")
+    aside = ws.path / "lost+found"
+    if aside.is_dir() and any(aside.iterdir()):
+        click.echo(f"{count(len(list(aside.iterdir())), 'item')} set aside in lost+found/ (never "
+                   f"deleted; `evaluate check {workspace}` lists them).")
     if not imports:
         click.echo("No imports yet. Next: evaluate ingest EXPORT -w " + str(workspace) + " ...")
         return
