@@ -6,7 +6,14 @@ from dataclasses import replace
 
 import pytest
 
-from evaluate.claims.rule import DOWNGRADES, LEVELS, RULE_IN_WORDS, RuleInputs, biggest, evidence_rule
+from evaluate.claims.rule import (
+    DOWNGRADES,
+    LEVELS,
+    RULE_IN_WORDS,
+    RuleInputs,
+    biggest,
+    evidence_rule,
+)
 
 # a comparison group of 30 who started alike, 62 of 78 answering again, a clear difference
 CLEAN = RuleInputs(n_pairs=62, n_first=78, estimate=0.58, ci95_low=0.26, ci95_high=0.89,

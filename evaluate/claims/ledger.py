@@ -54,7 +54,8 @@ and a sheet each in ``analysis.xlsx``).
     ``source_table, source_key``
         The result table and row it rests on (``key=value; ...``).
 
-``claim_figures`` — one row per number a claim prints
+``claim_figures`` — one row per number a claim prints (and per word a table of
+claims shows in a column of its own, with unit ``words``)
     ``claim_id, figure`` (its name, e.g. ``mean_pre``), ``value`` (full
     precision), ``shown`` (exactly as printed: "3.5", "68%", "−0.06"),
     ``unit`` ("points out of 5", "percent", "people", "percentage points",
@@ -77,7 +78,6 @@ import pandas as pd
 
 from evaluate.claims.rule import RULE_IN_WORDS, RuleInputs, Verdict, evidence_rule
 from evaluate.words import (
-    count,
     effect_size_word,
     integer,
     is_clear_change,
@@ -151,6 +151,13 @@ class _Ledger:
                                  ci95_high=_float(high), source_table=source_table,
                                  source_key=source_key))
         return shown
+
+    def figures_of(self, claim_id: str, source_table: str, source_key: str):
+        """``fig`` for one claim: ``f(figure, value, shown, unit, table=..., key=..., n=..., low=..., high=...)``."""
+        def f(figure, value, shown, unit="points", *, table=None, key=None, **more) -> str:
+            return self.fig(claim_id, figure, value, shown, unit, source_table=table or source_table,
+                            source_key=key or source_key, **more)
+        return f
 
     def add(self, **row) -> None:
         self.claims.append(row)
@@ -367,9 +374,7 @@ def _survey_claims(led: _Ledger, results: Mapping[str, pd.DataFrame], aim_order:
             top = _scale_max(prepost, r)
             unit = f"points out of {num(top, 0)}" if not is_missing(top) else "points"
             out_of = f" out of {num(top, 0)}" if not is_missing(top) else ""
-            f = lambda name, value, shown, unit_, **kw: led.fig(cid, name, value, shown, unit_,  # noqa: E731
-                                                                 source_table=kw.pop("table", "statements"),
-                                                                 source_key=kw.pop("key", key), **kw)
+            f = led.figures_of(cid, "statements", key)
             a = f("mean_pre", r["mean_pre"], num(r["mean_pre"], 1), unit, n=n)
             b = f("mean_post", r["mean_post"], num(r["mean_post"], 1), unit, n=n)
             if not is_missing(top):
@@ -420,6 +425,8 @@ def _survey_claims(led: _Ledger, results: Mapping[str, pd.DataFrame], aim_order:
                     text += ", so that difference could be chance."
         cautions = [plain_caution(c) for c in _sentences(r.get("cautions"))]
         notes = [x for x in (_noted(c, verdict) for c in cautions) if x]
+        # what the design's reason already says (no comparison group; not random) is not repeated
+        cautions = [c for c in cautions if not c.startswith(("Compared with a ", "No comparison group"))]
         led.add(claim_id=cid, section="overview", kind="finding", aim=aim, measure=scale,
                 wave_pre=w0, wave_post=w1, role=role, order=order, title=title, text=text,
                 level=verdict.level, label=label_text(verdict, (r["did"] if str(r.get("compared_with") or "") else
@@ -524,8 +531,7 @@ def _comparison_claims(led: _Ledger, results, verdicts: dict) -> None:
         scale, w0, w1 = r["scale"], r["wave_pre"], r["wave_post"]
         cid = f"comparison:{scale}:{w0}:{w1}"
         key = _key(scale=scale, wave_pre=w0, wave_post=w1)
-        f = lambda name, v, s, unit="points", **kw: led.fig(cid, name, v, s, unit, source_table="comparison",  # noqa: E731
-                                                             source_key=key, **kw)
+        f = led.figures_of(cid, "comparison", key)
         prog = f("change_programme", r["change_programme"], _signed(r["change_programme"]), n=r["n_programme"])
         other = f("change_comparison", r["change_comparison"], _signed(r["change_comparison"]), n=r["n_comparison"])
         did = f("did", r["did"], _signed(r["did"]), low=r["did_ci95_low"], high=r["did_ci95_high"])
@@ -539,6 +545,8 @@ def _comparison_claims(led: _Ledger, results, verdicts: dict) -> None:
                  "the programme group gained less" if r["did_ci95_high"] < 0 else "could be chance")
         alike = {"alike": "yes", "a small difference, allowed for": "nearly (allowed for)",
                  "not alike": "no"}.get(str(r["baseline_check"]), str(r["baseline_check"]))
+        f("means", math.nan, means, "words")
+        f("started_alike", r["baseline_g"] if "baseline_g" in r else math.nan, alike, "words")
         text = (f"{r['title']}: the programme group ({n_p} people) changed {prog} points, the "
                 f"{r['comparison_group']} group ({n_c} people) {other}; difference {did} (likely "
                 f"between {lo} and {hi}): {means}. Started alike: {alike}.")
@@ -572,7 +580,8 @@ def _planning_claims(led: _Ledger, results, verdicts: dict) -> None:
             continue
         full = full.iloc[0]
         cid = f"planning:{measure}:{w0}:{w1}"
-        key = lambda target: _key(measure=measure, wave_pre=w0, wave_post=w1, target=target, power=0.8)  # noqa: E731
+        keys = {t: _key(measure=measure, wave_pre=w0, wave_post=w1, target=t, power=0.8)
+                for t in ("observed change", "half the observed change")}
         if verdict is None or not verdict.counts_as_evidence:
             why = ("its change could be chance" if verdict is None or not verdict.clear
                    else f"the evidence for it is {verdict.level}")
@@ -580,11 +589,10 @@ def _planning_claims(led: _Ledger, results, verdicts: dict) -> None:
                     wave_post=w1, order=order, title=str(full["title"]),
                     text=f"{full['title']}: not planned for, because {why}.",
                     level=verdict.level if verdict else "", counts_as_evidence=False,
-                    source_table="planning", source_key=key("observed change"))
+                    source_table="planning", source_key=keys["observed change"])
             order += 1
             continue
-        f = lambda name, v, s, unit, target="observed change": led.fig(  # noqa: E731
-            cid, name, v, s, unit, source_table="planning", source_key=key(target))
+        f = led.figures_of(cid, "planning", keys["observed change"])
         seen = f("mean_diff", full["mean_diff"], _signed(full["mean_diff"]), "points")
         people = f("n_completers", full["n_completers"], integer(full["n_completers"]), "people")
         invite = (f("n_invited", full["n_invited"], integer(full["n_invited"]), "people")
@@ -594,15 +602,16 @@ def _planning_claims(led: _Ledger, results, verdicts: dict) -> None:
                 + (f" (invite about {invite})" if invite else ""))
         if len(half) and not is_missing(half["n_completers"].iloc[0]):
             h = half.iloc[0]
+            half_key = keys["half the observed change"]
             hp = f("n_completers_half", h["n_completers"], integer(h["n_completers"]), "people",
-                   "half the observed change")
+                   key=half_key)
             hi = (f("n_invited_half", h["n_invited"], integer(h["n_invited"]), "people",
-                    "half the observed change") if not is_missing(h["n_invited"]) else "")
+                    key=half_key) if not is_missing(h["n_invited"]) else "")
             text += f"; for half that change, {hp}" + (f" (invite about {hi})" if hi else "")
         led.add(claim_id=cid, section="planning", kind="row", measure=measure, wave_pre=w0,
                 wave_post=w1, order=order, title=str(full["title"]), text=text + ".",
                 level=verdict.level, label=verdict.label, counts_as_evidence=True,
-                n=_float(full["n_pairs"]), source_table="planning", source_key=key("observed change"))
+                n=_float(full["n_pairs"]), source_table="planning", source_key=keys["observed change"])
         order += 1
 
 

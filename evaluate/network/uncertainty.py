@@ -25,8 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evaluate.network.ties import _pairs, _relation_ties, _setup
 from evaluate.claims.rule import RuleInputs, evidence_rule
+from evaluate.network.ties import _pairs, _relation_ties, _setup
 
 __all__ = ["BOOTSTRAP_MEASURES", "BOOTSTRAP_ATTRIBUTES", "REVERSES", "bootstrap_change",
            "nonresponse_bounds", "network_evidence"]

@@ -7,8 +7,6 @@ signs (U+2212), as in typeset reports.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 __all__ = [
@@ -22,7 +20,12 @@ __all__ = [
     "wave_label",
 ]
 
-from evaluate.words import MISSING, integer, num, pct  # one formatting of numbers for claims and report
+from evaluate.words import (  # one formatting of numbers for claims and report
+    MISSING,
+    integer,
+    num,
+    pct,
+)
 
 
 def is_missing(x) -> bool:

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from evaluate.claims.rule import RuleInputs, evidence_rule
 from evaluate.instruments import Programme
 from evaluate.stats.base import _as_instrument_map, _wave_label
 from evaluate.stats.change import COMPARISON_THEN_BASELINE
-from evaluate.claims.rule import RuleInputs, evidence_rule
 from evaluate.words import effect_size_word, rounded
 
 __all__ = ["STATEMENT_COLUMNS", "aim_statements", "principle_evidence"]
