@@ -112,3 +112,26 @@ def test_a_microsoft_forms_other_answer_in_a_multi_select_is_kept_with_its_words
     assert first["priorities_other"] == "Climate resilience"
     held = result.stored_problems()
     assert not (held["row"].astype(str) == "2").any(), held  # the response was not held back
+
+
+def test_a_name_not_on_the_roster_in_a_grid_heading_is_hidden_everywhere(tmp_path):
+    network = SAMPLE / "c2" / "network-baseline-c2-google.csv"
+    with open(network, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    column = next(n for n, h in enumerate(rows[0]) if h.endswith("]"))
+    rows[0][column] = "How often do you work with each of these people? [Pat Example]"
+    export = tmp_path / "network.csv"
+    with open(export, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    ws = Workspace.init(tmp_path / "ws", roster=ROSTER)
+    shown = run("ingest", export, "-w", ws.path, "-i", "network@1", "-c", "c2", "--wave",
+                "baseline")
+    assert shown.exit_code == 0, shown.output
+    assert "names someone who is not on the roster" in shown.output  # reported …
+    assert "Pat Example" not in shown.output  # … and hidden
+    problems = ws.problems()
+    assert (problems["rule"] == "unknown_name").any()
+    assert not problems.astype(str).apply(lambda c: c.str.contains("Pat Example")).any().any()
+    for path in ws.path.rglob("*"):
+        if path.is_file():
+            assert b"Pat Example" not in path.read_bytes(), path
