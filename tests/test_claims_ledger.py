@@ -77,7 +77,7 @@ def test_a_caution_without_a_downgrade_still_reaches_the_reasons():
                  "answered the end survey.")))
     c = _claim(out, "survey:growth:baseline:end")
     assert "low_response" not in c["downgrades"]  # 80% answered again
-    assert "not rated down: Drop-out: only 40 of the 50 people" in c["reasons"]
+    assert "Drop-out (noted, not rated down): only 40 of the 50 people" in c["reasons"]
 
 
 def test_a_change_that_could_be_chance_is_labelled_as_such_and_not_planned():

@@ -22,9 +22,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from evaluate.claims.rule import RuleInputs, evidence_rule
 from evaluate.network import bootstrap_change, network_evidence, nonresponse_bounds
 from evaluate.network import uncertainty as U
-from evaluate.claims.rule import RuleInputs, evidence_rule
 
 REF = Path(__file__).resolve().parent / "reference"
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"

@@ -113,7 +113,7 @@ GLOSSARY = {
 
 SEP = " | "
 #: A number as the claims print it: "3.5", "−0.06", "1,234", "68%".
-NUMBER = re.compile(r"[−-]?\d[\d,]*(?:\.\d+)?%?")
+NUMBER = re.compile(r"(?<![\w.])[−-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
 
 
 def _number(token: str) -> float:
@@ -298,7 +298,10 @@ def _noted(caution: str, verdict: Verdict) -> str | None:
     if "attrition_bias" in verdict.downgrades and caution.startswith(
             ("Drop-out: the people who went on", "Change measured only on those who stayed")):
         return None
-    return "not rated down: " + caution
+    head, sep, rest = caution.partition(": ")
+    if sep and len(head) <= 30:
+        return f"{head} (noted, not rated down): {rest}"
+    return "Noted, not rated down: " + caution
 
 
 def _verdict_of(r) -> Verdict:
@@ -527,6 +530,18 @@ def _comparison_claims(led: _Ledger, results, verdicts: dict) -> None:
         return
     shown = c[~c["suppressed"].astype(bool)]
     first = shown[shown["wave_post"] == "end"] if (shown["wave_post"] == "end").any() else shown
+    kind, n_c = str(first["comparison_group"].iloc[0]), first["n_comparison"].max()
+    f = led.figures_of("comparison:intro", "comparison",
+                       _key(wave_pre=first["wave_pre"].iloc[0], wave_post=first["wave_post"].iloc[0]))
+    led.add(claim_id="comparison:intro", section="comparison", kind="intro", order=-1,
+            title="Compared with what?", compared_with=kind, source_table="comparison",
+            source_key=_key(wave_pre=first["wave_pre"].iloc[0], wave_post=first["wave_post"].iloc[0]),
+            text=(f"A {kind} group of {f('n_comparison', n_c, integer(n_c), 'people')} people who "
+                  "were not on the programme answered the same surveys at the same times. Each "
+                  "measure's change in the programme group is set beside theirs: the difference "
+                  "is the part of the change the programme most likely made. Changes are in "
+                  "points on each measure's scale, with the number of people who answered both "
+                  "surveys."))
     for order, r in enumerate(first.to_dict("records")):
         scale, w0, w1 = r["scale"], r["wave_pre"], r["wave_post"]
         cid = f"comparison:{scale}:{w0}:{w1}"
@@ -546,7 +561,7 @@ def _comparison_claims(led: _Ledger, results, verdicts: dict) -> None:
         alike = {"alike": "yes", "a small difference, allowed for": "nearly (allowed for)",
                  "not alike": "no"}.get(str(r["baseline_check"]), str(r["baseline_check"]))
         f("means", math.nan, means, "words")
-        f("started_alike", r["baseline_g"] if "baseline_g" in r else math.nan, alike, "words")
+        f("started_alike", r.get("baseline_g", math.nan), alike, "words")
         text = (f"{r['title']}: the programme group ({n_p} people) changed {prog} points, the "
                 f"{r['comparison_group']} group ({n_c} people) {other}; difference {did} (likely "
                 f"between {lo} and {hi}): {means}. Started alike: {alike}.")
@@ -571,6 +586,20 @@ def _planning_claims(led: _Ledger, results, verdicts: dict) -> None:
     if p is None or not len(p):
         return
     end = p[p["wave_post"] == "end"] if (p["wave_post"] == "end").any() else p
+    led.add(claim_id="planning:intro", section="planning", kind="intro", order=-1,
+            title="Planning the next cohort", source_table="planning",
+            source_key="target=observed change; power=0.8",
+            text=("How many people the next cohort needs for its surveys to show a change like "
+                  "this one 8 times in 10, for the changes the evidence rule counts as "
+                  "evidence. More must be invited than are needed, because not everyone answers "
+                  "both surveys; a smaller change needs many more people. The tables workbook "
+                  "has the numbers for 9 times in 10."))
+    led.fig("planning:intro", "power", 0.8, "8", "times in 10", source_table="planning",
+            source_key="power=0.8")
+    led.fig("planning:intro", "power_also", 0.9, "9", "times in 10", source_table="planning",
+            source_key="power=0.9")
+    led.fig("planning:intro", "power_of", 10, "10", "times", source_table="planning",
+            source_key="power as a number of times in 10")
     order = 0
     for (measure, w0, w1), block in end.groupby(["measure", "wave_pre", "wave_post"], sort=False):
         verdict = verdicts.get((measure, w0, w1))

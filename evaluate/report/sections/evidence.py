@@ -74,14 +74,11 @@ def build_comparison(page: Page) -> dict:
     if not len(rows):
         return out
     out["missing"] = ""
+    intro = rows[rows["kind"] == "intro"]
+    rows = rows[rows["kind"] != "intro"]
     kind = str(rows["compared_with"].iloc[0])
     shown = [page.figures_shown(cid) for cid in rows["claim_id"]]
-    n_c = max((s.get("n_comparison", "") for s in shown), key=lambda v: int(v.replace(",", "") or 0))
-    out["intro"] = (f"A {kind} group of {n_c} people who were not on the programme answered the "
-                    "same surveys at the same times. Each measure's change in the programme "
-                    "group is set beside theirs: the difference is the part of the change the "
-                    "programme most likely made. Changes are in points on each measure's scale, "
-                    "with the number of people who answered both surveys.")
+    out["intro"] = intro["text"].iloc[0] if len(intro) else ""
     d = pd.DataFrame([{
         "title": title,
         "programme": f"{s.get('change_programme', '')} ({s.get('n_programme', '')} people)",
@@ -111,6 +108,8 @@ def build_planning(page: Page) -> dict:
     if not len(rows):
         return out
     out["missing"] = ""
+    intro = rows[rows["kind"] == "intro"]
+    rows = rows[rows["kind"] != "intro"]
     planned = rows[rows["counts_as_evidence"].astype(bool)]
     out["not_planned"] = list(rows.loc[~rows["counts_as_evidence"].astype(bool), "text"])
     if not len(planned):
@@ -123,11 +122,7 @@ def build_planning(page: Page) -> dict:
                        "people_half": s.get("n_completers_half", ""),
                        "invite_half": s.get("n_invited_half", "")}
                       for title, s in zip(planned["title"], shown, strict=True)])
-    out["intro"] = ("How many people the next cohort needs for its surveys to show a change like "
-                    "this one 8 times in 10, for the changes the evidence rule counts as "
-                    "evidence. More must be invited than are needed, because not everyone "
-                    "answers both surveys; a smaller change needs many more people. The tables "
-                    "workbook has the numbers for 9 times in 10.")
+    out["intro"] = intro["text"].iloc[0] if len(intro) else ""
     out["rows_table"] = make_table(t, {"title": "Measure", "seen": "Change seen (points)",
                                        "people": "People answering both surveys",
                                        "invite": "People to invite",

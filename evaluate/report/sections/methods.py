@@ -137,10 +137,20 @@ def _imports(page: Page) -> dict:
     return {"missing": "", "text": text, "table": table, "totals": totals}
 
 
+#: Problem rules in plain words (the codes stay in the tables for evaluators).
+_RULE_WORDS = {"not_on_roster": "not on the roster", "survey_preview": "survey previews",
+               "unfinished": "unfinished responses"}
+
+
+def _rule_words(rule) -> str:
+    return _RULE_WORDS.get(str(rule), str(rule).replace("_", " "))
+
+
 def _problems(page: Page) -> dict:
     q = page.context.get("quarantine")
     if isinstance(q, pd.DataFrame) and len(q):
         qs = quarantine_summary(q)
+        qs = qs.assign(rule=qs["rule"].map(_rule_words))
         by_rule = qs.groupby("rule", sort=True)["rows"].sum()
         text = (f"{count(len(q), 'problem record')} in {count(qs['file'].nunique(), 'file')}: "
                 + ", ".join(f"{integer(n)} × {r}" for r, n in by_rule.items())
