@@ -40,6 +40,7 @@ __all__ = [
     "the_wave",
     "cohort_name",
     "join_words",
+    "attention_parts",
     "MISSING",
     "num",
     "integer",
@@ -341,3 +342,20 @@ def pct(x, digits: int = 0) -> str:
     if value is None or value is _NOT_A_NUMBER:
         return MISSING
     return f"{value * 100:.{digits}f}%".replace("-", "−")
+
+
+def attention_parts(entry: dict) -> list[str]:
+    """What a person should look at in one import (a manifest record), in words.
+
+    >>> attention_parts({"quarantined": 2, "warnings": 1})
+    ['2 held back with problems', '1 warning']
+    """
+    parts = []
+    if entry.get("quarantined"):
+        parts.append(f"{entry['quarantined']} held back with problems")
+    if entry.get("file_problems"):
+        n = entry["file_problems"]
+        parts.append(f"{n} file problem{'s' if n != 1 else ''} (such as columns not imported)")
+    if entry.get("warnings"):
+        parts.append(f"{entry['warnings']} warning{'s' if entry['warnings'] != 1 else ''}")
+    return parts

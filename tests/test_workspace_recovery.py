@@ -27,18 +27,9 @@ from evaluate.cli import cli
 from evaluate.errors import WorkspaceError
 from evaluate.ingest.pipeline import ingest_into
 from evaluate.workspace import Workspace
+from tests.test_workspace_faults import PULSE, _export
 
-PULSE = Path(__file__).parent / "fixtures" / "instruments"
-SEE = "I can see the wider system that my work is part of"
-ANSWERS = ["Agree", "Disagree", "Strongly agree", "Neither agree nor disagree"]
-
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="kills need fork (POSIX)")
-
-
-def _export(path: Path, shift: int) -> Path:
-    path.write_text(f"Email,{SEE}\n" + "".join(
-        f"p{i}@example.org,{ANSWERS[(i + shift) % 4]}\n" for i in range(6)), encoding="utf-8")
-    return path
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="kills need fork (POSIX)")
 
 
 @pytest.fixture
@@ -158,6 +149,7 @@ def _after(ws: Workspace, action) -> dict:
 
 
 # ---------------------------------------------------------------- kills
+@needs_fork
 def test_a_kill_around_the_first_import_never_strands_the_workspace(made):
     ws, first, _ = made
     after = _after(ws, lambda w: _import(w, first))
@@ -165,6 +157,7 @@ def test_a_kill_around_the_first_import_never_strands_the_workspace(made):
     assert outcomes[-1]  # killed after the manifest was written: the import is there
 
 
+@needs_fork
 def test_a_kill_around_a_replacing_import(made):
     ws, first, second = made
     _import(ws, first)
@@ -176,6 +169,7 @@ def test_a_kill_around_a_replacing_import(made):
     assert all(outcomes[first_new:]) and not any(outcomes[:first_new])  # one commit point
 
 
+@needs_fork
 @pytest.mark.parametrize("change", ["undo", "remove", "restore"])
 def test_a_kill_around_undo_remove_and_restore(made, change):
     ws, first, second = made
@@ -190,6 +184,7 @@ def test_a_kill_around_undo_remove_and_restore(made, change):
     assert outcomes[-1]
 
 
+@needs_fork
 @pytest.mark.parametrize("damage", ["truncate", "delete"])
 def test_a_kill_during_repair_itself(made, damage):
     ws, first, second = made
@@ -256,6 +251,8 @@ def test_repair_sets_unclaimed_folders_aside_and_says_so(made):
     assert not (ws.path / "imports" / ".staging-abc").exists()
     check = CliRunner().invoke(cli, ["check", str(ws.path)])
     assert check.exit_code == 0 and "set aside lost+found/imports-0009" in check.output
+    status = CliRunner().invoke(cli, ["status", str(ws.path)])
+    assert "1 item set aside in lost+found/" in status.output
 
 
 # ---------------------------------------------------------------- history that checks
