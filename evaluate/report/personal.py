@@ -41,7 +41,6 @@ import pandas as pd
 from markupsafe import Markup
 
 from evaluate.errors import ReportError
-from evaluate.network.brokerage import ROLES
 from evaluate.network.ego import EGO_ATTRIBUTES, ego_ties
 from evaluate.privacy import neutralise_frame, pseudonymise
 from evaluate.report.ego_figure import _relations_at, ego_svg
