@@ -33,7 +33,20 @@ needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="kills need fork
 
 
 @pytest.fixture
-def made(tmp_path):
+def made(tmp_path, monkeypatch):
+    # Reading and checking an export writes nothing, so each export is read once and the
+    # forked children reuse it: the kills fall on the writes, and each costs milliseconds.
+    from evaluate.ingest import pipeline
+
+    read, real = {}, pipeline.ingest_file
+
+    def read_once(path, *args, **kwargs):
+        key = (str(path), kwargs.get("cohort"), kwargs.get("wave"))
+        if key not in read:
+            read[key] = real(path, *args, **kwargs)
+        return read[key]
+
+    monkeypatch.setattr(pipeline, "ingest_file", read_once)
     roster = tmp_path / "roster.csv"
     roster.write_text("name,email,cohort\n" + "".join(
         f"Person {i},p{i}@example.org,c1\n" for i in range(6)), encoding="utf-8")
