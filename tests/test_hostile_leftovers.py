@@ -159,7 +159,19 @@ def _surveymonkey_without(row: int):
     return make
 
 
+def _legacy_qualtrics_shuffled(tmp_path):
+    with open(SAMPLE / "c2" / "follow-up-c2-qualtrics-legacy.csv", encoding="utf-8-sig",
+              newline="") as fh:
+        rows = list(csv.reader(fh))
+    path = tmp_path / "legacy-shuffled.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:  # question row below a response
+        csv.writer(fh).writerows([rows[0], rows[2], rows[1], *rows[3:]])
+    return path, "follow_up@1", "c2", "follow_up"
+
+
 @pytest.mark.parametrize("make, seen", [
+    (_legacy_qualtrics_shuffled, 'row 1 reads "V1", "V2", "V3", but 40 of the headings '
+                                 "follow_up@1 expects are on row 3"),
     (_titled, 'row 1 reads "Baseline survey export", but 35 of the headings baseline@1 expects '
               "are on row 3"),
     (_surveymonkey_without(1), "8 of the 60 columns have no heading"),

@@ -33,7 +33,20 @@ needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="kills need fork
 
 
 @pytest.fixture
-def made(tmp_path):
+def made(tmp_path, monkeypatch):
+    # Reading and checking an export writes nothing, so each export is read once and the
+    # forked children reuse it: the kills fall on the writes, and each costs milliseconds.
+    from evaluate.ingest import pipeline
+
+    read, real = {}, pipeline.ingest_file
+
+    def read_once(path, *args, **kwargs):
+        key = (str(path), kwargs.get("cohort"), kwargs.get("wave"))
+        if key not in read:
+            read[key] = real(path, *args, **kwargs)
+        return read[key]
+
+    monkeypatch.setattr(pipeline, "ingest_file", read_once)
     roster = tmp_path / "roster.csv"
     roster.write_text("name,email,cohort\n" + "".join(
         f"Person {i},p{i}@example.org,c1\n" for i in range(6)), encoding="utf-8")
@@ -323,3 +336,23 @@ def test_reimporting_an_unchanged_export_writes_nothing(made, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "nothing changed" in result.output
     assert _every_byte(ws.path) == before
+
+
+def test_a_rebuilt_manifest_keeps_the_reviewed_corrections_and_what_undo_did(made):
+    from evaluate.workspace.corrections import add_correction, list_corrections
+
+    ws, first, second = made
+    _import(ws, first)
+    add_correction(ws, kind="answer", cohort="c1", wave="baseline", instrument="pulse@1",
+                   key=("see_the_system", "agre"), decision=4, label="Agree")
+    _import(ws, second, replace=True)
+    ws.undo()  # marks the replacement's event undone: an earlier event changed
+    before = ws.manifest()
+    corrections = list_corrections(ws)
+    for name in ("manifest.json", "manifest.prev.json"):
+        (ws.path / name).unlink()
+    assert CliRunner().invoke(cli, ["repair", str(ws.path)]).exit_code == 0
+    after = ws.manifest()
+    assert after["history"] == before["history"]
+    assert [e for e in after["events"] if e["action"] != "repair"] == before["events"]
+    assert list_corrections(ws) == corrections
