@@ -378,6 +378,18 @@ def test_errors_are_pages_in_plain_english(made):
     assert r.status_code == 400 and "Traceback" not in r.text
 
 
+def test_a_disk_error_is_a_page_naming_the_file(made, monkeypatch):
+    app, client, csrf, ws = made
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device", str(ws / "manifest.json"))
+
+    monkeypatch.setattr("evaluate.workspace.Workspace.undo", full)
+    r = client.post(f"/history/change?csrf={csrf}", data={"action": "undo"})
+    assert r.status_code == 500 and "manifest.json" in r.text and "as it was" in r.text
+    assert "Traceback" not in r.text
+
+
 def test_no_workspace_open_says_so(tmp_path):
     app = create_app(None, scratch=tmp_path / "s")
     client = _client(app)
