@@ -318,18 +318,23 @@ def test_history_confirms_then_undoes_removes_and_restores(made):
     assert r.status_code == 400 and "no import" in r.text.lower()
 
 
+def _finished(client, job) -> str:
+    for _ in range(3000):
+        page = client.get(f"/report/job/{job}").text
+        if "<h1>Ready" in page or "could not be finished" in page:
+            return page
+        assert '<meta http-equiv="refresh"' in page and "<progress" in page
+        time.sleep(0.1)
+    raise AssertionError("the job did not finish")
+
+
 def test_report_runs_with_progress_and_offers_its_files(made):
     app, client, csrf, ws = made
     uid = _uid(_drop(client, csrf, SAMPLE / "c2" / "connections-c2-handmade.csv"))
-    client.post(f"/import/{uid}/go?csrf={csrf}")
+    assert "Stored" in client.post(f"/import/{uid}/go?csrf={csrf}").text
     r = client.post(f"/report/run?csrf={csrf}")
     job = _uid(r)
-    for _ in range(600):
-        page = client.get(f"/report/job/{job}").text
-        if "Ready" in page or "could not be finished" in page:
-            break
-        assert '<meta http-equiv="refresh"' in page and "<progress" in page
-        time.sleep(0.1)
+    page = _finished(client, job)
     assert "Ready" in page, page
     r = client.get(f"/report/job/{job}/file/tables")
     assert r.status_code == 200 and r.content[:2] == b"PK"
@@ -340,6 +345,15 @@ def test_report_runs_with_progress_and_offers_its_files(made):
     assert "personal" in client.get("/report").text.lower()
     r = client.post(f"/report/personal?csrf={csrf}")
     assert r.status_code == 400 and "tick" in r.text
+    r = client.post(f"/report/personal?csrf={csrf}", data={"understood": "yes"})
+    page = _finished(client, _uid(r))
+    # (the network survey is in the browser test's workspace; here no one answered it)
+    assert "Ready" in page and "No personal pages: no one answered the network" in page
+    z = client.get(f"/report/job/{_uid(r)}/file/personal")
+    import io
+    import zipfile
+
+    assert zipfile.ZipFile(io.BytesIO(z.content)).namelist() == ["README.txt", "index.csv"]
 
 
 def test_publish_writes_what_evaluate_publish_writes(made):
@@ -362,6 +376,18 @@ def test_errors_are_pages_in_plain_english(made):
     assert r.status_code == 400 and "empty" in r.text
     r = client.post(f"/import?csrf={csrf}", files={"export": ("notes.pdf", b"%PDF-1.4 hello")})
     assert r.status_code == 400 and "Traceback" not in r.text
+
+
+def test_a_disk_error_is_a_page_naming_the_file(made, monkeypatch):
+    app, client, csrf, ws = made
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device", str(ws / "manifest.json"))
+
+    monkeypatch.setattr("evaluate.workspace.Workspace.undo", full)
+    r = client.post(f"/history/change?csrf={csrf}", data={"action": "undo"})
+    assert r.status_code == 500 and "manifest.json" in r.text and "as it was" in r.text
+    assert "Traceback" not in r.text
 
 
 def test_no_workspace_open_says_so(tmp_path):
@@ -449,3 +475,33 @@ def test_an_app_import_and_a_command_line_import_queue_and_both_are_recorded(mad
     assert sorted((r["cohort"], r["state"]) for r in manifest["records"]) == [
         ("c1", "active"), ("c2", "active")]
     assert len({e["seq"] for e in manifest["events"]}) == len(manifest["events"]) == 2
+
+
+# ------------------------------------------------------------------ the command
+def test_the_app_command_prints_one_address_and_guards_remote_use(tmp_path, monkeypatch):
+    import uvicorn
+    from click.testing import CliRunner
+
+    from evaluate.cli import cli
+    from evaluate.workspace import Workspace
+
+    started = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self: started.append(self.config))
+    opened = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    ws = Workspace.init(tmp_path / "ws", roster=ROSTER)
+    runner = CliRunner()
+    done = runner.invoke(cli, ["app", str(ws.path), "--no-browser"])
+    assert done.exit_code == 0, done.output
+    line = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=([\w-]{20,})", done.output)
+    assert line and started[0].host == "127.0.0.1" and started[0].port == int(line.group(1))
+    assert started[0].access_log is False and opened == []
+    done = runner.invoke(cli, ["app", "--host", "0.0.0.0", "--no-browser"])
+    assert done.exit_code == 2 and "--allow-remote" in done.output and len(started) == 1
+    done = runner.invoke(cli, ["app", "--host", "0.0.0.0", "--allow-remote", "--no-browser"])
+    assert done.exit_code == 0 and "Warning" in done.output and "token" in done.output
+    assert len(started) == 2
+    done = runner.invoke(cli, ["app", str(ws.path), "--demo"])
+    assert done.exit_code == 2 and "not both" in done.output
+    done = runner.invoke(cli, ["app", str(tmp_path / "nothing"), "--no-browser"])
+    assert done.exit_code == 2 and "Traceback" not in done.output and len(started) == 2

@@ -176,8 +176,10 @@ def _groups(result) -> list[dict]:
             continue
         rows = []
         for n, p in zip(part.index, part.to_dict("records"), strict=True):
-            rows.append({**{k: (None if pd.isna(v) else v) for k, v in p.items()},
-                         "n": int(n), "fixable": p["rule"] in FIXABLE})
+            row = {k: (None if pd.isna(v) else v) for k, v in p.items()}
+            if row["rule"] == "not_on_roster" and row["row"] is not None:
+                row["value"] = _given(result, int(row["row"]))  # for this screen only
+            rows.append({**row, "n": int(n), "fixable": p["rule"] in FIXABLE})
         groups.append({"severity": severity, "title": title, "rows": rows,
                        "rules": part["rule"].value_counts().to_dict()})
     return groups
@@ -291,10 +293,26 @@ def _fix_options(ws, upload: Upload, n: int) -> tuple[dict, dict]:
                  if s in by_name.index]
     suggested = sorted(suggested, key=lambda s: str(s[2]) != str(result.cohort))  # theirs first
     suggested = [(f"{s} (cohort {c})", p) for s, p, c in suggested]
+    given = _given(result, int(problem["row"])) if problem["rule"] == "not_on_roster" else name
     return problem, {"kind": "respondent" if problem["rule"] == "not_on_roster" else "name",
-                     "typed": name, "suggested": suggested,
+                     "typed": given or name, "suggested": suggested,
                      "people": list(zip(people["display"].fillna(people["participant"]),
                                         people["participant"], strict=True)), "options": []}
+
+
+def _given(result, row_number: int) -> str | None:
+    """The email, name or staff id a respondent gave (for the screen of the person importing)."""
+    rows = result.raw.row_numbers.tolist()
+    if row_number not in rows:
+        return None
+    at = rows.index(row_number)
+    for role in ("email", "recipient_email", "name", "staff_id"):
+        m = result.match.role(role)
+        if m is not None:
+            value = result.raw.frame[m.key].iloc[at]
+            if value is not None and not (isinstance(value, float) and pd.isna(value)):
+                return str(value)
+    return None
 
 
 def _typed_name(result, problem) -> str | None:

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from evaluate.app.web import ROUTE, page_error, redirect, render, workspace_of
+from evaluate.words import attention_parts
 
 __all__ = ["ROUTES"]
 
@@ -110,23 +111,9 @@ def _grid(ws) -> dict:
             found = mine["participant"].astype(str).isin(on_roster)
             rate = (int(mine.loc[found.to_numpy(), "participant"].nunique()), sizes[e["cohort"]])
         cells.setdefault((e["cohort"], e["wave"]), []).append({**e, "rate": rate,
-                                                               "attention": attention(e)})
+                                                               "attention": attention_parts(e)})
     waves = [w for w in ws.waves if any(k[1] == w for k in cells)] or ws.waves
     return {"cohorts": ws.cohorts, "waves": waves, "cells": cells, "sizes": sizes}
-
-
-def attention(e: dict) -> list[str]:
-    """What needs a person's eye in one import, in words."""
-    said = []
-    if e.get("quarantined"):
-        said.append(f"{e['quarantined']} held back with problems")
-    if e.get("warnings"):
-        said.append(f"{e['warnings']} warning{'s' if e['warnings'] != 1 else ''} (such as "
-                    "people not on the roster)")
-    if e.get("file_problems"):
-        said.append(f"{e['file_problems']} problem{'s' if e['file_problems'] != 1 else ''} with "
-                    "the file (such as columns not imported)")
-    return said
 
 
 async def workspace_page(request: Request):

@@ -21,6 +21,10 @@ import pandas as pd
 __all__ = ["Proposal", "propose"]
 
 
+_PLATFORMS = {"microsoft_forms": "a Microsoft Forms", "google_forms": "a Google Forms",
+              "qualtrics": "a Qualtrics", "surveymonkey": "a SurveyMonkey", "plain": "a plain sheet"}
+
+
 @dataclass
 class Proposal:
     platform: str
@@ -46,7 +50,8 @@ def propose(ws, path: Path, name: str, roster=None) -> Proposal:
     fits = fit_instruments(raw, instruments)  # the ranking the import's own check uses
     scores = {f.ref: f.columns for f in fits}
     best, matched = (fits[0].ref, fits[0].columns) if fits else (None, 0)
-    reasons = [f"{name} reads as a {raw.platform.replace('_', ' ')} export with "
+    platform = _PLATFORMS.get(raw.platform, raw.platform.replace("_", " "))
+    reasons = [f"{name} reads as {platform} export with "
                f"{questions} question column{'s' if questions != 1 else ''}."]
     if best is None:
         reasons.append("None of the workspace's instruments matches its columns: choose one.")

@@ -68,9 +68,9 @@ def heading_damage(raw, instrument: Instrument, found: int) -> list[dict]:
         return [_refusal(
             f"the heading rows look damaged: {first} reads {_quoted(headings)}, but {hits} of the "
             f"headings {instrument.ref} expects are on row {row}",
-            f"delete the rows above row {row} (titles or notes typed above the headings, or "
-            "heading rows moved) so that the file starts as the survey platform exported it, "
-            "then import again — the instrument is right")]
+            f"if the rows above row {row} are titles or notes typed above the headings, delete "
+            "them; if heading rows were moved, put them back at the top, as the survey platform "
+            "exported them; then import again — the instrument is right")]
     blank = [c for c in raw.columns if c.heading.startswith("(column ")]
     if len(blank) >= 3 and len(blank) * 10 >= len(raw.columns):
         letters = ", ".join(c.letter for c in blank[:6]) + (" …" if len(blank) > 6 else "")
