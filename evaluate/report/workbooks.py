@@ -8,8 +8,9 @@
   "[note 1]"), then one table per sheet, each with its title in A1 and a
   line saying what it shows above the table, no merged cells, units in the
   headings, and ``[c]`` in a cell hidden because its group is small. The
-  first tables are the **Summary** (the evidence for each aim, in the
-  dashboard's words) and the principles; then the results, most important
+  first tables are the **Summary** (the evidence for each aim, rendered from
+  the claims ledger, :mod:`evaluate.claims.ledger`, as the dashboard is) and
+  the principles; then the results, most important
   first, with plain headings, names instead of codes (the same name for a
   survey everywhere: its questionnaire's title and the survey's wave),
   p-values shown as "<0.001".
@@ -32,8 +33,9 @@ import pandas as pd
 from evaluate.report.page import Page
 from evaluate.report.quotes import selection_note
 from evaluate.report.records import imports_table, quarantine_summary
+from evaluate.report.sections.common import aims
 from evaluate.report.sections.network_change import ROLE_WORDS
-from evaluate.report.sections.overview import cards, principle_rows
+from evaluate.report.sections.overview import principle_rows
 from evaluate.report.xlsx import Sheet, guess_format
 from evaluate.words import change_phrase, wave_name
 
@@ -452,21 +454,54 @@ def notes_sheet(context: dict) -> Sheet:
                         "refer to as [note 1], [note 2] …"], widths={"Note": 100})
 
 
+#: How a claim's role reads in the Summary.
+_ROLE_WORDS = {"headline": "Headline", "supporting": "Another measure of the aim",
+               "network": "The network"}
+
+
 def summary_sheets(page: Page) -> list[Sheet]:
-    """The Summary (one row per aim: label, finding, reasons, cautions) and the principles."""
-    rows = [{"Aim": c["short"], "The aim in full": c["title"],
-             "Strength of evidence": c["strength_label"],
-             "What we found": " ".join(x for x in (c["statement"], c["network"]) if x),
-             "Why this label": "; ".join(c["reasons"]), "Cautions": " ".join(c["cautions"])}
-            for c in cards(page)]
+    """The Summary, rendered from the claims ledger (one row per finding the overview shows:
+    each aim's headline, its other measures and the network, with label, reasons, cautions
+    and the table and row it rests on), and the principles."""
+    from evaluate.claims.ledger import SEP
+
+    claims = page.claims("overview")
+    claims = claims[claims["aim"].astype(str) != ""] if len(claims) else claims
     sheets = []
-    if rows:
+    if len(claims):
+        names = {aim_id: short for aim_id, short, _ in aims(page)}
+        order = {aim_id: i for i, aim_id in enumerate(names)}
+        role_rank = {"headline": 0, "supporting": 1, "network": 2}
+        claims = claims.assign(
+            _aim=claims["aim"].map(order).fillna(len(order)),
+            _role=claims["role"].map(role_rank).fillna(3)).sort_values(
+            ["_aim", "_role", "order"], kind="stable")
+
+        def joined(col: str) -> pd.Series:
+            return claims[col].fillna("").astype(str).str.split(SEP, regex=False).map(
+                lambda parts: " ".join(p.strip() for p in parts if p.strip()))
+
+        frame = pd.DataFrame({
+            "Aim": claims["aim"].map(names).fillna(claims["aim"]).to_numpy(),
+            "Finding": claims["role"].map(_ROLE_WORDS).fillna("Another comparison").to_numpy(),
+            "Measure": claims["title"].fillna("").to_numpy(),
+            "Between": (claims["wave_pre"].map(wave_name) + " → "
+                        + claims["wave_post"].map(wave_name)).to_numpy(),
+            "Strength of evidence": claims["label"].fillna("").to_numpy(),
+            "What we found": claims["text"].fillna("").to_numpy(),
+            "Why this label": joined("reasons").to_numpy(),
+            "Cautions": joined("cautions").to_numpy(),
+            "People it rests on": pd.to_numeric(claims["n"], errors="coerce").to_numpy(),
+            "Source (table and row)": (claims["source_table"].fillna("").astype(str) + ": "
+                                       + claims["source_key"].fillna("").astype(str)).to_numpy(),
+        })
         sheets.append(Sheet(
-            "Summary", pd.DataFrame(rows), title="Summary: the evidence for each aim",
-            about="The evidence for each aim, in the dashboard's words: its label, what we "
-                  "found, why the label, and the cautions.",
-            lines=["This worksheet contains one table: one row per aim of the programme. "
-                   + _note_refs(("intervals",))],
+            "Summary", frame, title="Summary: the evidence for each aim",
+            about="The evidence for each aim, in the dashboard's words (from the claims "
+                  "ledger): each finding's label, why the label, the cautions, and the table "
+                  "and row it rests on.",
+            lines=["This worksheet contains one table: one row per finding on the dashboard's "
+                   "overview, each aim's headline first. " + _note_refs(("intervals",))],
             widths={"What we found": 70, "Why this label": 50, "Cautions": 60}))
     principles = principle_rows(page)
     if principles is not None:
