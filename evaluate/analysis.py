@@ -88,8 +88,8 @@ def voices(ws, *, responses: pd.DataFrame | None = None) -> pd.DataFrame:
     """Free-text answers of programme participants, with whether they agreed to be quoted.
 
     Columns: ``instrument, wave, cohort, item, prompt, text, quotable``. A text
-    is quotable only where the instrument names a consent item
-    (``quotable_if``) and the answer to it is "Yes" (code 1). ``responses``:
+    is quotable only where the instrument names its consent items
+    (``quotable_if``) and the answer to each is "Yes" (code 1). ``responses``:
     ``ws.responses()`` when the caller has read them already.
     """
     rows = []
@@ -104,7 +104,7 @@ def voices(ws, *, responses: pd.DataFrame | None = None) -> pd.DataFrame:
             continue
         mine = (instrument_ids == inst.id).fillna(False).to_numpy(dtype=bool)
         wanted = ["participant", "wave", "cohort", "instrument_version",
-                  *(i.id for i in text_items), *(i.quotable_if for i in text_items if i.quotable_if)]
+                  *(i.id for i in text_items), *(c for i in text_items for c in i.quote_consents)]
         columns = [c for c in dict.fromkeys(wanted) if c in responses.columns]  # only what is used
         resp, _ = split_by_group(responses.loc[mine, columns].reset_index(drop=True), roster)
         if resp.empty:
@@ -115,8 +115,11 @@ def voices(ws, *, responses: pd.DataFrame | None = None) -> pd.DataFrame:
                 continue
             text = resp[item.id].astype("string")
             has = text.notna() & (text.str.strip() != "")
-            if item.quotable_if and item.quotable_if in resp:
-                quotable = pd.to_numeric(resp[item.quotable_if], errors="coerce") == 1
+            consents = item.quote_consents
+            if consents and all(c in resp for c in consents):
+                quotable = pd.Series(True, index=resp.index)
+                for c in consents:  # every consent item answered "Yes" (code 1)
+                    quotable &= pd.to_numeric(resp[c], errors="coerce") == 1
             else:
                 quotable = pd.Series(False, index=resp.index)
             part = pd.DataFrame({

@@ -19,7 +19,7 @@ such workspace or instrument).
 from __future__ import annotations
 
 # importing the command modules registers their commands on the group
-from evaluate.cli import design, imports, results, workspace  # noqa: F401
+from evaluate.cli import design, imports, results, stories, workspace  # noqa: F401
 from evaluate.cli.base import DataProblem, UsageProblem, cli
 
 __all__ = ["cli", "main", "DataProblem", "UsageProblem"]
