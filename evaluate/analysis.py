@@ -50,10 +50,20 @@ def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
         programme = ws.programme()
     except EvaluateError:
         programme = None
+    from evaluate.stories import chosen_stories, collect_stories, story_counts, story_selection
+
+    stories = collect_stories(ws, responses=responses)
+    if len(stories):
+        results["story_counts"] = story_counts(stories, min_group_size=ws.min_group_size)
+        results["story_selection"] = chosen_stories(stories, story_selection(ws))
     if programme is not None:
+        from evaluate.contribution import contribution_tables
         from evaluate.logic import evidence_matrix
 
         results["evidence_matrix"] = evidence_matrix(programme, results, ws.instruments())
+        results.update(contribution_tables(programme, results, ws.instruments(),
+                                           selection=results.get("story_selection"),
+                                           stories=results.get("story_counts")))
     return {k: v for k, v in results.items() if isinstance(v, pd.DataFrame)}
 
 

@@ -17,6 +17,7 @@ A Guide to Its Use.*
 from evaluate.stories.collect import STORY_COLUMNS, collect_stories, story_counts
 from evaluate.stories.rounds import (
     DECISION_COLUMNS,
+    chosen_stories,
     panel_rounds,
     record_round,
     round_candidates,
@@ -24,4 +25,4 @@ from evaluate.stories.rounds import (
 )
 
 __all__ = ["STORY_COLUMNS", "DECISION_COLUMNS", "collect_stories", "story_counts",
-           "panel_rounds", "record_round", "round_candidates", "story_selection"]
+           "panel_rounds", "record_round", "round_candidates", "story_selection", "chosen_stories"]

@@ -19,8 +19,8 @@ import pandas as pd
 
 from evaluate.errors import WorkspaceError
 
-__all__ = ["ACTION", "DECISION_COLUMNS", "SELECTION_COLUMNS", "panel_rounds",
-           "round_candidates", "record_round", "story_selection"]
+__all__ = ["ACTION", "DECISION_COLUMNS", "SELECTION_COLUMNS", "CHOSEN_COLUMNS", "panel_rounds",
+           "round_candidates", "record_round", "story_selection", "chosen_stories"]
 
 #: The manifest event of a recorded round.
 ACTION = "panel_round"
@@ -138,3 +138,34 @@ def record_round(ws, decisions: pd.DataFrame, *, round_number: int, level: str, 
     n = int(clean["selected"].sum())
     return (f"Recorded round {round_number} ({level_clean}, {panel_clean}): {n} of {len(clean)} "
             f"stor{'y' if len(clean) == 1 else 'ies'} chosen. `evaluate undo` takes it back.")
+
+
+#: The columns of :func:`chosen_stories`.
+CHOSEN_COLUMNS = ["round", "level", "panel", "decided", "story", "domain", "domain_title",
+                  "selected", "reasons", "verification", "quotable", "title", "text",
+                  "significance"]
+
+
+def chosen_stories(stories: pd.DataFrame, selection: pd.DataFrame) -> pd.DataFrame:
+    """The rounds' decisions with each story's domain, and its words only where they may be shown.
+
+    ``stories`` from :func:`evaluate.stories.collect.collect_stories`,
+    ``selection`` from :func:`story_selection`. Returns
+    :data:`CHOSEN_COLUMNS`, one row per story and round; ``title, text,
+    significance`` are filled only for a story that was chosen and whose
+    author agreed to be quoted (missing otherwise). A story whose consent
+    was withdrawn since a round keeps its decision but no words.
+    """
+    info = stories.set_index("story")[["domain", "domain_title", "quotable", "title", "text",
+                                       "significance"]] if len(stories) else None
+    out = selection.copy()
+    for col in ("domain", "domain_title", "title", "text", "significance"):
+        out[col] = (out["story"].map(info[col]) if info is not None else pd.NA)
+        out[col] = out[col].astype("string")
+    out["quotable"] = (out["story"].map(info["quotable"]).fillna(False).astype(bool)
+                       if info is not None else False)
+    hide = ~(out["quotable"] & out["selected"])
+    out.loc[hide, ["title", "text", "significance"]] = pd.NA
+    out["domain"] = out["domain"].fillna("unknown")
+    out["domain_title"] = out["domain_title"].fillna("Story no longer in the workspace")
+    return out[CHOSEN_COLUMNS].sort_values(["round", "domain", "story"], ignore_index=True)
