@@ -132,7 +132,8 @@ def record_sample_rounds(ws, sample_dir: Path, panel_dir: Path) -> list[Path]:
 
 
 def run_demo(out_dir: Path, sample_dir: Path | None = None, *, progress=None) -> dict[str, Path]:
-    """Build the demo workspace under ``out_dir/workspace``, analyse it, write the report."""
+    """Build the demo workspace under ``out_dir/workspace``, record the sample story rounds,
+    analyse it, write the report and evaluation-report.docx."""
     from evaluate.analysis import analyse_and_store, report_context
     from evaluate.report.build import build_report
 
@@ -142,7 +143,7 @@ def run_demo(out_dir: Path, sample_dir: Path | None = None, *, progress=None) ->
     panels = record_sample_rounds(ws, sample_dir or sample_data_dir(), out_dir / "panel")
     results = analyse_and_store(ws, progress=progress)
     context = report_context(ws)
-    paths = build_report(results, context, out_dir, progress=progress)
+    paths = build_report(results, context, out_dir, docx=True, progress=progress)
     paths = dict(paths)
     paths["workspace"] = ws.path
     paths["imports"] = len(outcomes)

@@ -16,6 +16,7 @@ from evaluate.report.records import (
     quarantine_summary,
     suppression_counts,
 )
+from evaluate.report.sections.stories import stories_method
 from evaluate.report.table import make_table
 from evaluate.words import count, join_words
 
@@ -257,6 +258,7 @@ def build_methods(page: Page) -> dict:
         "anova": _anova(page),
         "ei": _ei(page),
         "tests": TESTS_TEXT,
+        "stories": stories_method(page),
         "min_group": page.min_group_size,
         "suppression": (make_table(supp, {"table": "Table", "rows": "Rows",
                                           "suppressed": "Suppressed"},
