@@ -71,7 +71,7 @@ def round_candidates(ws, stories: pd.DataFrame) -> tuple[int, pd.DataFrame]:
     notes = (chosen.assign(note="Round " + chosen["round"].astype(str) + " (" + chosen["level"]
                            + "): " + chosen["reasons"])
              .groupby("story")["note"].agg(" ".join)) if len(chosen) else pd.Series(dtype=str)
-    shared["chosen_before"] = shared["story"].map(notes).fillna("")
+    shared["chosen_before"] = shared["story"].map(dict(notes)).astype("string").fillna("")
     return len(rounds) + 1, shared.reset_index(drop=True)
 
 
