@@ -58,6 +58,8 @@ class IngestResult:
     notes: list[str] = field(default_factory=list)
     personal: PersonalData = field(default_factory=PersonalData)
     roster: object = field(default=None, repr=False)
+    #: the comparison with the published forms (:mod:`evaluate.publish.drift`), if any
+    recognition: object = field(default=None, repr=False)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -170,6 +172,9 @@ def ingest_file(
     keep_incomplete: bool = False,
     dates: str | None = None,
     instruments: dict[str, Instrument] | None = None,
+    instrument_anyway: bool = False,
+    accept_drift: tuple[str, ...] = (),
+    publications: list | None = None,
     progress=None,
 ) -> IngestResult:
     """Import one export against one instrument, without touching a workspace.
@@ -177,7 +182,11 @@ def ingest_file(
     ``dates`` says how slash dates are written (``"day-first"`` or
     ``"month-first"``) when the file cannot tell; ``instruments`` (all that
     the person could have meant) lets a refusal name the instrument an
-    export really answers. ``progress`` (see :mod:`evaluate.progress`) hears
+    export really answers, and ``instrument_anyway`` imports it all the
+    same (the refusal becomes a warning). ``publications`` (fingerprints of
+    the published forms, see :mod:`evaluate.publish.fingerprint`) make a
+    question reworded on the live form a refusal unless its item is in
+    ``accept_drift`` (see :mod:`evaluate.ingest.drift`). ``progress`` (see :mod:`evaluate.progress`) hears
     of each of the four steps.
     """
     plan(progress, 4)
@@ -185,14 +194,21 @@ def ingest_file(
     raw = read_export(path, sheet=sheet, platform=platform)
     step(progress, "Matching columns to questions")
     match = match_columns(raw, instrument)
+    drift_records, recognition = [], None
+    if publications or accept_drift:
+        from evaluate.ingest.drift import apply_drift
+
+        match, drift_records, recognition = apply_drift(raw, instrument, match,
+                                                        publications or [], accept_drift)
     step(progress, "Coding answers")
     coerced = coerce_export(raw, instrument, match, roster, salt, cohort=cohort,
                             keep_preview=keep_preview, keep_incomplete=keep_incomplete,
                             dates=dates)
     personal = roster.personal_data() if roster is not None else PersonalData()
     responses, hidden = _hide_personal_answers(coerced.responses, instrument, match, raw, personal)
-    records = list(match.problems) + list(coerced.problems) + hidden
-    records += refusals_for_fit(raw, instrument, match, instruments)
+    records = list(match.problems) + list(coerced.problems) + hidden + drift_records
+    records += refusals_for_fit(raw, instrument, match, instruments, wave=wave,
+                                anyway=instrument_anyway)
 
     step(progress, "Checking every row")
     # rows with coercion errors or exclusions are out before schema checks
@@ -247,7 +263,7 @@ def ingest_file(
                         responses=accepted, ties=ties, stakeholders=st, problems=problems,
                         quarantined_rows=quarantined, excluded_rows=excluded,
                         notes=list(raw.notes) + list(coerced.notes), personal=personal,
-                        roster=roster)
+                        roster=roster, recognition=recognition)
 
 
 def _hide_personal_answers(responses: pd.DataFrame, instrument: Instrument, match: MatchResult,
@@ -281,6 +297,7 @@ def ingest_into(ws, path: str | Path, instrument_ref: str, *, cohort: str, wave:
                 keep_preview: bool = False, keep_incomplete: bool = False,
                 dates: str | None = None, replace: bool = False, new_cohort: bool = False,
                 new_wave: bool = False, instruments_dir: str | Path | None = None,
+                accept_drift: tuple[str, ...] = (), instrument_anyway: bool = False,
                 progress=None):
     """Import an export into a workspace. Returns ``(IngestResult, StoreOutcome)``.
 
@@ -291,9 +308,15 @@ def ingest_into(ws, path: str | Path, instrument_ref: str, *, cohort: str, wave:
     one for an undeclared cohort or wave, or one that would replace an
     earlier import without ``replace`` (:class:`~evaluate.errors.ImportRefused`).
     ``instruments_dir`` takes the instrument from that folder instead of the
-    workspace's copies, and keeps a copy in the workspace.
+    workspace's copies, and keeps a copy in the workspace. The export is
+    compared with the forms published for the instrument (in the workspace,
+    the instrument's folder or the shipped one): a reworded question is
+    refused unless its item is in ``accept_drift``. ``accept_drift`` and
+    ``instrument_anyway`` (see :func:`ingest_file`) are stored with the
+    import's options, so undoing the import undoes them.
     """
     from evaluate.instruments import load_instruments, resolve
+    from evaluate.publish.fingerprint import load_publications
     from evaluate.roster import read_roster
     from evaluate.workspace import StoreOutcome
     from evaluate.workspace.history import check_declared
@@ -316,7 +339,8 @@ def ingest_into(ws, path: str | Path, instrument_ref: str, *, cohort: str, wave:
     result = ingest_file(path, instrument, cohort=cohort, wave=wave, roster=roster, salt=ws.salt,
                          sheet=sheet, platform=platform, keep_preview=keep_preview,
                          keep_incomplete=keep_incomplete, dates=dates, instruments=known,
-                         progress=progress)
+                         instrument_anyway=instrument_anyway, accept_drift=tuple(accept_drift),
+                         publications=load_publications(instrument, ws), progress=progress)
     if result.refused:
         return result, StoreOutcome("refused", f"Nothing was imported from {Path(path).name}.", {})
     counts = result.counts
@@ -330,7 +354,10 @@ def ingest_into(ws, path: str | Path, instrument_ref: str, *, cohort: str, wave:
         "platform": result.raw.platform,
         "sheet": result.personal.scrub(result.raw.sheet)[0] if result.raw.sheet else None,
         "options": {"keep_preview": keep_preview, "keep_incomplete": keep_incomplete,
-                    "sheet": sheet, "platform": platform, "dates": dates},
+                    "sheet": sheet, "platform": platform, "dates": dates,
+                    # decisions, stored only when taken (so earlier imports compare equal)
+                    **({"accept_drift": sorted(set(accept_drift))} if accept_drift else {}),
+                    **({"instrument_anyway": True} if instrument_anyway else {})},
         "software_version": __version__,
         **{k: counts[k] for k in ("read", "accepted", "quarantined", "excluded", "ties",
                                   "warnings", "file_problems")},
