@@ -55,7 +55,7 @@ def ws(tmp_path):
     with export.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["Response ID", "Email", *ITEMS])
-        for n, (name, email, domain, story, why, share, quote) in enumerate(PEOPLE, start=1):
+        for n, (_name, email, domain, story, why, share, quote) in enumerate(PEOPLE, start=1):
             w.writerow([f"R_{n}", email, domain, f"Title {n}", story, why, share, quote])
     space = Workspace.init(tmp_path / "ws", roster=roster)
     ingest_into(space, export, "stories@1", cohort="c1", wave="follow_up")

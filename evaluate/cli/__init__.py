@@ -5,7 +5,8 @@ shared options), :mod:`~evaluate.cli.design` (instruments, logic model,
 schemas, publishing), :mod:`~evaluate.cli.imports` (validate, ingest),
 :mod:`~evaluate.cli.workspace` (init, status, check, repair, history, undo,
 remove, restore), :mod:`~evaluate.cli.results` (analyse, report,
-export-network, demo) and :mod:`~evaluate.cli.progress` (progress bars). A new
+export-network, demo), :mod:`~evaluate.cli.stories` (stories select, record,
+rounds) and :mod:`~evaluate.cli.progress` (progress bars). A new
 command goes in the module of its concept, decorated ``@cli.command(...)``.
 
 Only click is imported to build the commands: each command imports the

@@ -22,8 +22,18 @@ def chart_images(dashboard: str | Path, figure_ids: list[str], out_dir: str | Pa
     """PNG pictures of the charts ``figure_ids`` of ``dashboard``: ``({id: path}, why_none)``.
 
     ``why_none`` is "" when pictures were taken, else a sentence saying why
-    there are none (no Playwright, no Chromium, or Chromium failed).
+    there are none (no Playwright, no Chromium, or Chromium failed). Chromium
+    is driven from a thread of its own: Playwright's synchronous API refuses
+    to run where an event loop (a web app's, another Playwright session's)
+    already runs.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_chart_images, dashboard, figure_ids, out_dir, timeout_s).result()
+
+
+def _chart_images(dashboard, figure_ids, out_dir, timeout_s) -> tuple[dict[str, Path], str]:
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright

@@ -81,6 +81,13 @@ def _yes(frame: pd.DataFrame, column: str) -> np.ndarray:
     return (pd.to_numeric(frame[column], errors="coerce") == 1).to_numpy(dtype=bool)
 
 
+def _words(frame: pd.DataFrame, column: str, shared: np.ndarray) -> np.ndarray:
+    """A text column, with nothing where the story is not shared (its words stop here)."""
+    values = (frame[column].astype("string") if column in frame.columns
+              else pd.Series(pd.NA, index=frame.index, dtype="string"))
+    return values.where(shared).to_numpy()
+
+
 def collect_stories(ws, *, responses: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every story programme participants told, with its domain and consents.
 
@@ -130,33 +137,30 @@ def collect_stories(ws, *, responses: pd.DataFrame | None = None) -> pd.DataFram
         if mine.empty:
             continue
         domains = domain_aims(inst, programme)
-        codes = pd.to_numeric(mine.get("story_domain"), errors="coerce") if (
+        codes = pd.to_numeric(mine["story_domain"], errors="coerce") if (
             "story_domain" in mine.columns) else pd.Series(np.nan, index=mine.index)
-        domain = codes.map(lambda c: domains.get(int(c), (OTHER, "Something else"))[0]
-                           if pd.notna(c) else "unstated")
-        title = codes.map(lambda c: domains.get(int(c), (OTHER, "Something else"))[1]
-                          if pd.notna(c) else "Domain not stated")
+        known = codes.isin(list(domains))
+        domain = codes.map({c: d for c, (d, _) in domains.items()}).where(
+            known, np.where(codes.isna(), "unstated", OTHER))
+        title = codes.map({c: t for c, (_, t) in domains.items()}).where(
+            known, np.where(codes.isna(), "Domain not stated", "Something else"))
         shared = _yes(mine, "share_consent")
         quotable = shared & _yes(mine, "quote_consent")
-
-        def words(column: str) -> pd.Series:
-            values = (mine[column].astype("string") if column in mine.columns
-                      else pd.Series(pd.NA, index=mine.index, dtype="string"))
-            return values.where(shared)  # a story not shared keeps no words past this point
 
         # the export's response id, or (a sheet without one) the spreadsheet row
         rid = mine["response_id"].astype("string") if "response_id" in mine.columns else (
             pd.Series(pd.NA, index=mine.index, dtype="string"))
         rid = rid.fillna("row " + mine["source_row"].astype("string")) if (
             "source_row" in mine.columns) else rid
-        ids = [story_id(c, w, inst.id, r) for c, w, r in zip(
+        story_ids = [story_id(c, w, inst.id, r) for c, w, r in zip(
             mine["cohort"], mine["wave"], rid, strict=True)]
         parts.append(pd.DataFrame({
-            "story": ids, "cohort": mine["cohort"].astype(str).to_numpy(),
+            "story": story_ids, "cohort": mine["cohort"].astype(str).to_numpy(),
             "wave": mine["wave"].astype(str).to_numpy(), "instrument": inst.id,
             "domain": domain.to_numpy(), "domain_title": title.to_numpy(),
-            "title": words("story_title").to_numpy(), "text": words(STORY_ITEM).to_numpy(),
-            "significance": words("story_significance").to_numpy(),
+            "title": _words(mine, "story_title", shared),
+            "text": _words(mine, STORY_ITEM, shared),
+            "significance": _words(mine, "story_significance", shared),
             "shared": shared, "quotable": quotable,
             "name_consent": shared & _yes(mine, "name_consent"),
             "contact_consent": _yes(mine, "follow_up_consent")}))
