@@ -97,6 +97,9 @@ def stored_results(ws):
 def voices(ws, *, responses: pd.DataFrame | None = None) -> pd.DataFrame:
     """Free-text answers of programme participants, with whether they agreed to be quoted.
 
+    Stories of change (an instrument asking ``story``) are left out: they are
+    read by selection panels and reported as chosen (:mod:`evaluate.stories`).
+
     Columns: ``instrument, wave, cohort, item, prompt, text, quotable``. A text
     is quotable only where the instrument names its consent items
     (``quotable_if``) and the answer to each is "Yes" (code 1). ``responses``:
@@ -110,8 +113,8 @@ def voices(ws, *, responses: pd.DataFrame | None = None) -> pd.DataFrame:
                       if "instrument" in responses else pd.Series(pd.NA, index=responses.index))
     for _ref, inst in sorted(ws.instruments().items()):
         text_items = [i for i in inst.items if i.type == "text" and i.id != "stakeholders"]
-        if not text_items:
-            continue
+        if not text_items or "story" in inst.item_ids():
+            continue  # stories of change go through their panels (evaluate.stories), not here
         mine = (instrument_ids == inst.id).fillna(False).to_numpy(dtype=bool)
         wanted = ["participant", "wave", "cohort", "instrument_version",
                   *(i.id for i in text_items), *(c for i in text_items for c in i.quote_consents)]

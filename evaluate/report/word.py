@@ -78,7 +78,7 @@ def _table(doc, headings: Sequence[str], rows: Sequence[Sequence], caption: str 
     floors, wants = [], []
     for n, heading in enumerate(headings):
         words = str(heading).split() + [w for t in texts for w in t[n].split()]
-        floors.append(0.18 * min(max([len(w) for w in words] + [3]), 14) + 0.3)
+        floors.append(0.2 * min(max([len(w) for w in words] + [3]), 14) + 0.4)
         lengths = [len(t[n]) for t in texts] or [0]
         wants.append(min(sum(lengths) / len(lengths), 60))
     spare = max(TEXT_WIDTH_CM - sum(floors), 0.0)
