@@ -64,6 +64,9 @@ def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
         results.update(contribution_tables(programme, results, ws.instruments(),
                                            selection=results.get("story_selection"),
                                            stories=results.get("story_counts")))
+    from evaluate.claims.ledger import build_claims
+
+    results.update(build_claims(results, programme))
     return {k: v for k, v in results.items() if isinstance(v, pd.DataFrame)}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -112,3 +113,109 @@ def test_a_microsoft_forms_other_answer_in_a_multi_select_is_kept_with_its_words
     assert first["priorities_other"] == "Climate resilience"
     held = result.stored_problems()
     assert not (held["row"].astype(str) == "2").any(), held  # the response was not held back
+
+
+def test_a_name_not_on_the_roster_in_a_grid_heading_is_hidden_everywhere(tmp_path):
+    network = SAMPLE / "c2" / "network-baseline-c2-google.csv"
+    with open(network, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    column = next(n for n, h in enumerate(rows[0]) if h.endswith("]"))
+    rows[0][column] = "How often do you work with each of these people? [Pat Example]"
+    export = tmp_path / "network.csv"
+    with open(export, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    ws = Workspace.init(tmp_path / "ws", roster=ROSTER)
+    shown = run("ingest", export, "-w", ws.path, "-i", "network@1", "-c", "c2", "--wave",
+                "baseline")
+    assert shown.exit_code == 0, shown.output
+    assert "names someone who is not on the roster" in shown.output  # reported …
+    assert "Pat Example" not in shown.output  # … and hidden
+    problems = ws.problems()
+    assert (problems["rule"] == "unknown_name").any()
+    assert not problems.astype(str).apply(lambda c: c.str.contains("Pat Example")).any().any()
+    for path in ws.path.rglob("*"):
+        if path.is_file():
+            assert b"Pat Example" not in path.read_bytes(), path
+
+
+def _titled(tmp_path):
+    with open(SAMPLE / "c3" / "baseline-c3-google.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    path = tmp_path / "titled.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["Baseline survey export"], ["Downloaded 1 May"], *rows])
+    return path, "baseline@1", "c3", "baseline"
+
+
+def _surveymonkey_without(row: int):
+    def make(tmp_path):
+        import openpyxl
+
+        book = openpyxl.load_workbook(POST_C1)
+        book.active.delete_rows(row, 1)
+        path = tmp_path / f"post-without-row-{row}.xlsx"
+        book.save(path)
+        return path, "post@1", "c1", "end"
+    return make
+
+
+def _legacy_qualtrics_shuffled(tmp_path):
+    with open(SAMPLE / "c2" / "follow-up-c2-qualtrics-legacy.csv", encoding="utf-8-sig",
+              newline="") as fh:
+        rows = list(csv.reader(fh))
+    path = tmp_path / "legacy-shuffled.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:  # question row below a response
+        csv.writer(fh).writerows([rows[0], rows[2], rows[1], *rows[3:]])
+    return path, "follow_up@1", "c2", "follow_up"
+
+
+@pytest.mark.parametrize("make, seen", [
+    (_legacy_qualtrics_shuffled, 'row 1 reads "V1", "V2", "V3", but 40 of the headings '
+                                 "follow_up@1 expects are on row 3"),
+    (_titled, 'row 1 reads "Baseline survey export", but 35 of the headings baseline@1 expects '
+              "are on row 3"),
+    (_surveymonkey_without(1), "8 of the 60 columns have no heading"),
+    (_surveymonkey_without(2), "SurveyMonkey exports have two heading rows"),
+])
+def test_damaged_heading_rows_are_refused_as_such_and_first(tmp_path, make, seen):
+    path, instrument, cohort, wave = make(tmp_path)
+    result = run("validate", path, "-i", instrument, "-c", cohort, "--wave", wave,
+                 "--roster", ROSTER)
+    assert result.exit_code == 1, result.output
+    problems = [line for line in result.output.splitlines() if line.startswith("  - ")]
+    assert "the heading rows look damaged" in problems[0] and seen in problems[0], problems[0]
+    assert "the instrument is right" in problems[0]
+    assert "check that -i names the instrument" not in result.output
+
+
+def test_a_full_disk_during_report_names_the_file_and_leaves_no_half_dashboard(tmp_path,
+                                                                            monkeypatch):
+    import errno
+
+    pulse = Path(__file__).parent / "fixtures" / "instruments"
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,email,cohort\n" + "".join(
+        f"Person {i},p{i}@example.org,c1\n" for i in range(6)), encoding="utf-8")
+    export = tmp_path / "pulse.csv"
+    export.write_text("Email,I can see the wider system that my work is part of\n" + "".join(
+        f"p{i}@example.org,Agree\n" for i in range(6)), encoding="utf-8")
+    ws = Workspace.init(tmp_path / "ws", roster=roster, instruments_dir=pulse)
+    ingest_into(ws, export, "pulse@1", cohort="c1", wave="baseline")
+    real = Path.write_bytes
+
+    def full(self, data):
+        if self.name.startswith(".dashboard.html"):
+            with open(self, "wb") as fh:
+                fh.write(data[: len(data) // 2])  # half written, then the disk is full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    out = tmp_path / "report"
+    result = run("report", ws.path, "--out", out)
+    monkeypatch.undo()
+    assert result.exit_code == 1, result.output
+    assert "the disk is full" in result.output and "dashboard.html" in result.output
+    assert "(a file)" not in result.output and "workspace" not in result.output
+    assert not (out / "dashboard.html").exists()
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]

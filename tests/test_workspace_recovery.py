@@ -27,22 +27,26 @@ from evaluate.cli import cli
 from evaluate.errors import WorkspaceError
 from evaluate.ingest.pipeline import ingest_into
 from evaluate.workspace import Workspace
+from tests.test_workspace_faults import PULSE, _export
 
-PULSE = Path(__file__).parent / "fixtures" / "instruments"
-SEE = "I can see the wider system that my work is part of"
-ANSWERS = ["Agree", "Disagree", "Strongly agree", "Neither agree nor disagree"]
-
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="kills need fork (POSIX)")
-
-
-def _export(path: Path, shift: int) -> Path:
-    path.write_text(f"Email,{SEE}\n" + "".join(
-        f"p{i}@example.org,{ANSWERS[(i + shift) % 4]}\n" for i in range(6)), encoding="utf-8")
-    return path
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="kills need fork (POSIX)")
 
 
 @pytest.fixture
-def made(tmp_path):
+def made(tmp_path, monkeypatch):
+    # Reading and checking an export writes nothing, so each export is read once and the
+    # forked children reuse it: the kills fall on the writes, and each costs milliseconds.
+    from evaluate.ingest import pipeline
+
+    read, real = {}, pipeline.ingest_file
+
+    def read_once(path, *args, **kwargs):
+        key = (str(path), kwargs.get("cohort"), kwargs.get("wave"))
+        if key not in read:
+            read[key] = real(path, *args, **kwargs)
+        return read[key]
+
+    monkeypatch.setattr(pipeline, "ingest_file", read_once)
     roster = tmp_path / "roster.csv"
     roster.write_text("name,email,cohort\n" + "".join(
         f"Person {i},p{i}@example.org,c1\n" for i in range(6)), encoding="utf-8")
@@ -158,6 +162,7 @@ def _after(ws: Workspace, action) -> dict:
 
 
 # ---------------------------------------------------------------- kills
+@needs_fork
 def test_a_kill_around_the_first_import_never_strands_the_workspace(made):
     ws, first, _ = made
     after = _after(ws, lambda w: _import(w, first))
@@ -165,6 +170,7 @@ def test_a_kill_around_the_first_import_never_strands_the_workspace(made):
     assert outcomes[-1]  # killed after the manifest was written: the import is there
 
 
+@needs_fork
 def test_a_kill_around_a_replacing_import(made):
     ws, first, second = made
     _import(ws, first)
@@ -176,6 +182,7 @@ def test_a_kill_around_a_replacing_import(made):
     assert all(outcomes[first_new:]) and not any(outcomes[:first_new])  # one commit point
 
 
+@needs_fork
 @pytest.mark.parametrize("change", ["undo", "remove", "restore"])
 def test_a_kill_around_undo_remove_and_restore(made, change):
     ws, first, second = made
@@ -190,6 +197,7 @@ def test_a_kill_around_undo_remove_and_restore(made, change):
     assert outcomes[-1]
 
 
+@needs_fork
 @pytest.mark.parametrize("damage", ["truncate", "delete"])
 def test_a_kill_during_repair_itself(made, damage):
     ws, first, second = made
@@ -256,6 +264,8 @@ def test_repair_sets_unclaimed_folders_aside_and_says_so(made):
     assert not (ws.path / "imports" / ".staging-abc").exists()
     check = CliRunner().invoke(cli, ["check", str(ws.path)])
     assert check.exit_code == 0 and "set aside lost+found/imports-0009" in check.output
+    status = CliRunner().invoke(cli, ["status", str(ws.path)])
+    assert "1 item set aside in lost+found/" in status.output
 
 
 # ---------------------------------------------------------------- history that checks
@@ -326,3 +336,23 @@ def test_reimporting_an_unchanged_export_writes_nothing(made, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "nothing changed" in result.output
     assert _every_byte(ws.path) == before
+
+
+def test_a_rebuilt_manifest_keeps_the_reviewed_corrections_and_what_undo_did(made):
+    from evaluate.workspace.corrections import add_correction, list_corrections
+
+    ws, first, second = made
+    _import(ws, first)
+    add_correction(ws, kind="answer", cohort="c1", wave="baseline", instrument="pulse@1",
+                   key=("see_the_system", "agre"), decision=4, label="Agree")
+    _import(ws, second, replace=True)
+    ws.undo()  # marks the replacement's event undone: an earlier event changed
+    before = ws.manifest()
+    corrections = list_corrections(ws)
+    for name in ("manifest.json", "manifest.prev.json"):
+        (ws.path / name).unlink()
+    assert CliRunner().invoke(cli, ["repair", str(ws.path)]).exit_code == 0
+    after = ws.manifest()
+    assert after["history"] == before["history"]
+    assert [e for e in after["events"] if e["action"] != "repair"] == before["events"]
+    assert list_corrections(ws) == corrections

@@ -50,15 +50,9 @@ def init_cmd(directory, roster, programme, cohorts, min_group_size, instruments_
 
 def _attention(e: dict) -> str:
     """What a person should look at in one import, in words ('' when nothing)."""
-    parts = []
-    if e.get("quarantined"):
-        parts.append(f"{e['quarantined']} held back with problems")
-    if e.get("file_problems"):
-        parts.append(f"{e['file_problems']} file problem{'s' if e['file_problems'] != 1 else ''}"
-                     " (such as columns not imported)")
-    if e.get("warnings"):
-        parts.append(f"{e['warnings']} warning{'s' if e['warnings'] != 1 else ''}")
-    return "; ".join(parts)
+    from evaluate.words import attention_parts
+
+    return "; ".join(attention_parts(e))
 
 
 def _table(rows: list[list[str]], right: set[int]) -> list[str]:
@@ -91,6 +85,10 @@ def status_cmd(workspace):
                    f"`evaluate check {workspace}`, then `evaluate repair {workspace}`.")
     click.echo(f"{ws.programme_name}: cohorts {', '.join(ws.cohorts) or '(none yet)'}; waves "
                f"{', '.join(ws.waves)}; groups under {ws.min_group_size} are never reported.")
+    aside = ws.path / "lost+found"
+    if aside.is_dir() and any(aside.iterdir()):
+        click.echo(f"{count(len(list(aside.iterdir())), 'item')} set aside in lost+found/ (never "
+                   f"deleted; `evaluate check {workspace}` lists them).")
     if not imports:
         click.echo("No imports yet. Next: evaluate ingest EXPORT -w " + str(workspace) + " ...")
         return
@@ -213,9 +211,9 @@ def history_cmd(workspace):
                     "restore": f"import {e.get('import')} restored",
                     "panel_round": f"story panel round {e.get('round')} recorded "
                                    f"({e.get('level')}, {e.get('panel')})",
-                    "undo": (f"change {e.get('undoes')} undone (import {e.get('import')})"
-                             if e.get("import") else f"change {e.get('undoes')} undone (panel "
-                                                       f"round {e.get('round')})")}[e["action"]]
+                    "undo": f"change {e.get('undoes')} undone" + (
+                        f" (import {e.get('import')})" if e.get("import") else
+                        f" (panel round {e.get('round')})" if e.get("round") else "")}[e["action"]]
             click.echo(f"  {e['seq']:>3}  {str(e['at'])[:16].replace('T', ' ')}  {what}")
 
 

@@ -250,7 +250,7 @@ def coerce_export(
             row=None, column=None, value=None, rule="no_identity_column",
             message=(f"the export has no email, name or staff id column, so none of its "
                      f"{int(unmatched.sum())} respondents can be linked to the roster or across "
-                     "surveys (their answers are kept as unlinked participants)"),
+                     "surveys (when imported, their answers are kept as unlinked participants)"),
             fix="collect an email, name or staff id in the form, or add the heading that holds one "
                 "to the instrument's identity aliases", severity="warning"))
     elif roster is not None and unmatched.any():

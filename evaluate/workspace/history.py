@@ -228,7 +228,8 @@ def undo(ws: Workspace) -> str:
     """Reverse the latest change that has not been undone already."""
     with ws.transaction("undoing the latest change") as tx:
         manifest = tx.manifest
-        events = [e for e in manifest["events"] if e["action"] in _UNDOABLE and not e.get("undone")]
+        events = [e for e in manifest["events"]
+                  if e["action"] in (*_UNDOABLE, "correct") and not e.get("undone")]
         if not events:
             raise WorkspaceError("There is nothing to undo in this workspace.")
         event = events[-1]
@@ -237,6 +238,10 @@ def undo(ws: Workspace) -> str:
             tx.event("undo", undoes=event["seq"], round=event.get("round"))
             return (f"Undid panel round {event.get('round')} ({event.get('level')}): its choices "
                     "no longer count (the round stays in the history).")
+        if event["action"] == "correct":  # a reviewed correction (evaluate.workspace.corrections)
+            from evaluate.workspace.corrections import undo_in
+
+            return undo_in(tx, event["correction"]["id"])
         record = _find(manifest, event["import"])
         if event["action"] == "import":
             record["state"] = "removed"

@@ -60,21 +60,20 @@ def _apply(manifest: dict, line: dict) -> None:
               and isinstance(e.get("action"), str)]
     if line.get("baseline"):
         manifest["records"], manifest["events"] = [], []
-    by_id = {r["id"]: n for n, r in enumerate(manifest["records"])}
-    for record in records:
-        if record["id"] in by_id:
-            manifest["records"][by_id[record["id"]]] = record
-        else:
-            by_id[record["id"]] = len(manifest["records"])
-            manifest["records"].append(record)
-    by_seq = {e["seq"]: n for n, e in enumerate(manifest["events"])}
-    for event in events:
-        if event["seq"] in by_seq:
-            manifest["events"][by_seq[event["seq"]]] = event
-        else:
-            by_seq[event["seq"]] = len(manifest["events"])
-            manifest["events"].append(event)
+    _put(manifest["records"], records, "id")
+    _put(manifest["events"], events, "seq")
     manifest["tx"] = max(int(manifest.get("tx", 0)), line["tx"])
+
+
+def _put(items: list[dict], new: list[dict], key: str) -> None:
+    """Replace the item with the same ``key`` by each of ``new``, or add it at the end."""
+    where = {item[key]: n for n, item in enumerate(items)}
+    for item in new:
+        if item[key] in where:
+            items[where[item[key]]] = item
+        else:
+            where[item[key]] = len(items)
+            items.append(item)
 
 
 def _one_active_per_slot(manifest: dict) -> None:
