@@ -57,16 +57,18 @@ def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
         results["story_counts"] = story_counts(stories, min_group_size=ws.min_group_size)
         results["story_selection"] = chosen_stories(stories, story_selection(ws))
     if programme is not None:
-        from evaluate.contribution import contribution_tables
         from evaluate.logic import evidence_matrix
 
         results["evidence_matrix"] = evidence_matrix(programme, results, ws.instruments())
-        results.update(contribution_tables(programme, results, ws.instruments(),
-                                           selection=results.get("story_selection"),
-                                           stories=results.get("story_counts")))
     from evaluate.claims.ledger import build_claims
 
     results.update(build_claims(results, programme))
+    if programme is not None:  # after the ledger: its evidence labels rate the links
+        from evaluate.contribution import contribution_tables
+
+        results.update(contribution_tables(programme, results, ws.instruments(),
+                                           selection=results.get("story_selection"),
+                                           stories=results.get("story_counts")))
     return {k: v for k, v in results.items() if isinstance(v, pd.DataFrame)}
 
 

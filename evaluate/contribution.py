@@ -116,18 +116,21 @@ def contribution_links(programme, results: Mapping[str, pd.DataFrame],
         matrix = evidence_matrix(programme, results)
     model = getattr(programme, "logic_model", None) or LogicModel()
     titles = {a.id: a.title for a in programme.aims}
+    levels = _ledger_levels(results.get("claims"))
     rows = []
     for r in matrix.itertuples(index=False):
         if not r.indicator:
             continue
         has = r.status == "measured"
+        strength = levels.get(r.measure.partition(":")[2], r.strength) if (
+            r.measure.startswith("scale:")) else r.strength
         evidence = (f"{r.measure_title} {r.result}".strip() if has else
                     f"{NO_EVIDENCE}: {r.measure_title or r.measure} — {r.status}")
         rows.append(dict(aim=r.aim, aim_title=r.aim_title, level=int(r.level),
                          level_name=r.level_name, outcome=r.outcome,
                          outcome_title=r.outcome_title, indicator=r.indicator,
                          indicator_title=r.indicator_title, source=_source(r.measure),
-                         evidence=evidence, strength=r.strength if has else "",
+                         evidence=evidence, strength=strength if has else "",
                          status="evidence" if has else NO_EVIDENCE))
     for am in model.aims:
         for out in am.outcomes:
@@ -148,6 +151,16 @@ def contribution_links(programme, results: Mapping[str, pd.DataFrame],
     out = pd.DataFrame(rows, columns=LINK_COLUMNS)
     out["level"] = out["level"].astype("Int64")
     return out
+
+
+def _ledger_levels(claims: pd.DataFrame | None) -> dict[str, str]:
+    """scale → the claims ledger's evidence level for its change to the end survey (or the first)."""
+    if claims is None or not len(claims) or "measure" not in claims.columns:
+        return {}
+    found = claims[(claims["kind"] == "finding") & claims["claim_id"].astype(str).str.startswith(
+        "survey:") & (claims["level"].astype(str) != "")]
+    found = found.assign(_end=found["wave_post"] != "end").sort_values(["_end", "order"])
+    return found.drop_duplicates("measure").set_index("measure")["level"].astype(str).to_dict()
 
 
 def _story_evidence(aim_id: str, selection, counts) -> dict:

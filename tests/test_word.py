@@ -104,9 +104,11 @@ def test_pictures_have_alternative_text(doc, docx_path):
 
 
 def test_every_number_in_the_text_is_in_the_tables(doc, demo_outputs):
-    """The trace test: each number a reader sees comes from a stored table (or its totals).
+    """The trace test: each number a reader sees comes from the claims ledger or a stored table.
 
-    Paragraphs and the contribution and stories tables are traced to the stored
+    The findings per aim (and why each is labelled as it is) are traced to the
+    claims ledger's figures with a source row, as the board paper's are; the
+    other paragraphs and the contribution and stories tables to the stored
     analysis tables; the charts' number tables must be the dashboard's own cells.
     The methods' fixed definitions (style "Method definition") and the line with
     the date and version are not findings.
@@ -117,11 +119,24 @@ def test_every_number_in_the_text_is_in_the_tables(doc, demo_outputs):
     ws = Workspace.open(demo_outputs["workspace"])
     context = report_context(ws)
     known = _known(dict(stored_results(ws).tables), context["imports"])
-    missing = []
+    figures = pd.read_csv(demo_outputs["csv"] / "claim_figures.csv", keep_default_na=False,
+                          dtype=str)
+    sourced = figures[(figures["source_table"] != "") & (figures["source_key"] != "")]
+    ledger = {t.replace("−", "").replace("-", "").lstrip("'").lstrip("+").replace(",", "")
+              for t in sourced["shown"]}
+    missing, section, findings = [], "", 0
     for p in doc.paragraphs:
+        if p.style.name == "Heading 1":
+            section = p.text
         if p.style.name == METHOD_STYLE or p.text.startswith("Made on "):
             continue
-        missing += [(t, p.text[:80]) for t in _tokens(p.text) if t not in known]
+        if section == SECTIONS[0] and (p.style.name == "List Bullet" or p.text.startswith("Why: ")):
+            # the findings per aim come from the claims ledger: each number is a figure of it
+            findings += 1
+            missing += [(t, p.text[:80]) for t in _tokens(p.text) if t not in ledger]
+        else:
+            missing += [(t, p.text[:80]) for t in _tokens(p.text) if t not in known]
+    assert findings >= 10
     dashboard = html.unescape(demo_outputs["dashboard"].read_text(encoding="utf-8"))
     body = doc.element.body
     heading = ""

@@ -5,8 +5,9 @@ tables.xlsx — no figure is computed or reworded here — so the draft cannot
 drift from the tables. It holds:
 
 1. a title page (programme, cohorts and waves, date, version);
-2. the summary of the evidence per aim (the statements and their strength,
-   the contribution claim);
+2. the summary of the evidence per aim: the claims ledger's findings
+   (:mod:`evaluate.claims`: label, sentence and why, exactly as the
+   dashboard's cards word them) and the contribution claim;
 3. the contribution analysis per aim: each link with its evidence, the
    alternative explanations with what the data say, the gaps;
 4. the stories of change the panels chose, only as their tellers consented;
@@ -154,26 +155,31 @@ def _aims(page) -> list[tuple[str, str]]:
 
 
 def _summary(doc, page) -> None:
+    """Per aim, the claims ledger's findings (label, sentence, why), then the contribution claim."""
     doc.add_heading("Summary of the evidence per aim", level=1)
-    statements = page.table("statements")
-    claims = page.table("contribution_claims")
+    claims = page.table("claims")
+    contribution = page.table("contribution_claims")
+    findings = (claims[(claims["kind"] == "finding") & (claims["section"] == "overview")]
+                .sort_values("order", kind="stable") if claims is not None else None)
     for aim_id, heading in _aims(page):
         doc.add_heading(heading, level=2)
         full = next((a.title for a in page.context.get("aims") or [] if a.id == aim_id), "")
         if full:
             doc.add_paragraph(full, style="Subtitle")
-        mine = statements[statements["aim"] == aim_id] if statements is not None else None
+        mine = findings[findings["aim"] == aim_id] if findings is not None else None
         if mine is None or not len(mine):
-            doc.add_paragraph("No survey scale measures this aim yet.")
-        else:
-            for r in mine.itertuples(index=False):
-                strength = str(r.evidence_strength or "")
-                doc.add_paragraph(f"{r.statement}" + (f" (evidence: {strength})" if strength
-                                                       else ""), style="List Bullet")
-        if claims is not None:
-            c = claims[claims["aim"] == aim_id]
-            if len(c):
-                doc.add_paragraph(str(c["claim"].iloc[0]))
+            doc.add_paragraph("No finding on this aim yet.")
+        for c in (mine.itertuples(index=False) if mine is not None else ()):
+            p = doc.add_paragraph(style="List Bullet")
+            if str(c.label):
+                p.add_run(f"{c.label}. ").bold = True
+            p.add_run(str(c.text))
+            reasons = [r for r in str(c.reasons or "").split(" | ") if r]
+            if reasons:
+                doc.add_paragraph("Why: " + " ".join(r if r.endswith(".") else r + "."
+                                                      for r in reasons))
+        if contribution is not None and len(row := contribution[contribution["aim"] == aim_id]):
+            doc.add_paragraph(str(row["claim"].iloc[0]))
 
 
 def _contribution(doc, page) -> None:
