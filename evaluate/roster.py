@@ -275,6 +275,10 @@ def _parse_roster(path: Path, salt: str, cohort: str | None) -> Roster:
         raise RosterError(
             f"{path.name}: the roster has no 'Cohort' column — add one (e.g. c1, c2) or pass --cohort"
         )
+    if frame.empty:
+        raise RosterError(
+            f"{path.name}: the roster lists no one (it has headings but no rows) — add one row "
+            "per participant: name, email, cohort")
     out["cohort"] = text(found["cohort"]) if found["cohort"] else pd.Series(cohort, index=frame.index, dtype="string")
     if cohort is not None and found["cohort"] is not None:
         out["cohort"] = out["cohort"].fillna(cohort)

@@ -30,7 +30,7 @@ import pandas as pd
 from evaluate.normalise import normalise_label
 from evaluate.privacy import HIDDEN
 
-__all__ = ["PersonalData", "EMAIL_PATTERN"]
+__all__ = ["PersonalData", "EMAIL_PATTERN", "hide_bracketed_names"]
 
 #: An email address anywhere in a text.
 EMAIL_PATTERN = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
@@ -38,6 +38,51 @@ _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 _GAP = re.compile(r"^[\s,]{1,3}$")  # what may stand between the words of one name
 _LONGEST_NAME = 4
 _ASCII_WORD = r"[A-Za-z0-9]+"  # one word, folded by lower-casing alone
+
+
+#: The text in the last brackets of a heading ("… [Pat Example]"), where grids name their rows.
+_BRACKETED = re.compile(r"\[([^\[\]]{1,120})\]\s*$")
+#: Two to four capitalised words of letters: the shape of a person's name.
+_NAME_SHAPE = re.compile(r"^(?:[^\W\d_][^\W\d_'’.-]*(?:['’.-][^\W\d_]+)*\s+){1,3}"
+                         r"[^\W\d_][^\W\d_'’.-]*(?:['’.-][^\W\d_]+)*$")
+
+
+def hide_bracketed_names(values: pd.Series, known: set[str]) -> tuple[pd.Series, pd.Series]:
+    """Hide a person-like name in a heading's last brackets, found by its shape alone.
+
+    A name not on the roster cannot be found by the roster, but a grid heading
+    shows where one stands: "How often … [Pat Example]". The bracketed text is
+    hidden when it is two to four words that each begin with a capital, and is
+    not ``known`` (the instrument's item texts, aliases and option labels,
+    normalised with :func:`~evaluate.normalise.normalise_label`). Returns the
+    values and which were changed.
+
+    >>> out, changed = hide_bracketed_names(pd.Series(["How often? [Pat Example]",
+    ...     "How satisfied? [Mental health]", "Rate [Overall Experience]"]),
+    ...     {"overall experience"})
+    >>> list(out), list(changed)
+    (['How often? [[personal data hidden]]', 'How satisfied? [Mental health]', \
+'Rate [Overall Experience]'], [True, False, False])
+    """
+    def hidden(text) -> str | None:
+        if not isinstance(text, str):
+            return None
+        m = _BRACKETED.search(text)
+        if m is None:
+            return None
+        inside = m.group(1).strip()
+        if not _NAME_SHAPE.match(inside) or not all(w[0].isupper() for w in inside.split()):
+            return None
+        if normalise_label(inside) in known:
+            return None
+        return text[:m.start(1)] + HIDDEN + text[m.end(1):]
+
+    distinct = values.dropna().unique()
+    changed = {v: h for v in distinct if (h := hidden(v)) is not None}
+    if not changed:
+        return values, pd.Series(False, index=values.index)
+    mask = values.isin(list(changed)).fillna(False).astype(bool)
+    return values.where(~mask, values.map(changed)), mask
 
 
 @dataclass(frozen=True)

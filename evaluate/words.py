@@ -27,6 +27,7 @@ import math
 import re
 
 __all__ = [
+    "attention_parts",
     "is_missing",
     "rounded",
     "effect_size_word",
@@ -364,3 +365,20 @@ def evidence_strength(n_pairs, n_first=None, *, comparison=None, rough_measure: 
         score -= 1
         reasons.append(reason)
     return _STRENGTH_STEPS[max(score, 0)], reasons
+
+
+def attention_parts(entry: dict) -> list[str]:
+    """What a person should look at in one import (a manifest record), in words.
+
+    >>> attention_parts({"quarantined": 2, "warnings": 1})
+    ['2 held back with problems', '1 warning']
+    """
+    parts = []
+    if entry.get("quarantined"):
+        parts.append(f"{entry['quarantined']} held back with problems")
+    if entry.get("file_problems"):
+        n = entry["file_problems"]
+        parts.append(f"{n} file problem{'s' if n != 1 else ''} (such as columns not imported)")
+    if entry.get("warnings"):
+        parts.append(f"{entry['warnings']} warning{'s' if entry['warnings'] != 1 else ''}")
+    return parts

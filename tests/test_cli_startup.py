@@ -18,7 +18,8 @@ import pytest
 from evaluate.cli.progress import ProgressBar, progress_bar, wants_progress
 
 HEAVY = ("pandas", "numpy", "pyarrow", "scipy", "plotly", "pingouin", "igraph", "openpyxl",
-         "pandera", "statsmodels", "jinja2", "yaml", "python_calamine", "docx")
+         "pandera", "statsmodels", "jinja2", "yaml", "python_calamine", "docx", "starlette",
+         "uvicorn")
 
 
 def _loaded_after(code: str) -> list[str]:
@@ -37,7 +38,8 @@ def test_help_loads_none_of_the_heavy_libraries():
 
 def test_every_command_help_loads_none_of_the_heavy_libraries():
     code = ("from evaluate.cli import cli\n"
-            "for name in ['ingest', 'validate', 'analyse', 'report', 'demo', 'publish', 'init']:\n"
+            "for name in ['ingest', 'validate', 'analyse', 'report', 'demo', 'publish', 'init',\n"
+            "             'app', 'corrections']:\n"
             "    try:\n        cli([name, '--help'], prog_name='evaluate')\n"
             "    except SystemExit:\n        pass")
     assert _loaded_after(code) == []

@@ -88,8 +88,12 @@ def test_xlsform_converts_with_pyxform_and_names_are_item_ids(ref, tmp_path):
     survey = list(wb["survey"].iter_rows(values_only=True))
     header = survey[0]
     names = [dict(zip(header, row, strict=True))["name"] for row in survey[1:]]
-    assert names == inst.item_ids()
-    for row in survey[1:]:
+    # the privacy notice (a note: no column), then the required identity question, then the items
+    assert names == ["privacy_notice", "email", *inst.item_ids()]
+    notice, ident = (dict(zip(header, row, strict=True)) for row in survey[1:3])
+    assert notice["type"] == "note" and "groups of at least 5 people" in notice["label"]
+    assert (ident["type"], ident["required"]) == ("text", "yes") and "regex(" in ident["constraint"]
+    for row in survey[3:]:
         rec = dict(zip(header, row, strict=True))
         item = inst.item(rec["name"])
         assert rec["label"] == item.text
@@ -127,7 +131,9 @@ def test_qsf_has_one_sq_per_item_tagged_with_the_item_id_and_recoded_to_the_code
     assert set(doc) == {"SurveyEntry", "SurveyElements"}
     assert doc["SurveyEntry"]["SurveyName"] == inst.title
     assert re.fullmatch(r"SV_[A-Za-z0-9]{15}", doc["SurveyEntry"]["SurveyID"])
-    questions = _sq(doc)
+    notice, *questions = _sq(doc)
+    assert (notice["DataExportTag"], notice["QuestionType"]) == ("privacy_notice", "DB")
+    assert notice["QuestionID"] == f"QID{len(questions) + 1}"
     assert [q["DataExportTag"] for q in questions] == inst.item_ids()
     assert [q["QuestionID"] for q in questions] == [f"QID{n}" for n in range(1, len(questions) + 1)]
     for q, item in zip(questions, inst.items, strict=True):
@@ -150,11 +156,13 @@ def test_qsf_has_one_sq_per_item_tagged_with_the_item_id_and_recoded_to_the_code
         assert q["Validation"]["Settings"]["ForceResponse"] == ("ON" if item.required else "OFF")
     blocks = next(e["Payload"] for e in doc["SurveyElements"] if e["Element"] == "BL")
     in_block = [b["QuestionID"] for b in blocks[0]["BlockElements"]]
-    assert in_block == [q["QuestionID"] for q in questions]
+    assert in_block == [notice["QuestionID"], *(q["QuestionID"] for q in questions)]
     flow = next(e["Payload"] for e in doc["SurveyElements"] if e["Element"] == "FL")
-    assert flow["Flow"][0]["ID"] == blocks[0]["ID"]
+    embedded, block = flow["Flow"]
+    assert block["ID"] == blocks[0]["ID"]
+    assert [f["Field"] for f in embedded["EmbeddedData"]] == ["email"]  # filled from ?email=
     count = next(e for e in doc["SurveyElements"] if e["Element"] == "QC")
-    assert count["SecondaryAttribute"] == str(len(questions))
+    assert count["SecondaryAttribute"] == str(len(questions) + 1)
 
 
 def test_qsf_is_the_same_for_the_same_instrument_and_date(tmp_path):
@@ -169,7 +177,7 @@ def test_advanced_txt_lists_every_item_with_its_id_and_coded_choices(tmp_path):
     txt = next(p for p in publish(inst, "qualtrics", tmp_path, record=False).files
                if p.suffix == ".txt").read_text(encoding="utf-8")
     assert txt.startswith("[[AdvancedFormat]]\n\n[[Block:")
-    assert re.findall(r"^\[\[ID:(\w+)\]\]$", txt, flags=re.M) == inst.item_ids()
+    assert re.findall(r"^\[\[ID:(\w+)\]\]$", txt, flags=re.M) == ["privacy_notice", *inst.item_ids()]
     first = txt.split("[[ID:see_the_system]]")[1].split("[[Question:")[0]
     assert "[[AdvancedChoices]]\n[[Choice:1]]\nStrongly disagree\n[[Choice:2]]\nDisagree" in first
     assert txt.count("[[Question:TE:Essay]]") == sum(i.type == "text" for i in inst.items)
@@ -272,6 +280,7 @@ function item(kind) {
 }
 const form = {
   setCollectEmail(v) { built.collectEmail = v; return form; },
+  setDescription(v) { built.description = v; return form; },
   getEditUrl() { return "edit"; }, getPublishedUrl() { return "share"; },
 };
 for (const k of ["MultipleChoice", "Scale", "Checkbox", "Grid", "ParagraphText", "Text", "Date"]) {
@@ -318,6 +327,7 @@ def test_apps_script_builds_every_item_in_order_with_its_answers(ref, tmp_path, 
                    timeout=60)  # from stdin: node knows no .gs files
     built = _run_apps_script(path)
     assert built["title"] == inst.title and built["collectEmail"] is True
+    assert built["description"].startswith("About this survey and your privacy\n")
     assert [it["setTitle"] for it in built["items"]] == [i.text for i in inst.items]
     expected_kind = {"likert": "MultipleChoice", "choice": "MultipleChoice", "multi": "Checkbox",
                      "text": "ParagraphText", "number": "Text", "roster_multi": "Checkbox",
@@ -369,6 +379,8 @@ def test_msforms_docx_numbers_each_question_with_its_answers_listed_beneath(ref,
                                record=False).files
     paras = _docx_paragraphs(docx_path)
     assert paras[0] == ("Title", inst.title)
+    assert paras[1] == ("Normal", "About this survey and your privacy")
+    paras = [paras[0]] + [p for p in paras[1:] if p[0] != "Normal"]  # the notice, then questions
     expected = []
     for item in inst.items:
         rset = inst.response_set_of(item)
@@ -384,6 +396,7 @@ def test_msforms_docx_numbers_each_question_with_its_answers_listed_beneath(ref,
     text = check.read_text(encoding="utf-8")
     n = sum(1 for style, _ in expected if style == "List Number")
     assert f"The form has exactly {n} questions" in text
+    assert "Record\n    name ON" in text and "Form description: paste this notice" in text
     for item in inst.items:
         if item.type in ("multi", "roster_multi"):
             assert f"{item.text}\n      type: Choice with Multiple answers ON" in text
@@ -399,9 +412,11 @@ def test_surveymonkey_payload_uses_the_documented_families(ref, tmp_path, member
                                  record=False).files
     payload = json.loads(payload_path.read_text(encoding="utf-8"))
     assert payload["title"] == inst.title and len(payload["pages"]) == 1
-    questions = payload["pages"][0]["questions"]
+    notice, *questions = payload["pages"][0]["questions"]
+    assert (notice["family"], notice["subtype"], notice["position"]) == (
+        "presentation", "descriptive_text", 1)
     assert [q["headings"][0]["heading"] for q in questions] == [i.text for i in inst.items]
-    assert [q["position"] for q in questions] == list(range(1, len(questions) + 1))
+    assert [q["position"] for q in questions] == list(range(2, len(questions) + 2))
     families = {"single_choice": {"vertical", "horiz"}, "multiple_choice": {"vertical"},
                 "matrix": {"single"}, "open_ended": {"single", "essay"}, "datetime": {"date_only"}}
     for q, item in zip(questions, inst.items, strict=True):
@@ -423,19 +438,32 @@ def test_surveymonkey_payload_uses_the_documented_families(ref, tmp_path, member
 
 # ------------------------------------------------------------------ paper
 @pytest.mark.parametrize("ref", sorted(INSTRUMENTS))
-def test_paper_form_prints_item_codes_and_the_entry_sheet_heads_columns_with_ids(ref, tmp_path, members):
+def test_paper_form_prints_no_item_ids_and_the_entry_sheet_heads_columns_with_ids(ref, tmp_path, members):
     from docx import Document
 
     inst = INSTRUMENTS[ref]
     docx_path, entry = publish(inst, "paper", tmp_path, members=members, cohort="c1",
                                record=False).files
     doc = Document(str(docx_path))
-    text = "\n".join(p.text for p in doc.paragraphs)
+    assert (doc.sections[0].page_width.mm, doc.sections[0].page_height.mm) == pytest.approx((210, 297), abs=0.05)
+
+    def cells_of(tables):
+        for t in tables:
+            for row in t.rows:
+                for c in row.cells:
+                    yield c
+                    yield from cells_of(c.tables)
+
+    all_cells = list(cells_of(doc.tables))
+    text = "\n".join([p.text for p in doc.paragraphs]
+                     + [p.text for c in all_cells for p in c.paragraphs])
+    assert "About this survey and your privacy" in text and "Email: ___" in text
     for n, item in enumerate(inst.items, start=1):
-        assert f"{n}. {item.text}   [{item.id}]" in text
+        assert f"{n}. {item.text}" in text
+        assert f"[{item.id}]" not in text  # respondents read it: no item ids
     from evaluate.publish.paper import horizontal
 
-    cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
+    cells = {c.text for c in all_cells}
     form = build_form(inst, members, "c1")
     for q in form.questions:
         if horizontal(q):

@@ -69,9 +69,11 @@ def people():
 
 
 # ------------------------------------------------------------------ answers
-def _answers(pub, k: int, members) -> dict:
-    """Respondent k's answers: codes, lists of codes or members, text, numbers."""
+def _answers(pub, k: int, members, me=None) -> dict:
+    """Respondent k's answers: codes, lists of codes or members (never themselves, as the form
+    asks), text, numbers."""
     out = {}
+    members = [m for m in members if me is None or m.name != me.name]
     for q in pub.questions:
         if q.kind in ("single", "scale"):
             out[q.item] = q.codes[(k + q.number) % len(q.codes)]
@@ -97,7 +99,7 @@ def _records(pub, people, members) -> list:
         person = people[k]
         t = start + timedelta(minutes=7 * k)
         recs.append(G.Record(person=person, started=t, completed=t + timedelta(minutes=9),
-                             answers=_answers(pub, k, members), written_name=person.name,
+                             answers=_answers(pub, k, members, person), written_name=person.name,
                              email=person.email,
                              extra={"n": k + 1, "ip": "192.0.2.1", "rid": f"R_{k:015d}"}))
     return recs
@@ -173,7 +175,7 @@ def export_msforms(inst, pub, recs, members, path):
     return rows, 1, lambda rows: G._write_xlsx(path, "Sheet1", rows, date_format="m/d/yy h:mm:ss")
 
 
-def export_qualtrics(inst, pub, recs, members, path, numeric=False):
+def export_qualtrics(inst, pub, recs, members, path, numeric=False, anonymous=False):
     view = _as_published(inst, pub)
     qq = G.QualtricsQuestions(view, numeric=numeric)
     for q in pub.questions:
@@ -189,7 +191,12 @@ def export_qualtrics(inst, pub, recs, members, path, numeric=False):
         short, label, import_id = c.headers
         base, _, rest = short.partition("_")
         cols.append(G.Column((tags[base] + (f"_{rest}" if rest else ""), label, import_id), c.fill))
-    rows = G._rows(G.qualtrics_meta(numeric) + cols, recs, 3)
+    meta = G.qualtrics_meta(numeric)
+    if anonymous:  # an anonymous link: no recipient, the embedded data field from each person's link
+        meta = [G.Column(c.headers, (lambda r: None) if c.headers[0].startswith("Recipient")
+                         else c.fill) for c in meta]
+        cols.append(G.Column(("email", "email", '{"ImportId":"email"}'), lambda r: r.email))
+    rows = G._rows(meta + cols, recs, 3)
     return rows, 3, lambda rows: G._write_csv(path, rows)
 
 
@@ -217,16 +224,43 @@ def export_surveymonkey(inst, pub, recs, members, path):
     return rows, 2, lambda rows: G._write_xlsx(path, "Sheet", rows)
 
 
-def export_xlsform(inst, pub, recs, members, path):
-    """An ODK Central csv: headings are the XLSForm names, answers the choice names."""
-    cols = [G.Column(("SubmissionDate",), lambda r: r.completed.isoformat())]
+# Metadata columns each XLSForm platform adds to its csv export (ODK Central's, KoboToolbox's
+# and ArcGIS Survey123's documented layouts), before and after the form's own fields.
+_UUID = lambda r: f"uuid:{r.extra['n']:08d}"  # noqa: E731
+XLSFORM_META = {
+    "odk": ([("SubmissionDate", lambda r: r.completed.isoformat()),
+             ("start", lambda r: r.started.isoformat()), ("end", lambda r: r.completed.isoformat()),
+             ("today", lambda r: r.completed.date().isoformat()), ("deviceid", lambda r: "collect:x1")],
+            [("meta-instanceID", _UUID), ("KEY", _UUID), ("SubmitterID", lambda r: 7),
+             ("SubmitterName", lambda r: "tablet 1"), ("AttachmentsPresent", lambda r: 0),
+             ("AttachmentsExpected", lambda r: 0), ("Status", lambda r: None),
+             ("ReviewState", lambda r: None), ("DeviceID", lambda r: "collect:x1"),
+             ("Edits", lambda r: 0), ("FormVersion", lambda r: "1")]),
+    "kobo": ([("start", lambda r: r.started.isoformat()), ("end", lambda r: r.completed.isoformat())],
+             [("_id", lambda r: 1000 + r.extra["n"]), ("_uuid", _UUID),
+              ("_submission_time", lambda r: r.completed.isoformat()),
+              ("_validation_status", lambda r: None), ("_notes", lambda r: None),
+              ("_status", lambda r: "submitted_via_web"), ("_submitted_by", lambda r: None),
+              ("__version__", lambda r: "vAbC123"), ("_tags", lambda r: None),
+              ("_index", lambda r: r.extra["n"])]),
+    "survey123": ([("ObjectID", lambda r: r.extra["n"]), ("GlobalID", _UUID)],
+                  [("CreationDate", lambda r: r.completed.isoformat()), ("Creator", lambda r: None),
+                   ("EditDate", lambda r: r.completed.isoformat()), ("Editor", lambda r: None),
+                   ("x", lambda r: None), ("y", lambda r: None)]),
+}
+
+
+def export_xlsform(inst, pub, recs, members, path, flavour="odk"):
+    """An ODK Central (or Kobo, Survey123) csv: headings are the XLSForm names, answers the
+    choice names; the identity question ``email`` and the platform's metadata columns."""
+    before, after = XLSFORM_META[flavour]
+    cols = [G.Column((h,), f) for h, f in before] + [G.Column(("email",), lambda r: r.email)]
     for q in pub.questions:
         def fill(r, q=q):
             v = r.answers.get(q.item)
             return " ".join(map(str, v)) if isinstance(v, list) else v
         cols.append(G.Column((q.tag,), fill))
-    cols += [G.Column(("meta-instanceID",), lambda r: f"uuid:{r.extra['n']:08d}"),
-             G.Column(("KEY",), lambda r: f"uuid:{r.extra['n']:08d}")]
+    cols += [G.Column((h,), f) for h, f in after]
     rows = G._rows(cols, recs, 1)
     return rows, 1, lambda rows: G._write_csv(path, rows)
 
@@ -319,6 +353,15 @@ def _expected_codes(pub, recs) -> dict[str, list]:
     return out
 
 
+def _assert_linked_and_clean(result, roster):
+    """12 of 12 accepted and linked to the roster; no problem of any kind."""
+    shown = result.problems[result.problems["severity"] != "excluded"]
+    assert shown.empty, shown[["column", "value", "rule", "message"]].to_string()
+    assert result.counts["accepted"] == N
+    linked = result.responses["participant"].isin(roster[0].frame["participant"])
+    assert int(linked.sum()) == N, "respondents not linked to the roster"
+
+
 def _import(inst, path, roster):
     r, salt = roster
     return ingest_file(path, inst, cohort="c1", wave=inst.wave, roster=r, salt=salt)
@@ -341,9 +384,7 @@ def test_round_trip_matches_every_item_with_no_drift_and_the_same_codes(
         assert m.how in by_id | {"heading", "question text", "grid row text", "parent question"}
         if m.how in ("heading", "question text"):
             assert m.heading.split(" — ")[0] in (q.title, q.item) or platform == "qualtrics"
-    serious = result.problems[result.problems["severity"].isin(["error", "file"])]
-    assert serious.empty, serious[["column", "value", "rule", "message"]].to_string()
-    assert result.counts["accepted"] == N
+    _assert_linked_and_clean(result, roster)
     # zero drift, recognised as the published form
     recognition = recognise(read_export(path), inst, load_publications(inst))
     assert recognition.drift.empty, recognition.drift.to_string()
@@ -527,3 +568,97 @@ def test_an_export_from_another_platform_is_not_compared(published, people, tmp_
     assert rec.lines() == ["post@1 was published to Qualtrics; this is a google forms export, "
                            "so there is no published form to compare it with."]
     assert np.isclose(len(rec.drift), 0)
+
+
+# ------------------------------------------------------------------ identity and decisions
+@pytest.mark.parametrize("flavour", ["kobo", "survey123"])
+def test_kobo_and_survey123_metadata_columns_are_platform_columns_not_problems(
+        flavour, published, people, roster, tmp_path):
+    inst, pub, recs, members, rows, _, write, path = _build(
+        published, "baseline@1", "xlsform", people, tmp_path, flavour=flavour)
+    write(rows)
+    _assert_linked_and_clean(_import(inst, path, roster), roster)
+    assert _drift(path, inst).matches
+
+
+def test_an_anonymous_qualtrics_link_links_everyone_through_the_embedded_email(
+        published, people, roster, tmp_path):
+    inst, pub, recs, _, rows, _, write, path = _build(published, "baseline@1", "qualtrics", people,
+                                                      tmp_path, anonymous=True)
+    write(rows)
+    assert rows[0].index("RecipientEmail") and not any(r[rows[0].index("RecipientEmail")]
+                                                       for r in rows[3:])
+    _assert_linked_and_clean(_import(inst, path, roster), roster)
+    assert _drift(path, inst).matches
+
+
+REWORDED = "I can see the wider system my work is a part of"
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_a_reworded_question_is_refused_and_imported_once_accepted(
+        platform, published, people, roster, tmp_path):
+    inst, pub, recs, members, rows, n_header, write, path = _build(
+        published, "baseline@1", platform, people, tmp_path)
+    item = "see_the_system"
+    edited = copy.deepcopy(rows)
+    k = _question_columns(rows, n_header, platform, pub, item)[0]
+    if platform in ("xlsform", "paper"):  # exports headed by the field name: it was renamed
+        edited[0][k] = "see_the_system_v2"
+        published_as, found = item, "see_the_system_v2"
+    else:
+        edited[1 if platform == "qualtrics" else 0][k] = REWORDED
+        published_as, found = "I can see the wider system that my work is part of", REWORDED
+    write(edited)
+    r, salt = roster
+    pubs = load_publications(inst)
+    refused = ingest_file(path, inst, cohort="c1", wave="baseline", roster=r, salt=salt,
+                          publications=pubs)
+    assert refused.refused
+    (refusal,) = refused.refusals().to_dict("records")
+    assert refusal["rule"] == "reworded_question"
+    assert refusal["message"] == (f'question 4 ({item}) was published with the wording '
+                                  f'"{published_as}" but reads "{found}" on the live form, so '
+                                  "nothing was imported")
+    assert f"--accept-drift {item}" in refusal["fix"]
+    accepted = ingest_file(path, inst, cohort="c1", wave="baseline", roster=r, salt=salt,
+                           publications=pubs, accept_drift=(item,))
+    assert not accepted.refused
+    assert list(accepted.problems["rule"]) == ["drift_accepted"]
+    expected = _expected_codes(pub, recs)[item]
+    assert accepted.responses.sort_values("source_row")[item].tolist() == expected
+    assert int(accepted.responses["participant"].isin(r.frame["participant"]).sum()) == N
+
+
+def test_two_swapped_questions_are_both_reported_with_their_positions(published, people, tmp_path):
+    inst, pub, recs, members, rows, n_header, write, path = _build(
+        published, "baseline@1", "google", people, tmp_path)
+    a = _question_columns(rows, n_header, "google", pub, pub.questions[21].item)[0]
+    b = _question_columns(rows, n_header, "google", pub, pub.questions[22].item)[0]
+    edited = copy.deepcopy(rows)
+    for line in edited:
+        line[a], line[b] = line[b], line[a]
+    write(edited)
+    drift = _drift(path, inst).drift
+    moved = drift[drift["change"] == "question_moved"]
+    assert sorted(zip(moved["published"], moved["found"], strict=True)) == [
+        ("question 22", "question 23 in the export"), ("question 23", "question 22 in the export")]
+
+
+def test_a_changed_qualtrics_export_tag_is_drift_to_decide(published, people, roster, tmp_path):
+    inst, pub, recs, members, rows, n_header, write, path = _build(
+        published, "baseline@1", "qualtrics", people, tmp_path)
+    k = _question_columns(rows, n_header, "qualtrics", pub, "see_the_system")[0]
+    edited = copy.deepcopy(rows)
+    edited[0][k] = "Q4"
+    write(edited)
+    rec = _drift(path, inst)
+    assert not rec.matches
+    assert list(rec.drift["change"]) == ["tag_changed"]
+    r, salt = roster
+    result = ingest_file(path, inst, cohort="c1", wave="baseline", roster=r, salt=salt,
+                         publications=load_publications(inst))
+    assert list(result.refusals()["rule"]) == ["export_tag_changed"]
+    result = ingest_file(path, inst, cohort="c1", wave="baseline", roster=r, salt=salt,
+                         publications=load_publications(inst), accept_drift=("see_the_system",))
+    assert not result.refused and result.responses["see_the_system"].notna().sum() == N

@@ -53,7 +53,8 @@ def template(tmp_path_factory):
 @settings(max_examples=100, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(target=st.sampled_from(["manifest.json", "evaluate.yaml", "roster.parquet",
-                               "imports/0001/responses.parquet", "manifest.prev.json"]),
+                               "imports/0001/responses.parquet", "manifest.prev.json",
+                               "events.jsonl", "imports/0001/import.json"]),
        data=contents)
 def test_any_damage_to_a_workspace_file_gets_a_plain_answer(tmp_path, template, target, data):
     ws = tmp_path / "ws"

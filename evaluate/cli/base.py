@@ -58,13 +58,7 @@ def friendly(func):
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(0)
         except OSError as exc:  # the disk, not the data: say which file, why, and what to do
-            from evaluate.workspace.files import explain_os_error
-
-            where = exc.filename or "a file"
-            raise DataProblem(
-                explain_os_error(exc, where, "finish").capitalize() + ". Any change to a "
-                "workspace is all or nothing, so the workspace is as it was before this command."
-            ) from None
+            raise DataProblem(_disk_problem(exc)) from None
         except Exception as exc:  # a bug of ours: say so plainly, no traceback by default
             if os.environ.get("EVALUATE_DEBUG"):
                 raise
@@ -75,6 +69,30 @@ def friendly(func):
             ) from None
 
     return wrapper
+
+
+#: Commands whose changes to a workspace are all or nothing (a transaction each).
+_WORKSPACE_CHANGES = {"ingest", "init", "undo", "remove", "restore", "repair"}
+
+
+def _disk_problem(exc: OSError) -> str:
+    """A failure of the file system in words: which file, why, what to do, and what it left.
+
+    Says the workspace is unchanged only for commands that change one all or
+    nothing; for the others, names the output folder when there is one.
+    """
+    from evaluate.workspace.files import explain_os_error
+
+    ctx = click.get_current_context(silent=True)
+    params = ctx.params if ctx is not None else {}
+    out = params.get("out")
+    where = exc.filename or exc.filename2 or (f"a file in {out}" if out else None)
+    said = explain_os_error(exc, where or "a file it was writing", "finish")
+    said = said[0].upper() + said[1:] + "."
+    if ctx is not None and ctx.info_name in _WORKSPACE_CHANGES:
+        said += (" Any change to a workspace is all or nothing, so the workspace is as it was "
+                 "before this command.")
+    return said
 
 
 # ------------------------------------------------------------------ shared options

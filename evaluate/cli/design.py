@@ -182,46 +182,86 @@ def schemas_cmd(out, directory):
 @click.option("--to", "platform", required=True,
               type=click.Choice(["xlsform", "qualtrics", "google", "msforms", "surveymonkey", "paper"]),
               help="The platform to publish to.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder to write the files into.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write the files into (default: forms/ in the workspace given by -w).")
+@click.option("--workspace", "-w", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None,
+              help="Publish the workspace's instrument and record the fingerprint there, where "
+                   "validate and ingest look for it.")
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Roster, for instruments that ask about cohort members (with --cohort).")
-@click.option("--cohort", help="The cohort whose members the form lists (with --roster).")
+              help="Roster, for instruments that ask about cohort members (with --cohort; "
+                   "default: the workspace's).")
+@click.option("--cohort", help="The cohort whose members the form lists (with --roster or -w).")
+@click.option("--link-by", "link_by", type=click.Choice(["email", "staff_id"]), default=None,
+              help="What links answers to the roster (default: email, or staff_id when the "
+                   "roster has staff ids and no emails).")
 @click.option("--date", "published", default=None, metavar="YYYY-MM-DD",
               help="Publication date to record (default: today).")
-@click.option("--no-record", is_flag=True,
-              help="Do not record the form's fingerprint in the instrument folder's published/.")
+@click.option("--no-record", is_flag=True, help="Do not record the form's fingerprint.")
 @_instrument_dir_option
 @friendly
-def publish_cmd(ref, platform, out, roster, cohort, published, no_record, directory):
+def publish_cmd(ref, platform, out, workspace, roster, cohort, link_by, published, no_record,
+                directory):
     """Write an instrument in a survey platform's import format, so exports match it.
 
     Question texts and answers are the instrument's own, and wherever the
     platform allows it the item id travels with each question into the
-    export. A fingerprint of the form is recorded in the instrument folder's
-    published/, so that `evaluate validate` and `evaluate ingest` recognise
+    export. Every form opens with the participant information and privacy
+    notice from programme.yaml and collects what links answers to the roster
+    (email or staff id). With -w, a fingerprint of the form is recorded in the
+    workspace, so that `evaluate validate -w` and `evaluate ingest` recognise
     its exports and list any change made on the live form.
 
-    Example: evaluate publish baseline@2 --to google --out forms/
+    Example: evaluate publish baseline@1 --to google -w my-programme
     """
     from evaluate.instruments import load_instruments, resolve
     from evaluate.publish import publish
     from evaluate.publish.form import cohort_members
+    from evaluate.publish.notice import load_notice
 
-    inst = resolve(ref, load_instruments(directory))
+    ws = None
+    if workspace is not None:
+        from evaluate.workspace import Workspace
+
+        ws = Workspace.open(workspace)
+        known = load_instruments(directory) if directory else ws.instruments()
+        roster = roster or (ws.roster_path if cohort is not None else None)
+        out = out or ws.path / "forms"
+        notice = load_notice(directory or ws.path / "instruments", ws.config.get("programme") or "",
+                             ws.min_group_size)
+    else:
+        known = load_instruments(directory)
+        notice = load_notice(directory)
+    if out is None:
+        raise UsageProblem("Say where to write the forms: --out FOLDER, or -w WORKSPACE")
+    inst = resolve(ref, known)
     members = None
+    roster_frame = None
     if roster is not None or cohort is not None:
         if roster is None or cohort is None:
             raise UsageProblem("--roster and --cohort go together: give both, or neither")
         from evaluate.privacy import new_salt
         from evaluate.roster import read_roster
 
-        members = cohort_members(read_roster(roster, new_salt()), cohort)
+        read = read_roster(roster, new_salt())
+        roster_frame = read.frame
+        members = cohort_members(read, cohort)
     result = publish(inst, platform, out, members=members, cohort=cohort, published=published,
-                     record=not no_record)
+                     record=not no_record, workspace=ws, notice=notice,
+                     link_by=link_by or _link_by(roster_frame))
     for path in result.files:
         click.echo(f"Wrote {path}")
     if result.fingerprint_path is not None:
-        click.echo(f"Recorded {result.publication.describe()} in "
-                   f"{result.fingerprint_path.parent.name}/{result.fingerprint_path.name}.")
+        where = result.fingerprint_path
+        click.echo(f"Recorded {result.publication.describe()} in {where}.")
+        if ws is None:
+            click.echo("  validate and ingest compare exports with it when it is in the workspace: "
+                       "publish with -w WORKSPACE (or copy the file into WORKSPACE/instruments/published/).")
     click.echo("Next: " + result.next_steps)
+
+
+def _link_by(roster_frame) -> str:
+    """email, unless the roster has staff ids and no emails."""
+    if roster_frame is None or "email" not in roster_frame.columns:
+        return "email" if roster_frame is None or "staff_id" not in roster_frame.columns else "staff_id"
+    return "email"

@@ -71,14 +71,22 @@ def _print_result(result, *, quiet: bool, show_names: bool, limit: int = 50) -> 
 
 def _print_published(result, quiet: bool) -> None:
     """Say whether the export came from a published form, or how the live form drifted."""
-    from evaluate.publish.drift import recognise
-    from evaluate.publish.fingerprint import load_publications
-
-    publications = load_publications(result.instrument)
-    if publications:
-        recognition = recognise(result.raw, result.instrument, publications)
+    recognition = result.recognition
+    if recognition is not None:
         for line in recognition.lines():
             echo("  " + line, quiet and recognition.drift.empty)
+
+
+def _decision_options(func):
+    """--accept-drift ITEM (repeatable) and --instrument-anyway."""
+    func = click.option(
+        "--instrument-anyway", is_flag=True,
+        help="Import with the instrument given even though another fits the export better "
+             "(recorded in the history; undone with the import).")(func)
+    return click.option(
+        "--accept-drift", "accept_drift", multiple=True, metavar="ITEM",
+        help="Import the column of a question reworded on the live form as ITEM (repeat for "
+             "several; recorded in the history; undone with the import).")(func)
 
 
 def _instrument_hint(result, instruments: dict) -> str | None:
@@ -124,13 +132,15 @@ def _write_report(problems: pd.DataFrame, path: Path) -> None:
               help="Use this workspace's instruments and roster.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write every problem to FILE.xlsx or FILE.csv for whoever fixes the sheet.")
+@_decision_options
 @show_names_option
 @instruments_dir_option
 @strict_option
 @quiet_option
 @friendly
 def validate_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview, keep_incomplete,
-                 dates, roster, workspace, report, show_names, instruments_dir, strict, quiet):
+                 dates, roster, workspace, report, accept_drift, instrument_anyway, show_names,
+                 instruments_dir, strict, quiet):
     """Check an export without storing anything, and list every problem.
 
     Each problem gives the spreadsheet row, the column heading, the value and
@@ -141,12 +151,14 @@ def validate_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview
     from evaluate.ingest.pipeline import ingest_file
     from evaluate.instruments import load_instruments, resolve
     from evaluate.privacy import new_salt
+    from evaluate.publish.fingerprint import load_publications
     from evaluate.roster import read_roster
     from evaluate.workspace import Workspace, safe_label
 
     cohort, wave = safe_label(cohort, "Cohort"), safe_label(wave, "Wave")  # " c1" is c1
     salt = new_salt()
     known = load_instruments(instruments_dir) if instruments_dir else None
+    ws = None
     if workspace is not None:
         ws = Workspace.open(workspace)
         known = known or ws.instruments()
@@ -158,7 +170,8 @@ def validate_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview
     r = read_roster(roster, salt) if roster else None
     result = ingest_file(export, inst, cohort=cohort, wave=wave, roster=r, salt=salt, sheet=sheet,
                          platform=platform, keep_preview=keep_preview, keep_incomplete=keep_incomplete,
-                         dates=dates, instruments=known)
+                         dates=dates, instruments=known, instrument_anyway=instrument_anyway,
+                         accept_drift=accept_drift, publications=load_publications(inst, ws))
     _print_result(result, quiet=quiet, show_names=show_names, limit=10_000 if report is None else 50)
     _print_published(result, quiet)
     hint = None if result.refused else _instrument_hint(result, known)
@@ -183,14 +196,15 @@ def validate_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview
               help="Replace the earlier import of this cohort's wave (it stays in the history).")
 @click.option("--new-cohort", is_flag=True, help="Add the cohort to the workspace (on purpose).")
 @click.option("--new-wave", is_flag=True, help="Add the wave to the workspace (on purpose).")
+@_decision_options
 @show_names_option
 @instruments_dir_option
 @strict_option
 @quiet_option
 @friendly
 def ingest_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview, keep_incomplete,
-               dates, workspace, replace, new_cohort, new_wave, show_names, instruments_dir,
-               strict, quiet):
+               dates, workspace, replace, new_cohort, new_wave, accept_drift, instrument_anyway,
+               show_names, instruments_dir, strict, quiet):
     """Import an export into the workspace (checked, pseudonymised, nothing lost).
 
     Importing the same file again changes nothing. An export for a cohort and
@@ -210,7 +224,9 @@ def ingest_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview, 
                                       platform=platform, keep_preview=keep_preview,
                                       keep_incomplete=keep_incomplete, dates=dates,
                                       replace=replace, new_cohort=new_cohort, new_wave=new_wave,
-                                      instruments_dir=instruments_dir, progress=progress)
+                                      instruments_dir=instruments_dir,
+                                      accept_drift=accept_drift,
+                                      instrument_anyway=instrument_anyway, progress=progress)
     _print_result(result, quiet=quiet, show_names=show_names)
     _print_published(result, quiet)
     if outcome.status == "refused":

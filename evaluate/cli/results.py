@@ -32,6 +32,7 @@ def analyse_cmd(workspace, out, quiet):
     from evaluate.workspace import Workspace
 
     ws = Workspace.open(workspace)
+    ws.require_imports("analyse")
     with progress_bar("analyse", quiet) as progress:
         results = analyse_and_store(ws, progress=progress)
         paths = write_results(results, out, context=report_context(ws), progress=progress)
@@ -67,6 +68,7 @@ def export_network_cmd(workspace, fmt, out, quiet):
     from evaluate.workspace import Workspace
 
     ws = Workspace.open(workspace)
+    ws.require_imports("export")
     paths = export_network(ws, out, fmt)
     for p in paths:
         echo(f"Wrote {p}", quiet)
@@ -111,6 +113,7 @@ def report_cmd(workspace, out, pdf, personal, roster, quiet):
     from evaluate.workspace import Workspace
 
     ws = Workspace.open(workspace)
+    ws.require_imports("report on")
     if roster is not None and personal is None:
         raise UsageProblem("--roster is used only with --personal DIR (the personal pages)")
     if personal is not None:

@@ -50,15 +50,9 @@ def init_cmd(directory, roster, programme, cohorts, min_group_size, instruments_
 
 def _attention(e: dict) -> str:
     """What a person should look at in one import, in words ('' when nothing)."""
-    parts = []
-    if e.get("quarantined"):
-        parts.append(f"{e['quarantined']} held back with problems")
-    if e.get("file_problems"):
-        parts.append(f"{e['file_problems']} file problem{'s' if e['file_problems'] != 1 else ''}"
-                     " (such as columns not imported)")
-    if e.get("warnings"):
-        parts.append(f"{e['warnings']} warning{'s' if e['warnings'] != 1 else ''}")
-    return "; ".join(parts)
+    from evaluate.words import attention_parts
+
+    return "; ".join(attention_parts(e))
 
 
 def _table(rows: list[list[str]], right: set[int]) -> list[str]:
@@ -91,6 +85,10 @@ def status_cmd(workspace):
                    f"`evaluate check {workspace}`, then `evaluate repair {workspace}`.")
     click.echo(f"{ws.programme_name}: cohorts {', '.join(ws.cohorts) or '(none yet)'}; waves "
                f"{', '.join(ws.waves)}; groups under {ws.min_group_size} are never reported.")
+    aside = ws.path / "lost+found"
+    if aside.is_dir() and any(aside.iterdir()):
+        click.echo(f"{count(len(list(aside.iterdir())), 'item')} set aside in lost+found/ (never "
+                   f"deleted; `evaluate check {workspace}` lists them).")
     if not imports:
         click.echo("No imports yet. Next: evaluate ingest EXPORT -w " + str(workspace) + " ...")
         return
@@ -128,10 +126,12 @@ def status_cmd(workspace):
 @workspace_argument
 @friendly
 def check_cmd(workspace):
-    """Check every file the manifest lists (present, unchanged, readable) and the roster.
+    """Check every file the manifest lists (present, unchanged, readable), the .salt and the roster.
 
-    Exit 0 when nothing is damaged (files left by an interrupted change are
-    harmless and listed); exit 1 when something is, with how to repair it.
+    Imports kept in the history are checked too, so `evaluate undo` and
+    `evaluate restore` can bring them back. Exit 0 when nothing is damaged
+    (files left by an interrupted change are harmless and listed, as is
+    anything set aside in lost+found/); exit 1 when something is, with the fix.
 
     Example: evaluate check my-programme
     """
@@ -142,22 +142,29 @@ def check_cmd(workspace):
         click.echo(f"  DAMAGED {f.path}: {f.problem} — {f.fix}")
     for f in report.leftover:
         click.echo(f"  leftover {f.path}: {f.problem} — {f.fix}")
+    for f in report.findings:
+        if f.kind == "set aside":
+            click.echo(f"  set aside {f.path}: {f.problem} — {f.fix}")
     if report.damaged:
-        raise DataProblem(f"{count(len(report.damaged), 'problem')} found: run `evaluate repair "
-                          f"{workspace}` to restore the last consistent state.")
-    click.echo(f"The workspace agrees with its manifest: {report.imports_checked} imports in use, "
-               f"{report.files_checked} data files checked (present, unchanged, readable).")
+        repairable = [f for f in report.damaged if f.path != ".salt"]
+        raise DataProblem(f"{count(len(report.damaged), 'problem')} found"
+                          + (f": run `evaluate repair {workspace}`." if repairable else "."))
+    click.echo(f"The workspace agrees with its manifest: {count(report.imports_checked, 'import')} "
+               f"(in use and in the history), {count(report.files_checked, 'data file')} checked "
+               "(present, unchanged, readable).")
 
 
-@cli.command("repair", short_help="Restore the last consistent state of a damaged workspace.")
+@cli.command("repair", short_help="Bring a damaged workspace back to a consistent state.")
 @workspace_argument
 @friendly
 def repair_cmd(workspace):
-    """Restore the last consistent state after a crash or damage, and say what was done.
+    """Bring the workspace back after a crash or damage, and say what was done, import by import.
 
-    Removes what an interrupted change left behind; puts back the manifest
-    from before the last change if the current one is damaged; stops using an
-    import whose data files are damaged (import its export again).
+    Rebuilds a lost or damaged manifest from the imports' own sealed records
+    and the event log; removes staging files an interrupted change left;
+    moves import folders no record claims to lost+found/ (never deletes
+    them); stops using an import whose data files are damaged (import its
+    export again).
 
     Example: evaluate repair my-programme
     """

@@ -250,7 +250,7 @@ def coerce_export(
             row=None, column=None, value=None, rule="no_identity_column",
             message=(f"the export has no email, name or staff id column, so none of its "
                      f"{int(unmatched.sum())} respondents can be linked to the roster or across "
-                     "surveys (their answers are kept as unlinked participants)"),
+                     "surveys (when imported, their answers are kept as unlinked participants)"),
             fix="collect an email, name or staff id in the form, or add the heading that holds one "
                 "to the instrument's identity aliases", severity="warning"))
     elif roster is not None and unmatched.any():
@@ -494,7 +494,8 @@ def _coerce_multi(raw, item, rset, cols, rows, problems) -> tuple[pd.Series, pd.
         texts.append(text)
     for c in single:
         codes, text, unknown = _joined_cell_codes(frame[c.key], c, rset, raw.multi_separator, rows,
-                                                  problems, item.unknown_choice)
+                                                  problems, item.unknown_choice,
+                                                  typed_other=raw.platform == "microsoft_forms")
         parts.append(codes)
         texts.append(text)
         held |= unknown
@@ -590,9 +591,13 @@ def _is_other_label(value: str, rset: ResponseSet) -> bool:
 
 
 def _joined_cell_codes(values: pd.Series, col, rset: ResponseSet, separator, rows,
-                       problems, unknown_choice: str = "response"
+                       problems, unknown_choice: str = "response", typed_other: bool = False
                        ) -> tuple[pd.Series, pd.Series | None, pd.Series]:
     """The codes in cells that join several options (``a;b;``, ``a, b``, ``2,3,7``).
+
+    With ``typed_other`` (Microsoft Forms, which writes what a respondent typed
+    into "Other" in place of the word), the parts that are no option are the
+    "Other" answer's words when the response set has an "Other" option.
 
     Returns the codes (one row per choice, index = response), the "Other"
     text of each response that wrote one, and which responses hold a choice
@@ -607,7 +612,8 @@ def _joined_cell_codes(values: pd.Series, col, rset: ResponseSet, separator, row
     missing = rset.missing_keys()
     codes = set(rset.codes)
     other = other_option(rset)
-    parsed = {v: choices_in(v, separator, lookup, missing, codes, other) for v in text.unique()}
+    parsed = {v: choices_in(v, separator, lookup, missing, codes, other, typed_other)
+              for v in text.unique()}
     cells = text.astype(object)
     found = cells.map({v: p[0] for v, p in parsed.items()}).explode().dropna()
     unknown = cells.map({v: p[1] for v, p in parsed.items()}).explode().dropna()
@@ -648,7 +654,7 @@ def split_choices(cell: str, separator: str, lookup: dict[str, int], missing: se
 
 
 def choices_in(cell: str, separator: str, lookup: dict[str, int], missing: set[str],
-               codes: set[int], other: int | None = None
+               codes: set[int], other: int | None = None, typed_other: bool = False
                ) -> tuple[list[int], list[str], str | None]:
     """As :func:`split_choices`, with the "Other" option's words.
 
@@ -662,6 +668,12 @@ def choices_in(cell: str, separator: str, lookup: dict[str, int], missing: set[s
     ([4, 7], [], 'climate, and heat')
     >>> choices_in("Workforce, Spaceflight", ",", lookup, set(), {4, 6, 7}, 7)
     ([4], ['Spaceflight'], None)
+
+    With ``typed_other`` (Microsoft Forms writes the typed words alone, without
+    "Other"), the parts that are no option are those words:
+
+    >>> choices_in("Workforce;Climate resilience;", ";", lookup, set(), {4, 6, 7}, 7, True)
+    ([4, 7], [], 'Climate resilience')
     """
     whole = normalise_label(cell)
     if whole in lookup:
@@ -696,6 +708,9 @@ def choices_in(cell: str, separator: str, lookup: dict[str, int], missing: set[s
                 words.append(part)
             elif normalise_label(part) not in missing:
                 unknown.append(part)
+    if typed_other and other is not None and unknown and words is None:
+        found.append(other)
+        words, unknown = unknown, []
     text = (sep.strip() + " ").join(w for w in words if w) if words else None
     return list(dict.fromkeys(found)), unknown, text or None
 

@@ -37,13 +37,20 @@ from evaluate.ingest.headings import (
 
 __all__ = ["build_columns"]
 
+#: The longest row-3 cell read as JSON; real ones hold an id and perhaps a time zone.
+_MAX_IMPORT_ID_CELL = 1000
+
 def _parse_import_id(text: str) -> str | None:
     """The ImportId of a row-3 cell: ``{"ImportId":"QID1"}`` or, in 2016 exports, ``{'ImportId': 'QID1'}``."""
     if not text:
         return None
+    if len(text) > _MAX_IMPORT_ID_CELL or text.count("{") + text.count("[") > 8:
+        # far beyond any real ImportId cell (a few dozen characters, one level): never parsed
+        found = _IMPORT_ID_VALUE.search(text[:_MAX_IMPORT_ID_CELL])
+        return found.group(1) if found else None
     try:
         obj = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         found = _IMPORT_ID_VALUE.search(text)
         return found.group(1) if found else None
     if isinstance(obj, dict) and obj.get("ImportId") is not None:

@@ -202,6 +202,18 @@ _PLAIN_ROLES = {
     "surname": "last_name",
     "family name": "last_name",
     "score": "score",
+    # ODK Central, KoboToolbox and ArcGIS Survey123 add these to an XLSForm's export
+    "submissiondate": "completed",
+    "_submission_time": "completed",
+    "start": "started",
+    **{h: "other_meta" for h in (
+        "end", "today", "deviceid", "meta-instanceid", "meta/instanceid", "instanceid", "key",
+        "submitterid", "submittername", "attachmentspresent", "attachmentsexpected", "status",
+        "reviewstate", "edits", "formversion", "_id", "_uuid", "_validation_status", "_index",
+        "_status", "_submitted_by", "__version__", "_version_", "_tags", "_notes",
+        "_parent_index", "_attachments", "_geolocation", "_xform_id_string", "username",
+        "phonenumber", "audit", "audit_url", "meta/rootuuid", "meta/deprecatedid",
+        "objectid", "globalid", "creationdate", "creator", "editdate", "editor", "x", "y")},
 }
 
 _SPACES = re.compile(r"\s+")

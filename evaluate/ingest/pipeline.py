@@ -20,13 +20,15 @@ from evaluate.errors import EvaluateError
 from evaluate.hashing import file_sha256
 from evaluate.ingest.coerce import coerce_export
 from evaluate.ingest.fit import refusals_for_fit
+from evaluate.ingest.heading_damage import heading_damage
 from evaluate.ingest.matching import MatchResult, match_columns
 from evaluate.ingest.problems import add_suggestions, mask_personal, problem_frame
 from evaluate.ingest.readers import RawExport, read_export
 from evaluate.instruments import Instrument
+from evaluate.normalise import normalise_label
 from evaluate.progress import plan, step
 from evaluate.schemas import RULE_TEXT, response_schema
-from evaluate.scrub import PersonalData
+from evaluate.scrub import PersonalData, hide_bracketed_names
 
 __all__ = ["IngestResult", "ingest_file", "ingest_into", "file_sha256"]
 
@@ -58,6 +60,8 @@ class IngestResult:
     notes: list[str] = field(default_factory=list)
     personal: PersonalData = field(default_factory=PersonalData)
     roster: object = field(default=None, repr=False)
+    #: the comparison with the published forms (:mod:`evaluate.publish.drift`), if any
+    recognition: object = field(default=None, repr=False)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -90,6 +94,7 @@ class IngestResult:
         (a heading that names a cohort member shows their pseudonymous id instead)."""
         masked = mask_personal(self.problems).drop(columns="personal")
         masked, _ = self.personal.scrub_frame(masked, ["column"], pseudonym=True)
+        masked["column"], _ = hide_bracketed_names(masked["column"], _known_labels(self.instrument))
         masked, _ = self.personal.scrub_frame(masked, ["file", "sheet", "value", "message", "fix"])
         return masked
 
@@ -103,6 +108,23 @@ class IngestResult:
         """Problems that left a row out (errors and exclusions), masked."""
         p = self.stored_problems()
         return p[p["severity"].isin(["error", "excluded"])].reset_index(drop=True)
+
+
+def _damage_or_fit(damage: list[dict], fit: list[dict]) -> list[dict]:
+    """The refusal to give: damaged heading rows, unless another instrument fits the export."""
+    if not damage or any(r["rule"] != "few_questions_match" or "use -i " in str(r["fix"])
+                         for r in fit):
+        return fit
+    return damage
+
+
+def _known_labels(instrument: Instrument) -> set[str]:
+    """Every item text, alias and option label of ``instrument``, normalised (not names)."""
+    known = {normalise_label(t) for item in instrument.items for t in (item.text, *item.aliases)}
+    for rset in instrument.response_sets.values():
+        known.update(normalise_label(label) for label in rset.labels)
+        known.update(normalise_label(alias) for alias, _ in rset.aliases)
+    return known
 
 
 def _pandera_problems(exc: pa.errors.SchemaErrors, raw: RawExport, match: MatchResult,
@@ -170,29 +192,56 @@ def ingest_file(
     keep_incomplete: bool = False,
     dates: str | None = None,
     instruments: dict[str, Instrument] | None = None,
+    instrument_anyway: bool = False,
+    accept_drift: tuple[str, ...] = (),
+    publications: list | None = None,
     progress=None,
+    corrections=None,
+    name: str | None = None,
 ) -> IngestResult:
     """Import one export against one instrument, without touching a workspace.
 
     ``dates`` says how slash dates are written (``"day-first"`` or
     ``"month-first"``) when the file cannot tell; ``instruments`` (all that
     the person could have meant) lets a refusal name the instrument an
-    export really answers. ``progress`` (see :mod:`evaluate.progress`) hears
-    of each of the four steps.
+    export really answers, and ``instrument_anyway`` imports it all the
+    same (the refusal becomes a warning). ``publications`` (fingerprints of
+    the published forms, see :mod:`evaluate.publish.fingerprint`) make a
+    question reworded on the live form a refusal unless its item is in
+    ``accept_drift`` (see :mod:`evaluate.ingest.drift`). ``progress`` (see :mod:`evaluate.progress`) hears
+    of each of the four steps. ``corrections`` (a
+    :class:`~evaluate.workspace.corrections.SlotCorrections`) applies the
+    reviewed decisions about this cohort's wave: people matched or left out,
+    answers mapped to an option. ``name`` is the file's name as the person
+    knows it, when the file is kept under another (an upload in the app).
     """
+    name = name or Path(path).name
     plan(progress, 4)
-    step(progress, f"Reading {Path(path).name}")
+    step(progress, f"Reading {name}")
     raw = read_export(path, sheet=sheet, platform=platform)
     step(progress, "Matching columns to questions")
     match = match_columns(raw, instrument)
+    drift_records, recognition = [], None
+    if publications or accept_drift:
+        from evaluate.ingest.drift import apply_drift
+
+        match, drift_records, recognition = apply_drift(raw, instrument, match,
+                                                        publications or [], accept_drift)
     step(progress, "Coding answers")
-    coerced = coerce_export(raw, instrument, match, roster, salt, cohort=cohort,
+    seen_by = roster
+    if corrections:
+        raw = corrections.apply_answers(raw, match, instrument)
+        seen_by = corrections.roster_view(roster, salt)
+    coerced = coerce_export(raw, instrument, match, seen_by, salt, cohort=cohort,
                             keep_preview=keep_preview, keep_incomplete=keep_incomplete,
                             dates=dates)
     personal = roster.personal_data() if roster is not None else PersonalData()
     responses, hidden = _hide_personal_answers(coerced.responses, instrument, match, raw, personal)
-    records = list(match.problems) + list(coerced.problems) + hidden
-    records += refusals_for_fit(raw, instrument, match, instruments)
+    records = list(match.problems) + list(coerced.problems) + hidden + drift_records
+    records += _damage_or_fit(heading_damage(raw, instrument, len(match.items)), refusals_for_fit(
+        raw, instrument, match, instruments, wave=wave, anyway=instrument_anyway))
+    if corrections:
+        records += corrections.review(coerced.responses)
 
     step(progress, "Checking every row")
     # rows with coercion errors or exclusions are out before schema checks
@@ -206,9 +255,11 @@ def ingest_file(
     except pa.errors.SchemaErrors as exc:
         records += _pandera_problems(exc, raw, match, candidate)
     except pa.errors.SchemaError as exc:  # pragma: no cover - lazy mode raises SchemaErrors
-        raise EvaluateError(f"{Path(path).name}: {exc}") from None
+        raise EvaluateError(f"{name}: {exc}") from None
 
-    problems = problem_frame(problem_frame(records).assign(file=Path(path).name, sheet=raw.sheet))
+    problems = problem_frame(problem_frame(records).assign(file=name, sheet=raw.sheet))
+    if corrections:  # names reviewed as not on the programme need no more attention
+        problems = problems[~corrections.reviewed_names(problems, salt)]
     # a whole-row check is reported once per row, not once per column
     problems = problems.drop_duplicates(["row", "column", "rule", "value"], ignore_index=True)
     # a row left out on purpose (preview, unfinished) is not also reported as wrong
@@ -216,8 +267,10 @@ def ingest_file(
                        .unique().astype("int64"))
     noise = problems["row"].isin(excluded).fillna(False) & (problems["severity"] != "excluded")
     problems = problems[~noise.to_numpy(dtype=bool)]
-    problems = problems.sort_values(["row", "column"], na_position="first", kind="stable",
-                                    ignore_index=True)
+    # a refusal's reason first: the problems after it may describe what importing would do
+    problems = (problems.assign(_later=problems["severity"] != "refused")
+                .sort_values(["_later", "row", "column"], na_position="first", kind="stable",
+                             ignore_index=True).drop(columns="_later"))
     error_rows = problems.loc[problems["severity"] == "error", "row"].dropna().unique()
     quarantined = np.sort(np.setdiff1d(np.asarray(error_rows, dtype="int64"), excluded))
     keep = ~pd.Series(rows, index=responses.index).isin(np.concatenate([quarantined, excluded]))
@@ -247,7 +300,7 @@ def ingest_file(
                         responses=accepted, ties=ties, stakeholders=st, problems=problems,
                         quarantined_rows=quarantined, excluded_rows=excluded,
                         notes=list(raw.notes) + list(coerced.notes), personal=personal,
-                        roster=roster)
+                        roster=roster, recognition=recognition)
 
 
 def _hide_personal_answers(responses: pd.DataFrame, instrument: Instrument, match: MatchResult,
@@ -281,7 +334,8 @@ def ingest_into(ws, path: str | Path, instrument_ref: str, *, cohort: str, wave:
                 keep_preview: bool = False, keep_incomplete: bool = False,
                 dates: str | None = None, replace: bool = False, new_cohort: bool = False,
                 new_wave: bool = False, instruments_dir: str | Path | None = None,
-                progress=None):
+                accept_drift: tuple[str, ...] = (), instrument_anyway: bool = False,
+                progress=None, name: str | None = None):
     """Import an export into a workspace. Returns ``(IngestResult, StoreOutcome)``.
 
     Importing the same file again (same bytes, instrument version and
@@ -291,11 +345,19 @@ def ingest_into(ws, path: str | Path, instrument_ref: str, *, cohort: str, wave:
     one for an undeclared cohort or wave, or one that would replace an
     earlier import without ``replace`` (:class:`~evaluate.errors.ImportRefused`).
     ``instruments_dir`` takes the instrument from that folder instead of the
-    workspace's copies, and keeps a copy in the workspace.
+    workspace's copies, and keeps a copy in the workspace. The export is
+    compared with the forms published for the instrument (in the workspace,
+    the instrument's folder or the shipped one): a reworded question is
+    refused unless its item is in ``accept_drift``. ``accept_drift`` and
+    ``instrument_anyway`` (see :func:`ingest_file`) are stored with the
+    import's options, so undoing the import undoes them. ``name`` is the
+    file's name as the person knows it (default: the path's).
     """
     from evaluate.instruments import load_instruments, resolve
+    from evaluate.publish.fingerprint import load_publications
     from evaluate.roster import read_roster
     from evaluate.workspace import StoreOutcome
+    from evaluate.workspace.corrections import slot_corrections
     from evaluate.workspace.history import check_declared
 
     cohort, wave = check_declared(ws, cohort, wave, new_cohort=new_cohort, new_wave=new_wave)
@@ -313,24 +375,32 @@ def ingest_into(ws, path: str | Path, instrument_ref: str, *, cohort: str, wave:
     if ws.roster_path is not None:
         step(progress, "Reading the roster")
         roster = read_roster(ws.roster_path, ws.salt)
+    corrections = slot_corrections(ws, cohort, wave, instrument.id)
     result = ingest_file(path, instrument, cohort=cohort, wave=wave, roster=roster, salt=ws.salt,
                          sheet=sheet, platform=platform, keep_preview=keep_preview,
                          keep_incomplete=keep_incomplete, dates=dates, instruments=known,
-                         progress=progress)
+                         instrument_anyway=instrument_anyway, accept_drift=tuple(accept_drift),
+                         publications=load_publications(instrument, ws), progress=progress,
+                         corrections=corrections, name=name)
     if result.refused:
-        return result, StoreOutcome("refused", f"Nothing was imported from {Path(path).name}.", {})
+        return result, StoreOutcome("refused", f"Nothing was imported from {name or Path(path).name}.",
+                                    {})
     counts = result.counts
     quarantine = result.stored_problems()
     quarantine.insert(0, "instrument", instrument.id)
     quarantine.insert(0, "wave", wave)
     quarantine.insert(0, "cohort", cohort)
     entry = {
-        "file": result.personal.scrub(Path(path).name)[0],
+        "file": result.personal.scrub(name or Path(path).name)[0],
         "sha256": file_sha256(path),
         "platform": result.raw.platform,
         "sheet": result.personal.scrub(result.raw.sheet)[0] if result.raw.sheet else None,
         "options": {"keep_preview": keep_preview, "keep_incomplete": keep_incomplete,
-                    "sheet": sheet, "platform": platform, "dates": dates},
+                    "sheet": sheet, "platform": platform, "dates": dates,
+                    # decisions, stored only when taken (so earlier imports compare equal)
+                    **({"accept_drift": sorted(set(accept_drift))} if accept_drift else {}),
+                    **({"instrument_anyway": True} if instrument_anyway else {}),
+                    **({"corrections": corrections.ids} if corrections else {})},
         "software_version": __version__,
         **{k: counts[k] for k in ("read", "accepted", "quarantined", "excluded", "ties",
                                   "warnings", "file_problems")},

@@ -1,9 +1,12 @@
 """Publish an instrument to the survey platforms, so exports match it by construction.
 
 ``publish(instrument, "google", out)`` writes what the platform can import
-(see :data:`TARGETS`) and records a fingerprint of the form in the
-instrument folder's ``published/`` (see :mod:`evaluate.publish.fingerprint`),
-which :mod:`evaluate.publish.drift` compares exports with.
+(see :data:`TARGETS`) and records a fingerprint of the form (see
+:mod:`evaluate.publish.fingerprint`), which :mod:`evaluate.publish.drift`
+compares exports with: in a workspace's ``instruments/published/`` when one
+is given, else in the instrument folder's ``published/`` — except the
+instruments shipped with the package, which are never written into: their
+fingerprints go beside the forms in ``out``.
 
 One module per platform: :mod:`~evaluate.publish.xlsform`,
 :mod:`~evaluate.publish.qualtrics`, :mod:`~evaluate.publish.google`,
@@ -22,6 +25,7 @@ from evaluate.instruments import Instrument
 from evaluate.publish.fingerprint import (
     Publication,
     fingerprint,
+    is_shipped,
     published_dir,
     write_publication,
 )
@@ -64,7 +68,8 @@ def _writer(platform: str):
 
 def publish(instrument: Instrument, platform: str, out: str | Path, *,
             members: list[str] | None = None, cohort: str | None = None,
-            published: str | None = None, record: bool = True) -> PublishResult:
+            published: str | None = None, record: bool = True,
+            workspace=None, notice=None, link_by: str = "email") -> PublishResult:
     """Write ``instrument`` for ``platform`` into ``out`` and record its fingerprint.
 
     Parameters
@@ -81,7 +86,16 @@ def publish(instrument: Instrument, platform: str, out: str | Path, *,
     published : str, optional
         Publication date ``YYYY-MM-DD`` (default: today).
     record : bool
-        Write the fingerprint into the instrument folder's ``published/``.
+        Write the fingerprint (see the module's description for where).
+    workspace : Workspace, optional
+        Record the fingerprint in this workspace's ``instruments/published/``,
+        where ``validate -w`` and ``ingest`` look for it.
+    notice : Notice, optional
+        The participant information and privacy notice that opens the form
+        (:func:`evaluate.publish.notice.load_notice`).
+    link_by : str
+        ``"email"`` or ``"staff_id"``: what the form collects to link answers
+        to the roster.
 
     Raises
     ------
@@ -93,15 +107,20 @@ def publish(instrument: Instrument, platform: str, out: str | Path, *,
         _date.fromisoformat(when)
     except ValueError:
         raise PublishError(f'"{when}" is not a date — write it as YYYY-MM-DD, e.g. 2026-12-01') from None
-    form = build_form(instrument, members, cohort)
+    form = build_form(instrument, members, cohort, notice=notice, link_by=link_by)
     module = _writer(platform)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     files = tuple(module.write(form, out, when))
     pub = fingerprint(form, platform, when, files=[f.name for f in files])
     path = None
-    directory = published_dir(instrument)
-    if record and directory is not None:
+    if workspace is not None:
+        directory = Path(workspace.path) / "instruments" / "published"
+    else:
+        directory = published_dir(instrument)
+        if directory is None or is_shipped(directory):
+            directory = out  # never into the package's own folder
+    if record:
         path = write_publication(pub, directory)
     return PublishResult(files=files, publication=pub, fingerprint_path=path, form=form,
                          next_steps=module.NEXT_STEPS)

@@ -71,6 +71,8 @@ class Recognition:
     publication: Publication | None
     drift: pd.DataFrame
     note: str = ""
+    #: item → the export's column keys the comparison paired with it
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def matches(self) -> bool:
@@ -209,6 +211,26 @@ def _moved(order: list[int]) -> set[int]:
     return set(order) - keep
 
 
+def _swapped(order: list[int], moved: set[int]) -> set[int]:
+    """``moved`` with the partner of every swap: two questions that changed places are both
+    reported (the longest increasing run keeps one of them in place).
+
+    >>> sorted(_swapped([0, 2, 1, 3], {1}))
+    [1, 2]
+    >>> sorted(_swapped([1, 2, 3, 0], {0}))
+    [0]
+    """
+    slots = sorted(order)
+    here = {qi: k for k, qi in enumerate(order)}
+    out = set(moved)
+    for qi in moved:
+        k = here[qi]
+        other = slots[k]  # the question published at the place qi now takes
+        if other != qi and other in here and order[slots.index(qi)] == other:
+            out.add(other)
+    return out
+
+
 # ------------------------------------------------------------------ fixes
 def _fixes(instrument: Instrument) -> dict[str, str]:
     file = instrument.path.name if instrument.path else f"{instrument.ref}'s file"
@@ -237,6 +259,9 @@ def _fixes(instrument: Instrument) -> dict[str, str]:
         "columns_per_answer": ("the export has a column per answer where the published form "
                                "exports one column: it was probably made from another form; "
                                "check which form it came from"),
+        "tag_changed": ("the question's export tag was changed on the live form, so its column "
+                        "is not headed with the item id: put the tag back (Qualtrics: the "
+                        "question's export tag), or import with --accept-drift ITEM"),
         "language": ("the questions match by id, so nothing is lost; if the survey should be in "
                      "the published language, check the wording on the live form"),
     }
@@ -278,6 +303,8 @@ def _compare(raw, instrument: Instrument, pub: Publication) -> tuple[pd.DataFram
     for oi, (qi, how) in sorted(pairs.items()):
         obs, q = observed[oi], questions[qi]
         expected = _expected_title(pub, q)
+        if pub.platform == "qualtrics" and obs.tag and obs.tag != q.tag:
+            add(q.item, "tag_changed", obs.heading, q.tag, obs.tag)
         if obs.title.strip() != expected:
             if how == "id":
                 reworded_by_id.append((q, obs))
@@ -311,11 +338,12 @@ def _compare(raw, instrument: Instrument, pub: Publication) -> tuple[pd.DataFram
             for q, obs in reworded_by_id:
                 add(q.item, "reworded", obs.heading, q.title, obs.title)
     order = [qi for oi, (qi, _) in sorted(pairs.items())]
-    for qi in sorted(_moved(order)):
+    slots = sorted(order)  # the published question at each paired position
+    for qi in sorted(_swapped(order, _moved(order))):
         q = questions[qi]
         obs = next(observed[oi] for oi, (k, _) in pairs.items() if k == qi)
         add(q.item, "question_moved", obs.heading, f"question {q.number}",
-            f"question {order.index(qi) + 1} in the export")
+            f"question {questions[slots[order.index(qi)]].number} in the export")
     paired_q = {qi for qi, _ in pairs.values()}
     for k, q in enumerate(questions):
         if k not in paired_q:
@@ -323,7 +351,8 @@ def _compare(raw, instrument: Instrument, pub: Publication) -> tuple[pd.DataFram
     for oi, obs in enumerate(observed):
         if oi not in pairs:
             add("(not in the instrument)", "extra_question", obs.heading, "", obs.title)
-    return pd.DataFrame(rows, columns=DRIFT_COLUMNS), len(pairs)
+    columns = {questions[qi].item: tuple(observed[oi].keys) for oi, (qi, _) in pairs.items()}
+    return pd.DataFrame(rows, columns=DRIFT_COLUMNS), len(pairs), columns
 
 
 def recognise(raw, instrument: Instrument, publications: list[Publication]) -> Recognition:
@@ -358,17 +387,17 @@ def recognise(raw, instrument: Instrument, publications: list[Publication]) -> R
             f"{raw.platform.replace('_', ' ')} export, so there is no published form to compare it with."))
     results = []
     for pub in same:
-        drift, paired = _compare(raw, instrument, pub)
-        results.append((len(drift), pub.published, pub, drift, paired))
+        drift, paired, columns = _compare(raw, instrument, pub)
+        results.append((len(drift), pub.published, pub, drift, paired, columns))
     odk = raw.platform == "plain" and any(
         c.heading.strip().casefold() in _XLSFORM_META for c in raw.columns)
     preferred = "xlsform" if odk else "paper"  # the two plain layouts, told apart by ODK's columns
     results.sort(key=lambda r: (r[0], r[2].platform != preferred, _neg(r[1])))
-    _, _, pub, drift, paired = results[0]
+    _, _, pub, drift, paired, columns = results[0]
     if paired * 2 < len(pub.questions):
         return Recognition(None, empty, note=(
             f"This export shares few questions with {pub.describe()}, so it was not compared."))
-    return Recognition(pub, drift.reset_index(drop=True))
+    return Recognition(pub, drift.reset_index(drop=True), columns=columns)
 
 
 def _neg(date: str) -> str:

@@ -24,7 +24,8 @@ from evaluate.instruments import Instrument
 from evaluate.publish.form import Form, Question
 
 __all__ = ["PLATFORMS", "Publication", "form_hash", "fingerprint", "write_publication",
-           "read_publication", "load_publications", "published_dir"]
+           "read_publication", "load_publications", "published_dir", "publication_dirs",
+           "is_shipped"]
 
 #: publish target → (name people know it by, the export layout its exports have)
 PLATFORMS: dict[str, tuple[str, str]] = {
@@ -110,6 +111,41 @@ def published_dir(instrument: Instrument) -> Path | None:
     return instrument.path.parent / "published" if instrument.path is not None else None
 
 
+def is_shipped(directory: Path) -> bool:
+    """True for the instruments shipped with the package (in a wheel or the checkout's own),
+    which publishing never writes into."""
+    from evaluate.resources import shipped_dir
+
+    shipped = shipped_dir("instruments")
+    if shipped is None:
+        return False
+    try:
+        return Path(directory).resolve().is_relative_to(shipped.resolve())
+    except OSError:
+        return False
+
+
+def publication_dirs(instrument: Instrument, workspace=None) -> list[Path]:
+    """Where fingerprints of ``instrument`` may be: the workspace's ``instruments/published``,
+    the instrument's own folder's ``published/`` and the shipped folder's, in that order."""
+    from evaluate.resources import shipped_dir
+
+    found: list[Path] = []
+    if workspace is not None:
+        found.append(Path(workspace.path) / "instruments" / "published")
+    own = published_dir(instrument)
+    if own is not None:
+        found.append(own)
+    shipped = shipped_dir("instruments")
+    if shipped is not None:
+        found.append(shipped / "published")
+    out: list[Path] = []
+    for d in found:
+        if d.resolve() not in {x.resolve() for x in out}:
+            out.append(d)
+    return out
+
+
 def _question_record(q: Question, members) -> dict:
     rec = {"item": q.item, "number": q.number, "kind": q.kind, "title": q.title,
            "required": q.required}
@@ -171,11 +207,18 @@ def read_publication(path: Path) -> Publication:
         ) from None
 
 
-def load_publications(instrument: Instrument) -> list[Publication]:
-    """Every fingerprint recorded for ``instrument`` (same id and version), oldest first."""
-    directory = published_dir(instrument)
-    if directory is None or not directory.is_dir():
-        return []
-    found = [read_publication(p) for p in sorted(directory.glob(f"{instrument.ref}-*.yaml"))]
-    return sorted((p for p in found if p.instrument == instrument.ref),
-                  key=lambda p: (p.published, p.platform))
+def load_publications(instrument: Instrument, workspace=None) -> list[Publication]:
+    """Every fingerprint recorded for ``instrument`` (same id and version), oldest first.
+
+    Looked for in every folder of :func:`publication_dirs` (the workspace's
+    first); the same publication found twice is kept once.
+    """
+    found: dict[tuple, Publication] = {}
+    for directory in publication_dirs(instrument, workspace):
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.glob(f"{instrument.ref}-*.yaml")):
+            pub = read_publication(path)
+            if pub.instrument == instrument.ref:
+                found.setdefault((pub.platform, pub.published, pub.cohort, pub.hash), pub)
+    return sorted(found.values(), key=lambda p: (p.published, p.platform))

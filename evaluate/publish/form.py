@@ -106,10 +106,26 @@ class Form:
     description: str
     questions: tuple[Question, ...]
     cohort: str | None = None
+    #: what links answers to the roster: "email" or "staff_id"
+    link_by: str = "email"
+    #: the participant information and privacy notice, as paragraphs (empty: none)
+    notice: tuple[str, ...] = ()
+    notice_title: str = "About this survey and your privacy"
 
     @property
     def ref(self) -> str:
         return f"{self.instrument}@{self.version}"
+
+    @property
+    def identity_name(self) -> str:
+        """The identity field's name in every export: ``email`` or ``staff_id``."""
+        return self.link_by
+
+    @property
+    def identity_label(self) -> str:
+        """The identity question as respondents read it."""
+        return ("Your work email address (the one the programme team writes to)"
+                if self.link_by == "email" else "Your staff ID (as on your badge or payslip)")
 
     def question(self, item_id: str) -> Question:
         for q in self.questions:
@@ -160,7 +176,7 @@ def _question(instrument: Instrument, item: Item, number: int, members: tuple[st
 
 
 def build_form(instrument: Instrument, members: list[str] | tuple[str, ...] | None = None,
-               cohort: str | None = None) -> Form:
+               cohort: str | None = None, *, notice=None, link_by: str = "email") -> Form:
     """The form for ``instrument``: one :class:`Question` per item, in the instrument's order.
 
     Parameters
@@ -172,6 +188,11 @@ def build_form(instrument: Instrument, members: list[str] | tuple[str, ...] | No
         (see :func:`cohort_members`).
     cohort : str, optional
         The cohort those members belong to (recorded with the form).
+    notice : Notice, optional
+        The participant information and privacy notice
+        (:func:`evaluate.publish.notice.load_notice`; default: its plain defaults).
+    link_by : str
+        ``"email"`` or ``"staff_id"``: what the form collects to link answers.
 
     Raises
     ------
@@ -189,9 +210,16 @@ def build_form(instrument: Instrument, members: list[str] | tuple[str, ...] | No
     names = tuple(members) if members else None
     questions = tuple(_question(instrument, item, n, names)
                       for n, item in enumerate(instrument.items, start=1))
+    if link_by not in ("email", "staff_id"):
+        raise PublishError(f'Link answers by "email" or "staff_id", not "{link_by}"')
+    if notice is None:
+        from evaluate.publish.notice import Notice
+
+        notice = Notice()
     return Form(instrument=instrument.id, version=instrument.version, title=instrument.title,
                 description=instrument.description.strip(), questions=questions,
-                cohort=cohort if any(q.roster for q in questions) else None)
+                cohort=cohort if any(q.roster for q in questions) else None, link_by=link_by,
+                notice=tuple(notice.paragraphs(link_by)), notice_title=notice.title)
 
 
 def cohort_members(roster, cohort: str) -> list[str]:

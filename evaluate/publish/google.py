@@ -14,7 +14,11 @@ export heads each column with the item title (``Title [Row]`` for a grid):
   ``requireNumberBetween``; dates → ``addDateItem``.
 
 Required questions call ``setRequired(true)``. Google Forms keeps no item id
-in its export, so exports match by exact title.
+in its export, so exports match by exact title. The form's description is
+the participant information and privacy notice; ``setCollectEmail(true)``
+puts each respondent's email in the export's ``Email Address`` column,
+which links answers to the roster (a form linked by staff ID asks a
+required ``Staff ID`` question first instead).
 """
 
 from __future__ import annotations
@@ -32,8 +36,9 @@ NEXT_STEPS = (
     "Open script.google.com > New project, paste the whole .gs file over the sample code, "
     "save, choose createForm and press Run (allow it to manage your forms). The log shows the "
     "form's edit and share links. New forms may start unpublished: open the edit link and "
-    "press Publish. Keep question titles as they are; download responses as csv (Responses > "
-    "Download) and import that."
+    "press Publish. Keep Settings > Responses > Collect email addresses on (the script turns it "
+    "on): the email links each person's answers before and after the programme. Keep question "
+    "titles as they are; download responses as csv (Responses > Download) and import that."
 )
 
 
@@ -80,7 +85,12 @@ def apps_script(form: Form, published: str) -> str:
         "function createForm() {",
         f"  var form = FormApp.create({_js(form.title)});",
     ]
-    lines.append("  form.setCollectEmail(true);")
+    if form.notice:
+        lines.append(f"  form.setDescription({_js(chr(10).join([form.notice_title, *form.notice]))});")
+    lines.append("  form.setCollectEmail(true);  // the email links answers to the roster")
+    if form.link_by == "staff_id":
+        lines.append(f"  form.addTextItem().setTitle({_js('Staff ID')})"
+                     f".setHelpText({_js(form.identity_label)}).setRequired(true);")
     for q in form.questions:
         lines += _item(q)
     lines += [

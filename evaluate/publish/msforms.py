@@ -13,7 +13,11 @@ Quick Import guesses question types, so the checklist lists, question by
 question, what to check in the editor afterwards: the exact title, the type,
 "Multiple answers" where several may be chosen, the answers in order, and
 "Required". Microsoft Forms exports head each column with the question title,
-so exports match by exact title.
+so exports match by exact title. The checklist starts with what links answers
+to the roster ("Only people in my organisation can respond" with "Record
+name" on, which fills the export's ``Email`` and ``Name`` columns) and the
+participant information and privacy notice, to paste as the form's
+description (the Word file opens with it too).
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ __all__ = ["questions", "checklist", "write", "NEXT_STEPS"]
 #: What to do with the files, printed by ``evaluate publish``.
 NEXT_STEPS = (
     "In Microsoft Forms choose Quick import (next to New Form) and upload the .docx; then work "
-    "through the checklist .txt in the form editor before sharing the form. Export responses "
+    "through the checklist .txt in the form editor before sharing the form (it starts with "
+    "Record name, which links each person's answers, and the privacy notice). Export responses "
     "with Open in Excel (or Responses > Download) and import that file."
 )
 
@@ -61,7 +66,12 @@ def checklist(form: Form) -> str:
         "sharing the form. Exports are matched to the instrument by the exact question title:",
         "change no wording, add no question, and keep the answers in the order given.",
         "",
-        "[ ] Settings: Record name ON (or ask for the email), so answers can be matched to the roster.",
+        "[ ] Settings > Who can fill out this form: Only people in my organisation, with Record",
+        "    name ON. The export then has each person's Email and Name, which link their answers",
+        "    before and after the programme. (If people outside your organisation must answer,",
+        "    add a first question titled exactly \"Email\" (Text, Required ON) instead.)",
+        *(["[ ] Form description: paste this notice (it is at the top of the Word file too):", ""]
+          + [f"    {p}" for p in [form.notice_title, *form.notice]] + [""] if form.notice else []),
         f"[ ] The form has exactly {len(qs)} questions, in the order below.",
         "[ ] If a title starts with its number (\"1.\"), delete the number.",
         "",
@@ -88,6 +98,10 @@ def write(form: Form, out: Path, published: str) -> list[Path]:
     doc.core_properties.title = form.title
     doc.core_properties.author = "evaluate"
     doc.add_heading(form.title, level=0)
+    if form.notice:
+        doc.add_paragraph(form.notice_title).runs[0].bold = True
+        for para in form.notice:
+            doc.add_paragraph(para)
     for _q, title, answers in questions(form):
         doc.add_paragraph(title, style="List Number")
         for label in answers:

@@ -1,7 +1,12 @@
 """A printable paper form with item codes, and the sheet to type the answers into.
 
-For workshops without devices. The Word document prints each question with
-its item id beside it and the code beside each answer box; the data-entry
+For workshops without devices. The Word document is A4; it opens with the
+participant information and privacy notice and lines for the name and email
+that link the answers to the roster, then prints each question numbered,
+with the code beside each answer box (no item ids: respondents read it).
+Each question sits in one table row that may not break across pages, so no
+question is ever split between two pages (Word and LibreOffice both keep
+such a row whole). The data-entry
 workbook has one column per item headed with the item id (one column per
 answer for "tick all that apply" questions and one per cohort member for
 questions about members, headed ``<item id> [<answer or member>]``). Whoever
@@ -33,6 +38,7 @@ NEXT_STEPS = (
 #: Columns that identify the respondent, first in the data-entry sheet.
 IDENTITY_COLUMNS = ("Name", "Email")
 _BOX = "\u2610"
+_LONG_LIST = 12  # more answers than this print in three columns
 
 
 def entry_columns(form: Form) -> list[tuple[str, Question, str | None]]:
@@ -64,18 +70,64 @@ def horizontal(q: Question) -> bool:
         len(q.choices) <= 7 or (len(q.choices) <= 11 and max(len(label) for label in q.labels) <= 3))
 
 
-def _question(doc, q: Question) -> None:
-    from docx.shared import Pt, RGBColor
+def _unsplittable(table) -> None:
+    """Rows of ``table`` may not break across pages (``w:cantSplit``)."""
+    from docx.oxml import OxmlElement
 
-    para = doc.add_paragraph()
-    para.paragraph_format.keep_with_next = True
-    para.paragraph_format.space_before = Pt(10)
+    for row in table.rows:
+        props = row._tr.get_or_add_trPr()
+        props.append(OxmlElement("w:cantSplit"))
+    _no_borders(table)
+
+
+def _compact(table, size) -> None:
+    """Small type and no space between paragraphs, so a long list of names fits one page."""
+    from docx.shared import Pt
+
+    for row in table.rows:
+        for cell in row.cells:
+            for para in cell.paragraphs:
+                para.paragraph_format.space_after = Pt(0)
+                para.paragraph_format.space_before = Pt(0)
+                para.paragraph_format.line_spacing = 1.0
+                for run in para.runs:
+                    run.font.size = size
+
+
+def _no_borders(table) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        e = OxmlElement(f"w:{edge}")
+        e.set(qn("w:val"), "nil")
+        borders.append(e)
+    table._tbl.tblPr.append(borders)
+
+
+def _question(doc, q: Question) -> None:
+    """One question in one unsplittable row of a borderless one-cell table."""
+    from docx.shared import Pt
+
+    holder = doc.add_table(rows=1, cols=1)
+    _unsplittable(holder)
+    cell = holder.rows[0].cells[0]
+    para = cell.paragraphs[0]
+    para.paragraph_format.space_before = Pt(8)
     para.add_run(f"{q.number}. {q.title}").bold = True
-    code = para.add_run(f"   [{q.item}]")
-    code.font.size = Pt(8)
-    code.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+    if q.roster:
+        cell.add_paragraph("Leave out your own name.").runs[0].italic = True
+    _answers(cell, q)
+    doc.add_paragraph().paragraph_format.space_after = Pt(0)
+
+
+def _answers(doc, q: Question) -> None:
+    from docx.shared import Pt
+
     if horizontal(q):
         table = doc.add_table(rows=1, cols=len(q.choices))
+        table.autofit = True
         table.style = "Table Grid"
         for cell, (c, label) in zip(table.rows[0].cells, q.choices, strict=True):
             cell.text = f"{_BOX}\n{label}\n({c})"
@@ -85,9 +137,18 @@ def _question(doc, q: Question) -> None:
     elif q.kind in ("single", "scale", "multi"):
         if q.kind == "multi":
             doc.add_paragraph("Tick all that apply.").runs[0].italic = True
-        for c, label in q.choices:
-            shown = f"{_BOX}  {label}" + ("" if c is None or q.kind == "multi" else f"   ({c})")
-            doc.add_paragraph(shown).paragraph_format.left_indent = Pt(18)
+        shown = [f"{_BOX}  {label}" + ("" if c is None or q.kind == "multi" else f"   ({c})")
+                 for c, label in q.choices]
+        if len(shown) > _LONG_LIST:  # many names: three columns, so the question fits a page
+            per = -(-len(shown) // 3)
+            table = doc.add_table(rows=per, cols=3)
+            _no_borders(table)
+            for k, text in enumerate(shown):
+                table.rows[k % per].cells[k // per].text = text
+            _compact(table, Pt(9))
+        else:
+            for text in shown:
+                doc.add_paragraph(text).paragraph_format.left_indent = Pt(18)
     elif q.kind == "grid":
         table = doc.add_table(rows=len(q.rows) + 1, cols=len(q.choices) + 1)
         table.style = "Table Grid"
@@ -98,6 +159,7 @@ def _question(doc, q: Question) -> None:
             row.cells[0].text = member
             for cell in row.cells[1:]:
                 cell.text = _BOX
+        _compact(table, Pt(8) if len(q.rows) > _LONG_LIST else Pt(9))
     elif q.kind == "text":
         for _ in range(3):
             doc.add_paragraph("_" * 80)
@@ -107,16 +169,26 @@ def _question(doc, q: Question) -> None:
 
 def _write_docx(form: Form, path: Path, entry_name: str) -> None:
     from docx import Document
-    from docx.shared import Pt
+    from docx.shared import Mm, Pt
 
     doc = Document()
+    for section in doc.sections:  # A4, as printed in the UK
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(18)
+        section.top_margin = section.bottom_margin = Mm(18)
     doc.core_properties.title = form.title
     doc.core_properties.author = "evaluate"
     doc.styles["Normal"].font.size = Pt(10)
+    doc.styles["Normal"].paragraph_format.space_after = Pt(3)
     doc.add_heading(form.title, level=1)
-    doc.add_paragraph(f"Name: {'_' * 30}   Email: {'_' * 30}")
+    if form.notice:
+        doc.add_paragraph(form.notice_title).runs[0].bold = True
+        for para in form.notice:
+            doc.add_paragraph(para).paragraph_format.space_after = Pt(3)
+    ident = "Email" if form.link_by == "email" else "Staff ID"
+    doc.add_paragraph(f"Name: {'_' * 30}   {ident}: {'_' * 30}")
     doc.add_paragraph("Tick one box for each question unless it says \"tick all that apply\". "
-                      "The small codes are for whoever types up the answers.").runs[0].italic = True
+                      "The small numbers are for whoever types up the answers.").runs[0].italic = True
     for q in form.questions:
         _question(doc, q)
     doc.add_paragraph()
@@ -130,7 +202,8 @@ def _write_entry(form: Form, path: Path) -> None:
     ws = wb.active
     ws.title = "Responses"
     columns = entry_columns(form)
-    ws.append([*IDENTITY_COLUMNS, *(heading for heading, _, _ in columns)])
+    ident = IDENTITY_COLUMNS if form.link_by == "email" else ("Name", "Staff ID")
+    ws.append([*ident, *(heading for heading, _, _ in columns)])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -160,15 +233,16 @@ def _write_entry(form: Form, path: Path) -> None:
             dv.add(f"{letter}2:{letter}1048576")
             ws.add_data_validation(dv)
     codes = wb.create_sheet("Codes")
-    codes.append(["item", "question", "code", "answer"])
+    codes.append(["item", "number on the form", "question", "code", "answer"])
     for cell in codes[1]:
         cell.font = Font(bold=True)
     for q in form.questions:
         for c, label in q.choices:
-            codes.append([q.item, q.title, 1 if c is None else c, label if c is not None else f"{label} (ticked)"])
+            codes.append([q.item, q.number, q.title, 1 if c is None else c,
+                          label if c is not None else f"{label} (ticked)"])
         if not q.choices:
-            codes.append([q.item, q.title, None, q.kind])
-    for letter, width in (("A", 28), ("B", 70), ("C", 8), ("D", 40)):
+            codes.append([q.item, q.number, q.title, None, q.kind])
+    for letter, width in (("A", 28), ("B", 10), ("C", 70), ("D", 8), ("E", 40)):
         codes.column_dimensions[letter].width = width
     wb.properties.creator = "evaluate"
     wb.save(path)

@@ -14,6 +14,14 @@ The ``.txt`` uses ``[[AdvancedFormat]]``, ``[[Block:…]]``,
 ``[[ID:<item id>]]``, ``[[AdvancedChoices]]``/``[[Choice:<code>]]`` (or plain
 ``[[Choices]]`` when a code is not a positive whole number) and
 ``[[AdvancedAnswers]]``/``[[Answer:<code>]]``.
+
+The survey opens with the participant information and privacy notice (a
+Text/Graphic ``DB`` question, which exports no column). Answers link to the
+roster through the contact list: distributed by email or personal links,
+every export's ``RecipientEmail`` holds the person's email. For an anonymous
+link, the survey flow declares an embedded data field ``email`` (or
+``staff_id``) first, which Qualtrics fills from the link (``…?email=…``), so
+each person's own link still links their answers.
 """
 
 from __future__ import annotations
@@ -33,8 +41,11 @@ _ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 NEXT_STEPS = (
     "In Qualtrics: Create project > Survey > From a file, and choose the .qsf (if your account "
     "refuses it, use the .txt: Tools > Import/Export > Import survey). Leave each question's "
-    "export tag as it is (it is the item id). Export responses as csv or xlsx, labels or "
-    "numeric values: both import."
+    "export tag as it is (it is the item id). Distribute it to a contact list of the roster's "
+    "emails (Distributions > Emails, or Personal links): RecipientEmail then links each person's "
+    "answers before and after the programme. An anonymous link links nobody unless each person "
+    "gets their own link ending ?email=their address (the embedded data field the survey flow "
+    "declares). Export responses as csv or xlsx, labels or numeric values: both import."
 )
 
 
@@ -110,14 +121,21 @@ def qsf_document(form: Form, created: str) -> dict:
         return {"SurveyID": survey_id, "Element": kind, "PrimaryAttribute": primary,
                 "SecondaryAttribute": secondary, "TertiaryAttribute": tertiary, "Payload": payload}
 
+    notice_qid = f"QID{len(form.questions) + 1}"  # the next free id; exports no column
+    opening = [{"Type": "Question", "QuestionID": notice_qid}] if form.notice else []
     blocks = [
         {"Type": "Default", "Description": form.title[:100], "ID": block_id,
-         "BlockElements": [{"Type": "Question", "QuestionID": q.qid} for q in form.questions]},
+         "BlockElements": opening + [{"Type": "Question", "QuestionID": q.qid}
+                                     for q in form.questions]},
         {"Type": "Trash", "Description": "Trash / Unused Questions", "ID": trash_id,
          "BlockElements": []},
     ]
-    flow = {"Type": "Root", "FlowID": "FL_1", "Properties": {"Count": 2},
-            "Flow": [{"Type": "Block", "ID": block_id, "FlowID": "FL_2"}]}
+    identity = {"Type": "EmbeddedData", "FlowID": "FL_3",
+                "EmbeddedData": [{"Description": form.identity_name, "Type": "Custom",
+                                  "Field": form.identity_name, "VariableType": "String",
+                                  "DataVisibility": [], "AnalyzeText": False}]}
+    flow = {"Type": "Root", "FlowID": "FL_1", "Properties": {"Count": 3},
+            "Flow": [identity, {"Type": "Block", "ID": block_id, "FlowID": "FL_2"}]}
     options = {"BackButton": "true", "SaveAndContinue": "true", "SurveyProtection": "PublicSurvey",
                "BallotBoxStuffingPrevention": "false", "NoIndex": "Yes",
                "SecureResponseFiles": "true", "SurveyExpiration": "None",
@@ -133,9 +151,18 @@ def qsf_document(form: Form, created: str) -> dict:
                 tertiary="1.1.0"),
         element("STAT", "Survey Statistics", None,
                 {"MobileCompatible": True, "ID": "Survey Statistics"}),
-        element("QC", "Survey Question Count", str(len(form.questions)), None),
+        element("QC", "Survey Question Count", str(len(form.questions) + len(opening)), None),
         element("RS", response_set, "Default Response Set", None),
     ]
+    if form.notice:
+        text = "".join(f"<p>{_html(p)}</p>" for p in [form.notice_title, *form.notice])
+        elements.append(element("SQ", notice_qid, form.notice_title, {
+            "QuestionText": text, "DefaultChoices": False, "DataExportTag": "privacy_notice",
+            "QuestionType": "DB", "Selector": "TB", "QuestionID": notice_qid,
+            "Configuration": {"QuestionDescriptionOption": "UseText"},
+            "QuestionDescription": form.notice_title, "ChoiceOrder": [],
+            "Validation": {"Settings": {"Type": "None"}}, "Language": [],
+            "DataVisibility": {"Private": False, "Hidden": False}}))
     elements += [element("SQ", q.qid, q.title[:99], _payload(q)) for q in form.questions]
     never = "0000-00-00 00:00:00"
     entry = {"SurveyID": survey_id, "SurveyName": form.title,
@@ -161,6 +188,9 @@ def _txt_choices(lines: list[str], labels, codes, advanced: str, plain: str, one
 def advanced_txt(form: Form) -> str:
     """The Advanced-format ``.txt`` text."""
     lines = ["[[AdvancedFormat]]", "", f"[[Block:{form.title}]]", ""]
+    if form.notice:
+        lines += ["[[Question:Text]]", "[[ID:privacy_notice]]",
+                  "<br><br>".join([form.notice_title, *form.notice]), ""]
     for q in form.questions:
         if q.kind in ("single", "scale", "multi"):
             answer = "MultipleAnswer" if q.kind == "multi" else "SingleAnswer"

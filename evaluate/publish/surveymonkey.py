@@ -15,6 +15,14 @@ Families used: ``single_choice``/``vertical`` (one answer; ``horiz`` for a
 and ``datetime``/``date_only`` (dates). SurveyMonkey exports put the question
 title in heading row 1 and the answer, option or row text in row 2; no item
 id is kept, so exports match by exact title.
+
+The page opens with the participant information and privacy notice (a
+``presentation``/``descriptive_text`` question, which exports no column).
+Answers are linked to the roster by sending the survey through an **email
+invitation collector**: SurveyMonkey then fills the export's ``Email
+Address``, ``First Name`` and ``Last Name`` columns. A web-link collector
+leaves them empty, so the next steps say to use invitations (or a custom
+variable ``email`` added to each person's link, ``?email=…``).
 """
 
 from __future__ import annotations
@@ -30,7 +38,11 @@ __all__ = ["survey_payload", "write", "NEXT_STEPS"]
 NEXT_STEPS = (
     "Create the survey by sending the .json to SurveyMonkey's API once, with your access token "
     "(SurveyMonkey developer settings; creating surveys needs a paid plan): see the "
-    "-send.sh file beside it. Keep question titles as they are; export responses as xlsx or csv "
+    "-send.sh file beside it. Send it with an Email Invitation collector (Collect responses > "
+    "Send by email, to the roster's emails): the export's Email Address then links each "
+    "person's answers before and after the programme; a web link leaves it empty (if you must "
+    "use one, add a custom variable \"email\" and give each person their own link ending "
+    "?email=their address). Keep question titles as they are; export responses as xlsx or csv "
     "(All responses data, Expanded) and import that file."
 )
 
@@ -70,12 +82,21 @@ def _question(q: Question, position: int) -> dict:
 
 def survey_payload(form: Form) -> dict:
     """The request body for ``POST /v3/surveys``: title and one page of questions."""
+    questions = [_question(q, k) for k, q in enumerate(form.questions, start=1)]
+    if form.notice:
+        text = "".join(f"<p>{_html(p)}</p>" for p in [form.notice_title, *form.notice])
+        questions = [{"headings": [{"heading": text}], "position": 1, "family": "presentation",
+                      "subtype": "descriptive_text"}] + [
+            {**q, "position": q["position"] + 1} for q in questions]
     return {
         "title": form.title,
         "language": "en",
-        "pages": [{"title": form.title,
-                   "questions": [_question(q, k) for k, q in enumerate(form.questions, start=1)]}],
+        "pages": [{"title": form.title, "questions": questions}],
     }
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 _SEND = """#!/bin/sh

@@ -6,6 +6,13 @@ response set is one list in ``choices`` whose choice ``name`` is the code, so
 exports hold the instrument's codes. ``settings`` carries ``form_id`` (the
 instrument id) and ``version`` (the instrument version).
 
+The form opens with the participant information and privacy notice (a
+``note``, which exports no column) and a required identity question named
+``email`` (or ``staff_id``), which heads its export column and links each
+response to the roster. For personalised links it can be filled in from the
+link instead (Enketo web forms: ``?d[/data/email]=…``); it stays visible
+so a respondent can correct it.
+
 Format: xlsform.org; checked in the tests by converting with ``pyxform``.
 """
 
@@ -27,9 +34,14 @@ SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "appearance", "co
 #: What to do with the file, printed by ``evaluate publish``.
 NEXT_STEPS = (
     "Upload the .xlsx as a new form (ODK Central: New form; KoboToolbox: Deploy > Import an "
-    "XLSForm). Export responses as csv with the XML values (not labels): headings are the "
-    "item ids and answers the codes."
+    "XLSForm). The form opens with the privacy notice and asks each person for the email the "
+    "roster has for them (question \"email\"): keep it required, it is what links their "
+    "answers before and after the programme (to fill it in for them, send personal Enketo links "
+    "ending ?d[/data/email]=their.email@example.org). Export responses as csv with the XML "
+    "values (not labels): headings are the item ids and answers the codes."
 )
+
+_EMAIL_CONSTRAINT = "regex(., '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$')"
 
 
 def _list_name(form: Form, q: Question) -> str:
@@ -51,6 +63,15 @@ def _number_constraint(q: Question) -> tuple[str, str]:
 def survey_rows(form: Form) -> list[dict]:
     """The ``survey`` sheet as dicts keyed by :data:`SURVEY_COLUMNS`."""
     rows = []
+    if form.notice:
+        rows.append(dict(type="note", name="privacy_notice",
+                         label="\n\n".join([f"**{form.notice_title}**", *form.notice])))
+    ident = dict(type="text", name=form.identity_name, label=form.identity_label, required="yes")
+    if form.link_by == "email":
+        ident.update(constraint=_EMAIL_CONSTRAINT,
+                     constraint_message="Enter an email address, e.g. name@example.org")
+    rows.append(ident)
+    rows = [{c: r.get(c, "") for c in SURVEY_COLUMNS} for r in rows]
     for q in form.questions:
         if q.roster:
             raise PublishError(

@@ -20,6 +20,7 @@ from evaluate.report.quotes import quote_selection, selection_note
 from evaluate.report.records import imports_table, quarantine_summary, suppression_counts
 from evaluate.report.workbooks import summary_blocks, summary_notes, tables_sheets
 from evaluate.report.xlsx import write_tables, write_workbook
+from evaluate.workspace.files import atomic_write_text
 
 __all__ = ["PERSON_LEVEL_TABLES", "is_person_level", "report_tables", "workbook_tables",
            "quotes_note", "build_report", "write_analysis_workbook", "write_tables_workbook",
@@ -282,7 +283,7 @@ def build_report(
     step("Drawing the dashboard")
     html = render_dashboard(results, context, progress=progress)
     dashboard = out / "dashboard.html"
-    dashboard.write_text(html, encoding="utf-8", newline="\n")
+    atomic_write_text(dashboard, html)  # all or nothing: never half a dashboard
 
     step("Writing tables.xlsx and analysis.xlsx")
     tables = report_tables(results, context)

@@ -7,17 +7,18 @@ cannot be read. Leftovers are harmless files of a change that was
 interrupted (a crash, a full disk): folders staged but never committed,
 temporary files. The next change clears leftovers by itself.
 
-``repair`` restores the last consistent state: leftovers go; a damaged
-manifest is replaced by the one before the last change when that one is
-sound; an import whose files are damaged stops being used (it is marked
-``damaged``, so the analyses run on the rest) and is named, so its export
-can be imported again.
+``repair`` brings the workspace back to a consistent state and never deletes
+committed data: a lost or damaged manifest is rebuilt from the imports' sealed
+records and the event log (:mod:`evaluate.workspace.recovery`); staging
+leftovers go; import folders no record claims are moved to ``lost+found/``;
+an import whose files are damaged is marked ``damaged`` (in use or in the
+history: the analyses run on the rest, and it is never restored) and named,
+so its export can be imported again.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,21 +26,23 @@ import pandas as pd
 
 from evaluate.errors import WorkspaceDamaged
 from evaluate.hashing import file_sha256
-from evaluate.workspace.files import atomic_write_text, dumps_json
+from evaluate.workspace.journal import LOST_AND_FOUND
+from evaluate.workspace.recovery import rebuild_manifest
 from evaluate.workspace.store import (
     MANIFEST,
-    PREVIOUS_MANIFEST,
-    check_manifest,
+    Transaction,
     leftovers,
     read_manifest,
+    unclaimed,
 )
 
-__all__ = ["Finding", "CheckReport", "check_workspace", "repair_workspace", "leftovers"]
+__all__ = ["Finding", "CheckReport", "check_workspace", "repair_workspace", "import_problem",
+           "salt_problem", "leftovers"]
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing found: ``kind`` is ``damage`` or ``leftover``."""
+    """One thing found: ``kind`` is ``damage``, ``leftover`` or ``set aside`` (in lost+found/)."""
 
     kind: str
     path: str
@@ -68,58 +71,92 @@ class CheckReport:
         return not self.damaged
 
 
-def _sound(path: Path) -> dict | None:
-    try:
-        manifest = check_manifest(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError, ValueError):  # JSONDecodeError is a ValueError
-        return None
-    return manifest if manifest.get("format") != 1 else None
-
-
 def _check_files(root: Path, manifest: dict, report: CheckReport, hashes: bool) -> None:
+    """Every import's files, in use or kept in the history (not those repair marked damaged)."""
     for record in manifest["records"]:
-        if record.get("state") != "active":
+        if record.get("state") == "damaged":
             continue
         report.imports_checked += 1
-        for kind, info in (record.get("files") or {}).items():
+        problem = import_problem(root, record, report, hashes)
+        if problem is None:
+            continue
+        path, what = problem
+        where = f"import {record.get('id')} ({record.get('file')})"
+        if record.get("state") != "active":
+            where += f", kept in the history ({record.get('state')})"
+        what = f"{where}: {what}"
+        if record.get("state") == "active":
+            fix = (f"run `evaluate repair` (the import stops being used), then import "
+                   f"{record.get('file')} again")
+        else:
+            fix = (f"it is not in use, so no analysis reads it, but it can no longer be brought "
+                   f"back: run `evaluate repair` to mark it damaged, and keep {record.get('file')} "
+                   "if you may need it again")
+        report.findings.append(Finding("damage", path, what, fix, record.get("id")))
+
+
+def import_problem(root: Path, record: dict, report: CheckReport | None = None,
+                   hashes: bool = True) -> tuple[str, str] | None:
+    """What is wrong with an import's data files — (path, e.g. "its responses are missing") —
+    or None when nothing is.
+
+    Each file must be present, have the SHA-256 it was stored with and (when
+    ``hashes``) read back with the rows it was stored with.
+    """
+    for kind, info in (record.get("files") or {}).items():
+        if report is not None:
             report.files_checked += 1
-            path = root / info["path"]
-            where = f"import {record.get('id')} ({record.get('file')})"
-            if not path.is_file():
-                report.findings.append(Finding(
-                    "damage", info["path"], f"the {kind} of {where} are missing",
-                    f"run `evaluate repair` (the import stops being used), then import "
-                    f"{record.get('file')} again", record.get("id")))
-                continue
-            if hashes and file_sha256(path) != info.get("sha256"):
-                report.findings.append(Finding(
-                    "damage", info["path"], f"the {kind} of {where} have changed since they were "
-                    "stored", f"run `evaluate repair`, then import {record.get('file')} again",
-                    record.get("id")))
-                continue
-            if hashes:
-                try:
-                    rows = len(pd.read_parquet(path))
-                except Exception:  # noqa: BLE001 - any failure to read is damage
-                    rows = -1
-                if rows != info.get("rows"):
-                    report.findings.append(Finding(
-                        "damage", info["path"], f"the {kind} of {where} cannot be read as stored",
-                        f"run `evaluate repair`, then import {record.get('file')} again",
-                        record.get("id")))
+        path = Path(root) / info["path"]
+        if not path.is_file():
+            return info["path"], f"its {kind} are missing"
+        if hashes and file_sha256(path) != info.get("sha256"):
+            return info["path"], f"its {kind} have changed since they were stored"
+        if hashes:
+            try:
+                rows = len(pd.read_parquet(path))
+            except Exception:  # noqa: BLE001 - any failure to read is damage
+                rows = -1
+            if rows != info.get("rows"):
+                return info["path"], f"its {kind} cannot be read as stored"
+    return None
+
+
+def salt_problem(root: Path) -> str | None:
+    """Why the workspace's ``.salt`` cannot be used, or None when it can."""
+    path = Path(root) / ".salt"
+    if not path.is_file():
+        return "the .salt file is missing"
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return "the .salt file cannot be read"
+    if not re.fullmatch(r"[0-9a-f]{64}", text):
+        return "the .salt file is damaged (it should be 64 hexadecimal characters)"
+    return None
+
+
+SALT_FIX = ("restore .salt from a backup of this workspace: without it, people in new imports "
+            "cannot be linked to the same people in earlier ones (no command can make it again)")
 
 
 def check_workspace(root: Path, *, hashes: bool = True) -> CheckReport:
-    """Compare the manifest with the files (hashes and row counts unless ``hashes=False``)."""
+    """Compare the manifest with the files (hashes and row counts unless ``hashes=False``).
+
+    Covers every import in the history, the ``.salt`` and the roster; lists
+    what interrupted changes left and what was set aside in ``lost+found/``.
+    """
     root = Path(root)
     report = CheckReport()
+    salt = salt_problem(root)
+    if salt:
+        report.findings.append(Finding("damage", ".salt", salt, SALT_FIX))
     try:
         manifest = read_manifest(root)
     except WorkspaceDamaged as exc:
-        prev = _sound(root / PREVIOUS_MANIFEST)
-        fix = ("run `evaluate repair` to go back to the state before the last change"
-               if prev is not None else "restore manifest.json from a backup")
-        report.findings.append(Finding("damage", MANIFEST, str(exc).split(": ", 1)[-1], fix))
+        report.findings.append(Finding(
+            "damage", MANIFEST, str(exc).split(": ", 1)[-1],
+            "run `evaluate repair`: it rebuilds the manifest from the imports' own sealed "
+            "records and the event log"))
         return report
     if manifest.get("format") == 1:
         return report  # written by 0.1: nothing to compare yet; migrated on the next change
@@ -136,56 +173,78 @@ def check_workspace(root: Path, *, hashes: bool = True) -> CheckReport:
         report.findings.append(Finding(
             "leftover", str(path.relative_to(root)), "left by a change that did not finish",
             "nothing to do: the next change or `evaluate repair` removes it"))
+    for path in unclaimed(root, manifest):
+        report.findings.append(Finding(
+            "leftover", str(path.relative_to(root)),
+            "an import folder the manifest does not list (a change that did not finish)",
+            "nothing to do: the next change or `evaluate repair` moves it to lost+found/"))
+    found = root / LOST_AND_FOUND
+    if found.is_dir():
+        for path in sorted(found.iterdir()):
+            report.findings.append(Finding(
+                "set aside", str(path.relative_to(root)), "set aside, not deleted",
+                "look at it; delete it when you are sure it is not needed"))
     return report
 
 
+class _Repair(Transaction):
+    """A transaction that starts from a rebuilt manifest when the manifest cannot be read."""
+
+    rebuilt: list[str] | None = None
+
+    def load(self) -> None:
+        try:
+            self.manifest = read_manifest(self.root)
+        except WorkspaceDamaged:
+            self.manifest, self.rebuilt = rebuild_manifest(self.root)
+            self.force = self.baseline = True
+        if self.manifest.get("format") == 1:
+            return
+        self.tidy()
+
+
 def repair_workspace(ws) -> list[str]:
-    """Restore the last consistent state; return what was done, in plain sentences."""
+    """Bring the workspace back to a consistent state; return what was done, in plain sentences.
+
+    Never deletes committed data: the manifest is rebuilt (see
+    :mod:`evaluate.workspace.recovery`) when it cannot be read; import folders
+    no record claims are moved to ``lost+found/``; an import whose files are
+    damaged is marked ``damaged`` and named, so its export can be imported again.
+    """
     root = Path(ws.path)
     done: list[str] = []
-    with ws.lock_for_repair():
-        try:
-            read_manifest(root)
-        except WorkspaceDamaged:
-            prev = _sound(root / PREVIOUS_MANIFEST)
-            if prev is None:
-                raise WorkspaceDamaged(
-                    f"{root / MANIFEST}: the manifest is damaged and so is the copy from before the "
-                    "last change — restore the workspace folder from a backup, or create a new "
-                    "workspace and import the exports again") from None
-            atomic_write_text(root / MANIFEST, dumps_json(prev))
-            done.append("Restored the manifest from before the last change (manifest.prev.json).")
-        manifest = read_manifest(root)
-        if manifest.get("format") == 1:
-            return done or ["Nothing to repair."]
-        report = CheckReport()
-        _check_files(root, manifest, report, hashes=True)
-        bad = {f.import_id for f in report.damaged if f.import_id}
-        if bad:
-            for record in manifest["records"]:
-                if record.get("id") in bad:
-                    record["state"] = "damaged"
+    salt = salt_problem(root)
+    with _Repair(root, "a repair", timeout=ws.lock_for_repair().timeout) as tx:
+        if tx.rebuilt:
+            done += tx.rebuilt
+        for old, new in tx.set_aside:
+            done.append(f"Moved {old.relative_to(root)} to {new.relative_to(root)} (no record "
+                        "claims it: left by a change that did not finish). Nothing was deleted.")
+        if tx.manifest.get("format") != 1:
+            bad = []
+            for record in tx.manifest["records"]:
+                if record.get("state") == "damaged":
+                    continue
+                problem = import_problem(root, record)
+                if problem is None:
+                    continue
+                was = record.get("state")
+                record["state"], record["was"] = "damaged", was
+                bad.append(record["id"])
+                if was == "active":
                     done.append(f"Import {record['id']} ({record.get('file')}) is damaged and is "
-                                f"no longer used: import {record.get('file')} again.")
-            manifest["events"].append({"seq": len(manifest["events"]) + 1, "at": _now(),
-                                       "action": "repair", "damaged": sorted(bad)})
-            atomic_write_text(root / MANIFEST, dumps_json(manifest))
-        for path in leftovers(root, manifest):
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
-            done.append(f"Removed {path.relative_to(root)} (left by a change that did not finish).")
-        roster = root / "roster.parquet"
-        if roster.exists():
-            try:
-                pd.read_parquet(roster)
-            except Exception:  # noqa: BLE001
-                done.append(ws.refresh_roster())
+                                f"no longer used: import {record.get('file')} again ({problem[1]}).")
+                else:
+                    done.append(f"Import {record['id']} ({record.get('file')}), kept in the "
+                                f"history, is damaged and can no longer be restored ({problem[1]}).")
+            if bad or tx.rebuilt:
+                tx.event("repair", damaged=sorted(bad), rebuilt=bool(tx.rebuilt))
+    roster = root / "roster.parquet"
+    if roster.exists():
+        try:
+            pd.read_parquet(roster)
+        except Exception:  # noqa: BLE001
+            done.append(ws.refresh_roster())
+    if salt:
+        done.append(f"Not repaired: {salt} — {SALT_FIX}.")
     return done or ["Nothing to repair: the workspace agrees with its manifest."]
-
-
-def _now() -> str:
-    from evaluate.workspace.store import now
-
-    return now()

@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from evaluate.errors import InstrumentError, WorkspaceDamaged, WorkspaceError
+from evaluate.errors import AnalysisError, InstrumentError, WorkspaceDamaged, WorkspaceError
 from evaluate.inputs import MAX_YAML_BYTES, not_a_regular_file, read_limited, yaml_problem
 from evaluate.instruments import (
     Instrument,
@@ -359,6 +359,14 @@ class Workspace:
     def imports(self) -> pd.DataFrame:
         """The active imports as a table, one row each (what the analyses read)."""
         return pd.DataFrame(self.manifest()["imports"])
+
+    def require_imports(self, doing: str) -> None:
+        """Stop with a plain message (exit 1) when no import is in use: nothing to ``doing``."""
+        if not self.manifest()["imports"]:
+            raise AnalysisError(
+                f"Nothing imported yet in {self.path}, so there is nothing to {doing}. Import an "
+                f"export first: evaluate ingest EXPORT -w {self.path} -i INSTRUMENT -c "
+                f"{self.cohorts[0] if self.cohorts else 'COHORT'} --wave {self.waves[0]}")
 
     def history(self) -> pd.DataFrame:
         """Every import ever stored, active or not, oldest first."""

@@ -28,8 +28,13 @@ _UNDOABLE = ("import", "replace", "remove", "restore")
 
 
 def _near(value: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
-    return f" Did you mean {close[0]}?" if close else ""
+    """" Did you mean X?" for the likeliest of ``options`` (case is ignored), or ''."""
+    same = [o for o in options if o.casefold() == value.casefold()]
+    if same:
+        return f" Did you mean {same[0]}? (Names are matched exactly, capitals included.)"
+    folded = {o.casefold(): o for o in options}
+    close = difflib.get_close_matches(value.casefold(), list(folded), n=1, cutoff=0.6)
+    return f" Did you mean {folded[close[0]]}?" if close else ""
 
 
 def check_declared(ws: Workspace, cohort: str, wave: str, *, new_cohort: bool = False,
@@ -105,8 +110,42 @@ def _find(manifest: dict, import_id: str) -> dict:
                          "see `evaluate history`")
 
 
+def _verified(ws: Workspace, record: dict, doing: str) -> dict:
+    """``record``, when its data files are all present and unchanged; refused otherwise.
+
+    Nothing is changed by a refusal: it is raised inside the transaction, so
+    the manifest is not written.
+    """
+    from evaluate.workspace.check import import_problem
+
+    if record.get("state") == "damaged":
+        raise WorkspaceError(
+            f"Cannot {doing}: import {record['id']} ({record.get('file')}) was found damaged "
+            f"by `evaluate repair`, so it is never used again — import {record.get('file')} "
+            "again instead. Nothing was changed.")
+    problem = import_problem(ws.path, record)
+    if problem is not None:
+        raise WorkspaceError(
+            f"Cannot {doing}: the files of import {record['id']} ({record.get('file')}) are not "
+            f"as they were stored — {problem[1]} ({problem[0]}). Import {record.get('file')} again "
+            f"instead, and run `evaluate check {ws.path}` to see what else is damaged. "
+            "Nothing was changed.")
+    return record
+
+
 def _slot_active(manifest: dict, slot) -> dict | None:
     return next((r for r in active_records(manifest) if slot_of(r) == slot), None)
+
+
+def set_aside_note(ws: Workspace, tx) -> str:
+    """A sentence naming what the change moved to lost+found/ ('' when nothing)."""
+    if not tx.set_aside:
+        return ""
+    names = ", ".join(str(new.relative_to(ws.path)) for _, new in tx.set_aside[:5])
+    more = f" and {len(tx.set_aside) - 5} more" if len(tx.set_aside) > 5 else ""
+    return (f" Files no manifest listed (left by an interrupted change, or by evaluate 0.1) "
+            f"were moved to {names}{more}: nothing was deleted; look at them, then delete them "
+            "if you do not need them.")
 
 
 def _label(record: dict) -> str:
@@ -161,15 +200,16 @@ def store_import(ws: Workspace, *, cohort: str, wave: str, instrument, responses
         if instrument_file is not None:
             name, data = instrument_file
             tx.write_after(ws.path / "instruments" / name, data.decode("utf-8"))
-        import_id, files = tx.stage_frames({"responses": responses, "ties": ties,
-                                            "stakeholders": stakeholders, "problems": quarantine})
-        record = {**entry, "id": import_id, "state": "active", "cohort": cohort, "wave": wave,
-                  "instrument": instrument.ref, "stored_at": now(), "files": files}
+        fields = {**entry, "state": "active", "cohort": cohort, "wave": wave,
+                  "instrument": instrument.ref, "stored_at": now()}
+        if previous is not None:
+            fields.update(replaces=previous["id"], change=change)
+        record = tx.stage_import({"responses": responses, "ties": ties,
+                                  "stakeholders": stakeholders, "problems": quarantine}, fields)
+        import_id = record["id"]
         if previous is not None:
             previous["state"] = "replaced"
             previous["replaced_by"] = import_id
-            record["replaces"] = previous["id"]
-            record["change"] = change
             tx.event("replace", **{"import": import_id, "previous": previous["id"]})
             status = "replaced"
             message = (f"{entry['file']} replaces {_label(previous)}: {describe_change(change)}; "
@@ -180,7 +220,7 @@ def store_import(ws: Workspace, *, cohort: str, wave: str, instrument, responses
             status = "new"
             message = (f"Stored {entry['accepted']} responses for cohort {cohort}, wave {wave} "
                        f"(import {import_id}).")
-        manifest["records"].append(record)
+        message += set_aside_note(ws, tx)
     return StoreOutcome(status, message, record)
 
 
@@ -188,16 +228,22 @@ def undo(ws: Workspace) -> str:
     """Reverse the latest change that has not been undone already."""
     with ws.transaction("undoing the latest change") as tx:
         manifest = tx.manifest
-        events = [e for e in manifest["events"] if e["action"] in _UNDOABLE and not e.get("undone")]
+        events = [e for e in manifest["events"]
+                  if e["action"] in (*_UNDOABLE, "correct") and not e.get("undone")]
         if not events:
             raise WorkspaceError("There is nothing to undo in this workspace.")
         event = events[-1]
+        if event["action"] == "correct":  # a reviewed correction (evaluate.workspace.corrections)
+            from evaluate.workspace.corrections import undo_in
+
+            return undo_in(tx, event["correction"]["id"])
         record = _find(manifest, event["import"])
         if event["action"] == "import":
             record["state"] = "removed"
             said = f"Undid {_label(record)}: it is no longer used (it stays in the history)."
         elif event["action"] == "replace" or event.get("previous"):
-            previous = _find(manifest, event["previous"])
+            previous = _verified(ws, _find(manifest, event["previous"]),
+                                 f"undo the latest change (bringing back import {event['previous']})")
             record["state"] = event.get("was", "removed")
             previous["state"] = "active"
             said = (f"Undid the change: {_label(previous)} is used again instead of "
@@ -211,6 +257,7 @@ def undo(ws: Workspace) -> str:
                 raise WorkspaceError(
                     f"Cannot undo the removal of import {record['id']}: {_label(current)} has "
                     "taken its place since — remove that one first.")
+            _verified(ws, record, f"undo the removal of import {record['id']}")
             record["state"] = "active"
             said = f"Undid the removal: {_label(record)} is used again."
         event["undone"] = True
@@ -237,6 +284,7 @@ def restore(ws: Workspace, import_id: str) -> str:
         record = _find(tx.manifest, import_id)
         if record.get("state") == "active":
             raise WorkspaceError(f"Import {record['id']} is already in use.")
+        _verified(ws, record, f"restore import {record['id']}")
         current = _slot_active(tx.manifest, slot_of(record))
         was = record.get("state")
         record["state"] = "active"

@@ -8,10 +8,14 @@ instrument took its place) or ``removed`` — and every change as an event,
 so that nothing is ever lost and any change can be undone.
 
 A change is staged first (new files written under a temporary folder name,
-then renamed into place) and becomes real only when the new manifest is
-renamed over the old one, under the workspace lock: a crash at any moment
-leaves the workspace as it was before the change or as it is after it. The
-manifest before the last change is kept as ``manifest.prev.json``.
+with the import's sealed record, then renamed into place), logged
+(``events.jsonl``), and becomes real only when the new manifest is renamed
+over the old one, under the workspace lock: a crash at any moment leaves the
+workspace as it was before the change or as it is after it. The manifest
+before the last change is kept as ``manifest.prev.json``; the sealed records
+and the log let ``evaluate repair`` rebuild a manifest that is lost (see
+:mod:`evaluate.workspace.journal`). A change that changes nothing writes
+nothing.
 """
 
 from __future__ import annotations
@@ -35,6 +39,15 @@ from evaluate.workspace.files import (
     fsync_dir,
     write_parquet,
 )
+from evaluate.workspace.journal import (
+    SEAL_NAME,
+    append_log,
+    keep_log_up_to,
+    read_log,
+    seal_of,
+    set_aside,
+    write_seal,
+)
 
 __all__ = [
     "MANIFEST",
@@ -46,6 +59,8 @@ __all__ = [
     "empty_manifest",
     "active_records",
     "leftovers",
+    "unclaimed",
+    "is_sound",
     "slot_of",
     "now",
 ]
@@ -76,19 +91,49 @@ def active_records(manifest: dict) -> list[dict]:
     return [r for r in manifest["records"] if r.get("state") == "active"]
 
 
-def leftovers(root: Path, manifest: dict | None) -> list[Path]:
-    """Files and folders of changes that never committed (safe to delete under the lock)."""
+def leftovers(root: Path, manifest: dict | None = None) -> list[Path]:
+    """Temporary files and staging folders of changes that never committed.
+
+    Nothing in them was ever committed (no import folder is renamed into
+    place before its data and sealed record are complete), so they are safe
+    to delete under the lock. Import folders the manifest does not list are
+    not leftovers: see :func:`unclaimed`.
+    """
     root = Path(root)
     found: list[Path] = [p for p in root.glob(".*.tmp")]
     folder = root / IMPORTS_DIR
     if folder.is_dir():
-        listed = {str(r.get("id")) for r in (manifest or {}).get("records", [])}
         for p in folder.iterdir():
-            if p.name.startswith(".staging-") or (p.name.isdigit() and p.name not in listed):
+            if p.name.startswith(".staging-") or p.name.endswith(".tmp"):
                 found.append(p)
-            elif p.is_dir():
+            elif p.is_dir() and p.name.isdigit():
                 found += list(p.glob(".*.tmp"))
     return sorted(found)
+
+
+def unclaimed(root: Path, manifest: dict) -> list[Path]:
+    """Import folders the manifest does not list (set aside to ``lost+found/``, never deleted)."""
+    folder = Path(root) / IMPORTS_DIR
+    if not folder.is_dir():
+        return []
+    listed = {str(r.get("id")) for r in manifest.get("records", [])}
+    return sorted(p for p in folder.iterdir() if p.name.isdigit() and p.name not in listed)
+
+
+def _import_folders(root: Path) -> list[Path]:
+    folder = Path(root) / IMPORTS_DIR
+    if not folder.is_dir():
+        return []
+    return [p for p in folder.iterdir() if p.name.isdigit() and p.is_dir()]
+
+
+def is_sound(path: Path) -> bool:
+    """True when ``path`` holds a manifest evaluate can read."""
+    try:
+        check_manifest(json.loads(Path(path).read_text(encoding="utf-8")))
+    except (OSError, ValueError, RecursionError):
+        return False
+    return True
 
 
 def read_manifest(root: Path) -> dict:
@@ -96,13 +141,13 @@ def read_manifest(root: Path) -> dict:
     path = Path(root) / MANIFEST
     repair = f"run `evaluate repair {root}` to restore the last consistent state"
     if not path.exists():
-        if (Path(root) / IMPORTS_DIR).is_dir() and any((Path(root) / IMPORTS_DIR).iterdir()):
+        if _import_folders(root):
             raise WorkspaceDamaged(
                 f"{path}: the manifest is missing but the workspace holds imported data — {repair}")
         return empty_manifest()
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise WorkspaceDamaged(
             f"{path}: the manifest is damaged ({exc.__class__.__name__}) — {repair}") from None
     try:
@@ -133,6 +178,9 @@ def check_manifest(manifest) -> dict:
     records, events = manifest.get("records"), manifest.get("events")
     if not isinstance(records, list) or not isinstance(events, list):
         raise ValueError("the manifest lacks its list of imports or of changes")
+    tx = manifest.get("tx", 0)
+    if isinstance(tx, bool) or not isinstance(tx, int) or tx < 0:
+        raise ValueError("the manifest's count of changes is damaged")
     for n, r in enumerate(records, start=1):
         where = f"import {n} in the manifest"
         if not isinstance(r, dict):
@@ -165,13 +213,14 @@ class Transaction:
     """One all-or-nothing change to a workspace.
 
     >>> # with Transaction(ws.path, "an import") as tx:
-    >>> #     record = tx.add_import({...}, frames)   # staged, not yet visible
+    >>> #     record = tx.stage_import(frames, {...})   # staged and sealed, not yet visible
     >>> # the new manifest is committed when the block ends without an error
 
     While the block runs, the workspace lock is held and ``tx.manifest`` is
     the latest manifest (re-read under the lock, so a change made by another
     process a moment ago is not lost). Files staged by a block that fails are
-    removed; the manifest is not touched.
+    removed; the manifest is not touched. A block that changes nothing
+    writes nothing.
     """
 
     def __init__(self, root: Path, what: str, timeout: float = 60.0):
@@ -183,19 +232,43 @@ class Transaction:
         self._placed: list[Path] = []
         self.extra_writes: list[tuple[Path, str]] = []
         self.cleanup_after: list[Path] = []
+        #: what was moved to lost+found when the change began
+        self.set_aside: list[tuple[Path, Path]] = []
+        #: commit even when nothing changed (a rebuilt manifest must be written)
+        self.force = False
+        #: write the whole manifest as one line of the log (a log that lacks the start)
+        self.baseline = False
+        self._before: dict[str, str] = {}
+        self._events_before: dict[int, str] = {}
 
     def __enter__(self) -> Transaction:
         self.lock.__enter__()
         try:
-            self.manifest = read_manifest(self.root)
-            if self.manifest.get("format") == 1:
-                self.manifest = _migrate_v1(self.root, self.manifest, self)
-            else:
-                _clear(leftovers(self.root, self.manifest))
+            self.load()
+            self._before = {str(r.get("id")): seal_of(r) for r in self.manifest["records"]}
+            self._events_before = {e.get("seq"): seal_of(e) for e in self.manifest["events"]}
         except BaseException:
             self.lock.__exit__(None, None, None)
             raise
         return self
+
+    def load(self) -> None:
+        """Read the manifest under the lock and tidy what an interrupted change left."""
+        self.manifest = read_manifest(self.root)
+        if self.manifest.get("format") == 1:
+            self.manifest = _migrate_v1(self.root, self.manifest, self)
+            self.baseline = self.force = True
+            return
+        self.tidy()
+
+    def tidy(self) -> None:
+        """Delete staging leftovers, set unlisted import folders aside, drop uncommitted log lines."""
+        _clear(leftovers(self.root, self.manifest))
+        for path in unclaimed(self.root, self.manifest):
+            self.set_aside.append((path, set_aside(self.root, path)))
+        keep_log_up_to(self.root, int(self.manifest.get("tx", 0)))
+        if self.manifest["records"] and not read_log(self.root):
+            self.baseline = True  # a workspace from before the log: it starts with everything
 
     def __exit__(self, kind, exc, tb) -> None:
         try:
@@ -215,8 +288,12 @@ class Transaction:
             numbers += [int(p.name) for p in folder.iterdir() if p.name.isdigit()]
         return f"{max(numbers, default=0) + 1:04d}"
 
-    def stage_frames(self, frames: dict[str, pd.DataFrame | None]) -> tuple[str, dict]:
-        """Write an import's tables into a new folder; return its id and the files' descriptions."""
+    def stage_import(self, frames: dict[str, pd.DataFrame | None], fields: dict) -> dict:
+        """Write an import's tables and sealed record into a new folder; return its record.
+
+        The record is ``fields`` with the new ``id`` and the ``files`` written
+        (path, SHA-256, rows); it is added to ``tx.manifest`` as it is sealed.
+        """
         import_id = self.next_id()
         base = self.root / IMPORTS_DIR
         base.mkdir(parents=True, exist_ok=True)
@@ -231,13 +308,16 @@ class Transaction:
             write_parquet(frame, target)
             files[kind] = {"path": f"{IMPORTS_DIR}/{import_id}/{kind}.parquet",
                            "sha256": file_sha256(target), "rows": int(len(frame))}
+        record = {**fields, "id": import_id, "files": files}
+        write_seal(staging, record)
         fsync_dir(staging)
         final = base / import_id
         staging.rename(final)
         self._staged.remove(staging)
         self._placed.append(final)
         fsync_dir(base)
-        return import_id, files
+        self.manifest["records"].append(record)
+        return record
 
     def write_after(self, path: Path, text: str) -> None:
         """Write a small file (settings) as part of the commit, just before the manifest."""
@@ -250,13 +330,38 @@ class Transaction:
         return event
 
     # ---------------------------------------------------------------- commit
+    def _log_line(self, tx: int) -> dict | None:
+        """What this change adds to the event log, or None when it changes nothing."""
+        records = [r for r in self.manifest["records"]
+                   if self._before.get(str(r.get("id"))) != seal_of(r)]
+        events = [e for e in self.manifest["events"]
+                  if self._events_before.get(e.get("seq")) != seal_of(e)]
+        if not (records or events or self.extra_writes or self.force):
+            return None
+        if self.baseline:
+            return {"tx": tx, "at": now(), "baseline": True, "events": self.manifest["events"],
+                    "records": self.manifest["records"]}
+        return {"tx": tx, "at": now(), "events": events, "records": records}
+
     def _commit(self) -> None:
+        tx = int(self.manifest.get("tx", 0)) + 1
+        line = self._log_line(tx)
+        if line is None:  # nothing changed: nothing is written
+            self._rollback()
+            return
+        self.manifest["tx"] = tx
         before = [(p, p.read_bytes() if p.exists() else None) for p, _ in self.extra_writes]
         try:
             for path, text in self.extra_writes:
                 atomic_write_text(path, text)
+            if self.baseline:  # imports stored before records were sealed get theirs now
+                for record in self.manifest["records"]:
+                    folder = self.root / IMPORTS_DIR / str(record["id"])
+                    if folder.is_dir() and not (folder / SEAL_NAME).exists():
+                        write_seal(folder, record)
+            append_log(self.root, line)
             current = self.root / MANIFEST
-            if current.exists():
+            if current.exists() and is_sound(current):
                 atomic_write_text(self.root / PREVIOUS_MANIFEST, current.read_text(encoding="utf-8"))
             atomic_write_text(current, dumps_json(self.manifest))
         except BaseException:
@@ -290,23 +395,33 @@ def _clear(paths: list[Path]) -> None:
 
 
 def _migrate_v1(root: Path, old: dict, tx: Transaction) -> dict:
-    """Bring a workspace written by evaluate 0.1 (data under kind/COHORT/WAVE/ID.parquet) to format 2."""
+    """Bring a workspace written by evaluate 0.1 (data under kind/COHORT/WAVE/ID.parquet) to format 2.
+
+    Every file the 0.1 manifest lists is migrated; anything else in its
+    folders is moved to ``lost+found/`` (and named in ``tx.set_aside``),
+    never deleted.
+    """
     manifest = empty_manifest()
     tx.manifest = manifest  # new ids are counted from what is migrated so far
     legacy = {"responses": "responses", "ties": "ties", "stakeholders": "stakeholders",
               "problems": "quarantine"}
+    used: set[Path] = set()
     for entry in old.get("imports", []):
         rel = Path(entry["cohort"]) / entry["wave"] / f"{str(entry['instrument']).split('@')[0]}.parquet"
         frames = {}
         for kind, folder in legacy.items():
             path = root / folder / rel
             frames[kind] = pd.read_parquet(path) if path.exists() else None
-        import_id, files = tx.stage_frames(frames)
-        record = {**entry, "id": import_id, "state": "active", "files": files,
-                  "migrated_from": "evaluate 0.1"}
-        manifest["records"].append(record)
+            used.add(path)
+        fields = {**entry, "state": "active", "migrated_from": "evaluate 0.1"}
+        record = tx.stage_import(frames, fields)
         manifest["events"].append({"seq": len(manifest["events"]) + 1,
                                    "at": entry.get("stored_at", now()), "action": "import",
-                                   "import": import_id})
+                                   "import": record["id"]})
+    for folder in legacy.values():
+        base = root / folder
+        if base.is_dir():
+            for path in sorted(p for p in base.rglob("*") if p.is_file() and p not in used):
+                tx.set_aside.append((path, set_aside(root, path)))
     tx.cleanup_after = [root / folder for folder in legacy.values()]
     return manifest
