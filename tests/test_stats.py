@@ -603,7 +603,33 @@ def test_omega_matches_semtools_on_the_demo(sample_results):
 # best of one start per item where a fit is a Heywood case:
 # tests/reference/omega_boot_semtools.R. instrument | wave | scale | converged | low | high
 OMEGA_BOOT_SEMTOOLS = """\
-@@OMEGA_BOOT@@
+baseline@1|baseline|system_leadership|200|0.65116577220545|0.861759395822181
+baseline@1|baseline|coach_approach|200|0.66409073431626|0.843058941586421
+baseline@1|baseline|peer_network|200|0.647791670242366|0.813826179708552
+baseline@1|baseline|system_innovation|200|0.514649415005911|0.732384785773011
+baseline@1|baseline|courage_to_innovate|200|0.601873480799718|0.791173316506671
+baseline@1|baseline|community_voice|200|0.565200972861376|0.810754678676343
+baseline@1|baseline|adaptive_leadership|200|0.430927596411692|0.701730942085982
+follow_up@1|follow_up|system_leadership|200|0.825968345127723|0.926454847886152
+follow_up@1|follow_up|coach_approach|200|0.736889184702341|0.893539411205524
+follow_up@1|follow_up|peer_network|200|0.6747397509734|0.898524500659872
+follow_up@1|follow_up|system_innovation|200|0.740758669575232|0.915130243149344
+follow_up@1|follow_up|courage_to_innovate|200|0.707086917979224|0.893914563248673
+follow_up@1|follow_up|community_voice|200|0.614824070143793|0.878008809107353
+follow_up@1|follow_up|adaptive_leadership|200|0.611976248470298|0.846826215784596
+follow_up@1|follow_up|change_challenge|200|0.576700283865032|0.813194053823508
+post@1|end|system_leadership|200|0.852462816752138|0.931307935755794
+post@1|end|coach_approach|200|0.71973788385579|0.9008714017349
+post@1|end|peer_network|200|0.714370506971096|0.886321212205881
+post@1|end|system_innovation|200|0.763551979549737|0.907396462697046
+post@1|end|courage_to_innovate|200|0.795515382069917|0.903340772964496
+post@1|end|community_voice|200|0.787997303746697|0.923699714604587
+post@1|end|adaptive_leadership|200|0.766134845904094|0.886587199532415
+post@1|end|then_system_leadership|200|0.720101952243877|0.894575412400768
+post@1|end|then_coach_approach|200|0.626659900753925|0.83991639081493
+post@1|end|then_peer_network|200|0.751995251294687|0.865629089891777
+post@1|end|then_system_innovation|200|0.463081476041287|0.839886269871498
+post@1|end|change_challenge|200|0.505330612211114|0.797037112623951
 """
 
 
