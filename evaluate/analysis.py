@@ -54,6 +54,9 @@ def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
         from evaluate.logic import evidence_matrix
 
         results["evidence_matrix"] = evidence_matrix(programme, results, ws.instruments())
+    from evaluate.claims.ledger import build_claims
+
+    results.update(build_claims(results, programme))
     return {k: v for k, v in results.items() if isinstance(v, pd.DataFrame)}
 
 

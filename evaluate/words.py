@@ -27,7 +27,6 @@ import math
 import re
 
 __all__ = [
-    "attention_parts",
     "is_missing",
     "rounded",
     "effect_size_word",
@@ -41,10 +40,13 @@ __all__ = [
     "the_wave",
     "cohort_name",
     "join_words",
+    "attention_parts",
+    "MISSING",
+    "num",
+    "integer",
+    "pct",
     "STRENGTH_LABELS",
     "strength_label",
-    "MIN_COMPARISON",
-    "evidence_strength",
 ]
 
 #: Labels of the strength-of-evidence levels, strongest first.
@@ -56,9 +58,9 @@ STRENGTH_LABELS = {
     "none": "Not enough data",
 }
 
-#: A comparison group this small does not lift the strength label.
-MIN_COMPARISON = 10
-_STRENGTH_STEPS = {4: "strong", 3: "moderate", 2: "limited", 1: "weak", 0: "weak"}
+
+#: What a missing value reads as.
+MISSING = "—"
 
 _SIZE_BANDS = ((0.2, "very small"), (0.5, "small"), (0.8, "medium-sized"))
 
@@ -285,86 +287,61 @@ def strength_label(strength) -> str:
     return STRENGTH_LABELS.get(key, key.capitalize())
 
 
-def evidence_strength(n_pairs, n_first=None, *, comparison=None, rough_measure: bool = False,
-                      drops=()) -> tuple[str, list[str]]:
-    """The strength-of-evidence level of a before-and-after result, and the reasons for it.
+_NOT_A_NUMBER = object()
 
-    One rule for every evidence card: survey scales (:func:`evaluate.stats.aim_statements`)
-    and network change (:func:`evaluate.network.network_evidence`) alike.
 
-    Parameters
-    ----------
-    n_pairs : int
-        People who answered both times (matched).
-    n_first : int, optional
-        People who answered the first time; retention = n_pairs / n_first.
-    comparison : dict, optional
-        A comparison group's ``kind`` (e.g. "wait-list"), ``n`` (its matched
-        people), ``alike`` (the groups started alike) and ``clear`` (the
-        programme group changed more: the interval of the difference
-        excludes zero). None: no comparison group.
-    rough_measure : bool
-        The measure is rough (a scale's Cronbach's alpha under 0.7).
-    drops : sequence of str
-        Further reasons for doubt, each lowering the label one step (e.g.
-        "those who left started differently").
+def _as_float(x):
+    """``x`` as a float; None when missing (None, NaN, pd.NA, NaT); ``_NOT_A_NUMBER`` for text."""
+    if x is None or type(x).__name__ in ("NAType", "NaTType"):
+        return None
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        return _NOT_A_NUMBER
+    return None if math.isnan(value) else value
 
-    Returns
-    -------
-    (str, list of str)
-        ``strong``, ``moderate``, ``limited``, ``weak`` or ``none``, and the
-        reasons, the design's first.
 
-    Notes
-    -----
-    The label starts at "moderate", the most a before-and-after design with
-    no comparison group supports; at "strong" only with a comparison group
-    of at least 10 matched people who started alike and changed less. It
-    drops one step for fewer than 30 matched people (two under 10), one for
-    fewer than 70% of the first respondents matched (two under 50%), one for
-    a rough measure and one for each further reason. Under 3 matched people:
-    "none".
+def num(x, digits: int = 2) -> str:
+    """A number with ``digits`` decimals and a real minus sign ("3.14", "−0.20"); "—" if missing.
 
-    >>> evidence_strength(62, 80)
-    ('moderate', ['no comparison group (pre/post only), so at most moderate'])
-    >>> evidence_strength(25, 60)
-    ('weak', ['no comparison group (pre/post only), so at most moderate', '25 matched people (under 30)', '42% of first-wave respondents matched'])
+    This is the one formatting of decimals: the claims ledger and the report both use it.
+
+    >>> num(3.14159), num(-0.2), num(-0.001), num(None)
+    ('3.14', '−0.20', '0.00', '—')
     """
-    n = 0 if is_missing(n_pairs) else int(n_pairs)
-    if n < 3:
-        return "none", ["fewer than 3 matched people"]
-    score = 3
-    reasons = ["no comparison group (pre/post only), so at most moderate"]
-    if comparison is not None:
-        kind, size = comparison["kind"], int(comparison["n"])
-        if size >= MIN_COMPARISON and comparison["alike"] and comparison["clear"]:
-            score = 4
-            reasons[0] = (f"compared with a {kind} group ({size} people) who started alike, "
-                          "and the programme group changed more")
-        else:
-            reasons[0] = (f"a {kind} group was compared, but "
-                          + ("it is small" if size < MIN_COMPARISON
-                             else "the groups did not start alike" if not comparison["alike"]
-                             else "the programme group did not clearly change more")
-                          + ", so at most moderate")
-    if n < 10:
-        score -= 2
-        reasons.append(f"only {n} matched people")
-    elif n < 30:
-        score -= 1
-        reasons.append(f"{n} matched people (under 30)")
-    if n_first and not is_missing(n_first):
-        kept = n / n_first
-        score -= 2 if kept < 0.5 else 1 if kept < 0.7 else 0
-        if kept < 0.7:
-            reasons.append(f"{kept:.0%} of first-wave respondents matched")
-    if rough_measure:
-        score -= 1
-        reasons.append("Cronbach's alpha under 0.7")
-    for reason in drops:
-        score -= 1
-        reasons.append(reason)
-    return _STRENGTH_STEPS[max(score, 0)], reasons
+    value = _as_float(x)
+    if value is None or value is _NOT_A_NUMBER:
+        return MISSING if value is None else str(x)
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    text = f"{value:.{digits}f}"
+    if float(text) == 0:
+        text = text.lstrip("-")
+    return text.replace("-", "−")
+
+
+def integer(x) -> str:
+    """A count with thousands separators ("1,234"); "—" if missing.
+
+    >>> integer(1234.0), integer(None)
+    ('1,234', '—')
+    """
+    value = _as_float(x)
+    if value is None or value is _NOT_A_NUMBER:
+        return MISSING if value is None else str(x)
+    return f"{int(round(value)):,}"
+
+
+def pct(x, digits: int = 0) -> str:
+    """A share (0–1) as a percentage ("82%"); "—" if missing.
+
+    >>> pct(0.816), pct(None)
+    ('82%', '—')
+    """
+    value = _as_float(x)
+    if value is None or value is _NOT_A_NUMBER:
+        return MISSING
+    return f"{value * 100:.{digits}f}%".replace("-", "−")
 
 
 def attention_parts(entry: dict) -> list[str]:

@@ -318,18 +318,23 @@ def test_history_confirms_then_undoes_removes_and_restores(made):
     assert r.status_code == 400 and "no import" in r.text.lower()
 
 
+def _finished(client, job) -> str:
+    for _ in range(3000):
+        page = client.get(f"/report/job/{job}").text
+        if "<h1>Ready" in page or "could not be finished" in page:
+            return page
+        assert '<meta http-equiv="refresh"' in page and "<progress" in page
+        time.sleep(0.1)
+    raise AssertionError("the job did not finish")
+
+
 def test_report_runs_with_progress_and_offers_its_files(made):
     app, client, csrf, ws = made
     uid = _uid(_drop(client, csrf, SAMPLE / "c2" / "connections-c2-handmade.csv"))
-    client.post(f"/import/{uid}/go?csrf={csrf}")
+    assert "Stored" in client.post(f"/import/{uid}/go?csrf={csrf}").text
     r = client.post(f"/report/run?csrf={csrf}")
     job = _uid(r)
-    for _ in range(600):
-        page = client.get(f"/report/job/{job}").text
-        if "Ready" in page or "could not be finished" in page:
-            break
-        assert '<meta http-equiv="refresh"' in page and "<progress" in page
-        time.sleep(0.1)
+    page = _finished(client, job)
     assert "Ready" in page, page
     r = client.get(f"/report/job/{job}/file/tables")
     assert r.status_code == 200 and r.content[:2] == b"PK"
@@ -340,6 +345,15 @@ def test_report_runs_with_progress_and_offers_its_files(made):
     assert "personal" in client.get("/report").text.lower()
     r = client.post(f"/report/personal?csrf={csrf}")
     assert r.status_code == 400 and "tick" in r.text
+    r = client.post(f"/report/personal?csrf={csrf}", data={"understood": "yes"})
+    page = _finished(client, _uid(r))
+    # (the network survey is in the browser test's workspace; here no one answered it)
+    assert "Ready" in page and "No personal pages: no one answered the network" in page
+    z = client.get(f"/report/job/{_uid(r)}/file/personal")
+    import io
+    import zipfile
+
+    assert zipfile.ZipFile(io.BytesIO(z.content)).namelist() == ["README.txt", "index.csv"]
 
 
 def test_publish_writes_what_evaluate_publish_writes(made):
@@ -362,6 +376,18 @@ def test_errors_are_pages_in_plain_english(made):
     assert r.status_code == 400 and "empty" in r.text
     r = client.post(f"/import?csrf={csrf}", files={"export": ("notes.pdf", b"%PDF-1.4 hello")})
     assert r.status_code == 400 and "Traceback" not in r.text
+
+
+def test_a_disk_error_is_a_page_naming_the_file(made, monkeypatch):
+    app, client, csrf, ws = made
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device", str(ws / "manifest.json"))
+
+    monkeypatch.setattr("evaluate.workspace.Workspace.undo", full)
+    r = client.post(f"/history/change?csrf={csrf}", data={"action": "undo"})
+    assert r.status_code == 500 and "manifest.json" in r.text and "as it was" in r.text
+    assert "Traceback" not in r.text
 
 
 def test_no_workspace_open_says_so(tmp_path):

@@ -292,29 +292,61 @@ def personal_page(demo_personal) -> Path:
     return demo_personal["personal"] / index["file"].iloc[0]
 
 
-@pytest.mark.parametrize("opened", [False, True])
-def test_personal_page_renders_offline_and_is_accessible(browser, personal_page, opened):
+def _open_static(browser, path: Path, width: int, height: int = 900):
+    """Open a page with no scripts: (page, console errors, non-file requests)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    errors, foreign = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda req: foreign.append(req.url)
+            if not req.url.startswith(("file://", "data:", "about:")) else None)
+    page.goto(path.resolve().as_uri(), wait_until="load")
+    return page, errors, foreign
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_personal_page_is_small_static_accessible_and_fits_a_phone(browser, personal_page, width):
     from axe_playwright_python.sync_playwright import Axe
 
-    page, errors, foreign, _ = open_dashboard(browser, personal_page)
-    n_plots = _check_page(page, errors, foreign)
-    assert n_plots >= 2
+    assert personal_page.stat().st_size <= 1_000_000  # small enough for any mail gateway
+    page, errors, foreign = _open_static(browser, personal_page, width)
+    assert errors == [] and foreign == []
     assert page.locator(".personal-mark").inner_text().startswith("Personal — for ")
-    if opened:
-        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
-    charts = page.evaluate("""() => Array.from(document.querySelectorAll('.plot')).map(el => {
-        const fig = el.closest('figure');
-        const summary = document.getElementById(el.getAttribute('aria-describedby'));
-        const details = fig.querySelector('details.numbers');
-        return [el.id, summary ? summary.textContent.trim().length : 0,
-                details ? details.querySelectorAll('table tbody tr').length : 0];
-    })""")
-    for fid, summary_len, rows in charts:
-        assert summary_len > 20 and rows > 0, f"{fid}: no text summary or numbers table"
-    if not opened:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.add_style_tag(content="nav.sections{position:static}")
-        page.screenshot(path=str(ARTIFACTS / "personal-page.png"), full_page=True)
+    assert page.locator(".ego-panel svg").count() == 2
+    # no sideways scrolling, even 320 px wide
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    for opened in (False, True):
+        if opened:
+            page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        results = Axe().run(page)
+        assert results.violations_count == 0, results.generate_report()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.add_style_tag(content="nav.sections{position:static}")
+    page.screenshot(path=str(ARTIFACTS / f"personal-page-{width}.png"), full_page=True)
+    page.context.close()
+
+
+def test_personal_page_knew_before_lines_toggle_from_the_keyboard(browser, personal_page):
+    page, errors, _ = _open_static(browser, personal_page, 1280)
+    toggle = page.locator(".ego-toggle")
+    if not toggle.count():
+        pytest.skip("this person named no one they knew before")
+
+    def shown() -> list[str]:
+        return page.evaluate("""() => Array.from(document.querySelectorAll('.rel-knew_before'))
+            .map(l => getComputedStyle(l).display)""")
+
+    assert shown() and set(shown()) != {"none"}  # drawn from the start
+    page.keyboard.press("Tab")  # the skip link first, then the section links, then the box
+    for _ in range(12):
+        if page.evaluate("() => document.activeElement.classList.contains('ego-toggle')"):
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.classList.contains('ego-toggle')")
+    page.keyboard.press("Space")
+    assert set(shown()) == {"none"}
+    page.keyboard.press("Space")
+    assert "none" not in set(shown())
+    assert errors == []
     page.context.close()

@@ -22,9 +22,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from evaluate.claims.rule import RuleInputs, evidence_rule
 from evaluate.network import bootstrap_change, network_evidence, nonresponse_bounds
 from evaluate.network import uncertainty as U
-from evaluate.words import evidence_strength
 
 REF = Path(__file__).resolve().parent / "reference"
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
@@ -257,9 +257,10 @@ def test_evidence_labels_follow_the_survey_rule():
     assert rows[0]["clear"] and not rows[1]["clear"]
     assert rows[1]["reverses"] and U.REVERSES in rows[1]["evidence_reasons"]
     # the same rule as a survey scale with those numbers
-    assert evidence_strength(25, 60, drops=[U.REVERSES])[0] == "weak"
-    assert evidence_strength(12, 13)[0] == "limited"
-    assert evidence_strength(8, 9)[0] == "weak"
+    assert evidence_rule(RuleInputs(25, 60, 0.5, -0.1, 0.9, dropouts_differ=True)).level == "weak"
+    assert evidence_rule(RuleInputs(12, 13, 0.5, 0.2, 0.8)).level == "limited"
+    assert evidence_rule(RuleInputs(8, 9, 0.5, 0.2, 0.8)).level == "weak"
+    assert set(rows[1]["downgrades"].split(";")) == {"imprecision", "low_response", "attrition_bias"}
 
 
 def test_bootstrap_is_vectorised_over_resamples():

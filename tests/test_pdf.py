@@ -43,12 +43,18 @@ def pages(board_paper) -> list[str]:
     return [_flat(p.extract_text() or "") for p in PdfReader(board_paper).pages]
 
 
+def _appendix_start(pages: list[str]) -> int:
+    """The index of the page where Appendix A begins (the board paper is the pages before)."""
+    return next(i for i, text in enumerate(pages) if "Appendix A — " in text)
+
+
 def test_board_paper_fits_twelve_pages_with_the_cards_on_page_one(pages, board_paper):
-    assert 1 < len(pages) <= 12, f"the board paper has {len(pages)} pages"
+    paper = _appendix_start(pages)
+    assert 1 < paper <= 12, f"the board paper has {paper} pages before the appendix"
     first = pages[0]
     for words in ("Leading Beyond Boundaries", "System leadership", "Network and trust",
-                  "System innovation", "Moderate evidence", "The programme's principles",
-                  "Partnership working", "A bias for action"):
+                  "System innovation", "Moderate evidence", "Why this label", "Cautions",
+                  "Appendix A", "likely between", "assuming that those who did not answer"):
         assert words in first, f"page 1 lacks {words!r}"
     for n, text in enumerate(pages, start=1):
         assert f"Page {n} of {len(pages)}" in text
@@ -58,6 +64,41 @@ def test_board_paper_fits_twelve_pages_with_the_cards_on_page_one(pages, board_p
     if shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-r", "60", "-png", str(board_paper),
                         str(ARTIFACTS / "evidence-page")], check=True)
+
+
+def test_board_paper_holds_the_evidence_the_screen_holds(pages):
+    paper = " ".join(pages[:_appendix_start(pages)])
+    # the comparison table, the planning (only for changes counted as evidence), the matrix
+    for words in ("Compared with what?", "Programme group's change", "Started alike?",
+                  "Strength of evidence", "Planning the next cohort", "Not planned for",
+                  "Evidence at each level"):
+        assert words in paper, f"the board paper lacks {words!r}"
+    # no screen instructions in print
+    for words in ("click the key", "Click the key", "Show the numbers"):
+        assert words not in paper, words
+    rest = " ".join(pages[_appendix_start(pages):])
+    assert "Appendix B — Data and methods" in rest and "How strong is the evidence?" in rest
+    assert "Working tie" in rest and "not_on_roster" not in rest
+
+
+def test_board_paper_is_tagged_with_an_outline_and_a_language(board_paper):
+    from pypdf import PdfReader
+
+    reader = PdfReader(board_paper)
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])  # pdfinfo: "Tagged: yes"
+    assert "/StructTreeRoot" in root
+    assert str(root.get("/Lang", "")).startswith("en")
+    titles = []
+
+    def walk(items):
+        for item in items:
+            walk(item) if isinstance(item, list) else titles.append(item.title)
+
+    walk(reader.outline)
+    for heading in ("Overview", "Compared with what?", "Planning the next cohort",
+                    "Appendix A — Voices", "Appendix B — Data and methods"):
+        assert heading in titles, f"the outline lacks {heading!r}"
 
 
 def test_no_chart_is_split_across_pages(pages, demo_outputs):

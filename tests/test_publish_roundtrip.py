@@ -236,7 +236,8 @@ XLSFORM_META = {
              ("AttachmentsExpected", lambda r: 0), ("Status", lambda r: None),
              ("ReviewState", lambda r: None), ("DeviceID", lambda r: "collect:x1"),
              ("Edits", lambda r: 0), ("FormVersion", lambda r: "1")]),
-    "kobo": ([("start", lambda r: r.started.isoformat()), ("end", lambda r: r.completed.isoformat())],
+    "kobo": ([("start", lambda r: r.started.isoformat()), ("end", lambda r: r.completed.isoformat()),
+              ("privacy_notice", lambda r: None)],  # a note's (empty) column, when kept
              [("_id", lambda r: 1000 + r.extra["n"]), ("_uuid", _UUID),
               ("_submission_time", lambda r: r.completed.isoformat()),
               ("_validation_status", lambda r: None), ("_notes", lambda r: None),

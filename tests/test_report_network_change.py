@@ -41,10 +41,18 @@ def test_certainty_paragraph_matches_the_evidence_table(dashboard, tables):
              & (ev["attribute"] == "organisation")
              & (ev["measure"] == "share_external_change")].iloc[0]
     block = _section(dashboard, "How sure we can be of the change", "How the network grew")
-    assert f"Among the {int(row['people'])} people across the cohorts" in block
-    assert _between(row["ci95_low"], row["ci95_high"]) in block
-    assert _between(row["bound_low"], row["bound_high"]) in block
-    assert "so the change is real" in block  # the demo builds in a large rise
+    # the paragraph is the network claim of the ledger, as on the evidence card
+    claims = pd.read_csv(tables / "claims.csv", keep_default_na=False)
+    claim = claims[claims["role"] == "network"].iloc[0]
+    assert html_lib.escape(claim["text"], quote=False) in block
+    assert f"Among the {int(row['people'])} people who answered it both times" in claim["text"]
+    low, high = round(row["ci95_low"] * 100), round(row["ci95_high"] * 100)
+    assert f"(likely between {low} and {high})" in claim["text"]
+    assert (f"between {round(row['bound_low'] * 100)} and {round(row['bound_high'] * 100)} points, "
+            "assuming that those who did not answer would have named the people who named them"
+            ) in claim["text"]
+    # the demo builds in a large rise: moderate evidence, so the rule allows "real"
+    assert "we can be fairly sure it is real" in claim["text"]
 
 
 def test_roles_and_core_blocks_have_plain_titles_and_numbers(dashboard, tables):
@@ -89,4 +97,4 @@ def test_network_card_carries_the_survey_rules_label(dashboard, tables):
     network = card[card.index('class="statement network"'):]
     assert f'badge-{row["evidence_strength"]}">{label}' in network
     assert "Why this label for the network" in network
-    assert "no comparison group, so at most moderate" in network
+    assert "no comparison group (before and after only), so at most moderate" in network

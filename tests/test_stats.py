@@ -1309,7 +1309,10 @@ def test_statements_say_compared_with_and_may_rise_above_moderate(sample_results
     assert (scored["compared_with"] == "wait-list").all()
     assert scored["statement"].str.contains("Compared with a wait-list group of").all()
     top = scored[(scored["scale"] == "system_leadership") & (scored["wave_post"] == "end")].iloc[0]
-    assert top["evidence_strength"] == "strong"
+    # the comparison lets the label start at strong; the questions hanging together differently
+    # at the two surveys (the reliability shift the tool reports) takes it one step down
+    assert "so at most strong" in top["evidence_reasons"]
+    assert top["downgrades"] == "measurement_change" and top["evidence_strength"] == "moderate"
     assert top["did_ci95_low"] > 0
     # the comparison group is not in the programme's own results
     assert sample_results["attrition_rates"].query(

@@ -33,7 +33,20 @@ needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="kills need fork
 
 
 @pytest.fixture
-def made(tmp_path):
+def made(tmp_path, monkeypatch):
+    # Reading and checking an export writes nothing, so each export is read once and the
+    # forked children reuse it: the kills fall on the writes, and each costs milliseconds.
+    from evaluate.ingest import pipeline
+
+    read, real = {}, pipeline.ingest_file
+
+    def read_once(path, *args, **kwargs):
+        key = (str(path), kwargs.get("cohort"), kwargs.get("wave"))
+        if key not in read:
+            read[key] = real(path, *args, **kwargs)
+        return read[key]
+
+    monkeypatch.setattr(pipeline, "ingest_file", read_once)
     roster = tmp_path / "roster.csv"
     roster.write_text("name,email,cohort\n" + "".join(
         f"Person {i},p{i}@example.org,c1\n" for i in range(6)), encoding="utf-8")
@@ -343,3 +356,12 @@ def test_a_rebuilt_manifest_keeps_the_reviewed_corrections_and_what_undo_did(mad
     assert after["history"] == before["history"]
     assert [e for e in after["events"] if e["action"] != "repair"] == before["events"]
     assert list_corrections(ws) == corrections
+
+
+def test_removing_an_import_whose_files_are_gone_says_it_cannot_come_back(made):
+    ws, first, _ = made
+    _import(ws, first)
+    (ws.path / "imports" / "0001" / "responses.parquet").unlink()
+    said = ws.remove("1")
+    assert "its responses are missing" in said and "cannot be brought back" in said
+    assert "evaluate undo" not in said

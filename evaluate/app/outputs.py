@@ -126,7 +126,9 @@ async def run_personal(request: Request):
         _zip(folder, zipped)
         job.files = {"personal": zipped}
         job.note = (f"{len(written['pages'])} personal pages; index.csv in the zip says whose "
-                    "each is. Send each person only their own page.")
+                    "each is. Send each person only their own page." if written["pages"] else
+                    "No personal pages: no one answered the network survey at both the first "
+                    "and the last network wave.")
     threading.Thread(target=_run, args=(job, work), daemon=True).start()
     return redirect(f"/report/job/{job.id}")
 

@@ -92,6 +92,18 @@ async def _evaluate_error(request: Request, exc: Exception) -> Response:
                   "and try again.", link=None)
 
 
+async def _os_error(request: Request, exc: OSError) -> Response:
+    """The disk, not the data: which file, why, and that the workspace is as it was."""
+    from evaluate.workspace.files import explain_os_error
+
+    LOG.info("disk error on %s %s (%s)", request.method, request.url.path, type(exc).__name__)
+    text = explain_os_error(exc, exc.filename or "a file", "finish")
+    return render(request, "error.html", status=500, title="The computer could not do that",
+                  message=text[:1].upper() + text[1:] + ".", next_step="Every change to a "
+                  "workspace is all or nothing, so the workspace is as it was before. Free some "
+                  "space or check the folder's permissions, then try again.", link=None)
+
+
 async def _page_error(request: Request, exc: PageError) -> Response:
     return render(request, "error.html", status=exc.status, title="That could not be done",
                   message=exc.message, next_step=exc.next_step, link=exc.link)
@@ -217,7 +229,8 @@ def create_app(workspace: Path | None = None, *, token: str | None = None,
 
     limit = max_upload if max_upload is not None else upload_limit()
     handlers = {EvaluateError: _evaluate_error, PageError: _page_error,
-                HTTPException: _http_error, BodyTooLarge: _too_large_handler(_too_large(limit))}
+                HTTPException: _http_error, BodyTooLarge: _too_large_handler(_too_large(limit)),
+                OSError: _os_error}
     inner = Starlette(routes=routes, exception_handlers=handlers,
                       middleware=[Middleware(Shield, debug=debug)])
     inner.state.evaluate = AppState(workspace, scratch)

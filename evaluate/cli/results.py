@@ -42,12 +42,14 @@ def analyse_cmd(workspace, out, quiet):
         echo("Not in analysis.xlsx, or not all of it:", quiet)
         for line in left_out:
             echo(f"  - {line}", quiet)
-    statements = results.get("statements")
-    if statements is not None and not statements.empty and not quiet:
-        column = "statement" if "statement" in statements else statements.columns[-1]
-        click.echo("\nHeadlines:")
-        for text in statements[column].dropna().astype(str):
-            click.echo(f"  - {text}")
+    claims = results.get("claims")
+    if claims is not None and not claims.empty and not quiet:
+        # the closing summary renders the claims ledger, as the dashboard does
+        heads = claims[(claims["section"] == "overview") & claims["role"].isin(["headline", "network"])]
+        if len(heads):
+            click.echo("\nHeadlines:")
+            for c in heads.itertuples(index=False):
+                click.echo(f"  - {c.label}. {c.text}" if c.label else f"  - {c.text}")
     return paths
 
 

@@ -213,7 +213,8 @@ _PLAIN_ROLES = {
         "_status", "_submitted_by", "__version__", "_version_", "_tags", "_notes",
         "_parent_index", "_attachments", "_geolocation", "_xform_id_string", "username",
         "phonenumber", "audit", "audit_url", "meta/rootuuid", "meta/deprecatedid",
-        "objectid", "globalid", "creationdate", "creator", "editdate", "editor", "x", "y")},
+        "objectid", "globalid", "creationdate", "creator", "editdate", "editor", "x", "y",
+        "privacy_notice")},  # the notice evaluate publish puts first (a note: usually no column)
 }
 
 _SPACES = re.compile(r"\s+")

@@ -25,8 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from evaluate.claims.rule import RuleInputs, evidence_rule
 from evaluate.network.ties import _pairs, _relation_ties, _setup
-from evaluate.words import evidence_strength
 
 __all__ = ["BOOTSTRAP_MEASURES", "BOOTSTRAP_ATTRIBUTES", "REVERSES", "bootstrap_change",
            "nonresponse_bounds", "network_evidence"]
@@ -430,7 +430,7 @@ def _bounds(figs: dict, key_from: str | None, key_to: str) -> dict:
 _EVIDENCE_COLUMNS = ["wave_from", "wave_to", "relation", "attribute", "measure", "people",
                      "respondents_from", "estimate", "ci95_low", "ci95_high", "clear",
                      "roster_estimate", "bound_low", "bound_high", "reverses",
-                     "evidence_strength", "evidence_reasons"]
+                     "evidence_strength", "evidence_reasons", "downgrades"]
 #: The reason given when the ties of people who did not answer could reverse a change.
 REVERSES = "the change could reverse, depending on the ties of people who did not answer"
 
@@ -454,18 +454,18 @@ def network_evidence(intervals: pd.DataFrame, bounds: pd.DataFrame) -> pd.DataFr
         both times), ``clear`` (the interval excludes zero), ``roster_estimate,
         bound_low, bound_high`` (everyone on the roster,
         :func:`nonresponse_bounds`), ``reverses`` (the bounds lie on both
-        sides of zero), ``evidence_strength, evidence_reasons``.
+        sides of zero), ``evidence_strength, evidence_reasons``, ``downgrades``
+        (the evidence rule's codes, joined by ";").
 
     Notes
     -----
-    The label follows the survey evidence's rule
-    (:func:`evaluate.words.evidence_strength`): at most "moderate" without a
-    comparison group (the network survey has none: a comparison group's
-    ties are not the programme's network), one step down for fewer than 30
-    people who answered both times (two under 10), one for under 70% of the
-    first wave's respondents answering again (two under 50%), and one when
-    the ties of non-respondents could reverse the change (the counterpart
-    of "those who left started differently").
+    The label is the evidence rule's (:func:`evaluate.claims.rule.evidence_rule`),
+    as for the survey evidence: at most "moderate" without a comparison group
+    (the network survey has none: a comparison group's ties are not the
+    programme's network), then down for imprecision (the interval, or fewer
+    than 30 people who answered both times), low response (under 70% of the
+    first wave's respondents answering again), and drop-out bias when the
+    ties of non-respondents could reverse the change.
     """
     key = ["wave_from", "wave_to", "relation", "attribute", "measure"]
     if not len(intervals):
@@ -476,9 +476,12 @@ def network_evidence(intervals: pd.DataFrame, bounds: pd.DataFrame) -> pd.DataFr
         b, on=key, how="left")
     out["clear"] = (out["ci95_low"] > 0) | (out["ci95_high"] < 0)
     out["reverses"] = (out["bound_low"] < 0) & (out["bound_high"] > 0)
-    labels = [evidence_strength(r.people, r.respondents_from,
-                                drops=[REVERSES] if r.reverses else [])
-              for r in out.itertuples(index=False)]
-    out["evidence_strength"] = [s for s, _ in labels]
-    out["evidence_reasons"] = ["; ".join(r) for _, r in labels]
+    verdicts = [evidence_rule(RuleInputs(
+        n_pairs=r.people, n_first=None if pd.isna(r.respondents_from) else int(r.respondents_from),
+        estimate=r.estimate, ci95_low=r.ci95_low, ci95_high=r.ci95_high,
+        dropouts_differ=bool(r.reverses), attrition_reason=REVERSES))
+        for r in out.itertuples(index=False)]
+    out["evidence_strength"] = [v.level for v in verdicts]
+    out["evidence_reasons"] = ["; ".join(v.reasons) for v in verdicts]
+    out["downgrades"] = [";".join(v.downgrades) for v in verdicts]
     return out[_EVIDENCE_COLUMNS]

@@ -70,6 +70,8 @@ def _item(q: Question) -> list[str]:
         body = f"form.addDateItem().setTitle({_js(q.title)})"
     else:
         body = f"form.addParagraphTextItem().setTitle({_js(q.title)})"
+    if q.roster:  # no piping in Google Forms: ask people to leave themselves out
+        body += f".setHelpText({_js('Leave out your own name.')})"
     return [title, f"  {body}{req}"]
 
 

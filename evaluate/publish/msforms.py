@@ -80,6 +80,8 @@ def checklist(form: Form) -> str:
         kind = "Choice (one answer)" if q.kind == "grid" else _KIND_WORDS[q.kind]
         lines.append(f"[ ] {n}. {title}")
         lines.append(f"      type: {kind}; Required: {'ON' if q.required else 'off'}")
+        if q.roster:
+            lines.append("      subtitle (... > Add subtitle): Leave out your own name.")
         if q.kind == "number" and (q.minimum is not None or q.maximum is not None):
             lo = "any" if q.minimum is None else f"{q.minimum:g}"
             hi = "any" if q.maximum is None else f"{q.maximum:g}"

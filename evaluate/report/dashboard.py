@@ -70,7 +70,8 @@ def render_dashboard(results: dict[str, pd.DataFrame], context: dict, *,
         body = env.get_template(section.template_name).render(page=page, **values)
         # the section's own template output, already escaped by the template engine
         drawn.append({"id": section.id, "heading": heading, "body": Markup(body),  # noqa: S704
-                      "new_page": section.new_page, "in_print": section.in_print})
+                      "new_page": section.new_page, "in_print": section.in_print,
+                      "appendix": section.appendix})
     return env.get_template("base.html").render(
         programme=page.context.get("programme") or "Programme evaluation",
         facts=header_facts(page),

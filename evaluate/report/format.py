@@ -7,8 +7,6 @@ signs (U+2212), as in typeset reports.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 __all__ = [
@@ -22,8 +20,12 @@ __all__ = [
     "wave_label",
 ]
 
-#: What a missing value reads as.
-MISSING = "—"
+from evaluate.words import (  # one formatting of numbers for claims and report
+    MISSING,
+    integer,
+    num,
+    pct,
+)
 
 
 def is_missing(x) -> bool:
@@ -34,43 +36,6 @@ def is_missing(x) -> bool:
         return bool(pd.isna(x))
     except (TypeError, ValueError):
         return False
-
-
-def _minus(text: str) -> str:
-    return text.replace("-", "−")
-
-
-def num(x, digits: int = 2) -> str:
-    """A number with ``digits`` decimals ("3.14", "−0.20")."""
-    if is_missing(x):
-        return MISSING
-    try:
-        value = float(x)
-    except (TypeError, ValueError):
-        return str(x)
-    if math.isinf(value):
-        return "∞" if value > 0 else "−∞"
-    text = f"{value:.{digits}f}"
-    if float(text) == 0:
-        text = text.lstrip("-")
-    return _minus(text)
-
-
-def integer(x) -> str:
-    """A count with thousands separators ("1,234")."""
-    if is_missing(x):
-        return MISSING
-    try:
-        return f"{int(round(float(x))):,}"
-    except (TypeError, ValueError):
-        return str(x)
-
-
-def pct(x, digits: int = 0) -> str:
-    """A share (0–1) as a percentage ("82%")."""
-    if is_missing(x):
-        return MISSING
-    return _minus(f"{float(x) * 100:.{digits}f}%")
 
 
 def p_value(p) -> str:

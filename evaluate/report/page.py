@@ -137,6 +137,7 @@ class Section:
     template: str = ""
     new_page: bool = True  # start a new page when printed
     in_print: bool = True  # False: on screen only, left out of the board paper
+    appendix: str = ""  # "A", "B" …: printed after the board paper as that appendix
 
     def heading_for(self, page: Page) -> str:
         return self.heading(page) if callable(self.heading) else self.heading
@@ -174,6 +175,36 @@ class Page:
         """A result table, or None when it is missing or empty."""
         t = self.results.get(name) if self.results else None
         return t if isinstance(t, pd.DataFrame) and len(t) else None
+
+    def claims(self, section: str | None = None) -> pd.DataFrame:
+        """The claims ledger (:mod:`evaluate.claims.ledger`), or one section's claims in order.
+
+        Results computed before the ledger existed (or handed in without it) get one
+        built from their tables, so every page renders claims.
+        """
+        if "_claims" not in self.__dict__:
+            from evaluate.claims.ledger import build_claims
+
+            stored = self.results.get("claims") if self.results else None
+            if isinstance(stored, pd.DataFrame) and "claim_id" in stored.columns:
+                figures = self.results.get("claim_figures")
+                self.__dict__["_claims"] = (stored, figures)
+            else:
+                built = build_claims(self.results or {}, self.context.get("programme_info"))
+                self.__dict__["_claims"] = (built["claims"], built["claim_figures"])
+        claims = self.__dict__["_claims"][0]
+        if section is None:
+            return claims
+        return claims[claims["section"] == section].sort_values("order", kind="stable")
+
+    def figures_shown(self, claim_id: str) -> dict[str, str]:
+        """A claim's figures as printed, by name (``{"did": "+0.58", ...}``)."""
+        self.claims()
+        figures = self.__dict__["_claims"][1]
+        if figures is None or not len(figures):
+            return {}
+        mine = figures[figures["claim_id"] == claim_id]
+        return dict(zip(mine["figure"], mine["shown"], strict=True))
 
     def wave_order(self, extra: Sequence = ()) -> list[str]:
         order = [str(w) for w in self.context.get("waves") or []]

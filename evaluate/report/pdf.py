@@ -71,8 +71,14 @@ def _print(browser, dashboard: Path, out: Path, footer: str, timeout_s: float) -
         page.emulate_media(media="print")
         page.goto(dashboard.as_uri(), wait_until="load")
         page.wait_for_selector("body[data-rendered]", timeout=timeout_s * 1000)
+        # the board paper shows what the screen folds away: each card's cautions (every
+        # measure's label is in the comparison table)
+        page.evaluate("document.querySelectorAll('details.cautions')"
+                      ".forEach(d => { d.open = true; })")
         out.parent.mkdir(parents=True, exist_ok=True)
-        page.pdf(path=str(out), format="A4", landscape=True, print_background=True,
+        # tagged (a structure tree for screen readers) with an outline from the headings
+        page.pdf(path=str(out), format="A4", landscape=True, print_background=True, tagged=True,
+                 outline=True,
                  display_header_footer=True, header_template="<span></span>",
                  footer_template=footer, margin=PDF_MARGINS)
     finally:

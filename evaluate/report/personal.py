@@ -9,11 +9,19 @@ in linking other people (Gould–Fernandez brokerage, from
 :mod:`evaluate.network.brokerage`) and how it changed, and the cohort's
 figures beside theirs.
 
+Each page is one self-contained HTML file well under 1 MB, so it can be sent
+by email: the pictures are static SVG (no chart library), and it reads on a
+phone 320 px wide without sideways scrolling.
+
 What a page may show:
 
 - the names of the people that person named, and their own name — never who
   named them, never anyone else's ties, never anyone else's name;
-- figures about the whole cohort that the dashboard already shows.
+- figures about the whole cohort that the dashboard already shows;
+- a figure worked out from who named the person (their part in linking
+  people) only as a total, and only when at least the workspace's minimum
+  group size of people named them at each wave — never broken down by the
+  organisation, sector or place of those people, which could point to them.
 
 The names come from the roster file (which stays with the programme lead),
 matched to the workspace's pseudonymous ids with the workspace's salt. Pages
@@ -25,7 +33,6 @@ the report folder and the workspace (:func:`check_personal_dir`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,21 +41,11 @@ import pandas as pd
 from markupsafe import Markup
 
 from evaluate.errors import ReportError
-from evaluate.network.brokerage import ROLES
 from evaluate.network.ego import EGO_ATTRIBUTES, ego_ties
 from evaluate.privacy import neutralise_frame, pseudonymise
-from evaluate.report import figures as F
-from evaluate.report.ego_figure import ego_pictures
+from evaluate.report.ego_figure import _relations_at, ego_svg
 from evaluate.report.format import integer, pct
-from evaluate.report.page import (
-    CSP,
-    PLOT_CONFIG,
-    PRINT_WIDTH_PX,
-    Page,
-    environment,
-    plotly_js,
-    script_json,
-)
+from evaluate.report.page import CSP, Page, environment
 from evaluate.report.table import make_table
 from evaluate.words import count, join_words
 
@@ -61,14 +58,6 @@ PAGE_PREFIX = "connections-"
 INDEX_NAME = "index.csv"
 _README = "README.txt"
 _ATTRS = tuple(EGO_ATTRIBUTES)
-#: How each role reads, for a grouping ("organisation", "sector", "place").
-_ROLE_WORDS = {
-    "coordinator": "linking two people in your own {g}",
-    "itinerant": "linking two people from one other {g}",
-    "representative": "passing a contact from your own {g} on to another {g}",
-    "gatekeeper": "bringing a contact from another {g} into your own",
-    "liaison": "linking people from two other {g}s",
-}
 
 
 class PersonalPagesRefused(ReportError):
@@ -222,98 +211,69 @@ class _Cohort:
         groups = _any(results.get("network_brokerage_groups"), cohort, relation="any")
         self.role_groups = groups[groups["group"].isna()] if len(groups) else groups
         self.by_person = {p: t for p, t in self.ego.groupby("participant", sort=False)}
+        # how many people named each person at each wave (decides what may be shown of it)
+        pairs = ties[["wave", "source", "target"]].drop_duplicates()
+        self.named_by = {w: pairs[pairs["wave"] == w].groupby("target")["source"].nunique()
+                         for w in (w0, w1)}
         roles = self.roles
         self.roles_by_person = ({p: t for p, t in roles.groupby("participant", sort=False)}
                                 if len(roles) else {})
 
 
 # --------------------------------------------------------------------------- one page
-def _role_table(page: Page, mine: pd.DataFrame, cohort: _Cohort) -> pd.DataFrame:
-    """Per grouping and role: the person's count at each wave and the cohort's average."""
-    rows = []
-    g = cohort.role_groups
-    for a in _ATTRS:
-        for role in ROLES:
-            r = mine[(mine["attribute"] == a) & (mine["role"] == role)]
-            c = g[(g["attribute"] == a) & (g["role"] == role)] if len(g) else g
-            members = float(c["members"].iloc[0]) if len(c) else np.nan
-            rows.append({
-                "attribute": a, "role": role,
-                "what": _ROLE_WORDS[role].format(g=a),
-                "you_from": float(r["count_from"].iloc[0]) if len(r) else 0.0,
-                "you_to": float(r["count_to"].iloc[0]) if len(r) else 0.0,
-                "cohort_from": float(c["count_from"].iloc[0]) / members if len(c) else np.nan,
-                "cohort_to": float(c["count_to"].iloc[0]) / members if len(c) else np.nan})
-    return pd.DataFrame(rows)
-
-
 def _one_decimal(x) -> str:
     return "—" if x is None or x != x else f"{x:.1f}"
 
 
-def _linking(page: Page, mine_roles: pd.DataFrame, cohort: _Cohort, name_w):
+def _pairs_linked(mine_roles: pd.DataFrame, cohort: _Cohort) -> tuple[float, float, float, float]:
+    """The person's pairs linked across organisations at each wave, and the cohort's average."""
+    mine = mine_roles[mine_roles["attribute"] == "organisation"] if len(mine_roles) else mine_roles
+    g = cohort.role_groups
+    g = g[g["attribute"] == "organisation"] if len(g) else g
+    members = float(g["members"].iloc[0]) if len(g) else np.nan
+    return (float(mine["count_from"].sum()) if len(mine) else 0.0,
+            float(mine["count_to"].sum()) if len(mine) else 0.0,
+            float(g["count_from"].sum()) / members if len(g) else np.nan,
+            float(g["count_to"].sum()) / members if len(g) else np.nan)
+
+
+def _linking(mine_roles: pd.DataFrame, cohort: _Cohort, participant: str, name_w,
+             min_group: int):
+    """Text and a table: the person's part in linking people, only when it cannot point to
+    anyone (at least ``min_group`` people named them at each wave), and only as a total."""
     w0, w1 = cohort.waves
-    table = _role_table(page, mine_roles, cohort)
-    org = table[table["attribute"] == "organisation"]
+    you0, you1, avg0, avg1 = _pairs_linked(mine_roles, cohort)
+    named_by = min(int(cohort.named_by[w].get(participant, 0)) for w in (w0, w1))
     text = [
         "When someone named you and you named someone else, and those two had not named each "
         "other, you link them: things can pass between them through you. Counting the pairs of "
-        "people you link, by where they work, gives your part in linking people across the "
-        "system. These counts are worked out from everyone's answers in your cohort (among "
-        "the people who answered both times); no one's answers are shown here."]
-    total0, total1 = org["you_from"].sum(), org["you_to"].sum()
-    if total1 > 0:
-        top = org.sort_values("you_to", ascending=False, kind="stable").iloc[0]
-        text.append(
-            f"At {name_w(w1)} you linked {count(total1, 'pair')} of people "
-            f"(against {integer(total0)} at {name_w(w0)}). Across organisations, your most "
-            f"frequent way was {top['what']}: {count(top['you_to'], 'pair')}, against "
-            f"{integer(top['you_from'])} at {name_w(w0)}.")
-    elif total0 > 0:
-        text.append(f"At {name_w(w0)} you linked {count(total0, 'pair')} of people; at "
-                    f"{name_w(w1)}, none among the people who answered both times.")
+        "people from different organisations you link gives your part in linking people across "
+        "the system."]
+    rows = [{"measure": "Pairs of people from different organisations linked (cohort: "
+                        "average per person)",
+             "you_from": "—", "you_to": "—",
+             "cohort_from": _one_decimal(avg0), "cohort_to": _one_decimal(avg1)}]
+    if named_by >= min_group:
+        rows[0].update(you_from=integer(you0), you_to=integer(you1))
+        text.append(f"At {name_w(w1)} you linked {count(you1, 'pair')} of people from different "
+                    f"organisations, against {integer(you0)} at {name_w(w0)}; your cohort's "
+                    f"average was {_one_decimal(avg1)} and {_one_decimal(avg0)}.")
     else:
-        text.append(f"Among the people who answered both times, you did not link any pair of "
-                    f"people at {name_w(w0)} or {name_w(w1)}.")
-    long = pd.concat([
-        org.assign(wave=page.wave(w0), n=org["you_from"]),
-        org.assign(wave=page.wave(w1), n=org["you_to"])], ignore_index=True)
-    long["role_label"] = long["what"].map(lambda s: F.wrap_text(s[0].upper() + s[1:], 24))
-    long["label"] = long["n"].map(integer)
-    fig = F.grouped_bar(long, "role_label", "n", color="wave",
-                        color_order=[page.wave(w0), page.wave(w1)],
-                        palette=[page.colours.wave(w0), page.colours.wave(w1)],
-                        patterns=["", "/"], text="label", y_title="pairs of people linked",
-                        y_format=",.0f", height=400)
-    summary = " ".join(
-        f"{r.what[0].upper() + r.what[1:]}: {integer(r.you_from)} at {name_w(w0)}, "
-        f"{integer(r.you_to)} at {name_w(w1)}." for r in org.itertuples(index=False))
-    numbers = make_table(org, {
-        "what": "Linking people by", "you_from": f"You, at {name_w(w0)}",
-        "you_to": f"You, at {name_w(w1)}", "cohort_from": f"Cohort average, at {name_w(w0)}",
-        "cohort_to": f"Cohort average, at {name_w(w1)}"},
-        {"you_from": integer, "you_to": integer, "cohort_from": _one_decimal,
-         "cohort_to": _one_decimal}, numeric={"you_from", "you_to", "cohort_from", "cohort_to"})
-    figure = page.figure(
-        "fig-linking", fig, table=numbers,
-        title=f"The pairs of people from different organisations you linked, at {name_w(w0)} "
-              f"and at {name_w(w1)}",
-        summary=summary,
-        note="Cohort average: the pairs each person in your cohort linked, on average, among "
-             "those who answered both times.")
-    everything = make_table(table.assign(boundary=table["attribute"]), {
-        "boundary": "By", "what": "Linking people by", "you_from": f"You, at {name_w(w0)}",
-        "you_to": f"You, at {name_w(w1)}", "cohort_from": f"Cohort average, at {name_w(w0)}",
-        "cohort_to": f"Cohort average, at {name_w(w1)}"},
-        {"you_from": integer, "you_to": integer, "cohort_from": _one_decimal,
-         "cohort_to": _one_decimal}, numeric={"you_from", "you_to", "cohort_from", "cohort_to"})
-    return text, figure, everything
+        text.append(
+            "Your own count is worked out from who named you, so it is shown only when at least "
+            f"{min_group} people named you at both waves — fewer did, and the count could point "
+            f"to who they are. Your cohort's average was {_one_decimal(avg1)} pairs per person at "
+            f"{name_w(w1)}, against {_one_decimal(avg0)} at {name_w(w0)}.")
+    table = make_table(pd.DataFrame(rows), {
+        "measure": "Measure", "you_from": f"You, at {name_w(w0)}", "you_to": f"You, at {name_w(w1)}",
+        "cohort_from": f"Your cohort, at {name_w(w0)}", "cohort_to": f"Your cohort, at {name_w(w1)}"},
+        numeric={"you_from", "you_to", "cohort_from", "cohort_to"},
+        caption="Your part in linking people, beside your cohort's")
+    return text, table
 
 
 def _named_table(mine: pd.DataFrame, names: pd.Series, cohort: _Cohort, name_w) -> pd.DataFrame:
     w0, w1 = cohort.waves
-    from evaluate.report.ego_figure import _relations_at
-
     attrs = cohort.roster.reindex(mine["alter"].astype(str))
     out = pd.DataFrame({
         "person": mine["alter"].astype(str).map(names).fillna("(no name on the list)").to_numpy(),
@@ -401,14 +361,14 @@ def _render(template, results, context, nodes, colour_by, cohort: _Cohort, parti
     new = mine[mine["status"] == "new"]
     kept = int((mine["status"] == "kept").sum())
     dropped = int((mine["status"] == "no longer named").sum())
-    fig = ego_pictures(pictured, mine, waves=[w0, w1], colour_by=colour_by or ("sector",),
-                       colours=page.colours,
-                       wave_titles=[f"{page.wave(w0)}: you named {count(n0, 'person', 'people')}",
-                                    f"{page.wave(w1)}: you named {count(n1, 'person', 'people')}"],
-                       wave_names=[page.wave(w0), page.wave(w1)])
+    drawing = ego_svg(pictured, mine, waves=[w0, w1],
+                      colour_by=colour_by[0] if colour_by else None, colours=page.colours,
+                      wave_titles=[f"{page.wave(w0)}: you named {count(n0, 'person', 'people')}",
+                                   f"{page.wave(w1)}: you named {count(n1, 'person', 'people')}"],
+                      wave_names=[page.wave(w0), page.wave(w1)])
     named = _named_table(mine, names, cohort, name_w)
-    ego = page.figure(
-        "fig-ego", fig, table=make_table(named, {
+    ego = dict(
+        id="fig-ego", table=make_table(named, {
             "person": "Person you named", "organisation": "Organisation", "sector": "Sector",
             "place": "Place", "at_from": f"At {name_w(w0)}", "at_to": f"At {name_w(w1)}",
             "status": "Change"}),
@@ -422,11 +382,10 @@ def _render(template, results, context, nodes, colour_by, cohort: _Cohort, parti
         note=("You are the mark in the black ring; each other mark is someone you "
               "named, in the same place as in the cohort's pictures on the dashboard, with the "
               "same colours and shapes for their group. A line joins you to each person you "
-              "named: solid for working together, dashed for going to them for advice; dotted "
-              "lines (knew them before) appear when “knew before” is clicked in the key. "
+              "named: solid for working together, dashed for going to them for advice, dotted "
+              "for knowing them before the programme (the box above hides or shows these). "
               "Thicker orange-red lines are new since " + name_w(w0) + ". Only your own "
-              "answers are drawn: not who named you, and not the ties between other people."),
-        print_height=300)
+              "answers are drawn: not who named you, and not the ties between other people."))
     shares = _new_shares(mine, cohort.boundary, w1)
     if len(new):
         parts = [f"{integer(r.crossing)} in another {r.boundary}" for r in shares.itertuples()]
@@ -434,40 +393,25 @@ def _render(template, results, context, nodes, colour_by, cohort: _Cohort, parti
                     f"and not at {name_w(w0)}, {join_words(parts)}."]
     else:
         new_text = [f"You named no one at {name_w(w1)} whom you had not named at {name_w(w0)}."]
-    new_figure = None
+    new_table = None
     if len(new) and len(shares):
-        long = pd.concat([
-            shares.assign(who="Your new ties", value=shares["share"]),
-            shares.assign(who="All new ties in your cohort", value=shares["cohort_share"])],
-            ignore_index=True)
-        long["label"] = long["value"].map(pct)
-        bar = F.grouped_bar(long, "boundary", "value", color="who",
-                            color_order=["Your new ties", "All new ties in your cohort"],
-                            palette=["#0072B2", "#CC79A7"], patterns=["", "."], text="label",
-                            y_title="share crossing", y_format=".0%", y_range=(0, 1.15),
-                            height=360)
-        summary = "; ".join(
-            f"another {r.boundary}: {pct(r.share)} of your new ties, {pct(r.cohort_share)} of "
-            "your cohort's" for r in shares.itertuples()) + "."
-        table = make_table(shares, {
+        new_text.append("Crossing into another " + "; another ".join(
+            f"{r.boundary}: {pct(r.share)} of your new ties, {pct(r.cohort_share)} of your "
+            "cohort's" for r in shares.itertuples()) + ".")
+        new_table = make_table(shares, {
             "boundary": "Boundary", "new_ties": "Your new ties", "crossing": "Crossing it",
             "share": "Your share crossing", "cohort_share": "Your cohort's share crossing"},
             {"share": pct, "cohort_share": pct, "new_ties": integer, "crossing": integer},
-            numeric={"new_ties", "crossing", "share", "cohort_share"})
-        new_figure = page.figure(
-            "fig-new-across", bar, table=table, summary=summary,
-            title=("How many of your new ties cross organisations, sectors and places, beside "
-                   "your cohort's new ties"),
-            note=("A tie crosses a boundary when the person you named works in a different "
-                  "organisation (or sector, or place) from you. Your cohort's share counts "
-                  "every new tie named in your cohort."))
+            numeric={"new_ties", "crossing", "share", "cohort_share"},
+            caption="Your new ties across organisations, sectors and places, beside your cohort's")
     mine_roles = cohort.roles_by_person.get(participant, pd.DataFrame(
         columns=["attribute", "role", "count_from", "count_to"]))
     if len(cohort.roles):
-        linking_text, linking_figure, linking_table = _linking(page, mine_roles, cohort, name_w)
+        linking_text, linking_table = _linking(mine_roles, cohort, participant, name_w,
+                                               page.min_group_size)
     else:
-        linking_text, linking_figure, linking_table = (
-            ["Your part in linking people needs the network survey at both waves."], None, None)
+        linking_text, linking_table = (
+            ["Your part in linking people needs the network survey at both waves."], None)
     cohort_rows = _cohort_rows(page, mine, cohort, name_w)
     cohort_table = make_table(cohort_rows, {
         "measure": "Measure", "you_from": f"You, at {name_w(w0)}", "you_to": f"You, at {name_w(w1)}",
@@ -490,15 +434,12 @@ def _render(template, results, context, nodes, colour_by, cohort: _Cohort, parti
         wave_from_the=name_w(w0), wave_to_the=name_w(w1),
         generated=page.context.get("generated_at") or "",
         version=page.context.get("software_version") or "",
-        about=about, headline=headline, ego=ego, new_text=new_text, new_figure=new_figure,
-        linking_text=linking_text, linking_figure=linking_figure, linking_table=linking_table,
+        about=about, headline=headline, ego=ego, drawing=drawing, new_text=new_text,
+        new_table=new_table, linking_text=linking_text, linking_table=linking_table,
         cohort_text=[f"Your own figures beside the same figures for {page.cohort(cohort.cohort)} "
                      "(among the people who answered the network survey)."],
-        cohort_table=cohort_table, figures=page.figures,
-        csp=Markup(CSP),  # noqa: S704 - our constant
-        plotly_js=plotly_js(),
-        plot_config=script_json(json.dumps(PLOT_CONFIG, sort_keys=True)),
-        print_width=PRINT_WIDTH_PX)
+        cohort_table=cohort_table,
+        csp=Markup(CSP))  # noqa: S704 - our constant
 
 
 def _cohort_rows(page: Page, mine: pd.DataFrame, cohort: _Cohort, name_w) -> pd.DataFrame:

@@ -7,10 +7,11 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from evaluate.claims.rule import RuleInputs, evidence_rule
 from evaluate.instruments import Programme
 from evaluate.stats.base import _as_instrument_map, _wave_label
 from evaluate.stats.change import COMPARISON_THEN_BASELINE
-from evaluate.words import effect_size_word, evidence_strength
+from evaluate.words import effect_size_word, rounded
 
 __all__ = ["STATEMENT_COLUMNS", "aim_statements", "principle_evidence"]
 
@@ -19,7 +20,9 @@ STATEMENT_COLUMNS = ["aim", "aim_title", "scale", "scale_title", "wave_pre", "wa
                      "n_pairs", "mean_pre", "mean_post", "g_av", "g_av_ci95_low",
                      "g_av_ci95_high", "p_adj", "statement", "cautions", "evidence_strength",
                      "evidence_reasons", "compared_with", "did", "did_ci95_low",
-                     "did_ci95_high"]
+                     "did_ci95_high", "n_first", "n_comparison", "groups_alike",
+                     "reliability_shift", "rough_measure", "dropouts_differ", "response_shift",
+                     "downgrades"]
 
 
 def _size_word(g: float) -> str:
@@ -81,16 +84,11 @@ def aim_statements(
     Size words follow Cohen's benchmarks on |g_av|: under 0.2 very small, 0.2
     small, 0.5 medium-sized, 0.8 large. A change is called a change when its
     adjusted p-value is under 0.05; otherwise the sentence says it could be
-    chance. The strength label (:func:`evaluate.words.evidence_strength`, the rule every
-    evidence card follows) starts at "moderate" (the most a design with
-    no comparison group supports); it starts at "strong" only when a
-    comparison group of at least 10 matched people answered the same surveys,
-    the groups were alike at the start (|g| ≤ 0.25), and the programme group
-    changed more than the comparison group (the difference in differences'
-    interval excludes zero). It drops one step for each of: fewer than
-    30 pairs (two under 10), under 70% of first-wave respondents retained (two
-    under 50%), alpha under 0.7, a baseline difference between those who
-    stayed and those who left.
+    chance. The strength label is the evidence rule's
+    (:func:`evaluate.claims.rule.evidence_rule`): the design sets where it
+    starts, and every problem found here (imprecision, a reliability shift, a
+    rough measure, drop-out bias, groups that did not start alike, low
+    response) takes it down, each listed in ``evidence_reasons``.
     """
     scale_aims = dict(scale_aims or {})
     aims = list(programme.aims) if programme is not None else []
@@ -108,14 +106,15 @@ def aim_statements(
         aim = scale_aims.get(r.measure, "")
         covered.add(aim)
         cautions = []
-        compared, rough, dropouts_differ = None, False, False
+        compared, rough, dropouts_differ, shifted_any, response_shift = None, False, False, False, False
+        n_first = (first_wave_n or {}).get((r.measure, r.wave_pre))
         n = int(r.n_pairs)
         pre_w, post_w = _wave_label(r.wave_pre), _wave_label(r.wave_post)
         out_of = f" out of {r.scale_max:g}" if np.isfinite(r.scale_max) else ""
         if n < 3 or not np.isfinite(r.g_av):
             statement = (f"Too few people answered both the {pre_w} and {post_w} surveys ({n}) "
                          f"to say whether {r.title} changed.")
-            strength, reasons = "none", ["fewer than 3 matched people"]
+            verdict = evidence_rule(RuleInputs(n_pairs=n))
         else:
             sig = np.isfinite(r.p_adj) and r.p_adj < 0.05
             verb = "rose" if r.mean_diff > 0 else "fell" if r.mean_diff < 0 else "stayed"
@@ -143,12 +142,12 @@ def aim_statements(
                     "so other differences between them may explain part of the result.")
                 compared = {"kind": versus["comparison_group"], "n": versus["n_comparison"],
                             "alike": versus["baseline_check"] != "not alike",
-                            "clear": bool(np.isfinite(versus["did_ci95_low"])
-                                          and versus["did_ci95_low"] > 0)}
-            if r.mean_diff > 0:
+                            "did": versus["did"], "did_ci95_low": versus["did_ci95_low"],
+                            "did_ci95_high": versus["did_ci95_high"]}
+            # a comparison group that started alike allows for regression to the mean
+            if r.mean_diff > 0 and (versus is None or versus["baseline_check"] == "not alike"):
                 cautions.append("Regression to the mean: people who start low tend to score higher "
                                 "the next time whatever happens, so part of a rise may not be real change.")
-            n_first = (first_wave_n or {}).get((r.measure, r.wave_pre))
             if n_first:
                 kept = n / n_first
                 if kept < 0.8:
@@ -159,13 +158,15 @@ def aim_statements(
                                   & reliability["wave"].isin([r.wave_pre, r.wave_post])]
                 shifted = rel[rel["reliability_shift"]] if "reliability_shift" in rel else rel.iloc[0:0]
                 if len(shifted):
+                    shifted_any = True
                     om = rel.set_index("wave")["omega_total"]
                     cautions.append(
                         f"Measurement: the scale's reliability (omega) moved from "
                         f"{om.get(r.wave_pre, np.nan):.2f} at the {pre_w} survey to "
                         f"{om.get(r.wave_post, np.nan):.2f} at the {post_w} survey, so people may "
                         "have read the questions differently; part of the change may reflect that.")
-                low = rel[rel["alpha_below_0_7"]]
+                # "under 0.7" as printed: an alpha of 0.698 prints 0.70 and is not called rough
+                low = rel[rel["alpha"].map(lambda a: rounded(a, 2) < 0.7)]
                 if len(low):
                     rough = True
                     cautions.append(f"Reliability: Cronbach's alpha was {low['alpha'].min():.2f} at "
@@ -183,22 +184,40 @@ def aim_statements(
                              & (then["wave_post"] == r.wave_post)]
                 if len(shift) and np.isfinite(shift["p_adj"].iloc[0]) and shift["p_adj"].iloc[0] < 0.05:
                     s = shift.iloc[0]
+                    response_shift = True
                     way = "lower" if s["mean_diff"] < 0 else "higher"
                     cautions.append(
                         f"Response shift: looking back at the {post_w} survey, people rated where they "
                         f"started {way} than they did at the time ({_fmt(s['mean_post'], 1)} vs "
                         f"{_fmt(s['mean_pre'], 1)}), so the baseline may {'under' if way == 'higher' else 'over'}state "
                         "where they began.")
-            strength, reasons = evidence_strength(
-                n, n_first, comparison=compared, rough_measure=rough,
-                drops=["those who left started differently"] if dropouts_differ else [])
+            if compared is None:
+                inputs = RuleInputs(n_pairs=n, n_first=n_first, estimate=r.g_av,
+                                    ci95_low=r.g_av_ci95_low, ci95_high=r.g_av_ci95_high,
+                                    reliability_shift=shifted_any, rough_measure=rough,
+                                    dropouts_differ=dropouts_differ)
+            else:
+                inputs = RuleInputs(n_pairs=n, n_first=n_first, estimate=compared["did"],
+                                    ci95_low=compared["did_ci95_low"],
+                                    ci95_high=compared["did_ci95_high"], design="comparison",
+                                    comparison_n=int(compared["n"]), groups_alike=compared["alike"],
+                                    reliability_shift=shifted_any, rough_measure=rough,
+                                    dropouts_differ=dropouts_differ)
+            verdict = evidence_rule(inputs)
         rows.append(dict(aim=aim, aim_title=aim_titles.get(aim, aim), scale=r.measure,
                          scale_title=r.title, wave_pre=r.wave_pre, wave_post=r.wave_post,
                          n_pairs=n, mean_pre=r.mean_pre, mean_post=r.mean_post, g_av=r.g_av,
                          g_av_ci95_low=r.g_av_ci95_low, g_av_ci95_high=r.g_av_ci95_high,
                          p_adj=r.p_adj, statement=statement, cautions=" ".join(cautions),
-                         evidence_strength=strength, evidence_reasons="; ".join(reasons),
-                         **_versus_columns(comparison, r)))
+                         evidence_strength=verdict.level,
+                         evidence_reasons="; ".join(verdict.reasons),
+                         **_versus_columns(comparison, r),
+                         n_first=n_first if n_first else np.nan,
+                         n_comparison=compared["n"] if compared else np.nan,
+                         groups_alike=compared["alike"] if compared else pd.NA,
+                         reliability_shift=shifted_any, rough_measure=rough,
+                         dropouts_differ=dropouts_differ, response_shift=response_shift,
+                         downgrades=";".join(verdict.downgrades)))
     for a in aims:
         if a.id not in covered:
             rows.append(dict(aim=a.id, aim_title=a.title, scale="", scale_title="", wave_pre="",
@@ -208,9 +227,15 @@ def aim_statements(
                              statement=f"No survey scale with matched answers evidences “{a.title}” "
                                        "yet; see the network and other results.",
                              cautions="", evidence_strength="none",
-                             evidence_reasons="no matched survey data for this aim"))
+                             evidence_reasons="no matched survey data for this aim",
+                             n_first=np.nan, n_comparison=np.nan, groups_alike=pd.NA,
+                             reliability_shift=False, rough_measure=False, dropouts_differ=False,
+                             response_shift=False, downgrades=""))
     out = pd.DataFrame(rows, columns=STATEMENT_COLUMNS)
     out["compared_with"] = out["compared_with"].astype(object).fillna("")
+    out["groups_alike"] = out["groups_alike"].astype("boolean")
+    for c in ("reliability_shift", "rough_measure", "dropouts_differ", "response_shift"):
+        out[c] = out[c].astype(bool)
     aim_rank = {a.id: i for i, a in enumerate(aims)}
     out = out.sort_values("aim", kind="stable", key=lambda s: s.map(lambda v: aim_rank.get(v, 99)))
     return out.reset_index(drop=True)

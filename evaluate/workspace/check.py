@@ -154,7 +154,7 @@ def check_workspace(root: Path, *, hashes: bool = True) -> CheckReport:
         manifest = read_manifest(root)
     except WorkspaceDamaged as exc:
         report.findings.append(Finding(
-            "damage", MANIFEST, str(exc).split(": ", 1)[-1],
+            "damage", MANIFEST, str(exc).split(": ", 1)[-1].split(" — ")[0],
             "run `evaluate repair`: it rebuilds the manifest from the imports' own sealed "
             "records and the event log"))
         return report

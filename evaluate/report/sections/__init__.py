@@ -26,20 +26,16 @@ __all__ = ["SECTIONS", "header_facts"]
 #: The sections of the dashboard (and of the board paper), in order.
 SECTIONS: tuple[Section, ...] = (
     Section("overview", "Overview", build_overview, new_page=False),
+    Section("comparison", "Compared with what?", build_comparison, new_page=False),
     Section("aim1", aim_heading("aim1"), build_aim1, new_page=False),
     Section("aim2", aim_heading("aim2"), build_aim2, new_page=False),
     Section("aim3", aim_heading("aim3"), build_aim3, new_page=False),
-    # The board paper keeps to 12 pages (its evidence cards carry the comparison), so these
-    # three are on screen and in the tables only; with the matrix printed it takes 13.
-    Section("evidence", "Evidence at each level", build_evidence, new_page=False,
-            in_print=False),
-    Section("comparison", "Compared with what?", build_comparison, new_page=False,
-            in_print=False),
-    Section("planning", "Planning the next cohort", build_planning, new_page=False,
-            in_print=False),
+    Section("evidence", "Evidence at each level", build_evidence, new_page=False),
+    Section("planning", "Planning the next cohort", build_planning, new_page=False),
     Section("reaction", "Reaction to the sessions", build_reaction, new_page=False),
-    Section("voices", "Voices", build_voices, new_page=False),
-    Section("methods", "Data and methods", build_methods, new_page=False),
+    # the board paper is the sections above (12 pages at most); these follow as appendices
+    Section("voices", "Voices", build_voices, new_page=False, appendix="A"),
+    Section("methods", "Data and methods", build_methods, new_page=False, appendix="B"),
 )
 
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evaluate.report.format import num
+from evaluate.claims.ledger import SEP
 from evaluate.report.page import Page
 from evaluate.report.table import make_table
-from evaluate.words import count, is_missing
 
 __all__ = ["build_evidence", "build_comparison", "build_planning"]
 
@@ -66,95 +65,69 @@ def build_evidence(page: Page) -> dict:
 
 
 def build_comparison(page: Page) -> dict:
-    """Values for ``sections/comparison.html``."""
-    c = page.table("comparison")
+    """Values for ``sections/comparison.html``, rendered from the comparison claims."""
+    rows = page.claims("comparison")
     out = {"intro": "", "rows_table": None, "notes": [],
            "missing": ("There was no comparison group: no group of people outside the "
                        "programme answered the same surveys, so some of the changes shown may "
                        "have happened anyway.")}
-    if c is None or not len(c):
+    if not len(rows):
         return out
     out["missing"] = ""
-    kind = str(c["comparison_group"].iloc[0])
-    shown = c[~c["suppressed"].astype(bool)]
-    first = shown[shown["wave_post"] == "end"] if (shown["wave_post"] == "end").any() else shown
-    n_c = int(first["n_comparison"].max()) if len(first) else 0
-    out["intro"] = (f"A {kind} group of {count(n_c, 'person', 'people')} who were not on the "
-                    "programme answered the same surveys at the same times. Each measure's "
-                    "change in the programme group is set beside theirs: the difference is the "
-                    "part of the change the programme most likely made.")
-    d = first.copy()
-    d["programme"] = d["change_programme"].map(lambda v: _signed(v))
-    d["others"] = d["change_comparison"].map(lambda v: _signed(v))
-    d["difference"] = [f"{_signed(v)} (likely between {num(lo, 2)} and {num(hi, 2)})"
-                       for v, lo, hi in zip(d["did"], d["did_ci95_low"], d["did_ci95_high"],
-                                            strict=True)]
-    d["sure"] = [("the programme group gained more" if lo > 0 else
-                  "the programme group gained less" if hi < 0 else "could be chance")
-                 for lo, hi in zip(d["did_ci95_low"], d["did_ci95_high"], strict=True)]
-    d["alike"] = d["baseline_check"].map({"alike": "yes", "a small difference, allowed for":
-                                          "nearly (allowed for)", "not alike": "no"})
+    intro = rows[rows["kind"] == "intro"]
+    rows = rows[rows["kind"] != "intro"]
+    kind = str(rows["compared_with"].iloc[0])
+    shown = [page.figures_shown(cid) for cid in rows["claim_id"]]
+    out["intro"] = intro["text"].iloc[0] if len(intro) else ""
+    d = pd.DataFrame([{
+        "title": title,
+        "programme": f"{s.get('change_programme', '')} ({s.get('n_programme', '')} people)",
+        "others": f"{s.get('change_comparison', '')} ({s.get('n_comparison', '')} people)",
+        "difference": f"{s.get('did', '')} (likely between {s.get('did_ci95_low', '')} and "
+                      f"{s.get('did_ci95_high', '')})",
+        "sure": s.get("means", ""), "alike": s.get("started_alike", ""), "label": label}
+        for title, s, label in zip(rows["title"], shown, rows["label"], strict=True)])
+    w0, w1 = rows["wave_pre"].iloc[0], rows["wave_post"].iloc[0]
     out["rows_table"] = make_table(d, {"title": "Measure", "programme": "Programme group's change",
-                                  "others": f"{kind.capitalize()} group's change",
-                                  "difference": "Difference", "sure": "What it means",
-                                  "alike": "Started alike?"},
-                              min_group_size=page.min_group_size,
-                              caption=f"Change from the {page.wave(d['wave_pre'].iloc[0])} to "
-                                      f"the {page.wave(d['wave_post'].iloc[0])}, in points on "
-                                      "each measure's scale" if len(d) else None)
-    out["notes"] = ["People were not put into the two groups at random, so other differences "
-                    "between them may explain part of a difference."]
-    if (shown["baseline_check"] == "not alike").any():
-        out["notes"].append("Where the groups did not start alike, read the difference with "
-                            "more care.")
+                                       "others": f"{kind.capitalize()} group's change",
+                                       "difference": "Difference", "sure": "What it means",
+                                       "alike": "Started alike?", "label": "Strength of evidence"},
+                                   min_group_size=page.min_group_size, suppressed=None,
+                                   caption=f"Change from the {page.wave(w0)} to the "
+                                           f"{page.wave(w1)}, in points on each measure's scale")
+    notes = list(dict.fromkeys(x for c in rows["cautions"] for x in str(c).split(SEP) if x.strip()))
+    out["notes"] = notes
     return out
 
 
-def _signed(v) -> str:
-    if is_missing(v):
-        return ""
-    return ("+" if v > 0 else "−" if v < 0 else "") + num(abs(v), 2)
-
-
-def _pick(block: pd.DataFrame, target: str, power: float):
-    r = block[(block["target"] == target) & (block["power"] == power)]
-    return r.iloc[0] if len(r) else None
-
-
 def build_planning(page: Page) -> dict:
-    """Values for ``sections/planning.html``."""
-    p = page.table("planning")
-    out = {"intro": "", "rows_table": None, "missing": "No matched results yet to plan from."}
-    if p is None or not len(p):
+    """Values for ``sections/planning.html``: only changes the evidence rule counts as evidence."""
+    rows = page.claims("planning")
+    out = {"intro": "", "rows_table": None, "not_planned": [],
+           "missing": "No matched results yet to plan from."}
+    if not len(rows):
         return out
     out["missing"] = ""
-    end = p[p["wave_post"] == "end"] if (p["wave_post"] == "end").any() else p
-    rows = []
-    for (_, title), block in end.groupby(["measure", "title"], sort=False):
-        full = _pick(block, "observed change", 0.8)
-        half = _pick(block, "half the observed change", 0.8)
-        if full is None or is_missing(full["n_completers"]):
-            continue
-        rows.append({"title": title, "seen": _signed(full["mean_diff"]),
-                     "people": int(full["n_completers"]),
-                     "invite": "" if is_missing(full["n_invited"]) else int(full["n_invited"]),
-                     "people_half": "" if half is None else int(half["n_completers"]),
-                     "invite_half": "" if half is None or is_missing(half["n_invited"])
-                     else int(half["n_invited"])})
-    if not rows:
+    intro = rows[rows["kind"] == "intro"]
+    rows = rows[rows["kind"] != "intro"]
+    planned = rows[rows["counts_as_evidence"].astype(bool)]
+    out["not_planned"] = list(rows.loc[~rows["counts_as_evidence"].astype(bool), "text"])
+    if not len(planned):
+        out["intro"] = ("No change is yet strong enough evidence to plan the next cohort's "
+                        "numbers around.")
         return out
-    t = pd.DataFrame(rows)
-    rate = end["completion_rate"].dropna()
-    share = f"{rate.median():.0%}" if len(rate) else "some"
-    out["intro"] = ("How many people the next cohort needs for its surveys to show a change like "
-                    f"this one 8 times in 10. This time about {share} of those invited answered "
-                    "both the first and the end survey, so more must be invited than are needed; "
-                    "a smaller change needs many more people. The tables workbook has the "
-                    "numbers for 9 times in 10.")
+    shown = [page.figures_shown(cid) for cid in planned["claim_id"]]
+    t = pd.DataFrame([{"title": title, "seen": s.get("mean_diff", ""),
+                       "people": s.get("n_completers", ""), "invite": s.get("n_invited", ""),
+                       "people_half": s.get("n_completers_half", ""),
+                       "invite_half": s.get("n_invited_half", "")}
+                      for title, s in zip(planned["title"], shown, strict=True)])
+    out["intro"] = intro["text"].iloc[0] if len(intro) else ""
     out["rows_table"] = make_table(t, {"title": "Measure", "seen": "Change seen (points)",
-                                  "people": "People answering both surveys",
-                                  "invite": "People to invite",
-                                  "people_half": "For half that change: people answering",
-                                  "invite_half": "… and to invite"},
-                              numeric={"people", "invite", "people_half", "invite_half"})
+                                       "people": "People answering both surveys",
+                                       "invite": "People to invite",
+                                       "people_half": "For half that change: people answering",
+                                       "invite_half": "… and to invite"},
+                                   numeric={"people", "invite", "people_half", "invite_half"},
+                                   suppressed=None)
     return out

@@ -17,7 +17,7 @@ from evaluate.report.records import (
     suppression_counts,
 )
 from evaluate.report.table import make_table
-from evaluate.words import count, join_words
+from evaluate.words import count, join_words, rounded
 
 __all__ = ["build_methods", "TESTS_TEXT"]
 
@@ -35,13 +35,14 @@ TESTS_TEXT = [
      "0.20 very small, under 0.50 small, under 0.80 medium-sized, else large."),
     ("Many comparisons", "p-values are adjusted within each family (all scales for one pair of "
      "waves) by Holm's method unless stated otherwise; both raw and adjusted are in the tables. "
-     "“We can be confident it is real” means an adjusted p under 0.001 with a 95% CI excluding "
-     "zero; “fairly sure” an adjusted p under 0.05; otherwise “it could be chance”."),
+     "Where the evidence rule allows a change to be called real (see “How strong is the "
+     "evidence?”), “we can be confident” means an adjusted p under 0.001 with a 95% CI "
+     "excluding zero and “fairly sure” an adjusted p under 0.05; otherwise “it could be chance”."),
     ("Then-test", "Where the end survey asks people to look back at where they started, the "
      "retrospective rating is compared with the end rating and with the original baseline "
      "(response shift; Howard, 1980)."),
     ("Reliability", "Cronbach's alpha per scale and wave with Feldt's 95% interval; scales under "
-     "0.7 are flagged and lower the strength-of-evidence label. Beside it, McDonald's omega "
+     "0.70 as printed are flagged and lower the strength-of-evidence label. Beside it, McDonald's omega "
      "total from a one-factor maximum-likelihood model of the scale's items (reverse-keyed "
      "items reversed, residual variances kept at or above zero), with a percentile bootstrap "
      "95% interval (200 resamples of respondents, each refitted by maximum likelihood to the "
@@ -102,15 +103,20 @@ TESTS_TEXT = [
      "absent (as reported) or present wherever someone else named them (Stork and Richards, "
      "1992); the bounds are the lowest and highest over the four combinations at the two "
      "waves."),
-    ("Strength of evidence", "Each headline starts at 'moderate' — the most a before-and-after "
-     "design without a comparison group supports; 'strong' only with a comparison group of 10 "
-     "or more who started alike and changed less — and drops a step for fewer than 30 matched "
-     "people (two under 10), losing over 30% of first-wave respondents (two over 50%), "
-     "Cronbach's alpha under 0.7, or a baseline difference between those who stayed and those "
-     "who left. The network headline follows the same rule, with the people who answered the "
-     "network survey both times as the matched people, and drops a step where the "
-     "non-response bounds lie on both sides of no change; a comparison group's ties are not "
-     "the programme's network, so it is at most 'moderate'."),
+    ("Strength of evidence", "One rule (evaluate/claims/rule.py) labels every finding: the "
+     "design sets where the label starts, as in the Maryland Scientific Methods Scale (before "
+     "and after only: level 1, at most moderate; a comparison group of 10 or more: level 2, or 3 "
+     "when it started alike, at most strong; random allocation: level 5), then, as in GRADE, "
+     "the label drops a step for each problem the analysis itself detects: imprecision (the "
+     "95% CI of the change that counts, the difference in differences where there is a "
+     "comparison group, includes zero or its near end is within a quarter of the estimate of "
+     "zero, or fewer than 30 matched people; two steps under 10), a reliability shift between "
+     "the waves (omega moving by 0.10 or more), Cronbach's alpha under 0.70 as printed, "
+     "attrition bias (drop-outs differing at baseline; for the network, non-response bounds "
+     "on both sides of zero), a comparison group not alike at baseline, and retention under "
+     "70% (two steps under 50%). The network headline has no comparison group (a comparison "
+     "group's ties are not the programme's network). Every downgrade is listed under the label; "
+     "the claims table (claims.csv) holds the rule's inputs and codes."),
     ("Net promoter score", "% promoters (9–10) − % detractors (0–6) (Reichheld, 2003), from −100 "
      "to +100."),
 ]
@@ -138,10 +144,20 @@ def _imports(page: Page) -> dict:
     return {"missing": "", "text": text, "table": table, "totals": totals}
 
 
+#: Problem rules in plain words (the codes stay in the tables for evaluators).
+_RULE_WORDS = {"not_on_roster": "not on the roster", "survey_preview": "survey previews",
+               "unfinished": "unfinished responses"}
+
+
+def _rule_words(rule) -> str:
+    return _RULE_WORDS.get(str(rule), str(rule).replace("_", " "))
+
+
 def _problems(page: Page) -> dict:
     q = page.context.get("quarantine")
     if isinstance(q, pd.DataFrame) and len(q):
         qs = quarantine_summary(q)
+        qs = qs.assign(rule=qs["rule"].map(_rule_words))
         by_rule = qs.groupby("rule", sort=True)["rows"].sum()
         text = (f"{count(len(q), 'problem record')} in {count(qs['file'].nunique(), 'file')}: "
                 + ", ".join(f"{integer(n)} × {r}" for r, n in by_rule.items())
@@ -164,8 +180,10 @@ def _attrition(page: Page) -> dict:
     warn = [w for w in dict.fromkeys(bias["warning"].astype(str)) if w and w != "nan"]
     if warn:
         out["text"] = (f"On {count(len(warn), 'comparison')}, the people who left after the "
-                       "baseline started differently from those who stayed, so the results "
-                       "describe the people who stayed:")
+                       "baseline had started apart from those who stayed, by half a standard "
+                       "deviation or more (|g| ≥ 0.5) or by more than chance would explain "
+                       "(p under 0.05), so the results describe the people who stayed. The "
+                       "evidence rule rates these findings down for drop-out bias:")
         out["warnings"] = warn
     else:
         out["text"] = ("People who left after the baseline did not start differently from those "
@@ -186,9 +204,9 @@ def _reliability(page: Page) -> dict:
     rel = page.table("reliability")
     if rel is None:
         return {"missing": "No reliability results.", "text": "", "table": None}
-    low = (rel[rel["alpha_below_0_7"].fillna(False).astype(bool)]
-           if "alpha_below_0_7" in rel else rel.iloc[0:0])
-    text = (f"{len(low)} of {len(rel)} scale × wave Cronbach's alphas are under 0.7"
+    # under 0.70 as printed (an alpha of 0.698 prints 0.70 and is not listed), as the evidence rule
+    low = rel[rel["alpha"].map(lambda a: rounded(a, 2) < 0.7)] if "alpha" in rel else rel.iloc[0:0]
+    text = (f"{len(low)} of {len(rel)} scale × wave Cronbach's alphas are under 0.70"
             + (": " + join_words(f"{x.title} ({page.wave(x.wave)}, {num(x.alpha)})"
                                  for x in low.itertuples(index=False)) if len(low) else "")
             + ".")
@@ -249,8 +267,15 @@ def build_methods(page: Page) -> dict:
                       if checks is not None and "message" in checks.columns else [])
     supp = suppression_counts(page.results)
     cohort_names = [f"{c} = {page.cohort(c)}" for c in page.cohort_order()]
+    from evaluate.report.sections.overview import glossary
+
     return {
+        "rule": [c["text"] for _, c in page.claims("methods").iterrows()],
+        "glossary": glossary(page),
         "instruments": instruments,
+        "instruments_text": ("The surveys used: " + join_words(
+            f"{v['title']} ({page.wave(v['wave'])}, version {str(v['ref']).partition('@')[2] or '1'})"
+            for v in versions) + ".") if versions else "",
         "imports": _imports(page),
         "problems": _problems(page),
         "attrition": _attrition(page),

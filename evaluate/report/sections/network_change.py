@@ -89,7 +89,8 @@ def certainty_block(page: Page) -> dict:
     rows = []
     for c in _cohorts(page, e["cohort"]):
         r = e[e["cohort"].astype(str) == c].iloc[0]
-        sure = ("a real rise" if r["ci95_low"] > 0 else "a real fall" if r["ci95_high"] < 0
+        sure = ("a rise larger than chance would explain" if r["ci95_low"] > 0
+                else "a fall larger than chance would explain" if r["ci95_high"] < 0
                 else "could be chance")
         rows.append({"cohort": _cohort_label(page, c), "people": r["people"],
                      "change": points(r["estimate"]), "likely": _span(r["ci95_low"], r["ci95_high"]),
@@ -102,23 +103,14 @@ def certainty_block(page: Page) -> dict:
             "change": "Change in the share of ties crossing organisations",
             "likely": "Likely range", "sure": "What it means",
             "everyone": "Counting everyone on the programme",
-            "whatever": "Whatever the ties of those who did not answer"},
+            "whatever": "Range if those who did not answer named the people who named them"},
         {"people": integer}, numeric={"people"}, suppressed=None,
         caption=f"From the {w0} to the {w1}, in percentage points")
-    head = e[e["cohort"].astype(str) == _cohorts(page, e["cohort"])[-1]].iloc[0]
-    who = "people" if head["cohort"] != "all" else "people across the cohorts"
-    way = direction_word(head["estimate"], up="rose", down="fell", same="did not change")
-    by = f" by {points(abs(head['estimate'])).lstrip('+')}" if way != "did not change" else ""
-    text = (f"Among the {integer(head['people'])} {who} who answered the network survey both "
-            f"times, the share of their ties that cross organisations {way}{by}: likely "
-            f"{_between(head['ci95_low'], head['ci95_high'])}"
-            + (", so the change is real." if head["ci95_low"] > 0 or head["ci95_high"] < 0
-               else ", so it could be chance."))
-    if not is_missing(head["bound_low"]):
-        text += (f" Counting everyone on the programme, the change is "
-                 f"{_between(head['bound_low'], head['bound_high'])}, whatever the ties of the "
-                 "people who did not answer.")
-    out["text"] = [text]
+    # the headline is the network claim of the ledger (the same words as the evidence card)
+    claims = page.claims("overview")
+    net = claims[claims["role"] == "network"]
+    text = net["text"].iloc[0] if len(net) else ""
+    out["text"] = [text] if text else []
     return out
 
 

@@ -3,6 +3,7 @@ recommend the programme."""
 
 from __future__ import annotations
 
+from evaluate.claims.rule import biggest
 from evaluate.report import figures as F
 from evaluate.report.format import integer, num, pct
 from evaluate.report.page import Page
@@ -12,8 +13,19 @@ from evaluate.words import count
 __all__ = ["build_reaction"]
 
 
+def _top_session(sessions):
+    """The session rated highest, only if the evidence rule allows "most useful" (else None).
+
+    Its interval must lie wholly above every other session's (:func:`evaluate.claims.rule.biggest`).
+    """
+    if len(sessions) < 2 or not {"ci95_low", "ci95_high"} <= set(sessions.columns):
+        return None
+    i = biggest(list(sessions["mean"]), list(sessions["ci95_low"]), list(sessions["ci95_high"]))
+    return None if i is None else sessions.iloc[i]
+
+
 def _title(d, overall, sessions, scale_max: str) -> str:
-    top = sessions.loc[sessions["mean"].idxmax()] if len(sessions) else None
+    top = _top_session(sessions)
     if len(overall):
         low, high = num(overall["mean"].min(), 1), num(overall["mean"].max(), 1)
         if len(overall) == 1:
@@ -24,6 +36,8 @@ def _title(d, overall, sessions, scale_max: str) -> str:
             title = f"Days were rated {low} to {high} out of {scale_max} overall"
         if top is not None:
             title += f"; the most useful session: {top['label']} ({num(top['mean'], 1)})"
+        elif len(sessions) > 1:
+            title += "; no one session stands out from the others"
         return title
     if top is not None:
         return f"The most useful session: {top['label']} ({num(top['mean'], 1)} out of {scale_max})"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from evaluate.claims.rule import biggest
 from evaluate.report import figures as F
 from evaluate.report.format import integer, num, p_value, pct
 from evaluate.report.page import PRINT_HEIGHT_PX, Page
@@ -99,16 +100,26 @@ def _forest(page: Page, ff: pd.DataFrame, aim_id: str):
     ff["what"] = [change_phrase(r.mean_diff, r.g_av, r.p_adj, r.g_av_ci95_low, r.g_av_ci95_high)
                   for r in ff.itertuples(index=False)]
     ff["in words"] = ff["what"]
-    best = ff.loc[ff["g_av"].abs().idxmax()]
     clear = sum(is_clear_change(r.p_adj, r.g_av_ci95_low, r.g_av_ci95_high)
                 for r in ff.itertuples(index=False))
     n = len(ff)
     if clear == n:
-        tail = (f"all {n} changes shown are larger than chance would explain" if n > 1
+        tail = (f"{share_of(n, n, 'change')} shown are larger than chance would explain" if n > 1
                 else "larger than chance would explain")
     else:
         tail = f"{clear} of the {n} changes shown are larger than chance would explain"
-    title = f"The biggest change was in {best.title} {best.comparison_label}: {best.what}; {tail}"
+    # "biggest" only where the evidence rule allows it: its interval clear of every other's
+    top = biggest(list(ff["g_av"].abs()),
+                  [min(abs(lo), abs(hi)) if lo * hi > 0 else 0.0
+                   for lo, hi in zip(ff["g_av_ci95_low"], ff["g_av_ci95_high"], strict=True)],
+                  [max(abs(lo), abs(hi)) for lo, hi in zip(ff["g_av_ci95_low"], ff["g_av_ci95_high"],
+                                                          strict=True)])
+    if top is not None:
+        best = ff.iloc[top]
+        title = f"The biggest change was in {best.title} {best.comparison_label}: {best.what}; {tail}"
+    else:
+        title = (f"How big each change was, with the range it is likely to lie in: {tail}; "
+                 "no one change is clearly bigger than the others")
     comparisons = list(dict.fromkeys(ff["comparison_label"]))
     later = list(dict.fromkeys(ff["wave_post"]))
     fig = F.forest(ff, "title", "g_av", "g_av_ci95_low", "g_av_ci95_high",
