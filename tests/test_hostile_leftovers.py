@@ -188,10 +188,7 @@ def test_damaged_heading_rows_are_refused_as_such_and_first(tmp_path, make, seen
     assert "check that -i names the instrument" not in result.output
 
 
-def test_a_full_disk_during_report_names_the_file_and_leaves_no_half_dashboard(tmp_path,
-                                                                            monkeypatch):
-    import errno
-
+def _small_workspace(tmp_path) -> Workspace:
     pulse = Path(__file__).parent / "fixtures" / "instruments"
     roster = tmp_path / "roster.csv"
     roster.write_text("name,email,cohort\n" + "".join(
@@ -201,6 +198,14 @@ def test_a_full_disk_during_report_names_the_file_and_leaves_no_half_dashboard(t
         f"p{i}@example.org,Agree\n" for i in range(6)), encoding="utf-8")
     ws = Workspace.init(tmp_path / "ws", roster=roster, instruments_dir=pulse)
     ingest_into(ws, export, "pulse@1", cohort="c1", wave="baseline")
+    return ws
+
+
+def test_a_full_disk_during_report_names_the_file_and_leaves_no_half_dashboard(tmp_path,
+                                                                            monkeypatch):
+    import errno
+
+    ws = _small_workspace(tmp_path)
     real = Path.write_bytes
 
     def full(self, data):
@@ -219,3 +224,27 @@ def test_a_full_disk_during_report_names_the_file_and_leaves_no_half_dashboard(t
     assert "(a file)" not in result.output and "workspace" not in result.output
     assert not (out / "dashboard.html").exists()
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_full_disk_while_writing_a_workbook_leaves_no_half_workbook(tmp_path, monkeypatch):
+    import errno
+
+    import openpyxl
+
+    ws = _small_workspace(tmp_path)
+    real = openpyxl.Workbook.save
+
+    def full(self, filename):
+        real(self, filename)
+        with open(filename, "r+b") as fh:
+            fh.truncate(100)  # half written, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", full)
+    out = tmp_path / "report"
+    result = run("report", ws.path, "--out", out)
+    monkeypatch.undo()
+    assert result.exit_code == 1, result.output
+    assert f"the disk is full (a file in {out})" in result.output, result.output
+    assert "workspace" not in result.output
+    assert not list(out.glob("*.xlsx")) and not list(out.glob(".*"))

@@ -6,8 +6,9 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "evaluate"
-# the drivers that run every stage in turn may import any of them
-DRIVERS = {"cli", "demo.py", "__init__.py"}
+# the drivers that run every stage in turn may import any of them (the command line,
+# the demo and the local app, which calls the same library functions as the commands)
+DRIVERS = {"cli", "app", "demo.py", "__init__.py"}
 
 
 def _imports(path: Path) -> set[str]:

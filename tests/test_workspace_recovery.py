@@ -356,3 +356,12 @@ def test_a_rebuilt_manifest_keeps_the_reviewed_corrections_and_what_undo_did(mad
     assert after["history"] == before["history"]
     assert [e for e in after["events"] if e["action"] != "repair"] == before["events"]
     assert list_corrections(ws) == corrections
+
+
+def test_removing_an_import_whose_files_are_gone_says_it_cannot_come_back(made):
+    ws, first, _ = made
+    _import(ws, first)
+    (ws.path / "imports" / "0001" / "responses.parquet").unlink()
+    said = ws.remove("1")
+    assert "its responses are missing" in said and "cannot be brought back" in said
+    assert "evaluate undo" not in said

@@ -465,9 +465,18 @@ def write_workbook(
     wb.properties.created = _FIXED_TIME
     wb.properties.modified = _FIXED_TIME
     wb.properties.lastModifiedBy = "evaluate"
-    wb.save(path)
-    _normalise_zip(path, {f"xl/worksheets/sheet{i}.xml": bulk[ws.title]
-                          for i, ws in enumerate(wb.worksheets, start=1) if bulk.get(ws.title)})
+    # written aside and renamed: a full disk or a crash never leaves half a workbook
+    staged = Path(path).with_name(f".{Path(path).name}.partial")
+    try:
+        wb.save(staged)
+        _normalise_zip(staged, {f"xl/worksheets/sheet{i}.xml": bulk[ws.title]
+                                for i, ws in enumerate(wb.worksheets, start=1)
+                                if bulk.get(ws.title)})
+        staged.replace(path)
+    except BaseException:
+        for leftover in (staged, staged.with_suffix(".tmp")):
+            leftover.unlink(missing_ok=True)
+        raise
     return WorkbookWritten(path, dict(zip([s.name for s in sheets], names, strict=True)), left_out)
 
 

@@ -279,6 +279,13 @@ def remove(ws: Workspace, import_id: str) -> str:
                                  "there is nothing to remove — see `evaluate history`.")
         record["state"] = "removed"
         tx.event("remove", **{"import": record["id"]})
+    from evaluate.workspace.check import import_problem
+
+    problem = import_problem(ws.path, record)
+    if problem is not None:
+        return (f"Removed {_label(record)}: the analyses no longer use it. Its files are damaged "
+                f"({problem[1]}), so it cannot be brought back: import {record['file']} again if "
+                "you need it.")
     return (f"Removed {_label(record)}: the analyses no longer use it. It stays in the history; "
             "`evaluate undo` brings it back.")
 
