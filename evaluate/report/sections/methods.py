@@ -44,8 +44,10 @@ TESTS_TEXT = [
     ("Reliability", "Cronbach's alpha per scale and wave with Feldt's 95% interval; scales under "
      "0.70 as printed are flagged and lower the strength-of-evidence label. Beside it, McDonald's omega "
      "total from a one-factor maximum-likelihood model of the scale's items (reverse-keyed "
-     "items reversed), with a percentile bootstrap 95% interval (200 resamples of respondents, each "
-     "refitted by maximum likelihood from the whole sample's solution); scales of two "
+     "items reversed, residual variances kept at or above zero), with a percentile bootstrap "
+     "95% interval (200 resamples of respondents, each refitted by maximum likelihood to the "
+     "same convergence tolerance as the estimate; a refit that does not converge is left out "
+     "and the number used is in the reliability table); scales of two "
      "items have none. Where a scale's omega moves by 0.10 or more from its first wave, the "
      "scale may be read differently now, and the statements say so."),
     ("Attrition", "People who answered the baseline but not a later survey are compared with "
