@@ -50,6 +50,12 @@ def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
         programme = ws.programme()
     except EvaluateError:
         programme = None
+    from evaluate.stories import chosen_stories, collect_stories, story_counts, story_selection
+
+    stories = collect_stories(ws, responses=responses)
+    if len(stories):
+        results["story_counts"] = story_counts(stories, min_group_size=ws.min_group_size)
+        results["story_selection"] = chosen_stories(stories, story_selection(ws))
     if programme is not None:
         from evaluate.logic import evidence_matrix
 
@@ -57,6 +63,12 @@ def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
     from evaluate.claims.ledger import build_claims
 
     results.update(build_claims(results, programme))
+    if programme is not None:  # after the ledger: its evidence labels rate the links
+        from evaluate.contribution import contribution_tables
+
+        results.update(contribution_tables(programme, results, ws.instruments(),
+                                           selection=results.get("story_selection"),
+                                           stories=results.get("story_counts")))
     return {k: v for k, v in results.items() if isinstance(v, pd.DataFrame)}
 
 
@@ -90,9 +102,12 @@ def stored_results(ws):
 def voices(ws, *, responses: pd.DataFrame | None = None) -> pd.DataFrame:
     """Free-text answers of programme participants, with whether they agreed to be quoted.
 
+    Stories of change (an instrument asking ``story``) are left out: they are
+    read by selection panels and reported as chosen (:mod:`evaluate.stories`).
+
     Columns: ``instrument, wave, cohort, item, prompt, text, quotable``. A text
-    is quotable only where the instrument names a consent item
-    (``quotable_if``) and the answer to it is "Yes" (code 1). ``responses``:
+    is quotable only where the instrument names its consent items
+    (``quotable_if``) and the answer to each is "Yes" (code 1). ``responses``:
     ``ws.responses()`` when the caller has read them already.
     """
     rows = []
@@ -103,11 +118,11 @@ def voices(ws, *, responses: pd.DataFrame | None = None) -> pd.DataFrame:
                       if "instrument" in responses else pd.Series(pd.NA, index=responses.index))
     for _ref, inst in sorted(ws.instruments().items()):
         text_items = [i for i in inst.items if i.type == "text" and i.id != "stakeholders"]
-        if not text_items:
-            continue
+        if not text_items or "story" in inst.item_ids():
+            continue  # stories of change go through their panels (evaluate.stories), not here
         mine = (instrument_ids == inst.id).fillna(False).to_numpy(dtype=bool)
         wanted = ["participant", "wave", "cohort", "instrument_version",
-                  *(i.id for i in text_items), *(i.quotable_if for i in text_items if i.quotable_if)]
+                  *(i.id for i in text_items), *(c for i in text_items for c in i.quote_consents)]
         columns = [c for c in dict.fromkeys(wanted) if c in responses.columns]  # only what is used
         resp, _ = split_by_group(responses.loc[mine, columns].reset_index(drop=True), roster)
         if resp.empty:
@@ -118,8 +133,11 @@ def voices(ws, *, responses: pd.DataFrame | None = None) -> pd.DataFrame:
                 continue
             text = resp[item.id].astype("string")
             has = text.notna() & (text.str.strip() != "")
-            if item.quotable_if and item.quotable_if in resp:
-                quotable = pd.to_numeric(resp[item.quotable_if], errors="coerce") == 1
+            consents = item.quote_consents
+            if consents and all(c in resp for c in consents):
+                quotable = pd.Series(True, index=resp.index)
+                for c in consents:  # every consent item answered "Yes" (code 1)
+                    quotable &= pd.to_numeric(resp[c], errors="coerce") == 1
             else:
                 quotable = pd.Series(False, index=resp.index)
             part = pd.DataFrame({

@@ -15,7 +15,8 @@ import yaml
 from evaluate.errors import WorkspaceError
 from evaluate.progress import plan, step
 
-__all__ = ["sample_data_dir", "load_sample_manifest", "build_demo_workspace", "run_demo"]
+__all__ = ["sample_data_dir", "load_sample_manifest", "build_demo_workspace",
+           "record_sample_rounds", "run_demo"]
 
 
 def sample_data_dir() -> Path:
@@ -74,18 +75,78 @@ def build_demo_workspace(workspace: Path, sample_dir: Path | None = None, *, pro
     return ws, outcomes
 
 
+def record_sample_rounds(ws, sample_dir: Path, panel_dir: Path) -> list[Path]:
+    """Run the sample programme's story selection rounds, as its panels did.
+
+    For each round in ``stories-panel.yaml``: write the panel's workbook
+    (``evaluate stories select``), fill it in with that panel's choices,
+    reasons and verification notes (found by story title), and record it
+    (``evaluate stories record``). Returns the filled workbooks.
+    """
+    from openpyxl import load_workbook
+
+    from evaluate.roster import read_roster
+    from evaluate.stories import collect_stories, record_round, round_candidates
+    from evaluate.stories.workbook import (
+        ABOUT_SHEET,
+        HEADINGS,
+        read_panel_workbook,
+        write_panel_workbook,
+    )
+
+    spec = sample_dir / (load_sample_manifest(sample_dir).get("stories_panel") or "")
+    if not spec.is_file():
+        return []
+    rounds = (yaml.safe_load(spec.read_text(encoding="utf-8")) or {}).get("rounds") or []
+    personal = read_roster(ws.roster_path, ws.salt).personal_data() if ws.roster_path else None
+    written = []
+    for r in rounds:
+        number, candidates = round_candidates(ws, collect_stories(ws))
+        path = write_panel_workbook(candidates, panel_dir / f"panel-round-{number}.xlsx",
+                                    round_number=number, level=r["level"],
+                                    programme=ws.programme_name)
+        chosen = {c["title"]: c for c in r.get("chosen") or []}
+        wb = load_workbook(path)
+        for row in wb[ABOUT_SHEET].iter_rows(min_col=1, max_col=2):
+            if row[0].value == "Panel (who decided)":
+                row[1].value = r["panel"]
+            elif row[0].value == "Date the panel met":
+                row[1].value = str(r["decided"])
+        for sheet in wb.worksheets[1:]:
+            heads = [c.value for c in sheet[1]]
+            col = {f: heads.index(HEADINGS[f]) for f in ("title", "selected", "reasons",
+                                                          "verification")}
+            for cells in sheet.iter_rows(min_row=2):
+                pick = chosen.get(cells[col["title"]].value)
+                cells[col["selected"]].value = "Yes" if pick else "No"
+                if pick:
+                    cells[col["reasons"]].value = pick["reasons"]
+                    cells[col["verification"]].value = pick.get("verification") or None
+        wb.save(path)
+        filled = read_panel_workbook(path)
+        record_round(ws, filled.decisions, round_number=filled.round_number, level=filled.level,
+                     panel=filled.panel, decided=filled.decided, source=path.name,
+                     personal=personal)
+        written.append(path)
+    return written
+
+
 def run_demo(out_dir: Path, sample_dir: Path | None = None, *, progress=None) -> dict[str, Path]:
-    """Build the demo workspace under ``out_dir/workspace``, analyse it, write the report."""
+    """Build the demo workspace under ``out_dir/workspace``, record the sample story rounds,
+    analyse it, write the report and evaluation-report.docx."""
     from evaluate.analysis import analyse_and_store, report_context
     from evaluate.report.build import build_report
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ws, outcomes = build_demo_workspace(out_dir / "workspace", sample_dir, progress=progress)
+    panels = record_sample_rounds(ws, sample_dir or sample_data_dir(), out_dir / "panel")
     results = analyse_and_store(ws, progress=progress)
     context = report_context(ws)
-    paths = build_report(results, context, out_dir, progress=progress)
+    paths = build_report(results, context, out_dir, docx=True, progress=progress)
     paths = dict(paths)
     paths["workspace"] = ws.path
     paths["imports"] = len(outcomes)
+    if panels:
+        paths["panel"] = panels[-1].parent
     return paths

@@ -190,7 +190,9 @@ class Item:
     minimum: float | None = None
     maximum: float | None = None
     then_of: str | None = None
-    quotable_if: str | None = None
+    #: The yes/no item whose "Yes" lets this free-text answer be quoted; a tuple
+    #: when several must all be "Yes" (see :attr:`quote_consents`).
+    quotable_if: str | tuple[str, ...] | None = None
     prompt: str | None = None
     module: str | None = None
     qualtrics_tag: str | None = None
@@ -199,6 +201,19 @@ class Item:
     #: ``"response"`` (the whole response, the default) or ``"answer"`` (only
     #: this question's answer; the rest of the response is kept).
     unknown_choice: str = "response"
+
+    @property
+    def quote_consents(self) -> tuple[str, ...]:
+        """The consent items that must all be answered "Yes" before this answer is quoted.
+
+        >>> Item("story", "Your story", "text", quotable_if=("share_consent", "quote_consent")).quote_consents
+        ('share_consent', 'quote_consent')
+        >>> Item("best", "Best?", "text", quotable_if="quote_consent").quote_consents
+        ('quote_consent',)
+        """
+        if not self.quotable_if:
+            return ()
+        return (self.quotable_if,) if isinstance(self.quotable_if, str) else tuple(self.quotable_if)
 
     def headings(self) -> tuple[str, ...]:
         """Every heading this item may appear under, normalised for matching."""
@@ -396,13 +411,26 @@ def _parse_item(ctx: _Ctx, spec, response_sets: dict) -> Item:
         minimum=spec.get("min"),
         maximum=spec.get("max"),
         then_of=spec.get("then_of"),
-        quotable_if=spec.get("quotable_if"),
+        quotable_if=_quotable_if(ctx, spec, what),
         prompt=spec.get("prompt"),
         module=None if spec.get("module") is None else str(spec.get("module")),
         qualtrics_tag=tag,
         qualtrics_qid=qid,
         unknown_choice=unknown_choice,
     )
+
+
+def _quotable_if(ctx: _Ctx, spec, what: str) -> str | tuple[str, ...] | None:
+    """``quotable_if: quote_consent`` or a list of consent items that must all be "Yes"."""
+    value = spec.get("quotable_if")
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return value[0] if len(value) == 1 else tuple(value)
+    raise ctx.fail(spec, "quotable_if", f"{what}: quotable_if is {_shown(value)}",
+                   "name the yes/no consent item (quotable_if: quote_consent), or list the "
+                   "items that must all be answered Yes (quotable_if: [share_consent, "
+                   "quote_consent])")
 
 
 _QID = re.compile(r"^QID\d+(?:[_-]\w+)*$", flags=re.IGNORECASE)

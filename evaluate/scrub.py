@@ -35,6 +35,7 @@ __all__ = ["PersonalData", "EMAIL_PATTERN", "hide_bracketed_names"]
 #: An email address anywhere in a text.
 EMAIL_PATTERN = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+_POSSESSIVE = re.compile(r"\w['’]s$")  # a name's possessive ending, hidden with the name
 _GAP = re.compile(r"^[\s,]{1,3}$")  # what may stand between the words of one name
 _LONGEST_NAME = 4
 _ASCII_WORD = r"[A-Za-z0-9]+"  # one word, folded by lower-casing alone
@@ -104,6 +105,8 @@ class PersonalData:
         >>> pd_ = PersonalData(names={"jo smith": "P-1"}, emails={"jo@x.org": "P-1"})
         >>> pd_.scrub("Ask Jo Smith (jo@x.org) or smith, jo")
         ('Ask [personal data hidden] ([personal data hidden]) or [personal data hidden]', True)
+        >>> pd_.scrub("Jo Smith's team")
+        ("[personal data hidden]'s team", True)
         >>> pd_.scrub("How often? [Jo Smith]", pseudonym=True)
         ('How often? [P-1]', True)
         """
@@ -131,7 +134,10 @@ class PersonalData:
         return out, found
 
     def _name_spans(self, text: str) -> list[tuple[int, int, str]]:
-        words = [(m.start(), m.end(), normalise_label(m.group(0))) for m in _WORD.finditer(text)]
+        words = []
+        for m in _WORD.finditer(text):
+            end = m.end() - (2 if _POSSESSIVE.search(m.group(0)) else 0)  # "Jo Smith's team"
+            words.append((m.start(), end, normalise_label(text[m.start():end])))
         spans = []
         i = 0
         while i < len(words):

@@ -301,6 +301,168 @@ STAKEHOLDERS = [
 # fmt: on
 
 
+#: Stories of change (stories@1), by domain label: (title, story, why it matters). ``{peer}``
+#: becomes a cohort colleague's full name and ``{email}`` their email, as people write them;
+#: the import hides both.
+STORIES = {
+    "System leadership": [
+        ("Stepping back to see the whole pathway",
+         "I used to fix whatever landed on my desk. After the system mapping day I drew the whole "
+         "discharge pathway with the ward, social care and the care homes, and we found three "
+         "hand-offs nobody owned. We now meet fortnightly and delays have started to fall.",
+         "It changed how I lead: I ask who else is part of this before I act."),
+        ("Chairing without owning the answer",
+         "I chaired the locality board differently: I asked the voluntary sector to open, and I "
+         "held back my own view until the end. People said it was the first meeting where they "
+         "felt heard.",
+         "I had always thought leading meant having the answer. It doesn't."),
+        ("A coaching conversation that worked",
+         "A manager came to me with a staffing crisis. Instead of solving it I used the coach "
+         "approach from day two, and she came up with a rota swap with {peer}'s team that I "
+         "would never have thought of.",
+         "It showed me that the coach approach works under pressure, not just in training."),
+        ("Seeing my service from the outside",
+         "On the community visit I heard how our appointment letters read to people whose first "
+         "language is not English. I took it back to my team and we rewrote them with the "
+         "community group.",
+         "I realised how much of the system I had never seen from where residents stand."),
+        ("Leading across, not up",
+         "I had no authority over the partners in our neighbourhood, so I used the adaptive "
+         "leadership ideas to frame the problem together rather than hand out tasks.",
+         "Leading without authority is most of my job now, and I finally have tools for it."),
+        ("Telling the story for change",
+         "I wrote a one-page story for change about frailty in our place and used it at the "
+         "health and wellbeing board. For the first time the board asked for more, not less.",
+         "A compelling story moved people in a way our data packs never had."),
+        ("Saying no to a quick fix",
+         "We were about to commission another short pilot. I made the case to the partnership to "
+         "slow down and involve residents first, and the board agreed.",
+         "It took courage; I would not have done it a year ago."),
+    ],
+    "Network and trust": [
+        ("One phone call instead of six emails",
+         "When a family fell between housing and mental health services I rang {peer} from the "
+         "council, whom I met on the programme. We sorted it in a day. Before, it would have "
+         "taken weeks of referrals.",
+         "Because the relationship was already there, trust was already there."),
+        ("Our action learning set kept going",
+         "Our action learning set still meets every month, a year on. We have brought each other "
+         "problems from fire, primary care and the voluntary sector. Contact me at {email} if you "
+         "want to join a session.",
+         "It is the peer support I never had in my own organisation."),
+        ("A joint bid across three organisations",
+         "Three of us from the cohort wrote a joint bid for winter funding across the trust, the "
+         "council and a local charity. We would never have known each other otherwise.",
+         "It proved that the connections are real and can bring in resources."),
+        ("A colleague from the fire service",
+         "I now ring a colleague in the fire service before every complex discharge. We share "
+         "what we know about the home, and two falls were prevented this winter.",
+         "I would never have thought of the fire service as part of my team before."),
+        ("Trust across the primary care boundary",
+         "The GP practices and our community team used to blame each other. After the programme "
+         "{peer} and I set up a joint huddle, and the tone of the emails changed.",
+         "Trust is what makes the rest possible."),
+        ("Someone to think out loud with",
+         "When my service was under review I had three people from the cohort I could think out "
+         "loud with, in confidence, from outside my organisation.",
+         "It made a lonely time much less lonely, and I made better decisions."),
+        ("Knowing whom to ask",
+         "When the new neighbourhood teams started I already knew the people in the other "
+         "organisations. I could introduce my team to theirs on day one.",
+         "It saved months of building relationships from scratch."),
+    ],
+    "System innovation": [
+        ("The community café clinic",
+         "Our change challenge was health checks for men who never see a GP. We ran them in a "
+         "community café with the fire service's safe-and-well visits. Forty men came in the "
+         "first month.",
+         "It is the first time our work reached people the system usually misses."),
+        ("Residents redesigned the leaflet",
+         "We asked residents with lived experience to rewrite our falls leaflet. They threw it "
+         "out and made a short video instead, which is now used across the place.",
+         "Community voice stopped being a phrase and became how we work."),
+        ("A shared referral form",
+         "Four organisations agreed one referral form for people with complex needs. It took "
+         "eight weeks instead of the usual year, because we already knew each other.",
+         "Small, but it will save hours every week for frontline staff."),
+        ("Young people on the interview panel",
+         "Our change challenge put young people on the interview panel for the new youth "
+         "worker posts. Their questions were the best ones asked.",
+         "It showed that involving communities changes decisions, not just consultations."),
+        ("From pilot to practice",
+         "The social prescribing link in our practice began as a change challenge pilot. It is "
+         "now funded for two more years.",
+         "It is proof that the change challenges can last beyond the programme."),
+        ("Data we shared for the first time",
+         "We joined up housing and hospital data for one street and saw the same families in "
+         "both. Now we plan visits together.",
+         "We could act on the whole picture instead of our part of it."),
+        ("Testing small, learning fast",
+         "We tested a shared triage huddle for two weeks instead of planning for six months. It "
+         "failed twice and worked the third time.",
+         "It gave us permission to try things and learn from what does not work."),
+    ],
+    "Something else": [
+        ("Confidence to apply for a system role",
+         "I applied for and got a system-wide role in the integrated care board. I would not have "
+         "applied before the programme.",
+         "It changed my career and what I think I can do."),
+        ("Mentoring the next cohort",
+         "I have become a mentor for two people on the next cohort. Passing on what I learnt "
+         "has made me use it more myself.",
+         "It keeps the programme going beyond our own year."),
+        ("Back to study",
+         "I enrolled on a part-time master's in public health leadership, encouraged by my "
+         "action learning set.",
+         "I stopped thinking of myself as only an operational manager."),
+        ("Looking after myself",
+         "The programme made me notice how close to burnout I was. I now protect time to think "
+         "each week.",
+         "I can't lead well if I am running on empty."),
+    ],
+}
+#: The sample selection rounds (recorded by `evaluate demo`): per round the level, the panel,
+#: the date, and the titles chosen with the panel's reasons and verification notes.
+STORY_ROUNDS = [
+    {"level": "Cohort teams", "panel": "Cohort 1 and 2 programme team with two alumni",
+     "decided": "2025-12-09",
+     "chosen": {
+         "Stepping back to see the whole pathway": (
+             "Shows a change in how the leader works, not only in what they know, and a "
+             "result others can see (falling delays).",
+             "The ward manager confirmed the fortnightly meeting and the new hand-off owners."),
+         "One phone call instead of six emails": (
+             "The clearest example of a relationship from the programme changing what happened "
+             "for a family.", ""),
+         "A joint bid across three organisations": (
+             "Three sectors working together because of the cohort; concrete and checkable.",
+             "The bid is on the partnership's funding log."),
+         "The community café clinic": (
+             "A change challenge reaching people the system usually misses.",
+             "Attendance figures seen by the team."),
+         "Residents redesigned the leaflet": (
+             "Community voice shaping the solution, which is what aim 3 asks for.", ""),
+         "Confidence to apply for a system role": (
+             "An outcome the logic model names (alumni in system roles) that no survey "
+             "measures.", "Appointment confirmed by the storyteller."),
+     }},
+    {"level": "Programme board", "panel": "Leading Beyond Boundaries programme board",
+     "decided": "2026-01-13",
+     "chosen": {
+         "Stepping back to see the whole pathway": (
+             "The board chose it as the most significant change in system leadership: it "
+             "links a new way of leading to a result for patients.", ""),
+         "One phone call instead of six emails": (
+             "Most significant for network and trust: the network made a difference to a "
+             "family, which the network survey alone cannot show.", ""),
+         "The community café clinic": (
+             "Most significant for system innovation: a tangible result on a live issue, "
+             "across organisations.", "The board asked for the attendance figures to be "
+                                       "added to the evaluation."),
+     }},
+]
+
+
 # --------------------------------------------------------------------------- model
 @dataclass
 class Person:
@@ -1643,6 +1805,64 @@ class Builder:
             note="legacy Qualtrics layout: 2 header rows, V1..V10 then Q1..",
         )
 
+    # ------------------------------------------------------------------ stories of change
+    def stories(self) -> None:
+        """Stories of change (stories@1) at the follow-up, one Microsoft Forms export per cohort.
+
+        Drawn with a random generator of their own, after everything else, so adding them
+        changed no other file. Written once by each of about two in three people; most share
+        their story with the panel and agree to be quoted; some stories name a colleague or
+        give an email address (the import hides them); titles are unique, so the selection
+        rounds in ``stories-panel.yaml`` can name them.
+        """
+        inst = self.instruments["stories@1"]
+        rng = np.random.default_rng(SEED + 24)
+        domain_code = {label: code for code, label in inst.response_sets["domains"].options}
+        pool = [(domain, *story) for domain, stories in STORIES.items() for story in stories]
+        order = rng.permutation(len(pool))
+        used = 0
+        for c in COHORTS:
+            people = [p for p in self.respondents[(c, "follow_up")] if rng.random() < 0.7]
+            n = min(len(people), len(pool) - used if c == list(COHORTS)[-1] else len(pool) // 2)
+            people = people[:n]
+            recs = []
+            for k, person in enumerate(people):
+                domain, title, story, why = pool[order[used + k]]
+                peer = self.cohort(c)[(person.idx + 3) % len(self.cohort(c))]
+                story = story.format(peer=peer.name, email=peer.email)
+                started, completed = _timestamp(WAVE_DATES[c]["follow_up"], rng, spread_days=9)
+                # the stories the sample panels chose were shared (one not to be quoted)
+                chosen = title in STORY_ROUNDS[0]["chosen"]
+                shared = chosen or rng.random() < 0.9
+                quoted = (title != "Residents redesigned the leaflet") if chosen else (
+                    shared and rng.random() < 0.8)
+                answers = {
+                    "story_domain": domain_code[domain], "story_title": title, "story": story,
+                    "story_significance": why.format(peer=peer.name, email=peer.email),
+                    "share_consent": int(shared),
+                    "quote_consent": int(quoted),
+                    "name_consent": int(rng.random() < 0.4),
+                    "follow_up_consent": int(rng.random() < 0.7),
+                }
+                recs.append(Record(person=person, started=started, completed=completed,
+                                   answers=answers, written_name=_vary_name(person, rng),
+                                   email=person.email, extra={"n": k + 1}))
+            used += len(people)
+            path = f"{c}/stories-{c}-msforms.xlsx"
+            _write_xlsx(self.out / path, "Sheet1", microsoft_forms(inst, recs, inst.item_ids()))
+            self.add(path, inst, c, "follow_up", "microsoft_forms", sheet="Sheet1",
+                     note="stories of change; some name a colleague or give an email, which the "
+                          "import hides")
+        rounds = [{"round": n, "level": r["level"], "panel": r["panel"], "decided": r["decided"],
+                   "chosen": [{"title": t, "reasons": why, "verification": check}
+                              for t, (why, check) in r["chosen"].items()]}
+                  for n, r in enumerate(STORY_ROUNDS, start=1)]
+        _write_yaml(self.out / "stories-panel.yaml", {"rounds": rounds},
+                    "The sample selection rounds: what each panel chose (by story title) and "
+                    "why.\n`evaluate demo` writes each round's workbook, fills it in as the "
+                    "panel did and records it.\nGenerated by sample_data/generate.py - do not "
+                    "edit by hand.")
+
     # ------------------------------------------------------------------ broken files
     def broken_files(self) -> list[dict]:
         rng = self.rng
@@ -1891,11 +2111,13 @@ class Builder:
         broken = self.broken_files()
         _write_broken_readme(self.out / "broken" / "README.md", broken)
         self.comparison.exports()
+        self.stories()
         manifest = {
             "programme": "Leading Beyond Boundaries",
             "roster": "roster.csv",
             "waves": ["baseline", "day1", "day2", "end", "follow_up"],
             "exports": self.manifest,
+            "stories_panel": "stories-panel.yaml",
             "broken": broken,
         }
         _write_yaml(

@@ -45,7 +45,7 @@ TOGGLES = {
     "measurement change between the waves":
         ("measurement_change", dict(reliability_shift=True), 1, "hung together differently"),
     "rough measure":
-        ("rough_measure", dict(rough_measure=True), 1, "alpha under 0.70"),
+        ("rough_measure", dict(rough_measure=True), 1, "hung together poorly"),
     "attrition bias":
         ("attrition_bias", dict(dropouts_differ=True), 1, "drop-out bias"),
     "groups did not start alike (regression to the mean)":

@@ -134,8 +134,8 @@ def test_then_scales_mirror_their_scale(instruments):
 def test_quotable_if_names_a_yes_no_item(instruments):
     for ref, inst in instruments.items():
         for item in inst.items:
-            if item.quotable_if:
-                consent = inst.item(item.quotable_if)
+            for name in item.quote_consents:
+                consent = inst.item(name)
                 assert consent.type == "choice", ref
                 assert set(inst.response_set_of(consent).labels) == {"Yes", "No"}, ref
 

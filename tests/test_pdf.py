@@ -77,7 +77,10 @@ def test_board_paper_holds_the_evidence_the_screen_holds(pages):
     for words in ("click the key", "Click the key", "Show the numbers"):
         assert words not in paper, words
     rest = " ".join(pages[_appendix_start(pages):])
-    assert "Appendix B — Data and methods" in rest and "How strong is the evidence?" in rest
+    assert "Appendix C — Data and methods" in rest and "How strong is the evidence?" in rest
+    # the stories the panels chose, with their reasons, follow the voices
+    assert "Appendix B — Stories of change" in rest
+    assert "Why the Programme board (round 2) chose it" in rest
     assert "Working tie" in rest and "not_on_roster" not in rest
 
 
@@ -97,7 +100,8 @@ def test_board_paper_is_tagged_with_an_outline_and_a_language(board_paper):
 
     walk(reader.outline)
     for heading in ("Overview", "Compared with what?", "Planning the next cohort",
-                    "Appendix A — Voices", "Appendix B — Data and methods"):
+                    "Appendix A — Voices", "Appendix B — Stories of change",
+                    "Appendix C — Data and methods"):
         assert heading in titles, f"the outline lacks {heading!r}"
 
 

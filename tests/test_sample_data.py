@@ -136,6 +136,7 @@ def test_manifest_has_every_instrument_at_every_wave(manifest):
         ("network@1", "end"),
         ("post@1", "end"),
         ("follow_up@1", "follow_up"),
+        ("stories@1", "follow_up"),
     ]
     for cohort in ("c1", "c2"):
         for ref, wave in expected:

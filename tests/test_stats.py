@@ -598,6 +598,58 @@ def test_omega_matches_semtools_on_the_demo(sample_results):
     assert two["omega_total"].isna().all() and two["note"].str.contains("2-item scale").all()
 
 
+# R lavaan::cfa (bounds = "pos.var") + semTools::compRelSEM(obs.var = FALSE) refitting each
+# of the analysis's own 200 resamples per scale and wave (demo_omega_resamples.csv.gz), the
+# best of one start per item where a fit is a Heywood case:
+# tests/reference/omega_boot_semtools.R. instrument | wave | scale | converged | low | high
+OMEGA_BOOT_SEMTOOLS = """\
+baseline@1|baseline|system_leadership|200|0.65116577220545|0.861759395822181
+baseline@1|baseline|coach_approach|200|0.66409073431626|0.843058941586421
+baseline@1|baseline|peer_network|200|0.647791670242366|0.813826179708552
+baseline@1|baseline|system_innovation|200|0.514649415005911|0.732384785773011
+baseline@1|baseline|courage_to_innovate|200|0.601873480799718|0.791173316506671
+baseline@1|baseline|community_voice|200|0.565200972861376|0.810754678676343
+baseline@1|baseline|adaptive_leadership|200|0.430927596411692|0.701730942085982
+follow_up@1|follow_up|system_leadership|200|0.825968345127723|0.926454847886152
+follow_up@1|follow_up|coach_approach|200|0.736889184702341|0.893539411205524
+follow_up@1|follow_up|peer_network|200|0.6747397509734|0.898524500659872
+follow_up@1|follow_up|system_innovation|200|0.740758669575232|0.915130243149344
+follow_up@1|follow_up|courage_to_innovate|200|0.707086917979224|0.893914563248673
+follow_up@1|follow_up|community_voice|200|0.614824070143793|0.878008809107353
+follow_up@1|follow_up|adaptive_leadership|200|0.611976248470298|0.846826215784596
+follow_up@1|follow_up|change_challenge|200|0.576700283865032|0.813194053823508
+post@1|end|system_leadership|200|0.852462816752138|0.931307935755794
+post@1|end|coach_approach|200|0.71973788385579|0.9008714017349
+post@1|end|peer_network|200|0.714370506971096|0.886321212205881
+post@1|end|system_innovation|200|0.763551979549737|0.907396462697046
+post@1|end|courage_to_innovate|200|0.795515382069917|0.903340772964496
+post@1|end|community_voice|200|0.787997303746697|0.923699714604587
+post@1|end|adaptive_leadership|200|0.766134845904094|0.886587199532415
+post@1|end|then_system_leadership|200|0.720101952243877|0.894575412400768
+post@1|end|then_coach_approach|200|0.626659900753925|0.83991639081493
+post@1|end|then_peer_network|200|0.751995251294687|0.865629089891777
+post@1|end|then_system_innovation|200|0.463081476041287|0.839886269871498
+post@1|end|change_challenge|200|0.505330612211114|0.797037112623951
+"""
+
+
+def test_omega_interval_matches_semtools_refits_of_the_same_resamples(sample_results):
+    rel = sample_results["reliability"]
+    lines = OMEGA_BOOT_SEMTOOLS.strip().splitlines()
+    assert len(lines) == 27
+    worst = 0.0
+    for line in lines:
+        inst, wave, scale, used, low, high = line.split("|")
+        row = rel[(rel["instrument"] == inst) & (rel["wave"] == wave) & (rel["scale"] == scale)]
+        assert len(row) == 1, line
+        row = row.iloc[0]
+        assert row["omega_n_boot_used"] == int(used), line
+        assert row["omega_ci_method"] == f"percentile bootstrap ({used} of 200 resamples of respondents)"
+        worst = max(worst, abs(row["omega_ci95_low"] - float(low)),
+                    abs(row["omega_ci95_high"] - float(high)))
+    assert worst < 1e-6, worst
+
+
 def test_omega_handles_reverse_keying_and_flags_a_shift():
     from evaluate.stats.omega import omega_total
 
@@ -1277,8 +1329,24 @@ def test_without_a_comparison_group_strength_stops_at_moderate(synthetic):
     assert st.loc[st["scale"] != "", "cautions"].str.contains("No comparison group").all()
 
 
+def _statsmodels_omega(cov):
+    """Omega from an independent fit: statsmodels' ML factor analysis (BFGS on ψ = s²)."""
+    import warnings
+
+    from statsmodels.multivariate.factor import Factor
+
+    sd = np.sqrt(np.diag(cov))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = Factor(endog=None, corr=cov / np.outer(sd, sd), nobs=100, n_factor=1,
+                     method="ml").fit(rng=0, opt={"gtol": 1e-12, "maxiter": 5000})
+    lam = res.loadings[:, 0] * sd
+    common = lam.sum() ** 2
+    return common / (common + (res.uniqueness * sd * sd).sum())
+
+
 def test_omega_bootstrap_replicates_are_the_maximum_likelihood_fits():
-    """All resamples refitted at once by the ML fixed point = one statsmodels fit each."""
+    """All resamples refitted at once = one statsmodels fit each (an independent optimiser)."""
     from evaluate.stats.omega import _counts, _omega, _omega_resamples
 
     rng = np.random.default_rng(7)
@@ -1286,46 +1354,56 @@ def test_omega_bootstrap_replicates_are_the_maximum_likelihood_fits():
     x = np.round(np.clip(3 + f[:, None] * [0.9, 0.7, 0.6, 0.4] + rng.normal(size=(150, 4)) * 0.8,
                          1, 5))
     cov = np.cov(x, rowvar=False)
-    _, _, theta, _ = _omega(cov, 150)
+    omega, _, _, standardized, converged = _omega(cov, 150)
+    assert converged and abs(omega - _statsmodels_omega(cov)) < 1e-7
     draws = rng.integers(0, 150, size=(40, 150))
-    fast = _omega_resamples(x, _counts(draws, 40, 150), start=theta / np.diag(cov))
-    slow = np.array([_omega(np.cov(x[d], rowvar=False), 150)[0] for d in draws])
-    assert fast.shape == slow.shape
-    assert np.abs(fast - slow).max() < 1e-6
+    fast, failed = _omega_resamples(x, _counts(draws, 40, 150), start=standardized)
+    slow = np.array([_statsmodels_omega(np.cov(x[d], rowvar=False)) for d in draws])
+    assert failed == 0 and fast.shape == slow.shape
+    assert np.abs(fast - slow).max() < 1e-7
 
 
-def test_omega_resamples_stopping_each_on_its_own_keep_the_interval():
-    """Each resample stops at its own tolerance: the interval is within 1e-6 of iterating
-    every resample until the slowest has converged (the rule before)."""
-    from evaluate.stats.omega import _counts, _omega, _omega_resamples, _resample_covariances
+def test_omega_refits_meet_the_point_fits_tolerance_or_are_left_out(monkeypatch):
+    """Every refit stops at a minimum with no parameter left to move by 1e-9 — the rule of
+    the point fit — or is counted as not converged and left out of the interval."""
+    from evaluate.stats import omega as om
 
     rng = np.random.default_rng(21)
     f = rng.normal(size=90)
     x = np.round(np.clip(3 + f[:, None] * [0.8, 0.5, 0.3] + rng.normal(size=(90, 3)), 1, 5))
     cov = np.cov(x, rowvar=False)
-    _, _, theta, _ = _omega(cov, 90)
-    counts = _counts(rng.integers(0, 90, size=(200, 90)), 200, 90)
-    ours = _omega_resamples(x, counts, start=theta / np.diag(cov))
-    covs = _resample_covariances(x, counts)  # the former loop: all until the slowest stops
-    var = np.einsum("bii->bi", covs)
-    sd = np.sqrt(var)
+    _, _, _, standardized, _ = om._omega(cov, 90)
+    counts = om._counts(rng.integers(0, 90, size=(200, 90)), 200, 90)
+    covs = om._resample_covariances(x, counts)
+    sd = np.sqrt(np.einsum("bii->bi", covs))
     corr = covs / (sd[:, :, None] * sd[:, None, :])
-    psi = np.broadcast_to(np.clip(theta / np.diag(cov), 0.005, 1.0), var.shape).copy()
-    with np.errstate(all="ignore"):
-        for _ in range(1000):
-            root = np.sqrt(psi)
-            values, vectors = np.linalg.eigh(corr / (root[:, :, None] * root[:, None, :]))
-            lam = root * vectors[:, :, -1] * np.sqrt(np.clip(values[:, -1] - 1, 0, None))[:, None]
-            new = np.clip(1.0 - lam ** 2, 0.005, 1.0)
-            done = np.abs(new - psi).max() < 1e-7
-            psi = new
-            if done:
-                break
-    lam = lam * np.sign(lam.sum(axis=1, keepdims=True))
-    common = (lam * sd).sum(axis=1) ** 2
-    before = common / (common + (psi * var).sum(axis=1))
-    assert ours.shape == before.shape
-    assert np.abs(np.quantile(ours, [0.025, 0.975]) - np.quantile(before, [0.025, 0.975])).max() < 1e-6
+    lam, psi, converged = om._fit_one_factor(corr, *standardized)
+    assert converged.all() and (psi >= 0).all()
+    assert (psi == 0).any()  # a three-item scale: Heywood resamples, held at zero
+    grad, hess = om._gradient_hessian(corr, lam, psi)
+    free = np.concatenate([np.ones_like(psi, bool), psi > 0], axis=1)
+    assert np.abs(np.where(free, grad, 0)).max() < 1e-8  # a stationary point of the free …
+    assert (grad[:, 3:][psi == 0] > 0).all()  # … with the bound holding only where it binds
+    # a refit stopped early is counted and left out, never used unconverged
+    full = om.omega_total(x, n_boot=200, seed=5)
+    assert full["n_boot_used"] == 200 and full["n_boot_not_converged"] == 0
+    fit = om._fit_one_factor
+    stopped = iter(range(10**6))
+
+    def few_steps(corr, lam, psi, tol=om.TOLERANCE, max_steps=om._MAX_STEPS):
+        out = fit(corr, lam, psi, tol, max_steps if corr.shape[0] == 1 else 3)
+        next(stopped)
+        return out
+
+    monkeypatch.setattr(om, "_fit_one_factor", few_steps)
+    om._CACHE.clear()
+    short = om.omega_total(x, n_boot=200, seed=5)
+    assert 0 < short["n_boot_not_converged"] == 200 - short["n_boot_used"]
+    if short["n_boot_used"] >= 180:
+        assert f"{short['n_boot_not_converged']} refits did not converge" in short["omega_ci_method"]
+    else:
+        assert np.isnan(short["omega_ci95_low"]) and short["omega_ci_method"] == ""
+    om._CACHE.clear()
 
 
 def test_resampled_covariances_are_each_resamples_covariance():

@@ -14,10 +14,12 @@ and a sheet each in ``analysis.xlsx``).
         ``glossary:tie``, ``rule:1``.
     ``section``
         Where it is shown first: ``overview``, ``comparison``, ``planning``,
-        ``glossary``, ``methods``.
+        ``principles``, ``glossary``, ``methods``.
     ``kind``
         ``finding`` (a result with a label), ``row`` (a row of a table of
-        results), ``definition`` (glossary) or ``method`` (the rule in words).
+        results; a principle's ``label`` is its result: rose / fell / no clear change),
+        ``intro``, ``heading`` and ``note`` (a section's words), ``definition``
+        (glossary) or ``method`` (the rule in words).
     ``aim, measure, wave_pre, wave_post``
         What it is about (empty when not applicable).
     ``role``
@@ -644,6 +646,65 @@ def _planning_claims(led: _Ledger, results, verdicts: dict) -> None:
         order += 1
 
 
+def _principle_claims(led: _Ledger, results) -> None:
+    """One row per programme principle (what measures it, what changed), and the heading."""
+    t = results.get("principles")
+    if t is None or not len(t):
+        return
+    rose_count, total = 0, 0
+    for order, (pid, block) in enumerate(t.groupby("principle", sort=False)):
+        title = str(block["principle_title"].iloc[0])
+        cid = f"principle:{pid}"
+        measures, rose, fell = [], False, False
+        for r in block.to_dict("records"):
+            if is_missing(r.get("scale")) or not str(r["scale"]):
+                continue
+            if is_missing(r["mean_pre"]) or is_missing(r["mean_post"]):
+                measures.append(f"{r['scale_title']}: not asked before and after")
+                continue
+            f = led.figures_of(cid, "principles", _key(principle=pid, scale=r["scale"],
+                                                       wave_pre=r["wave_pre"], wave_post=r["wave_post"]))
+            a = f(f"mean_pre:{r['scale']}", r["mean_pre"], num(r["mean_pre"], 1), n=r["n_pairs"])
+            b = f(f"mean_post:{r['scale']}", r["mean_post"], num(r["mean_post"], 1), n=r["n_pairs"])
+            clear = is_clear_change(r["p_adj"], r["g_av_ci95_low"], r["g_av_ci95_high"])
+            word = effect_size_word(r["g_av"])
+            noun = "rise" if r["mean_diff"] > 0 else "fall"
+            phrase = (f"{'an' if word[:1] in 'aeiou' else 'a'} {word} {noun}" if clear and word
+                      else "no clear change")
+            rose |= clear and r["mean_diff"] > 0
+            fell |= clear and r["mean_diff"] < 0
+            measures.append(f"{r['scale_title']}: {a} → {b}, {phrase}")
+        if not measures:
+            result = "not measured yet"
+        elif rose:
+            result = "rose" + (" on one measure, fell on another" if fell else "")
+        elif fell:
+            result = "fell"
+        elif all(m.endswith("not asked before and after") for m in measures):
+            result = "not measured before and after"
+        else:
+            result = "no clear change"
+        rose_count += bool(rose)
+        total += 1
+        led.add(claim_id=cid, section="principles", kind="row", order=order, title=title,
+                label=result, text="; ".join(measures) or "no survey scale measures it yet",
+                source_table="principles", source_key=_key(principle=pid))
+    f = led.figures_of("principles:heading", "principles", "principles that rose on a measure")
+    k, n = f("rose", rose_count, str(rose_count), "principles"), f("of", total, str(total), "principles")
+    share = (f"all {n} principles" if rose_count == total and total > 2 else
+             "both principles" if rose_count == total == 2 else
+             f"none of the {n} principles" if rose_count == 0 else f"{k} of {n} principles")
+    led.add(claim_id="principles:heading", section="principles", kind="heading", order=-1,
+            title="The programme's principles",
+            text=f"The programme's principles: {share} rose on at least one measure",
+            source_table="principles", source_key="every principle")
+    led.add(claim_id="principles:note", section="principles", kind="note", order=999,
+            title="The programme's principles",
+            text="Each principle is measured by the survey scales linked to it (a scale can "
+                 "serve more than one). “Rose” means the rise is larger than chance would "
+                 "explain, allowing for the number of comparisons made.")
+
+
 def _glossary_and_rule(led: _Ledger) -> None:
     for order, (term, (title, definition)) in enumerate(GLOSSARY.items()):
         led.add(claim_id=f"glossary:{term}", section="glossary", kind="definition", order=order,
@@ -660,7 +721,7 @@ def build_claims(results: Mapping[str, pd.DataFrame], programme=None) -> dict[st
     ----------
     results : mapping of str to DataFrame
         What :func:`evaluate.analysis.analyse` computed (``statements``,
-        ``prepost``, ``comparison``, ``planning``, ``network_boundary``,
+        ``prepost``, ``comparison``, ``planning``, ``principles``, ``network_boundary``,
         ``network_evidence``, ``network_nonresponse_bounds`` are used when present).
     programme : Programme, optional
         Gives the order of the aims.
@@ -676,5 +737,6 @@ def build_claims(results: Mapping[str, pd.DataFrame], programme=None) -> dict[st
     _network_claims(led, results)
     _comparison_claims(led, results, verdicts)
     _planning_claims(led, results, verdicts)
+    _principle_claims(led, results)
     _glossary_and_rule(led)
     return led.frames()

@@ -235,7 +235,8 @@ def evidence_rule(x: RuleInputs) -> Verdict:
                                       "differently")
         steps += 1
     if x.rough_measure:
-        down["rough_measure"] = "a rough measure: the questions hung together poorly (alpha under 0.70)"
+        down["rough_measure"] = ("a rough measure: the scale's questions hung together poorly, so "
+                                 "its score is only a rough guide")
         steps += 1
     if x.dropouts_differ:
         down["attrition_bias"] = f"drop-out bias: {x.attrition_reason}"

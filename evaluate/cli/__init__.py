@@ -5,7 +5,8 @@ shared options), :mod:`~evaluate.cli.design` (instruments, logic model,
 schemas, publishing), :mod:`~evaluate.cli.imports` (validate, ingest),
 :mod:`~evaluate.cli.workspace` (init, status, check, repair, history, undo,
 remove, restore), :mod:`~evaluate.cli.results` (analyse, report,
-export-network, demo), :mod:`~evaluate.cli.app` (app, corrections) and
+export-network, demo), :mod:`~evaluate.cli.stories` (stories select, record,
+rounds), :mod:`~evaluate.cli.app` (app, corrections) and
 :mod:`~evaluate.cli.progress` (progress bars). A new
 command goes in the module of its concept, decorated ``@cli.command(...)``.
 
@@ -20,7 +21,7 @@ such workspace or instrument).
 from __future__ import annotations
 
 # importing the command modules registers their commands on the group
-from evaluate.cli import app, design, imports, results, workspace  # noqa: F401
+from evaluate.cli import app, design, imports, results, stories, workspace  # noqa: F401
 from evaluate.cli.base import DataProblem, UsageProblem, cli
 
 __all__ = ["cli", "main", "DataProblem", "UsageProblem"]

@@ -83,6 +83,10 @@ def export_network_cmd(workspace, fmt, out, quiet):
 @click.option("--pdf", "pdf", is_flag=True,
               help="Also print the board paper, evidence.pdf (A4 landscape), with the "
                    "system's Chromium.")
+@click.option("--docx", "docx", is_flag=True,
+              help="Also write evaluation-report.docx: an editable Word draft (evidence per aim, "
+                   "contribution analysis, stories of change, charts with their numbers, "
+                   "methods) to finish in Word.")
 @click.option("--personal", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write a personal 'my connections' page for each participant into "
                    "this folder (outside the report folder and the workspace), with index.csv "
@@ -93,7 +97,7 @@ def export_network_cmd(workspace, fmt, out, quiet):
                    "workspace was made with).")
 @quiet_option
 @friendly
-def report_cmd(workspace, out, pdf, personal, roster, quiet):
+def report_cmd(workspace, out, pdf, docx, personal, roster, quiet):
     """Write the impact dashboard (one offline HTML file) and the tables.
 
     Uses the results `evaluate analyse` stored in the workspace when nothing
@@ -102,13 +106,18 @@ def report_cmd(workspace, out, pdf, personal, roster, quiet):
     With --pdf, also the board paper evidence.pdf: the evidence cards on page 1,
     every chart whole on its page, page numbers, date and version in the footer.
 
+    With --docx, also evaluation-report.docx: a Word draft for the evaluator to
+    finish (the evidence per aim, the contribution analysis, the stories the
+    panels chose, every chart with its numbers, methods and limitations), its
+    figures from the same tables as the dashboard.
+
     With --personal DIR, also one page per participant who answered the
     network survey at the start and the end: the people they named, their
     new ties across boundaries and their part in linking people, beside their
     cohort's figures. Each page names only the people that person named;
     the pages and index.csv stay in DIR, apart from the report.
 
-    Example: evaluate report my-programme --out reports/2026/ --pdf --personal personal-pages/
+    Example: evaluate report my-programme --out reports/2026/ --pdf --docx
     """
     from evaluate.analysis import analyse_and_store, report_context, stored_results
     from evaluate.report.build import build_report, quotes_note
@@ -140,7 +149,7 @@ def report_cmd(workspace, out, pdf, personal, roster, quiet):
     with progress_bar("report", quiet) as progress:
         results = stored.tables if stored.tables is not None else analyse_and_store(ws, progress=progress)
         context = report_context(ws)
-        paths = build_report(results, context, out, pdf=pdf, progress=progress)
+        paths = build_report(results, context, out, pdf=pdf, docx=docx, progress=progress)
         if personal is not None:
             from evaluate.report.personal import write_personal_pages
 
@@ -173,8 +182,10 @@ def report_cmd(workspace, out, pdf, personal, roster, quiet):
 def demo_cmd(out, sample_data, quiet):
     """Try everything on the bundled sample programme: import, analyse, report.
 
-    Builds a workspace from sample_data/, analyses it, and writes the
-    dashboard, tables.xlsx, analysis.xlsx and csv tables.
+    Builds a workspace from sample_data/, records the sample panels' story
+    selection rounds, analyses it, and writes the dashboard (with its stories
+    of change), evaluation-report.docx, tables.xlsx, analysis.xlsx and csv
+    tables.
 
     Example: evaluate demo --out reports/demo
     """

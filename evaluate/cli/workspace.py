@@ -201,14 +201,19 @@ def history_cmd(workspace):
                      r["cohort"], r["wave"], r["instrument"], r["file"], str(r.get("accepted", ""))])
     for line in _table(rows, right={7}):
         click.echo(line)
-    events = [e for e in manifest["events"] if e["action"] in ("replace", "remove", "restore", "undo")]
+    events = [e for e in manifest["events"]
+              if e["action"] in ("replace", "remove", "restore", "undo", "panel_round")]
     if events:
         click.echo("Changes:")
         for e in events:
             what = {"replace": f"import {e.get('import')} replaced {e.get('previous')}",
                     "remove": f"import {e.get('import')} removed",
                     "restore": f"import {e.get('import')} restored",
-                    "undo": f"change {e.get('undoes')} undone (import {e.get('import')})"}[e["action"]]
+                    "panel_round": f"story panel round {e.get('round')} recorded "
+                                   f"({e.get('level')}, {e.get('panel')})",
+                    "undo": f"change {e.get('undoes')} undone" + (
+                        f" (import {e.get('import')})" if e.get("import") else
+                        f" (panel round {e.get('round')})" if e.get("round") else "")}[e["action"]]
             click.echo(f"  {e['seq']:>3}  {str(e['at'])[:16].replace('T', ' ')}  {what}")
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 from evaluate.csv_tables import write_csv
 from evaluate.privacy import neutralise_frame
 from evaluate.report.columns import column_dictionary
-from evaluate.report.dashboard import render_dashboard
+from evaluate.report.dashboard import draw_dashboard
 from evaluate.report.page import Page
 from evaluate.report.quotes import quote_selection, selection_note
 from evaluate.report.records import imports_table, quarantine_summary, suppression_counts
@@ -209,6 +209,7 @@ def build_report(
     out_dir: str | Path,
     *,
     pdf: bool = False,
+    docx: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Path]:
     """Write the dashboard, the tables workbook and the csv tables into ``out_dir``.
@@ -255,6 +256,10 @@ def build_report(
         Also print the board paper, ``evidence.pdf``, with headless Chromium
         (:func:`evaluate.report.pdf.write_board_paper`); everything else is
         written first, so a missing Chromium loses nothing.
+    docx : bool
+        Also write the editable evaluation report, ``evaluation-report.docx``
+        (:func:`evaluate.report.word.write_evaluation_report`); its charts are
+        pictures only where Chromium can draw them.
     progress : callable, optional
         Called with a short message before each step (the CLI shows them on
         a terminal and stays quiet in pipes).
@@ -265,7 +270,7 @@ def build_report(
         ``dashboard`` (dashboard.html), ``tables`` (tables.xlsx, for report
         writers), ``analysis`` (analysis.xlsx, for evaluators), ``csv`` (the
         tables/ folder, one csv per table) and, with ``pdf``, ``pdf``
-        (evidence.pdf).
+        (evidence.pdf); with ``docx``, ``docx`` (evaluation-report.docx).
 
     Examples
     --------
@@ -288,9 +293,9 @@ def build_report(
 
     from evaluate.progress import plan
 
-    plan(progress, 3 + bool(pdf))
+    plan(progress, 3 + bool(pdf) + bool(docx))
     step("Drawing the dashboard")
-    html = render_dashboard(results, context, progress=progress)
+    html, page = draw_dashboard(results, context, progress=progress)
     dashboard = out / "dashboard.html"
     atomic_write_text(dashboard, html)  # all or nothing: never half a dashboard
 
@@ -312,6 +317,12 @@ def build_report(
         if stale.name not in written:
             stale.unlink()
     paths = {"dashboard": dashboard, "tables": xlsx, "analysis": analysis, "csv": csv_dir}
+    if docx:
+        from evaluate.report.word import REPORT_NAME, write_evaluation_report
+
+        step("Writing the Word report (evaluation-report.docx)")
+        paths["docx"] = write_evaluation_report(results, context, out / REPORT_NAME, page=page,
+                                                dashboard=dashboard)
     if pdf:
         from evaluate.report.pdf import write_board_paper
 

@@ -24,7 +24,7 @@ from evaluate.report.page import (
     script_json,
 )
 
-__all__ = ["render_dashboard"]
+__all__ = ["render_dashboard", "draw_dashboard"]
 
 
 def render_dashboard(results: dict[str, pd.DataFrame], context: dict, *,
@@ -54,6 +54,13 @@ def render_dashboard(results: dict[str, pd.DataFrame], context: dict, *,
     >>> "<h1>Example &lt;programme&gt;</h1>" in html
     True
     """
+    return draw_dashboard(results, context, progress=progress, sections=sections)[0]
+
+
+def draw_dashboard(results: dict[str, pd.DataFrame], context: dict, *,
+                   progress: Callable[[str], None] | None = None,
+                   sections: Sequence[Section] | None = None) -> tuple[str, Page]:
+    """:func:`render_dashboard`'s page text, and the :class:`Page` with its figures (for Word)."""
     from evaluate.progress import plan
     from evaluate.report.sections import SECTIONS, header_facts
 
@@ -73,7 +80,7 @@ def render_dashboard(results: dict[str, pd.DataFrame], context: dict, *,
         drawn.append({"id": section.id, "heading": heading, "body": Markup(body),  # noqa: S704
                       "new_page": section.new_page, "in_print": section.in_print,
                       "appendix": section.appendix})
-    return env.get_template("base.html").render(
+    html = env.get_template("base.html").render(
         programme=page.context.get("programme") or "Programme evaluation",
         facts=header_facts(page),
         generated=page.context.get("generated_at") or "",
@@ -86,3 +93,4 @@ def render_dashboard(results: dict[str, pd.DataFrame], context: dict, *,
         plot_config=script_json(json.dumps(PLOT_CONFIG, sort_keys=True)),
         print_width=PRINT_WIDTH_PX,
     )
+    return html, page

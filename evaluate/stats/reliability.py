@@ -27,7 +27,7 @@ __all__ = ["RELIABILITY_COLUMNS", "ITEM_REST_COLUMNS", "scale_reliability", "ite
 RELIABILITY_COLUMNS = [
     "instrument", "wave", "scale", "title", "n_items", "n", "alpha", "alpha_ci95_low",
     "alpha_ci95_high", "alpha_below_0_7", "omega_total", "omega_ci95_low", "omega_ci95_high",
-    "omega_ci_method", "omega_change", "reliability_shift", "note",
+    "omega_ci_method", "omega_n_boot_used", "omega_change", "reliability_shift", "note",
 ]
 #: Omega moving this much from the scale's first wave flags a measurement change.
 SHIFT = 0.10
@@ -81,7 +81,10 @@ def scale_reliability(
         Columns ``instrument`` (ref), ``wave``, ``scale``, ``title``,
         ``n_items``, ``n`` (complete responses used), ``alpha``,
         ``alpha_ci95_low``, ``alpha_ci95_high``, ``alpha_below_0_7`` (True when
-        alpha is under ``threshold``), ``note``.
+        alpha is under ``threshold``), ``omega_total``, ``omega_ci95_low``,
+        ``omega_ci95_high``, ``omega_ci_method``, ``omega_n_boot_used``
+        (bootstrap refits that converged and make the interval), ``omega_change``,
+        ``reliability_shift``, ``note``.
 
     Notes
     -----
@@ -91,9 +94,10 @@ def scale_reliability(
     CI by Feldt's F method: :math:`1 - (1-\\alpha) F_{q}(n-1, (n-1)(k-1))`
     (pingouin rounds its interval to 3 decimals; we compute it unrounded).
     Omega is computed from the same keyed, complete responses: the factor
-    model is fitted by ``statsmodels`` (maximum likelihood) and omega and its
-    bootstrap interval are derived from the fit; checked against R
-    ``semTools::compRelSEM`` in the tests. Scales of two items have no omega
+    model is fitted by maximum likelihood (``evaluate.stats.omega``) and omega
+    and its bootstrap interval are derived from the fits; checked against R
+    ``semTools::compRelSEM`` in the tests, the interval against ``lavaan``
+    refits of the same resamples. Scales of two items have no omega
     (a one-factor model needs three).
 
     References
@@ -116,6 +120,7 @@ def scale_reliability(
         row.update({c: om.get(c, np.nan) for c in ("omega_total", "omega_ci95_low",
                                                    "omega_ci95_high")})
         row["omega_ci_method"] = om.get("omega_ci_method", "")
+        row["omega_n_boot_used"] = om.get("n_boot_used", 0)
         if k < 2:
             row["note"] = "one-item scale: alpha needs two or more items"
         elif n < 3:

@@ -24,7 +24,7 @@ from evaluate.workspace.store import active_records, now, slot_of
 
 __all__ = ["store_import", "undo", "remove", "restore", "compare_responses", "describe_change"]
 
-_UNDOABLE = ("import", "replace", "remove", "restore")
+_UNDOABLE = ("import", "replace", "remove", "restore", "panel_round")
 
 
 def _near(value: str, options: list[str]) -> str:
@@ -233,6 +233,11 @@ def undo(ws: Workspace) -> str:
         if not events:
             raise WorkspaceError("There is nothing to undo in this workspace.")
         event = events[-1]
+        if event["action"] == "panel_round":  # a story selection (evaluate.stories.rounds)
+            event["undone"] = True
+            tx.event("undo", undoes=event["seq"], round=event.get("round"))
+            return (f"Undid panel round {event.get('round')} ({event.get('level')}): its choices "
+                    "no longer count (the round stays in the history).")
         if event["action"] == "correct":  # a reviewed correction (evaluate.workspace.corrections)
             from evaluate.workspace.corrections import undo_in
 

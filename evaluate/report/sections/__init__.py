@@ -18,6 +18,7 @@ from evaluate.report.sections.methods import build_methods
 from evaluate.report.sections.network import build_aim2
 from evaluate.report.sections.overview import build_overview
 from evaluate.report.sections.reaction import build_reaction
+from evaluate.report.sections.stories import build_stories
 from evaluate.report.sections.voices import build_voices
 from evaluate.words import count, join_words
 
@@ -35,7 +36,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("reaction", "Reaction to the sessions", build_reaction, new_page=False),
     # the board paper is the sections above (12 pages at most); these follow as appendices
     Section("voices", "Voices", build_voices, new_page=False, appendix="A"),
-    Section("methods", "Data and methods", build_methods, new_page=False, appendix="B"),
+    Section("stories", "Stories of change", build_stories, new_page=False, appendix="B"),
+    Section("methods", "Data and methods", build_methods, new_page=False, appendix="C"),
 )
 
 

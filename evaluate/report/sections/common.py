@@ -8,10 +8,8 @@ import numpy as np
 import pandas as pd
 
 from evaluate.report.page import Page
-from evaluate.words import is_missing
 
-__all__ = ["scale_aims", "first_comparison", "mean_ci", "aims", "plain_reason",
-           "plain_caution", "safe_id"]
+__all__ = ["scale_aims", "first_comparison", "mean_ci", "aims", "safe_id"]
 
 
 def aims(page: Page) -> list[tuple[str, str, str]]:
@@ -83,65 +81,6 @@ def mean_ci(mean, sd, n):
         half = sps.t.ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
     half = np.where(n >= 2, half, np.nan)
     return mean - half, mean + half
-
-
-# The analyses word their reasons and cautions for evaluators; the commissioner's page
-# says the same in plain words (the originals stay in the tables).
-_REASONS = [
-    (r"no comparison group.*", "no comparison group, so at most moderate"),
-    (r"only (\d+) matched people", r"only \1 people answered both surveys"),
-    (r"(\d+) matched people \(under 30\)", r"\1 people answered both surveys (fewer than 30)"),
-    (r"fewer than 3 matched people", "fewer than 3 people answered both surveys"),
-    (r"(\d+)% of first-wave respondents matched",
-     r"only \1% of those who answered first also answered later"),
-    (r"Cronbach's alpha under 0\.7", "the scale's questions do not hang together well"),
-    (r"those who left started differently", "people who dropped out had started differently"),
-    (r"no matched survey data for this aim", "no survey answered both before and after"),
-]
-_CAUTIONS = [
-    (r"Reliability: Cronbach's alpha was [\d.]+ at the (.+?) survey, below 0\.7, so the scale is "
-     r"a rough measure\.",
-     r"Rough measure: at the \1 survey the scale's questions did not hang together well, so its "
-     r"score is only a rough guide."),
-    (r"Measurement: the scale's reliability \(omega\) moved from [\d.]+ at the (.+?) survey to "
-     r"[\d.]+ at the (.+?) survey, so people may have read the questions differently; part of "
-     r"the change may reflect that\.",
-     r"Measurement: the questions hung together differently at the \1 and \2 surveys, so "
-     r"people may have read them differently; part of the change may reflect that."),
-    (r"Compared with a (.+?) group who answered the same surveys at the same times; people "
-     r"were not assigned to the groups at random, so other differences between them may "
-     r"explain part of the result\.",
-     r"Compared with a \1 group who answered the same surveys; people were not put into the "
-     r"groups at random, so other differences between them may explain part of the result."),
-    (r"Response shift: ", "Looking back: "),
-    (r"Regression to the mean: ", "Starting low: "),
-    (r"Attrition: ", "Drop-out: "),
-    (r"\(\s*([\d.−-]+) vs ([\d.−-]+)\)", r"(\1, against \2)"),
-]
-
-
-def plain_reason(text: str) -> str:
-    """An evidence-strength reason in plain words."""
-    text = str(text).strip()
-    for pattern, repl in _REASONS:
-        if re.fullmatch(pattern, text):
-            return re.sub(pattern, repl, text)
-    return text
-
-
-def plain_caution(text: str) -> str:
-    """A caution in plain words."""
-    text = str(text).strip()
-    for pattern, repl in _CAUTIONS:
-        text = re.sub(pattern, repl, text)
-    return text
-
-
-def split_sentences(text) -> list[str]:
-    """Sentences of a caution text ("A. B." → ["A.", "B."])."""
-    if is_missing(text) or not str(text).strip():
-        return []
-    return [s.strip() for s in re.split(r"(?<=\.)\s+(?=[A-Z])", str(text).strip()) if s.strip()]
 
 
 def safe_id(text: str) -> str:

@@ -16,6 +16,7 @@ from evaluate.report.records import (
     quarantine_summary,
     suppression_counts,
 )
+from evaluate.report.sections.stories import stories_method
 from evaluate.report.table import make_table
 from evaluate.words import count, join_words, rounded
 
@@ -44,8 +45,10 @@ TESTS_TEXT = [
     ("Reliability", "Cronbach's alpha per scale and wave with Feldt's 95% interval; scales under "
      "0.70 as printed are flagged and lower the strength-of-evidence label. Beside it, McDonald's omega "
      "total from a one-factor maximum-likelihood model of the scale's items (reverse-keyed "
-     "items reversed), with a percentile bootstrap 95% interval (200 resamples of respondents, each "
-     "refitted by maximum likelihood from the whole sample's solution); scales of two "
+     "items reversed, residual variances kept at or above zero), with a percentile bootstrap "
+     "95% interval (200 resamples of respondents, each refitted by maximum likelihood to the "
+     "same convergence tolerance as the estimate; a refit that does not converge is left out "
+     "and the number used is in the reliability table); scales of two "
      "items have none. Where a scale's omega moves by 0.10 or more from its first wave, the "
      "scale may be read differently now, and the statements say so."),
     ("Attrition", "People who answered the baseline but not a later survey are compared with "
@@ -101,15 +104,20 @@ TESTS_TEXT = [
      "absent (as reported) or present wherever someone else named them (Stork and Richards, "
      "1992); the bounds are the lowest and highest over the four combinations at the two "
      "waves."),
-    ("Strength of evidence", "Each headline starts at 'moderate' — the most a before-and-after "
-     "design without a comparison group supports; 'strong' only with a comparison group of 10 "
-     "or more who started alike and changed less — and drops a step for fewer than 30 matched "
-     "people (two under 10), losing over 30% of first-wave respondents (two over 50%), "
-     "Cronbach's alpha under 0.7, or a baseline difference between those who stayed and those "
-     "who left. The network headline follows the same rule, with the people who answered the "
-     "network survey both times as the matched people, and drops a step where the "
-     "non-response bounds lie on both sides of no change; a comparison group's ties are not "
-     "the programme's network, so it is at most 'moderate'."),
+    ("Strength of evidence", "One rule (evaluate/claims/rule.py) labels every finding: the "
+     "design sets where the label starts, as in the Maryland Scientific Methods Scale (before "
+     "and after only: level 1, at most moderate; a comparison group of 10 or more: level 2, or 3 "
+     "when it started alike, at most strong; random allocation: level 5), then, as in GRADE, "
+     "the label drops a step for each problem the analysis itself detects: imprecision (the "
+     "95% CI of the change that counts, the difference in differences where there is a "
+     "comparison group, includes zero or its near end is within a quarter of the estimate of "
+     "zero, or fewer than 30 matched people; two steps under 10), a reliability shift between "
+     "the waves (omega moving by 0.10 or more), Cronbach's alpha under 0.70 as printed, "
+     "attrition bias (drop-outs differing at baseline; for the network, non-response bounds "
+     "on both sides of zero), a comparison group not alike at baseline, and retention under "
+     "70% (two steps under 50%). The network headline has no comparison group (a comparison "
+     "group's ties are not the programme's network). Every downgrade is listed under the label; "
+     "the claims table (claims.csv) holds the rule's inputs and codes."),
     ("Net promoter score", "% promoters (9–10) − % detractors (0–6) (Reichheld, 2003), from −100 "
      "to +100."),
 ]
@@ -277,6 +285,7 @@ def build_methods(page: Page) -> dict:
         "anova": _anova(page),
         "ei": _ei(page),
         "tests": TESTS_TEXT,
+        "stories": stories_method(page),
         "min_group": page.min_group_size,
         "suppression": (make_table(supp, {"table": "Table", "rows": "Rows",
                                           "suppressed": "Suppressed"},

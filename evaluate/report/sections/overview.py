@@ -6,11 +6,11 @@ import pandas as pd
 
 from evaluate.claims.ledger import SEP
 from evaluate.report import figures as F
-from evaluate.report.format import integer, num, pct
+from evaluate.report.format import integer, pct
 from evaluate.report.page import Page
 from evaluate.report.sections.common import aims
 from evaluate.report.table import make_table
-from evaluate.words import change_phrase, is_missing, join_words, share_of, strength_label
+from evaluate.words import join_words, strength_label
 
 __all__ = ["build_overview", "cards", "principle_rows", "response_rate_headline"]
 
@@ -49,44 +49,16 @@ def cards(page: Page) -> list[dict]:
 
 
 def principle_rows(page: Page) -> tuple[str, pd.DataFrame] | None:
-    """The principles' heading and one row per principle: what measures it, what changed."""
-    t = page.table("principles")
-    if t is None:
+    """The principles' heading and one row per principle (title, result, measures), from the claims."""
+    claims = page.claims("principles")
+    rows = claims[claims["kind"] == "row"]
+    if not len(rows):
         return None
-    rows = []
-    for pid, block in t.groupby("principle", sort=False):
-        title = str(block["principle_title"].iloc[0])
-        measures, rose, fell = [], False, False
-        for r in block.itertuples(index=False):
-            if is_missing(r.scale) or not str(r.scale):
-                continue
-            if is_missing(r.mean_pre) or is_missing(r.mean_post):
-                measures.append(f"{r.scale_title}: not asked before and after")
-                continue
-            phrase = change_phrase(r.mean_diff, r.g_av, r.p_adj, r.g_av_ci95_low,
-                                   r.g_av_ci95_high)
-            rose |= phrase.endswith("rise")
-            fell |= phrase.endswith("fall")
-            measures.append(f"{r.scale_title}: {num(r.mean_pre, 1)} → {num(r.mean_post, 1)}, "
-                            f"{phrase}")
-        if not measures:
-            result = "not measured yet"
-        elif rose:
-            result = "rose" + (" on one measure, fell on another" if fell else "")
-        elif fell:
-            result = "fell"
-        elif all(m.endswith("not asked before and after") for m in measures):
-            result = "not measured before and after"
-        else:
-            result = "no clear change"
-        rows.append({"principle": pid, "title": title, "result": result,
-                     "measures": "; ".join(measures) or "no survey scale measures it yet",
-                     "rose": rose})
-    frame = pd.DataFrame(rows)
-    n_rose = int(frame["rose"].sum())
-    heading = (f"The programme's principles: {share_of(n_rose, len(frame), 'principle')} "
-               "rose on at least one measure")
-    return heading, frame
+    heading = claims.loc[claims["kind"] == "heading", "text"]
+    frame = pd.DataFrame({"principle": rows["claim_id"].str.removeprefix("principle:"),
+                          "title": rows["title"], "result": rows["label"],
+                          "measures": rows["text"]}).reset_index(drop=True)
+    return (heading.iloc[0] if len(heading) else ""), frame
 
 
 def _principles(page: Page) -> dict | None:
@@ -101,10 +73,9 @@ def _principles(page: Page) -> dict | None:
     table = make_table(frame, {"title": "Principle", "result": "Result",
                                "measures": f"Measured by (average score, {span})"},
                        suppressed=None, classes=["principles"])
-    return {"heading": heading, "table": table,
-            "note": "Each principle is measured by the survey scales linked to it (a scale can "
-                    "serve more than one). “Rose” means the rise is larger than chance would "
-                    "explain, allowing for the number of comparisons made."}
+    note = page.claims("principles")
+    note = note.loc[note["kind"] == "note", "text"]
+    return {"heading": heading, "table": table, "note": note.iloc[0] if len(note) else ""}
 
 
 def response_rate_headline(page: Page, rates: pd.DataFrame) -> tuple[str, pd.DataFrame]:

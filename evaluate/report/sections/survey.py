@@ -104,7 +104,7 @@ def _forest(page: Page, ff: pd.DataFrame, aim_id: str):
                 for r in ff.itertuples(index=False))
     n = len(ff)
     if clear == n:
-        tail = (f"all {n} changes shown are larger than chance would explain" if n > 1
+        tail = (f"{share_of(n, n, 'change')} shown are larger than chance would explain" if n > 1
                 else "larger than chance would explain")
     else:
         tail = f"{clear} of the {n} changes shown are larger than chance would explain"
