@@ -106,7 +106,7 @@ def write_panel_workbook(candidates: pd.DataFrame, path: str | Path, *, round_nu
     widths = {"story": 12, "title": 28, "text": 70, "significance": 45, "chosen_before": 40,
               "selected": 10, "reasons": 45, "verification": 35}
     taken = {ABOUT_SHEET.casefold()}
-    for title, group in candidates.groupby("domain_title", sort=True):
+    for (_, title), group in candidates.groupby(["domain", "domain_title"], sort=True):  # aim order
         name = "".join(ch for ch in str(title) if ch not in '[]:*?/\\')[:31] or "Stories"
         base, k = name, 2
         while name.casefold() in taken:
