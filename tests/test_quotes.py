@@ -69,10 +69,11 @@ def test_workbooks_hold_the_selection_and_the_csv_every_quote(report):
     assert len(texts) == 62 and SECRET not in texts
     tables = load_workbook(paths["tables"])
     sheet = tables["Quotes"]
-    headings = [c.value for c in sheet[1]]
+    head = int(sheet.freeze_panes[1:]) - 1  # the title and its lines come first
+    headings = [c.value for c in sheet[head]]
     assert headings[-2:] == ["Written by (people)", "May be quoted (this question and survey)"]
-    assert sheet.max_row == 1 + QUOTES_PER_QUESTION
-    contents = {r[0]: r[1] for r in tables["Contents"].iter_rows(min_row=2, values_only=True)}
+    assert sheet.max_row == head + QUOTES_PER_QUESTION
+    contents = {r[0]: r[1] for r in tables["Contents"].iter_rows(min_row=4, values_only=True)}
     assert "tables/quotes.csv has every one" in contents["Quotes"]
     analysis = load_workbook(paths["analysis"])
     assert analysis["quotes"].max_row == 1 + QUOTES_PER_QUESTION
