@@ -228,3 +228,15 @@ def test_a_long_table_replaced_after_the_store_was_opened_is_refused(workspace, 
     (workspace / "results" / "scale_scores.parquet").write_bytes(b"not parquet")
     with pytest.raises(WorkspaceDamaged, match="run `evaluate analyse` again"):
         stored.tables["scale_scores"]
+
+
+def test_results_stored_by_code_with_other_tables_are_computed_again(tmp_path, monkeypatch):
+    import evaluate.workspace.results as store
+
+    key = {"workspace": "x", "version": evaluate.__version__, "layout": str(store.TABLES_LAYOUT)}
+    assert store_results(tmp_path, key, {"fine": pd.DataFrame({"a": [1.0]})})
+    assert load_results(tmp_path, key).tables is not None
+    monkeypatch.setattr(store, "TABLES_LAYOUT", store.TABLES_LAYOUT + 1)
+    newer = {**key, "layout": str(store.TABLES_LAYOUT)}
+    stored = load_results(tmp_path, newer)
+    assert stored.tables is None and "earlier build" in stored.why

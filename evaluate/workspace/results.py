@@ -97,8 +97,14 @@ class StoredTables(Mapping):
         return sorted(self._read)
 
 
+# The tables and columns the analysis stores. Bump it whenever the analysis adds,
+# removes or changes a stored table or column, so results stored by earlier code of
+# the same version number are computed again instead of read with columns missing.
+TABLES_LAYOUT = 2
+
+
 def results_key(root: str | Path) -> dict[str, str]:
-    """The state stored results belong to: ``{"workspace": sha256, "version": ...}``.
+    """The state stored results belong to: ``{"workspace": sha256, "version": ..., "layout": ...}``.
 
     The workspace part changes with any import, replacement, undo, removal or
     restore (the manifest), any setting (``evaluate.yaml``), the roster and the
@@ -115,7 +121,7 @@ def results_key(root: str | Path) -> dict[str, str]:
     if folder.is_dir():
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             digest.update(f"{path.relative_to(root).as_posix()}\0{file_sha256(path)}\n".encode())
-    return {"workspace": digest.hexdigest(), "version": __version__}
+    return {"workspace": digest.hexdigest(), "version": __version__, "layout": str(TABLES_LAYOUT)}
 
 
 def _damaged(detail: str) -> Stored:
@@ -152,6 +158,9 @@ def load_results(root: str | Path, key: dict[str, str]) -> Stored:
     if stored_key.get("version") != key["version"]:
         return Stored(None, f"the stored results were computed by evaluate {stored_key.get('version')} "
                             f"and this is {key['version']}")
+    if stored_key.get("layout") != key.get("layout"):
+        return Stored(None, "the stored results were computed by an earlier build of this version, "
+                            "which stored other tables")
     if stored_key.get("workspace") != key["workspace"]:
         return Stored(None, "the workspace has changed since the results were stored")
     read: dict[str, pd.DataFrame] = {}
