@@ -46,7 +46,7 @@ def story_id(cohort, wave, instrument, response_id) -> str:
     says nothing about who wrote the story.
 
     >>> story_id("c1", "follow_up", "stories", "R_1")
-    'S-1f46c9c3'
+    'S-a9014440'
     """
     key = "|".join(str(v) for v in (cohort, wave, instrument, response_id))
     return "S-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
