@@ -8,6 +8,7 @@ only renders them.
 """
 
 from evaluate.claims.rule import RuleInputs, Verdict, evidence_rule
+from evaluate.claims.network_displays import network_displays
 from evaluate.claims.survey_displays import survey_displays
 
 __all__ = ["DISPLAYS", "RuleInputs", "Verdict", "evidence_rule"]
@@ -15,4 +16,5 @@ __all__ = ["DISPLAYS", "RuleInputs", "Verdict", "evidence_rule"]
 #: Builders ``f(ledger, results, context)`` of the charts' and tables' claims, in page order.
 DISPLAYS = [
     survey_displays,
+    network_displays,
 ]
