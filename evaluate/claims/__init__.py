@@ -8,6 +8,7 @@ only renders them.
 """
 
 from evaluate.claims.rule import RuleInputs, Verdict, evidence_rule
+from evaluate.claims.network_change_displays import network_change_displays
 from evaluate.claims.network_displays import network_displays
 from evaluate.claims.survey_displays import survey_displays
 
@@ -17,4 +18,5 @@ __all__ = ["DISPLAYS", "RuleInputs", "Verdict", "evidence_rule"]
 DISPLAYS = [
     survey_displays,
     network_displays,
+    network_change_displays,
 ]

@@ -31,7 +31,7 @@ import pandas as pd
 
 from evaluate.claims.context import Context
 from evaluate.claims.displays import add_chart, add_table
-from evaluate.words import count, direction_word, integer, is_missing, num, pct
+from evaluate.words import direction_word, integer, is_missing, num, pct
 
 __all__ = ["network_displays", "ties_named", "pairs_joined", "boundary_shares", "signed_points",
            "ATTRIBUTE_WORDS", "RELATION_WORDS"]
@@ -130,13 +130,14 @@ def _pictures(led, ctx: Context) -> None:
         people = int(n["participant"].nunique()) if "participant" in n.columns else len(n) // len(waves)
         f = led.figures_of(cid, "network_layout_nodes", f"{where}column=participant (distinct)")
         p = f("people", people, integer(people), "people")
-        ties, pairs = {}, {}
+        ties, pairs, n_pairs = {}, {}, {}
         for w in waves:
             ew = e[e["wave"] == w]
             g = led.figures_of(cid, "network_layout_edges",
                                f"{where}wave={w}; column=source, target (distinct)")
-            ties[w] = g(f"ties_{w}", ties_named(ew), integer(ties_named(ew)), "ties")
-            pairs[w] = g(f"pairs_{w}", pairs_joined(ew), integer(pairs_joined(ew)), "pairs")
+            n_ties, n_pairs[w] = ties_named(ew), pairs_joined(ew)
+            ties[w] = g(f"ties_{w}", n_ties, integer(n_ties), "ties")
+            pairs[w] = g(f"pairs_{w}", n_pairs[w], integer(n_pairs[w]), "pairs")
         name = ctx.cohort(cohort) if cohort else "The cohort"
         whom = "person" if p == "1" else "people"
         if len(waves) == 2:
@@ -172,7 +173,7 @@ def _pictures(led, ctx: Context) -> None:
                   source_table="network_layout_edges", source_key=where.rstrip("; "), n=people)
         if m is not None and len(m):
             m = m.assign(wave_label=m["wave"].map(ctx.wave),
-                         pairs=m["wave"].map(lambda w: pairs_joined(e[e["wave"] == w])))
+                         pairs=m["wave"].map(n_pairs))
             m = m.set_index("wave").loc[[w for w in waves if w in set(m["wave"])]].reset_index()
             add_table(led, f"table:{SECTION}:network{suffix}", section=SECTION, aim=SECTION,
                       frame=m, source_table="network_metrics",
@@ -245,17 +246,22 @@ def _boundary_intervals(led, ctx: Context, cid: str, cohorts: list[str]) -> str:
         parts.append(f"{ATTRIBUTE_WORDS.get(r.attribute, r.attribute)} {est} points "
                      f"(95% range {lo} to {hi})")
     r = iv.iloc[0]
-    f = led.figures_of(cid, "network_change_intervals",
-                       f"cohort={r.cohort}; wave_from={r.wave_from}; wave_to={r.wave_to}; "
-                       "relation=any; measure=share_external_change")
+
+    def f_key(r) -> str:
+        return (f"cohort={r.cohort}; wave_from={r.wave_from}; wave_to={r.wave_to}; relation=any; "
+                "measure=share_external_change")
+
+    f = led.figures_of(cid, "network_change_intervals", f_key(r))
+    level = f("confidence_level", 95, "95%", "percent",
+              key=f"{f_key(r)}; column=ci95_low, ci95_high (bootstrap percentile interval)")
     people = f("people_both", r.people, integer(r.people), "people")
     t0 = f("ties_both_from", r.ties_from, integer(r.ties_from), "ties")
     t1 = f("ties_both_to", r.ties_to, integer(r.ties_to), "ties")
     return (f" Among the {people} people who answered the network survey both times "
             f"({t0} ties named at {ctx.the_wave(r.wave_from)}, {t1} at "
             f"{ctx.the_wave(r.wave_to)}), the share of ties crossing each boundary changed by: "
-            + "; ".join(parts) + ". The 95% range is the range the change is likely to lie in "
-            "(from resampling those people); one that includes 0 could be chance.")
+            + "; ".join(parts) + f". The {level} range is the range the change is likely to lie "
+            "in (from resampling those people); one that includes no change could be chance.")
 
 
 def _boundary(led, ctx: Context) -> None:
