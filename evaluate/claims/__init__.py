@@ -11,6 +11,7 @@ from evaluate.claims.reaction_displays import reaction_displays
 from evaluate.claims.response_displays import response_displays
 from evaluate.claims.rule import RuleInputs, Verdict, evidence_rule
 from evaluate.claims.survey_displays import survey_displays
+from evaluate.claims.voices_displays import voices_displays
 
 __all__ = ["DISPLAYS", "RuleInputs", "Verdict", "evidence_rule"]
 
@@ -19,4 +20,5 @@ DISPLAYS = [
     response_displays,
     survey_displays,
     reaction_displays,
+    voices_displays,
 ]
