@@ -10,6 +10,7 @@ only renders them.
 from evaluate.claims.reaction_displays import reaction_displays
 from evaluate.claims.response_displays import response_displays
 from evaluate.claims.rule import RuleInputs, Verdict, evidence_rule
+from evaluate.claims.stories_displays import stories_displays
 from evaluate.claims.survey_displays import survey_displays
 from evaluate.claims.voices_displays import voices_displays
 
@@ -21,4 +22,5 @@ DISPLAYS = [
     survey_displays,
     reaction_displays,
     voices_displays,
+    stories_displays,
 ]
