@@ -7,6 +7,7 @@ builds the claims table from the analysis results, and each builder in
 only renders them.
 """
 
+from evaluate.claims.evidence_displays import evidence_displays
 from evaluate.claims.reaction_displays import reaction_displays
 from evaluate.claims.response_displays import response_displays
 from evaluate.claims.rule import RuleInputs, Verdict, evidence_rule
@@ -20,6 +21,7 @@ __all__ = ["DISPLAYS", "RuleInputs", "Verdict", "evidence_rule"]
 DISPLAYS = [
     response_displays,
     survey_displays,
+    evidence_displays,
     reaction_displays,
     voices_displays,
     stories_displays,
