@@ -30,7 +30,7 @@ def chosen_by_aim(page: Page) -> list[dict]:
     chosen = sel[sel["selected"].astype(bool)]
     if not len(chosen):
         return []
-    aims = [a.id for a in page.context.get("aims") or []]
+    aims = [a[0] for a in page.ctx.aims()]
     order = {a: n for n, a in enumerate(aims)}
     out = []
     for domain, block in sorted(chosen.groupby("domain", sort=False),
