@@ -7,6 +7,8 @@ builds the claims table from the analysis results, and each builder in
 only renders them.
 """
 
+from evaluate.claims.reaction_displays import reaction_displays
+from evaluate.claims.response_displays import response_displays
 from evaluate.claims.rule import RuleInputs, Verdict, evidence_rule
 from evaluate.claims.survey_displays import survey_displays
 
@@ -14,5 +16,7 @@ __all__ = ["DISPLAYS", "RuleInputs", "Verdict", "evidence_rule"]
 
 #: Builders ``f(ledger, results, context)`` of the charts' and tables' claims, in page order.
 DISPLAYS = [
+    response_displays,
     survey_displays,
+    reaction_displays,
 ]
