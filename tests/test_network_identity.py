@@ -18,9 +18,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluate.network import boundary_spanning
+from evaluate.network import (
+    boundary_spanning,
+    brokerage_change,
+    brokerage_roles,
+    gould_fernandez,
+)
 from evaluate.network.ties import _relations, clean_ties
 from tests.helpers import network_before_boundary as before_boundary
+from tests.helpers import network_before_brokerage as before_brokerage
 
 REF = Path(__file__).resolve().parent / "reference"
 ATTRS = ("organisation", "sector", "place", "role")
@@ -108,3 +114,26 @@ def test_boundary_spanning_without_groups_or_ties_is_unchanged():
                                                 relations=relations)
         _same(new[0], old[0])
         _same(new[1], old[1])
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_brokerage_roles_and_change_are_unchanged(case):
+    ties, roster, respondents, waves, relations = case
+    attrs = ("organisation", "sector", "place", "role")
+    kw = dict(attributes=attrs, waves=waves, relations=relations)
+    for new, old in zip(brokerage_roles(ties, roster, respondents, **kw),
+                        before_brokerage.brokerage_roles(ties, roster, respondents, **kw),
+                        strict=True):
+        _same(new, old)
+    for new, old in zip(brokerage_change(ties, roster, respondents, **kw),
+                        before_brokerage.brokerage_change(ties, roster, respondents, **kw),
+                        strict=True):
+        _same(new, old)
+
+
+def test_gould_fernandez_is_unchanged():
+    ties, roster, _, _, _ = _random_network(7)
+    groups = roster.set_index("participant")["organisation"]
+    for new, old in zip(gould_fernandez(ties, groups),
+                        before_brokerage.gould_fernandez(ties, groups), strict=True):
+        _same(new, old)
