@@ -62,7 +62,7 @@ def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
         results["evidence_matrix"] = evidence_matrix(programme, results, ws.instruments())
     from evaluate.claims.ledger import build_claims
 
-    results.update(build_claims(results, programme))
+    results.update(build_claims(results, programme, report_context(ws, responses=responses)))
     if programme is not None:  # after the ledger: its evidence labels rate the links
         from evaluate.contribution import contribution_tables
 
@@ -151,8 +151,11 @@ def voices(ws, *, responses: pd.DataFrame | None = None) -> pd.DataFrame:
     return out.sort_values(["instrument", "item", "wave", "cohort", "text"], ignore_index=True)
 
 
-def report_context(ws) -> dict:
-    """What the report needs besides the analysis tables."""
+def report_context(ws, *, responses=None) -> dict:
+    """What the report (and the claims it draws) needs besides the analysis tables.
+
+    ``responses`` (``ws.responses()``) saves reading them again when the caller has them.
+    """
     try:
         programme = ws.programme()
     except EvaluateError:
@@ -184,5 +187,5 @@ def report_context(ws) -> dict:
         ],
         "software_version": __version__,
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "voices": voices(ws),
+        "voices": voices(ws, responses=responses),
     }

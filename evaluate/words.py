@@ -45,6 +45,9 @@ __all__ = [
     "num",
     "integer",
     "pct",
+    "p_value",
+    "interval",
+    "wave_label",
     "STRENGTH_LABELS",
     "strength_label",
 ]
@@ -359,3 +362,29 @@ def attention_parts(entry: dict) -> list[str]:
     if entry.get("warnings"):
         parts.append(f"{entry['warnings']} warning{'s' if entry['warnings'] != 1 else ''}")
     return parts
+
+
+def p_value(p) -> str:
+    """A p-value as journals print it: "< 0.001", "0.03", "0.21"."""
+    if is_missing(p):
+        return MISSING
+    p = float(p)
+    if p < 0.001:
+        return "< 0.001"
+    if p < 0.01:
+        return f"{p:.3f}"
+    return f"{p:.2f}"
+
+
+def interval(low, high, digits: int = 2) -> str:
+    """An interval as "0.51 to 1.06"."""
+    if is_missing(low) or is_missing(high):
+        return MISSING
+    return f"{num(low, digits)} to {num(high, digits)}"
+
+
+def wave_label(wave) -> str:
+    """A wave id as people write it ("follow_up" → "follow-up")."""
+    if is_missing(wave):
+        return MISSING
+    return str(wave).replace("_", "-")

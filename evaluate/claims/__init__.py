@@ -1,10 +1,22 @@
 """Claims: every finding a reader is told, with its figures, sources, label and cautions.
 
 :mod:`evaluate.claims.rule` is the evidence rule; :mod:`evaluate.claims.ledger`
-builds the claims table from the analysis results. The analysis builds the
-claims; the report only renders them.
+builds the claims table from the analysis results, and each builder in
+:data:`DISPLAYS` adds the claims of a part of the page's charts and tables
+(:mod:`evaluate.claims.displays`). The analysis builds the claims; the report
+only renders them.
 """
 
+from evaluate.claims.reaction_displays import reaction_displays
+from evaluate.claims.response_displays import response_displays
 from evaluate.claims.rule import RuleInputs, Verdict, evidence_rule
+from evaluate.claims.survey_displays import survey_displays
 
-__all__ = ["RuleInputs", "Verdict", "evidence_rule"]
+__all__ = ["DISPLAYS", "RuleInputs", "Verdict", "evidence_rule"]
+
+#: Builders ``f(ledger, results, context)`` of the charts' and tables' claims, in page order.
+DISPLAYS = [
+    response_displays,
+    survey_displays,
+    reaction_displays,
+]

@@ -16,7 +16,9 @@ and a sheet each in ``analysis.xlsx``).
         Where it is shown first: ``overview``, ``comparison``, ``planning``,
         ``principles``, ``glossary``, ``methods``.
     ``kind``
-        ``finding`` (a result with a label), ``row`` (a row of a table of
+        ``finding`` (a result with a label), ``chart`` and ``table`` (a
+        chart's words, a table's headings and cells: :mod:`evaluate.claims.displays`),
+        ``row`` (a row of a table of
         results; a principle's ``label`` is its result: rose / fell / no clear change),
         ``intro``, ``heading`` and ``note`` (a section's words), ``definition``
         (glossary) or ``method`` (the rule in words).
@@ -31,7 +33,10 @@ and a sheet each in ``analysis.xlsx``).
         The measure's or term's name, as shown.
     ``text``
         The sentence the reader sees (with every number in it, each one a
-        row of ``claim_figures``).
+        row of ``claim_figures``); a chart's text alternative, stating its data.
+    ``note``
+        How to read a chart (its n, what its whiskers are), or a table's note
+        on rows not shown (see :mod:`evaluate.claims.displays`).
     ``level, label``
         The evidence rule's level (strong / moderate / limited / weak / none;
         empty for claims without a label) and the label as shown
@@ -63,7 +68,7 @@ claims shows in a column of its own, with unit ``words``)
     ``unit`` ("points out of 5", "percent", "people", "percentage points",
     "standardised difference", "ties"), ``n``, ``ci95_low``, ``ci95_high``
     (the figure's own interval when it has one), ``source_table``,
-    ``source_key``.
+    ``source_key``, ``row`` (a table's cell: 1, 2, …; its headings: 0; any other figure: −1).
 
 The wording of every finding lives here (and in :mod:`evaluate.words` for
 the shared phrases); the labels come from :mod:`evaluate.claims.rule`.
@@ -89,15 +94,15 @@ from evaluate.words import (
     wave_name,
 )
 
-__all__ = ["CLAIM_COLUMNS", "FIGURE_COLUMNS", "GLOSSARY", "build_claims", "label_text",
+__all__ = ["CLAIM_COLUMNS", "FIGURE_COLUMNS", "GLOSSARY", "Ledger", "build_claims", "label_text",
            "certainty_words", "plain_caution"]
 
 CLAIM_COLUMNS = ["claim_id", "section", "kind", "aim", "measure", "wave_pre", "wave_post", "role",
-                 "order", "title", "text", "level", "label", "design", "design_level",
+                 "order", "title", "text", "note", "level", "label", "design", "design_level",
                  "compared_with", "downgrades", "reasons", "cautions", "may_say_real",
                  "counts_as_evidence", "n", "source_table", "source_key"]
 FIGURE_COLUMNS = ["claim_id", "figure", "value", "shown", "unit", "n", "ci95_low", "ci95_high",
-                  "source_table", "source_key"]
+                  "source_table", "source_key", "row"]
 
 #: One name and one definition per network quantity, used in every output.
 GLOSSARY = {
@@ -139,7 +144,7 @@ def _signed(v, digits: int = 2) -> str:
     return ("+" if float(v) > 0 and num(v, digits).strip("0.") else "") + num(v, digits)
 
 
-class _Ledger:
+class Ledger:
     """Claims and their figures as they are written."""
 
     def __init__(self):
@@ -147,11 +152,12 @@ class _Ledger:
         self.figures: list[dict] = []
 
     def fig(self, claim_id: str, figure: str, value, shown: str, unit: str, *, n=np.nan,
-            low=np.nan, high=np.nan, source_table: str, source_key: str) -> str:
+            low=np.nan, high=np.nan, source_table: str, source_key: str, row: int = -1) -> str:
+        """Record one number (or a table's cell or heading) as printed; returns ``shown``."""
         self.figures.append(dict(claim_id=claim_id, figure=figure, value=_float(value), shown=shown,
                                  unit=unit, n=_float(n), ci95_low=_float(low),
                                  ci95_high=_float(high), source_table=source_table,
-                                 source_key=source_key))
+                                 source_key=source_key, row=row))
         return shown
 
     def figures_of(self, claim_id: str, source_table: str, source_key: str):
@@ -182,7 +188,8 @@ class _Ledger:
                         n=math.nan, ci95_low=math.nan, ci95_high=math.nan,
                         source_table=c.get("source_table") or "evidence_rule",
                         source_key=(f"{c.get('source_key', '')}; column={column}"
-                                    if c.get("source_table") else "a constant of the rule or definition")))
+                                    if c.get("source_table") else "a constant of the rule or definition"),
+                        row=-1))
 
     def frames(self) -> dict[str, pd.DataFrame]:
         self._numbers_in_words()
@@ -199,6 +206,7 @@ class _Ledger:
         figures = pd.DataFrame(self.figures, columns=FIGURE_COLUMNS)
         for c in ("value", "n", "ci95_low", "ci95_high"):
             figures[c] = figures[c].astype("float64")
+        figures["row"] = figures["row"].fillna(-1).astype("int64")
         for c in ("claim_id", "figure", "shown", "unit", "source_table", "source_key"):
             figures[c] = figures[c].astype(str)
         return {"claims": claims, "claim_figures": figures}
@@ -219,11 +227,14 @@ def label_text(verdict: Verdict, direction: float | None, *, versus: str = "") -
     'Moderate evidence of a rise'
     >>> label_text(Verdict("weak", 1, "", {}, clear=False), -0.1)
     'Weak evidence: no clear change'
+    >>> label_text(Verdict("limited", 2, "", {}, clear=False), 0.1, versus="wait-list")
+    "Limited evidence: no clear change beyond the wait-list group's"
     """
     if verdict.level == "none":
         return verdict.label
     if not verdict.clear or direction is None or is_missing(direction) or float(direction) == 0:
-        return f"{verdict.label}: no clear change"
+        beyond = f" beyond the {versus} group's" if versus else ""
+        return f"{verdict.label}: no clear change{beyond}"
     way = "rise" if float(direction) > 0 else "fall"
     if versus:
         return f"{verdict.label} of a {way} beyond the {versus} group's"
@@ -334,7 +345,7 @@ def _scale_max(prepost: pd.DataFrame | None, r) -> float:
     return float(hit["scale_max"].iloc[0]) if len(hit) else math.nan
 
 
-def _survey_claims(led: _Ledger, results: Mapping[str, pd.DataFrame], aim_order: list[str]) -> dict:
+def _survey_claims(led: Ledger, results: Mapping[str, pd.DataFrame], aim_order: list[str]) -> dict:
     """One finding per aim and scale (the aim's headline first); returns verdicts by key."""
     st = results.get("statements")
     prepost = results.get("prepost")
@@ -446,7 +457,7 @@ def _survey_claims(led: _Ledger, results: Mapping[str, pd.DataFrame], aim_order:
     return verdicts
 
 
-def _network_claims(led: _Ledger, results: Mapping[str, pd.DataFrame]) -> None:
+def _network_claims(led: Ledger, results: Mapping[str, pd.DataFrame]) -> None:
     """The share of ties crossing organisations: all ties named, and the people who answered twice."""
     boundary, ev = results.get("network_boundary"), results.get("network_evidence")
     bounds = results.get("network_nonresponse_bounds")
@@ -526,7 +537,7 @@ def _network_claims(led: _Ledger, results: Mapping[str, pd.DataFrame]) -> None:
             n=_float(r["people"]), source_table="network_evidence", source_key=ekey)
 
 
-def _comparison_claims(led: _Ledger, results, verdicts: dict) -> None:
+def _comparison_claims(led: Ledger, results, verdicts: dict) -> None:
     c = results.get("comparison")
     if c is None or not len(c):
         return
@@ -583,7 +594,7 @@ def _comparison_claims(led: _Ledger, results, verdicts: dict) -> None:
                 n=_float(r["n_programme"]), source_table="comparison", source_key=key)
 
 
-def _planning_claims(led: _Ledger, results, verdicts: dict) -> None:
+def _planning_claims(led: Ledger, results, verdicts: dict) -> None:
     p = results.get("planning")
     if p is None or not len(p):
         return
@@ -646,7 +657,7 @@ def _planning_claims(led: _Ledger, results, verdicts: dict) -> None:
         order += 1
 
 
-def _principle_claims(led: _Ledger, results) -> None:
+def _principle_claims(led: Ledger, results) -> None:
     """One row per programme principle (what measures it, what changed), and the heading."""
     t = results.get("principles")
     if t is None or not len(t):
@@ -705,7 +716,7 @@ def _principle_claims(led: _Ledger, results) -> None:
                  "explain, allowing for the number of comparisons made.")
 
 
-def _glossary_and_rule(led: _Ledger) -> None:
+def _glossary_and_rule(led: Ledger) -> None:
     for order, (term, (title, definition)) in enumerate(GLOSSARY.items()):
         led.add(claim_id=f"glossary:{term}", section="glossary", kind="definition", order=order,
                 title=title, text=definition)
@@ -714,7 +725,8 @@ def _glossary_and_rule(led: _Ledger) -> None:
                 title="How strong is the evidence?", text=sentence)
 
 
-def build_claims(results: Mapping[str, pd.DataFrame], programme=None) -> dict[str, pd.DataFrame]:
+def build_claims(results: Mapping[str, pd.DataFrame], programme=None,
+                 context: Mapping | None = None) -> dict[str, pd.DataFrame]:
     """The claims ledger of a set of analysis results.
 
     Parameters
@@ -725,13 +737,20 @@ def build_claims(results: Mapping[str, pd.DataFrame], programme=None) -> dict[st
         ``network_evidence``, ``network_nonresponse_bounds`` are used when present).
     programme : Programme, optional
         Gives the order of the aims.
+    context : mapping, optional
+        What :func:`evaluate.analysis.report_context` gathers besides the tables
+        (waves and cohorts in order, their names, the suppression threshold,
+        imports, quarantine, voices): the tables and charts of
+        :data:`evaluate.claims.DISPLAYS` word it.
 
     Returns
     -------
     dict
         ``claims`` and ``claim_figures`` (columns in the module docstring).
     """
-    led = _Ledger()
+    from evaluate.claims import DISPLAYS
+
+    led = Ledger()
     aim_order = [a.id for a in programme.aims] if programme is not None else []
     verdicts = _survey_claims(led, results, aim_order)
     _network_claims(led, results)
@@ -739,4 +758,7 @@ def build_claims(results: Mapping[str, pd.DataFrame], programme=None) -> dict[st
     _planning_claims(led, results, verdicts)
     _principle_claims(led, results)
     _glossary_and_rule(led)
+    context = {"programme_info": programme, **dict(context or {})}
+    for display in DISPLAYS:
+        display(led, results, context)
     return led.frames()

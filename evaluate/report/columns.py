@@ -431,6 +431,8 @@ IN_TABLE: dict[tuple[str, str], tuple[str, str, str]] = {
     ("claims", "order"): ("Order within its section", _COUNT, "evaluate.claims.ledger."),
     ("claims", "text"): ("The sentence the reader sees", _TEXT,
                          "Worded by the ledger from the row's figures (claim_figures)."),
+    ("claims", "note"): ("How to read a chart (its n and intervals), or a table's rows not "
+                         "shown", _TEXT, "evaluate.claims.displays."),
     ("claims", "design"): ("The study design: before_after, comparison or random", _TEXT,
                            "From whether a comparison group answered the same surveys."),
     ("claims", "design_level"): ("Maryland Scientific Methods Scale level of the design",
@@ -453,6 +455,8 @@ IN_TABLE: dict[tuple[str, str], tuple[str, str, str]] = {
     ("claim_figures", "source_table"): ("The result table the figure comes from", _ID,
                                         "The ledger."),
     ("claim_figures", "source_key"): ("The row of that table", _TEXT, "key=value; … pairs."),
+    ("claim_figures", "row"): ("The cell's row in a table claim (0: its headings; -1: not a "
+                               "table cell)", _COUNT, "evaluate.claims.displays."),
     ("statements", "n_first"): ("People who answered the first wave of the comparison", _PEOPLE,
                                 "Counted (the base of the drop-out caution)."),
     ("statements", "groups_alike"): ("The programme and comparison groups started alike", _FLAG,

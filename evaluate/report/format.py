@@ -23,8 +23,11 @@ __all__ = [
 from evaluate.words import (  # one formatting of numbers for claims and report
     MISSING,
     integer,
+    interval,
     num,
+    p_value,
     pct,
+    wave_label,
 )
 
 
@@ -36,29 +39,3 @@ def is_missing(x) -> bool:
         return bool(pd.isna(x))
     except (TypeError, ValueError):
         return False
-
-
-def p_value(p) -> str:
-    """A p-value as journals print it: "< 0.001", "0.03", "0.21"."""
-    if is_missing(p):
-        return MISSING
-    p = float(p)
-    if p < 0.001:
-        return "< 0.001"
-    if p < 0.01:
-        return f"{p:.3f}"
-    return f"{p:.2f}"
-
-
-def interval(low, high, digits: int = 2) -> str:
-    """An interval as "0.51 to 1.06"."""
-    if is_missing(low) or is_missing(high):
-        return MISSING
-    return f"{num(low, digits)} to {num(high, digits)}"
-
-
-def wave_label(wave) -> str:
-    """A wave id as people write it ("follow_up" → "follow-up")."""
-    if is_missing(wave):
-        return MISSING
-    return str(wave).replace("_", "-")

@@ -31,10 +31,10 @@ import plotly.io as pio
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
+from evaluate.claims.context import Context
 from evaluate.errors import EvaluateError
 from evaluate.report.colours import Colours
-from evaluate.report.table import Table
-from evaluate.words import cohort_name, join_words, the_wave, wave_name
+from evaluate.report.table import Table, table_from_claim
 
 __all__ = ["Figure", "Page", "Section", "CSP", "PLOT_CONFIG", "script_json", "environment",
            "plotly_js", "asset", "render_table", "PRINT_WIDTH_PX", "PRINT_HEIGHT_PX"]
@@ -183,8 +183,9 @@ class Page:
     figures: list[Figure] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.min_group_size = int(self.context.get("min_group_size") or 5)
-        self.cohort_names = dict(self.context.get("cohort_names") or {})
+        self.ctx = Context(self.results, self.context)
+        self.min_group_size = self.ctx.min_group_size
+        self.cohort_names = self.ctx.cohort_names
         self.colours = Colours(waves=self._colour_waves(), cohorts=self.cohort_order())
 
     def _colour_waves(self) -> list[str]:
@@ -216,7 +217,8 @@ class Page:
                 figures = self.results.get("claim_figures")
                 self.__dict__["_claims"] = (stored, figures)
             else:
-                built = build_claims(self.results or {}, self.context.get("programme_info"))
+                built = build_claims(self.results or {}, self.context.get("programme_info"),
+                                     self.context)
                 self.__dict__["_claims"] = (built["claims"], built["claim_figures"])
         claims = self.__dict__["_claims"][0]
         if section is None:
@@ -232,44 +234,56 @@ class Page:
         mine = figures[figures["claim_id"] == claim_id]
         return dict(zip(mine["figure"], mine["shown"], strict=True))
 
+    # waves, cohorts and aims: one naming and one order, shared with the claims
     def wave_order(self, extra: Sequence = ()) -> list[str]:
-        order = [str(w) for w in self.context.get("waves") or []]
-        for w in extra:
-            if str(w) not in order and w == w and w is not None:
-                order.append(str(w))
-        return order
+        return self.ctx.wave_order(extra)
 
     def sorted_waves(self, waves) -> list[str]:
         """Distinct waves in programme order (unknown ones after, alphabetically)."""
-        waves = [str(w) for w in dict.fromkeys(waves) if w is not None and w == w and str(w)]
-        order = self.wave_order()
-        return sorted(waves, key=lambda w: (order.index(w) if w in order else len(order), w))
+        return self.ctx.sorted_waves(waves)
 
     def cohort_order(self) -> list[str]:
-        return [str(c) for c in self.context.get("cohorts") or []]
+        return self.ctx.cohort_order()
 
     def cohort(self, cohort) -> str:
         """A cohort's name for people ("Cohort 1", or the name in the settings)."""
-        return cohort_name(cohort, self.cohort_names)
+        return self.ctx.cohort(cohort)
 
-    @staticmethod
-    def wave(wave) -> str:
-        """A wave's name for people ("follow-up", "day 1")."""
-        return wave_name(wave)
-
-    @staticmethod
-    def the_wave(wave) -> str:
-        """A wave after "at": "the baseline", but "day 1"."""
-        return the_wave(wave)
+    wave = staticmethod(Context.wave)
+    the_wave = staticmethod(Context.the_wave)
 
     def cohorts_phrase(self, cohorts) -> str:
-        return join_words([self.cohort(c) for c in cohorts])
+        return self.ctx.cohorts_phrase(cohorts)
+
+    # ------------------------------------------------------------------ claims drawn
+    def claim(self, claim_id: str) -> dict:
+        """One claim of the ledger as a dict (KeyError when the ledger has none)."""
+        claims = self.claims()
+        hit = claims[claims["claim_id"] == claim_id]
+        if not len(hit):
+            raise KeyError(claim_id)
+        return hit.iloc[0].to_dict()
+
+    def claim_table(self, claim_id: str, *, classes: list[str] | None = None) -> Table | None:
+        """A table claim (:func:`evaluate.claims.displays.add_table`) ready to draw; None
+        when the ledger has no such table."""
+        self.claims()
+        try:
+            claim = self.claim(claim_id)
+        except KeyError:
+            return None
+        return table_from_claim(claim, self.__dict__["_claims"][1], classes=classes)
 
     # ------------------------------------------------------------------ figures
-    def figure(self, fig_id: str, fig, *, title: str, summary: str, table: Table | None = None,
-               note: str = "", print_height: int | None = None,
-               print_layout: dict | None = None, screen_note: str = "") -> Figure:
+    def figure(self, fig_id: str, fig, *, title: str = "", summary: str = "",
+               table: Table | None = None, note: str = "", print_height: int | None = None,
+               print_layout: dict | None = None, screen_note: str = "", claim: str = "",
+               table_claim: str = "") -> Figure:
         """Register a chart; its title and summary are shown as text, not inside the chart.
+
+        ``claim`` names the chart's claim in the ledger (its title, its data in words and
+        its note come from there) and ``table_claim`` its "Show the numbers" table
+        (:mod:`evaluate.claims.displays`).
 
         ``print_height`` (pixels at the print width) and ``print_layout`` (layout
         settings such as the legend's place) apply when the page is printed;
@@ -279,6 +293,11 @@ class Page:
         """
         if any(f.id == fig_id for f in self.figures):
             raise EvaluateError(f"Two figures share the id {fig_id!r}.")
+        if claim:
+            c = self.claim(claim)
+            title, summary, note = str(c["title"]), str(c["text"]), str(c["note"])
+        if table_claim:
+            table = self.claim_table(table_claim)
         views, view_label = [], ""
         menus = fig.layout.updatemenus or ()
         spec = json.loads(pio.to_json(fig, validate=False, pretty=False, engine="json"))

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from evaluate.report.format import MISSING, integer, is_missing, num
+from evaluate.claims.displays import HEADING_ROW, WORDS, default_format
+from evaluate.report.format import is_missing
 
-__all__ = ["Column", "Row", "Table", "make_table"]
+__all__ = ["Column", "Row", "Table", "make_table", "table_from_claim"]
 
 
 @dataclass(frozen=True)
@@ -51,16 +52,6 @@ class Table:
         """The cells under a heading (for tests and text summaries)."""
         j = [c.heading for c in self.columns].index(heading)
         return [r.cells[j] for r in self.rows]
-
-
-def _default_format(series: pd.Series) -> tuple[Callable, bool]:
-    if pd.api.types.is_bool_dtype(series):
-        return (lambda v: "yes" if v is True or v == 1 else ("no" if not is_missing(v) else MISSING)), False
-    if pd.api.types.is_integer_dtype(series):
-        return integer, True
-    if pd.api.types.is_float_dtype(series):
-        return num, True
-    return (lambda v: MISSING if is_missing(v) else str(v)), False
 
 
 def make_table(
@@ -110,7 +101,7 @@ def make_table(
     numeric = set(numeric or ())
     for c in columns:
         if c not in formats:
-            formats[c], is_num = _default_format(data[c])
+            formats[c], is_num = default_format(data[c])
             if is_num:
                 numeric.add(c)
     marks = (data[suppressed].fillna(False).astype(bool).to_numpy()
@@ -131,3 +122,20 @@ def make_table(
         more = f"{len(rows) - limit:,} more rows are in {more_where}."
     return Table([Column(c, h, c in numeric) for c, h in columns.items()], out,
                  caption=caption or "", more=more, classes=list(classes or []))
+
+
+def table_from_claim(claim: Mapping, figures: pd.DataFrame,
+                     classes: list[str] | None = None) -> Table:
+    """The :class:`Table` a table claim describes (:func:`evaluate.claims.displays.add_table`):
+    its headings, its cells exactly as the ledger shows them, its caption and note."""
+    mine = figures[(figures["claim_id"] == claim["claim_id"]) & (figures["row"] >= HEADING_ROW)]
+    heads = mine[mine["row"] == HEADING_ROW]
+    keys = heads["figure"].tolist()
+    cells = mine[mine["row"] > HEADING_ROW]
+    numeric = set(cells.loc[cells["unit"] != WORDS, "figure"])
+    grid = cells.pivot(index="row", columns="figure", values="shown").reindex(columns=keys)
+    rows = [Row(tuple(r), any(str(c).startswith("suppressed (") for c in r))
+            for r in grid.itertuples(index=False, name=None)]
+    return Table([Column(k, h, k in numeric) for k, h in zip(keys, heads["shown"], strict=True)],
+                 rows, caption=str(claim.get("title") or ""), more=str(claim.get("note") or ""),
+                 classes=list(classes or []))

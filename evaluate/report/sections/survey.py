@@ -39,33 +39,12 @@ def _scales_for(page: Page, aim_id: str) -> tuple[pd.DataFrame | None, tuple | N
     return scales, first_comparison(page, prepost)
 
 
-def _dumbbell(page: Page, head: pd.DataFrame, aim_id: str, aim_short: str, first: str,
-              later: str):
+def _dumbbell(page: Page, head: pd.DataFrame, aim_id: str, first: str, later: str):
     w0, w1 = page.wave(first), page.wave(later)
     lo_pre, hi_pre = mean_ci(head["mean_pre"], head["sd_pre"], head["n_pairs"])
     lo_post, hi_post = mean_ci(head["mean_post"], head["sd_post"], head["n_pairs"])
     head = head.assign(pre_low=lo_pre, pre_high=hi_pre, post_low=lo_post, post_high=hi_post,
                        change=head["mean_diff"].map(num), people=head["n_pairs"].map(integer))
-    phrases = [change_phrase(r.mean_diff, r.g_av, r.p_adj, r.g_av_ci95_low, r.g_av_ci95_high)
-               for r in head.itertuples(index=False)]
-    k = len(head)
-    if k == 1:
-        h = head.iloc[0]
-        verb = direction_word(h.mean_diff, up="rose", down="fell", same="did not change")
-        title = (f"{h.title} {verb} from {num(h.mean_pre, 1)} to {num(h.mean_post, 1)} between "
-                 f"the {w0} and the {w1}: " + (phrases[0] if phrases[0] != "no clear change"
-                                               else "a change this size could be chance"))
-    else:
-        up = int((head["mean_diff"] > 0).sum())
-        clear = sum(p.endswith("rise") for p in phrases)
-        noun = f"{aim_short.lower()} scale"
-        if clear == k:
-            title = (f"{_cap(share_of(k, k, noun))} rose between the {w0} and the {w1}, "
-                     "each by more than chance would explain")
-        else:
-            title = (f"{_cap(share_of(up, k, noun))} were higher at the {w1} than at the "
-                     f"{w0}; {'none' if clear == 0 else clear} of them by more than chance "
-                     "would explain")
     lo = float(np.nanmin(head["scale_min"])) if "scale_min" in head else 1.0
     hi = float(np.nanmax(head["scale_max"])) if "scale_max" in head else 5.0
     fig = F.dumbbell(head, "title", "mean_pre", "mean_post", start_low="pre_low",
@@ -75,20 +54,8 @@ def _dumbbell(page: Page, head: pd.DataFrame, aim_id: str, aim_short: str, first
                      x_title=f"average score ({num(lo, 0)} to {num(hi, 0)}), with the range it "
                              "is likely to lie in",
                      x_range=(lo - 0.1, hi + 0.1), hover=["people", "change"])
-    table = make_table(head.assign(what=phrases), {
-        "title": "Scale", "n_pairs": "People who answered both", "mean_pre": f"Average, {w0}",
-        "mean_post": f"Average, {w1}", "mean_diff": "Change", "ci95_low": "Change: 95% range from",
-        "ci95_high": "to", "p_adj": "p (adjusted)", "what": "In words"},
-        {"p_adj": p_value, "n_pairs": integer},
-        numeric={"n_pairs", "mean_pre", "mean_post", "mean_diff", "ci95_low", "ci95_high", "p_adj"})
-    summary = "; ".join(f"{r.title}: {num(r.mean_pre, 1)} at the {w0}, {num(r.mean_post, 1)} at "
-                        f"the {w1} ({count(r.n_pairs, 'person', 'people')})"
-                        for r in head.itertuples(index=False)) + "."
-    return page.figure(f"fig-{aim_id}-prepost", fig, title=title, summary=summary, table=table,
-                       note="Averages of the people who answered both surveys; the grey line "
-                            "joins the two surveys, the whiskers show the range each average is "
-                            "likely to lie in.",
-                       print_height=min(80 + 28 * k, 230))
+    return page.figure(f"fig-{aim_id}-prepost", fig, claim=f"chart:{aim_id}:prepost",
+                       table_claim=f"table:{aim_id}:prepost", print_height=min(80 + 28 * len(head), 230))
 
 
 def _forest(page: Page, ff: pd.DataFrame, aim_id: str):
@@ -158,7 +125,7 @@ def scale_evidence(page: Page, aim_id: str, aim_short: str) -> dict:
     figures = []
     head = scales[(scales["wave_pre"] == first) & (scales["wave_post"] == later)].copy()
     if len(head):
-        figures.append(_dumbbell(page, head, aim_id, aim_short, first, later))
+        figures.append(_dumbbell(page, head, aim_id, first, later))
     ff = scales[scales["wave_pre"] == first].copy()
     ff = ff[ff["g_av"].notna()] if "g_av" in ff.columns else ff.iloc[0:0]
     if len(ff):
