@@ -299,6 +299,16 @@ def build_report(
     dashboard = out / "dashboard.html"
     atomic_write_text(dashboard, html)  # all or nothing: never half a dashboard
 
+    pictures = None
+    if docx:  # Chromium photographs the charts while the workbooks are written
+        import shutil
+        import tempfile
+
+        from evaluate.report.chart_images import start_chart_images
+
+        shots = Path(tempfile.mkdtemp(prefix="evaluate-charts-"))
+        pictures = start_chart_images(dashboard, [f.id for f in page.figures], shots)
+
     step("Writing tables.xlsx and analysis.xlsx")
     tables = report_tables(results, context)
     books = workbook_tables(tables)
@@ -321,8 +331,12 @@ def build_report(
         from evaluate.report.word import REPORT_NAME, write_evaluation_report
 
         step("Writing the Word report (evaluation-report.docx)")
+        images, why_none = pictures.result()
+        if not images:
+            shutil.rmtree(shots, ignore_errors=True)
         paths["docx"] = write_evaluation_report(results, context, out / REPORT_NAME, page=page,
-                                                dashboard=dashboard)
+                                                dashboard=dashboard, images=images,
+                                                why_none=why_none)
     if pdf:
         from evaluate.report.pdf import write_board_paper
 
