@@ -7,16 +7,26 @@ builds the claims table from the analysis results, and each builder in
 only renders them.
 """
 
-from evaluate.claims.rule import RuleInputs, Verdict, evidence_rule
+from evaluate.claims.evidence_displays import evidence_displays
 from evaluate.claims.network_change_displays import network_change_displays
 from evaluate.claims.network_displays import network_displays
+from evaluate.claims.reaction_displays import reaction_displays
+from evaluate.claims.response_displays import response_displays
+from evaluate.claims.rule import RuleInputs, Verdict, evidence_rule
+from evaluate.claims.stories_displays import stories_displays
 from evaluate.claims.survey_displays import survey_displays
+from evaluate.claims.voices_displays import voices_displays
 
 __all__ = ["DISPLAYS", "RuleInputs", "Verdict", "evidence_rule"]
 
 #: Builders ``f(ledger, results, context)`` of the charts' and tables' claims, in page order.
 DISPLAYS = [
+    response_displays,
     survey_displays,
     network_displays,
     network_change_displays,
+    evidence_displays,
+    reaction_displays,
+    voices_displays,
+    stories_displays,
 ]
