@@ -19,14 +19,17 @@ import pandas as pd
 import pytest
 
 from evaluate.network import (
+    bootstrap_change,
     boundary_spanning,
     brokerage_change,
     brokerage_roles,
     gould_fernandez,
+    nonresponse_bounds,
 )
 from evaluate.network.ties import _relations, clean_ties
 from tests.helpers import network_before_boundary as before_boundary
 from tests.helpers import network_before_brokerage as before_brokerage
+from tests.helpers import network_before_uncertainty as before_uncertainty
 
 REF = Path(__file__).resolve().parent / "reference"
 ATTRS = ("organisation", "sector", "place", "role")
@@ -137,3 +140,22 @@ def test_gould_fernandez_is_unchanged():
     for new, old in zip(gould_fernandez(ties, groups),
                         before_brokerage.gould_fernandez(ties, groups), strict=True):
         _same(new, old)
+
+
+def _all_cohorts():
+    """Both demo cohorts as one table: resampled within each cohort (strata)."""
+    cases = list(_demo_cohorts())
+    return tuple(pd.concat([c[i] for c in cases], ignore_index=True) for i in range(3)) + (
+        cases[0][3], cases[0][4])
+
+
+@pytest.mark.parametrize("case", [*CASES, pytest.param(_all_cohorts(), id="demo-all")])
+def test_bootstrap_intervals_and_bounds_are_unchanged(case):
+    ties, roster, respondents, waves, relations = case
+    kw = dict(attributes=("organisation", "sector", "place", "role"), waves=waves,
+              relations=relations)
+    new = bootstrap_change(ties, roster, respondents, n_boot=400, seed=11, **kw)
+    old = before_uncertainty.bootstrap_change(ties, roster, respondents, n_boot=400, seed=11, **kw)
+    _same(new, old)
+    bounds = nonresponse_bounds(ties, roster, respondents, **kw)
+    _same(bounds, before_uncertainty.nonresponse_bounds(ties, roster, respondents, **kw))
