@@ -34,6 +34,7 @@ def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
     of a 40-person network took 200 times as long with two threads as with
     one. So BLAS runs on one thread here; the results are the same.
     """
+    import scipy.linalg  # noqa: F401 - scipy's own BLAS: loaded now, so the limit reaches it
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1, user_api="blas"):
