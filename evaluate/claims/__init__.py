@@ -7,6 +7,7 @@ builds the claims table from the analysis results, and each builder in
 only renders them.
 """
 
+from evaluate.claims.likert_displays import likert_displays
 from evaluate.claims.rule import RuleInputs, Verdict, evidence_rule
 from evaluate.claims.survey_displays import survey_displays
 
@@ -15,4 +16,5 @@ __all__ = ["DISPLAYS", "RuleInputs", "Verdict", "evidence_rule"]
 #: Builders ``f(ledger, results, context)`` of the charts' and tables' claims, in page order.
 DISPLAYS = [
     survey_displays,
+    likert_displays,
 ]

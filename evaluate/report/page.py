@@ -264,6 +264,10 @@ class Page:
             raise KeyError(claim_id)
         return hit.iloc[0].to_dict()
 
+    def has_claim(self, claim_id: str) -> bool:
+        """Whether the ledger holds ``claim_id`` (a chart is drawn only with its words)."""
+        return bool((self.claims()["claim_id"] == claim_id).any())
+
     def claim_table(self, claim_id: str, *, classes: list[str] | None = None) -> Table | None:
         """A table claim (:func:`evaluate.claims.displays.add_table`) ready to draw; None
         when the ledger has no such table."""

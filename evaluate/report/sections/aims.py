@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from evaluate.claims.likert_displays import aim_statements, challenge_items, challenge_statements
 from evaluate.report.format import integer, num, p_value, pct
 from evaluate.report.page import Page
-from evaluate.report.sections.common import aim, first_comparison, scale_aims
+from evaluate.report.sections.common import aim
 from evaluate.report.sections.survey import cohorts_and_groups, likert, scale_evidence, then_test
 from evaluate.report.table import make_table
 
@@ -20,15 +21,11 @@ def aim_full_title(page: Page, aim_id: str) -> str:
 def build_aim1(page: Page) -> dict:
     """Values for ``sections/aim1.html``."""
     aim_id, short, _ = aim(page, "aim1")
-    scale_ids = {s for s, a in scale_aims(page).items() if a == aim_id}
-    prepost = page.table("prepost")
-    pair = first_comparison(page, prepost) if prepost is not None else None
     return {
         "aim_title": aim_full_title(page, aim_id),
         "evidence": scale_evidence(page, aim_id, short),
-        "likert": likert(page, "fig-aim1-likert", lambda r: str(r.get("scale", "")) in scale_ids,
-                         (lambda ws: [w for w in ws if w in pair]) if pair else (lambda ws: ws[:2]),
-                         f"{short.lower()} statements",
+        "likert": likert(page, "fig-aim1-likert", aim_statements(page.ctx, aim_id),
+                         f"chart:{aim_id}:likert", f"table:{aim_id}:likert",
                          f"No answers to the {short.lower()} statements yet."),
         "then": then_test(page),
         **cohorts_and_groups(page, aim_id),
@@ -38,16 +35,11 @@ def build_aim1(page: Page) -> dict:
 def build_aim3(page: Page) -> dict:
     """Values for ``sections/aim3.html``."""
     aim_id, short, _ = aim(page, "aim3")
-    dist = page.table("item_distribution")
-    cc_items = None
-    if dist is not None:
-        cc = dist[(dist["scale"].astype(str) == "change_challenge")
-                  | dist["item"].astype(str).str.startswith("cc_")]
-        cc_items = set(cc["item"]) if len(cc) else None
+    cc_items = challenge_items(page.ctx)
     challenge = ({"figure": None, "empty": "No answers to the change-challenge questions yet."}
                  if not cc_items else
-                 likert(page, "fig-aim3-change-challenge", lambda r: r["item"] in cc_items,
-                        lambda ws: ws[-2:] if len(ws) > 1 else ws, "change-challenge statements",
+                 likert(page, "fig-aim3-change-challenge", challenge_statements(page.ctx),
+                        f"chart:{aim_id}:change-challenge", f"table:{aim_id}:change-challenge",
                         "No answers to the change-challenge questions yet."))
     ratings = None
     prepost = page.table("prepost")

@@ -6,17 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evaluate.claims.rule import biggest
+from evaluate.claims.likert_displays import Statements
+from evaluate.claims.survey_displays import forest_rows
 from evaluate.report import figures as F
-from evaluate.report.format import integer, num, p_value, pct
+from evaluate.report.format import integer, num, p_value
 from evaluate.report.page import PRINT_HEIGHT_PX, Page
 from evaluate.report.sections.common import first_comparison, mean_ci, scale_aims
 from evaluate.report.table import make_table
 from evaluate.words import (
-    change_phrase,
     count,
-    direction_word,
-    is_clear_change,
     join_words,
     share_of,
 )
@@ -59,57 +57,17 @@ def _dumbbell(page: Page, head: pd.DataFrame, aim_id: str, first: str, later: st
 
 
 def _forest(page: Page, ff: pd.DataFrame, aim_id: str):
-    ff = ff.assign(_o=ff["wave_post"].map({w: i for i, w in enumerate(page.wave_order(ff["wave_post"]))}))
-    ff = ff.sort_values("_o", kind="stable")
-    ff["comparison_label"] = ("from the " + ff["wave_pre"].map(page.wave) + " to the "
-                              + ff["wave_post"].map(page.wave))
-    ff["people"] = ff["n_pairs"].map(integer)
-    ff["what"] = [change_phrase(r.mean_diff, r.g_av, r.p_adj, r.g_av_ci95_low, r.g_av_ci95_high)
-                  for r in ff.itertuples(index=False)]
-    ff["in words"] = ff["what"]
-    clear = sum(is_clear_change(r.p_adj, r.g_av_ci95_low, r.g_av_ci95_high)
-                for r in ff.itertuples(index=False))
-    n = len(ff)
-    if clear == n:
-        tail = (f"{share_of(n, n, 'change')} shown are larger than chance would explain" if n > 1
-                else "larger than chance would explain")
-    else:
-        tail = f"{clear} of the {n} changes shown are larger than chance would explain"
-    # "biggest" only where the evidence rule allows it: its interval clear of every other's
-    top = biggest(list(ff["g_av"].abs()),
-                  [min(abs(lo), abs(hi)) if lo * hi > 0 else 0.0
-                   for lo, hi in zip(ff["g_av_ci95_low"], ff["g_av_ci95_high"], strict=True)],
-                  [max(abs(lo), abs(hi)) for lo, hi in zip(ff["g_av_ci95_low"], ff["g_av_ci95_high"],
-                                                          strict=True)])
-    if top is not None:
-        best = ff.iloc[top]
-        title = f"The biggest change was in {best.title} {best.comparison_label}: {best.what}; {tail}"
-    else:
-        title = (f"How big each change was, with the range it is likely to lie in: {tail}; "
-                 "no one change is clearly bigger than the others")
-    comparisons = list(dict.fromkeys(ff["comparison_label"]))
     later = list(dict.fromkeys(ff["wave_post"]))
-    fig = F.forest(ff, "title", "g_av", "g_av_ci95_low", "g_av_ci95_high",
+    rows = ff["title"].nunique()
+    comparisons = ff["comparison_label"].nunique()
+    fig = F.forest(ff.assign(people=ff["n_pairs"].map(integer), **{"in words": ff["what"]}),
+                   "title", "g_av", "g_av_ci95_low", "g_av_ci95_high",
                    color="comparison_label", colours=[page.colours.wave(w) for w in later],
                    x_title="size of the change (0 = none)", hover=["people", "in words"])
-    table = make_table(ff, {
-        "title": "Scale", "comparison_label": "Between", "n_pairs": "People",
-        "g_av": "Effect size (Hedges' g)", "g_av_ci95_low": "95% range from",
-        "g_av_ci95_high": "to", "p_adj": "p (adjusted)", "share_improved": "Improved",
-        "share_declined": "Declined", "what": "In words"},
-        {"p_adj": p_value, "share_improved": pct, "share_declined": pct, "n_pairs": integer},
-        numeric={"n_pairs", "g_av", "g_av_ci95_low", "g_av_ci95_high", "p_adj",
-                 "share_improved", "share_declined"})
-    summary = "; ".join(f"{r.title}, {r.comparison_label}: {r.what}"
-                        for r in ff.itertuples(index=False)) + "."
-    rows = ff["title"].nunique()
     return page.figure(
-        f"fig-{aim_id}-forest", fig, title=title, summary=summary, table=table,
-        note="Each mark is the size of a change in a form that can be compared across scales "
-             "(0.2 is small, 0.5 medium-sized, 0.8 large); the bar is the range the true size "
-             "is likely to lie in. A bar that crosses the zero line could be chance. "
-             f"{len(comparisons)} comparisons: " + join_words(comparisons) + ".",
-        print_height=max(180, min(90 + 19 * rows * max(1, len(comparisons)), 280)))
+        f"fig-{aim_id}-forest", fig, claim=f"chart:{aim_id}:forest",
+        table_claim=f"table:{aim_id}:forest",
+        print_height=max(180, min(90 + 19 * rows * max(1, comparisons), 280)))
 
 
 def scale_evidence(page: Page, aim_id: str, aim_short: str) -> dict:
@@ -126,95 +84,32 @@ def scale_evidence(page: Page, aim_id: str, aim_short: str) -> dict:
     head = scales[(scales["wave_pre"] == first) & (scales["wave_post"] == later)].copy()
     if len(head):
         figures.append(_dumbbell(page, head, aim_id, first, later))
-    ff = scales[scales["wave_pre"] == first].copy()
-    ff = ff[ff["g_av"].notna()] if "g_av" in ff.columns else ff.iloc[0:0]
-    if len(ff):
+    ff = forest_rows(page.ctx, scales, first)
+    if len(ff) and page.has_claim(f"chart:{aim_id}:forest"):
         figures.append(_forest(page, ff, aim_id))
     return {"figures": figures, "empty": ""}
 
 
-def likert(page: Page, fig_id: str, items_filter, waves_pick, subject: str,
+def likert(page: Page, fig_id: str, s: Statements | None, claim: str, table_claim: str,
            empty_text: str) -> dict:
-    """The spread of answers to each statement, disagreeing left of the line, agreeing right."""
-    dist = page.table("item_distribution")
-    if dist is None:
+    """The spread of answers to each statement, disagreeing left of the line, agreeing right
+    (its words and numbers: :mod:`evaluate.claims.likert_displays`)."""
+    if page.table("item_distribution") is None:
         return {"figure": None,
                 "empty": "The answer-by-answer counts are not in these results, so the spread "
                          "of answers is not drawn."}
-    d = dist[dist.apply(items_filter, axis=1)] if len(dist) else dist
-    if "then_of" in d.columns:
-        d = d[d["then_of"].fillna("") == ""]
-    if not len(d):
+    if s is None or not page.has_claim(claim):
         return {"figure": None, "empty": empty_text}
-    waves = waves_pick(page.sorted_waves(d["wave"]))
-    d = d[d["wave"].isin(waves)]
-    if not len(d) or not len(waves):
-        return {"figure": None, "empty": empty_text}
-    rank = {w: i for i, w in enumerate(waves)}
-    item_order = list(dict.fromkeys(d["item"]))
-    d = d.assign(_i=d["item"].map({it: i for i, it in enumerate(item_order)}),
-                 _w=d["wave"].map(rank)).sort_values(["_i", "_w", "code"], kind="stable")
-    text = d["item_text"].astype(str)
-    rev = d["reverse"].fillna(False).astype(bool) if "reverse" in d.columns else False
-    text = text.where(~rev, text + " (agreeing is worse)")
-    d = d.assign(statement=text, wave_label=d["wave"].map(page.wave),
-                 row=text + " — " + d["wave"].map(page.wave))
-    supp = (d[d["suppressed"].fillna(False).astype(bool)] if "suppressed" in d.columns
-            else d.iloc[0:0])
-    d_ok = d.drop(supp.index)
-    labels = list(dict.fromkeys(d.sort_values("code")["label"].astype(str)))
-    neutral = labels[len(labels) // 2] if len(labels) % 2 else None
-    # headline: share agreeing (top two answers) on statements where agreeing is good
-    top = set(labels[-2:])
-    pos = d_ok[~d_ok["reverse"].fillna(False).astype(bool)] if "reverse" in d_ok else d_ok
-    agree = pos[pos["label"].astype(str).isin(top)].groupby("wave")["n"].sum()
-    total = pos.groupby("wave")["n"].sum()
-    share = (agree / total.where(total > 0)).reindex(waves)
-    if len(waves) >= 2 and share.notna().all():
-        title = (f"{pct(share.iloc[-1])} of answers to the {subject} agreed at "
-                 f"{page.the_wave(waves[-1])}, against {pct(share.iloc[0])} at "
-                 f"{page.the_wave(waves[0])}")
-    elif share.notna().any():
-        title = f"{pct(share.dropna().iloc[-1])} of answers to the {subject} agreed"
-    else:
-        title = f"How people answered the {subject}"
-    fig = F.diverging_likert(d_ok, "statement", "label", "share", order=labels,
-                             subrow="wave_label", neutral=neutral, n="n")
-    # one row per statement and survey that was asked (never the cross product of the
-    # statements, surveys and rows: a pivot with dropna=False made 784 rows out of 28)
-    wide = (d.assign(label=d["label"].astype(str))
-            .groupby(["_i", "_w", "row", "label"], sort=True, observed=True)["share"].first()
-            .unstack("label").reindex(columns=labels).reset_index())
-    wide = wide.merge(d.groupby("row", sort=False)[["n_answered", "suppressed"]].first()
-                      .reset_index(), on="row", how="left")
-    cols = {"row": "Statement — survey", "n_answered": "Answered"} | {c: c for c in labels}
-    n_items = d["item"].nunique()
-    n_good = pos["item"].nunique()
-    counted = (f"all {count(n_items, 'statement')}" if n_good == n_items
-               else f"{n_good} of {count(n_items, 'statement')}, those where agreeing is good")
-    table = make_table(wide, cols, {c: pct for c in labels} | {"n_answered": integer},
-                       min_group_size=page.min_group_size, numeric=set(labels) | {"n_answered"},
-                       caption=f"Each answer's share of those who answered, per statement and "
-                               f"survey ({count(len(wide), 'row')}); the share agreeing above "
-                               f"counts {counted}")
-    summary = (f"{count(n_items, 'statement')}, each asked at "
-               f"{join_words(page.the_wave(w) for w in waves)}. "
-               + " ".join(f"At {page.the_wave(w)}, {pct(s)} of answers agreed."
-                          for w, s in share.items() if s == s))
-    note = ("Each bar is everyone who answered that statement in that survey; disagreeing "
-            "answers are left of the line, agreeing answers right, and the middle answer is split "
-            "across it.")
-    if len(supp):
-        note += (f" {count(supp['row'].nunique(), 'statement')} answered by fewer than "
-                 f"{page.min_group_size} people {'is' if supp['row'].nunique() == 1 else 'are'} "
-                 "not drawn.")
+    d_ok = s.drawn
+    fig = F.diverging_likert(d_ok, "statement", "label", "share", order=s.labels,
+                             subrow="wave_label", neutral=s.neutral, n="n")
     # printed: each statement needs room for its wrapped label, and each wave a bar
     per_item = [max(15 * d_ok.loc[d_ok["item"] == it, "wave"].nunique(),
                     13 * (F.wrap_text(text, 54).count("<br>") + 1) + 4)
                 for it, text in d_ok.groupby("item", sort=False)["statement"].first().items()]
     print_height = min(110 + sum(per_item), PRINT_HEIGHT_PX)
-    return {"figure": page.figure(fig_id, fig, title=title, summary=summary, table=table,
-                                  note=note, print_height=print_height),
+    return {"figure": page.figure(fig_id, fig, claim=claim, table_claim=table_claim,
+                                  print_height=print_height),
             "empty": ""}
 
 
