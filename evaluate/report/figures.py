@@ -52,6 +52,7 @@ __all__ = [
     "dumbbell",
     "forest",
     "diverging_likert",
+    "likert_narrow",
     "dot_interval",
     "grouped_bar",
     "network_pictures",
@@ -295,6 +296,30 @@ def wrap_text(text: str, width: int = 42) -> str:
             line = f"{line} {w}".strip()
     lines.append(line)
     return "<br>".join(lines)
+
+
+def likert_narrow(fig: go.Figure, width: int = 22) -> dict:
+    """How :func:`diverging_likert`'s chart is drawn on a phone: each statement wrapped in
+    lines of at most ``width`` characters, the chart as tall as they need, the key above it.
+
+    Returns the ``narrow`` argument of :meth:`evaluate.report.page.Page.figure`.
+    """
+    y = fig.data[0].y if fig.data else None
+    if y is None or not len(y) or not isinstance(y[0], (list, tuple)):
+        return {}
+    statements = [str(s).replace("<br>", " ") for s in y[0]]
+    wrapped = [wrap_text(s, width) for s in statements]
+    lines: dict[str, tuple[int, int]] = {}
+    for s, w in zip(statements, wrapped, strict=True):
+        rows, n = lines.get(s, (0, w.count("<br>") + 1))
+        lines[s] = (rows + 1, n)
+    height = 230 + sum(max(24 * rows, 14 * n + 12) for rows, n in lines.values())
+    return {"y": [wrapped, list(y[1])], "height": int(height),
+            "layout": {"font": {"size": 11},
+                       "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0,
+                                  "yanchor": "bottom", "font": {"size": 11}},
+                       "margin": {"l": 4, "r": 8, "t": 140, "b": 50},
+                       "xaxis": {"title": {"text": "← disagree · agree →"}}}}
 
 
 def diverging_likert(

@@ -109,7 +109,7 @@ def likert(page: Page, fig_id: str, s: Statements | None, claim: str, table_clai
                 for it, text in d_ok.groupby("item", sort=False)["statement"].first().items()]
     print_height = min(110 + sum(per_item), PRINT_HEIGHT_PX)
     return {"figure": page.figure(fig_id, fig, claim=claim, table_claim=table_claim,
-                                  print_height=print_height),
+                                  print_height=print_height, narrow=F.likert_narrow(fig)),
             "empty": ""}
 
 
