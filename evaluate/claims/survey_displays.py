@@ -29,7 +29,7 @@ from evaluate.words import (
     share_of,
 )
 
-__all__ = ["survey_displays", "forest_rows"]
+__all__ = ["survey_displays", "forest_rows", "share_figures"]
 
 #: Cohen's benchmarks for the size of a change, as the forest chart's guide lines draw them.
 SIZE_BENCHMARKS = ((0.2, "small"), (0.5, "medium-sized"), (0.8, "large"))
@@ -38,6 +38,25 @@ SIZE_BENCHMARKS = ((0.2, "small"), (0.5, "medium-sized"), (0.8, "large"))
 #: The prepost columns the survey charts' words need.
 _NEEDED = {"kind", "measure", "title", "wave_pre", "wave_post", "n_pairs", "mean_pre",
            "mean_post", "mean_diff", "g_av", "g_av_ci95_low", "g_av_ci95_high", "p_adj"}
+
+
+def share_figures(f, k: int, n: int, noun: str, part: str, whole: str) -> str:
+    """:func:`~evaluate.words.share_of`'s words ("all 4 scales", "2 of 5 scales"), each number
+    in them a figure (``part`` the count of ``k``, ``whole`` of ``n``) made with ``f``
+    (:meth:`~evaluate.claims.ledger.Ledger.figures_of`).
+
+    >>> share_figures(lambda name, value, shown, unit: shown, 2, 5, "scale", "k", "n")
+    '2 of 5 scales'
+    """
+    words = share_of(k, n, noun)
+    if n == 1 or (n == 2 and k == 2):
+        return words
+    many = noun + "s"
+    if k == n:
+        return f"all {f(whole, n, integer(n), many)} {many}"
+    if k == 0:
+        return f"none of the {f(whole, n, integer(n), many)} {many}"
+    return f"{f(part, k, integer(k), many)} of {f(whole, n, integer(n), many)} {many}"
 
 
 def _cap(text: str) -> str:

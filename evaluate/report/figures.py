@@ -426,8 +426,11 @@ def dot_interval(
     x_range: tuple[float, float] | None = None,
     hover: list[str] | None = None,
     height: int | None = None,
+    grouped: bool = False,
 ) -> go.Figure:
-    """Dots (one per row and colour group) with optional interval bars, rows top to bottom."""
+    """Dots (one per row and colour group) with optional interval bars, rows top to bottom;
+    ``grouped``: each colour group's dot a little apart within its row, so that their
+    interval bars do not hide each other."""
     _check_columns(data, y, x, low, high, color)
     d = data.reset_index(drop=True)
     groups = [None] if color is None else list(color_order or dict.fromkeys(d[color].astype(str)))
@@ -464,6 +467,9 @@ def dot_interval(
     # every row keeps its label, however small the chart is drawn (print)
     layout["yaxis"] = _axis(autorange="reversed", ticks="", type="category", tickmode="linear",
                             dtick=1)
+    if grouped and len(groups) > 1:
+        layout["scattermode"] = "group"
+        layout["scattergap"] = 0.4
     fig.update_layout(**layout)
     return fig
 
