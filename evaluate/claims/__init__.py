@@ -10,6 +10,8 @@ only renders them.
 from evaluate.claims.group_displays import group_displays
 from evaluate.claims.likert_displays import likert_displays
 from evaluate.claims.ratings_displays import ratings_displays
+from evaluate.claims.reaction_displays import reaction_displays
+from evaluate.claims.response_displays import response_displays
 from evaluate.claims.rule import RuleInputs, Verdict, evidence_rule
 from evaluate.claims.survey_displays import survey_displays
 from evaluate.claims.then_test_displays import then_test_displays
@@ -18,9 +20,11 @@ __all__ = ["DISPLAYS", "RuleInputs", "Verdict", "evidence_rule"]
 
 #: Builders ``f(ledger, results, context)`` of the charts' and tables' claims, in page order.
 DISPLAYS = [
+    response_displays,
     survey_displays,
     then_test_displays,
     likert_displays,
     ratings_displays,
     group_displays,
+    reaction_displays,
 ]

@@ -17,7 +17,7 @@ from evaluate.privacy import neutralise_frame
 from evaluate.report.columns import column_dictionary
 from evaluate.report.dashboard import draw_dashboard
 from evaluate.report.page import Page
-from evaluate.report.quotes import quote_selection, selection_note
+from evaluate.quotes import quote_selection, selection_note
 from evaluate.report.records import imports_table, quarantine_summary, suppression_counts
 from evaluate.report.workbooks import summary_notes, tables_sheets
 from evaluate.report.xlsx import write_tables, write_workbook, written_names
@@ -128,7 +128,7 @@ def _quotes(voices: pd.DataFrame) -> pd.DataFrame:
 
 def workbook_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The tables as the workbooks hold them: ``quotes`` becomes a selection
-    (:func:`evaluate.report.quotes.quote_selection`); the csv files keep every quote."""
+    (:func:`evaluate.quotes.quote_selection`); the csv files keep every quote."""
     if "quotes" not in tables:
         return tables
     return {**tables, "quotes": quote_selection(tables["quotes"])}

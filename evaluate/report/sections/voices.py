@@ -1,6 +1,6 @@
 """Voices: how many answered each open question, the themes, and consented quotes.
 
-Each question shows at most :data:`evaluate.report.quotes.QUOTES_PER_QUESTION`
+Each question shows at most :data:`evaluate.quotes.QUOTES_PER_QUESTION`
 different answers, chosen as the workbooks choose them (written by most people
 first, then a fixed random choice), and says how many others are in
 ``tables/quotes.csv``.
@@ -12,7 +12,7 @@ import pandas as pd
 
 from evaluate.report.format import integer, pct
 from evaluate.report.page import Page
-from evaluate.report.quotes import QUOTES_PER_QUESTION, ranked_answers
+from evaluate.quotes import QUOTES_PER_QUESTION, ranked_answers
 from evaluate.report.table import make_table
 from evaluate.words import join_words
 
