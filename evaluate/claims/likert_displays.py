@@ -145,6 +145,8 @@ def _likert(led, ctx: Context, s: Statements, aim_id: str, what: str, subject: s
 
     def counted(claim_id: str) -> str:
         f = led.figures_of(claim_id, "item_distribution", base)
+        if n_items == 1:
+            return "the one statement"
         if n_good == n_items:
             return f"all {f('statements', n_items, integer(n_items), 'statements')} statements"
         return (f"{f('statements_counted', n_good, integer(n_good), 'statements')} of "

@@ -29,7 +29,7 @@ from evaluate.words import (
     share_of,
 )
 
-__all__ = ["survey_displays", "forest_rows", "share_figures"]
+__all__ = ["survey_displays", "forest_rows", "share_figures", "level_figure"]
 
 #: Cohen's benchmarks for the size of a change, as the forest chart's guide lines draw them.
 SIZE_BENCHMARKS = ((0.2, "small"), (0.5, "medium-sized"), (0.8, "large"))
@@ -38,6 +38,13 @@ SIZE_BENCHMARKS = ((0.2, "small"), (0.5, "medium-sized"), (0.8, "large"))
 #: The prepost columns the survey charts' words need.
 _NEEDED = {"kind", "measure", "title", "wave_pre", "wave_post", "n_pairs", "mean_pre",
            "mean_post", "mean_diff", "g_av", "g_av_ci95_low", "g_av_ci95_high", "p_adj"}
+
+
+def level_figure(led, claim_id: str) -> str:
+    """"95%", the level of every interval drawn, as a figure of ``claim_id`` (the glossary's
+    likely range)."""
+    return led.fig(claim_id, "interval_level", 0.95, "95%", "percent", source_table="glossary",
+                   source_key="term=likely_range")
 
 
 def share_figures(f, k: int, n: int, noun: str, part: str, whole: str) -> str:
@@ -119,9 +126,10 @@ def _prepost(led, ctx: Context, head: pd.DataFrame, aim_id: str, aim_short: str,
                                        f"wave_post={later}")
     people = (f("n_min", lo, integer(lo), "people") if lo == hi else
               f"{f('n_min', lo, integer(lo), 'people')} to {f('n_max', hi, integer(hi), 'people')}")
+    level = level_figure(led, cid)
     add_chart(led, cid, section=aim_id, aim=aim_id, title=title, text="; ".join(summary) + ".",
               note=(f"Averages of the {people} people who answered both surveys; the grey line "
-                    "joins the two surveys, the whiskers show the 95% range each average is "
+                    f"joins the two surveys, the whiskers show the {level} range each average is "
                     "likely to lie in."), source_table="prepost")
     add_table(led, f"table:{aim_id}:prepost", section=aim_id, aim=aim_id, source_table="prepost",
               key=["kind", "measure", "wave_pre", "wave_post"],
@@ -212,7 +220,8 @@ def _forest(led, ff: pd.DataFrame, aim_id: str, first: str) -> None:
     add_chart(led, cid, section=aim_id, aim=aim_id, order=1, title=title,
               text="; ".join(summary) + ".",
               note=("Each mark is the size of a change in a form that can be compared across "
-                    f"scales ({marks}); the bar is the 95% range the true size is likely to lie "
+                    f"scales ({marks}); the bar is the {level_figure(led, cid)} range the true "
+                    "size is likely to lie "
                     "in. A bar that crosses the zero line could be chance. Each change rests on "
                     f"the {people} people who answered both surveys. "
                     f"{k} {'comparison' if k == '1' else 'comparisons'}: "

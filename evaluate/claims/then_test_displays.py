@@ -20,7 +20,7 @@ import pandas as pd
 
 from evaluate.claims.context import Context
 from evaluate.claims.displays import add_chart, add_table
-from evaluate.claims.survey_displays import share_figures
+from evaluate.claims.survey_displays import level_figure, share_figures
 from evaluate.stats.base import mean_ci
 from evaluate.words import integer, num, p_value
 
@@ -103,13 +103,14 @@ def _then_test(led, ctx: Context, lb: LookBack, aim_id: str) -> None:
     else:
         title = "Where people think they started, and where they are now"
     by_scale = []
+    level = level_figure(led, cid)
     for scale, block in lb.points.groupby("scale", sort=False):
         said = []
         for x in block.itertuples(index=False):
             f = led.figures_of(cid, "then_test", x.key)
             mean = f("mean", x.mean, num(x.mean, 1), "points", n=x.n, low=x.low, high=x.high)
             if x.low == x.low and x.high == x.high:
-                said.append(f"{mean} {x.said} (95% range {f('mean_ci95_low', x.low, num(x.low, 1))}"
+                said.append(f"{mean} {x.said} ({level} range {f('mean_ci95_low', x.low, num(x.low, 1))}"
                             f" to {f('mean_ci95_high', x.high, num(x.high, 1))})")
             else:
                 said.append(f"{mean} {x.said}")
@@ -125,7 +126,7 @@ def _then_test(led, ctx: Context, lb: LookBack, aim_id: str) -> None:
                     "the programme. If they now place their start lower than they did at the "
                     "time, the first survey may understate the change; if about the same, it is "
                     f"a fair starting point. Each average rests on the {people} people who "
-                    "answered both surveys compared; the whiskers show the 95% range each "
+                    f"answered both surveys compared; the whiskers show the {level} range each "
                     "average is likely to lie in."),
               source_table="then_test", source_key=base)
     rows = lb.rows.assign(comparison_label=lb.rows["comparison"].astype(str)

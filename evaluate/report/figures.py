@@ -459,6 +459,7 @@ def dot_interval(
         fig.add_trace(go.Scatter(
             x=part[x], y=part[y].astype(str), mode="markers", name=g or x,
             showlegend=g is not None, error_x=err, customdata=cd,
+            orientation="h" if grouped else None,
             marker=dict(size=12, color=colour, symbol=_SYMBOLS[i % len(_SYMBOLS)],
                         line=dict(width=1, color="white")),
             hovertemplate=template + "<extra></extra>"))

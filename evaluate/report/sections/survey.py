@@ -127,6 +127,8 @@ def then_test(page: Page) -> dict:
                          color_order=order,
                          palette=[palette[int(d.loc[d["point"] == p, "_p"].iloc[0])] for p in order],
                          x_title="average score, with the range it is likely to lie in",
+                         x_range=(float(np.nanmin(d[["low", "mean"]].to_numpy())) - 0.15,
+                                  float(np.nanmax(d[["high", "mean"]].to_numpy())) + 0.15),
                          hover=["people"], grouped=True)
     return {"figure": page.figure("fig-aim1-then-test", fig, claim=f"chart:{aim_id}:then-test",
                                   table_claim=f"table:{aim_id}:then-test",
