@@ -10,6 +10,8 @@ only renders them.
 from evaluate.claims.evidence_displays import evidence_displays
 from evaluate.claims.group_displays import group_displays
 from evaluate.claims.likert_displays import likert_displays
+from evaluate.claims.network_change_displays import network_change_displays
+from evaluate.claims.network_displays import network_displays
 from evaluate.claims.ratings_displays import ratings_displays
 from evaluate.claims.reaction_displays import reaction_displays
 from evaluate.claims.response_displays import response_displays
@@ -29,6 +31,8 @@ DISPLAYS = [
     likert_displays,
     ratings_displays,
     group_displays,
+    network_displays,
+    network_change_displays,
     evidence_displays,
     reaction_displays,
     voices_displays,
