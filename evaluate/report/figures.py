@@ -33,6 +33,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from evaluate.errors import ReportError
+from evaluate.network.layout import lines_per_wave
 from evaluate.report import netdraw
 from evaluate.report.colours import (
     LIKERT_COLOURS,
@@ -580,9 +581,7 @@ def network_line_share(edges: pd.DataFrame, waves: Sequence[str]) -> float:
 
     See :mod:`evaluate.report.netdraw` for the rule the page states when it is below 1.
     """
-    relations = _edge_relations(edges)
-    return netdraw.line_share([len(_undirected_pairs(edges[edges["wave"] == w], relations))
-                               for w in waves])
+    return netdraw.line_share(lines_per_wave(edges, waves))
 
 
 def tie_lines(x0, y0, x1, y1, *, relation: str, is_new: bool, since: str, shown: set,
