@@ -12,9 +12,10 @@ Allowed exceptions, and why:
   ("day 2"), aims' numbers ("Aim 1"), the suppression threshold, the roster's
   size, the made-on date, the version and page numbers (:data:`ALLOWED`);
 - the axes' tick labels inside charts (a scale, not a finding);
-- participants' own words: a quote is shown exactly as written, so a number
-  in it is theirs (the count beside a quote, "3 people said this", is a
-  figure like any other).
+- participants' own words (quotes, stories and the panels' reasons, marked
+  ``data-quote`` in the page): shown exactly as written, so a number in them
+  is theirs (the count beside a quote, "3 people said this", is a figure like
+  any other).
 """
 
 from __future__ import annotations
@@ -38,15 +39,14 @@ ALLOWED = [
     re.compile(r"Page \d+ of \d+"), re.compile(r"Aim \d+"),
 ]
 
-#: The dashboard's text as a reader sees it: every fold open, quotes reduced to the count
-#: beside them, charts' axis ticks left out, and the text drawn inside charts added.
+#: The dashboard's text as a reader sees it: every fold open, participants' own words (marked
+#: ``data-quote``) set aside, charts' axis ticks left out, the text drawn inside charts added.
 _READ_PAGE = """() => {
     document.querySelectorAll('details').forEach(d => { d.open = true; });
     const quotes = [];
-    document.querySelectorAll('blockquote').forEach(q => {
-        const said = Array.from(q.querySelectorAll('.said')).map(s => s.textContent).join(' ');
+    document.querySelectorAll('[data-quote]').forEach(q => {
         quotes.push(q.textContent);
-        q.textContent = said;
+        q.textContent = '';
     });
     document.querySelectorAll('.xtick, .ytick, .x2tick, .y2tick').forEach(t => t.remove());
     const drawn = Array.from(document.querySelectorAll('.plot svg text'))

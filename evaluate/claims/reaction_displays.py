@@ -128,8 +128,10 @@ def _chart(led, d: pd.DataFrame) -> None:
     g = led.figures_of(CHART, "reaction", "kind=rating; column=n_responses (fewest, most)")
     answers = (g("n_min", n_lo, integer(n_lo), "answers") if n_lo == n_hi else
                f"{g('n_min', n_lo, integer(n_lo), 'answers')} to {g('n_max', n_hi, integer(n_hi), 'answers')}")
+    level = led.fig(CHART, "interval_level", 0.95, "95%", "percent", source_table="reaction",
+                    source_key="column=ci95_low, ci95_high (a 95% confidence interval)")
     note = (f"Average rating of each session, from {low} to {top_of}, of the {answers} people who "
-            "rated it; the bar is the 95% range the average is likely to lie in.")
+            f"rated it; the bar is the {level} range the average is likely to lie in.")
     add_chart(led, CHART, section="reaction", title=title, text="; ".join(parts) + ".", note=note,
               source_table="reaction", source_key="kind=rating")
 
@@ -159,6 +161,8 @@ def reaction_displays(led, results: Mapping[str, pd.DataFrame], context: Mapping
                          "ci95_high": "points", "median": "points"},
                   numeric={"n_responses", "mean", "ci95_low", "ci95_high", "median"},
                   sources={"module_label": ("reaction", "module_title")})
+        led.fig(TABLE, "interval_level", 0.95, "95%", "percent", source_table="reaction",
+                source_key="column=ci95_low, ci95_high (a 95% confidence interval)")
     rec = r[r["kind"] == "recommend"] if "kind" in r.columns else r.iloc[0:0]
     if len(rec) and {"pct_promoters", "pct_passives", "pct_detractors", "nps"} <= set(rec.columns):
         title = rec["module_title"] if "module_title" in rec else pd.Series(pd.NA, index=rec.index)
@@ -167,7 +171,7 @@ def reaction_displays(led, results: Mapping[str, pd.DataFrame], context: Mapping
                          detractors=rec["pct_detractors"] / 100)
         add_table(led, RECOMMEND, section="reaction", source_table="reaction",
                   key=["kind", "module", "item"] if "item" in rec else ["kind", "module"],
-                  frame=rec, caption="Would they recommend it? Answers out of 10, by day",
+                  frame=rec, caption="Would they recommend it? Answers by day",
                   columns={"module_label": "Day", "n_responses": "Answers",
                            "mean": "Average (0 to 10)", "promoters": "Would recommend (9–10)",
                            "passives": "Neutral (7–8)", "detractors": "Would not (0–6)",

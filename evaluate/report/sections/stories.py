@@ -3,17 +3,16 @@
 Words are shown only for a story that a panel chose and whose storyteller
 agreed to share and to be quoted (``story_selection`` carries them only
 then); a chosen story without consent to quote is shown by its domain and
-the panel's reasons alone. No output names a storyteller.
+the panel's reasons alone. No output names a storyteller. The numbers around
+the stories are claims (:mod:`evaluate.claims.stories_displays`).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from evaluate.report.format import integer
+from evaluate.claims.stories_displays import COUNTS, METHOD, round_id
 from evaluate.report.page import Page
-from evaluate.report.table import make_table
-from evaluate.words import count, join_words
 
 __all__ = ["build_stories", "chosen_by_aim", "stories_method", "story_counts_table"]
 
@@ -31,7 +30,7 @@ def chosen_by_aim(page: Page) -> list[dict]:
     chosen = sel[sel["selected"].astype(bool)]
     if not len(chosen):
         return []
-    aims = [a.id for a in page.context.get("aims") or []]
+    aims = [a[0] for a in page.ctx.aims()]
     order = {a: n for n, a in enumerate(aims)}
     out = []
     for domain, block in sorted(chosen.groupby("domain", sort=False),
@@ -47,7 +46,7 @@ def chosen_by_aim(page: Page) -> list[dict]:
                 "significance": (str(story.significance) if quoted and pd.notna(story.significance)
                                  else None),
                 "quoted": quoted,
-                "reasons": [(f"{h.level} (round {int(h.round)})", str(h.reasons))
+                "reasons": [(_text(page, round_id(h.round)) or str(h.level), str(h.reasons))
                             for h in history.itertuples(index=False) if str(h.reasons)],
                 "verification": " ".join(str(v) for v in history["verification"] if str(v)),
             })
@@ -57,46 +56,23 @@ def chosen_by_aim(page: Page) -> list[dict]:
 
 
 def story_counts_table(page: Page):
-    """Stories told, shared with the panel and quotable, per domain (small counts suppressed)."""
-    counts = page.table("story_counts")
-    if counts is None:
+    """Stories told, shared with the panel and quotable, per domain (from the ledger)."""
+    if page.table("story_counts") is None:
         return None
-    return make_table(counts, {"domain_title": "Domain of change", "n_stories": "Stories told",
-                               "n_shared": "Shared with the panel", "n_quotable": "May be quoted"},
-                      {"n_stories": integer, "n_shared": integer, "n_quotable": integer},
-                      numeric={"n_stories", "n_shared", "n_quotable"}, suppressed=None)
+    return page.claim_table(COUNTS)
 
 
 def stories_method(page: Page) -> str:
-    """How many stories were collected, by domain, and how they were chosen (one paragraph)."""
-    counts = page.table("story_counts")
-    if counts is None:
+    """How many stories were collected, by domain, and how they were chosen (one paragraph,
+    from the ledger)."""
+    return _text(page, METHOD) if page.table("story_counts") is not None else ""
+
+
+def _text(page: Page, claim_id: str) -> str:
+    try:
+        return str(page.claim(claim_id)["text"])
+    except KeyError:
         return ""
-    total = counts[counts["domain"] == "all"]
-    told = total["n_stories"].iloc[0] if len(total) else float("nan")
-    shared = total["n_shared"].iloc[0] if len(total) else float("nan")
-    by = counts[counts["domain"] != "all"]
-    parts = [f"{r.domain_title} {integer(r.n_stories)}" if pd.notna(r.n_stories) else
-             f"{r.domain_title} fewer than {page.min_group_size}" for r in by.itertuples()]
-    text = (f"Participants told {integer(told)} stories of the most significant change for them "
-            f"(the Most Significant Change technique, Davies & Dart 2005), each filed under a "
-            f"domain of change: {join_words(parts)}. {integer(shared)} storytellers agreed to "
-            "share their story with a selection panel; only those were read.")
-    sel = page.table("story_selection")
-    if sel is not None:
-        rounds = []
-        for rnd, block in sel.groupby("round", sort=True):
-            first = block.iloc[0]
-            rounds.append(f"round {int(rnd)}, {first.level} ({first.panel}, {first.decided}), "
-                          f"read {count(len(block), 'story', 'stories')} and chose "
-                          f"{integer(int(block['selected'].sum()))}")
-        text += (" The panels read them in turn, each recording why it chose the stories it "
-                 "chose: " + "; ".join(rounds) + ". Each later round read the stories the round "
-                 "before it chose. A chosen story is quoted only where its storyteller agreed; "
-                 "no storyteller is named.")
-    else:
-        text += " No panel has chosen among them yet (evaluate stories select)."
-    return text
 
 
 def build_stories(page: Page) -> dict:
