@@ -27,6 +27,7 @@ from evaluate.words import (
     p_value,
     pct,
     share_of,
+    the_wave,
 )
 
 __all__ = ["survey_displays", "forest_rows", "share_figures", "level_figure", "CHANGE_UNITS",
@@ -140,6 +141,9 @@ def _prepost(led, ctx: Context, head: pd.DataFrame, aim_id: str, aim_short: str,
                     "likely to lie in."), source_table="prepost")
     add_table(led, f"table:{aim_id}:prepost", section=aim_id, aim=aim_id, source_table="prepost",
               key=["kind", "measure", "wave_pre", "wave_post"],
+              caption=(f"Each scale's average at the {w0} and the {w1}, of the people who "
+                       "answered both, and the change with its "
+                       f"{level_figure(led, f'table:{aim_id}:prepost')} range"),
               frame=head.assign(what=phrases),
               columns={"title": "Scale", "n_pairs": "People who answered both",
                        "mean_pre": f"Average, {w0}", "mean_post": f"Average, {w1}",
@@ -231,6 +235,9 @@ def _forest(led, ff: pd.DataFrame, aim_id: str, first: str) -> None:
               source_table="prepost")
     add_table(led, f"table:{aim_id}:forest", section=aim_id, aim=aim_id, order=1,
               source_table="prepost", key=["kind", "measure", "wave_pre", "wave_post"],
+              caption=(f"The size of each scale's change from {the_wave(first)}, as an "
+                       f"effect size with its {level_figure(led, f'table:{aim_id}:forest')} "
+                       "range, and the shares of people who improved and declined"),
               frame=ff,
               columns={"title": "Scale", "comparison_label": "Between", "n_pairs": "People",
                        "g_av": "Effect size (Hedges' g)", "g_av_ci95_low": "95% range from",

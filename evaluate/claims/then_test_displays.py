@@ -139,6 +139,9 @@ def _then_test(led, ctx: Context, lb: LookBack, aim_id: str) -> None:
                           .str.replace(" (response shift)", "", regex=False))
     add_table(led, f"table:{aim_id}:then-test", section=aim_id, aim=aim_id, order=2,
               source_table="then_test", key=["kind", "measure", "comparison", "then_wave"],
+              caption=("Each scale's look back set beside the answers at the time and now: the "
+                       "two averages compared, their difference and its "
+                       f"{level_figure(led, f'table:{aim_id}:then-test')} range"),
               frame=rows,
               columns={"title": "Scale", "comparison_label": "Comparison", "n_pairs": "People",
                        "mean_pre": "First average", "mean_post": "Second average",
