@@ -14,11 +14,11 @@ import pandas as pd
 
 from evaluate.csv_tables import write_csv
 from evaluate.privacy import neutralise_frame
+from evaluate.records import imports_table, quarantine_summary, suppression_counts
 from evaluate.report.columns import column_dictionary
 from evaluate.report.dashboard import draw_dashboard
 from evaluate.report.page import Page
 from evaluate.report.quotes import quote_selection, selection_note
-from evaluate.report.records import imports_table, quarantine_summary, suppression_counts
 from evaluate.report.workbooks import summary_notes, tables_sheets
 from evaluate.report.xlsx import write_tables, write_workbook, written_names
 from evaluate.workspace.files import atomic_write_text

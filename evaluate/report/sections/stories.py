@@ -13,7 +13,6 @@ import pandas as pd
 from evaluate.report.format import integer
 from evaluate.report.page import Page
 from evaluate.report.table import make_table
-from evaluate.words import count, join_words
 
 __all__ = ["build_stories", "chosen_by_aim", "stories_method", "story_counts_table"]
 
@@ -68,35 +67,12 @@ def story_counts_table(page: Page):
 
 
 def stories_method(page: Page) -> str:
-    """How many stories were collected, by domain, and how they were chosen (one paragraph)."""
-    counts = page.table("story_counts")
-    if counts is None:
+    """How many stories were collected, by domain, and how they were chosen (one paragraph,
+    the ledger's ``text:stories:method``; "" when there are no stories)."""
+    try:
+        return str(page.claim("text:stories:method")["text"])
+    except KeyError:
         return ""
-    total = counts[counts["domain"] == "all"]
-    told = total["n_stories"].iloc[0] if len(total) else float("nan")
-    shared = total["n_shared"].iloc[0] if len(total) else float("nan")
-    by = counts[counts["domain"] != "all"]
-    parts = [f"{r.domain_title} {integer(r.n_stories)}" if pd.notna(r.n_stories) else
-             f"{r.domain_title} fewer than {page.min_group_size}" for r in by.itertuples()]
-    text = (f"Participants told {integer(told)} stories of the most significant change for them "
-            f"(the Most Significant Change technique, Davies & Dart 2005), each filed under a "
-            f"domain of change: {join_words(parts)}. {integer(shared)} storytellers agreed to "
-            "share their story with a selection panel; only those were read.")
-    sel = page.table("story_selection")
-    if sel is not None:
-        rounds = []
-        for rnd, block in sel.groupby("round", sort=True):
-            first = block.iloc[0]
-            rounds.append(f"round {int(rnd)}, {first.level} ({first.panel}, {first.decided}), "
-                          f"read {count(len(block), 'story', 'stories')} and chose "
-                          f"{integer(int(block['selected'].sum()))}")
-        text += (" The panels read them in turn, each recording why it chose the stories it "
-                 "chose: " + "; ".join(rounds) + ". Each later round read the stories the round "
-                 "before it chose. A chosen story is quoted only where its storyteller agreed; "
-                 "no storyteller is named.")
-    else:
-        text += " No panel has chosen among them yet (evaluate stories select)."
-    return text
 
 
 def build_stories(page: Page) -> dict:
