@@ -38,6 +38,10 @@ __all__ = [
     "evidence_matrix",
     "DESIGN_COLUMNS",
     "MATRIX_COLUMNS",
+    "Fig",
+    "Wave",
+    "measure_result",
+    "result_text",
 ]
 
 #: Kirkpatrick's four levels.
@@ -234,6 +238,32 @@ def _fmt(x: float, digits: int = 2) -> str:
     return f"{x:.{digits}f}".replace("-", "−")
 
 
+@dataclass(frozen=True)
+class Fig:
+    """A number in a matrix cell's result: its name, value, text as printed, unit, and the
+    result table and row it comes from (the claims ledger records each one)."""
+
+    name: str
+    value: float
+    shown: str
+    unit: str
+    table: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Wave:
+    """A wave named in a result (its id; the claims name it for people)."""
+
+    id: str
+
+
+def result_text(parts, wave=str) -> str:
+    """A result's words from its parts (text, :class:`Fig`, :class:`Wave`), waves named by ``wave``."""
+    return "".join(p.shown if isinstance(p, Fig) else wave(p.id) if isinstance(p, Wave) else str(p)
+                   for p in parts)
+
+
 def _scale_result(ident: str, results: Mapping[str, pd.DataFrame]):
     st = results.get("statements")
     if st is None or not len(st):
@@ -244,14 +274,18 @@ def _scale_result(ident: str, results: Mapping[str, pd.DataFrame]):
     end = rows[rows["wave_post"] == "end"]
     r = (end if len(end) else rows).iloc[0]
     if not np.isfinite(r["g_av"]):
-        return r["scale_title"], "too few matched answers", "none"
+        return r["scale_title"], ["too few matched answers"], "none"
+    w0, w1 = str(r["wave_pre"]), str(r["wave_post"])
+    key = f"scale={ident}; wave_pre={w0}; wave_post={w1}"
     change = r["mean_post"] - r["mean_pre"]
     way = "rose" if change > 0 else "fell" if change < 0 else "did not move"
-    text = f"{way} {_fmt(abs(change))} points, {r['wave_pre']} → {r['wave_post']}"
+    parts = [f"{way} ", Fig("change", abs(change), _fmt(abs(change)), "points", "statements",
+                            f"{key}; column=mean_post − mean_pre"),
+             " points, ", Wave(w0), " → ", Wave(w1)]
     if str(r.get("compared_with") or ""):
-        text += (f"; {_fmt(r['did'])} more than the {r['compared_with']} group"
-                 if r["did"] >= 0 else f"; {_fmt(-r['did'])} less than the {r['compared_with']} group")
-    return r["scale_title"], text, r["evidence_strength"]
+        d = Fig("did", abs(r["did"]), _fmt(abs(r["did"])), "points", "statements", f"{key}; column=did")
+        parts += ["; ", d, (" more" if r["did"] >= 0 else " less") + f" than the {r['compared_with']} group"]
+    return r["scale_title"], parts, r["evidence_strength"]
 
 
 def _item_result(ident: str, results):
@@ -265,14 +299,16 @@ def _item_result(ident: str, results):
     rows = rows[rows["wave_pre"] == first]
     r = rows.iloc[-1]
     if r["n_pairs"] < 3:
-        return r["title"], "too few matched answers", "none"
+        return r["title"], ["too few matched answers"], "none"
     sig = np.isfinite(r["p_adj"]) and r["p_adj"] < 0.05
     way = "rose" if r["mean_diff"] > 0 else "fell"
-    text = (f"{way} {_fmt(abs(r['mean_diff']))} points, {r['wave_pre']} → {r['wave_post']}"
-            if sig else f"no clear change, {r['wave_pre']} → {r['wave_post']}")
+    w0, w1 = str(r["wave_pre"]), str(r["wave_post"])
+    key = f"kind=item; measure={ident}; wave_pre={w0}; wave_post={w1}; column=mean_diff"
+    parts = ([f"{way} ", Fig("mean_diff", abs(r["mean_diff"]), _fmt(abs(r["mean_diff"])), "points",
+                             "prepost", key), " points, "] if sig else ["no clear change, "])
     # one self-reported item, before and after, no comparison: at most limited
     strength = "limited" if r["n_pairs"] >= 30 else "weak"
-    return r["title"], text, strength
+    return r["title"], parts + [Wave(w0), " → ", Wave(w1)], strength
 
 
 def _reaction_result(ident: str, results):
@@ -285,8 +321,13 @@ def _reaction_result(ident: str, results):
     n = rows["n_responses"].sum()
     mean = float((rows["mean"] * rows["n_responses"]).sum() / n) if n else np.nan
     top = rows["scale_max"].iloc[0]
+    key = f"item={ident}; suppressed=false; every day"
     return (rows["item_text"].iloc[0],
-            f"rated {_fmt(mean, 1)} out of {top:g} on average ({int(n)} ratings)", "")
+            ["rated ", Fig("mean", mean, _fmt(mean, 1), "points", "reaction",
+                           f"{key}; column=mean weighted by n_responses"),
+             " out of ", Fig("scale_max", top, f"{top:g}", "points", "reaction", f"{key}; column=scale_max"),
+             " on average (", Fig("n_responses", n, f"{int(n)}", "ratings", "reaction",
+                                  f"{key}; column=n_responses summed"), " ratings)"], "")
 
 
 def _network_result(ident: str, results):
@@ -294,8 +335,10 @@ def _network_result(ident: str, results):
         nb = results.get("network_boundary")
         if nb is None or not len(nb):
             return None
-        rows = nb[(nb["attribute"] == _BOUNDARY[ident]) & (nb["relation"] == "worked_with")]
+        relation = "worked_with"
+        rows = nb[(nb["attribute"] == _BOUNDARY[ident]) & (nb["relation"] == relation)]
         if not len(rows):
+            relation = "any relation"
             rows = nb[nb["attribute"] == _BOUNDARY[ident]]
         by_wave = rows.groupby("wave", sort=False).agg(ext=("external_ties", "sum"),
                                                        ties=("ties", "sum"))
@@ -303,9 +346,14 @@ def _network_result(ident: str, results):
             return None
         a, b = by_wave.iloc[0], by_wave.iloc[-1]
         share = lambda r: r["ext"] / r["ties"] if r["ties"] else np.nan  # noqa: E731
+        key = (f"attribute={_BOUNDARY[ident]}; relation={relation}; cohorts summed; "
+               "column=external_ties / ties; wave=")
+        w0, w1 = str(by_wave.index[0]), str(by_wave.index[-1])
         return (NETWORK_MEASURES[ident],
-                f"{share(a):.0%} of working ties at {by_wave.index[0]}, {share(b):.0%} at "
-                f"{by_wave.index[-1]}", "")
+                [Fig("share_first", share(a), f"{share(a):.0%}", "percent", "network_boundary", key + w0),
+                 " of working ties at " if relation == "worked_with" else " of ties at ", Wave(w0), ", ",
+                 Fig("share_last", share(b), f"{share(b):.0%}", "percent", "network_boundary", key + w1),
+                 " at ", Wave(w1)], "")
     mc = results.get("network_metric_change")
     if mc is None or not len(mc):
         return None
@@ -317,11 +365,25 @@ def _network_result(ident: str, results):
     values = rows.groupby(["wave_from", "wave_to"], sort=False)[["value_from", "value_to"]].sum()
     (w0, w1), r = values.index[0], values.iloc[0]
     fmt = (lambda v: f"{v:.0f}") if ident == "ties" else (lambda v: f"{v:.2f}")
-    return NETWORK_MEASURES[ident], f"{fmt(r['value_from'])} at {w0}, {fmt(r['value_to'])} at {w1}", ""
+    key = (f"metric={_METRIC[ident]}; basis=respondents; relation={rows['relation'].iloc[0]}; "
+           f"wave_from={w0}; wave_to={w1}; cohorts summed; column=")
+    return NETWORK_MEASURES[ident], [
+        Fig("value_from", r["value_from"], fmt(r["value_from"]), "", "network_metric_change", key + "value_from"),
+        " at ", Wave(str(w0)), ", ",
+        Fig("value_to", r["value_to"], fmt(r["value_to"]), "", "network_metric_change", key + "value_to"),
+        " at ", Wave(str(w1))], ""
 
 
 _RESULT = {"scale": _scale_result, "item": _item_result, "reaction": _reaction_result,
            "network": _network_result}
+
+
+def measure_result(measure: str, results: Mapping[str, pd.DataFrame]):
+    """A measure's result in the evidence matrix: ``(title, parts, strength)`` or None when the
+    results have none. ``parts`` are words, :class:`Fig` (each number, with its source row)
+    and :class:`Wave`; :func:`result_text` joins them."""
+    kind, _, ident = str(measure).partition(":")
+    return _RESULT[kind](ident, results) if kind in _RESULT else None
 
 
 def evidence_matrix(programme, results: Mapping[str, pd.DataFrame], instruments=None) -> pd.DataFrame:
@@ -368,7 +430,8 @@ def evidence_matrix(programme, results: Mapping[str, pd.DataFrame], instruments=
                     kind, _, ident = m.partition(":")
                     got = _RESULT[kind](ident, results) if m else None
                     if got is not None:
-                        mtitle, result, strength = got
+                        mtitle, parts, strength = got
+                        result = result_text(parts)
                         status = "measured"
                     else:
                         mtitle, result, strength = ident or "", "", ""

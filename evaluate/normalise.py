@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -53,7 +54,12 @@ def normalise_label(text: object) -> str:
     """
     if text is None:
         return ""
-    s = fold(str(text)).replace("\u2019", "'").replace("\u2013", "-")
+    return _label_key(str(text))
+
+
+@lru_cache(maxsize=65_536)  # headings and labels recur across columns, files and instruments
+def _label_key(text: str) -> str:
+    s = fold(text).replace("\u2019", "'").replace("\u2013", "-")
     s = _PUNCT.sub(" ", s)
     return _SPACE.sub(" ", s).strip()
 
@@ -85,7 +91,12 @@ def normalise_heading(text: object) -> str:
     """
     if text is None:
         return ""
-    s = _HTML_TAG.sub(" ", str(text))
+    return _heading_key(str(text))
+
+
+@lru_cache(maxsize=65_536)
+def _heading_key(text: str) -> str:
+    s = _HTML_TAG.sub(" ", text)
     s = _QUALTRICS_SUFFIX.sub("", s.strip()).rstrip("*").strip()
     previous = None
     while previous != s:

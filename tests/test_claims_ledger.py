@@ -110,6 +110,16 @@ def test_every_number_in_a_claim_is_one_of_its_figures():
     assert (figures["source_table"] != "").all() and (figures["source_key"] != "").all()
 
 
+def test_a_label_against_a_comparison_group_says_so_even_without_a_clear_change():
+    row = _statement(compared_with="wait-list", did=0.05, did_ci95_low=-0.2, did_ci95_high=0.3,
+                     n_comparison=30, groups_alike=True, p_adj=0.6)
+    c = _claim(build_claims(_results(row)), "survey:growth:baseline:end")
+    assert c["label"].endswith(": no clear change beyond the wait-list group's"), c["label"]
+    plain = _claim(build_claims(_results(_statement(p_adj=0.6, g_av_ci95_low=-0.1))),
+                   "survey:growth:baseline:end")
+    assert plain["label"].endswith(": no clear change"), plain["label"]
+
+
 def test_glossary_defines_each_network_word_once():
     out = build_claims({})
     g = out["claims"][out["claims"]["section"] == "glossary"]
@@ -138,6 +148,12 @@ def test_demo_claims_are_stored_and_written(demo):
                           right_on=["scale", "wave_pre", "wave_post"])
     assert len(merged) == len(survey) > 0
     assert (merged["level"] == merged["evidence_strength"]).all()
+    # every number in every claim's words (charts' and tables' too) is one of its own figures
+    shown = figures.groupby("claim_id")["shown"].agg(set).to_dict()
+    for c in claims.itertuples(index=False):
+        for column in ("title", "text", "note", "label"):
+            for token in NUMBER.findall(str(getattr(c, column))):
+                assert token in shown.get(c.claim_id, set()), (c.claim_id, column, token)
     # each figure's source row exists in its source table
     for f in figures.drop_duplicates(["source_table", "source_key"]).itertuples(index=False):
         # constants, not rows: the rule's own (10 people, 0.70 …), the methods' (2,000

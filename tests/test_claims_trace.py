@@ -1,16 +1,21 @@
-"""Every number a reader sees in the findings is in the claims ledger, with its source row.
+"""Every number a reader sees is in the claims ledger, with its source row.
 
-The dashboard's evidence cards (with their reasons, cautions and other measures),
-the principles, the comparison and planning sections, and the methods' rule and glossary are
-rendered from the ledger; so are page 1 of the board paper and its comparison
-and planning pages. Each number in their visible text (the dashboard read
-in Chromium with every fold open, the PDF with pdftotext) must be the
-``shown`` text of a figure in ``claim_figures.csv`` that names its source table
-and row. Allowed exceptions are listed in ``ALLOWED``.
+The dashboard is read in Chromium with every fold open (its visible text, and
+the text drawn inside its charts), the board paper with pdftotext (every page,
+appendices included) and with its tagged structure (each chart's text
+alternative). Each number must be the ``shown`` text of a figure in
+``claim_figures.csv`` that names its source table and row.
 
-Not yet covered (their numbers come from the analysis tables directly, not
-through claims): the aim sections' charts and "Show the numbers" tables, who answered, the evidence matrix, reaction, voices and
-the methods' tables.
+Allowed exceptions, and why:
+
+- the header line and footers: cohort names ("Cohort 1"), waves named by day
+  ("day 2"), aims' numbers ("Aim 1"), the suppression threshold, the roster's
+  size, the made-on date, the version and page numbers (:data:`ALLOWED`);
+- the axes' tick labels inside charts (a scale, not a finding);
+- participants' own words (quotes, stories and the panels' reasons, marked
+  ``data-quote`` in the page): shown exactly as written, so a number in them
+  is theirs (the count beside a quote, "3 people said this", is a figure like
+  any other).
 """
 
 from __future__ import annotations
@@ -26,15 +31,28 @@ import pytest
 pytestmark = pytest.mark.browser
 
 NUMBER = re.compile(r"(?<![\w.])[−-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
-#: Numbers that are not findings, where they may appear: the header line (cohort names,
-#: waves as "day 1", the suppression threshold, people on the roster), the made-on date and
-#: version, page footers, and the appendix letters' page.
+#: Numbers that are not findings, where they may appear (see the module docstring).
 ALLOWED = [
     re.compile(r"Cohort \d+"), re.compile(r"day \d+"), re.compile(r"under \d+ people"),
     re.compile(r"\(\d[\d,]* people\) · surveys"),
     re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC"), re.compile(r"evaluate \d+\.\d+\.\d+"),
     re.compile(r"Page \d+ of \d+"), re.compile(r"Aim \d+"),
 ]
+
+#: The dashboard's text as a reader sees it: every fold open, participants' own words (marked
+#: ``data-quote``) set aside, charts' axis ticks left out, the text drawn inside charts added.
+_READ_PAGE = """() => {
+    document.querySelectorAll('details').forEach(d => { d.open = true; });
+    const quotes = [];
+    document.querySelectorAll('[data-quote]').forEach(q => {
+        quotes.push(q.textContent);
+        q.textContent = '';
+    });
+    document.querySelectorAll('.xtick, .ytick, .x2tick, .y2tick').forEach(t => t.remove());
+    const drawn = Array.from(document.querySelectorAll('.plot svg text'))
+        .map(t => t.textContent).join(' ');
+    return [document.body.innerText + ' ' + drawn, quotes.join(' ')];
+}"""
 
 
 def _shown(figures: pd.DataFrame) -> set[str]:
@@ -47,45 +65,50 @@ def _norm(token: str) -> str:
     return token.replace("−", "-").lstrip("'").lstrip("+")
 
 
-def untraced(text: str, shown: set[str]) -> list[str]:
-    """Numbers in ``text`` that no figure of the ledger shows (after the allowed exceptions)."""
+def untraced(text: str, shown: set[str], theirs: set[str] = frozenset()) -> list[str]:
+    """Numbers in ``text`` that no figure of the ledger shows (after the allowed exceptions);
+    ``theirs`` are numbers in participants' quotes."""
     for pattern in ALLOWED:
         text = pattern.sub(" ", text)
-    return [t for t in NUMBER.findall(text) if _norm(t) not in shown]
+    return [t for t in NUMBER.findall(text) if _norm(t) not in shown and t not in theirs]
 
 
 @pytest.fixture(scope="module")
 def ledger(demo_outputs):
     tables = Path(demo_outputs["dashboard"]).parent / "tables"
-    figures = pd.read_csv(tables / "claim_figures.csv", keep_default_na=False, dtype=str)
-    return figures
+    return pd.read_csv(tables / "claim_figures.csv", keep_default_na=False, dtype=str)
 
 
-def test_untraced_finds_a_number_not_in_the_ledger():
-    assert untraced("rose from 2.9 to 3.5 (62 people), Page 1 of 3", {"2.9", "3.5"}) == ["62"]
-
-
-def test_every_number_in_the_dashboards_findings_is_in_the_ledger(browser, demo_outputs, ledger):
-    shown = _shown(ledger)
+@pytest.fixture(scope="module")
+def page_text(browser, demo_outputs):
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     try:
         page.goto(Path(demo_outputs["dashboard"]).resolve().as_uri())
         page.wait_for_selector("body[data-rendered]", timeout=120_000)
-        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
-        texts = {sel: page.locator(sel).all_inner_texts()
-                 for sel in (".card", ".principles-block", "#comparison", "#planning",
-                             "#methods .from-claims")}
+        text, quotes = page.evaluate(_READ_PAGE)
     finally:
         page.close()
-    assert all(texts.values()), {k: len(v) for k, v in texts.items()}
-    missing = {sel: untraced(" ".join(t), shown) for sel, t in texts.items()}
-    assert not any(missing.values()), missing
+    return text, set(NUMBER.findall(quotes))
 
 
-def test_every_number_on_the_board_papers_evidence_pages_is_in_the_ledger(browser, demo_outputs,
-                                                                           ledger, tmp_path):
+def test_untraced_finds_a_number_not_in_the_ledger():
+    assert untraced("rose from 2.9 to 3.5 (62 people), Page 1 of 3", {"2.9", "3.5"}) == ["62"]
+    assert untraced("“cut admin by 10%” — 3 people said this", {"3"}, {"10%"}) == []
+
+
+def test_every_number_on_the_dashboard_is_in_the_ledger(page_text, ledger):
+    text, theirs = page_text
+    assert len(NUMBER.findall(text)) > 2000  # the whole page was read
+    missing = untraced(text, _shown(ledger), theirs)
+    assert not missing, (len(missing), missing[:80])
+
+
+def test_every_number_in_the_board_paper_is_in_the_ledger(browser, demo_outputs, ledger,
+                                                           page_text, tmp_path):
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext (poppler-utils) is not installed")
+    from pypdf import PdfReader
+
     from evaluate.report.pdf import write_board_paper
 
     pdf = write_board_paper(demo_outputs["dashboard"], tmp_path / "evidence.pdf",
@@ -94,14 +117,34 @@ def test_every_number_on_the_board_papers_evidence_pages_is_in_the_ledger(browse
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
                           capture_output=True, text=True).stdout
     pages = text.split("\f")
+    assert "Cautions" in pages[0] and "Why this label" in pages[0]
     # pdftotext lays columns side by side: read words, not lines
     flat = " ".join(text.split())
     comparison = flat[flat.index("Compared with what?"):flat.index("Aim 1 — ")]
-    planning = flat[flat.index("Planning the next cohort"):flat.index("Reaction to the sessions")]
-    assert "Cautions" in pages[0] and "Why this label" in pages[0]
-    # the tables are there (pdftotext splits their headings across lines, so count numbers)
-    assert len(NUMBER.findall(comparison)) >= 40 and len(NUMBER.findall(planning)) >= 10
-    missing = {where: untraced(" ".join(words.split()), _shown(ledger))
-               for where, words in (("page 1", pages[0]), ("comparison", comparison),
-                                    ("planning", planning))}
-    assert not any(missing.values()), missing
+    assert len(NUMBER.findall(comparison)) >= 40
+    shown = _shown(ledger)
+    missing = untraced(flat, shown, page_text[1])
+    assert not missing, (len(missing), missing[:80])
+    # each chart's text alternative in the tagged PDF states its data, from the ledger
+    alts = _alternatives(PdfReader(str(pdf)))
+    charts = [a for a in alts if len(NUMBER.findall(a)) >= 2]
+    assert len(charts) >= 10, alts
+    missing = untraced(" ".join(alts), shown)
+    assert not missing, missing
+
+
+def _alternatives(reader) -> list[str]:
+    """The /Alt text of every element of the PDF's structure tree."""
+    out, todo = [], [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while todo:
+        node = todo.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            if "/Alt" in node:
+                out.append(str(node["/Alt"]))
+            kids = node.get("/K")
+            if kids is not None:
+                todo.extend(kids if isinstance(kids, list) else [kids])
+        elif isinstance(node, list):
+            todo.extend(node)
+    return sorted(set(out))

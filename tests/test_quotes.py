@@ -1,4 +1,4 @@
-"""evaluate.report.quotes: which consented quotes the workbooks and the dashboard show."""
+"""evaluate.quotes: which consented quotes the workbooks and the dashboard show."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from evaluate.report.build import build_report, quotes_note
-from evaluate.report.quotes import QUOTES_PER_QUESTION, quote_selection, selection_note
+from evaluate.quotes import QUOTES_PER_QUESTION, quote_selection, selection_note
 
 PROMPT = "What has been the most valuable part?"
 SECRET = "Not to be quoted: my manager is the problem"

@@ -370,7 +370,8 @@ def test_titles_state_findings(html):
     assert ("Both system leadership scales rose between the baseline and the end, each by "
             "more than chance would explain") in html
     assert "Looking back, people placed their starting point lower" in html
-    assert "More of the cohort" in html and "organisation boundaries" in html
+    assert ("The share of the cohort&#39;s ties crossing organisations rose from 0% at the "
+            "baseline to 40% at the end") in html
 
 
 def test_evidence_cards_show_label_and_reasons(html):
@@ -766,13 +767,13 @@ def test_every_count_on_the_demo_page_adds_up(demo_outputs):
     growth = pd.DataFrame(rows[1:], columns=rows[0])
     before = [c for c in growth.columns if c.startswith("Ties named at the baseline")][0]
     after = [c for c in growth.columns if c.startswith("Ties named at the end")][0]
-    for c in (before, after, "New", "Kept", "No longer named"):
+    for c in (before, after, "New ties", "Kept ties", "Ties no longer named"):
         growth[c] = growth[c].astype(int)
     total = growth[growth["Cohort"] == "All cohorts"].iloc[0]
     assert (total[before], total[after]) == (first, last)
     for _, row in growth.iterrows():
-        assert row["New"] + row["Kept"] == row[after]
-        assert row["Kept"] + row["No longer named"] == row[before]
+        assert row["New ties"] + row["Kept ties"] == row[after]
+        assert row["Kept ties"] + row["Ties no longer named"] == row[before]
     # the response-rate headline counts the cohorts surveyed: 78 people in both cohorts
     n, = map(int, re.search(r"Of the (\d+) people in Cohort 1 and Cohort 2", page).groups())
     assert n == 78

@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluate.report.sections.network_change import ROLE_WORDS, _between, points
+from evaluate.claims.network_displays import signed_points
+from evaluate.report.sections.network_change import ROLE_WORDS
 
 
 @pytest.fixture(scope="module")
@@ -29,10 +30,10 @@ def _section(text: str, start: str, end: str) -> str:
 
 
 def test_points_and_ranges_read_as_percentage_points():
-    assert points(0.354) == "+35 points"
-    assert points(-0.031) == "−3 points"
-    assert _between(0.24, 0.46) == "between +24 and +46 points"
-    assert _between(-0.1, 0.2) == "between −10 and +20 points"
+    assert signed_points(0.354) == "+35"
+    assert signed_points(-0.031) == "−3"
+    assert signed_points(0.004) == "0"
+    assert signed_points(0.2, sign=False) == "20"
 
 
 def test_certainty_paragraph_matches_the_evidence_table(dashboard, tables):

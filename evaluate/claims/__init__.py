@@ -10,20 +10,32 @@ only renders them.
 from evaluate.claims.attrition_displays import attrition_displays
 from evaluate.claims.cohort_displays import cohort_displays
 from evaluate.claims.data_displays import data_displays
+from evaluate.claims.evidence_displays import evidence_displays
 from evaluate.claims.methods_text import methods_text
+from evaluate.claims.network_change_displays import network_change_displays
+from evaluate.claims.network_displays import network_displays
 from evaluate.claims.network_method_displays import network_method_displays
 from evaluate.claims.privacy_displays import privacy_displays
+from evaluate.claims.reaction_displays import reaction_displays
 from evaluate.claims.reliability_displays import reliability_displays
+from evaluate.claims.response_displays import response_displays
 from evaluate.claims.rule import RuleInputs, Verdict, evidence_rule
-from evaluate.claims.stories_method import stories_method
+from evaluate.claims.stories_displays import stories_displays
 from evaluate.claims.survey_displays import survey_displays
+from evaluate.claims.voices_displays import voices_displays
 
 __all__ = ["DISPLAYS", "RuleInputs", "Verdict", "evidence_rule"]
 
 #: Builders ``f(ledger, results, context)`` of the charts' and tables' claims, in page order.
 DISPLAYS = [
+    response_displays,
     survey_displays,
-    stories_method,
+    network_displays,
+    network_change_displays,
+    evidence_displays,
+    reaction_displays,
+    voices_displays,
+    stories_displays,
     # data and methods
     data_displays,
     attrition_displays,

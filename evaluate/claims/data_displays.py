@@ -6,7 +6,9 @@ The data-and-methods section's record of its inputs (from the context
 Claim ids: ``text:methods:surveys`` and ``table:methods:surveys``,
 ``text:methods:imports`` and ``table:methods:imports``, ``text:methods:problems`` and
 ``table:methods:problems``. Problem rules are named in plain words (the codes stay in
-the workbooks' quarantine sheet for evaluators).
+the workbooks' quarantine sheet for evaluators). Each file's fingerprint (its sha256 hash)
+is in tables.xlsx, not on the page: a shortened one could not check a file, and a hash is
+not a number to read.
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ def _imports(led, ctx: Context, imports: pd.DataFrame) -> None:
                   f"+ {shown.get('quarantined')} quarantined + {shown.get('excluded')} excluded, "
                   f"from {_plural(files, 'file', 'files')}."),
             source_table="imports", source_key="every import")
-    shown_im = im.assign(sha=im["sha256"].astype(str).str[:12] + "…") if "sha256" in im else im
+    shown_im = im
     counts = [c for c in ("read", "accepted", "quarantined", "excluded") if c in im]
     for c, name in (("wave", ctx.wave), ("cohort", ctx.cohort)):
         if c in shown_im.columns:
@@ -88,10 +90,9 @@ def _imports(led, ctx: Context, imports: pd.DataFrame) -> None:
               source_table="imports", key=["file", "sheet"], caption="Every file imported",
               columns={"file": "File", "instrument": "Survey", "cohort_label": "Cohort",
                        "wave_label": "Wave", "read": "Read (rows)", "accepted": "Accepted (rows)",
-                       "quarantined": "Quarantined (rows)", "excluded": "Excluded (rows)",
-                       "sha": "SHA-256 (first 12 characters)"},
+                       "quarantined": "Quarantined (rows)", "excluded": "Excluded (rows)"},
               formats={c: integer for c in counts}, units={c: "rows" for c in counts},
-              sources={"sha": ("imports", "sha256"), "wave_label": ("imports", "wave"),
+              sources={"wave_label": ("imports", "wave"),
                        "cohort_label": ("imports", "cohort")})
 
 

@@ -227,11 +227,14 @@ def label_text(verdict: Verdict, direction: float | None, *, versus: str = "") -
     'Moderate evidence of a rise'
     >>> label_text(Verdict("weak", 1, "", {}, clear=False), -0.1)
     'Weak evidence: no clear change'
+    >>> label_text(Verdict("limited", 2, "", {}, clear=False), 0.1, versus="wait-list")
+    "Limited evidence: no clear change beyond the wait-list group's"
     """
     if verdict.level == "none":
         return verdict.label
     if not verdict.clear or direction is None or is_missing(direction) or float(direction) == 0:
-        return f"{verdict.label}: no clear change"
+        beyond = f" beyond the {versus} group's" if versus else ""
+        return f"{verdict.label}: no clear change{beyond}"
     way = "rise" if float(direction) > 0 else "fall"
     if versus:
         return f"{verdict.label} of a {way} beyond the {versus} group's"

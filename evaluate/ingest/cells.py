@@ -13,6 +13,10 @@ import pandas as pd
 __all__ = ["text_cells", "distinct_text_cells"]
 
 
+#: Longer columns are converted once per distinct value (answers repeat over the rows).
+_LONG = 1_000
+
+
 def text_cells(values: pd.Series) -> pd.Series:
     """Cells as trimmed strings; blank cells missing. Whole numbers lose a trailing ".0".
 
@@ -21,6 +25,14 @@ def text_cells(values: pd.Series) -> pd.Series:
     >>> text_cells(pd.Series(["None", "nan", "N/A"])).tolist()  # typed text stays text
     ['None', 'nan', 'N/A']
     """
+    if len(values) >= _LONG:
+        codes, texts = distinct_text_cells(values)
+        return pd.Series(texts.array.take(codes, allow_fill=True), index=values.index,
+                         name=values.name)
+    return _each_cell(values)
+
+
+def _each_cell(values: pd.Series) -> pd.Series:
     out = values.astype("string").str.strip()
     out = out.str.replace(r"^(-?\d+)\.0$", r"\1", regex=True)
     return out.mask(out == "")
@@ -39,5 +51,10 @@ def distinct_text_cells(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     >>> codes.tolist(), texts.tolist()
     ([0, 1, 2, -1, 0], ['Agree', 'Agree', '4'])
     """
-    codes, uniques = pd.factorize(values.astype("string"))
-    return codes, text_cells(pd.Series(uniques, dtype="string"))
+    if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("string",
+                                                                                   "empty"):
+        # every cell is text already: its distinct values are the distinct texts
+        codes, uniques = pd.factorize(values.to_numpy())
+    else:
+        codes, uniques = pd.factorize(values.astype("string"))
+    return codes, _each_cell(pd.Series(uniques, dtype="string"))

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from evaluate.ingest.cells import distinct_text_cells, text_cells
+from evaluate.ingest.cells import text_cells
+from evaluate.ingest.codes import code_columns, code_values
 from evaluate.ingest.dates import DateReading, parse_datetimes, read_date_order
 from evaluate.ingest.formulas import EXCEL_ERRORS
 from evaluate.ingest.matching import MatchResult
@@ -28,7 +29,6 @@ __all__ = ["Coerced", "coerce_export", "code_values", "parse_datetimes", "split_
 
 # parse_datetimes lives in evaluate.ingest.dates; it is importable from here as before.
 
-_BAD = -999_999.0  # sentinel for "not an allowed answer" (never a real code)
 _TRUE = {"1", "true", "yes", "y", "1.0"}
 _PREVIEW = {"survey preview", "1", "survey test", "2", "spam", "8", "offline survey preview", "17"}
 
@@ -47,46 +47,6 @@ class Coerced:
 
 
 _text = text_cells
-
-
-def code_values(values: pd.Series, rset: ResponseSet) -> tuple[pd.Series, pd.Series]:
-    """Code answers with a response set.
-
-    Returns ``(codes, bad)``: codes as float64 (NaN for blank or a "missing"
-    answer such as "Prefer not to say"), and a boolean mask of cells holding
-    something that is neither a label, an alias, nor a valid code. Each
-    distinct cell is read and looked up once; the codes are then taken for
-    every cell at once.
-
-    >>> from evaluate.instruments import ResponseSet
-    >>> agree = ResponseSet("agree3", ((1, "Disagree"), (2, "Neutral"), (3, "Agree")),
-    ...                     missing=("Prefer not to say",))
-    >>> codes, bad = code_values(pd.Series(["Agree", "agree ", "2", "Prefer not to say", None,
-    ...                                     "Yes"]), agree)
-    >>> codes.tolist()[:3], bad.tolist()
-    ([3.0, 3.0, 2.0], [False, False, False, False, False, True])
-    """
-    positions, texts = distinct_text_cells(values)
-    lookup = rset.lookup()
-    missing = rset.missing_keys()
-    codes = set(rset.codes)
-    mapping: dict[str, float] = {}
-    for value in texts.dropna().unique():
-        key = normalise_label(value)
-        if key in lookup:
-            mapping[value] = float(lookup[key])
-        elif key in missing:
-            mapping[value] = np.nan
-        else:
-            try:
-                number = float(str(value).replace(",", "."))
-            except ValueError:
-                number = None
-            mapping[value] = number if number is not None and number in codes else _BAD
-    distinct = np.append(texts.map(mapping).to_numpy(dtype="float64", na_value=np.nan), np.nan)
-    coded = pd.Series(distinct[positions], index=values.index, name=values.name, dtype="float64")
-    bad = coded == _BAD
-    return coded.mask(bad), bad
 
 
 def other_column(instrument: Instrument, item: Item) -> str:
@@ -297,6 +257,7 @@ def coerce_export(
     ties_parts: list[pd.DataFrame] = []
     grid_parts: list[pd.DataFrame] = []
     stakeholders = []
+    coded_answers = _coded_answers(frame, instrument, match)
     for item in instrument.items:
         cols = match.for_item(item.id)
         if not cols:
@@ -306,7 +267,7 @@ def coerce_export(
         rset = instrument.response_set_of(item)
         if item.type in ("likert", "choice"):
             col = cols[0]
-            coded, bad = code_values(frame[col.key], rset)
+            coded, bad = coded_answers.get((id(rset), col.key)) or code_values(frame[col.key], rset)
             out[item.id] = coded
             if bad.any():
                 problems += _problem(
@@ -362,7 +323,8 @@ def coerce_export(
         elif item.type == "roster_grid":
             if roster is None:
                 continue
-            grid_parts.append(_roster_grid(raw, item, rset, cols, roster, rows, problems))
+            grid_parts.append(_roster_grid(raw, item, rset, cols, roster, rows, problems,
+                                           coded_answers))
 
     ties = _assemble_ties(ties_parts, grid_parts, out["participant"], rows, instrument, problems)
     if stakeholders:
@@ -769,7 +731,28 @@ def _roster_multi_ties(raw, item, cols, roster, rows, problems) -> pd.DataFrame:
                          "relation": item.relation})
 
 
-def _roster_grid(raw, item, rset, cols, roster, rows, problems) -> pd.DataFrame:
+def _coded_answers(frame: pd.DataFrame, instrument: Instrument, match: MatchResult
+                   ) -> dict[tuple[int, object], tuple[pd.Series, pd.Series]]:
+    """The codes of every column coded with a response set (likert, choice and roster grid
+    questions), each response set's columns in one pass: ``{(id(rset), key): (codes, bad)}``."""
+    keys_of: dict[int, list] = {}
+    rsets: dict[int, ResponseSet] = {}
+    for item in instrument.items:
+        cols = match.for_item(item.id)
+        rset = instrument.response_set_of(item)
+        if not cols or rset is None or item.type not in ("likert", "choice", "roster_grid"):
+            continue
+        rsets[id(rset)] = rset
+        keys_of.setdefault(id(rset), []).extend(
+            c.key for c in (cols[:1] if item.type != "roster_grid" else cols))
+    coded = {}
+    for rid, keys in keys_of.items():
+        coded.update({(rid, k): v for k, v in code_columns(frame, keys, rsets[rid]).items()})
+    return coded
+
+
+def _roster_grid(raw, item, rset, cols, roster, rows, problems, coded_answers=None
+                 ) -> pd.DataFrame:
     frame = raw.frame
     targets = roster.match_names(pd.Series([c.target or "" for c in cols], dtype="string"))
     pieces = []
@@ -780,7 +763,7 @@ def _roster_grid(raw, item, rset, cols, roster, rows, problems) -> pd.DataFrame:
                                  fix="check the spelling against the roster",
                                  severity="file", personal=True))
             continue
-        coded, bad = code_values(frame[c.key], rset)
+        coded, bad = (coded_answers or {}).get((id(rset), c.key)) or code_values(frame[c.key], rset)
         if bad.any():
             problems += _problem(rows[bad.to_numpy()], c.heading, _text(frame[c.key])[bad],
                                  "allowed_answers", f"is not one of the answers for {rset.id}",

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from evaluate.errors import AnalysisError
+from evaluate.network.blocks import TieBlocks, group_codes, tie_blocks
 from evaluate.network.ties import (
     ATTRIBUTES,
     _as_roster,
@@ -123,26 +124,6 @@ def _refuse_mismatched_ids(ties: pd.DataFrame, groups: pd.Series) -> None:
         )
 
 
-def _new_ties(ties: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
-    """Ties in ``ties`` whose (source, target) is not in ``previous``."""
-    if not len(previous):
-        return ties
-    merged = ties.merge(previous[["source", "target"]].drop_duplicates(), how="left",
-                        on=["source", "target"], indicator=True)
-    return ties[(merged["_merge"] == "left_only").to_numpy()]
-
-
-def _pairs_connected(ties: pd.DataFrame, groups: pd.Series) -> int:
-    gs = ties["source"].map(groups)
-    gt = ties["target"].map(groups)
-    ok = gs.notna() & gt.notna() & (gs != gt)
-    if not ok.any():
-        return 0
-    a = np.where(gs[ok].astype(str) < gt[ok].astype(str), gs[ok], gt[ok])
-    b = np.where(gs[ok].astype(str) < gt[ok].astype(str), gt[ok], gs[ok])
-    return int(pd.DataFrame({"a": a, "b": b}).drop_duplicates().shape[0])
-
-
 def boundary_spanning(
     ties: pd.DataFrame,
     roster: pd.DataFrame,
@@ -198,64 +179,143 @@ def boundary_spanning(
     if waves is None:
         waves = wave_order(ties["wave"])
     relations = _relations(ties, relations)
-    whole_rows, group_frames = [], []
-    for attribute in attributes:
-        groups = pd.Series(roster[attribute].to_numpy(), index=roster["participant"].to_numpy())
-        groups = groups.where(groups.notna() & (groups.astype(str).str.strip() != ""))
-        k = int(groups.nunique())
-        for relation in relations:
+    nodes = pd.Index(pd.Series(roster["participant"].to_numpy(), dtype=object))
+    blocks = tie_blocks(ties, nodes, waves, relations)
+    if attributes:
+        _refuse_unmatched_blocks(ties, blocks, nodes)
+    parts = [_attribute_counts(blocks, *group_codes(roster[a].to_numpy())) for a in attributes]
+    whole = _whole_table(blocks, attributes, parts)
+    per_group = _suppress_groups(_group_table(blocks, attributes, parts), min_group_size)
+    return whole, per_group
+
+
+_WHOLE_COLUMNS = [
+    "wave", "relation", "attribute", "groups", "ties", "internal_ties", "external_ties",
+    "share_external", "ei_index", "group_pairs", "group_pairs_connected",
+    "share_group_pairs_connected", "new_ties", "new_internal_ties", "new_external_ties",
+    "new_share_external", "new_ei_index", "new_group_pairs_connected"]
+_GROUP_COLUMNS = ["wave", "relation", "attribute", "group", "members", "internal_ties",
+                  "external_ties", "ei_index", "new_internal_ties", "new_external_ties",
+                  "new_ei_index"]
+
+
+def _refuse_unmatched_blocks(ties: pd.DataFrame, blocks: TieBlocks, nodes: pd.Index) -> None:
+    """:func:`ei_index`'s check of id kinds, for each block none of whose tie ends is a person."""
+    if not len(nodes):
+        return
+    found = np.bincount(blocks.block, weights=(blocks.src >= 0) | (blocks.tgt >= 0),
+                        minlength=blocks.n_blocks)
+    rows = np.bincount(blocks.block, minlength=blocks.n_blocks)
+    if ((rows > 0) & (found == 0)).any():
+        groups = pd.Series(np.nan, index=nodes)
+        for b in np.flatnonzero((rows > 0) & (found == 0)):
+            relation = blocks.relations[b // len(blocks.waves)]
+            wave = blocks.waves[b % len(blocks.waves)]
             rel = _relation_ties(ties, relation)
-            previous = None
-            for wave in waves:
-                now = rel[rel["wave"] == wave]
-                ei = ei_index(now, groups)
-                w = ei.iloc[0]
-                row = {"wave": wave, "relation": relation, "attribute": attribute, "groups": k,
-                       "ties": int(w.internal_ties + w.external_ties),
-                       "internal_ties": int(w.internal_ties),
-                       "external_ties": int(w.external_ties),
-                       "ei_index": w.ei_index, "group_pairs": k * (k - 1) // 2,
-                       "group_pairs_connected": _pairs_connected(now, groups)}
-                per = ei.iloc[1:].reset_index(drop=True)
-                if previous is not None:
-                    new = _new_ties(now, previous)
-                    ei_new = ei_index(new, groups)
-                    wn = ei_new.iloc[0]
-                    row |= {"new_ties": int(wn.internal_ties + wn.external_ties),
-                            "new_internal_ties": int(wn.internal_ties),
-                            "new_external_ties": int(wn.external_ties),
-                            "new_ei_index": wn.ei_index,
-                            "new_group_pairs_connected": _pairs_connected(new, groups)}
-                    pn = ei_new.iloc[1:].reset_index(drop=True)
-                    per["new_internal_ties"] = pn["internal_ties"].astype("float64")
-                    per["new_external_ties"] = pn["external_ties"].astype("float64")
-                    per["new_ei_index"] = pn["ei_index"]
-                else:
-                    per["new_internal_ties"] = np.nan
-                    per["new_external_ties"] = np.nan
-                    per["new_ei_index"] = np.nan
-                whole_rows.append(row)
-                group_frames.append(per.assign(wave=wave, relation=relation, attribute=attribute))
-                previous = now
-    whole = pd.DataFrame(whole_rows, columns=[
-        "wave", "relation", "attribute", "groups", "ties", "internal_ties", "external_ties",
-        "share_external", "ei_index", "group_pairs", "group_pairs_connected",
-        "share_group_pairs_connected", "new_ties", "new_internal_ties", "new_external_ties",
-        "new_share_external", "new_ei_index", "new_group_pairs_connected"])
+            _refuse_mismatched_ids(rel[rel["wave"] == wave], groups)
+
+
+def _ei(external: np.ndarray, internal: np.ndarray) -> np.ndarray:
+    """(E − I) / (E + I), NaN where there are no ties."""
+    total = (external + internal).astype("float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, (external - internal) / np.where(total > 0, total, 1), np.nan)
+
+
+def _attribute_counts(blocks: TieBlocks, codes: np.ndarray, labels: list) -> dict:
+    """Every count of one grouping, for all blocks at once (arrays by block, or block × group).
+
+    Ties with an end whose group is unknown are left out, as in :func:`ei_index`.
+    """
+    k, nb = len(labels), blocks.n_blocks
+    gs = np.where(blocks.src >= 0, codes[blocks.src], -1) if len(codes) else blocks.src * 0 - 1
+    gt = np.where(blocks.tgt >= 0, codes[blocks.tgt], -1) if len(codes) else blocks.tgt * 0 - 1
+    known = (gs >= 0) & (gt >= 0)
+    inside, across = known & (gs == gt), known & (gs != gt)
+    lo, hi = np.minimum(gs, gt), np.maximum(gs, gt)
+    out = {"labels": labels, "members": np.bincount(codes[codes >= 0], minlength=k)}
+    for prefix, rows in (("", np.ones(len(gs), bool)), ("new_", blocks.new)):
+        i, e = inside & rows, across & rows
+        pairs = np.unique((blocks.block[e] * k + lo[e]) * max(k, 1) + hi[e])
+        out |= {
+            f"{prefix}internal": np.bincount(blocks.block[i], minlength=nb),
+            f"{prefix}external": np.bincount(blocks.block[e], minlength=nb),
+            f"{prefix}pairs": np.bincount(pairs // max(k * k, 1), minlength=nb),
+            f"{prefix}group_internal": np.bincount(blocks.block[i] * k + gs[i],
+                                                   minlength=nb * k).reshape(nb, k),
+            f"{prefix}group_external": (
+                np.bincount(blocks.block[e] * k + gs[e], minlength=nb * k)
+                + np.bincount(blocks.block[e] * k + gt[e], minlength=nb * k)).reshape(nb, k),
+        }
+    return out
+
+
+def _block_keys(blocks: TieBlocks, attributes: list, repeat=None) -> dict[str, list]:
+    """wave, relation and attribute of each row: attribute, then relation, then wave order."""
+    w, r = len(blocks.waves), len(blocks.relations)
+    per_block = [(wave, relation, a) for a in attributes for relation in blocks.relations
+                 for wave in blocks.waves]
+    times = [1] * len(per_block) if repeat is None else [n for n in repeat for _ in range(r * w)]
+    return {key: [row[j] for row, n in zip(per_block, times, strict=True) for _ in range(n)]
+            for j, key in enumerate(("wave", "relation", "attribute"))}
+
+
+def _whole_table(blocks: TieBlocks, attributes: list, parts: list[dict]) -> pd.DataFrame:
+    """One row per attribute × relation × wave; the new-tie columns NaN at the first wave."""
+    if not parts or not blocks.n_blocks:
+        whole = pd.DataFrame([], columns=_WHOLE_COLUMNS)
+    else:
+        first = np.tile(np.arange(blocks.n_blocks) % len(blocks.waves) == 0, len(parts))
+        cat = lambda key: np.concatenate([p[key] for p in parts])  # noqa: E731
+        later = lambda x: np.where(first, np.nan, x)  # noqa: E731
+        k = np.repeat([len(p["labels"]) for p in parts], blocks.n_blocks)
+        internal, external = cat("internal"), cat("external")
+        new_internal, new_external = cat("new_internal"), cat("new_external")
+        whole = pd.DataFrame(_block_keys(blocks, attributes) | {
+            "groups": k, "ties": internal + external, "internal_ties": internal,
+            "external_ties": external, "share_external": np.nan, "ei_index": _ei(external, internal),
+            "group_pairs": k * (k - 1) // 2, "group_pairs_connected": cat("pairs"),
+            "share_group_pairs_connected": np.nan,
+            "new_ties": later(new_internal + new_external), "new_internal_ties": later(new_internal),
+            "new_external_ties": later(new_external), "new_share_external": np.nan,
+            "new_ei_index": later(_ei(new_external, new_internal)),
+            "new_group_pairs_connected": later(cat("new_pairs"))}, columns=_WHOLE_COLUMNS)
     whole["share_external"] = whole["external_ties"] / whole["ties"].where(whole["ties"] > 0)
     whole["share_group_pairs_connected"] = (
         whole["group_pairs_connected"] / whole["group_pairs"].where(whole["group_pairs"] > 0))
     whole["new_share_external"] = (
         whole["new_external_ties"] / whole["new_ties"].where(whole["new_ties"] > 0))
-    group_cols = ["wave", "relation", "attribute", "group", "members", "internal_ties",
-                  "external_ties", "ei_index", "new_internal_ties", "new_external_ties",
-                  "new_ei_index"]
-    if group_frames:
-        per_group = pd.concat(group_frames, ignore_index=True)[group_cols]
-    else:
-        per_group = pd.DataFrame(columns=group_cols)
-    per_group = _suppress_groups(per_group, min_group_size)
-    return whole, per_group
+    return whole
+
+
+def _group_table(blocks: TieBlocks, attributes: list, parts: list[dict]) -> pd.DataFrame:
+    """One row per attribute × relation × wave × group (groups in the order of their text)."""
+    nb = blocks.n_blocks
+    if not nb or not parts:
+        return pd.DataFrame(columns=_GROUP_COLUMNS)
+    first = np.arange(nb) % len(blocks.waves) == 0
+    cols: dict[str, list] = {c: [] for c in _GROUP_COLUMNS[3:]}
+    for p in parts:
+        k = len(p["labels"])
+        later = np.repeat(first, k)
+        new_internal = p["new_group_internal"].reshape(-1).astype("float64")
+        new_external = p["new_group_external"].reshape(-1).astype("float64")
+        new_ei = _ei(p["new_group_external"], p["new_group_internal"]).reshape(-1)
+        cols["group"] += list(p["labels"]) * nb
+        cols["members"].append(np.tile(p["members"], nb).astype("int64"))
+        cols["internal_ties"].append(p["group_internal"].reshape(-1).astype("int64"))
+        cols["external_ties"].append(p["group_external"].reshape(-1).astype("int64"))
+        cols["ei_index"].append(_ei(p["group_external"], p["group_internal"]).reshape(-1))
+        cols["new_internal_ties"].append(np.where(later, np.nan, new_internal))
+        cols["new_external_ties"].append(np.where(later, np.nan, new_external))
+        cols["new_ei_index"].append(np.where(later, np.nan, new_ei))
+    values = {c: (pd.Series(v, dtype=object) if c == "group" else np.concatenate(v))
+              for c, v in cols.items()}
+    if not len(values["group"]):  # no group anywhere: the keys typed as their values would be
+        return pd.DataFrame(values).assign(wave=blocks.waves[0], relation=blocks.relations[0],
+                                           attribute=attributes[0])[_GROUP_COLUMNS]
+    keys = _block_keys(blocks, attributes, repeat=[len(p["labels"]) for p in parts])
+    return pd.DataFrame(keys | values, columns=_GROUP_COLUMNS)
 
 
 def _suppress_groups(per_group: pd.DataFrame, min_group_size: int) -> pd.DataFrame:

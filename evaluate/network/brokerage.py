@@ -33,7 +33,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evaluate.network.ties import _pairs, _refuse_dyad_list, _relation_ties, _setup
+from evaluate.network.blocks import tie_blocks
+from evaluate.network.ties import _pairs, _refuse_dyad_list, _setup
 from evaluate.privacy import suppress_small
 
 __all__ = [
@@ -96,8 +97,13 @@ def _open_two_paths(src: np.ndarray, tgt: np.ndarray, n: int):
 
 def _role_counts(src: np.ndarray, tgt: np.ndarray, cls: np.ndarray) -> np.ndarray:
     """n × 5 counts of each role per broker; ``cls`` holds group codes, −1 for unknown."""
+    return _classify(_open_two_paths(src, tgt, len(cls)), cls)
+
+
+def _classify(paths: tuple[np.ndarray, np.ndarray, np.ndarray], cls: np.ndarray) -> np.ndarray:
+    """n × 5 role counts of the open two-paths (a, v, b) of :func:`_open_two_paths`."""
     n = len(cls)
-    a, v, b = _open_two_paths(src, tgt, n)
+    a, v, b = paths
     ca, cv, cb = cls[a], cls[v], cls[b]
     known = (ca >= 0) & (cv >= 0) & (cb >= 0)
     ca, cv, cb, v = ca[known], cv[known], cb[known], v[known]
@@ -233,30 +239,46 @@ def gould_fernandez(ties: pd.DataFrame, groups: pd.Series, *, nodes=None
     groups = groups[~groups.index.duplicated()]
     index = pd.Index(pd.unique(np.asarray(list(groups.index if nodes is None else nodes),
                                           dtype=object)))
-    label = groups.reindex(index)
-    label = label.where(label.notna() & (label.astype(str).str.strip() != ""))
-    codes, uniques = pd.factorize(label, sort=False)
+    codes, uniques, label = _node_groups(groups, index)
     src, tgt = _arc_arrays(ties, index)
-    n = len(index)
-    counts = _role_counts(src, tgt, codes)
-    counts = np.column_stack([counts, counts.sum(axis=1)]) if n else np.zeros((0, 6), int)
-    d = len(src) / (n * (n - 1)) if n > 1 else np.nan
-    sizes = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    e_grp, v_grp = _group_moments(sizes, d)
-    known = codes >= 0
-    z = np.full((n, 6), np.nan)
-    z[known] = _z(counts[known], e_grp[codes[known]], v_grp[codes[known]])
-    people = pd.DataFrame({"participant": index, "group": label.to_numpy(dtype=object)})
+    counts, z, whole = _scores(_role_counts(src, tgt, codes), codes, len(uniques), len(src))
+    people = pd.DataFrame({"participant": index, "group": label})
     for j, role in enumerate(_ALL):
         people[role] = counts[:, j].astype("int64")
     for j, role in enumerate(_ALL):
         people[f"z_{role}"] = z[:, j]
+    return people, pd.DataFrame(whole)
+
+
+def _node_groups(groups: pd.Series, index: pd.Index) -> tuple[np.ndarray, list, np.ndarray]:
+    """Group code of each person in ``index`` (first seen first, −1 none), the groups in
+    code order, and each person's group (NaN none)."""
+    label = groups.reindex(index)
+    label = label.where(label.notna() & (label.astype(str).str.strip() != ""))
+    codes, uniques = pd.factorize(label, sort=False)
+    return codes, list(uniques), label.to_numpy(dtype=object)
+
+
+def _scores(counts: np.ndarray, codes: np.ndarray, n_groups: int, n_arcs: int):
+    """Counts with their total, z-scores (n × 6) and the whole network's columns, as sna.
+
+    ``counts`` is :func:`_role_counts`' n × 5; density is ``n_arcs`` over the
+    ordered pairs of the n people.
+    """
+    n = len(codes)
+    counts = np.column_stack([counts, counts.sum(axis=1)]) if n else np.zeros((0, 6), int)
+    d = n_arcs / (n * (n - 1)) if n > 1 else np.nan
+    sizes = np.bincount(codes[codes >= 0], minlength=n_groups)
+    e_grp, v_grp = _group_moments(sizes, d)
+    known = codes >= 0
+    z = np.full((n, 6), np.nan)
+    z[known] = _z(counts[known], e_grp[codes[known]], v_grp[codes[known]])
     e_all, v_all = _whole_moments(sizes, d)
     raw = counts.sum(axis=0)
-    whole = pd.DataFrame({"role": list(_ALL), "count": raw.astype("int64"), "expected": e_all,
-                          "sd": np.sqrt(v_all), "z": _z(raw, e_all, v_all),
-                          "brokers": (counts > 0).sum(axis=0).astype("int64")})
-    return people, whole
+    whole = {"role": list(_ALL), "count": raw.astype("int64"), "expected": e_all,
+             "sd": np.sqrt(v_all), "z": _z(raw, e_all, v_all),
+             "brokers": (counts > 0).sum(axis=0).astype("int64")}
+    return counts, z, whole
 
 
 # --------------------------------------------------------------------------- per wave
@@ -314,24 +336,50 @@ def brokerage_roles(
     measured by :func:`brokerage_change` among those who answered both times.
     """
     s = _setup(ties, roster, respondents, attributes=attributes, waves=waves, relations=relations)
-    ties, roster, waves, relations, resp = s.ties, s.roster, s.waves, s.relations, s.responded
-    nodes = sorted(roster["participant"])
-    people_frames, whole_frames = [], []
+    index = pd.Index(pd.unique(np.asarray(sorted(s.roster["participant"]), dtype=object)))
+    n = len(index)
+    blocks = tie_blocks(s.ties, index, s.waves, s.relations)
+    if not s.attributes or not blocks.n_blocks:
+        return pd.DataFrame(columns=_PERSON_COLUMNS), pd.DataFrame(columns=_WHOLE_COLUMNS)
+    paths = _block_paths(blocks, n)
+    answered = [index.isin(list(s.responded.get(w, ()))) for w in s.waves]
+    counts, zs, wholes, group_parts = [], [], [], []
     for attribute in s.attributes:
-        groups = _groups_of(roster, attribute)
-        for relation in relations:
-            rel = _relation_ties(ties, relation)
-            for wave in waves:
-                p, w = gould_fernandez(rel[rel["wave"] == wave], groups, nodes=nodes)
-                key = {"wave": wave, "relation": relation, "attribute": attribute}
-                people_frames.append(p.assign(
-                    **key, responded=p["participant"].isin(list(resp.get(wave, ())))))
-                whole_frames.append(w.assign(**key, people=len(nodes)))
-    people = (pd.concat(people_frames, ignore_index=True)[_PERSON_COLUMNS] if people_frames
-              else pd.DataFrame(columns=_PERSON_COLUMNS))
-    whole = (pd.concat(whole_frames, ignore_index=True)[_WHOLE_COLUMNS] if whole_frames
-             else pd.DataFrame(columns=_WHOLE_COLUMNS))
+        codes, uniques, label = _node_groups(_groups_of(s.roster, attribute), index)
+        group_parts.append(pd.Series(np.tile(label, blocks.n_blocks)))
+        for block_paths, n_arcs in paths:
+            c, z, whole = _scores(_classify(block_paths, codes), codes, len(uniques), n_arcs)
+            counts.append(c)
+            zs.append(z)
+            wholes.append(whole)
+    keys = [(w, r, a) for a in s.attributes for r in s.relations for w in s.waves]
+    counts, zs = np.concatenate(counts), np.concatenate(zs)
+    people = pd.DataFrame(
+        _key_columns(keys, ("wave", "relation", "attribute"), n)
+        | {"participant": np.tile(index.to_numpy(dtype=object), len(keys)),
+           "group": pd.concat(group_parts, ignore_index=True),
+           "responded": np.tile(np.concatenate(answered), len(s.attributes) * len(s.relations))}
+        | {role: counts[:, j].astype("int64") for j, role in enumerate(_ALL)}
+        | {f"z_{role}": zs[:, j] for j, role in enumerate(_ALL)})[_PERSON_COLUMNS]
+    whole = pd.DataFrame(
+        _key_columns(keys, ("wave", "relation", "attribute"), len(_ALL))
+        | {"people": np.full(len(keys) * len(_ALL), n, dtype="int64")}
+        | {c: np.concatenate([w[c] for w in wholes]) for c in wholes[0]})[_WHOLE_COLUMNS]
     return people, whole
+
+
+def _block_paths(blocks, n: int) -> list[tuple[tuple, int]]:
+    """The open two-paths and the number of arcs of each block (relation × wave), n people."""
+    out = []
+    for b in range(blocks.n_blocks):
+        src, tgt = blocks.arcs(b, n)
+        out.append((_open_two_paths(src, tgt, n), len(src)))
+    return out
+
+
+def _key_columns(keys: list[tuple], names: tuple, times: int) -> dict[str, list]:
+    """Columns ``names`` with each key tuple repeated ``times`` rows (lists: typed as scalars)."""
+    return {name: [k[j] for k in keys for _ in range(times)] for j, name in enumerate(names)}
 
 
 # --------------------------------------------------------------------------- change
@@ -382,32 +430,26 @@ def brokerage_change(
         reveal them.
     """
     s = _setup(ties, roster, respondents, attributes=attributes, waves=waves, relations=relations)
-    ties, roster, waves, relations, resp = s.ties, s.roster, s.waves, s.relations, s.responded
-    attributes = s.attributes
-    people_frames, group_frames = [], []
-    for w0, w1 in _pairs(list(waves)):
-        both = sorted(set(map(str, resp.get(w0, set()) & resp.get(w1, set())))
-                      & set(roster["participant"]))
-        if len(both) < 3:
+    people_parts, group_parts = [], []
+    for w0, w1 in _pairs(list(s.waves)):
+        both = sorted(set(map(str, s.responded.get(w0, set()) & s.responded.get(w1, set())))
+                      & set(s.roster["participant"]))
+        if len(both) < 3 or not s.attributes:
             continue
-        for attribute in attributes:
-            groups = _groups_of(roster, attribute)
-            for relation in relations:
-                rel = _relation_ties(ties, relation)
-                p0, _ = gould_fernandez(rel[rel["wave"] == w0], groups, nodes=both)
-                p1, _ = gould_fernandez(rel[rel["wave"] == w1], groups, nodes=both)
-                long0 = _long(p0)
-                long1 = _long(p1)
-                frame = long0.assign(count_to=long1["count"].to_numpy(),
-                                     z_to=long1["z"].to_numpy())
-                frame = frame.rename(columns={"count": "count_from", "z": "z_from"})
-                frame["change"] = frame["count_to"] - frame["count_from"]
-                frame = frame.assign(relation=relation, attribute=attribute, wave_from=w0,
-                                     wave_to=w1)
-                people_frames.append(frame[_CHANGE_COLUMNS])
-                group_frames.append(_group_change(frame))
-    people = (pd.concat(people_frames, ignore_index=True) if people_frames
-              else pd.DataFrame(columns=_CHANGE_COLUMNS))
+        index = pd.Index(pd.unique(np.asarray(both, dtype=object)))
+        blocks = tie_blocks(s.ties, index, [w0, w1], s.relations)
+        paths = _block_paths(blocks, len(index))
+        for attribute in s.attributes:
+            codes, uniques, label = _node_groups(_groups_of(s.roster, attribute), index)
+            for r, relation in enumerate(s.relations):
+                (p0, n0), (p1, n1) = paths[2 * r], paths[2 * r + 1]
+                c0 = _scores(_classify(p0, codes), codes, len(uniques), n0)
+                c1 = _scores(_classify(p1, codes), codes, len(uniques), n1)
+                key = (relation, attribute, w0, w1)
+                people_parts.append(_person_change(index, label, key, c0, c1))
+                group_parts.append(_group_change(codes, uniques, key, c0[0], c1[0]))
+    people = _concat_people(people_parts)
+    group_frames = [_concat_rows(group_parts)] if group_parts else []
     if not group_frames:
         return people, pd.DataFrame(columns=_GROUP_COLUMNS)
     per_group = pd.concat(group_frames, ignore_index=True)
@@ -426,36 +468,74 @@ def brokerage_change(
     return people, out[_GROUP_COLUMNS]
 
 
-def _long(people: pd.DataFrame) -> pd.DataFrame:
-    """One row per person × role: participant, group, role, count, z (roles in order)."""
-    n = len(people)
-    return pd.DataFrame({
-        "participant": np.repeat(people["participant"].to_numpy(), len(_ALL)),
-        "group": np.repeat(people["group"].to_numpy(dtype=object), len(_ALL)),
-        "role": np.tile(np.array(_ALL, dtype=object), n),
-        "count": people[list(_ALL)].to_numpy().reshape(-1),
-        "z": people[[f"z_{r}" for r in _ALL]].to_numpy(dtype=float).reshape(-1)})
+def _person_change(index: pd.Index, label: np.ndarray, key: tuple, s0: tuple, s1: tuple) -> dict:
+    """One row per person × role (roles in order) of one block: counts and z at both waves."""
+    n, k = len(index), len(_ALL)
+    (c0, z0, _), (c1, z1, _) = s0, s1
+    relation, attribute, w0, w1 = key
+    return {"participant": np.repeat(index.to_numpy(dtype=object), k), "relation": relation,
+            "attribute": attribute, "group": np.repeat(label, k), "wave_from": w0, "wave_to": w1,
+            "role": np.tile(np.array(_ALL, dtype=object), n),
+            "count_from": c0.astype("int64").reshape(-1), "count_to": c1.astype("int64").reshape(-1),
+            "change": (c1.astype("int64") - c0.astype("int64")).reshape(-1),
+            "z_from": z0.reshape(-1), "z_to": z1.reshape(-1)}
 
 
-def _group_change(frame: pd.DataFrame) -> pd.DataFrame:
-    """Summed counts per group and role, plus an everyone row (group NaN) per role."""
-    f = frame.assign(has_from=frame["count_from"] > 0, has_to=frame["count_to"] > 0)
-    agg = dict(members=("participant", "size"), count_from=("count_from", "sum"),
-               count_to=("count_to", "sum"), brokers_from=("has_from", "sum"),
-               brokers_to=("has_to", "sum"))
-    known = f[f["group"].notna()]
-    by_group = known.groupby(["role", "group"], sort=False).agg(**agg).reset_index()
-    everyone = f.groupby("role", sort=False).agg(**agg).reset_index().assign(group=np.nan)
-    out = pd.concat([everyone, by_group], ignore_index=True)
-    out["role_rank"] = out["role"].map({r: i for i, r in enumerate(_ALL)})
-    out["_g"] = out["group"].isna().map({True: 0, False: 1})
-    out = out.sort_values(["role_rank", "_g", "group"], kind="stable", key=lambda s: s.astype(str)
-                          if s.name == "group" else s).drop(columns=["role_rank", "_g"])
-    out["change"] = out["count_to"] - out["count_from"]
-    first = frame.iloc[0]
-    out = out.assign(wave_from=first["wave_from"], wave_to=first["wave_to"],
-                     relation=first["relation"], attribute=first["attribute"])
-    for c in ("members", "count_from", "count_to", "change", "brokers_from", "brokers_to"):
-        out[c] = out[c].astype("float64")
-    return out[[c for c in _GROUP_COLUMNS if c != "suppressed"]].reset_index(drop=True)
+def _concat_people(parts: list[dict]) -> pd.DataFrame:
+    """The person table from :func:`_person_change`'s blocks, one frame built once.
 
+    Each block's group column is typed on its own, as a frame per block would be.
+    """
+    if not parts:
+        return pd.DataFrame(columns=_CHANGE_COLUMNS)
+    sizes = [len(p["participant"]) for p in parts]
+    columns = {}
+    for c in _CHANGE_COLUMNS:
+        if c == "group":
+            columns[c] = pd.concat([pd.Series(p[c]) for p in parts], ignore_index=True)
+        elif isinstance(parts[0][c], np.ndarray):
+            columns[c] = np.concatenate([p[c] for p in parts])
+        else:
+            columns[c] = [p[c] for p, n in zip(parts, sizes, strict=True) for _ in range(n)]
+    return pd.DataFrame(columns)
+
+
+def _group_change(codes: np.ndarray, uniques: list, key: tuple, c0: np.ndarray,
+                  c1: np.ndarray) -> dict:
+    """Summed counts per role: everyone (group NaN), then each group in the order of its text."""
+    k = len(uniques)
+    known = codes >= 0
+    order = np.array(sorted(range(k), key=lambda g: str(uniques[g])), dtype=np.int64)
+    members = np.bincount(codes[known], minlength=k).astype("float64")
+
+    def per_role(x: np.ndarray) -> np.ndarray:
+        """role × (everyone, groups…) sums of a person × role array, flattened by role."""
+        groups = np.stack([np.bincount(codes[known], weights=x[known, j], minlength=k)
+                           for j in range(len(_ALL))]).reshape(len(_ALL), k)
+        return np.column_stack([x.sum(axis=0), groups[:, order]]).astype("float64").reshape(-1)
+
+    relation, attribute, w0, w1 = key
+    rows = len(_ALL) * (k + 1)
+    count_from, count_to = per_role(c0), per_role(c1)
+    return {"wave_from": [w0] * rows, "wave_to": [w1] * rows, "relation": [relation] * rows,
+            "attribute": [attribute] * rows,
+            "group": [np.nan, *(uniques[g] for g in order)] * len(_ALL),
+            "members": np.tile(np.concatenate([[len(codes)], members[order]]), len(_ALL)),
+            "role": [r for r in _ALL for _ in range(k + 1)],
+            "count_from": count_from, "count_to": count_to, "change": count_to - count_from,
+            "brokers_from": per_role((c0 > 0).astype(np.int64)),
+            "brokers_to": per_role((c1 > 0).astype(np.int64))}
+
+
+def _concat_rows(parts: list[dict]) -> pd.DataFrame:
+    """One frame from column dicts of lists and arrays (the group column kept as objects)."""
+    columns = {}
+    for c in parts[0]:
+        values = [p[c] for p in parts]
+        if c == "group":
+            columns[c] = pd.Series([v for p in values for v in p], dtype=object)
+        elif isinstance(values[0], list):
+            columns[c] = [v for p in values for v in p]
+        else:
+            columns[c] = np.concatenate(values)
+    return pd.DataFrame(columns)[[c for c in _GROUP_COLUMNS if c != "suppressed"]]

@@ -23,7 +23,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evaluate.network.ties import _as_roster, _pairs, _relation_ties, _setup, wave_order
+from evaluate.network.blocks import tie_blocks
+from evaluate.network.ties import _as_roster, _pairs, _setup, wave_order
 from evaluate.privacy import suppress_small
 
 __all__ = ["CORE_ATTRIBUTES", "coreness", "core_periphery", "core_change"]
@@ -34,16 +35,23 @@ CORE_ATTRIBUTES = ("organisation", "sector", "place")
 
 def _undirected(ties: pd.DataFrame, index: pd.Index):
     """Sparse symmetric 0/1 adjacency (tied either way) over ``index``, and the edge list i < j."""
-    from scipy import sparse
-
     n = len(index)
     if not len(ties) or not n:
-        return sparse.csr_matrix((n, n)), np.empty((0, 2), np.int64)
+        return _undirected_arrays(np.empty(0, np.int64), np.empty(0, np.int64), n)
     s = index.get_indexer(ties["source"].to_numpy(dtype=object))
     t = index.get_indexer(ties["target"].to_numpy(dtype=object))
+    return _undirected_arrays(s, t, n)
+
+
+def _undirected_arrays(s: np.ndarray, t: np.ndarray, n: int):
+    """:func:`_undirected` of arcs given as positions (−1: not one of the n people)."""
+    from scipy import sparse
+
     ok = (s >= 0) & (t >= 0) & (s != t)
+    if not ok.any() or not n:
+        return sparse.csr_matrix((n, n)), np.empty((0, 2), np.int64)
     lo, hi = np.minimum(s[ok], t[ok]), np.maximum(s[ok], t[ok])
-    edges = np.unique(np.column_stack([lo, hi]), axis=0) if ok.any() else np.empty((0, 2), int)
+    edges = np.unique(np.column_stack([lo, hi]), axis=0)
     rows = np.concatenate([edges[:, 0], edges[:, 1]])
     cols = np.concatenate([edges[:, 1], edges[:, 0]])
     adj = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
@@ -165,21 +173,25 @@ def coreness(ties: pd.DataFrame, nodes) -> tuple[pd.DataFrame, dict]:
     [True, True]
     """
     index = pd.Index(pd.unique(np.asarray(list(nodes), dtype=object)))
-    n = len(index)
     adj, edges = _undirected(ties, index)
-    m = len(edges)
+    c, core, fit = _fit(adj, edges, np.asarray(index.astype(str)))
+    return pd.DataFrame({"participant": index, "coreness": c, "core": core}), fit
+
+
+def _fit(adj, edges: np.ndarray, order_key: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Coreness (NaN when not fitted), core membership and fit of one network (:func:`coreness`)."""
+    n, m = adj.shape[0], len(edges)
     fit = {"people": n, "ties": m, "correlation": np.nan, "core_size": 0, "core_fit": np.nan}
-    out = pd.DataFrame({"participant": index, "coreness": np.nan, "core": False})
     if n < 4 or m == 0 or m == n * (n - 1) / 2:
-        return out, fit
+        return np.full(n, np.nan), np.zeros(n, bool), fit
     degree = np.asarray(adj.sum(axis=1)).ravel()
     c = _minres(adj, (degree + 0.5) / np.sqrt(2 * m))
     if c.sum() < 0:
         c = -c
-    core, core_fit = _discrete_core(c, edges, np.asarray(index.astype(str)))
+    core, core_fit = _discrete_core(c, edges, order_key)
     fit.update(correlation=_correlation(c, adj, m), core_size=int(core.sum()),
                core_fit=core_fit)
-    return out.assign(coreness=c, core=core), fit
+    return c, core, fit
 
 
 _PEOPLE_COLUMNS = ["participant", "wave", "relation", "responded", "coreness", "core"]
@@ -242,33 +254,49 @@ def core_periphery(
     ties, roster, attributes, resp = s.ties, s.roster, s.attributes, s.responded
     waves, relations = s.waves, s.relations
     index = pd.Index(sorted(roster["participant"]))
+    n = len(index)
     attr = roster.set_index("participant").reindex(index)
-    people_frames, whole_rows = [], []
-    for relation in relations:
-        rel = _relation_ties(ties, relation)
-        for wave in waves:
-            now = rel[rel["wave"] == wave]
-            p, fit = coreness(now, index)
-            people_frames.append(p.assign(wave=wave, relation=relation,
-                                          responded=index.isin(list(resp.get(wave, ())))))
-            _, edges = _undirected(now, index)
-            core = p["core"].to_numpy(dtype=bool)
-            for a in attributes:
-                groups = attr[a].to_numpy(dtype=object)
-                groups = np.where(pd.Series(groups).astype("string").str.strip().fillna("") == "",
-                                  None, groups)
-                core_ties, core_cross = _cross_share(edges, core, groups)
-                all_ties, all_cross = _cross_share(edges, np.ones(len(index), bool), groups)
-                whole_rows.append({
-                    "wave": wave, "relation": relation, "attribute": a, "people": fit["people"],
-                    "ties": fit["ties"], "correlation": fit["correlation"],
-                    "core_size": fit["core_size"], "core_fit": fit["core_fit"],
-                    "core_ties": core_ties, "core_cross_ties": core_cross,
-                    "core_share_cross": core_cross / core_ties if core_ties else np.nan,
-                    "share_cross": all_cross / all_ties if all_ties else np.nan})
-    people = (pd.concat(people_frames, ignore_index=True)[_PEOPLE_COLUMNS] if people_frames
-              else pd.DataFrame(columns=_PEOPLE_COLUMNS))
+    groups = {a: _known(attr[a].to_numpy(dtype=object)) for a in attributes}
+    blocks = tie_blocks(ties, index, waves, relations)
+    order_key = np.asarray(index.astype(str))
+    everyone = np.ones(n, bool)
+    cores, coreness_values, whole_rows = [], [], []
+    for b in range(blocks.n_blocks):
+        relation, wave = relations[b // len(waves)], waves[b % len(waves)]
+        inside = blocks.block == b
+        adj, edges = _undirected_arrays(blocks.src[inside], blocks.tgt[inside], n)
+        c, core, fit = _fit(adj, edges, order_key)
+        coreness_values.append(c)
+        cores.append(core)
+        for a in attributes:
+            core_ties, core_cross = _cross_share(edges, core, groups[a])
+            all_ties, all_cross = _cross_share(edges, everyone, groups[a])
+            whole_rows.append({
+                "wave": wave, "relation": relation, "attribute": a, "people": fit["people"],
+                "ties": fit["ties"], "correlation": fit["correlation"],
+                "core_size": fit["core_size"], "core_fit": fit["core_fit"],
+                "core_ties": core_ties, "core_cross_ties": core_cross,
+                "core_share_cross": core_cross / core_ties if core_ties else np.nan,
+                "share_cross": all_cross / all_ties if all_ties else np.nan})
+    if not blocks.n_blocks:
+        people = pd.DataFrame(columns=_PEOPLE_COLUMNS)
+    else:
+        keys = [(w, r) for r in relations for w in waves]
+        answered = [index.isin(list(resp.get(w, ()))) for w in waves]
+        people = pd.DataFrame({
+            "participant": np.tile(index.to_numpy(dtype=object), len(keys)),
+            "wave": [w for w, _ in keys for _ in range(n)],
+            "relation": [r for _, r in keys for _ in range(n)],
+            "responded": np.tile(np.concatenate(answered), len(relations)),
+            "coreness": np.concatenate(coreness_values), "core": np.concatenate(cores)},
+            columns=_PEOPLE_COLUMNS)
     return people, pd.DataFrame(whole_rows, columns=_WHOLE_COLUMNS)
+
+
+def _known(groups: np.ndarray) -> np.ndarray:
+    """The groups with blank ones as None."""
+    blank = pd.Series(groups, dtype=object).astype("string").str.strip().fillna("") == ""
+    return np.where(blank.to_numpy(), None, groups)
 
 
 _MOVES = {(False, True): "periphery to core", (True, False): "core to periphery",
@@ -362,7 +390,9 @@ def core_change(
     for c in ("members", "core_from", "core_to", "moved_in", "moved_out"):
         groups[c] = groups[c].astype("float64")
     is_all = groups["group"].isna()
-    block = groups[key + ["attribute"]].astype(str).agg("\x1f".join, axis=1)
+    block = groups["wave_from"].astype(str)
+    for c in ("wave_to", "relation", "attribute"):
+        block = block + "\x1f" + groups[c].astype(str)
     values = ["core_from", "core_to", "moved_in", "moved_out", "mean_coreness_from",
               "mean_coreness_to"]
     parts = suppress_small(groups[~is_all].assign(_block=block[~is_all].to_numpy()), "members",

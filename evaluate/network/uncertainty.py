@@ -131,24 +131,22 @@ def _figures(sums: np.ndarray, pairs: np.ndarray, n_attributes: int) -> dict[str
     return out
 
 
-def _arc_matrices(arcs: np.ndarray, indicators: np.ndarray, n: int) -> list:
-    """One sparse n × n 0/1 matrix per indicator column: the arcs that sum adds up."""
-    from scipy import sparse
+def _sums(counts: np.ndarray, arcs: np.ndarray, indicators: np.ndarray) -> np.ndarray:
+    """Σ over the arcs of each indicator column of c_i · c_j, per resample (row of ``counts``).
 
-    return [sparse.csr_matrix((np.ones(int(m.sum())), (arcs[m, 0], arcs[m, 1])), shape=(n, n))
-            for m in (indicators.T > 0)]
-
-
-def _sums(counts: np.ndarray, matrices: list) -> np.ndarray:
-    """Σ over arcs of c_i · c_j for each indicator's matrix M: Σ_i c_i (M c)_i, per resample.
-
-    With counts as an n × B matrix, M @ C costs one pass over the arcs per
-    resample, so the work is resamples × ties (no n² term, no graph).
+    One product per arc and resample, then one matrix product with the
+    indicators: the work is resamples × ties (no n² term, no graph). The
+    counts are whole numbers, so every sum is exact whatever the order of
+    adding.
     """
-    ct = np.ascontiguousarray(counts.T)
-    if not matrices:
+    if not indicators.shape[1]:
         return np.zeros((len(counts), 0))
-    return np.column_stack([(ct * (m @ ct)).sum(axis=0) for m in matrices])
+    out = np.empty((len(counts), indicators.shape[1]))
+    step = max(1, 4_000_000 // max(len(arcs), 1))  # arcs × resamples held at once
+    for lo in range(0, len(counts), step):
+        c = counts[lo:lo + step]
+        out[lo:lo + step] = (c[:, arcs[:, 0]] * c[:, arcs[:, 1]]) @ indicators
+    return out
 
 
 def _pairs_of(counts: np.ndarray, strata: np.ndarray) -> np.ndarray:
@@ -170,12 +168,9 @@ def _resample_counts(rng: np.random.Generator, strata: np.ndarray, size: int) ->
     return counts
 
 
-def _boot_figures(counts, arcs, indicators, strata, n_attributes,
-                  matrices=None) -> dict[str, np.ndarray]:
+def _boot_figures(counts, arcs, indicators, strata, n_attributes) -> dict[str, np.ndarray]:
     """Every figure for each resample (row of ``counts``)."""
-    if matrices is None:
-        matrices = _arc_matrices(arcs, indicators, counts.shape[1])
-    return _figures(_sums(counts, matrices), _pairs_of(counts, strata), n_attributes)
+    return _figures(_sums(counts, arcs, indicators), _pairs_of(counts, strata), n_attributes)
 
 
 # --------------------------------------------------------------------------- bootstrap
@@ -292,14 +287,13 @@ def _run(arcs, ind, layer, n_attributes, n_boot, seed) -> dict[str, np.ndarray]:
     """Every figure for ``n_boot`` resamples, in chunks that keep memory small."""
     rng = np.random.default_rng(seed)
     n = len(layer)
-    chunk = max(1, min(n_boot, 4_000_000 // max(n, 1)))
-    matrices = _arc_matrices(arcs, ind, n)
+    chunk = max(1, min(n_boot, 4_000_000 // max(n, 1)))  # also fixes the order of the draws
     parts: list[dict] = []
     done = 0
     while done < n_boot:
         size = min(chunk, n_boot - done)
         parts.append(_boot_figures(_resample_counts(rng, layer, size), arcs, ind, layer,
-                                   n_attributes, matrices))
+                                   n_attributes))
         done += size
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if parts else {}
 

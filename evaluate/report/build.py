@@ -14,11 +14,11 @@ import pandas as pd
 
 from evaluate.csv_tables import write_csv
 from evaluate.privacy import neutralise_frame
+from evaluate.quotes import quote_selection, selection_note
 from evaluate.records import imports_table, quarantine_summary, suppression_counts
 from evaluate.report.columns import column_dictionary
 from evaluate.report.dashboard import draw_dashboard
 from evaluate.report.page import Page
-from evaluate.report.quotes import quote_selection, selection_note
 from evaluate.report.workbooks import summary_notes, tables_sheets
 from evaluate.report.xlsx import write_tables, write_workbook, written_names
 from evaluate.workspace.files import atomic_write_text
@@ -128,7 +128,7 @@ def _quotes(voices: pd.DataFrame) -> pd.DataFrame:
 
 def workbook_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The tables as the workbooks hold them: ``quotes`` becomes a selection
-    (:func:`evaluate.report.quotes.quote_selection`); the csv files keep every quote."""
+    (:func:`evaluate.quotes.quote_selection`); the csv files keep every quote."""
     if "quotes" not in tables:
         return tables
     return {**tables, "quotes": quote_selection(tables["quotes"])}
@@ -299,6 +299,16 @@ def build_report(
     dashboard = out / "dashboard.html"
     atomic_write_text(dashboard, html)  # all or nothing: never half a dashboard
 
+    pictures = None
+    if docx:  # Chromium photographs the charts while the workbooks are written
+        import shutil
+        import tempfile
+
+        from evaluate.report.chart_images import start_chart_images
+
+        shots = Path(tempfile.mkdtemp(prefix="evaluate-charts-"))
+        pictures = start_chart_images(dashboard, [f.id for f in page.figures], shots)
+
     step("Writing tables.xlsx and analysis.xlsx")
     tables = report_tables(results, context)
     books = workbook_tables(tables)
@@ -321,8 +331,12 @@ def build_report(
         from evaluate.report.word import REPORT_NAME, write_evaluation_report
 
         step("Writing the Word report (evaluation-report.docx)")
+        images, why_none = pictures.result()
+        if not images:
+            shutil.rmtree(shots, ignore_errors=True)
         paths["docx"] = write_evaluation_report(results, context, out / REPORT_NAME, page=page,
-                                                dashboard=dashboard)
+                                                dashboard=dashboard, images=images,
+                                                why_none=why_none)
     if pdf:
         from evaluate.report.pdf import write_board_paper
 

@@ -10,9 +10,10 @@ why, and the report keeps each chart's words and numbers.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-__all__ = ["chart_images"]
+__all__ = ["chart_images", "start_chart_images"]
 
 _VIEWPORT = {"width": 1032, "height": 900}
 
@@ -27,10 +28,22 @@ def chart_images(dashboard: str | Path, figure_ids: list[str], out_dir: str | Pa
     to run where an event loop (a web app's, another Playwright session's)
     already runs.
     """
-    from concurrent.futures import ThreadPoolExecutor
+    return start_chart_images(dashboard, figure_ids, out_dir, timeout_s=timeout_s).result()
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_chart_images, dashboard, figure_ids, out_dir, timeout_s).result()
+
+def start_chart_images(dashboard: str | Path, figure_ids: list[str], out_dir: str | Path, *,
+                       timeout_s: float = 120) -> Future:
+    """:func:`chart_images` started in the background: its ``result()`` is what that returns.
+
+    Chromium draws and photographs the charts in processes of its own, so
+    the report can write its workbooks meanwhile and collect the pictures
+    when the Word report needs them.
+    """
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        return pool.submit(_chart_images, dashboard, figure_ids, out_dir, timeout_s)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends when the pictures are taken
 
 
 def _chart_images(dashboard, figure_ids, out_dir, timeout_s) -> tuple[dict[str, Path], str]:

@@ -312,7 +312,7 @@ def _methods(doc, page) -> None:
 
 def write_evaluation_report(results, context: dict, path: str | Path, *, page=None,
                             dashboard: str | Path | None = None,
-                            images: dict[str, Path] | None = None) -> Path:
+                            images: dict[str, Path] | None = None, why_none: str = "") -> Path:
     """Write ``evaluation-report.docx`` (see the module) and return its path.
 
     Parameters
@@ -329,6 +329,9 @@ def write_evaluation_report(results, context: dict, path: str | Path, *, page=No
         The dashboard.html whose charts are photographed for the pictures.
     images : dict, optional
         Pictures already taken (figure id → PNG); skips Chromium.
+    why_none : str, optional
+        With ``images``: why charts have no picture, as
+        :func:`~evaluate.report.chart_images.chart_images` says it.
     """
     from docx import Document
 
@@ -338,7 +341,6 @@ def write_evaluation_report(results, context: dict, path: str | Path, *, page=No
         _, page = draw_dashboard(results, context)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    why_none = ""
     if images is None:
         if dashboard is None:
             images, why_none = {}, "the charts are drawn only from a dashboard.html"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from evaluate.claims.evidence_displays import entry_id
 from evaluate.claims.ledger import SEP
 from evaluate.report.page import Page
 from evaluate.report.table import make_table
@@ -17,21 +18,11 @@ __all__ = ["build_evidence", "build_comparison", "build_planning"]
 
 _LEVEL_HEADINGS = {1: "Reaction: did they value it?", 2: "Learning: did they gain?",
                    3: "Behaviour: do they act differently?", 4: "Results: did things change?"}
-_STRENGTH_WORDS = {"strong": "strong evidence", "moderate": "moderate evidence",
-                   "limited": "limited evidence", "weak": "weak evidence",
-                   "none": "not enough data"}
-
-
-def _plain_result(row) -> str:
-    """The matrix's result in plain words (no wave ids, no arrows)."""
-    text = str(row["result"])
-    for wave in ("follow_up", "baseline", "end"):
-        text = text.replace(wave, Page.wave(wave))
-    return text.replace(" → ", " to the ")
 
 
 def build_evidence(page: Page) -> dict:
-    """Values for ``sections/evidence.html``: one row per aim, one cell per level."""
+    """Values for ``sections/evidence.html``: one row per aim, one cell per level, each entry
+    rendered from its claim (:mod:`evaluate.claims.evidence_displays`)."""
     m = page.table("evidence_matrix")
     out = {"rows": [], "levels": list(_LEVEL_HEADINGS.values()),
            "missing": "The programme has no logic model yet: add one to programme.yaml to see "
@@ -39,26 +30,21 @@ def build_evidence(page: Page) -> dict:
     if m is None or not len(m):
         return out
     out["missing"] = ""
-    names = {}
-    for aim, title in m[["aim", "aim_title"]].drop_duplicates().itertuples(index=False):
-        names[aim] = title
+    claims = page.claims("evidence").set_index("claim_id")
+    names = dict(m[["aim", "aim_title"]].drop_duplicates().itertuples(index=False))
+    m = m.assign(_row=range(len(m)))
     for aim, block in m.groupby("aim", sort=False):
         cells = []
         for level in _LEVEL_HEADINGS:
-            part = block[block["level"] == level]
             items = []
-            for r in part.itertuples(index=False):
-                if r.status == "measured":
-                    strength = _STRENGTH_WORDS.get(str(r.strength), "")
-                    items.append({"what": r.measure_title,
-                                  "result": _plain_result(r._asdict()),
-                                  "strength": str(r.strength) if strength else "",
-                                  "strength_text": strength})
-                elif r.status in ("not asked", "asked, no results yet") and r.indicator_title:
-                    items.append({"what": r.indicator_title,
-                                  "result": ("planned, but no survey asks it yet"
-                                             if r.status == "not asked" else "no results yet"),
-                                  "strength": "", "strength_text": ""})
+            for row in block.loc[block["level"] == level, "_row"]:
+                cid = entry_id(aim, level, row)
+                if cid not in claims.index:
+                    continue
+                c = claims.loc[cid]
+                items.append({"what": c["title"], "result": c["text"],
+                              "strength": c["level"] if c["label"] else "",
+                              "strength_text": c["label"]})
             cells.append({"entries": items, "empty": "Not measured" if not items else ""})
         out["rows"].append({"aim": names.get(aim, aim), "cells": cells})
     return out

@@ -3,16 +3,16 @@
 Words are shown only for a story that a panel chose and whose storyteller
 agreed to share and to be quoted (``story_selection`` carries them only
 then); a chosen story without consent to quote is shown by its domain and
-the panel's reasons alone. No output names a storyteller.
+the panel's reasons alone. No output names a storyteller. The numbers around
+the stories are claims (:mod:`evaluate.claims.stories_displays`).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from evaluate.report.format import integer
+from evaluate.claims.stories_displays import COUNTS, METHOD, round_id
 from evaluate.report.page import Page
-from evaluate.report.table import make_table
 
 __all__ = ["build_stories", "chosen_by_aim", "stories_method", "story_counts_table"]
 
@@ -30,7 +30,7 @@ def chosen_by_aim(page: Page) -> list[dict]:
     chosen = sel[sel["selected"].astype(bool)]
     if not len(chosen):
         return []
-    aims = [a.id for a in page.context.get("aims") or []]
+    aims = [a[0] for a in page.ctx.aims()]
     order = {a: n for n, a in enumerate(aims)}
     out = []
     for domain, block in sorted(chosen.groupby("domain", sort=False),
@@ -46,7 +46,7 @@ def chosen_by_aim(page: Page) -> list[dict]:
                 "significance": (str(story.significance) if quoted and pd.notna(story.significance)
                                  else None),
                 "quoted": quoted,
-                "reasons": [(f"{h.level} (round {int(h.round)})", str(h.reasons))
+                "reasons": [(_text(page, round_id(h.round)) or str(h.level), str(h.reasons))
                             for h in history.itertuples(index=False) if str(h.reasons)],
                 "verification": " ".join(str(v) for v in history["verification"] if str(v)),
             })
@@ -56,21 +56,21 @@ def chosen_by_aim(page: Page) -> list[dict]:
 
 
 def story_counts_table(page: Page):
-    """Stories told, shared with the panel and quotable, per domain (small counts suppressed)."""
-    counts = page.table("story_counts")
-    if counts is None:
+    """Stories told, shared with the panel and quotable, per domain (from the ledger)."""
+    if page.table("story_counts") is None:
         return None
-    return make_table(counts, {"domain_title": "Domain of change", "n_stories": "Stories told",
-                               "n_shared": "Shared with the panel", "n_quotable": "May be quoted"},
-                      {"n_stories": integer, "n_shared": integer, "n_quotable": integer},
-                      numeric={"n_stories", "n_shared", "n_quotable"}, suppressed=None)
+    return page.claim_table(COUNTS)
 
 
 def stories_method(page: Page) -> str:
     """How many stories were collected, by domain, and how they were chosen (one paragraph,
-    the ledger's ``text:stories:method``; "" when there are no stories)."""
+    from the ledger)."""
+    return _text(page, METHOD) if page.table("story_counts") is not None else ""
+
+
+def _text(page: Page, claim_id: str) -> str:
     try:
-        return str(page.claim("text:stories:method")["text"])
+        return str(page.claim(claim_id)["text"])
     except KeyError:
         return ""
 
