@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluate.claims.ledger import build_claims
+from evaluate.claims.ledger import NUMBER, build_claims
 from evaluate.report.page import Page
 from evaluate.report.sections.methods import build_methods
 
@@ -213,3 +213,18 @@ def test_the_methods_section_renders_the_claims_and_says_what_is_missing(built):
     assert empty["attrition"]["missing"].startswith("No attrition results")
     assert empty["imports"]["missing"] == "No import manifest given."
     assert empty["instruments"] is None and empty["instruments_text"] == ""
+
+
+def test_every_number_a_methods_claim_prints_is_one_of_its_own_figures(built):
+    _, _, claims, figures = built
+    bias = _attrition().assign(p_val=[0.10, 0.0002, 0.64])
+    out = build_claims({"attrition_bias": bias, "reliability": _reliability()}, None, _context())
+    assert "Welch p < 0.001" in _claim(out["claims"], "item:methods:attrition:coach:follow_up")["text"]
+    for c_all, f_all in ((claims, figures), (out["claims"], out["claim_figures"])):
+        mine = c_all[c_all["claim_id"].str.contains(":methods:")]
+        assert len(mine) >= 10
+        for c in mine.itertuples(index=False):
+            shown = set(f_all.loc[f_all["claim_id"] == c.claim_id, "shown"])
+            words = " ".join((c.title, c.text, c.note))
+            missing = [t for t in NUMBER.findall(words) if t not in shown]
+            assert not missing, (c.claim_id, missing, words)

@@ -51,14 +51,16 @@ def _flagged(led, ctx: Context, r, order: int) -> str:
     left = f("mean_dropouts", r.mean_dropouts, num(r.mean_dropouts), "points", n=r.n_dropouts)
     g = f("hedges_g", r.hedges_g, num(r.hedges_g), "standard deviations",
           low=getattr(r, "g_ci95_low", float("nan")), high=getattr(r, "g_ci95_high", float("nan")))
-    p = f("p_val", r.p_val, _p(r.p_val), "p-value")
+    p_text = _p(r.p_val)  # "< 0.001" is said as "p < 0.001", its figure the bound shown
+    bound = p_text.startswith("< ")
+    p = ("< " if bound else "= ") + f("p_val", r.p_val, p_text[2:] if bound else p_text, "p-value")
     n_left = f("n_dropouts", r.n_dropouts, integer(r.n_dropouts), "people")
     higher = (not is_missing(r.mean_completers) and not is_missing(r.mean_dropouts)
               and float(r.mean_completers) > float(r.mean_dropouts))
     n_stayed = f("n_completers", r.n_completers, integer(r.n_completers), "people")
     text = (f"{r.title}, {ctx.wave(r.wave)} survey: the {n_stayed} people who answered it had "
             f"averaged {stayed} at the {ctx.wave(first)}, the {n_left} who did not {left} "
-            f"(g = {g}, Welch p = {p}). ")
+            f"(g = {g}, Welch p {p}). ")
     if _clear(r):
         text += ("That is more than chance would explain: the people lost started "
                  f"{'lower' if higher else 'higher'}, so change measured only on those who "
