@@ -9,8 +9,8 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
+from evaluate.network import layout
 from evaluate.report import figures as F
-from evaluate.report import netdraw
 from evaluate.report.colours import NEW_TIE_COLOUR, OLD_TIE_COLOUR
 from evaluate.report.dashboard import render_dashboard
 
@@ -66,7 +66,7 @@ def test_a_cohort_is_drawn_whole_and_exact():
 
 
 def test_a_large_network_draws_the_stated_share_alike_for_old_and_new_ties(monkeypatch):
-    monkeypatch.setattr(netdraw, "MAX_LINES", 500)
+    monkeypatch.setattr(layout, "MAX_LINES", 500)
     nodes, edges = _network(1500, 4000)
     waves = ["baseline", "end"]
     share = F.network_line_share(edges, waves)
@@ -91,7 +91,7 @@ def test_a_large_network_draws_the_stated_share_alike_for_old_and_new_ties(monke
 
 
 def test_the_page_says_how_many_ties_a_large_picture_draws(monkeypatch):
-    monkeypatch.setattr(netdraw, "MAX_LINES", 500)
+    monkeypatch.setattr(layout, "MAX_LINES", 500)
     nodes, edges = _network(1500, 4000)
     results = {"network_layout_nodes": nodes.assign(cohort="c1"),
                "network_layout_edges": edges.assign(cohort="c1")}

@@ -31,6 +31,7 @@ import pandas as pd
 
 from evaluate.claims.context import Context
 from evaluate.claims.displays import add_chart, add_table
+from evaluate.network.layout import line_share, lines_per_wave, one_in
 from evaluate.words import direction_word, integer, is_missing, num, pct
 
 __all__ = ["network_displays", "ties_named", "pairs_joined", "boundary_shares", "signed_points",
@@ -107,6 +108,21 @@ _PICTURE_NOTE = (
     "safely are merged into “Other (small groups)”.")
 
 
+def _thinned(led, cid: str, edges: pd.DataFrame, waves: list[str], where: str) -> str:
+    """What the note says when a large network's pictures draw only some of its ties."""
+    share = line_share(lines_per_wave(edges, waves))
+    if share >= 1:
+        return ""
+    k = one_in(share)
+    f = led.figures_of(cid, "network_layout_edges",
+                       f"{where}column=source, target, relation (pairs per relation, the largest "
+                       "picture's against the most lines a picture draws)")
+    return (f" This network is too large to draw every tie, so one pair of people in "
+            f"{f('one_in', k, integer(k), 'pairs')} is drawn, picked by a fixed rule that treats "
+            "old and new ties alike and draws a pair in both pictures when it is in both. The "
+            "counts in the title and in the numbers are of every tie.")
+
+
 def _picture_waves(ctx: Context, nodes: pd.DataFrame) -> list[str]:
     waves = ctx.sorted_waves(nodes["wave"])
     return [waves[0], waves[-1]] if len(waves) > 2 else waves
@@ -169,7 +185,7 @@ def _pictures(led, ctx: Context) -> None:
                         "person who did not answer still has the ties others named with them.")
         add_chart(led, cid, section=SECTION, aim=SECTION, title=title, text=text,
                   note=_PICTURE_NOTE + answered + " Two people who name each other are two ties "
-                       "but one pair.",
+                       "but one pair." + _thinned(led, cid, e, waves, where),
                   source_table="network_layout_edges", source_key=where.rstrip("; "), n=people)
         if m is not None and len(m):
             m = m.assign(wave_label=m["wave"].map(ctx.wave),

@@ -3,7 +3,9 @@
 Each chart of an aim's survey evidence is a ``chart`` claim (its finding, its
 data in words, how to read it, with n and the intervals drawn) and a ``table``
 claim (its numbers); the report draws the chart and renders these.
-Claim ids: ``chart:AIM:prepost`` and ``table:AIM:prepost``.
+Claim ids: ``chart:AIM:prepost`` and ``table:AIM:prepost`` (averages before and
+after), ``chart:AIM:forest`` and ``table:AIM:forest`` (the size of each change
+from the first survey, with its 95% range).
 """
 
 from __future__ import annotations
@@ -14,21 +16,54 @@ import pandas as pd
 
 from evaluate.claims.context import Context
 from evaluate.claims.displays import add_chart, add_table
+from evaluate.claims.rule import biggest
 from evaluate.words import (
     change_phrase,
     direction_word,
     integer,
+    is_clear_change,
+    join_words,
     num,
     p_value,
+    pct,
     share_of,
 )
 
-__all__ = ["survey_displays"]
+__all__ = ["survey_displays", "forest_rows", "share_figures", "level_figure"]
+
+#: Cohen's benchmarks for the size of a change, as the forest chart's guide lines draw them.
+SIZE_BENCHMARKS = ((0.2, "small"), (0.5, "medium-sized"), (0.8, "large"))
 
 
 #: The prepost columns the survey charts' words need.
 _NEEDED = {"kind", "measure", "title", "wave_pre", "wave_post", "n_pairs", "mean_pre",
            "mean_post", "mean_diff", "g_av", "g_av_ci95_low", "g_av_ci95_high", "p_adj"}
+
+
+def level_figure(led, claim_id: str) -> str:
+    """"95%", the level of every interval drawn, as a figure of ``claim_id`` (the glossary's
+    likely range)."""
+    return led.fig(claim_id, "interval_level", 0.95, "95%", "percent", source_table="glossary",
+                   source_key="term=likely_range")
+
+
+def share_figures(f, k: int, n: int, noun: str, part: str, whole: str) -> str:
+    """:func:`~evaluate.words.share_of`'s words ("all 4 scales", "2 of 5 scales"), each number
+    in them a figure (``part`` the count of ``k``, ``whole`` of ``n``) made with ``f``
+    (:meth:`~evaluate.claims.ledger.Ledger.figures_of`).
+
+    >>> share_figures(lambda name, value, shown, unit: shown, 2, 5, "scale", "k", "n")
+    '2 of 5 scales'
+    """
+    words = share_of(k, n, noun)
+    if n == 1 or (n == 2 and k == 2):
+        return words
+    many = noun + "s"
+    if k == n:
+        return f"all {f(whole, n, integer(n), many)} {many}"
+    if k == 0:
+        return f"none of the {f(whole, n, integer(n), many)} {many}"
+    return f"{f(part, k, integer(k), many)} of {f(whole, n, integer(n), many)} {many}"
 
 
 def _cap(text: str) -> str:
@@ -39,7 +74,7 @@ def _aim_scales(ctx: Context, aim_id: str) -> pd.DataFrame | None:
     prepost = ctx.table("prepost")
     if prepost is None:
         return None
-    if not _NEEDED <= set(prepost.columns):
+    if not set(prepost.columns) >= _NEEDED:
         return None
     aims = ctx.scale_aims()
     return prepost[(prepost["kind"] == "scale")
@@ -91,9 +126,10 @@ def _prepost(led, ctx: Context, head: pd.DataFrame, aim_id: str, aim_short: str,
                                        f"wave_post={later}")
     people = (f("n_min", lo, integer(lo), "people") if lo == hi else
               f"{f('n_min', lo, integer(lo), 'people')} to {f('n_max', hi, integer(hi), 'people')}")
+    level = level_figure(led, cid)
     add_chart(led, cid, section=aim_id, aim=aim_id, title=title, text="; ".join(summary) + ".",
               note=(f"Averages of the {people} people who answered both surveys; the grey line "
-                    "joins the two surveys, the whiskers show the 95% range each average is "
+                    f"joins the two surveys, the whiskers show the {level} range each average is "
                     "likely to lie in."), source_table="prepost")
     add_table(led, f"table:{aim_id}:prepost", section=aim_id, aim=aim_id, source_table="prepost",
               key=["kind", "measure", "wave_pre", "wave_post"],
@@ -111,6 +147,106 @@ def _prepost(led, ctx: Context, head: pd.DataFrame, aim_id: str, aim_short: str,
               sources={"what": ("prepost", "mean_diff, g_av, p_adj, g_av_ci95_low, g_av_ci95_high")})
 
 
+def forest_rows(ctx: Context, scales: pd.DataFrame, first: str) -> pd.DataFrame:
+    """The changes the forest chart draws: every scale from ``first`` to each later wave with
+    an effect size, in wave order, with the comparison in words (``comparison_label``) and
+    the change in words (``what``)."""
+    ff = scales[scales["wave_pre"] == first]
+    ff = ff[ff["g_av"].notna()] if "g_av" in ff.columns else ff.iloc[0:0]
+    if not len(ff):
+        return ff
+    rank = {w: i for i, w in enumerate(ctx.wave_order(ff["wave_post"]))}
+    ff = ff.assign(_o=ff["wave_post"].map(rank)).sort_values("_o", kind="stable")
+    return ff.assign(
+        comparison_label=("from the " + ff["wave_pre"].map(ctx.wave) + " to the "
+                          + ff["wave_post"].map(ctx.wave)),
+        what=[change_phrase(r.mean_diff, r.g_av, r.p_adj, r.g_av_ci95_low, r.g_av_ci95_high)
+              for r in ff.itertuples(index=False)]).drop(columns="_o")
+
+
+def _forest(led, ff: pd.DataFrame, aim_id: str, first: str) -> None:
+    """The size of each change from the first survey, with its 95% range (the forest chart)."""
+    cid = f"chart:{aim_id}:forest"
+    base = f"kind=scale; aim={aim_id}; wave_pre={first}"
+    f = led.figures_of(cid, "prepost", base)
+    clear = sum(is_clear_change(r.p_adj, r.g_av_ci95_low, r.g_av_ci95_high)
+                for r in ff.itertuples(index=False))
+    n = len(ff)
+    if clear == n:
+        if n > 1:
+            f("changes", n, integer(n), "changes")
+            tail = f"{share_of(n, n, 'change')} shown are larger than chance would explain"
+        else:
+            tail = "larger than chance would explain"
+    else:
+        tail = (f"{f('changes_clear', clear, integer(clear), 'changes')} of the "
+                f"{f('changes', n, integer(n), 'changes')} changes shown are larger than chance "
+                "would explain")
+    # "biggest" only where the evidence rule allows it: its interval clear of every other's
+    lows, highs = ff["g_av_ci95_low"].tolist(), ff["g_av_ci95_high"].tolist()
+    top = biggest(list(ff["g_av"].abs()),
+                  [min(abs(lo), abs(hi)) if lo * hi > 0 else 0.0 for lo, hi in zip(lows, highs, strict=True)],
+                  [max(abs(lo), abs(hi)) for lo, hi in zip(lows, highs, strict=True)])
+    if top is not None:
+        best = ff.iloc[top]
+        title = (f"The biggest change was in {best.title} {best.comparison_label}: {best.what}; "
+                 f"{tail}")
+    else:
+        title = (f"How big each change was, with the range it is likely to lie in: {tail}; "
+                 "no one change is clearly bigger than the others")
+    summary = []
+    for r in ff.itertuples(index=False):
+        g = led.figures_of(cid, "prepost", f"kind=scale; measure={r.measure}; "
+                                           f"wave_pre={r.wave_pre}; wave_post={r.wave_post}")
+        size = g("g_av", r.g_av, num(r.g_av), "standardised difference", n=r.n_pairs,
+                 low=r.g_av_ci95_low, high=r.g_av_ci95_high)
+        lo = g("g_av_ci95_low", r.g_av_ci95_low, num(r.g_av_ci95_low), "standardised difference")
+        hi = g("g_av_ci95_high", r.g_av_ci95_high, num(r.g_av_ci95_high),
+               "standardised difference")
+        people = g("n_pairs", r.n_pairs, integer(r.n_pairs), "people")
+        summary.append(f"{r.title}, {r.comparison_label}: {r.what} (size {size}, likely "
+                       f"between {lo} and {hi}; {people} "
+                       f"{'person' if people == '1' else 'people'})")
+    comparisons = list(dict.fromkeys(ff["comparison_label"]))
+    k = f("comparisons", len(comparisons), integer(len(comparisons)), "comparisons")
+    bench = led.figures_of(cid, "effect_size_word", "Cohen's benchmarks for a standardised "
+                                                    "difference")
+    marks = ", ".join(
+        bench("benchmark_" + word.split("-")[0], value, num(value, 1), "standardised difference")
+        + (" is " if i == 0 else " ") + word for i, (value, word) in enumerate(SIZE_BENCHMARKS))
+    lo, hi = ff["n_pairs"].min(), ff["n_pairs"].max()
+    people = (f("n_min", lo, integer(lo), "people") if lo == hi else
+              f"{f('n_min', lo, integer(lo), 'people')} to {f('n_max', hi, integer(hi), 'people')}")
+    add_chart(led, cid, section=aim_id, aim=aim_id, order=1, title=title,
+              text="; ".join(summary) + ".",
+              note=("Each mark is the size of a change in a form that can be compared across "
+                    f"scales ({marks}); the bar is the {level_figure(led, cid)} range the true "
+                    "size is likely to lie "
+                    "in. A bar that crosses the zero line could be chance. Each change rests on "
+                    f"the {people} people who answered both surveys. "
+                    f"{k} {'comparison' if k == '1' else 'comparisons'}: "
+                    + join_words(comparisons) + "."),
+              source_table="prepost")
+    add_table(led, f"table:{aim_id}:forest", section=aim_id, aim=aim_id, order=1,
+              source_table="prepost", key=["kind", "measure", "wave_pre", "wave_post"],
+              frame=ff,
+              columns={"title": "Scale", "comparison_label": "Between", "n_pairs": "People",
+                       "g_av": "Effect size (Hedges' g)", "g_av_ci95_low": "95% range from",
+                       "g_av_ci95_high": "to", "p_adj": "p (adjusted)",
+                       "share_improved": "Improved", "share_declined": "Declined",
+                       "what": "In words"},
+              formats={"p_adj": p_value, "share_improved": pct, "share_declined": pct,
+                       "n_pairs": integer},
+              units={"n_pairs": "people", "g_av": "standardised difference",
+                     "g_av_ci95_low": "standardised difference",
+                     "g_av_ci95_high": "standardised difference", "p_adj": "p-value",
+                     "share_improved": "percent", "share_declined": "percent"},
+              numeric={"n_pairs", "g_av", "g_av_ci95_low", "g_av_ci95_high", "p_adj",
+                       "share_improved", "share_declined"},
+              sources={"comparison_label": ("prepost", "wave_pre, wave_post"),
+                       "what": ("prepost", "mean_diff, g_av, p_adj, g_av_ci95_low, g_av_ci95_high")})
+
+
 def survey_displays(led, results: Mapping[str, pd.DataFrame], context: Mapping) -> None:
     """The survey charts and tables of every aim with survey scales."""
     ctx = Context(results, context)
@@ -125,3 +261,6 @@ def survey_displays(led, results: Mapping[str, pd.DataFrame], context: Mapping) 
         head = scales[(scales["wave_pre"] == first) & (scales["wave_post"] == later)]
         if len(head):
             _prepost(led, ctx, head, aim_id, short, first, later)
+        ff = forest_rows(ctx, scales, first)
+        if len(ff):
+            _forest(led, ff, aim_id, first)

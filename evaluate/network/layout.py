@@ -17,7 +17,51 @@ from evaluate.network.ties import (
     wave_order,
 )
 
-__all__ = ["network_layout"]
+__all__ = ["network_layout", "MAX_LINES", "line_share", "one_in", "lines_per_wave"]
+
+#: Most pairs of people drawn in one network picture before a stated share is drawn
+#: (:mod:`evaluate.report.netdraw`).
+MAX_LINES = 4_000
+
+
+def line_share(pair_counts, max_lines: int | None = None) -> float:
+    """The share of pairs each picture draws: 1 unless a picture has more than ``max_lines``
+    (default :data:`MAX_LINES`).
+
+    >>> line_share([300, 420]), line_share([48_000, 50_000], max_lines=5_000)
+    (1.0, 0.1)
+    """
+    max_lines = MAX_LINES if max_lines is None else max_lines
+    most = max((int(c) for c in pair_counts), default=0)
+    return 1.0 if most <= max_lines else max_lines / most
+
+
+def one_in(share: float) -> int:
+    """The share as "one in k" for people (rounded to the nearest whole number).
+
+    >>> one_in(0.08)
+    12
+    """
+    return max(1, round(1 / share)) if share > 0 else 0
+
+
+def lines_per_wave(edges: pd.DataFrame, waves) -> list[int]:
+    """Lines each wave's picture would draw: pairs of people per relation, direction ignored.
+
+    >>> e = pd.DataFrame({"wave": ["b", "b", "b"], "source": ["x", "y", "x"],
+    ...                   "target": ["y", "x", "y"], "relation": ["advice", "advice", "knew"]})
+    >>> lines_per_wave(e, ["b", "e"])
+    [2, 0]
+    """
+    out = []
+    by_relation = "relation" in edges.columns and not edges["relation"].isna().all()
+    for w in waves:
+        e = edges[edges["wave"] == w]
+        a, b = e["source"].astype(str).to_numpy(), e["target"].astype(str).to_numpy()
+        rel = e["relation"].astype(str).to_numpy() if by_relation else np.full(len(e), "any")
+        out.append(int(len(pd.DataFrame({"a": np.where(a < b, a, b), "b": np.where(a < b, b, a),
+                                         "r": rel}).drop_duplicates())))
+    return out
 
 
 def _coarsen(values: pd.Series, min_group_size: int | None) -> pd.Series:

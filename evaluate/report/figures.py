@@ -33,6 +33,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from evaluate.errors import ReportError
+from evaluate.network.layout import lines_per_wave
 from evaluate.report import netdraw
 from evaluate.report.colours import (
     LIKERT_COLOURS,
@@ -52,6 +53,7 @@ __all__ = [
     "dumbbell",
     "forest",
     "diverging_likert",
+    "likert_narrow",
     "dot_interval",
     "grouped_bar",
     "network_pictures",
@@ -297,6 +299,30 @@ def wrap_text(text: str, width: int = 42) -> str:
     return "<br>".join(lines)
 
 
+def likert_narrow(fig: go.Figure, width: int = 22) -> dict:
+    """How :func:`diverging_likert`'s chart is drawn on a phone: each statement wrapped in
+    lines of at most ``width`` characters, the chart as tall as they need, the key above it.
+
+    Returns the ``narrow`` argument of :meth:`evaluate.report.page.Page.figure`.
+    """
+    y = fig.data[0].y if fig.data else None
+    if y is None or not len(y) or not isinstance(y[0], (list, tuple)):
+        return {}
+    statements = [str(s).replace("<br>", " ") for s in y[0]]
+    wrapped = [wrap_text(s, width) for s in statements]
+    lines: dict[str, tuple[int, int]] = {}
+    for s, w in zip(statements, wrapped, strict=True):
+        rows, n = lines.get(s, (0, w.count("<br>") + 1))
+        lines[s] = (rows + 1, n)
+    height = 230 + sum(max(24 * rows, 14 * n + 12) for rows, n in lines.values())
+    return {"y": [wrapped, list(y[1])], "height": int(height),
+            "layout": {"font": {"size": 11},
+                       "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0,
+                                  "yanchor": "bottom", "font": {"size": 11}},
+                       "margin": {"l": 4, "r": 8, "t": 140, "b": 50},
+                       "xaxis": {"title": {"text": "← disagree · agree →"}}}}
+
+
 def diverging_likert(
     data: pd.DataFrame,
     y: str,
@@ -401,8 +427,11 @@ def dot_interval(
     x_range: tuple[float, float] | None = None,
     hover: list[str] | None = None,
     height: int | None = None,
+    grouped: bool = False,
 ) -> go.Figure:
-    """Dots (one per row and colour group) with optional interval bars, rows top to bottom."""
+    """Dots (one per row and colour group) with optional interval bars, rows top to bottom;
+    ``grouped``: each colour group's dot a little apart within its row, so that their
+    interval bars do not hide each other."""
     _check_columns(data, y, x, low, high, color)
     d = data.reset_index(drop=True)
     groups = [None] if color is None else list(color_order or dict.fromkeys(d[color].astype(str)))
@@ -431,6 +460,7 @@ def dot_interval(
         fig.add_trace(go.Scatter(
             x=part[x], y=part[y].astype(str), mode="markers", name=g or x,
             showlegend=g is not None, error_x=err, customdata=cd,
+            orientation="h" if grouped else None,
             marker=dict(size=12, color=colour, symbol=_SYMBOLS[i % len(_SYMBOLS)],
                         line=dict(width=1, color="white")),
             hovertemplate=template + "<extra></extra>"))
@@ -439,6 +469,9 @@ def dot_interval(
     # every row keeps its label, however small the chart is drawn (print)
     layout["yaxis"] = _axis(autorange="reversed", ticks="", type="category", tickmode="linear",
                             dtick=1)
+    if grouped and len(groups) > 1:
+        layout["scattermode"] = "group"
+        layout["scattergap"] = 0.4
     fig.update_layout(**layout)
     return fig
 
@@ -548,9 +581,7 @@ def network_line_share(edges: pd.DataFrame, waves: Sequence[str]) -> float:
 
     See :mod:`evaluate.report.netdraw` for the rule the page states when it is below 1.
     """
-    relations = _edge_relations(edges)
-    return netdraw.line_share([len(_undirected_pairs(edges[edges["wave"] == w], relations))
-                               for w in waves])
+    return netdraw.line_share(lines_per_wave(edges, waves))
 
 
 def tie_lines(x0, y0, x1, y1, *, relation: str, is_new: bool, since: str, shown: set,

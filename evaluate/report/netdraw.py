@@ -29,30 +29,14 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["MAX_LINES", "LARGE_PICTURE", "line_share", "drawn", "compact", "one_in"]
+# the rule the page states (how many lines, one in k) is worded in the claims, so it lives
+# with the layout
+from evaluate.network.layout import MAX_LINES, line_share, one_in
 
-#: Most pairs of people drawn in one picture before a stated share is drawn.
-MAX_LINES = 4_000
+__all__ = ["MAX_LINES", "LARGE_PICTURE", "line_share", "drawn", "compact", "one_in"]
 
 #: People in a picture above which positions are stored compactly and hover is per group.
 LARGE_PICTURE = 1_000
-
-
-def line_share(pair_counts: Sequence[int], max_lines: int | None = None) -> float:
-    """The share of pairs each picture draws: 1 unless a picture has more than ``max_lines``
-    (default :data:`MAX_LINES`)."""
-    max_lines = MAX_LINES if max_lines is None else max_lines
-    most = max((int(c) for c in pair_counts), default=0)
-    return 1.0 if most <= max_lines else max_lines / most
-
-
-def one_in(share: float) -> int:
-    """The share as "one in k" for people (rounded to the nearest whole number).
-
-    >>> one_in(0.08)
-    12
-    """
-    return max(1, round(1 / share)) if share > 0 else 0
 
 
 def drawn(pairs: pd.DataFrame, share: float, key: Sequence[str] = ("_a", "_b", "_rel")) -> np.ndarray:

@@ -264,6 +264,10 @@ class Page:
             raise KeyError(claim_id)
         return hit.iloc[0].to_dict()
 
+    def has_claim(self, claim_id: str) -> bool:
+        """Whether the ledger holds ``claim_id`` (a chart is drawn only with its words)."""
+        return bool((self.claims()["claim_id"] == claim_id).any())
+
     def claim_table(self, claim_id: str, *, classes: list[str] | None = None) -> Table | None:
         """A table claim (:func:`evaluate.claims.displays.add_table`) ready to draw; None
         when the ledger has no such table."""
@@ -278,7 +282,7 @@ class Page:
     def figure(self, fig_id: str, fig, *, title: str = "", summary: str = "",
                table: Table | None = None, note: str = "", print_height: int | None = None,
                print_layout: dict | None = None, screen_note: str = "", claim: str = "",
-               table_claim: str = "") -> Figure:
+               table_claim: str = "", narrow: dict | None = None) -> Figure:
         """Register a chart; its title and summary are shown as text, not inside the chart.
 
         ``claim`` names the chart's claim in the ledger (its title, its data in words and
@@ -287,6 +291,8 @@ class Page:
 
         ``print_height`` (pixels at the print width) and ``print_layout`` (layout
         settings such as the legend's place) apply when the page is printed;
+        ``narrow`` (``y``: every trace's row labels, ``height``, ``layout``) is how the
+        chart is drawn on a phone (under 560 px), e.g. with shorter lines of label.
         ``screen_note`` is said on screen only (how to use the buttons). Each
         kind of tie in a network picture becomes a layer, shown or hidden by a
         button above it (not only by clicking the key, which a keyboard cannot).
@@ -312,6 +318,8 @@ class Page:
         height = int(fig.layout.height or 450)
         ph = int(min(print_height or height, PRINT_HEIGHT_PX))
         spec["print_height"] = ph
+        if narrow:
+            spec["narrow"] = narrow
         # printed charts are smaller than on screen: a smaller type keeps every label
         spec["print_layout"] = {"font": {"size": 11}, **(print_layout or {})}
         text = json.dumps(spec, separators=(",", ":"), sort_keys=False, allow_nan=False,

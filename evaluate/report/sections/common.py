@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
 from evaluate.report.page import Page
+from evaluate.stats.base import mean_ci  # drawn with the same interval the claims state
 
 __all__ = ["scale_aims", "first_comparison", "mean_ci", "aims", "safe_id"]
 
@@ -38,19 +38,6 @@ def scale_aims(page: Page) -> dict[str, str]:
 def first_comparison(page: Page, prepost: pd.DataFrame) -> tuple[str, str] | None:
     """The headline pair of waves: the first wave → the next wave with scale results."""
     return page.ctx.first_comparison(prepost)
-
-
-def mean_ci(mean, sd, n):
-    """t-interval of a mean (for drawing): mean ± t(0.975, n−1) · sd / √n."""
-    # scipy.stats.t.ppf is scipy.special.stdtrit (the same function, the same values);
-    # scipy.special alone imports in a third of the time scipy.stats takes
-    from scipy.special import stdtrit
-
-    mean, sd, n = (np.asarray(v, dtype=float) for v in (mean, sd, n))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        half = stdtrit(np.maximum(n - 1, 1), 0.975) * sd / np.sqrt(n)
-    half = np.where(n >= 2, half, np.nan)
-    return mean - half, mean + half
 
 
 def safe_id(text: str) -> str:

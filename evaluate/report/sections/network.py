@@ -18,7 +18,6 @@ import pandas as pd
 from evaluate.claims.ledger import SEP
 from evaluate.claims.network_displays import boundary_shares, growth_counts, ties_named
 from evaluate.report import figures as F
-from evaluate.report import netdraw
 from evaluate.report.page import Page
 from evaluate.report.sections.aims import aim_full_title
 from evaluate.report.sections.common import aim, safe_id
@@ -73,27 +72,15 @@ def _pictures(page: Page) -> tuple[list, str]:
                          else page.wave(w) for w in waves],
             wave_names=[page.wave(w) for w in waves], colours=page.colours)
         fid = "fig-aim2-network-" + safe_id(cohort) if cohort else "fig-aim2-network"
-        f = page.figure(
+        figures.append(page.figure(
             fid, fig, claim=cid if claimed else "", table_claim=cid.replace("chart:", "table:"),
             print_height=265,
             print_layout={"legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 0,
                                      "yanchor": "top", "font": {"size": 9}},
                           "margin": {"l": 10, "r": 10, "t": 30, "b": 10}},
             screen_note="The “Ties shown” buttons above the picture show or hide each kind of "
-                        "tie.")
-        f.note += _thinned(share)
-        figures.append(f)
+                        "tie."))
     return figures, ""
-
-
-def _thinned(share: float) -> str:
-    """What the page says when a large network's pictures draw only some of its ties."""
-    if share >= 1:
-        return ""
-    return (f" This network is too large to draw every tie, so one pair of people in "
-            f"{netdraw.one_in(share)} is drawn, picked by a fixed rule that treats old and new "
-            "ties alike and draws a pair in both pictures when it is in both. The counts in the "
-            "title and in the numbers are of every tie.")
 
 
 def _boundary(page: Page):

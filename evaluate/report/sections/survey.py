@@ -6,23 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evaluate.claims.rule import biggest
+from evaluate.claims.likert_displays import Statements
+from evaluate.claims.survey_displays import forest_rows
+from evaluate.claims.then_test_displays import look_back
 from evaluate.report import figures as F
-from evaluate.report.format import integer, num, p_value, pct
+from evaluate.report.format import integer, num
 from evaluate.report.page import PRINT_HEIGHT_PX, Page
 from evaluate.report.sections.common import first_comparison, mean_ci, scale_aims
-from evaluate.report.table import make_table
-from evaluate.words import (
-    change_phrase,
-    count,
-    direction_word,
-    is_clear_change,
-    join_words,
-    share_of,
-)
 
-__all__ = ["scale_evidence", "likert", "then_test", "cohorts_and_groups", "largest_groups",
-           "GROUPS_SHOWN"]
+__all__ = ["scale_evidence", "likert", "then_test", "cohorts_and_groups"]
 
 
 def _cap(text: str) -> str:
@@ -59,57 +51,17 @@ def _dumbbell(page: Page, head: pd.DataFrame, aim_id: str, first: str, later: st
 
 
 def _forest(page: Page, ff: pd.DataFrame, aim_id: str):
-    ff = ff.assign(_o=ff["wave_post"].map({w: i for i, w in enumerate(page.wave_order(ff["wave_post"]))}))
-    ff = ff.sort_values("_o", kind="stable")
-    ff["comparison_label"] = ("from the " + ff["wave_pre"].map(page.wave) + " to the "
-                              + ff["wave_post"].map(page.wave))
-    ff["people"] = ff["n_pairs"].map(integer)
-    ff["what"] = [change_phrase(r.mean_diff, r.g_av, r.p_adj, r.g_av_ci95_low, r.g_av_ci95_high)
-                  for r in ff.itertuples(index=False)]
-    ff["in words"] = ff["what"]
-    clear = sum(is_clear_change(r.p_adj, r.g_av_ci95_low, r.g_av_ci95_high)
-                for r in ff.itertuples(index=False))
-    n = len(ff)
-    if clear == n:
-        tail = (f"{share_of(n, n, 'change')} shown are larger than chance would explain" if n > 1
-                else "larger than chance would explain")
-    else:
-        tail = f"{clear} of the {n} changes shown are larger than chance would explain"
-    # "biggest" only where the evidence rule allows it: its interval clear of every other's
-    top = biggest(list(ff["g_av"].abs()),
-                  [min(abs(lo), abs(hi)) if lo * hi > 0 else 0.0
-                   for lo, hi in zip(ff["g_av_ci95_low"], ff["g_av_ci95_high"], strict=True)],
-                  [max(abs(lo), abs(hi)) for lo, hi in zip(ff["g_av_ci95_low"], ff["g_av_ci95_high"],
-                                                          strict=True)])
-    if top is not None:
-        best = ff.iloc[top]
-        title = f"The biggest change was in {best.title} {best.comparison_label}: {best.what}; {tail}"
-    else:
-        title = (f"How big each change was, with the range it is likely to lie in: {tail}; "
-                 "no one change is clearly bigger than the others")
-    comparisons = list(dict.fromkeys(ff["comparison_label"]))
     later = list(dict.fromkeys(ff["wave_post"]))
-    fig = F.forest(ff, "title", "g_av", "g_av_ci95_low", "g_av_ci95_high",
+    rows = ff["title"].nunique()
+    comparisons = ff["comparison_label"].nunique()
+    fig = F.forest(ff.assign(people=ff["n_pairs"].map(integer), **{"in words": ff["what"]}),
+                   "title", "g_av", "g_av_ci95_low", "g_av_ci95_high",
                    color="comparison_label", colours=[page.colours.wave(w) for w in later],
                    x_title="size of the change (0 = none)", hover=["people", "in words"])
-    table = make_table(ff, {
-        "title": "Scale", "comparison_label": "Between", "n_pairs": "People",
-        "g_av": "Effect size (Hedges' g)", "g_av_ci95_low": "95% range from",
-        "g_av_ci95_high": "to", "p_adj": "p (adjusted)", "share_improved": "Improved",
-        "share_declined": "Declined", "what": "In words"},
-        {"p_adj": p_value, "share_improved": pct, "share_declined": pct, "n_pairs": integer},
-        numeric={"n_pairs", "g_av", "g_av_ci95_low", "g_av_ci95_high", "p_adj",
-                 "share_improved", "share_declined"})
-    summary = "; ".join(f"{r.title}, {r.comparison_label}: {r.what}"
-                        for r in ff.itertuples(index=False)) + "."
-    rows = ff["title"].nunique()
     return page.figure(
-        f"fig-{aim_id}-forest", fig, title=title, summary=summary, table=table,
-        note="Each mark is the size of a change in a form that can be compared across scales "
-             "(0.2 is small, 0.5 medium-sized, 0.8 large); the bar is the range the true size "
-             "is likely to lie in. A bar that crosses the zero line could be chance. "
-             f"{len(comparisons)} comparisons: " + join_words(comparisons) + ".",
-        print_height=max(180, min(90 + 19 * rows * max(1, len(comparisons)), 280)))
+        f"fig-{aim_id}-forest", fig, claim=f"chart:{aim_id}:forest",
+        table_claim=f"table:{aim_id}:forest",
+        print_height=max(180, min(90 + 19 * rows * max(1, comparisons), 280)))
 
 
 def scale_evidence(page: Page, aim_id: str, aim_short: str) -> dict:
@@ -126,253 +78,73 @@ def scale_evidence(page: Page, aim_id: str, aim_short: str) -> dict:
     head = scales[(scales["wave_pre"] == first) & (scales["wave_post"] == later)].copy()
     if len(head):
         figures.append(_dumbbell(page, head, aim_id, first, later))
-    ff = scales[scales["wave_pre"] == first].copy()
-    ff = ff[ff["g_av"].notna()] if "g_av" in ff.columns else ff.iloc[0:0]
-    if len(ff):
+    ff = forest_rows(page.ctx, scales, first)
+    if len(ff) and page.has_claim(f"chart:{aim_id}:forest"):
         figures.append(_forest(page, ff, aim_id))
     return {"figures": figures, "empty": ""}
 
 
-def likert(page: Page, fig_id: str, items_filter, waves_pick, subject: str,
+def likert(page: Page, fig_id: str, s: Statements | None, claim: str, table_claim: str,
            empty_text: str) -> dict:
-    """The spread of answers to each statement, disagreeing left of the line, agreeing right."""
-    dist = page.table("item_distribution")
-    if dist is None:
+    """The spread of answers to each statement, disagreeing left of the line, agreeing right
+    (its words and numbers: :mod:`evaluate.claims.likert_displays`)."""
+    if page.table("item_distribution") is None:
         return {"figure": None,
                 "empty": "The answer-by-answer counts are not in these results, so the spread "
                          "of answers is not drawn."}
-    d = dist[dist.apply(items_filter, axis=1)] if len(dist) else dist
-    if "then_of" in d.columns:
-        d = d[d["then_of"].fillna("") == ""]
-    if not len(d):
+    if s is None or not page.has_claim(claim):
         return {"figure": None, "empty": empty_text}
-    waves = waves_pick(page.sorted_waves(d["wave"]))
-    d = d[d["wave"].isin(waves)]
-    if not len(d) or not len(waves):
-        return {"figure": None, "empty": empty_text}
-    rank = {w: i for i, w in enumerate(waves)}
-    item_order = list(dict.fromkeys(d["item"]))
-    d = d.assign(_i=d["item"].map({it: i for i, it in enumerate(item_order)}),
-                 _w=d["wave"].map(rank)).sort_values(["_i", "_w", "code"], kind="stable")
-    text = d["item_text"].astype(str)
-    rev = d["reverse"].fillna(False).astype(bool) if "reverse" in d.columns else False
-    text = text.where(~rev, text + " (agreeing is worse)")
-    d = d.assign(statement=text, wave_label=d["wave"].map(page.wave),
-                 row=text + " — " + d["wave"].map(page.wave))
-    supp = (d[d["suppressed"].fillna(False).astype(bool)] if "suppressed" in d.columns
-            else d.iloc[0:0])
-    d_ok = d.drop(supp.index)
-    labels = list(dict.fromkeys(d.sort_values("code")["label"].astype(str)))
-    neutral = labels[len(labels) // 2] if len(labels) % 2 else None
-    # headline: share agreeing (top two answers) on statements where agreeing is good
-    top = set(labels[-2:])
-    pos = d_ok[~d_ok["reverse"].fillna(False).astype(bool)] if "reverse" in d_ok else d_ok
-    agree = pos[pos["label"].astype(str).isin(top)].groupby("wave")["n"].sum()
-    total = pos.groupby("wave")["n"].sum()
-    share = (agree / total.where(total > 0)).reindex(waves)
-    if len(waves) >= 2 and share.notna().all():
-        title = (f"{pct(share.iloc[-1])} of answers to the {subject} agreed at "
-                 f"{page.the_wave(waves[-1])}, against {pct(share.iloc[0])} at "
-                 f"{page.the_wave(waves[0])}")
-    elif share.notna().any():
-        title = f"{pct(share.dropna().iloc[-1])} of answers to the {subject} agreed"
-    else:
-        title = f"How people answered the {subject}"
-    fig = F.diverging_likert(d_ok, "statement", "label", "share", order=labels,
-                             subrow="wave_label", neutral=neutral, n="n")
-    # one row per statement and survey that was asked (never the cross product of the
-    # statements, surveys and rows: a pivot with dropna=False made 784 rows out of 28)
-    wide = (d.assign(label=d["label"].astype(str))
-            .groupby(["_i", "_w", "row", "label"], sort=True, observed=True)["share"].first()
-            .unstack("label").reindex(columns=labels).reset_index())
-    wide = wide.merge(d.groupby("row", sort=False)[["n_answered", "suppressed"]].first()
-                      .reset_index(), on="row", how="left")
-    cols = {"row": "Statement — survey", "n_answered": "Answered"} | {c: c for c in labels}
-    n_items = d["item"].nunique()
-    n_good = pos["item"].nunique()
-    counted = (f"all {count(n_items, 'statement')}" if n_good == n_items
-               else f"{n_good} of {count(n_items, 'statement')}, those where agreeing is good")
-    table = make_table(wide, cols, {c: pct for c in labels} | {"n_answered": integer},
-                       min_group_size=page.min_group_size, numeric=set(labels) | {"n_answered"},
-                       caption=f"Each answer's share of those who answered, per statement and "
-                               f"survey ({count(len(wide), 'row')}); the share agreeing above "
-                               f"counts {counted}")
-    summary = (f"{count(n_items, 'statement')}, each asked at "
-               f"{join_words(page.the_wave(w) for w in waves)}. "
-               + " ".join(f"At {page.the_wave(w)}, {pct(s)} of answers agreed."
-                          for w, s in share.items() if s == s))
-    note = ("Each bar is everyone who answered that statement in that survey; disagreeing "
-            "answers are left of the line, agreeing answers right, and the middle answer is split "
-            "across it.")
-    if len(supp):
-        note += (f" {count(supp['row'].nunique(), 'statement')} answered by fewer than "
-                 f"{page.min_group_size} people {'is' if supp['row'].nunique() == 1 else 'are'} "
-                 "not drawn.")
+    d_ok = s.drawn
+    fig = F.diverging_likert(d_ok, "statement", "label", "share", order=s.labels,
+                             subrow="wave_label", neutral=s.neutral, n="n")
     # printed: each statement needs room for its wrapped label, and each wave a bar
     per_item = [max(15 * d_ok.loc[d_ok["item"] == it, "wave"].nunique(),
                     13 * (F.wrap_text(text, 54).count("<br>") + 1) + 4)
                 for it, text in d_ok.groupby("item", sort=False)["statement"].first().items()]
     print_height = min(110 + sum(per_item), PRINT_HEIGHT_PX)
-    return {"figure": page.figure(fig_id, fig, title=title, summary=summary, table=table,
-                                  note=note, print_height=print_height),
+    return {"figure": page.figure(fig_id, fig, claim=claim, table_claim=table_claim,
+                                  print_height=print_height, narrow=F.likert_narrow(fig)),
             "empty": ""}
 
 
 def then_test(page: Page) -> dict:
-    """Where people think they started (asked at the end) against what they said at the time."""
-    then = page.table("then_test")
-    if then is None:
+    """Where people think they started (asked at the end) against what they said at the time
+    (its words and numbers: :mod:`evaluate.claims.then_test_displays`)."""
+    if page.table("then_test") is None:
         return {"figure": None,
                 "empty": "The later surveys in this workspace do not ask people to look back at "
                          "where they started."}
-    t = then[then["kind"] == "scale"] if "kind" in then.columns else then
-    if not len(t):
+    lb = look_back(page.ctx)
+    aim_id = page.ctx.aim("aim1")[0]
+    if lb is None or not page.has_claim(f"chart:{aim_id}:then-test"):
         return {"figure": None, "empty": "No look-back results for whole scales."}
-    w = page.sorted_waves(t["then_wave"])[0]
-    t = t[t["then_wave"] == w]
-    vs_post = t[t["comparison"].astype(str).str.startswith("then-test vs post")]
-    vs_base = t[t["comparison"].astype(str).str.contains("baseline")]
-    at_time = "at the time"
-    looking = f"looking back from the {page.wave(w)}"
-    now = f"{page.wave(w)} (now)"
-    rows = []
-    for r in vs_base.itertuples(index=False):
-        rows.append({"scale": r.title, "measure": r.measure,
-                     "point": f"{page.wave(r.wave_pre)} ({at_time})", "mean": r.mean_pre,
-                     "n": r.n_pairs, "_p": 0})
-        rows.append({"scale": r.title, "measure": r.measure, "point": looking,
-                     "mean": r.mean_post, "n": r.n_pairs, "_p": 1})
-    for r in vs_post.itertuples(index=False):
-        if not any(x["measure"] == r.measure and x["_p"] == 1 for x in rows):
-            rows.append({"scale": r.title, "measure": r.measure, "point": looking,
-                         "mean": r.mean_pre, "n": r.n_pairs, "_p": 1})
-        rows.append({"scale": r.title, "measure": r.measure, "point": now, "mean": r.mean_post,
-                     "n": r.n_pairs, "_p": 2})
-    if not rows:
-        return {"figure": None, "empty": "No look-back results for whole scales."}
-    d = pd.DataFrame(rows)
-    d["people"] = d["n"].map(integer)
-    order = list(dict.fromkeys(d.sort_values("_p", kind="stable")["point"]))
-    lower = int((vs_base["mean_diff"] < 0).sum()) if "mean_diff" in vs_base else 0
-    if len(vs_base):
-        title = ("Looking back, people placed their starting point lower than they rated it at "
-                 f"the time on {share_of(lower, len(vs_base), 'scale')}")
-    else:
-        title = "Where people think they started, and where they are now"
-    first_wave = vs_base["wave_pre"].iloc[0] if len(vs_base) else None
+    d = lb.points.assign(people=lb.points["n"].map(integer))
+    order = lb.order
+    first_wave = lb.vs_base["wave_pre"].iloc[0] if len(lb.vs_base) else None
     palette = {0: page.colours.wave(first_wave) if first_wave else F.WAVE_COLOURS[0],
-               1: "#E69F00", 2: page.colours.wave(w)}
-    fig = F.dot_interval(d, "scale", "mean", color="point", color_order=order,
+               1: "#E69F00", 2: page.colours.wave(lb.wave)}
+    fig = F.dot_interval(d, "scale", "mean", low="low", high="high", color="point",
+                         color_order=order,
                          palette=[palette[int(d.loc[d["point"] == p, "_p"].iloc[0])] for p in order],
-                         x_title="average score", hover=["people"])
-    tt = t.assign(comparison_label=t["comparison"].astype(str)
-                  .str.replace("then-test", "looking back", regex=False)
-                  .str.replace(" (response shift)", "", regex=False))
-    table = make_table(tt, {
-        "title": "Scale", "comparison_label": "Comparison", "n_pairs": "People",
-        "mean_pre": "First average", "mean_post": "Second average", "mean_diff": "Difference",
-        "p_adj": "p (adjusted)"}, {"p_adj": p_value, "n_pairs": integer},
-        numeric={"n_pairs", "mean_pre", "mean_post", "mean_diff", "p_adj"})
-    by_scale = []
-    for scale, block in d.groupby("scale", sort=False):
-        by_scale.append(f"{scale}: " + ", ".join(f"{num(x.mean, 1)} {x.point}"
-                                                   for x in block.itertuples(index=False)))
-    note = ("At the end, people rated where they think they were before the programme. If they "
-            "now place their start lower than they did at the time, the first survey may "
-            "understate the change; if about the same, it is a fair starting point.")
-    return {"figure": page.figure("fig-aim1-then-test", fig, title=title,
-                                  summary="; ".join(by_scale) + ".", table=table, note=note,
-                                  print_height=min(80 + 26 * d["scale"].nunique(), 220)),
+                         x_title="average score, with the range it is likely to lie in",
+                         x_range=(float(np.nanmin(d[["low", "mean"]].to_numpy())) - 0.15,
+                                  float(np.nanmax(d[["high", "mean"]].to_numpy())) + 0.15),
+                         hover=["people"], grouped=True)
+    return {"figure": page.figure("fig-aim1-then-test", fig, claim=f"chart:{aim_id}:then-test",
+                                  table_claim=f"table:{aim_id}:then-test",
+                                  print_height=min(80 + 30 * d["scale"].nunique(), 240)),
             "empty": ""}
 
 
-#: At most this many groups of one kind (organisations, places …) in the page's table.
-GROUPS_SHOWN = 20
-
-_KINDS = {"organisation": "organisations", "place": "places", "sector": "sectors",
-          "cohort": "cohorts", "role": "roles"}
-
-
-def largest_groups(sub: pd.DataFrame, shown: int = GROUPS_SHOWN) -> tuple[pd.DataFrame, str]:
-    """The rows of the ``shown`` largest groups of each kind (most people who answered both
-    surveys, then by name), and a sentence on the groups left out ('' if none).
-
-    >>> sub = pd.DataFrame({"attribute": "place", "group": list("abc"), "n_pairs": [9.0, 30.0, 12.0]})
-    >>> rows, cut = largest_groups(sub, shown=2)
-    >>> rows["group"].tolist(), cut
-    (['b', 'c'], ' Only the 2 largest of the 3 places are shown here; tables.xlsx (Change by group) has every group.')
-    """
-    size = (sub.groupby(["attribute", "group"], sort=False)["n_pairs"].max().fillna(-1)
-            .rename("size").reset_index())
-    size = size.sort_values(["attribute", "size", "group"], ascending=[True, False, True],
-                            kind="stable")
-    size["rank"] = size.groupby("attribute").cumcount()
-    counts = size.groupby("attribute", sort=True).size()
-    too_many = counts[counts > shown]
-    if too_many.empty:
-        return sub, ""
-    keep = size.loc[size["rank"] < shown, ["attribute", "group"]]
-    rows = sub.merge(keep, on=["attribute", "group"], how="inner")
-    kinds = [f"{n:,} {_KINDS.get(str(a), str(a))}" for a, n in too_many.items()]
-    return rows, (f" Only the {shown} largest of the " + " and of the ".join(kinds)
-                  + " are shown here; tables.xlsx (Change by group) has every group.")
-
-
 def cohorts_and_groups(page: Page, aim_id: str) -> dict:
-    """Did the cohorts change differently (in words, numbers one click away); change by group."""
-    aims = scale_aims(page)
+    """Did the cohorts change differently (in words, numbers one click away); change by group
+    (their words and numbers: :mod:`evaluate.claims.group_displays`)."""
     out = {"cohorts": None, "groups": None}
-    anova = page.table("cohort_anova")
-    prepost = page.table("prepost")
-    pair = first_comparison(page, prepost) if prepost is not None else None
-    if anova is not None and "source" in anova.columns:
-        a = anova[anova["scale"].map(lambda s: aims.get(str(s)) == aim_id)
-                  & anova["source"].astype(str).str.contains("×")]
-        if pair is not None:
-            a = a[(a["wave_pre"] == pair[0]) & (a["wave_post"] == pair[1])]
-        if len(a):
-            differ = a[a["p_val"] < 0.05]
-            k = len(a)
-            if len(differ):
-                text = (f"The cohorts' changes differed by more than chance on "
-                        f"{share_of(len(differ), k, 'scale')}: "
-                        + join_words(differ["title"].astype(str)) + ".")
-            else:
-                text = (f"The cohorts changed alike: on {share_of(0, k, 'scale')} did their "
-                        "changes differ by more than chance.")
-            table = make_table(a.assign(comparison_label="from the " + a["wave_pre"].map(page.wave)
-                                        + " to the " + a["wave_post"].map(page.wave)), {
-                "title": "Scale", "comparison_label": "Between", "f": "F", "df1": "df1",
-                "df2": "df2", "p_val": "p", "np2": "Partial eta squared",
-                "n_participants": "People", "n_cohorts": "Cohorts"},
-                {"p_val": p_value, "df1": lambda v: num(v, 0), "df2": lambda v: num(v, 0),
-                 "n_participants": integer, "n_cohorts": integer},
-                numeric={"f", "df1", "df2", "p_val", "np2", "n_participants", "n_cohorts"})
-            out["cohorts"] = {"text": text, "table": table}
-    sub = page.table("subgroups")
-    if sub is not None and "scale" in sub.columns:
-        s = sub[sub["scale"].map(lambda m: aims.get(str(m)) == aim_id)]
-        if pair is not None:
-            s = s[(s["wave_pre"] == pair[0]) & (s["wave_post"] == pair[1])]
-        if len(s):
-            n_supp = int(s["suppressed"].fillna(False).astype(bool).sum()) if "suppressed" in s else 0
-            s, cut = largest_groups(s)
-            s = s.sort_values(["attribute", "group", "scale"], kind="stable")
-            s = s.assign(group_label=np.where(s["attribute"] == "cohort",
-                                              s["group"].map(page.cohort), s["group"]))
-            table = make_table(s, {
-                "attribute": "Grouped by", "group_label": "Group", "title": "Scale",
-                "n_pairs": "People", "mean_pre": "Average before", "mean_post": "Average after",
-                "mean_diff": "Change"},
-                {"n_pairs": integer}, min_group_size=page.min_group_size,
-                numeric={"n_pairs", "mean_pre", "mean_post", "mean_diff"})
-            out["groups"] = {
-                "summary": ("Change by cohort, sector, place and organisation (a first look "
-                            f"only; {count(n_supp, 'group')} too small to show)"),
-                "table": table,
-                "note": ("These results are a first look: they are not adjusted for the number "
-                         "of comparisons. Groups smaller than the threshold are hidden, and where "
-                         "hiding one group of a set would let it be worked out from a total, a "
-                         "second one is hidden too." + cut)}
+    if page.has_claim(f"note:{aim_id}:cohorts"):
+        out["cohorts"] = {"text": page.claim(f"note:{aim_id}:cohorts")["text"],
+                          "table": page.claim_table(f"table:{aim_id}:cohorts")}
+    if page.has_claim(f"note:{aim_id}:groups"):
+        words = page.claim(f"note:{aim_id}:groups")
+        out["groups"] = {"summary": words["title"], "note": words["text"],
+                         "table": page.claim_table(f"table:{aim_id}:groups")}
     return out
-
