@@ -58,9 +58,9 @@ def _flagged(led, ctx: Context, r, order: int) -> str:
     higher = (not is_missing(r.mean_completers) and not is_missing(r.mean_dropouts)
               and float(r.mean_completers) > float(r.mean_dropouts))
     n_stayed = f("n_completers", r.n_completers, integer(r.n_completers), "people")
-    text = (f"{r.title}, {ctx.wave(r.wave)} survey: the {n_stayed} people who answered it had "
-            f"averaged {stayed} at the {ctx.wave(first)}, the {n_left} who did not {left} "
-            f"(g = {g}, Welch p {p}). ")
+    text = (f"{r.title}, {ctx.wave(r.wave)} survey: at the {ctx.wave(first)}, the {n_stayed} "
+            f"people who went on to answer it averaged {stayed} and the {n_left} who did not "
+            f"averaged {left} (g = {g}, Welch p {p}). ")
     if _clear(r):
         text += ("That is more than chance would explain: the people lost started "
                  f"{'lower' if higher else 'higher'}, so change measured only on those who "
