@@ -79,7 +79,13 @@ def _context():
 
 @pytest.fixture(scope="module")
 def built():
-    results = {"reliability": _reliability(), "attrition_bias": _attrition()}
+    results = {"reliability": _reliability(), "attrition_bias": _attrition(),
+               "network_boundary": pd.DataFrame([dict(
+                   cohort="c1", wave="end", relation="any", attribute="organisation", ties=290,
+                   ei_index=0.28, new_ei_index=0.75, group_pairs_connected=32, group_pairs=36)]),
+               "network_checks": pd.DataFrame([dict(
+                   cohort="c1", wave="end", relation="worked_with", ties_read=75, self_ties=1,
+                   duplicate_ties=2, off_roster_ties=0, ties_used=72, message="")])}
     context = _context()
     out = build_claims(results, None, context)
     return results, context, out["claims"], out["claim_figures"]
@@ -228,3 +234,12 @@ def test_every_number_a_methods_claim_prints_is_one_of_its_own_figures(built):
             words = " ".join((c.title, c.text, c.note))
             missing = [t for t in NUMBER.findall(words) if t not in shown]
             assert not missing, (c.claim_id, missing, words)
+
+
+def test_network_checks_are_worded_from_their_counts(built):
+    _, _, claims, figures = built
+    text = _claim(claims, "item:methods:network_check:c1:end:worked_with")["text"]
+    assert text == ("Cohort 1, end, worked with: 1 self-tie ignored (a person naming themselves); "
+                    "2 duplicate ties merged into one; 72 used.")
+    ei = _figures(figures, "table:methods:ei")
+    assert ei.loc[(ei["figure"] == "ei_index") & (ei["row"] == 1), "shown"].tolist() == ["0.28"]

@@ -65,13 +65,13 @@ def _ei(led, ctx: Context, b: pd.DataFrame) -> None:
     b = b.reset_index(drop=True)
     counts = ("ties", "group_pairs_connected", "group_pairs")
     f = led.figures_of("table:methods:ei", "network_boundary", "the E-I index's range")
-    lowest, highest = f("ei_min", -1, "−1", "E-I index"), f("ei_max", 1, "+1", "E-I index")
+    lowest, highest = f("ei_min", -1, "−1", "E-I index"), f("ei_max", 1, "1", "E-I index")
     add_table(led, "table:methods:ei", section="methods", order=85,
               frame=b.assign(cohort_label=b["cohort"].map(ctx.cohort),
                              wave_label=b["wave"].map(ctx.wave)),
               source_table="network_boundary", key=["cohort", "wave", "relation", "attribute"],
               caption=(f"E-I index of ties across boundaries, per cohort ({lowest}: all ties "
-                       f"within groups; {highest}: all ties across them)"),
+                       f"within groups; +{highest}: all ties across them)"),
               columns={"cohort_label": "Cohort", "attribute": "Boundary", "wave_label": "Wave",
                        "ties": "Ties", "ei_index": "E-I index", "new_ei_index": "E-I of new ties",
                        "group_pairs_connected": "Pairs of groups joined by a tie",
