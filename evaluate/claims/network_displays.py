@@ -324,11 +324,14 @@ def _boundary(led, ctx: Context) -> None:
     add_chart(led, cid, section=SECTION, aim=SECTION, title=title, text=text, note=note,
               source_table="network_boundary", source_key=f"cohort={summed}; relation=any",
               n=float(totals.iloc[-1]) if len(totals) else np.nan)
+    ranks = {"_c": {c: i for i, c in enumerate(cohorts)}, "_w": {w: i for i, w in enumerate(waves)},
+             "_a": {a: i for i, a in enumerate(attrs)}}
     detail = b.assign(wave_label=b["wave"].map(ctx.wave),
                       cohort_label=b["cohort"].map(ctx.cohort) if "cohort" in b else "",
-                      boundary=b["attribute"].map(lambda a: ATTRIBUTE_WORDS.get(a, str(a))))
-    detail = detail.sort_values([c for c in ("cohort", "attribute", "wave") if c in detail],
-                                kind="stable")
+                      boundary=b["attribute"].map(lambda a: ATTRIBUTE_WORDS.get(a, str(a))),
+                      _c=b["cohort"].astype(str).map(ranks["_c"]) if "cohort" in b else 0,
+                      _a=b["attribute"].map(ranks["_a"]), _w=b["wave"].map(ranks["_w"]))
+    detail = detail.sort_values(["_c", "_a", "_w"], kind="stable")  # as the chart: page order
     add_table(led, f"table:{SECTION}:boundary", section=SECTION, aim=SECTION, frame=detail,
               source_table="network_boundary", key=["cohort", "wave", "relation", "attribute"],
               columns={"cohort_label": "Cohort", "boundary": "Boundary", "wave_label": "Survey",

@@ -327,8 +327,9 @@ def _header_height(header: Sequence[str], widths: Sequence[float]) -> float:
 
 
 def _cut(frame: pd.DataFrame, title: str, csv: str, *, max_rows: int, max_columns: int
-         ) -> tuple[pd.DataFrame, list[str]]:
-    """The part of ``frame`` Excel holds, and a sentence for each thing left out."""
+         ) -> tuple[pd.DataFrame, list[str], dict]:
+    """The part of ``frame`` Excel holds, a sentence for each thing left out, and the length
+    as text of each cell of its columns that are not numbers (column → lengths)."""
     left_out = []
     where = f"; the whole table is in {csv}" if csv else ""
     if frame.shape[1] > max_columns:
@@ -339,22 +340,37 @@ def _cut(frame: pd.DataFrame, title: str, csv: str, *, max_rows: int, max_column
         left_out.append(f"Sheet “{title}”: only the first {max_rows - 1:,} of {len(frame):,} "
                         f"rows fit in Excel{where}.")
         frame = frame.head(max_rows - 1)
-    long_cells = sum(int((frame[c].astype("string").str.len() > EXCEL_MAX_CELL).sum())
-                     for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c]))
+    lengths = {c: _text_lengths(frame[c]) for c in frame.columns
+               if not pd.api.types.is_numeric_dtype(frame[c])}
+    long_cells = sum(int((n > EXCEL_MAX_CELL).sum()) for n in lengths.values())
     if long_cells:
         left_out.append(f"Sheet “{title}”: {long_cells:,} cells were longer than Excel's "
                         f"{EXCEL_MAX_CELL:,} characters and end with “…”.")
-    return frame, left_out
+    return frame, left_out, lengths
 
 
-def _column_width(series: pd.Series, heading: str) -> tuple[float, bool]:
-    """A column's width (characters) and whether its text wraps (longer than the widest column)."""
+def _text_lengths(series: pd.Series) -> np.ndarray:
+    """How long each cell is as text, as ``series.astype("string").str.len()`` says; -1 when
+    missing. A column of text is measured directly (no conversion of every cell first)."""
+    values = series.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        missing = pd.isna(values)
+        return np.fromiter((-1 if m else len(v) for v, m in zip(values, missing, strict=True)),
+                           dtype=np.int64, count=len(values))
+    return series.astype("string").str.len().fillna(-1).to_numpy(dtype=np.int64)
+
+
+def _column_width(series: pd.Series, heading: str, lengths: np.ndarray | None = None
+                  ) -> tuple[float, bool]:
+    """A column's width (characters) and whether its text wraps (longer than the widest column).
+
+    ``lengths``: each cell's length as text, when already measured (:func:`_text_lengths`)."""
     head = max((len(w) for w in heading.split()), default=0)
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         longest = 9  # numbers print rounded by their format, not at full precision
     else:
-        lengths = series.astype("string").fillna("").str.len()
-        longest = int(lengths.max()) if len(lengths) else 0
+        lengths = _text_lengths(series) if lengths is None else lengths
+        longest = max(int(lengths.max()), 0) if len(lengths) else 0
     return min(max(8, head + 2, min(longest, _MAX_WIDTH) + 2), _MAX_WIDTH), longest > _MAX_WIDTH
 
 
@@ -367,13 +383,13 @@ def _write_sheet(ws, sheet: Sheet, *, max_rows: int, max_columns: int,
     :func:`write_workbook` to put into the saved sheet.
     """
     above = ([sheet.title] if sheet.title else []) + list(sheet.lines)
-    frame, left_out = _cut(sheet.table.reset_index(drop=True), ws.title, sheet.csv,
-                           max_rows=max_rows - len(above), max_columns=max_columns)
+    frame, left_out, lengths = _cut(sheet.table.reset_index(drop=True), ws.title, sheet.csv,
+                                    max_rows=max_rows - len(above), max_columns=max_columns)
     headers = [str(c) for c in frame.columns]
     styles = _Styles(ws)
     widths, wrap, formats = [], [], []
     for col, heading in zip(frame.columns, headers, strict=True):
-        width, wraps = _column_width(frame[col], heading)
+        width, wraps = _column_width(frame[col], heading, lengths.get(col))
         if col in sheet.widths:
             width, wraps = sheet.widths[col], True
         widths.append(width)
