@@ -29,7 +29,14 @@ from evaluate.words import (
     share_of,
 )
 
-__all__ = ["survey_displays", "forest_rows", "share_figures", "level_figure"]
+__all__ = ["survey_displays", "forest_rows", "share_figures", "level_figure", "CHANGE_UNITS",
+           "CHANGE_FORMATS"]
+
+#: A table of changes in averages: the units and formats of its numeric columns.
+CHANGE_UNITS = {"n_pairs": "people", "mean_pre": "points", "mean_post": "points",
+                "mean_diff": "points", "ci95_low": "points", "ci95_high": "points",
+                "p_adj": "p-value"}
+CHANGE_FORMATS = {"p_adj": p_value, "n_pairs": integer}
 
 #: Cohen's benchmarks for the size of a change, as the forest chart's guide lines draw them.
 SIZE_BENCHMARKS = ((0.2, "small"), (0.5, "medium-sized"), (0.8, "large"))
@@ -138,12 +145,7 @@ def _prepost(led, ctx: Context, head: pd.DataFrame, aim_id: str, aim_short: str,
                        "mean_pre": f"Average, {w0}", "mean_post": f"Average, {w1}",
                        "mean_diff": "Change", "ci95_low": "Change: 95% range from",
                        "ci95_high": "to", "p_adj": "p (adjusted)", "what": "In words"},
-              formats={"p_adj": p_value, "n_pairs": integer},
-              units={"n_pairs": "people", "mean_pre": "points", "mean_post": "points",
-                     "mean_diff": "points", "ci95_low": "points", "ci95_high": "points",
-                     "p_adj": "p-value"},
-              numeric={"n_pairs", "mean_pre", "mean_post", "mean_diff", "ci95_low", "ci95_high",
-                       "p_adj"},
+              formats=CHANGE_FORMATS, units=CHANGE_UNITS, numeric=set(CHANGE_UNITS),
               sources={"what": ("prepost", "mean_diff, g_av, p_adj, g_av_ci95_low, g_av_ci95_high")})
 
 
