@@ -27,9 +27,17 @@ from evaluate.words import (
     p_value,
     pct,
     share_of,
+    the_wave,
 )
 
-__all__ = ["survey_displays", "forest_rows", "share_figures", "level_figure"]
+__all__ = ["survey_displays", "forest_rows", "share_figures", "level_figure", "CHANGE_UNITS",
+           "CHANGE_FORMATS"]
+
+#: A table of changes in averages: the units and formats of its numeric columns.
+CHANGE_UNITS = {"n_pairs": "people", "mean_pre": "points", "mean_post": "points",
+                "mean_diff": "points", "ci95_low": "points", "ci95_high": "points",
+                "p_adj": "p-value"}
+CHANGE_FORMATS = {"p_adj": p_value, "n_pairs": integer}
 
 #: Cohen's benchmarks for the size of a change, as the forest chart's guide lines draw them.
 SIZE_BENCHMARKS = ((0.2, "small"), (0.5, "medium-sized"), (0.8, "large"))
@@ -133,17 +141,15 @@ def _prepost(led, ctx: Context, head: pd.DataFrame, aim_id: str, aim_short: str,
                     "likely to lie in."), source_table="prepost")
     add_table(led, f"table:{aim_id}:prepost", section=aim_id, aim=aim_id, source_table="prepost",
               key=["kind", "measure", "wave_pre", "wave_post"],
+              caption=(f"Each scale's average at the {w0} and the {w1}, of the people who "
+                       "answered both, and the change with its "
+                       f"{level_figure(led, f'table:{aim_id}:prepost')} range"),
               frame=head.assign(what=phrases),
               columns={"title": "Scale", "n_pairs": "People who answered both",
                        "mean_pre": f"Average, {w0}", "mean_post": f"Average, {w1}",
                        "mean_diff": "Change", "ci95_low": "Change: 95% range from",
                        "ci95_high": "to", "p_adj": "p (adjusted)", "what": "In words"},
-              formats={"p_adj": p_value, "n_pairs": integer},
-              units={"n_pairs": "people", "mean_pre": "points", "mean_post": "points",
-                     "mean_diff": "points", "ci95_low": "points", "ci95_high": "points",
-                     "p_adj": "p-value"},
-              numeric={"n_pairs", "mean_pre", "mean_post", "mean_diff", "ci95_low", "ci95_high",
-                       "p_adj"},
+              formats=CHANGE_FORMATS, units=CHANGE_UNITS, numeric=set(CHANGE_UNITS),
               sources={"what": ("prepost", "mean_diff, g_av, p_adj, g_av_ci95_low, g_av_ci95_high")})
 
 
@@ -229,6 +235,9 @@ def _forest(led, ff: pd.DataFrame, aim_id: str, first: str) -> None:
               source_table="prepost")
     add_table(led, f"table:{aim_id}:forest", section=aim_id, aim=aim_id, order=1,
               source_table="prepost", key=["kind", "measure", "wave_pre", "wave_post"],
+              caption=(f"The size of each scale's change from {the_wave(first)}, as an "
+                       f"effect size with its {level_figure(led, f'table:{aim_id}:forest')} "
+                       "range, and the shares of people who improved and declined"),
               frame=ff,
               columns={"title": "Scale", "comparison_label": "Between", "n_pairs": "People",
                        "g_av": "Effect size (Hedges' g)", "g_av_ci95_low": "95% range from",

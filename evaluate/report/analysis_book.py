@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from evaluate.quotes import quote_selection, selection_note
+from evaluate.records import imports_table, quarantine_summary, suppression_counts
 from evaluate.report.columns import column_dictionary
-from evaluate.report.records import imports_table, quarantine_summary, suppression_counts
 from evaluate.report.xlsx import write_tables, written_names
 
 __all__ = ["PERSON_LEVEL_TABLES", "is_person_level", "report_tables", "workbook_tables",

@@ -54,6 +54,7 @@ __all__ = [
     "forest",
     "diverging_likert",
     "likert_narrow",
+    "key_above",
     "dot_interval",
     "grouped_bar",
     "network_pictures",
@@ -297,6 +298,20 @@ def wrap_text(text: str, width: int = 42) -> str:
             line = f"{line} {w}".strip()
     lines.append(line)
     return "<br>".join(lines)
+
+
+def key_above(fig: go.Figure, x_title: str, *, top: int = 80, extra: int = 60) -> dict:
+    """How a chart with a key is drawn on a phone: the key above the plot (under it, it would
+    cover the axis title), a shorter axis title, and the chart ``extra`` pixels taller.
+
+    Returns the ``narrow`` argument of :meth:`evaluate.report.page.Page.figure`.
+    """
+    return {"height": int((fig.layout.height or 450) + extra),
+            "layout": {"legend": {"orientation": "h", "x": 0, "xref": "container",
+                                  "xanchor": "left", "y": 1.0, "yref": "container",
+                                  "yanchor": "top", "font": {"size": 11}},
+                       "margin": {"t": top},
+                       "xaxis": {"title": {"text": x_title}}}}
 
 
 def likert_narrow(fig: go.Figure, width: int = 22) -> dict:

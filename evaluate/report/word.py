@@ -266,7 +266,7 @@ def _charts(doc, page, images: dict[str, Path], why_none: str) -> None:
 
 
 def _methods(doc, page) -> None:
-    from evaluate.report.records import import_totals
+    from evaluate.records import import_totals
     from evaluate.report.sections.methods import TESTS_TEXT
 
     doc.add_heading("Methods and limitations", level=1)
