@@ -6,7 +6,10 @@ load, ``python -c "import pandas, pingouin"`` (the yardstick), ``evaluate demo``
 stored results, and ``evaluate validate`` of one demo export; then prints, per
 row, the median wall time of the rounds, its ratio to the yardstick's median,
 the goal of issue 23 and the load average at each run (a busy machine slows
-every row; the ratio is what to compare between runs).
+every row; the ratio is what to compare between runs). Each row also gives the
+median CPU time (user + system of the process and its children) and its ratio
+to the yardstick's: on a machine shared with other work, CPU time moves far less
+with the load than wall time does.
 
     python benchmarks/bench_demo.py [--repeat 3] [--keep FOLDER]
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -37,19 +41,26 @@ GOALS = {"import pandas, pingouin": None, "evaluate demo": 2.5,
          "evaluate validate (one demo export)": "1 s"}
 
 
-def _run(cmd: list[str], cwd: Path) -> tuple[float, float]:
-    """(wall seconds, 1-minute load average when it started) of one whole process."""
+def _cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _run(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
+    """(wall seconds, 1-minute load average when it started, CPU seconds) of one whole process."""
     load = os.getloadavg()[0]
+    cpu0 = _cpu()
     t0 = time.perf_counter()
     done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                           text=True)
     wall = time.perf_counter() - t0
     if done.returncode:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stderr}")
-    return wall, load
+    return wall, load, _cpu() - cpu0
 
 
-def _round(evaluate: str, scratch: Path) -> dict[str, tuple[float, float]]:
+def _round(evaluate: str, scratch: Path) -> dict[str, tuple[float, float, float]]:
     out = {"import pandas, pingouin": _run([sys.executable, "-c", "import pandas, pingouin"],
                                             scratch)}
     demo = scratch / "demo"
@@ -79,12 +90,13 @@ def main() -> None:
             rounds.append(_round(evaluate, Path(tmp)))
             if args.keep and i == args.repeat - 1:
                 shutil.copytree(tmp, args.keep, dirs_exist_ok=True)
-        print(f"round {i + 1}: " + ", ".join(f"{k} {w:.2f} s (load {lo:.1f})"
-                                              for k, (w, lo) in rounds[-1].items()), flush=True)
+        print(f"round {i + 1}: " + ", ".join(f"{k} {w:.2f} s, CPU {c:.2f} s (load {lo:.1f})"
+                                              for k, (w, lo, c) in rounds[-1].items()), flush=True)
     base = statistics.median(r["import pandas, pingouin"][0] for r in rounds)
+    base_cpu = statistics.median(r["import pandas, pingouin"][2] for r in rounds)
     print(f"\n| work | median of {args.repeat} | × import pandas, pingouin | goal | "
-          "load average at each run |")
-    print("|---|---|---|---|---|")
+          "load average at each run | median CPU | CPU × yardstick's |")
+    print("|---|---|---|---|---|---|---|")
     for name, goal in GOALS.items():
         walls = [r[name][0] for r in rounds]
         med = statistics.median(walls)
@@ -93,7 +105,9 @@ def main() -> None:
                " (met)" if (med <= float(goal.split()[0]) if isinstance(goal, str)
                             else med / base <= goal) else " (missed)")
         loads = ", ".join(f"{r[name][1]:.1f}" for r in rounds)
-        print(f"| {name} | {med:.2f} s | {med / base:.2f}× | {target}{met} | {loads} |")
+        cpu = statistics.median(r[name][2] for r in rounds)
+        print(f"| {name} | {med:.2f} s | {med / base:.2f}× | {target}{met} | {loads} "
+              f"| {cpu:.2f} s | {cpu / base_cpu:.2f}× |")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ from evaluate.errors import EvaluateError
 from evaluate.progress import plan, step
 from evaluate.roster import comparison_groups, split_by_group
 
-__all__ = ["analyse", "analyse_and_store", "stored_results", "report_context", "voices"]
+__all__ = ["analyse", "analyse_and_store", "stored_results", "stored_workbook", "keep_workbook",
+           "report_context", "voices"]
 
 
 def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
@@ -113,6 +114,30 @@ def stored_results(ws):
     from evaluate.workspace.results import load_results, results_key
 
     return load_results(ws.path, results_key(ws.path))
+
+
+def stored_workbook(ws):
+    """The ``analysis.xlsx`` written from the stored results, if it can be reused (else None).
+
+    Reusable when it was written from the tables :func:`stored_results` gives
+    now (same workspace state, version and layout) and is intact.
+    """
+    from evaluate.workspace.results import results_key
+    from evaluate.workspace.results import stored_workbook as kept
+
+    return kept(ws.path, results_key(ws.path))
+
+
+def keep_workbook(ws, path, key: dict | None = None) -> bool:
+    """Keep ``analysis.xlsx`` (at ``path``) with the stored results it was written from.
+
+    ``key``: the state the results were computed from (default: now). Kept
+    only if the stored results are that state's, so the report reuses the
+    workbook only with the tables it holds.
+    """
+    from evaluate.workspace.results import results_key, store_workbook
+
+    return store_workbook(ws.path, key or results_key(ws.path), path)
 
 
 def voices(ws, *, responses: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -362,14 +362,24 @@ def _network_result(ident: str, results):
     rows = pref if len(pref) else rows
     if not len(rows):
         return None
-    values = rows.groupby(["wave_from", "wave_to"], sort=False)[["value_from", "value_to"]].sum()
+    # counts add up over the cohorts; a density or a share does not: its cohorts' average
+    how = "sum" if ident == "ties" else "mean"
+    values = rows.groupby(["wave_from", "wave_to"], sort=False)[["value_from", "value_to"]].agg(how)
     (w0, w1), r = values.index[0], values.iloc[0]
     fmt = (lambda v: f"{v:.0f}") if ident == "ties" else (lambda v: f"{v:.2f}")
+    several = rows["cohort"].nunique() > 1 if "cohort" in rows.columns else False
     key = (f"metric={_METRIC[ident]}; basis=respondents; relation={rows['relation'].iloc[0]}; "
-           f"wave_from={w0}; wave_to={w1}; cohorts summed; column=")
+           f"wave_from={w0}; wave_to={w1}; cohorts {'summed' if how == 'sum' else 'averaged'}; "
+           "column=")
+    # the people who answered both times: not the growth table's count of every tie named
+    noun = ("working ties" if rows["relation"].iloc[0] == "worked_with" else "ties"
+            ) if ident == "ties" else ""
+    among = f" {noun} among the people who answered both times at ".replace("  ", " ")
+    if several and how == "mean":
+        among = " (the cohorts' average)" + among
     return NETWORK_MEASURES[ident], [
         Fig("value_from", r["value_from"], fmt(r["value_from"]), "", "network_metric_change", key + "value_from"),
-        " at ", Wave(str(w0)), ", ",
+        among, Wave(str(w0)), ", ",
         Fig("value_to", r["value_to"], fmt(r["value_to"]), "", "network_metric_change", key + "value_to"),
         " at ", Wave(str(w1))], ""
 

@@ -114,3 +114,21 @@ def test_evidence_matrix_without_a_logic_model_says_not_measured():
     programme = Programme(name="P", aims=AIMS, principles=())
     m = evidence_matrix(programme, {})
     assert len(m) == 8 and (m["status"] == "not measured").all()
+
+
+def test_network_counts_add_over_cohorts_but_densities_are_averaged():
+    import pandas as pd
+
+    from evaluate.logic import measure_result, result_text
+
+    rows = [dict(cohort=c, wave_from="baseline", wave_to="end", relation="worked_with",
+                 basis="respondents", metric=m, value_from=v0, value_to=v1, change=v1 - v0)
+            for c, m, v0, v1 in (("c1", "ties", 70.0, 160.0), ("c2", "ties", 60.0, 180.0),
+                                 ("c1", "density", 0.04, 0.16), ("c2", "density", 0.06, 0.20))]
+    mc = pd.DataFrame(rows)
+    _, parts, _ = measure_result("network:ties", {"network_metric_change": mc})
+    assert result_text(parts) == ("130 working ties among the people who answered both times "
+                                  "at baseline, 340 at end")
+    _, parts, _ = measure_result("network:density", {"network_metric_change": mc})
+    assert result_text(parts).startswith("0.05 (the cohorts' average) among the people who "
+                                         "answered both times at baseline, 0.18 at end")

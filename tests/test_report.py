@@ -569,7 +569,7 @@ def test_report_tables_keep_the_cohort_anova_and_drop_ties():
 
 
 def test_import_counts_add_up_under_the_disjoint_rule():
-    from evaluate.report.records import import_totals, imports_table
+    from evaluate.records import import_totals, imports_table
 
     disjoint = pd.DataFrame({"file": ["a.csv", "b.xlsx"], "read": [40, 30],
                              "accepted": [37, 30], "quarantined": [1, 0], "excluded": [2, 0]})

@@ -99,3 +99,25 @@ def test_network_card_carries_the_survey_rules_label(dashboard, tables):
     assert f'badge-{row["evidence_strength"]}">{label}' in network
     assert "Why this label for the network" in network
     assert "no comparison group (before and after only), so at most moderate" in network
+
+
+def test_boundary_chart_prints_each_change_with_its_range_and_n(dashboard, tables):
+    iv = pd.read_csv(tables / "network_change_intervals.csv")
+    iv = iv[(iv["cohort"] == "all") & (iv["relation"] == "any")
+            & (iv["measure"] == "share_external_change")]
+    block = _section(dashboard, 'id="fig-aim2-boundary"', "How sure we can be of the change")
+    people = int(iv["people"].iloc[0])
+    assert f"Among the {people} people who answered the network survey both times" in block
+
+    def signed(x: float) -> str:
+        v = round(x * 100)
+        return f"{'+' if v > 0 else '−' if v < 0 else ''}{abs(v)}"
+
+    for r in iv.itertuples(index=False):
+        assert (f"{r.attribute} {signed(r.estimate)} points (95% range {signed(r.ci95_low)} to "
+                f"{signed(r.ci95_high)})") in block
+    # n beside the roles and core charts too
+    roles = _section(dashboard, 'id="fig-aim2-roles"', "Who moved into the core")
+    assert re.search(r"The \d+ people who answered the network survey both times", roles)
+    core = _section(dashboard, 'id="fig-aim2-core"', "</section>")
+    assert re.search(r"Everyone on the programme \(\d+ in Cohort 1 and \d+ in Cohort 2\)", core)

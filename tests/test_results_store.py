@@ -240,3 +240,44 @@ def test_results_stored_by_code_with_other_tables_are_computed_again(tmp_path, m
     newer = {**key, "layout": str(store.TABLES_LAYOUT)}
     stored = load_results(tmp_path, newer)
     assert stored.tables is None and "earlier build" in stored.why
+
+
+def test_report_copies_the_workbook_analyse_wrote_which_is_the_one_it_would_write(
+        workspace, tmp_path, monkeypatch):
+    from evaluate.report import analysis_book
+
+    assert CliRunner().invoke(cli, ["analyse", str(workspace), "--out", str(tmp_path / "a"),
+                                    "-q"]).exit_code == 0
+    written = (tmp_path / "a" / "analysis.xlsx").read_bytes()
+    assert (workspace / "results" / "analysis.xlsx").read_bytes() == written
+    real = analysis_book.write_analysis_workbook
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("evaluate.report.build.write_analysis_workbook", counted)
+    _report(workspace, tmp_path / "r")
+    assert calls == [] and (tmp_path / "r" / "analysis.xlsx").read_bytes() == written
+    # without the kept copy the report writes the workbook itself: the same bytes
+    (workspace / "results" / "workbook.json").unlink()
+    _report(workspace, tmp_path / "r2")
+    assert len(calls) == 1 and (tmp_path / "r2" / "analysis.xlsx").read_bytes() == written
+
+
+def test_a_workbook_kept_from_another_state_is_not_reused(workspace, tmp_path):
+    from evaluate.workspace.results import stored_workbook
+
+    assert CliRunner().invoke(cli, ["analyse", str(workspace), "--out", str(tmp_path / "a"),
+                                    "-q"]).exit_code == 0
+    assert stored_workbook(workspace, results_key(workspace)) is not None
+    export = _export(tmp_path / "end.xlsx", ["Agree strongly", "Agree", "Agree", "Neutral"] * 2)
+    assert CliRunner().invoke(cli, ["ingest", str(export), "-w", str(workspace), "-i", "pulse@1",
+                                    "-c", "c1", "--wave", "end", "-q"]).exit_code == 0
+    assert stored_workbook(workspace, results_key(workspace)) is None
+    _report(workspace, tmp_path / "r")  # computes, stores and keeps its own workbook
+    assert stored_workbook(workspace, results_key(workspace)) is not None
+    kept = workspace / "results" / "analysis.xlsx"
+    kept.write_bytes(kept.read_bytes()[:-10])  # a damaged copy is not handed out
+    assert stored_workbook(workspace, results_key(workspace)) is None

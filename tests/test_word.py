@@ -57,7 +57,7 @@ def _known(tables: dict[str, pd.DataFrame], imports: pd.DataFrame) -> set[str]:
                         known.add(f"{abs(v) * 100:.{d}f}%")
                 elif isinstance(v, str):
                     known.update(_tokens(v))
-    from evaluate.report.records import import_totals
+    from evaluate.records import import_totals
 
     known.update(str(n) for n in import_totals(imports).values())  # the totals the dashboard shows
     known.add(str(len(imports)))

@@ -7,13 +7,20 @@ builds the claims table from the analysis results, and each builder in
 only renders them.
 """
 
+from evaluate.claims.attrition_displays import attrition_displays
+from evaluate.claims.cohort_displays import cohort_displays
+from evaluate.claims.data_displays import data_displays
 from evaluate.claims.evidence_displays import evidence_displays
 from evaluate.claims.group_displays import group_displays
 from evaluate.claims.likert_displays import likert_displays
+from evaluate.claims.methods_text import methods_text
 from evaluate.claims.network_change_displays import network_change_displays
 from evaluate.claims.network_displays import network_displays
+from evaluate.claims.network_method_displays import network_method_displays
+from evaluate.claims.privacy_displays import privacy_displays
 from evaluate.claims.ratings_displays import ratings_displays
 from evaluate.claims.reaction_displays import reaction_displays
+from evaluate.claims.reliability_displays import reliability_displays
 from evaluate.claims.response_displays import response_displays
 from evaluate.claims.rule import RuleInputs, Verdict, evidence_rule
 from evaluate.claims.stories_displays import stories_displays
@@ -37,4 +44,12 @@ DISPLAYS = [
     reaction_displays,
     voices_displays,
     stories_displays,
+    # data and methods
+    data_displays,
+    attrition_displays,
+    network_method_displays,
+    reliability_displays,
+    cohort_displays,
+    methods_text,
+    privacy_displays,
 ]

@@ -37,6 +37,11 @@ class Context:
         t = self.results.get(name) if self.results else None
         return t if isinstance(t, pd.DataFrame) and len(t) else None
 
+    def table_with(self, name: str, columns) -> pd.DataFrame | None:
+        """A result table with at least ``columns`` (rows numbered from 0), or None."""
+        t = self.table(name)
+        return t.reset_index(drop=True) if t is not None and set(columns) <= set(t.columns) else None
+
     # ------------------------------------------------------------------ waves and cohorts
     def wave_order(self, extra: Sequence = ()) -> list[str]:
         order = [str(w) for w in self.context.get("waves") or []]

@@ -27,9 +27,17 @@ from evaluate.words import (
     p_value,
     pct,
     share_of,
+    the_wave,
 )
 
-__all__ = ["survey_displays", "forest_rows", "share_figures", "level_figure"]
+__all__ = ["survey_displays", "forest_rows", "share_figures", "level_figure", "p_floor_figure",
+           "CHANGE_UNITS", "CHANGE_FORMATS"]
+
+#: A table of changes in averages: the units and formats of its numeric columns.
+CHANGE_UNITS = {"n_pairs": "people", "mean_pre": "points", "mean_post": "points",
+                "mean_diff": "points", "ci95_low": "points", "ci95_high": "points",
+                "p_adj": "p-value"}
+CHANGE_FORMATS = {"p_adj": p_value, "n_pairs": integer}
 
 #: Cohen's benchmarks for the size of a change, as the forest chart's guide lines draw them.
 SIZE_BENCHMARKS = ((0.2, "small"), (0.5, "medium-sized"), (0.8, "large"))
@@ -43,8 +51,17 @@ _NEEDED = {"kind", "measure", "title", "wave_pre", "wave_post", "n_pairs", "mean
 def level_figure(led, claim_id: str) -> str:
     """"95%", the level of every interval drawn, as a figure of ``claim_id`` (the glossary's
     likely range)."""
-    return led.fig(claim_id, "interval_level", 0.95, "95%", "percent", source_table="glossary",
-                   source_key="term=likely_range")
+    return led.fig(claim_id, "interval_level", 0.95, "95%", "percent", source_table="methods",
+                   source_key="the likely range: a 95% confidence interval (glossary)")
+
+
+def p_floor_figure(led, claim_id: str, p_values) -> None:
+    """When a table prints a p-value as "< 0.001", its 0.001 (the smallest p-value printed
+    as a number) as a figure of ``claim_id``."""
+    p = pd.to_numeric(pd.Series(list(p_values), dtype=object), errors="coerce")
+    if (p < 0.001).any():
+        led.fig(claim_id, "p_printed_below", 0.001, "0.001", "p-value", source_table="methods",
+                source_key="p-values under 0.001 are printed as < 0.001")
 
 
 def share_figures(f, k: int, n: int, noun: str, part: str, whole: str) -> str:
@@ -131,19 +148,18 @@ def _prepost(led, ctx: Context, head: pd.DataFrame, aim_id: str, aim_short: str,
               note=(f"Averages of the {people} people who answered both surveys; the grey line "
                     f"joins the two surveys, the whiskers show the {level} range each average is "
                     "likely to lie in."), source_table="prepost")
+    p_floor_figure(led, f"table:{aim_id}:prepost", head["p_adj"])
     add_table(led, f"table:{aim_id}:prepost", section=aim_id, aim=aim_id, source_table="prepost",
               key=["kind", "measure", "wave_pre", "wave_post"],
+              caption=(f"Each scale's average at the {w0} and the {w1}, of the people who "
+                       "answered both, and the change with its "
+                       f"{level_figure(led, f'table:{aim_id}:prepost')} range"),
               frame=head.assign(what=phrases),
               columns={"title": "Scale", "n_pairs": "People who answered both",
                        "mean_pre": f"Average, {w0}", "mean_post": f"Average, {w1}",
                        "mean_diff": "Change", "ci95_low": "Change: 95% range from",
                        "ci95_high": "to", "p_adj": "p (adjusted)", "what": "In words"},
-              formats={"p_adj": p_value, "n_pairs": integer},
-              units={"n_pairs": "people", "mean_pre": "points", "mean_post": "points",
-                     "mean_diff": "points", "ci95_low": "points", "ci95_high": "points",
-                     "p_adj": "p-value"},
-              numeric={"n_pairs", "mean_pre", "mean_post", "mean_diff", "ci95_low", "ci95_high",
-                       "p_adj"},
+              formats=CHANGE_FORMATS, units=CHANGE_UNITS, numeric=set(CHANGE_UNITS),
               sources={"what": ("prepost", "mean_diff, g_av, p_adj, g_av_ci95_low, g_av_ci95_high")})
 
 
@@ -209,8 +225,7 @@ def _forest(led, ff: pd.DataFrame, aim_id: str, first: str) -> None:
                        f"{'person' if people == '1' else 'people'})")
     comparisons = list(dict.fromkeys(ff["comparison_label"]))
     k = f("comparisons", len(comparisons), integer(len(comparisons)), "comparisons")
-    bench = led.figures_of(cid, "effect_size_word", "Cohen's benchmarks for a standardised "
-                                                    "difference")
+    bench = led.figures_of(cid, "methods", "Cohen's benchmarks for a standardised difference")
     marks = ", ".join(
         bench("benchmark_" + word.split("-")[0], value, num(value, 1), "standardised difference")
         + (" is " if i == 0 else " ") + word for i, (value, word) in enumerate(SIZE_BENCHMARKS))
@@ -227,8 +242,12 @@ def _forest(led, ff: pd.DataFrame, aim_id: str, first: str) -> None:
                     f"{k} {'comparison' if k == '1' else 'comparisons'}: "
                     + join_words(comparisons) + "."),
               source_table="prepost")
+    p_floor_figure(led, f"table:{aim_id}:forest", ff["p_adj"])
     add_table(led, f"table:{aim_id}:forest", section=aim_id, aim=aim_id, order=1,
               source_table="prepost", key=["kind", "measure", "wave_pre", "wave_post"],
+              caption=(f"The size of each scale's change from {the_wave(first)}, as an "
+                       f"effect size with its {level_figure(led, f'table:{aim_id}:forest')} "
+                       "range, and the shares of people who improved and declined"),
               frame=ff,
               columns={"title": "Scale", "comparison_label": "Between", "n_pairs": "People",
                        "g_av": "Effect size (Hedges' g)", "g_av_ci95_low": "95% range from",

@@ -20,9 +20,15 @@ import pandas as pd
 
 from evaluate.claims.context import Context
 from evaluate.claims.displays import add_chart, add_table
-from evaluate.claims.survey_displays import level_figure, share_figures
+from evaluate.claims.survey_displays import (
+    CHANGE_FORMATS,
+    CHANGE_UNITS,
+    level_figure,
+    p_floor_figure,
+    share_figures,
+)
 from evaluate.stats.base import mean_ci
-from evaluate.words import integer, num, p_value
+from evaluate.words import integer, num
 
 __all__ = ["then_test_displays", "look_back", "LookBack"]
 
@@ -132,19 +138,19 @@ def _then_test(led, ctx: Context, lb: LookBack, aim_id: str) -> None:
     rows = lb.rows.assign(comparison_label=lb.rows["comparison"].astype(str)
                           .str.replace("then-test", "looking back", regex=False)
                           .str.replace(" (response shift)", "", regex=False))
+    if "p_adj" in rows.columns:
+        p_floor_figure(led, f"table:{aim_id}:then-test", rows["p_adj"])
     add_table(led, f"table:{aim_id}:then-test", section=aim_id, aim=aim_id, order=2,
               source_table="then_test", key=["kind", "measure", "comparison", "then_wave"],
+              caption=("Each scale's look back set beside the answers at the time and now: the "
+                       "two averages compared, their difference and its "
+                       f"{level_figure(led, f'table:{aim_id}:then-test')} range"),
               frame=rows,
               columns={"title": "Scale", "comparison_label": "Comparison", "n_pairs": "People",
                        "mean_pre": "First average", "mean_post": "Second average",
                        "mean_diff": "Difference", "ci95_low": "Difference: 95% range from",
                        "ci95_high": "to", "p_adj": "p (adjusted)"},
-              formats={"p_adj": p_value, "n_pairs": integer},
-              units={"n_pairs": "people", "mean_pre": "points", "mean_post": "points",
-                     "mean_diff": "points", "ci95_low": "points", "ci95_high": "points",
-                     "p_adj": "p-value"},
-              numeric={"n_pairs", "mean_pre", "mean_post", "mean_diff", "ci95_low", "ci95_high",
-                       "p_adj"},
+              formats=CHANGE_FORMATS, units=CHANGE_UNITS, numeric=set(CHANGE_UNITS),
               sources={"comparison_label": ("then_test", "comparison")})
 
 

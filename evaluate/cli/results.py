@@ -27,15 +27,18 @@ def analyse_cmd(workspace, out, quiet):
 
     Example: evaluate analyse my-programme --out results/
     """
-    from evaluate.analysis import analyse_and_store, report_context
+    from evaluate.analysis import analyse_and_store, keep_workbook, report_context
     from evaluate.report.results_files import left_out_of_workbook, write_results
     from evaluate.workspace import Workspace
+    from evaluate.workspace.results import results_key
 
     ws = Workspace.open(workspace)
     ws.require_imports("analyse")
     with progress_bar("analyse", quiet) as progress:
+        key = results_key(ws.path)
         results = analyse_and_store(ws, progress=progress)
         paths = write_results(results, out, context=report_context(ws), progress=progress)
+        keep_workbook(ws, out / "analysis.xlsx", key)  # `evaluate report` copies it
     echo(f"Wrote {len(results)} tables to {out}/ (one csv each, and analysis.xlsx).", quiet)
     left_out = left_out_of_workbook(results)
     if left_out:
@@ -119,9 +122,16 @@ def report_cmd(workspace, out, pdf, docx, personal, roster, quiet):
 
     Example: evaluate report my-programme --out reports/2026/ --pdf --docx
     """
-    from evaluate.analysis import analyse_and_store, report_context, stored_results
+    from evaluate.analysis import (
+        analyse_and_store,
+        keep_workbook,
+        report_context,
+        stored_results,
+        stored_workbook,
+    )
     from evaluate.report.build import build_report, quotes_note
     from evaluate.workspace import Workspace
+    from evaluate.workspace.results import results_key
 
     ws = Workspace.open(workspace)
     ws.require_imports("report on")
@@ -147,9 +157,14 @@ def report_cmd(workspace, out, pdf, docx, personal, roster, quiet):
         echo("Using the results `evaluate analyse` stored (nothing has changed since).", quiet)
     written = None
     with progress_bar("report", quiet) as progress:
+        key = results_key(ws.path)
         results = stored.tables if stored.tables is not None else analyse_and_store(ws, progress=progress)
         context = report_context(ws)
-        paths = build_report(results, context, out, pdf=pdf, docx=docx, progress=progress)
+        book = stored_workbook(ws) if stored.tables is not None else None
+        paths = build_report(results, context, out, pdf=pdf, docx=docx, progress=progress,
+                             analysis_workbook=book)
+        if book is None:
+            keep_workbook(ws, paths["analysis"], key)  # the next report copies it
         if personal is not None:
             from evaluate.report.personal import write_personal_pages
 

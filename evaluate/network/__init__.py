@@ -32,7 +32,9 @@ The package is split by concept; every public name is importable from
 - :mod:`~evaluate.network.growth` — ties new, kept and lost; change in measures;
 - :mod:`~evaluate.network.people` — per-person change and betweenness;
 - :mod:`~evaluate.network.layout` — positions that stay put across waves;
+- :mod:`~evaluate.network.blocks` — the tie table as position arrays per relation × wave;
 - :mod:`~evaluate.network.brokerage` — Gould–Fernandez brokerage roles by group;
+- :mod:`~evaluate.network.brokerage_change` — how the roles changed between waves;
 - :mod:`~evaluate.network.coreness` — core and periphery, and who moved into the core;
 - :mod:`~evaluate.network.uncertainty` — bootstrap intervals for network change, bounds
   under non-response, and the strength-of-evidence label;
@@ -49,10 +51,10 @@ from evaluate.network.boundary import boundary_spanning, ei_index
 from evaluate.network.brokerage import (
     BROKERAGE_ATTRIBUTES,
     ROLES,
-    brokerage_change,
     brokerage_roles,
     gould_fernandez,
 )
+from evaluate.network.brokerage_change import brokerage_change
 from evaluate.network.coreness import CORE_ATTRIBUTES, core_change, core_periphery, coreness
 from evaluate.network.growth import metric_change, tie_growth
 from evaluate.network.layout import network_layout

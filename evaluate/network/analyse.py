@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluate.network.boundary import boundary_spanning
-from evaluate.network.brokerage import brokerage_change, brokerage_roles
+from evaluate.network.brokerage import brokerage_roles
+from evaluate.network.brokerage_change import brokerage_change
 from evaluate.network.coreness import core_change, core_periphery
 from evaluate.network.growth import metric_change, tie_growth
 from evaluate.network.layout import network_layout

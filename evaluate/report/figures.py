@@ -54,6 +54,7 @@ __all__ = [
     "forest",
     "diverging_likert",
     "likert_narrow",
+    "key_above",
     "dot_interval",
     "grouped_bar",
     "network_pictures",
@@ -299,6 +300,20 @@ def wrap_text(text: str, width: int = 42) -> str:
     return "<br>".join(lines)
 
 
+def key_above(fig: go.Figure, x_title: str, *, top: int = 80, extra: int = 60) -> dict:
+    """How a chart with a key is drawn on a phone: the key above the plot (under it, it would
+    cover the axis title), a shorter axis title, and the chart ``extra`` pixels taller.
+
+    Returns the ``narrow`` argument of :meth:`evaluate.report.page.Page.figure`.
+    """
+    return {"height": int((fig.layout.height or 450) + extra),
+            "layout": {"legend": {"orientation": "h", "x": 0, "xref": "container",
+                                  "xanchor": "left", "y": 1.0, "yref": "container",
+                                  "yanchor": "top", "font": {"size": 11}},
+                       "margin": {"t": top},
+                       "xaxis": {"title": {"text": x_title}}}}
+
+
 def likert_narrow(fig: go.Figure, width: int = 22) -> dict:
     """How :func:`diverging_likert`'s chart is drawn on a phone: each statement wrapped in
     lines of at most ``width`` characters, the chart as tall as they need, the key above it.
@@ -314,13 +329,15 @@ def likert_narrow(fig: go.Figure, width: int = 22) -> dict:
     for s, w in zip(statements, wrapped, strict=True):
         rows, n = lines.get(s, (0, w.count("<br>") + 1))
         lines[s] = (rows + 1, n)
-    height = 230 + sum(max(24 * rows, 14 * n + 12) for rows, n in lines.values())
+    # plotly gives every bar the same height: the statement needing most room sets it
+    per_bar = max([24.0] + [(14 * n + 10) / rows for rows, n in lines.values()])
+    height = 230 + per_bar * len(statements)
     return {"y": [wrapped, list(y[1])], "height": int(height),
             "layout": {"font": {"size": 11},
                        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0,
                                   "yanchor": "bottom", "font": {"size": 11}},
                        "margin": {"l": 4, "r": 8, "t": 140, "b": 50},
-                       "xaxis": {"title": {"text": "← disagree · agree →"}}}}
+                       "xaxis": {"title": {"text": "← disagree · agree →", "font": {"size": 10}}}}}
 
 
 def diverging_likert(

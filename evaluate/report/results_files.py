@@ -27,7 +27,7 @@ def left_out_of_workbook(results: dict[str, pd.DataFrame]) -> list[str]:
     >>> left_out_of_workbook({"scale_scores": pd.DataFrame({"participant": ["P-0123456789"]})})
     ['scale_scores (1 row, one per person): only in scale_scores.csv']
     """
-    from evaluate.report.build import is_person_level
+    from evaluate.report.analysis_book import is_person_level
     from evaluate.report.xlsx import EXCEL_MAX_ROWS
 
     out = []
@@ -47,12 +47,18 @@ def write_results(results: dict[str, pd.DataFrame], out_dir: str | Path, *,
     ``out_dir/analysis.xlsx``.
 
     Tables with one row per person (pseudonymous ids) stay out of the workbook,
-    which is easily passed on; their csv files are for the evaluator only, and
-    the workbook's README names them.
+    which is easily passed on; their csv files are for the evaluator only.
+    ``analysis.xlsx`` is the one ``evaluate report`` writes from the same
+    results and ``context`` (:func:`evaluate.report.analysis_book.report_tables`),
+    so the report can reuse it instead of writing it again.
     """
     from evaluate.csv_tables import write_csv
     from evaluate.privacy import neutralise_frame
-    from evaluate.report.build import is_person_level, write_analysis_workbook
+    from evaluate.report.analysis_book import (
+        report_tables,
+        workbook_tables,
+        write_analysis_workbook,
+    )
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -63,8 +69,7 @@ def write_results(results: dict[str, pd.DataFrame], out_dir: str | Path, *,
         path = out / f"{name}.csv"
         write_csv(neutralise_frame(table), path)
         written.append(path)
-    people = {k: f"{k}.csv" for k, v in results.items() if is_person_level(k, v)}
     step(progress, "Writing analysis.xlsx")
-    written.append(write_analysis_workbook(dict(sorted(results.items())), out / "analysis.xlsx",
-                                           context, left_out=people))
+    books = workbook_tables(report_tables(results, context or {}))
+    written.append(write_analysis_workbook(books, out / "analysis.xlsx", context))
     return written

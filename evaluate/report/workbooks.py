@@ -31,8 +31,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from evaluate.quotes import selection_note
+from evaluate.records import imports_table, quarantine_summary
 from evaluate.report.page import Page
-from evaluate.report.records import imports_table, quarantine_summary
 from evaluate.report.sections.common import aims
 from evaluate.report.sections.network_change import ROLE_WORDS
 from evaluate.report.sections.overview import principle_rows

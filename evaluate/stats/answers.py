@@ -54,18 +54,19 @@ def item_distribution(responses: pd.DataFrame, instruments, *, min_group_size: i
         insts = dict(instruments)
     else:
         insts = {i.ref: i for i in instruments}
-    frames = []
     if not len(responses) or "instrument" not in responses.columns:
         return pd.DataFrame(columns=ITEM_DISTRIBUTION_COLUMNS)
     refs = responses["instrument"].astype(str)
     if "instrument_version" in responses.columns:
         version = pd.to_numeric(responses["instrument_version"], errors="coerce")
         refs = refs.where(refs.str.contains("@"), refs + "@" + version.fillna(1).astype(int).astype(str))
+    columns: dict[str, list] = {c: [] for c in ITEM_DISTRIBUTION_COLUMNS}
     for ref in sorted(refs.unique()):
         inst = insts.get(ref)
         if inst is None:
             continue
         rows = responses[refs == ref]
+        waves = list(rows.groupby("wave", sort=True).indices.items())  # wave → row positions
         scale_of, aim_of = {}, {}
         for s in inst.scales:
             for it in s.items:
@@ -78,24 +79,28 @@ def item_distribution(responses: pd.DataFrame, instruments, *, min_group_size: i
             if rset is None or not rset.codes:
                 continue
             codes = np.asarray(rset.codes, dtype=float)
-            base = scale_of.get(item.then_of or item.id, "")
-            for wave, block in rows.groupby("wave", sort=True):
-                values = pd.to_numeric(block[item.id], errors="coerce").to_numpy(dtype=float)
+            answers = pd.to_numeric(rows[item.id], errors="coerce").to_numpy(dtype=float)
+            fixed = {"instrument": ref, "item": item.id, "item_text": item.text,
+                     "scale": scale_of.get(item.then_of or item.id, ""),
+                     "aim": aim_of.get(item.then_of or item.id, ""),
+                     "reverse": bool(item.reverse), "then_of": item.then_of or ""}
+            for wave, at in waves:
+                values = answers[at]
                 values = values[~np.isnan(values)]
                 n_answered = len(values)
                 counts = (values[:, None] == codes[None, :]).sum(axis=0)
                 small = 0 < n_answered < min_group_size
-                frames.append(pd.DataFrame({
-                    "instrument": ref, "wave": wave, "item": item.id, "item_text": item.text,
-                    "scale": base, "aim": aim_of.get(item.then_of or item.id, ""),
-                    "reverse": bool(item.reverse), "then_of": item.then_of or "",
-                    "code": codes, "label": list(rset.labels),
-                    "n": np.where(small, np.nan, counts.astype(float)),
-                    "n_answered": np.nan if small else float(n_answered),
-                    "share": np.where(small or n_answered == 0, np.nan,
-                                      counts / max(n_answered, 1)),
-                    "suppressed": small,
-                }))
-    if not frames:
+                k = len(codes)
+                for c, v in (fixed | {"wave": wave, "suppressed": small}).items():
+                    columns[c] += [v] * k
+                columns["code"].append(codes)
+                columns["label"] += list(rset.labels)
+                columns["n"].append(np.where(small, np.nan, counts.astype(float)))
+                columns["n_answered"].append(np.full(k, np.nan if small else float(n_answered)))
+                columns["share"].append(np.where(small or n_answered == 0, np.nan,
+                                                 counts / max(n_answered, 1)))
+    if not columns["item"]:
         return pd.DataFrame(columns=ITEM_DISTRIBUTION_COLUMNS)
-    return pd.concat(frames, ignore_index=True)[ITEM_DISTRIBUTION_COLUMNS]
+    for c in ("code", "n", "n_answered", "share"):
+        columns[c] = np.concatenate(columns[c])
+    return pd.DataFrame(columns)[ITEM_DISTRIBUTION_COLUMNS]

@@ -26,7 +26,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import re
+import shutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,10 +40,12 @@ from evaluate.hashing import file_sha256
 from evaluate.workspace.files import atomic_write_text, dumps_json, write_parquet
 
 __all__ = ["RESULTS_DIR", "EAGER_ROWS", "Stored", "StoredTables", "results_key", "load_results",
-           "store_results"]
+           "store_results", "store_workbook", "stored_workbook"]
 
 RESULTS_DIR = "results"
 INDEX = "index.json"
+#: The analysis workbook written from the stored tables, and what it was written from.
+WORKBOOK, WORKBOOK_INDEX = "analysis.xlsx", "workbook.json"
 FORMAT = 1
 _NAME = re.compile(r"^[a-z0-9_]{1,64}$")
 #: Tables longer than this are read from the store only when asked for.
@@ -230,6 +234,8 @@ def store_results(root: str | Path, key: dict[str, str], tables: dict[str, pd.Da
         index_path = folder / INDEX
         with contextlib.suppress(OSError):
             index_path.unlink()  # from here until the new index is written, nothing is reused
+        with contextlib.suppress(OSError):
+            (folder / WORKBOOK_INDEX).unlink()  # nor the workbook written from the old tables
         listed = {}
         for name, table in sorted(tables.items()):
             if not _NAME.match(name) or not all(isinstance(c, str) for c in table.columns):
@@ -246,3 +252,46 @@ def store_results(root: str | Path, key: dict[str, str], tables: dict[str, pd.Da
             with contextlib.suppress(OSError):
                 path.unlink()
     return True
+
+
+def _stored_key(folder: Path) -> dict | None:
+    try:
+        return json.loads((folder / INDEX).read_text(encoding="utf-8"))["key"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return None
+
+
+def store_workbook(root: str | Path, key: dict[str, str], path: str | Path) -> bool:
+    """Keep a copy of ``analysis.xlsx`` written from the tables stored under ``key``.
+
+    Kept only while the stored tables are ``key``'s and the workspace is still
+    in that state, so that :func:`stored_workbook` hands it out only with the
+    tables it was written from. False when it is not kept.
+    """
+    folder = Path(root) / RESULTS_DIR
+    if _stored_key(folder) != key or results_key(root) != key:
+        return False
+    try:
+        copy = folder / WORKBOOK
+        partial = folder / f".{WORKBOOK}.partial"
+        shutil.copyfile(path, partial)
+        os.replace(partial, copy)
+        atomic_write_text(folder / WORKBOOK_INDEX, dumps_json(
+            {"format": FORMAT, "key": key, "sha256": file_sha256(copy)}))
+    except OSError:
+        return False
+    return True
+
+
+def stored_workbook(root: str | Path, key: dict[str, str]) -> Path | None:
+    """The kept ``analysis.xlsx`` when it was written from ``key``'s stored tables and is intact."""
+    folder = Path(root) / RESULTS_DIR
+    try:
+        kept = json.loads((folder / WORKBOOK_INDEX).read_text(encoding="utf-8"))
+        if kept["key"] != key or _stored_key(folder) != key:
+            return None
+        if file_sha256(folder / WORKBOOK) != kept["sha256"]:
+            return None
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return None
+    return folder / WORKBOOK

@@ -16,24 +16,21 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluate.claims.ledger import SEP
-from evaluate.claims.network_displays import boundary_shares, growth_counts, ties_named
+from evaluate.claims.network_displays import boundary_shares
 from evaluate.report import figures as F
 from evaluate.report.page import Page
 from evaluate.report.sections.aims import aim_full_title
 from evaluate.report.sections.common import aim, safe_id
-from evaluate.report.sections.network_change import certainty_block, core_block, roles_block
+from evaluate.report.sections.network_change import (
+    _claimed,
+    certainty_block,
+    core_block,
+    roles_block,
+)
 from evaluate.report.sections.survey import scale_evidence
 from evaluate.words import join_words
 
-__all__ = ["build_aim2", "ties_named", "growth_counts"]
-
-
-def _claimed(page: Page, claim_id: str) -> bool:
-    try:
-        page.claim(claim_id)
-    except KeyError:
-        return False
-    return True
+__all__ = ["build_aim2"]
 
 
 def _pictures(page: Page) -> tuple[list, str]:

@@ -32,6 +32,7 @@ ROLE_AXIS = {
 
 
 def _claimed(page: Page, claim_id: str) -> bool:
+    """Whether the ledger has the claim (results stored by older code may lack it)."""
     try:
         page.claim(claim_id)
     except KeyError:

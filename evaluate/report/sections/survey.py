@@ -61,6 +61,7 @@ def _forest(page: Page, ff: pd.DataFrame, aim_id: str):
     return page.figure(
         f"fig-{aim_id}-forest", fig, claim=f"chart:{aim_id}:forest",
         table_claim=f"table:{aim_id}:forest",
+        narrow=F.key_above(fig, "size of the change", top=110, extra=40 * comparisons),
         print_height=max(180, min(90 + 19 * rows * max(1, comparisons), 280)))
 
 
@@ -132,6 +133,7 @@ def then_test(page: Page) -> dict:
                          hover=["people"], grouped=True)
     return {"figure": page.figure("fig-aim1-then-test", fig, claim=f"chart:{aim_id}:then-test",
                                   table_claim=f"table:{aim_id}:then-test",
+                                  narrow=F.key_above(fig, "average score", top=85),
                                   print_height=min(80 + 30 * d["scale"].nunique(), 240)),
             "empty": ""}
 

@@ -53,11 +53,15 @@
       var data = spec.data, layout = layoutFor(el, spec, forPrint);
       // a chart with long row labels wraps them shorter on a phone (and grows to fit)
       if (!forPrint && spec.narrow && el.clientWidth && el.clientWidth < NARROW) {
-        data = data.map(function (t) { return Object.assign({}, t, {y: spec.narrow.y}); });
+        if (spec.narrow.y) {
+          data = data.map(function (t) { return Object.assign({}, t, {y: spec.narrow.y}); });
+        }
         layout = merged(layout, spec.narrow.layout || {});
-        layout.height = spec.narrow.height;
-        el.style.height = spec.narrow.height + "px";
-        el.setAttribute("data-height", String(spec.narrow.height));
+        if (spec.narrow.height) {
+          layout.height = spec.narrow.height;
+          el.style.height = spec.narrow.height + "px";
+          el.setAttribute("data-height", String(spec.narrow.height));
+        }
       }
       jobs.push(Plotly.newPlot(el, data, layout, config)
         .then(function (gd) {
