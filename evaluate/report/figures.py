@@ -329,13 +329,15 @@ def likert_narrow(fig: go.Figure, width: int = 22) -> dict:
     for s, w in zip(statements, wrapped, strict=True):
         rows, n = lines.get(s, (0, w.count("<br>") + 1))
         lines[s] = (rows + 1, n)
-    height = 230 + sum(max(24 * rows, 14 * n + 12) for rows, n in lines.values())
+    # plotly gives every bar the same height: the statement needing most room sets it
+    per_bar = max([24.0] + [(14 * n + 10) / rows for rows, n in lines.values()])
+    height = 230 + per_bar * len(statements)
     return {"y": [wrapped, list(y[1])], "height": int(height),
             "layout": {"font": {"size": 11},
                        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0,
                                   "yanchor": "bottom", "font": {"size": 11}},
                        "margin": {"l": 4, "r": 8, "t": 140, "b": 50},
-                       "xaxis": {"title": {"text": "← disagree · agree →"}}}}
+                       "xaxis": {"title": {"text": "← disagree · agree →", "font": {"size": 10}}}}}
 
 
 def diverging_likert(
