@@ -12,6 +12,14 @@ to the yardstick's: on a machine shared with other work, CPU time moves far less
 with the load than wall time does.
 
     python benchmarks/bench_demo.py [--repeat 3] [--keep FOLDER]
+    python benchmarks/bench_demo.py --report WORKSPACE [--repeat 3] [--against CHECKOUT]
+
+With ``--report WORKSPACE`` (a workspace with stored results, e.g. the
+``workspace`` folder ``evaluate demo`` writes), only the yardstick and
+``evaluate report`` are timed, in rounds; ``--against CHECKOUT`` (repeatable) also
+times, in the same rounds, the report written by the code of another checkout of this
+repository (e.g. a ``git worktree`` of an earlier commit), so before and after
+see the same load.
 
 Each round works in a fresh temporary folder: ``demo`` builds the workspace,
 ``analyse`` and ``report`` then run on a copy of it (``report`` after
@@ -78,11 +86,62 @@ def _round(evaluate: str, scratch: Path) -> dict[str, tuple[float, float, float]
     return out
 
 
+def _report_rows(workspace: Path, against: list[Path], repeat: int) -> None:
+    """Rounds of the yardstick and `evaluate report` (this checkout, and each of ``against``)."""
+    runs = {"this checkout": ROOT} | {f"against {p.name}": p.resolve() for p in against}
+    rows: dict[str, list[tuple[float, float, float]]] = {"import pandas, pingouin": []}
+    for code in runs.values():  # bytecode compiled before timing (a fresh checkout has none)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(code / "evaluate")],
+                       check=True)
+    for i in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            scratch = Path(tmp)
+            rows["import pandas, pingouin"].append(
+                _run([sys.executable, "-c", "import pandas, pingouin"], scratch))
+            for label, code in runs.items():
+                env = os.environ | {"PYTHONPATH": str(code)}  # that checkout's evaluate
+                which = subprocess.run([sys.executable, "-c", "import evaluate; print(evaluate.__file__)"],
+                                       env=env, cwd=scratch, capture_output=True, text=True).stdout
+                if not which.startswith(str(code)):
+                    raise SystemExit(f"{label}: evaluate was imported from {which.strip()}")
+                load, cpu0, t0 = os.getloadavg()[0], _cpu(), time.perf_counter()
+                done = subprocess.run([sys.executable, "-m", "evaluate.cli", "report",
+                                       str(workspace), "--out", str(scratch / label), "-q"],
+                                      env=env, cwd=scratch, capture_output=True, text=True)
+                if done.returncode:
+                    raise SystemExit(f"evaluate report ({label}) failed:\n{done.stderr}")
+                rows.setdefault(f"evaluate report ({label})", []).append(
+                    (time.perf_counter() - t0, load, _cpu() - cpu0))
+        print(f"round {i + 1}: " + ", ".join(f"{k} {r[-1][0]:.2f} s, CPU {r[-1][2]:.2f} s "
+                                              f"(load {r[-1][1]:.1f})" for k, r in rows.items()),
+              flush=True)
+    base = statistics.median(w for w, _, _ in rows["import pandas, pingouin"])
+    base_cpu = statistics.median(c for _, _, c in rows["import pandas, pingouin"])
+    print(f"\n| work | median of {repeat} | × import pandas, pingouin | goal | "
+          "load average at each run | median CPU | CPU × yardstick's |")
+    print("|---|---|---|---|---|---|---|")
+    for name, runs_ in rows.items():
+        med, cpu = statistics.median(w for w, _, _ in runs_), statistics.median(c for _, _, c in runs_)
+        goal = "" if name.startswith("import") else (
+            "≤ 1× " + ("(met)" if med <= base else "(missed)"))
+        loads = ", ".join(f"{lo:.1f}" for _, lo, _ in runs_)
+        print(f"| {name} | {med:.2f} s | {med / base:.2f}× | {goal} | {loads} | {cpu:.2f} s "
+              f"| {cpu / base_cpu:.2f}× |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="keep the last round's folders here")
+    parser.add_argument("--report", type=Path, metavar="WORKSPACE",
+                        help="time only `evaluate report` of this workspace (stored results)")
+    parser.add_argument("--against", type=Path, metavar="CHECKOUT", action="append", default=[],
+                        help="with --report: also the report of another checkout's code "
+                             "(may be given more than once)")
     args = parser.parse_args()
+    if args.report is not None:
+        _report_rows(args.report.resolve(), args.against, args.repeat)
+        return
     evaluate = shutil.which("evaluate", path=str(Path(sys.executable).parent)) or "evaluate"
     rounds = []
     for i in range(args.repeat):

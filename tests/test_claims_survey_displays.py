@@ -57,12 +57,26 @@ def test_every_number_in_their_words_is_a_figure_of_that_claim_with_its_source(l
     untraced = []
     for c in claims[claims["claim_id"].isin(MINE)].itertuples(index=False):
         mine = figures[figures["claim_id"] == c.claim_id]
-        assert (mine["source_table"] != "").all() and (mine["source_key"] != "").all()
+        assert (mine["source_key"] != "").all()
+        # a result table's row, or a constant of the methods or the workspace's settings
+        assert set(mine["source_table"]) <= set(ledger[0]) | {"methods", "settings"}, c.claim_id
         shown = set(mine["shown"])
         for words in (c.title, c.text, c.note):
             untraced += [(c.claim_id, t) for t in NUMBER.findall(NAMES.sub(" ", words))
                          if t not in shown]
     assert untraced == []
+
+
+def test_a_p_value_printed_as_under_0_001_shows_its_bound_as_a_figure(ledger):
+    figs = _figures(ledger, "table:aim1:cohorts")
+    assert "< 0.001" not in set(figs["shown"])  # no p under 0.001 in this table: no bound
+    assert "p_printed_below" not in set(figs["figure"])
+    results = synthetic_results()
+    results["cohort_anova"] = _anova().assign(p_val=[1e-9, 1e-5, 0.6])
+    out = build_claims(results, None, synthetic_context())["claim_figures"]
+    mine = out[out["claim_id"] == "table:aim1:cohorts"]
+    assert "< 0.001" in set(mine["shown"])
+    assert mine.loc[mine["figure"] == "p_printed_below", "shown"].tolist() == ["0.001"]
 
 
 def test_the_cohorts_sentence_counts_the_scales_whose_change_differed(ledger):

@@ -18,7 +18,7 @@ import pandas as pd
 
 from evaluate.claims.context import Context
 from evaluate.claims.displays import add_table
-from evaluate.claims.survey_displays import share_figures
+from evaluate.claims.survey_displays import p_floor_figure, share_figures
 from evaluate.words import integer, join_words, num, p_value
 
 __all__ = ["group_displays", "largest_groups", "GROUPS_SHOWN", "cohort_tests", "group_changes"]
@@ -101,6 +101,7 @@ def _cohorts(led, ctx: Context, a: pd.DataFrame, aim_id: str) -> None:
             title="Did the cohorts change differently?", text=text,
             source_table="cohort_anova", source_key=f"aim={aim_id}; source=time × cohort")
     frame = a.assign(comparison_label=_comparison_label(ctx, a)) if {"wave_pre", "wave_post"} <= set(a.columns) else a
+    p_floor_figure(led, f"table:{aim_id}:cohorts", a["p_val"])
     add_table(led, f"table:{aim_id}:cohorts", section=aim_id, aim=aim_id, order=6,
               source_table="cohort_anova", key=["scale", "source", "wave_pre", "wave_post"],
               frame=frame,
@@ -136,7 +137,7 @@ def _groups(led, ctx: Context, s: pd.DataFrame, aim_id: str) -> None:
     if cut:
         g = led.figures_of(cid, "subgroups", base)
         shown = g("groups_shown", GROUPS_SHOWN, integer(GROUPS_SHOWN), "groups",
-                  table="settings", key="groups shown per kind")
+                  table="methods", key="the largest groups of each kind shown on the page")
         kinds = [f"{g('groups_' + a, n, integer(n), 'groups', key=f'{base}; attribute={a}')} "
                  f"{_KINDS.get(a, a)}" for a, n in cut.items()]
         text += (f" Only the {shown} largest of the " + " and of the ".join(kinds)

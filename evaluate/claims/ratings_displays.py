@@ -13,6 +13,7 @@ import pandas as pd
 from evaluate.claims.context import Context
 from evaluate.claims.displays import add_table
 from evaluate.claims.likert_displays import challenge_items
+from evaluate.claims.survey_displays import p_floor_figure
 from evaluate.words import integer, num, p_value, pct
 
 __all__ = ["ratings_displays", "challenge_ratings"]
@@ -37,6 +38,8 @@ def ratings_displays(led, results: Mapping[str, pd.DataFrame], context: Mapping)
     aim_id = ctx.aim("aim3")[0]
     cc = cc.assign(comparison_label="from the " + cc["wave_pre"].map(ctx.wave) + " to the "
                    + cc["wave_post"].map(ctx.wave))
+    if "p_adj" in cc.columns:
+        p_floor_figure(led, f"table:{aim_id}:ratings", cc["p_adj"])
     add_table(led, f"table:{aim_id}:ratings", section=aim_id, aim=aim_id, order=4,
               source_table="prepost", key=["kind", "measure", "wave_pre", "wave_post"], frame=cc,
               caption="Each change-challenge question's average rating before and after, "

@@ -30,8 +30,8 @@ from evaluate.words import (
     the_wave,
 )
 
-__all__ = ["survey_displays", "forest_rows", "share_figures", "level_figure", "CHANGE_UNITS",
-           "CHANGE_FORMATS"]
+__all__ = ["survey_displays", "forest_rows", "share_figures", "level_figure", "p_floor_figure",
+           "CHANGE_UNITS", "CHANGE_FORMATS"]
 
 #: A table of changes in averages: the units and formats of its numeric columns.
 CHANGE_UNITS = {"n_pairs": "people", "mean_pre": "points", "mean_post": "points",
@@ -51,8 +51,17 @@ _NEEDED = {"kind", "measure", "title", "wave_pre", "wave_post", "n_pairs", "mean
 def level_figure(led, claim_id: str) -> str:
     """"95%", the level of every interval drawn, as a figure of ``claim_id`` (the glossary's
     likely range)."""
-    return led.fig(claim_id, "interval_level", 0.95, "95%", "percent", source_table="glossary",
-                   source_key="term=likely_range")
+    return led.fig(claim_id, "interval_level", 0.95, "95%", "percent", source_table="methods",
+                   source_key="the likely range: a 95% confidence interval (glossary)")
+
+
+def p_floor_figure(led, claim_id: str, p_values) -> None:
+    """When a table prints a p-value as "< 0.001", its 0.001 (the smallest p-value printed
+    as a number) as a figure of ``claim_id``."""
+    p = pd.to_numeric(pd.Series(list(p_values), dtype=object), errors="coerce")
+    if (p < 0.001).any():
+        led.fig(claim_id, "p_printed_below", 0.001, "0.001", "p-value", source_table="methods",
+                source_key="p-values under 0.001 are printed as < 0.001")
 
 
 def share_figures(f, k: int, n: int, noun: str, part: str, whole: str) -> str:
@@ -139,6 +148,7 @@ def _prepost(led, ctx: Context, head: pd.DataFrame, aim_id: str, aim_short: str,
               note=(f"Averages of the {people} people who answered both surveys; the grey line "
                     f"joins the two surveys, the whiskers show the {level} range each average is "
                     "likely to lie in."), source_table="prepost")
+    p_floor_figure(led, f"table:{aim_id}:prepost", head["p_adj"])
     add_table(led, f"table:{aim_id}:prepost", section=aim_id, aim=aim_id, source_table="prepost",
               key=["kind", "measure", "wave_pre", "wave_post"],
               caption=(f"Each scale's average at the {w0} and the {w1}, of the people who "
@@ -215,8 +225,7 @@ def _forest(led, ff: pd.DataFrame, aim_id: str, first: str) -> None:
                        f"{'person' if people == '1' else 'people'})")
     comparisons = list(dict.fromkeys(ff["comparison_label"]))
     k = f("comparisons", len(comparisons), integer(len(comparisons)), "comparisons")
-    bench = led.figures_of(cid, "effect_size_word", "Cohen's benchmarks for a standardised "
-                                                    "difference")
+    bench = led.figures_of(cid, "methods", "Cohen's benchmarks for a standardised difference")
     marks = ", ".join(
         bench("benchmark_" + word.split("-")[0], value, num(value, 1), "standardised difference")
         + (" is " if i == 0 else " ") + word for i, (value, word) in enumerate(SIZE_BENCHMARKS))
@@ -233,6 +242,7 @@ def _forest(led, ff: pd.DataFrame, aim_id: str, first: str) -> None:
                     f"{k} {'comparison' if k == '1' else 'comparisons'}: "
                     + join_words(comparisons) + "."),
               source_table="prepost")
+    p_floor_figure(led, f"table:{aim_id}:forest", ff["p_adj"])
     add_table(led, f"table:{aim_id}:forest", section=aim_id, aim=aim_id, order=1,
               source_table="prepost", key=["kind", "measure", "wave_pre", "wave_post"],
               caption=(f"The size of each scale's change from {the_wave(first)}, as an "

@@ -24,6 +24,7 @@ from evaluate.claims.survey_displays import (
     CHANGE_FORMATS,
     CHANGE_UNITS,
     level_figure,
+    p_floor_figure,
     share_figures,
 )
 from evaluate.stats.base import mean_ci
@@ -137,6 +138,8 @@ def _then_test(led, ctx: Context, lb: LookBack, aim_id: str) -> None:
     rows = lb.rows.assign(comparison_label=lb.rows["comparison"].astype(str)
                           .str.replace("then-test", "looking back", regex=False)
                           .str.replace(" (response shift)", "", regex=False))
+    if "p_adj" in rows.columns:
+        p_floor_figure(led, f"table:{aim_id}:then-test", rows["p_adj"])
     add_table(led, f"table:{aim_id}:then-test", section=aim_id, aim=aim_id, order=2,
               source_table="then_test", key=["kind", "measure", "comparison", "then_wave"],
               caption=("Each scale's look back set beside the answers at the time and now: the "

@@ -18,6 +18,7 @@ script) and figure data, which :func:`script_json` makes safe inside a
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -26,6 +27,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 import jinja2
+import jinja2.bccache
 import pandas as pd
 import plotly.io as pio
 from markupsafe import Markup
@@ -82,11 +84,36 @@ def plotly_js() -> Markup:
     return Markup(get_plotlyjs().replace("</script", "<\\/script"))  # noqa: S704 - the library
 
 
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Templates compiled once and kept between runs, in the user's own folder of the system's
+    temporary directory (Jinja2's default: mode 700, checked); each is keyed by its source's
+    checksum, so an edited template is compiled again. A cache that cannot be read or written
+    is passed over: the template is compiled as if there were none."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - a damaged cache file is only a missed cache
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _compiled_templates() -> jinja2.BytecodeCache | None:
+    try:
+        return _CompiledTemplates()
+    except (OSError, RuntimeError):  # no temporary directory of our own: compile each time
+        return None
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The template environment: package templates, autoescaping on, undefined names fail."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("evaluate.report", "templates"),
+        bytecode_cache=_compiled_templates(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -209,29 +236,49 @@ class Page:
         Results computed before the ledger existed (or handed in without it) get one
         built from their tables, so every page renders claims.
         """
-        if "_claims" not in self.__dict__:
-            from evaluate.claims.ledger import build_claims
-
-            stored = self.results.get("claims") if self.results else None
-            if isinstance(stored, pd.DataFrame) and "claim_id" in stored.columns:
-                figures = self.results.get("claim_figures")
-                self.__dict__["_claims"] = (stored, figures)
-            else:
-                built = build_claims(self.results or {}, self.context.get("programme_info"),
-                                     self.context)
-                self.__dict__["_claims"] = (built["claims"], built["claim_figures"])
-        claims = self.__dict__["_claims"][0]
+        claims = self._ledger()[0]
         if section is None:
             return claims
         return claims[claims["section"] == section].sort_values("order", kind="stable")
 
+    def _ledger(self) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        """The claims and their figures, read (or built) once, with an index by claim id so
+        that looking up one claim does not scan the ledger (a page looks up hundreds)."""
+        if "_claims" not in self.__dict__:
+            stored = self.results.get("claims") if self.results else None
+            if isinstance(stored, pd.DataFrame) and "claim_id" in stored.columns:
+                claims, figures = stored, self.results.get("claim_figures")
+            else:
+                from evaluate.claims.ledger import build_claims
+
+                built = build_claims(self.results or {}, self.context.get("programme_info"),
+                                     self.context)
+                claims, figures = built["claims"], built["claim_figures"]
+            self.__dict__["_claims"] = (claims, figures)
+            # first row of each claim id (the ledger's ids are unique; the first wins if not)
+            at: dict[str, int] = {}
+            for i, cid in enumerate(claims["claim_id"].tolist()):
+                at.setdefault(cid, i)
+            self.__dict__["_claim_at"] = at
+            self.__dict__["_claim_rows"] = None
+            self.__dict__["_figure_rows"] = (
+                {} if figures is None or not len(figures)
+                else figures.groupby("claim_id", sort=False).indices)
+        return self.__dict__["_claims"]
+
+    def _claim_figures(self, claim_id: str) -> pd.DataFrame | None:
+        """The ledger's figures of one claim, in the ledger's order (None: no figures at all)."""
+        figures = self._ledger()[1]
+        if figures is None or not len(figures):
+            return None
+        rows = self.__dict__["_figure_rows"].get(claim_id)
+        return figures.iloc[rows] if rows is not None else figures.iloc[:0]
+
     def figures_shown(self, claim_id: str) -> dict[str, str]:
         """A claim's figures as printed, by name (``{"did": "+0.58", ...}``)."""
-        self.claims()
-        figures = self.__dict__["_claims"][1]
-        if figures is None or not len(figures):
+        mine = self._claim_figures(claim_id)
+        if mine is None:
             return {}
-        mine = figures[figures["claim_id"] == claim_id]
         return dict(zip(mine["figure"], mine["shown"], strict=True))
 
     # waves, cohorts and aims: one naming and one order, shared with the claims
@@ -258,25 +305,27 @@ class Page:
     # ------------------------------------------------------------------ claims drawn
     def claim(self, claim_id: str) -> dict:
         """One claim of the ledger as a dict (KeyError when the ledger has none)."""
-        claims = self.claims()
-        hit = claims[claims["claim_id"] == claim_id]
-        if not len(hit):
+        claims = self._ledger()[0]
+        at = self.__dict__["_claim_at"].get(claim_id)
+        if at is None:
             raise KeyError(claim_id)
-        return hit.iloc[0].to_dict()
+        if self.__dict__["_claim_rows"] is None:  # every row at once: as each row's to_dict()
+            self.__dict__["_claim_rows"] = claims.to_dict("records")
+        return dict(self.__dict__["_claim_rows"][at])
 
     def has_claim(self, claim_id: str) -> bool:
         """Whether the ledger holds ``claim_id`` (a chart is drawn only with its words)."""
-        return bool((self.claims()["claim_id"] == claim_id).any())
+        self._ledger()
+        return claim_id in self.__dict__["_claim_at"]
 
     def claim_table(self, claim_id: str, *, classes: list[str] | None = None) -> Table | None:
         """A table claim (:func:`evaluate.claims.displays.add_table`) ready to draw; None
         when the ledger has no such table."""
-        self.claims()
         try:
             claim = self.claim(claim_id)
         except KeyError:
             return None
-        return table_from_claim(claim, self.__dict__["_claims"][1], classes=classes)
+        return table_from_claim(claim, self._claim_figures(claim_id), classes=classes)
 
     # ------------------------------------------------------------------ figures
     def figure(self, fig_id: str, fig, *, title: str = "", summary: str = "",

@@ -266,18 +266,14 @@ def _charts(doc, page, images: dict[str, Path], why_none: str) -> None:
 
 
 def _methods(doc, page) -> None:
-    from evaluate.records import import_totals
     from evaluate.report.sections.methods import TESTS_TEXT
 
     doc.add_heading("Methods and limitations", level=1)
     doc.add_heading("Data", level=2)
-    imports = page.context.get("imports")
-    if isinstance(imports, pd.DataFrame) and len(imports):
-        t = import_totals(imports)
-        doc.add_paragraph(f"{t.get('read', 0):,} rows were read from {len(imports):,} exports: "
-                          f"{t.get('accepted', 0):,} accepted, {t.get('quarantined', 0):,} "
-                          f"set aside with their problem (quarantined) and "
-                          f"{t.get('excluded', 0):,} left out on purpose (previews, unfinished).")
+    imports = page.claims("methods")
+    imports = imports[imports["claim_id"] == "text:methods:imports"]
+    for text in imports["text"]:  # the dashboard's words, from the claims ledger
+        doc.add_paragraph(str(text))
     doc.add_heading("Methods", level=2)
     for term, text in TESTS_TEXT:
         p = doc.add_paragraph(style=METHOD_STYLE)
