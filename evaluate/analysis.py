@@ -59,7 +59,8 @@ def _analyse(ws, progress) -> dict[str, pd.DataFrame]:
 
     step(progress, "Finding themes in free-text answers")
     codebook = ws.path / "instruments" / "codebook.yaml"
-    results["themes"] = theme_counts(voices(ws, responses=responses), load_codebook(codebook if codebook.exists() else None),
+    texts = voices(ws, responses=responses)  # read once: the themes and the claims' context
+    results["themes"] = theme_counts(texts, load_codebook(codebook if codebook.exists() else None),
                                      min_group_size=ws.min_group_size)
     step(progress, "Analysing the network (ties, growth, boundary spanning)")
     results.update(network.analyse_workspace(ws))
@@ -79,7 +80,8 @@ def _analyse(ws, progress) -> dict[str, pd.DataFrame]:
         results["evidence_matrix"] = evidence_matrix(programme, results, ws.instruments())
     from evaluate.claims.ledger import build_claims
 
-    results.update(build_claims(results, programme, report_context(ws, responses=responses)))
+    results.update(build_claims(results, programme,
+                                   report_context(ws, responses=responses, voices_table=texts)))
     if programme is not None:  # after the ledger: its evidence labels rate the links
         from evaluate.contribution import contribution_tables
 
@@ -192,10 +194,11 @@ def voices(ws, *, responses: pd.DataFrame | None = None) -> pd.DataFrame:
     return out.sort_values(["instrument", "item", "wave", "cohort", "text"], ignore_index=True)
 
 
-def report_context(ws, *, responses=None) -> dict:
+def report_context(ws, *, responses=None, voices_table: pd.DataFrame | None = None) -> dict:
     """What the report (and the claims it draws) needs besides the analysis tables.
 
-    ``responses`` (``ws.responses()``) saves reading them again when the caller has them.
+    ``responses`` (``ws.responses()``) saves reading them again when the caller has them;
+    ``voices_table`` (:func:`voices` of the same workspace) saves gathering the free text again.
     """
     try:
         programme = ws.programme()
@@ -228,5 +231,5 @@ def report_context(ws, *, responses=None) -> dict:
         ],
         "software_version": __version__,
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "voices": voices(ws, responses=responses),
+        "voices": voices(ws, responses=responses) if voices_table is None else voices_table,
     }

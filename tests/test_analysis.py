@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 
+import pandas as pd
 from click.testing import CliRunner
 
-from evaluate.analysis import analyse
+import evaluate.analysis
+from evaluate.analysis import analyse, report_context, voices
 from evaluate.cli import cli
 from evaluate.report.results_files import write_results
 
@@ -15,13 +17,30 @@ def _digests(folder):
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
-def test_same_workspace_gives_byte_identical_tables(demo_workspace, tmp_path):
+def test_same_workspace_gives_byte_identical_tables(demo_workspace, tmp_path, monkeypatch):
     ws, _ = demo_workspace
     write_results(analyse(ws), tmp_path / "one")
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return voices(*args, **kwargs)
+
+    monkeypatch.setattr(evaluate.analysis, "voices", counted)
     write_results(analyse(ws), tmp_path / "two")
+    assert len(calls) == 1  # the free text is gathered once, for the themes and the claims
     one, two = _digests(tmp_path / "one"), _digests(tmp_path / "two")
     assert one == two
     assert "analysis.xlsx" in one and "prepost.csv" in one and "network_metrics.csv" in one
+
+
+def test_report_context_takes_the_voices_already_gathered(demo_workspace):
+    ws, _ = demo_workspace
+    responses = ws.responses()
+    gathered = voices(ws, responses=responses)
+    assert len(gathered)
+    assert report_context(ws, responses=responses, voices_table=gathered)["voices"] is gathered
+    pd.testing.assert_frame_equal(report_context(ws)["voices"], gathered, check_dtype=True)
 
 
 def test_analyse_command_prints_headlines(demo_workspace, tmp_path):
