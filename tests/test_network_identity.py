@@ -28,11 +28,15 @@ from evaluate.network import (
     coreness,
     gould_fernandez,
     nonresponse_bounds,
+    person_change,
+    tie_growth,
 )
 from evaluate.network.ties import _relations, clean_ties
 from tests.helpers import network_before_boundary as before_boundary
 from tests.helpers import network_before_brokerage as before_brokerage
 from tests.helpers import network_before_coreness as before_coreness
+from tests.helpers import network_before_growth as before_growth
+from tests.helpers import network_before_people as before_people
 from tests.helpers import network_before_uncertainty as before_uncertainty
 
 REF = Path(__file__).resolve().parent / "reference"
@@ -199,3 +203,18 @@ def test_core_periphery_and_core_change_are_unchanged(case):
         coreness(one, roster["participant"]), before_coreness.coreness(one, roster["participant"]))
     _same(people, people_before)
     pd.testing.assert_series_equal(pd.Series(fit), pd.Series(fit_before), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("case", _cases(cohorts=("c1", "c2"), seeds=(0, 1, 3)))
+def test_person_change_and_tie_growth_are_unchanged(case):
+    ties, roster, respondents, waves, relations = case
+    attributes = [a for a in ATTRS if a in roster.columns]
+    new = person_change(ties, roster, respondents, waves=waves, relations=relations,
+                        attributes=attributes)
+    old = before_people.person_change(ties, roster, respondents, waves=waves,
+                                      relations=relations, attributes=attributes)
+    _same(new, old)
+    assert len(new) and (new["new_ties"] > 0).any()
+    for r in (respondents, None):
+        _same(tie_growth(ties, r, waves=waves, relations=relations),
+              before_growth.tie_growth(ties, r, waves=waves, relations=relations))

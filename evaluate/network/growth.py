@@ -61,23 +61,32 @@ def tie_growth(
     ties = _as_ties(ties)
     waves, resp = _waves_and_respondents(ties, respondents, waves)
     relations = _relations(ties, relations)
+    arcs, names = {}, {}  # per relation: each wave's distinct arcs as codes, and the names coded
+    for relation in relations:
+        rel = _relation_ties(ties, relation)
+        codes, names[relation] = pd.factorize(pd.concat([rel["source"], rel["target"]], ignore_index=True),
+                                              use_na_sentinel=False)  # a missing end is one name
+        k = max(len(names[relation]), 1)
+        key = codes[:len(rel)].astype(np.int64) * k + codes[len(rel):]
+        wave_of = rel["wave"]
+        arcs[relation] = {w: np.unique(key[(wave_of == w).to_numpy(dtype=bool, na_value=False)])
+                          for w in waves}
     rows = []
     for w0, w1 in _pairs(list(waves)):
         both = resp.get(w0, set()) & resp.get(w1, set())
         for relation in relations:
-            rel = _relation_ties(ties, relation)
-            a = rel.loc[rel["wave"] == w0, ["source", "target"]].drop_duplicates()
-            b = rel.loc[rel["wave"] == w1, ["source", "target"]].drop_duplicates()
+            a, b = arcs[relation][w0], arcs[relation][w1]
+            k = max(len(names[relation]), 1)
+            answered = pd.Series(names[relation], dtype=object).isin(both).to_numpy(dtype=bool)
             for basis in ("respondents", "roster"):
                 if basis == "respondents":
-                    a_ = a[a["source"].isin(both) & a["target"].isin(both)]
-                    b_ = b[b["source"].isin(both) & b["target"].isin(both)]
+                    a_ = a[answered[a // k] & answered[a % k]]
+                    b_ = b[answered[b // k] & answered[b % k]]
                 else:
                     a_, b_ = a, b
-                m = a_.merge(b_, how="outer", on=["source", "target"], indicator=True)
-                kept = int((m["_merge"] == "both").sum())
-                lost = int((m["_merge"] == "left_only").sum())
-                new = int((m["_merge"] == "right_only").sum())
+                kept = len(np.intersect1d(a_, b_, assume_unique=True))
+                lost = len(a_) - kept
+                new = len(b_) - kept
                 union = kept + lost + new
                 rows.append({"wave_from": w0, "wave_to": w1, "relation": relation,
                              "basis": basis, "respondents_from": len(resp.get(w0, ())),

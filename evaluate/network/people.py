@@ -41,10 +41,37 @@ def _betweenness(rel: pd.DataFrame, index: pd.Index) -> np.ndarray:
     return b / ((n - 1) * (n - 2)) if n > 2 else np.full(n, np.nan)
 
 
-def _undirected_pairs(rel: pd.DataFrame) -> pd.DataFrame:
-    s = rel["source"].astype(str).to_numpy()
-    t = rel["target"].astype(str).to_numpy()
-    return pd.DataFrame({"a": np.minimum(s, t), "b": np.maximum(s, t)}).drop_duplicates()
+def _new_ties(s0, t0, s1, t1, index: pd.Index, attr: pd.DataFrame, attributes) -> tuple:
+    """Per person: people tied at the later wave but not the earlier, and those across each boundary.
+
+    Ties are unordered pairs of the tie ends' texts (ends off the roster and
+    self-ties included, as reported; a self-tie counts twice for its person);
+    counted at both ends, for the people of ``index``.
+    """
+    names, codes = np.unique(np.concatenate([s0, t0, s1, t1]).astype(object), return_inverse=True)
+    k = len(names)
+    codes = codes.astype(np.int64)
+    c_s0, c_t0, c_s1, c_t1 = np.split(codes, np.cumsum([len(s0), len(t0), len(s1)]))
+    before = np.minimum(c_s0, c_t0) * k + np.maximum(c_s0, c_t0)  # names sorted: codes keep order
+    after = np.minimum(c_s1, c_t1) * k + np.maximum(c_s1, c_t1)
+    new = np.setdiff1d(after, before)  # distinct pairs at the later wave only
+    a, b = new // k, new % k
+    where = index.get_indexer(pd.Index(names, dtype=object))
+    on_roster = where >= 0
+
+    def per_person(x, y):
+        counts = np.bincount(np.concatenate([x, y]), minlength=k).astype(np.int64)
+        out = np.zeros(len(index), dtype=np.int64)
+        out[where[on_roster]] = counts[on_roster]
+        return out
+
+    cross = {}
+    for col in attributes:
+        group = pd.Series(names, dtype=object).map(attr[col])
+        g, _ = pd.factorize(group)  # unknown groups: -1
+        across = (g[a] >= 0) & (g[b] >= 0) & (g[a] != g[b])
+        cross[col] = per_person(a[across], b[across])
+    return per_person(a, b), cross
 
 
 def person_change(
@@ -111,12 +138,20 @@ def person_change(
     relations = _relations(ties, relations)
     attr = roster.set_index(roster["participant"].astype(str))
     frames = []
-    for w0, w1 in _pairs(list(waves)):
-        for relation in relations:
-            rel = _relation_ties(ties, relation)
-            r0, r1 = rel[rel["wave"] == w0], rel[rel["wave"] == w1]
-            d0, d1 = _person_degrees(r0, index), _person_degrees(r1, index)
-            b0, b1 = _betweenness(r0, index), _betweenness(r1, index)
+    for relation in relations:
+        rel = _relation_ties(ties, relation)
+        waves_of = {}  # each wave's degrees, betweenness and tie ends: computed once per wave
+
+        def wave(w, rel=rel, waves_of=waves_of):
+            if w not in waves_of:
+                r = rel[rel["wave"] == w]
+                waves_of[w] = (_person_degrees(r, index), _betweenness(r, index),
+                               r["source"].astype(str).to_numpy(), r["target"].astype(str).to_numpy())
+            return waves_of[w]
+
+        for p, (w0, w1) in enumerate(_pairs(list(waves))):
+            d0, b0, s0, t0 = wave(w0)
+            d1, b1, s1, t1 = wave(w1)
             frame = pd.DataFrame({
                 "participant": index, "relation": relation, "wave_from": w0, "wave_to": w1,
                 "responded_from": index.isin(list(resp.get(w0, ()))),
@@ -125,26 +160,18 @@ def person_change(
                 "out_degree_from": d0["out_degree"], "out_degree_to": d1["out_degree"],
                 "degree_from": d0["degree"], "degree_to": d1["degree"]})
             frame["degree_change"] = frame["degree_to"] - frame["degree_from"]
-            p0, p1 = _undirected_pairs(r0), _undirected_pairs(r1)
-            new = p1.merge(p0, how="left", on=["a", "b"], indicator=True)
-            new = new[new["_merge"] == "left_only"][["a", "b"]]
-            ends = pd.concat([new.rename(columns={"a": "person", "b": "other"}),
-                              new.rename(columns={"b": "person", "a": "other"})],
-                             ignore_index=True)
-            frame["new_ties"] = ends["person"].value_counts().reindex(index, fill_value=0).to_numpy()
+            new_ties, new_cross = _new_ties(s0, t0, s1, t1, index, attr, attributes)
+            frame["new_ties"] = new_ties
             for a in attributes:
-                ga = ends["person"].map(attr[a])
-                gb = ends["other"].map(attr[a])
-                cross = ga.notna() & gb.notna() & (ga != gb)
-                frame[f"new_cross_{a}"] = (ends.loc[cross, "person"].value_counts()
-                                           .reindex(index, fill_value=0).to_numpy())
+                frame[f"new_cross_{a}"] = new_cross[a]
             frame["betweenness_from"] = b0
             frame["betweenness_to"] = b1
             frame["betweenness_change"] = b1 - b0
             frame["broker_from"] = _brokers(b0, broker_quantile)
             frame["broker_to"] = _brokers(b1, broker_quantile)
             frame["became_broker"] = frame["broker_to"] & ~frame["broker_from"]
-            frames.append(frame)
+            frames.append((p, frame))
+    frames = [f for _, f in sorted(frames, key=lambda pf: pf[0])]  # by wave pair, then relation
     cols = ["participant", "relation", "wave_from", "wave_to", "responded_from", "responded_to",
             "in_degree_from", "in_degree_to", "out_degree_from", "out_degree_to", "degree_from",
             "degree_to", "degree_change", "new_ties", *[f"new_cross_{a}" for a in attributes],
