@@ -16,8 +16,8 @@ with the load than wall time does.
 
 With ``--report WORKSPACE`` (a workspace with stored results, e.g. the
 ``workspace`` folder ``evaluate demo`` writes), only the yardstick and
-``evaluate report`` are timed, in rounds; ``--against CHECKOUT`` also times, in
-the same rounds, the report written by the code of another checkout of this
+``evaluate report`` are timed, in rounds; ``--against CHECKOUT`` (repeatable) also
+times, in the same rounds, the report written by the code of another checkout of this
 repository (e.g. a ``git worktree`` of an earlier commit), so before and after
 see the same load.
 
@@ -86,9 +86,9 @@ def _round(evaluate: str, scratch: Path) -> dict[str, tuple[float, float, float]
     return out
 
 
-def _report_rows(workspace: Path, against: Path | None, repeat: int) -> None:
-    """Rounds of the yardstick and `evaluate report` (this checkout, and ``against``'s)."""
-    runs = {"this checkout": ROOT} | ({"against": against.resolve()} if against else {})
+def _report_rows(workspace: Path, against: list[Path], repeat: int) -> None:
+    """Rounds of the yardstick and `evaluate report` (this checkout, and each of ``against``)."""
+    runs = {"this checkout": ROOT} | {f"against {p.name}": p.resolve() for p in against}
     rows: dict[str, list[tuple[float, float, float]]] = {"import pandas, pingouin": []}
     for code in runs.values():  # bytecode compiled before timing (a fresh checkout has none)
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(code / "evaluate")],
@@ -135,8 +135,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep the last round's folders here")
     parser.add_argument("--report", type=Path, metavar="WORKSPACE",
                         help="time only `evaluate report` of this workspace (stored results)")
-    parser.add_argument("--against", type=Path, metavar="CHECKOUT",
-                        help="with --report: also the report of another checkout's code")
+    parser.add_argument("--against", type=Path, metavar="CHECKOUT", action="append", default=[],
+                        help="with --report: also the report of another checkout's code "
+                             "(may be given more than once)")
     args = parser.parse_args()
     if args.report is not None:
         _report_rows(args.report.resolve(), args.against, args.repeat)

@@ -24,6 +24,12 @@ round so that each sees the same load:
 
 Prints each writer's median and the ratio to ours, and whether pyarrow's csv
 bytes equal ours (they do not: see above).
+
+Measured (issue 23, 20,000 rows, one round, a 2-core machine at load 9–10): xlsx ours
+8.4 s, XlsxWriter constant_memory 24.8 s (3.0×); csv ours 0.17 s, pandas 0.71 s (4.1×),
+pyarrow 0.07 s (0.4×, other bytes). So the workbooks keep our writer, and the csv tables
+keep ours too: pyarrow's is faster but would change every csv a user has (quotes on every
+text field, ``4`` for ``4.0``, ``true`` for ``True``), and ours writes pandas' bytes.
 """
 
 from __future__ import annotations

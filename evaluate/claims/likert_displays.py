@@ -158,10 +158,12 @@ def _likert(led, ctx: Context, s: Statements, aim_id: str, what: str, subject: s
     surveys = join_words(ctx.the_wave(w) for w in waves)
     in_all = int((d.groupby("item")["wave"].nunique() == len(waves)).sum())
     if in_all == n_items or len(waves) == 1:
-        asked_at = f"each asked at {surveys}"
+        asked_at = f"{'asked' if n_items == 1 else 'each asked'} at {surveys}"
     else:
         asked_at = (f"{f('statements_every_survey', in_all, integer(in_all), 'statements')} of "
-                    f"them asked at {surveys}, the others at only some of these surveys")
+                    f"them asked at {surveys}, "
+                    + ("the other" if n_items - in_all == 1 else "the others")
+                    + " at only some of these surveys")
     text = (f"{k} {'statement' if k == '1' else 'statements'}, {asked_at}. "
             + " ".join(f"At {ctx.the_wave(w)}, {agreed[w]} of answers agreed." for w in agreed))
     asked = s.drawn.groupby("row", sort=False)["n_answered"].first()

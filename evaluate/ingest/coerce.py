@@ -411,9 +411,28 @@ def _without_placeholders(names: pd.Series | None) -> pd.Series | None:
     """Names with the platforms' "Anonymous" placeholders blanked: they identify nobody."""
     if names is None:
         return None
-    placeholders = [v for v in names.dropna().unique().tolist()
-                    if normalise_label(v) in ANONYMOUS_NAMES]
+    distinct = pd.Series(names.dropna().unique(), dtype=object)
+    candidates = distinct[_may_be_placeholder(distinct.astype("string")).to_numpy(dtype=bool)]
+    placeholders = [v for v in candidates.tolist() if normalise_label(v) in ANONYMOUS_NAMES]
     return names.mask(names.isin(placeholders)) if placeholders else names
+
+
+def _may_be_placeholder(text: pd.Series) -> pd.Series:
+    """False where a name cannot be an "Anonymous" placeholder, decided for all names at once.
+
+    For text of printable ASCII characters only, :func:`~evaluate.normalise.normalise_label`
+    is lower case, every character but letters, digits, ``_`` and space made a space, runs
+    of spaces made one, and the ends trimmed: the same steps are done here as column
+    operations. Any other text stays a candidate, for ``normalise_label`` itself to decide.
+
+    >>> _may_be_placeholder(pd.Series(["Jo Smith", " ANONYMOUS! ", "Zoë", "n/a"],
+    ...                               dtype="string")).tolist()
+    [False, True, True, True]
+    """
+    printable = text.str.fullmatch(r"[\x20-\x7e]*").fillna(False)
+    key = (text.str.lower().str.replace(r"[^a-z0-9_ ]", " ", regex=True)
+           .str.replace(r" +", " ", regex=True).str.strip())
+    return ~printable | key.isin(ANONYMOUS_NAMES).fillna(False)
 
 
 def _date_reading(raw, instrument, match, dates, problems) -> DateReading:

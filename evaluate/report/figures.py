@@ -329,13 +329,15 @@ def likert_narrow(fig: go.Figure, width: int = 22) -> dict:
     for s, w in zip(statements, wrapped, strict=True):
         rows, n = lines.get(s, (0, w.count("<br>") + 1))
         lines[s] = (rows + 1, n)
-    height = 230 + sum(max(24 * rows, 14 * n + 12) for rows, n in lines.values())
+    # plotly gives every bar the same height: the statement needing most room sets it
+    per_bar = max([24.0] + [(14 * n + 10) / rows for rows, n in lines.values()])
+    height = 230 + per_bar * len(statements)
     return {"y": [wrapped, list(y[1])], "height": int(height),
             "layout": {"font": {"size": 11},
                        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0,
                                   "yanchor": "bottom", "font": {"size": 11}},
                        "margin": {"l": 4, "r": 8, "t": 140, "b": 50},
-                       "xaxis": {"title": {"text": "← disagree · agree →"}}}}
+                       "xaxis": {"title": {"text": "← disagree · agree →", "font": {"size": 10}}}}}
 
 
 def diverging_likert(
@@ -746,28 +748,36 @@ def network_pictures(
                 fig.add_trace(trace, row=1, col=k)
                 edge_visible.append(trace.visible)
     node_traces = []
+    # each person's wave, degree and answer once; each trace takes its people's rows
+    in_wave = {wave: (nodes["wave"] == wave).to_numpy(dtype=bool) for wave in waves}
+    x_all, y_all = nodes["x"].to_numpy(dtype=float), nodes["y"].to_numpy(dtype=float)
+    degree = nodes["degree"] if "degree" in nodes.columns else pd.Series(0, index=nodes.index)
+    deg_all, size_all = degree.to_numpy(), degree.to_numpy(dtype=float)
+    responded_all = (nodes["responded"].map({True: "yes", False: "no"})
+                     if "responded" in nodes.columns
+                     else pd.Series("—", index=nodes.index)).to_numpy(dtype=object)
     for j, attribute in enumerate(colour_by):
         key, values, groups = people_groups(nodes, attribute, colours)
+        group_of = values.astype(str).to_numpy()
         for group in groups:
+            in_group = group_of == group
             for k, wave in enumerate(waves, start=1):
-                part = nodes[(nodes["wave"] == wave) & (values.astype(str) == group)]
-                deg = part["degree"] if "degree" in part.columns else pd.Series(0, index=part.index)
-                responded = (part["responded"].map({True: "yes", False: "no"})
-                             if "responded" in part.columns else pd.Series("—", index=part.index))
+                rows = np.flatnonzero(in_wave[wave] & in_group)
+                deg, responded = deg_all[rows], responded_all[rows]
                 colour = colours.group(key, group)
                 if large:  # per-person hover details would double the page's size
                     cd, hover = None, f"{key}: {group}<br>survey: {names[wave]}<extra></extra>"
                 else:
-                    cd = np.column_stack([deg.to_numpy(), responded.to_numpy(dtype=object)])
+                    cd = np.column_stack([deg, responded])
                     hover = (f"{key}: {group}<br>survey: {names[wave]}"
                              "<br>people tied to: %{customdata[0]}"
                              "<br>answered the survey: %{customdata[1]}<extra></extra>")
                 trace = go.Scatter(
-                    x=netdraw.compact(part["x"], large), y=netdraw.compact(part["y"], large),
+                    x=netdraw.compact(x_all[rows], large), y=netdraw.compact(y_all[rows], large),
                     mode="markers", name=group,
                     legendgroup=f"{key}-{group}", showlegend=k == 1,
                     visible=j == 0,
-                    marker=dict(size=netdraw.compact(6 + 2.2 * np.sqrt(deg.to_numpy(dtype=float)),
+                    marker=dict(size=netdraw.compact(6 + 2.2 * np.sqrt(size_all[rows]),
                                                      large),
                                 color=colour, symbol=colours.symbol(key, group),
                                 line=dict(width=0.8, color="#333333" if colour == "#F0E442"

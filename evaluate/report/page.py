@@ -233,7 +233,7 @@ class Page:
             for i, cid in enumerate(claims["claim_id"].tolist()):
                 at.setdefault(cid, i)
             self.__dict__["_claim_at"] = at
-            self.__dict__["_claim_rows"] = {}
+            self.__dict__["_claim_rows"] = None
             self.__dict__["_figure_rows"] = (
                 {} if figures is None or not len(figures)
                 else figures.groupby("claim_id", sort=False).indices)
@@ -279,13 +279,12 @@ class Page:
     def claim(self, claim_id: str) -> dict:
         """One claim of the ledger as a dict (KeyError when the ledger has none)."""
         claims = self._ledger()[0]
-        rows = self.__dict__["_claim_rows"]
-        if claim_id not in rows:
-            at = self.__dict__["_claim_at"].get(claim_id)
-            if at is None:
-                raise KeyError(claim_id)
-            rows[claim_id] = claims.iloc[at].to_dict()
-        return dict(rows[claim_id])
+        at = self.__dict__["_claim_at"].get(claim_id)
+        if at is None:
+            raise KeyError(claim_id)
+        if self.__dict__["_claim_rows"] is None:  # every row at once: as each row's to_dict()
+            self.__dict__["_claim_rows"] = claims.to_dict("records")
+        return dict(self.__dict__["_claim_rows"][at])
 
     def has_claim(self, claim_id: str) -> bool:
         """Whether the ledger holds ``claim_id`` (a chart is drawn only with its words)."""
