@@ -639,7 +639,9 @@ def _planning_claims(led: Ledger, results, verdicts: dict) -> None:
         people = f("n_completers", full["n_completers"], integer(full["n_completers"]), "people")
         invite = (f("n_invited", full["n_invited"], integer(full["n_invited"]), "people")
                   if not is_missing(full["n_invited"]) else "")
-        text = (f"{full['title']}: to see a change of {seen} points again 8 times in 10, the next "
+        power = f("power", 0.8, "8", "times in 10")
+        ten = f("power_of", 10, "10", "times")
+        text = (f"{full['title']}: to see a change of {seen} points again {power} times in {ten}, the next "
                 f"cohort needs {people} people answering both surveys"
                 + (f" (invite about {invite})" if invite else ""))
         if len(half) and not is_missing(half["n_completers"].iloc[0]):
