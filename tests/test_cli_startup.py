@@ -56,6 +56,19 @@ def test_public_names_load_on_first_use():
         evaluate.nope  # noqa: B018
 
 
+def test_the_report_does_not_load_the_statistics_it_only_reads():
+    """The report reads stored results: scipy's statistics and pingouin stay unloaded."""
+    loaded = _loaded_after("import sys\nimport evaluate.report.build, evaluate.analysis\n"
+                           "assert 'scipy.stats' not in sys.modules, 'scipy.stats loaded'")
+    assert "pandas" in loaded and "pingouin" not in loaded and "statsmodels" not in loaded
+    import evaluate.stats
+
+    assert set(evaluate.stats.__all__) <= set(dir(evaluate.stats))
+    assert evaluate.stats.paired_change.__module__ == "evaluate.stats.paired"
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        evaluate.stats.nope  # noqa: B018
+
+
 def test_python_dash_m_runs_the_command():
     done = subprocess.run([sys.executable, "-m", "evaluate.cli", "--version"],
                           capture_output=True, text=True)

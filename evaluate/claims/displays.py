@@ -62,12 +62,9 @@ def row_key(frame: pd.DataFrame, key: Sequence[str]) -> list[str]:
     cols = [c for c in key if c in frame.columns]
     if not cols:
         return [f"row={i + 1}" for i in range(len(frame))]
-    parts = [(c + "=" + frame[c].astype(object).map(lambda v: "" if is_missing(v) else str(v)))
-             for c in cols]
-    out = parts[0]
-    for p in parts[1:]:
-        out = out + "; " + p
-    return out.tolist()
+    # a displayed table's rows (tens, not thousands): plain lists beat pandas' string columns
+    columns = [[f"{c}={'' if is_missing(v) else v}" for v in frame[c].tolist()] for c in cols]
+    return ["; ".join(parts) for parts in zip(*columns, strict=True)]
 
 
 def _value(v) -> float:

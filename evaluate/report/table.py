@@ -129,13 +129,23 @@ def table_from_claim(claim: Mapping, figures: pd.DataFrame,
     """The :class:`Table` a table claim describes (:func:`evaluate.claims.displays.add_table`):
     its headings, its cells exactly as the ledger shows them, its caption and note."""
     mine = figures[(figures["claim_id"] == claim["claim_id"]) & (figures["row"] >= HEADING_ROW)]
-    heads = mine[mine["row"] == HEADING_ROW]
-    keys = heads["figure"].tolist()
-    cells = mine[mine["row"] > HEADING_ROW]
-    numeric = set(cells.loc[cells["unit"] != WORDS, "figure"])
-    grid = cells.pivot(index="row", columns="figure", values="shown").reindex(columns=keys)
-    rows = [Row(tuple(r), any(str(c).startswith("suppressed (") for c in r))
-            for r in grid.itertuples(index=False, name=None)]
-    return Table([Column(k, h, k in numeric) for k, h in zip(keys, heads["shown"], strict=True)],
+    # a displayed table (tens of rows): plain lists, not a pandas pivot per table
+    heads: dict[str, str] = {}
+    grid: dict[int, dict[str, str]] = {}
+    numeric = set()
+    for figure, shown, unit, row in zip(mine["figure"].tolist(), mine["shown"].tolist(),
+                                        mine["unit"].tolist(), mine["row"].tolist(), strict=True):
+        if row == HEADING_ROW:
+            heads[figure] = shown
+            continue
+        grid.setdefault(row, {})[figure] = shown
+        if unit != WORDS:
+            numeric.add(figure)
+    keys = list(heads)
+    rows = []
+    for row in sorted(grid):
+        cells = tuple(grid[row].get(k, "") for k in keys)
+        rows.append(Row(cells, any(c.startswith("suppressed (") for c in cells)))
+    return Table([Column(k, heads[k], k in numeric) for k in keys],
                  rows, caption=str(claim.get("title") or ""), more=str(claim.get("note") or ""),
                  classes=list(classes or []))

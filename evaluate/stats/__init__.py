@@ -36,43 +36,58 @@ The package is split by concept; every public name is importable from
 - :mod:`~evaluate.stats.reaction` — session feedback;
 - :mod:`~evaluate.stats.statements` — statements per aim, evidence per principle;
 - :mod:`~evaluate.stats.analyse` — all of it over a workspace.
+
+Importing the package imports none of these modules: each name is imported from
+its module the first time it is asked for (PEP 562), so a step that needs only
+part of the statistics, such as the report reading stored results through
+:mod:`evaluate.stats.base`, does not import scipy's statistics (about a second).
 """
 
-from evaluate.stats.analyse import analyse_workspace
-from evaluate.stats.attrition import BIAS_COLUMNS, RATE_COLUMNS, attrition_bias, response_rates
-from evaluate.stats.base import adjust_pvalues, wave_order
-from evaluate.stats.change import (
-    COMPARISON_THEN_BASELINE,
-    COMPARISON_THEN_POST,
-    PREPOST_ID_COLUMNS,
-    THEN_ID_COLUMNS,
-    prepost_table,
-    then_test,
-)
-from evaluate.stats.cohorts import (
-    ANOVA_COLUMNS,
-    SUBGROUP_ATTRIBUTES,
-    SUBGROUP_ID_COLUMNS,
-    cohort_anova,
-    subgroup_change,
-)
-from evaluate.stats.groups import GROUP_COLUMNS, group_difference
-from evaluate.stats.measures import MeasureValues, measure_values
-from evaluate.stats.paired import PAIRED_COLUMNS, paired_change
-from evaluate.stats.power import (
-    PLANNING_COLUMNS,
-    cohort_planning,
-    paired_power,
-    paired_sample_size,
-)
-from evaluate.stats.reaction import DISTRIBUTION_COLUMNS, REACTION_COLUMNS, session_reaction
-from evaluate.stats.reliability import (
-    ITEM_REST_COLUMNS,
-    RELIABILITY_COLUMNS,
-    item_rest_correlations,
-    scale_reliability,
-)
-from evaluate.stats.statements import STATEMENT_COLUMNS, aim_statements, principle_evidence
+from __future__ import annotations
+
+import importlib
+
+#: Each public name → the module that defines it (imported on first use).
+_WHERE = {
+    "analyse_workspace": "evaluate.stats.analyse",
+    "BIAS_COLUMNS": "evaluate.stats.attrition",
+    "RATE_COLUMNS": "evaluate.stats.attrition",
+    "attrition_bias": "evaluate.stats.attrition",
+    "response_rates": "evaluate.stats.attrition",
+    "adjust_pvalues": "evaluate.stats.base",
+    "wave_order": "evaluate.stats.base",
+    "COMPARISON_THEN_BASELINE": "evaluate.stats.change",
+    "COMPARISON_THEN_POST": "evaluate.stats.change",
+    "PREPOST_ID_COLUMNS": "evaluate.stats.change",
+    "THEN_ID_COLUMNS": "evaluate.stats.change",
+    "prepost_table": "evaluate.stats.change",
+    "then_test": "evaluate.stats.change",
+    "ANOVA_COLUMNS": "evaluate.stats.cohorts",
+    "SUBGROUP_ATTRIBUTES": "evaluate.stats.cohorts",
+    "SUBGROUP_ID_COLUMNS": "evaluate.stats.cohorts",
+    "cohort_anova": "evaluate.stats.cohorts",
+    "subgroup_change": "evaluate.stats.cohorts",
+    "GROUP_COLUMNS": "evaluate.stats.groups",
+    "group_difference": "evaluate.stats.groups",
+    "MeasureValues": "evaluate.stats.measures",
+    "measure_values": "evaluate.stats.measures",
+    "PAIRED_COLUMNS": "evaluate.stats.paired",
+    "paired_change": "evaluate.stats.paired",
+    "PLANNING_COLUMNS": "evaluate.stats.power",
+    "cohort_planning": "evaluate.stats.power",
+    "paired_power": "evaluate.stats.power",
+    "paired_sample_size": "evaluate.stats.power",
+    "DISTRIBUTION_COLUMNS": "evaluate.stats.reaction",
+    "REACTION_COLUMNS": "evaluate.stats.reaction",
+    "session_reaction": "evaluate.stats.reaction",
+    "ITEM_REST_COLUMNS": "evaluate.stats.reliability",
+    "RELIABILITY_COLUMNS": "evaluate.stats.reliability",
+    "item_rest_correlations": "evaluate.stats.reliability",
+    "scale_reliability": "evaluate.stats.reliability",
+    "STATEMENT_COLUMNS": "evaluate.stats.statements",
+    "aim_statements": "evaluate.stats.statements",
+    "principle_evidence": "evaluate.stats.statements",
+}
 
 __all__ = [
     "PAIRED_COLUMNS",
@@ -114,3 +129,17 @@ __all__ = [
     "RELIABILITY_COLUMNS",
     "STATEMENT_COLUMNS",
 ]
+
+
+def __getattr__(name: str):
+    """``evaluate.stats.NAME``: imported from its module the first time it is asked for."""
+    if name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'evaluate.stats' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
+
