@@ -6,10 +6,10 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from evaluate.errors import AnalysisError
 from evaluate.instruments import Instrument
+from evaluate.stats.distributions import f_sf
 from evaluate.stats.measures import MeasureValues, measure_values
 from evaluate.stats.paired import _TEXT_COLUMNS, PAIRED_COLUMNS, _paired_frame
 from evaluate.stats.paired_groups import paired_by_group
@@ -54,7 +54,7 @@ def _two_wave_mixed_anova(pre: np.ndarray, post: np.ndarray, groups: np.ndarray,
         ms = ss / df1
         ms_err = ss_err / df_err
         f = ms / ms_err if ms_err > 0 else np.nan
-        p = float(stats.f.sf(f, df1, df_err)) if np.isfinite(f) else np.nan
+        p = float(f_sf(f, df1, df_err)) if np.isfinite(f) else np.nan
         np2 = ss / (ss + ss_err) if ss + ss_err > 0 else np.nan
         rows.append(dict(source=source, ss=ss, df1=df1, df2=df_err, ms=ms, f=f, p_val=p, np2=np2))
     return rows

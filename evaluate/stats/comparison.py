@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from evaluate.stats.distributions import norm_ppf, t_ppf, t_sf
 from evaluate.stats.measures import MeasureValues
 
 __all__ = ["COMPARISON_COLUMNS", "BASELINE_ALIKE", "BASELINE_NOT_ALIKE", "morris_d_ppc2",
@@ -108,7 +109,7 @@ def morris_d_ppc2(pre_t, post_t, pre_c, post_c, confidence: float = 0.95) -> dic
            * (1 + d * d / (2 * (1 - rho) * m)) - d * d) if rho < 1 else np.nan
     out["d_ppc2"] = float(d)
     if np.isfinite(var) and var > 0:
-        z = stats.norm.ppf(1 - (1 - confidence) / 2)
+        z = norm_ppf(1 - (1 - confidence) / 2)
         out["ci_low"], out["ci_high"] = float(d - z * math.sqrt(var)), float(d + z * math.sqrt(var))
     return out
 
@@ -123,8 +124,8 @@ def _welch(dt: np.ndarray, dc: np.ndarray, confidence: float) -> dict:
         return out
     dof = (vt + vc) ** 2 / (vt ** 2 / (dt.size - 1) + vc ** 2 / (dc.size - 1))
     t = did / se
-    half = stats.t.ppf(1 - (1 - confidence) / 2, dof) * se
-    out.update(did_dof=dof, did_t=t, did_p=float(2 * stats.t.sf(abs(t), dof)),
+    half = t_ppf(1 - (1 - confidence) / 2, dof) * se
+    out.update(did_dof=dof, did_t=t, did_p=float(2 * t_sf(abs(t), dof)),
                did_ci95_low=did - half, did_ci95_high=did + half)
     return out
 

@@ -11,6 +11,7 @@ from scipy import stats
 
 from evaluate.errors import AnalysisError
 from evaluate.stats.base import _TOL
+from evaluate.stats.distributions import norm_ppf, t_sf
 
 __all__ = ["GROUP_COLUMNS", "group_difference"]
 
@@ -48,7 +49,7 @@ def _group_core(a, b) -> dict:
     if se > _TOL:
         out["t"] = out["mean_diff"] / se
         out["dof"] = (va / na + vb / nb) ** 2 / ((va / na) ** 2 / (na - 1) + (vb / nb) ** 2 / (nb - 1))
-        out["p_val"] = float(2.0 * stats.t.sf(abs(out["t"]), out["dof"]))
+        out["p_val"] = float(2.0 * t_sf(abs(out["t"]), out["dof"]))
     else:
         out["note"] = "no spread in either group: the tests are undefined"
         return out
@@ -61,7 +62,7 @@ def _group_core(a, b) -> dict:
         j = 1.0 - 3.0 / (4.0 * (na + nb) - 9.0)
         g = d * j
         se_g = math.sqrt((na + nb) / (na * nb) + g * g / (2.0 * (na + nb)))
-        z = stats.norm.ppf(0.975)
+        z = norm_ppf(0.975)
         out["hedges_g"], out["g_ci95_low"], out["g_ci95_high"] = g, g - z * se_g, g + z * se_g
     return out
 

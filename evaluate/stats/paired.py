@@ -11,6 +11,7 @@ from scipy import optimize, special, stats
 
 from evaluate.errors import AnalysisError
 from evaluate.stats.base import _TOL
+from evaluate.stats.distributions import norm_ppf, norm_sf, t_ppf, t_sf
 
 __all__ = ["PAIRED_COLUMNS", "paired_change"]
 
@@ -69,7 +70,7 @@ def _dz_ci(t_obs: float, n: int, confidence: float) -> tuple[float, float, str]:
         pass
     dz = t_obs / math.sqrt(n)
     se = math.sqrt(1.0 / n + dz * dz / (2.0 * n))
-    z = stats.norm.ppf(lower_q)
+    z = norm_ppf(lower_q)
     return dz - z * se, dz + z * se, "normal approximation"
 
 
@@ -124,7 +125,7 @@ def _wilcoxon(d: np.ndarray) -> tuple[float, float, str, float]:
         return w_plus, np.nan, "", rbc
     diff = w_plus - mean
     z = (diff - 0.5 * np.sign(diff)) / math.sqrt(var)
-    p = float(min(1.0, 2.0 * stats.norm.sf(abs(z))))
+    p = float(min(1.0, 2.0 * norm_sf(abs(z))))
     return w_plus, p, "normal approximation (continuity and tie corrected)", rbc
 
 
@@ -165,14 +166,14 @@ def _paired_core(pre, post, *, ordinal: bool, higher_is_better: bool = True,
     dof = n - 1
     sd_diff = out["sd_diff"]
     se = sd_diff / math.sqrt(n)
-    tcrit = stats.t.ppf(1 - (1 - confidence) / 2, dof)
+    tcrit = t_ppf(1 - (1 - confidence) / 2, dof)
     out["ci95_low"], out["ci95_high"] = out["mean_diff"] - tcrit * se, out["mean_diff"] + tcrit * se
     out["dof"] = float(dof)
     sd_av = (out["sd_pre"] + out["sd_post"]) / 2.0
     if sd_diff > _TOL:
         t_obs = out["mean_diff"] / se
         out["t"] = t_obs
-        out["p_val"] = float(2.0 * stats.t.sf(abs(t_obs), dof))
+        out["p_val"] = float(2.0 * t_sf(abs(t_obs), dof))
         out["dz"] = out["mean_diff"] / sd_diff
         lo, hi, method = _dz_ci(t_obs, n, confidence)
         out["dz_ci95_low"], out["dz_ci95_high"], out["dz_ci_method"] = lo, hi, method

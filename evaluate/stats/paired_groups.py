@@ -16,6 +16,7 @@ import pandas as pd
 from scipy import special, stats
 
 from evaluate.stats.base import _TOL
+from evaluate.stats.distributions import norm_ppf, norm_sf, t_ppf, t_sf
 from evaluate.stats.paired import (
     _REASON_T,
     _REASON_W,
@@ -97,7 +98,7 @@ def _dz_ci_many(t_obs: np.ndarray, n: np.ndarray, confidence: float):
     root = np.sqrt(n)
     dz = t_obs / root
     se = np.sqrt(1.0 / n + dz * dz / (2.0 * n))
-    z = stats.norm.ppf(lower_q)
+    z = norm_ppf(lower_q)
     low = np.where(ok, lo / root, dz - z * se)
     high = np.where(ok, hi / root, dz + z * se)
     method = np.where(ok, "noncentral t", "normal approximation").astype(object)
@@ -153,7 +154,7 @@ def _wilcoxon_many(d: np.ndarray, codes: np.ndarray, k: int, n: np.ndarray):
     with np.errstate(all="ignore"):
         diff = w_plus - mean
         zval = (diff - 0.5 * np.sign(diff)) / np.sqrt(var)
-        pn = np.minimum(1.0, 2.0 * stats.norm.sf(np.abs(zval)))
+        pn = np.minimum(1.0, 2.0 * norm_sf(np.abs(zval)))
     use = normal & (var > 0)
     p[use] = pn[use]
     method[use] = _NORMAL
@@ -236,7 +237,7 @@ def paired_by_group(pre, post, codes, n_groups: int, *, ordinal: bool,
     nn, dof = n[idx], n[idx] - 1
     sdd, md = sd_d[idx], mean_d[idx]
     se = sdd / np.sqrt(nn)
-    tcrit = stats.t.ppf(1 - (1 - confidence) / 2, dof)
+    tcrit = t_ppf(1 - (1 - confidence) / 2, dof)
     out["ci95_low"][idx], out["ci95_high"][idx] = md - tcrit * se, md + tcrit * se
     out["dof"][idx] = dof
     sd_av = (sd_pre[idx] + sd_post[idx]) / 2.0
@@ -246,7 +247,7 @@ def paired_by_group(pre, post, codes, n_groups: int, *, ordinal: bool,
         s = idx[spread]
         t_obs = md[spread] / se[spread]
         out["t"][s] = t_obs
-        out["p_val"][s] = 2.0 * stats.t.sf(np.abs(t_obs), dof[spread])
+        out["p_val"][s] = 2.0 * t_sf(np.abs(t_obs), dof[spread])
         out["dz"][s] = md[spread] / sdd[spread]
         lo, hi, method = _dz_ci_many(t_obs, nn[spread], confidence)
         out["dz_ci95_low"][s], out["dz_ci95_high"][s], out["dz_ci_method"][s] = lo, hi, method

@@ -12,10 +12,11 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import optimize, special
 
 from evaluate.errors import AnalysisError
 from evaluate.stats.base import _wave_label
+from evaluate.stats.distributions import t_isf
 
 __all__ = ["PLANNING_COLUMNS", "paired_power", "paired_sample_size", "cohort_planning"]
 
@@ -42,7 +43,7 @@ def paired_power(dz: float, n: float, alpha: float = 0.05) -> float:
     0.8078
     """
     df = n - 1.0
-    tc = stats.t.isf(alpha / 2, df)
+    tc = t_isf(alpha / 2, df)
     ncp = dz * math.sqrt(n)
     return float(1.0 - special.nctdtr(df, ncp, tc) + special.nctdtr(df, ncp, -tc))
 

@@ -7,13 +7,13 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from evaluate.errors import AnalysisError
 from evaluate.instruments import Instrument, Programme
 from evaluate.normalise import normalise_label
 from evaluate.scoring import item_range
 from evaluate.stats.base import _as_instrument_map, _is_reaction, _responses_by_instrument
+from evaluate.stats.distributions import t_ppf
 
 __all__ = ["REACTION_COLUMNS", "DISTRIBUTION_COLUMNS", "session_reaction"]
 
@@ -116,7 +116,7 @@ def session_reaction(
                     row["mean"], row["median"] = float(v.mean()), float(np.median(v))
                     if n >= 2:
                         sd = float(v.std(ddof=1))
-                        half = stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)
+                        half = t_ppf(0.975, n - 1) * sd / math.sqrt(n)
                         row.update(sd=sd, ci95_low=row["mean"] - half, ci95_high=row["mean"] + half)
                     if recommend:
                         pro, det = 100 * np.mean(v >= 9), 100 * np.mean(v <= 6)

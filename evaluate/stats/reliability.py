@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from evaluate.instruments import Instrument
 from evaluate.scoring import keyed_items, scales_to_score
@@ -19,6 +18,7 @@ from evaluate.stats.base import (
     _responses_by_instrument,
     wave_order,
 )
+from evaluate.stats.distributions import f_isf, f_ppf
 from evaluate.stats.omega import omega_total
 
 __all__ = ["RELIABILITY_COLUMNS", "ITEM_REST_COLUMNS", "scale_reliability", "item_rest_correlations"]
@@ -39,8 +39,8 @@ def _alpha_ci(alpha: float, n: int, k: int, confidence: float = 0.95) -> tuple[f
     """Feldt (1965) F-based interval for Cronbach's alpha (what pingouin uses, unrounded)."""
     df1, df2 = n - 1, (n - 1) * (k - 1)
     q = (1 - confidence) / 2
-    lo = 1 - (1 - alpha) * stats.f.isf(q, df1, df2)
-    hi = 1 - (1 - alpha) * stats.f.ppf(q, df1, df2)
+    lo = 1 - (1 - alpha) * f_isf(q, df1, df2)
+    hi = 1 - (1 - alpha) * f_ppf(q, df1, df2)
     return float(lo), float(hi)
 
 
