@@ -372,11 +372,12 @@ def _network_result(ident: str, results):
            f"wave_from={w0}; wave_to={w1}; cohorts {'summed' if how == 'sum' else 'averaged'}; "
            "column=")
     # the people who answered both times: not the growth table's count of every tie named
-    noun = ("working ties" if rows["relation"].iloc[0] == "worked_with" else "ties"
-            ) if ident == "ties" else ""
-    among = f" {noun} among the people who answered both times at ".replace("  ", " ")
-    if several and how == "mean":
-        among = " (the cohorts' average)" + among
+    what = ""  # a count says what it counts; a density or a share, that it is an average
+    if ident == "ties":
+        what = " working ties" if rows["relation"].iloc[0] == "worked_with" else " ties"
+    elif several:
+        what = " (the cohorts' average)"
+    among = what + " among the people who answered both times at "
     return NETWORK_MEASURES[ident], [
         Fig("value_from", r["value_from"], fmt(r["value_from"]), "", "network_metric_change", key + "value_from"),
         among, Wave(str(w0)), ", ",

@@ -106,6 +106,9 @@ def _prepost(led, ctx: Context, head: pd.DataFrame, aim_id: str, aim_short: str,
     phrases = [change_phrase(r.mean_diff, r.g_av, r.p_adj, r.g_av_ci95_low, r.g_av_ci95_high)
                for r in head.itertuples(index=False)]
     k = len(head)
+    # figures of the aim's scales together (their count, their people)
+    of_aim = led.figures_of(cid, "prepost", f"kind=scale; aim={aim_id}; wave_pre={first}; "
+                                            f"wave_post={later}")
     summary = []
     for r in head.itertuples(index=False):
         key = f"kind=scale; measure={r.measure}; wave_pre={first}; wave_post={later}"
@@ -125,8 +128,7 @@ def _prepost(led, ctx: Context, head: pd.DataFrame, aim_id: str, aim_short: str,
         up = int((head["mean_diff"] > 0).sum())
         clear = sum(p.endswith("rise") for p in phrases)
         noun = f"{aim_short.lower()} scale"
-        f = led.figures_of(cid, "prepost", f"kind=scale; aim={aim_id}; wave_pre={first}; "
-                                           f"wave_post={later}")
+        f = of_aim
         f("scales", k, integer(k), "scales")
         if clear == k:
             title = (f"{_cap(share_of(k, k, noun))} rose between the {w0} and the {w1}, "
@@ -139,8 +141,7 @@ def _prepost(led, ctx: Context, head: pd.DataFrame, aim_id: str, aim_short: str,
                      "would explain")
     lo = head["n_pairs"].min()
     hi = head["n_pairs"].max()
-    f = led.figures_of(cid, "prepost", f"kind=scale; aim={aim_id}; wave_pre={first}; "
-                                       f"wave_post={later}")
+    f = of_aim
     people = (f("n_min", lo, integer(lo), "people") if lo == hi else
               f"{f('n_min', lo, integer(lo), 'people')} to {f('n_max', hi, integer(hi), 'people')}")
     level = level_figure(led, cid)
