@@ -249,3 +249,20 @@ def test_concurrent_imports_all_land_or_are_refused_plainly(tmp_path, writers):
 def test_refusal_raises_in_the_library_too(ws):
     with pytest.raises(ImportRefused, match="not one of this workspace's waves"):
         ingest_into(ws, BASELINE_C1, "baseline@1", cohort="c1", wave="basline")
+
+
+def test_a_reader_during_the_first_import_sees_the_manifest_before_it(tmp_path):
+    """The first import's folder is renamed into place before the manifest that
+    lists it is written; a reader in between (another process reading outside
+    the lock) must see the empty manifest, not a workspace it calls damaged."""
+    from evaluate.workspace.store import read_manifest
+
+    ws = Workspace.init(tmp_path / "ws", instruments_dir=PULSE)
+    assert read_manifest(ws.path)["records"] == []
+    with ws.transaction("an import") as tx:
+        tx.stage_import({"responses": pd.DataFrame({"a": [1]})},
+                        {"state": "active", "cohort": "c1", "wave": "baseline",
+                         "instrument": "pulse@1", "file": "x.csv"})
+        assert (ws.path / "imports").is_dir()
+        assert read_manifest(ws.path)["records"] == []  # before: no damage reported
+    assert len(read_manifest(ws.path)["records"]) == 1  # after

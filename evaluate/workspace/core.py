@@ -41,13 +41,16 @@ from evaluate.privacy import new_salt
 from evaluate.workspace.files import (
     WorkspaceLock,
     atomic_write_text,
+    dumps_json,
     explain_os_error,
     write_parquet,
 )
 from evaluate.workspace.store import (
     IMPORTS_DIR,
+    MANIFEST,
     Transaction,
     active_records,
+    empty_manifest,
     read_manifest,
 )
 
@@ -160,6 +163,9 @@ class Workspace:
             atomic_write_text(path / ".salt", salt + "\n")
             atomic_write_text(path / ".gitignore",
                               "# This folder holds survey data: keep it out of version control.\n*\n")
+            # born with an (empty) manifest: a reader never finds the first import's folder
+            # in place before a manifest that lists it (it sees the manifest before, or after)
+            atomic_write_text(path / MANIFEST, dumps_json(empty_manifest()))
             ws = cls(path, config)
             if roster_frame is not None:
                 ws.store_roster(roster_frame)
