@@ -47,6 +47,26 @@ def test_formulas_neutralised_and_html_escaped():
     assert escape_html("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
+def test_short_text_columns_are_neutralised_as_pandas_matches_long_ones(monkeypatch):
+    import evaluate.privacy as privacy
+
+    frame = pd.DataFrame({
+        "mixed": pd.Series(["=1", -5, None, np.nan, "ok", 3.5, "-x"], dtype=object),
+        "string": pd.Series(["+a", None, "b", "", "@c", "\tq", "x"], dtype="string"),
+        "object": pd.Series(["+a", None, "b", "", "@c", "\rq", "x"], dtype=object),
+        "n": range(7)})
+    short = neutralise_frame(frame)
+    monkeypatch.setattr(privacy, "_SHORT_COLUMN", 0)  # every column through pandas
+    matched = neutralise_frame(frame)
+    assert short["object"].tolist()[::2] == ["'+a", "b", "'@c", "x"]
+    for col in frame.columns:
+        assert short[col].dtype == matched[col].dtype
+        assert [(type(a), a) for a in short[col].astype(str)] == [
+            (type(b), b) for b in matched[col].astype(str)]
+        assert short[col].isna().tolist() == matched[col].isna().tolist()
+    assert frame["mixed"].tolist()[0] == "=1"  # the table given is left as it was
+
+
 def test_scrubbing_many_values_changes_exactly_what_scrubbing_each_one_does():
     from evaluate.scrub import PersonalData
 
