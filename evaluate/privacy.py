@@ -116,36 +116,29 @@ def neutralise_formula(value):
     return value
 
 
-_FIRST_OF_FORMULA = frozenset(_FORMULA_START)
-#: columns longer than this are matched by pandas (vectorised); shorter ones value by value,
-#: which spares a short column pandas' fixed cost per call
-_SHORT_COLUMN = 5_000
-
-
-def _risky_text(values: np.ndarray) -> np.ndarray | None:
-    """Where a column of text (or missing values) starts as a formula would; None when it
-    holds anything else (a number, a date …: read as text the slow way)."""
-    risky = np.zeros(len(values), dtype=bool)
-    for i, v in enumerate(values):
+def _may_start_a_formula(values: np.ndarray) -> bool:
+    """False when no cell can read as a formula: every cell is missing or text that does not
+    start like one (anything else is checked by its text, in :func:`neutralise_frame`)."""
+    for v in values:
         if type(v) is str:
-            if v[:1] in _FIRST_OF_FORMULA:
-                risky[i] = True
+            if v.startswith(_FORMULA_START):
+                return True
         elif not (v is None or v is pd.NA or (type(v) is float and v != v)):
-            return None
-    return risky
+            return True
+    return False
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """:func:`neutralise_formula` over every text column (vectorised)."""
-    out = frame.copy(deep=False)  # columns are replaced, never changed in place
+    out = frame.copy()
     for col in out.columns:
         s = out[col]
         if s.dtype == object or pd.api.types.is_string_dtype(s):
-            risky = _risky_text(s.to_numpy(dtype=object)) if len(s) <= _SHORT_COLUMN else None
-            if risky is None:
-                risky = s.astype("string").str.match(r"^[=+\-@\t\r]", na=False).to_numpy()
+            if not _may_start_a_formula(s.to_numpy(dtype=object)):
+                continue  # most columns: one pass over the cells, no conversion
+            text = s.astype("string")
+            risky = text.str.match(r"^[=+\-@\t\r]", na=False).to_numpy()
             if risky.any():
-                text = s.astype("string")
                 values = s.astype(object).to_numpy(copy=True)
                 values[risky] = np.char.add("'", text[risky].to_numpy(dtype=str))
                 out[col] = values

@@ -47,26 +47,6 @@ def test_formulas_neutralised_and_html_escaped():
     assert escape_html("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
-def test_short_text_columns_are_neutralised_as_pandas_matches_long_ones(monkeypatch):
-    import evaluate.privacy as privacy
-
-    frame = pd.DataFrame({
-        "mixed": pd.Series(["=1", -5, None, np.nan, "ok", 3.5, "-x"], dtype=object),
-        "string": pd.Series(["+a", None, "b", "", "@c", "\tq", "x"], dtype="string"),
-        "object": pd.Series(["+a", None, "b", "", "@c", "\rq", "x"], dtype=object),
-        "n": range(7)})
-    short = neutralise_frame(frame)
-    monkeypatch.setattr(privacy, "_SHORT_COLUMN", 0)  # every column through pandas
-    matched = neutralise_frame(frame)
-    assert short["object"].tolist()[::2] == ["'+a", "b", "'@c", "x"]
-    for col in frame.columns:
-        assert short[col].dtype == matched[col].dtype
-        assert [(type(a), a) for a in short[col].astype(str)] == [
-            (type(b), b) for b in matched[col].astype(str)]
-        assert short[col].isna().tolist() == matched[col].isna().tolist()
-    assert frame["mixed"].tolist()[0] == "=1"  # the table given is left as it was
-
-
 def test_scrubbing_many_values_changes_exactly_what_scrubbing_each_one_does():
     from evaluate.scrub import PersonalData
 
@@ -87,3 +67,18 @@ def test_scrubbing_many_values_changes_exactly_what_scrubbing_each_one_does():
         assert out.tolist() == [o for o, _ in one_by_one]
         assert hit.tolist() == [f for _, f in one_by_one]
         assert hit.sum() > 100  # the staff ids, names and emails above were found
+
+
+def test_neutralise_frame_checks_every_kind_of_cell():
+    """Columns of plain text that cannot start a formula are left as they are without being
+    converted; a column holding anything else is checked by its text, as before."""
+    frame = pd.DataFrame({"plain": ["a", None, "b", np.nan],
+                          "risky": ["ok", "-x", pd.NA, "=1+1"],
+                          "mixed": ["a", -1, 2.5, None],
+                          "strings": pd.array(["@x", "y", None, "z"], dtype="string")})
+    out = neutralise_frame(frame)
+    pd.testing.assert_series_equal(out["plain"], frame["plain"])
+    assert out["risky"].tolist()[1::2] == ["'-x", "'=1+1"]
+    assert out["mixed"].tolist()[:3] == ["a", "'-1", 2.5]
+    assert out["strings"].tolist()[:2] == ["'@x", "y"]
+    assert frame["risky"].iloc[1] == "-x"  # the frame given is not changed
