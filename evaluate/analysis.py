@@ -22,10 +22,12 @@ __all__ = ["analyse", "analyse_and_store", "stored_results", "stored_workbook", 
            "report_context", "voices"]
 
 
-def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
+def analyse(ws, *, progress=None, context: dict | None = None) -> dict[str, pd.DataFrame]:
     """Every analysis table for the workspace (statistics first, then network).
 
     ``progress`` (see :mod:`evaluate.progress`) hears of each of the four steps.
+    ``context``: a dict that receives the :func:`report_context` the claims were
+    drawn with, so a caller writing the tables need not read the responses again.
 
     Notes
     -----
@@ -39,10 +41,10 @@ def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1, user_api="blas"):
-        return _analyse(ws, progress)
+        return _analyse(ws, progress, context)
 
 
-def _analyse(ws, progress) -> dict[str, pd.DataFrame]:
+def _analyse(ws, progress, context: dict | None = None) -> dict[str, pd.DataFrame]:
     from evaluate import network, stats
 
     plan(progress, 4)
@@ -80,8 +82,10 @@ def _analyse(ws, progress) -> dict[str, pd.DataFrame]:
         results["evidence_matrix"] = evidence_matrix(programme, results, ws.instruments())
     from evaluate.claims.ledger import build_claims
 
-    results.update(build_claims(results, programme,
-                                   report_context(ws, responses=responses, voices_table=texts)))
+    drawn_with = report_context(ws, responses=responses, voices_table=texts)
+    if context is not None:
+        context.update(drawn_with)
+    results.update(build_claims(results, programme, drawn_with))
     if programme is not None:  # after the ledger: its evidence labels rate the links
         from evaluate.contribution import contribution_tables
 
@@ -91,8 +95,10 @@ def _analyse(ws, progress) -> dict[str, pd.DataFrame]:
     return {k: v for k, v in results.items() if isinstance(v, pd.DataFrame)}
 
 
-def analyse_and_store(ws, *, progress=None) -> dict[str, pd.DataFrame]:
-    """:func:`analyse`, then store the tables in the workspace for ``evaluate report``.
+def analyse_and_store(ws, *, progress=None, context: dict | None = None
+                      ) -> dict[str, pd.DataFrame]:
+    """:func:`analyse` (``context`` as there), then store the tables in the workspace for
+    ``evaluate report``.
 
     They are stored only if the workspace did not change while they were
     computed (an import made meanwhile would make them belong to no state).
@@ -100,7 +106,7 @@ def analyse_and_store(ws, *, progress=None) -> dict[str, pd.DataFrame]:
     from evaluate.workspace.results import results_key, store_results
 
     key = results_key(ws.path)
-    results = analyse(ws, progress=progress)
+    results = analyse(ws, progress=progress, context=context)
     if results_key(ws.path) == key:
         store_results(ws.path, key, results)
     return results

@@ -385,6 +385,22 @@ def test_evidence_cards_show_label_and_reasons(html):
     assert "only 8 people answered both times" in html and "imprecision: " in html
 
 
+def test_every_other_measure_of_an_aim_shows_why_its_label(html):
+    """A supporting measure's statement ends "(see why)": its reasons are listed under it."""
+    from html import escape
+
+    from evaluate.claims.ledger import SEP, build_claims
+
+    claims = build_claims(synthetic_results(), None, synthetic_context())["claims"]
+    others = claims[(claims["section"] == "overview") & (claims["role"] == "supporting")]
+    assert len(others) and (others["reasons"] != "").all()
+    for _, claim in others.iterrows():
+        start = html.index(escape(claim["text"]))
+        item = html[start:html.index("</ul>", start)]  # the statement and its reasons
+        for reason in claim["reasons"].split(SEP):
+            assert f"<li>{escape(reason)}</li>" in item, (claim["claim_id"], reason)
+
+
 def test_free_text_is_escaped_and_only_quotable_text_appears(html, built):
     assert SCRIPT not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
