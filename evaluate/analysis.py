@@ -22,10 +22,12 @@ __all__ = ["analyse", "analyse_and_store", "stored_results", "stored_workbook", 
            "report_context", "voices"]
 
 
-def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
+def analyse(ws, *, progress=None, context: dict | None = None) -> dict[str, pd.DataFrame]:
     """Every analysis table for the workspace (statistics first, then network).
 
     ``progress`` (see :mod:`evaluate.progress`) hears of each of the four steps.
+    ``context``: a dict that receives the :func:`report_context` the claims were
+    drawn with, so a caller writing the tables need not read the responses again.
 
     Notes
     -----
@@ -39,10 +41,10 @@ def analyse(ws, *, progress=None) -> dict[str, pd.DataFrame]:
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1, user_api="blas"):
-        return _analyse(ws, progress)
+        return _analyse(ws, progress, context)
 
 
-def _analyse(ws, progress) -> dict[str, pd.DataFrame]:
+def _analyse(ws, progress, context: dict | None = None) -> dict[str, pd.DataFrame]:
     from evaluate import network, stats
 
     plan(progress, 4)
@@ -80,8 +82,10 @@ def _analyse(ws, progress) -> dict[str, pd.DataFrame]:
         results["evidence_matrix"] = evidence_matrix(programme, results, ws.instruments())
     from evaluate.claims.ledger import build_claims
 
-    results.update(build_claims(results, programme,
-                                   report_context(ws, responses=responses, voices_table=texts)))
+    drawn_with = report_context(ws, responses=responses, voices_table=texts)
+    if context is not None:
+        context.update(drawn_with)
+    results.update(build_claims(results, programme, drawn_with))
     if programme is not None:  # after the ledger: its evidence labels rate the links
         from evaluate.contribution import contribution_tables
 
@@ -91,8 +95,10 @@ def _analyse(ws, progress) -> dict[str, pd.DataFrame]:
     return {k: v for k, v in results.items() if isinstance(v, pd.DataFrame)}
 
 
-def analyse_and_store(ws, *, progress=None) -> dict[str, pd.DataFrame]:
-    """:func:`analyse`, then store the tables in the workspace for ``evaluate report``.
+def analyse_and_store(ws, *, progress=None, context: dict | None = None
+                      ) -> dict[str, pd.DataFrame]:
+    """:func:`analyse` (``context`` as there), then store the tables in the workspace for
+    ``evaluate report``.
 
     They are stored only if the workspace did not change while they were
     computed (an import made meanwhile would make them belong to no state).
@@ -100,7 +106,7 @@ def analyse_and_store(ws, *, progress=None) -> dict[str, pd.DataFrame]:
     from evaluate.workspace.results import results_key, store_results
 
     key = results_key(ws.path)
-    results = analyse(ws, progress=progress)
+    results = analyse(ws, progress=progress, context=context)
     if results_key(ws.path) == key:
         store_results(ws.path, key, results)
     return results
@@ -142,7 +148,8 @@ def keep_workbook(ws, path, key: dict | None = None) -> bool:
     return store_workbook(ws.path, key or results_key(ws.path), path)
 
 
-def voices(ws, *, responses: pd.DataFrame | None = None) -> pd.DataFrame:
+def voices(ws, *, responses: pd.DataFrame | None = None,
+           instruments: dict | None = None) -> pd.DataFrame:
     """Free-text answers of programme participants, with whether they agreed to be quoted.
 
     Stories of change (an instrument asking ``story``) are left out: they are
@@ -151,18 +158,24 @@ def voices(ws, *, responses: pd.DataFrame | None = None) -> pd.DataFrame:
     Columns: ``instrument, wave, cohort, item, prompt, text, quotable``. A text
     is quotable only where the instrument names its consent items
     (``quotable_if``) and the answer to each is "Yes" (code 1). ``responses``:
-    ``ws.responses()`` when the caller has read them already.
+    ``ws.responses()`` when the caller has read them already (else only the columns used
+    here are read); ``instruments``: ``ws.instruments()``, likewise.
     """
     rows = []
     roster = ws.roster()
-    if responses is None:
-        responses = ws.responses()
-    instrument_ids = (responses["instrument"].astype("string").str.partition("@")[0]
-                      if "instrument" in responses else pd.Series(pd.NA, index=responses.index))
-    for _ref, inst in sorted(ws.instruments().items()):
+    chosen = []
+    for _ref, inst in sorted((ws.instruments() if instruments is None else instruments).items()):
         text_items = [i for i in inst.items if i.type == "text" and i.id != "stakeholders"]
         if not text_items or "story" in inst.item_ids():
             continue  # stories of change go through their panels (evaluate.stories), not here
+        chosen.append((inst, text_items))
+    if responses is None:  # only the columns used here
+        used = ["participant", "wave", "cohort", "instrument", "instrument_version"]
+        used += [c for _, items in chosen for i in items for c in (i.id, *i.quote_consents)]
+        responses = ws.responses(only=used)
+    instrument_ids = (responses["instrument"].astype("string").str.partition("@")[0]
+                      if "instrument" in responses else pd.Series(pd.NA, index=responses.index))
+    for inst, text_items in chosen:
         mine = (instrument_ids == inst.id).fillna(False).to_numpy(dtype=bool)
         wanted = ["participant", "wave", "cohort", "instrument_version",
                   *(i.id for i in text_items), *(c for i in text_items for c in i.quote_consents)]
@@ -231,5 +244,6 @@ def report_context(ws, *, responses=None, voices_table: pd.DataFrame | None = No
         ],
         "software_version": __version__,
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "voices": voices(ws, responses=responses) if voices_table is None else voices_table,
+        "voices": (voices(ws, responses=responses, instruments=instruments)
+                   if voices_table is None else voices_table),
     }

@@ -116,12 +116,26 @@ def neutralise_formula(value):
     return value
 
 
+def _may_start_a_formula(values: np.ndarray) -> bool:
+    """False when no cell can read as a formula: every cell is missing or text that does not
+    start like one (anything else is checked by its text, in :func:`neutralise_frame`)."""
+    for v in values:
+        if type(v) is str:
+            if v.startswith(_FORMULA_START):
+                return True
+        elif not (v is None or v is pd.NA or (type(v) is float and v != v)):
+            return True
+    return False
+
+
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """:func:`neutralise_formula` over every text column (vectorised)."""
     out = frame.copy()
     for col in out.columns:
         s = out[col]
         if s.dtype == object or pd.api.types.is_string_dtype(s):
+            if not _may_start_a_formula(s.to_numpy(dtype=object)):
+                continue  # most columns: one pass over the cells, no conversion
             text = s.astype("string")
             risky = text.str.match(r"^[=+\-@\t\r]", na=False).to_numpy()
             if risky.any():

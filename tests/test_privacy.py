@@ -67,3 +67,18 @@ def test_scrubbing_many_values_changes_exactly_what_scrubbing_each_one_does():
         assert out.tolist() == [o for o, _ in one_by_one]
         assert hit.tolist() == [f for _, f in one_by_one]
         assert hit.sum() > 100  # the staff ids, names and emails above were found
+
+
+def test_neutralise_frame_checks_every_kind_of_cell():
+    """Columns of plain text that cannot start a formula are left as they are without being
+    converted; a column holding anything else is checked by its text, as before."""
+    frame = pd.DataFrame({"plain": ["a", None, "b", np.nan],
+                          "risky": ["ok", "-x", pd.NA, "=1+1"],
+                          "mixed": ["a", -1, 2.5, None],
+                          "strings": pd.array(["@x", "y", None, "z"], dtype="string")})
+    out = neutralise_frame(frame)
+    pd.testing.assert_series_equal(out["plain"], frame["plain"])
+    assert out["risky"].tolist()[1::2] == ["'-x", "'=1+1"]
+    assert out["mixed"].tolist()[:3] == ["a", "'-1", 2.5]
+    assert out["strings"].tolist()[:2] == ["'@x", "y"]
+    assert frame["risky"].iloc[1] == "-x"  # the frame given is not changed

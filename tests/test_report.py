@@ -249,10 +249,10 @@ def test_html_table_escapes_and_marks_suppressed_rows():
 # --------------------------------------------------------------------------- figures
 def _hover_ok(fig) -> None:
     """Every trace a reader can point at has hover text; at least one trace has."""
-    pointable = [t for t in fig.data if t.hoverinfo != "skip"]
+    pointable = [t for t in fig.data if t.get("hoverinfo") != "skip"]
     assert pointable, "no trace with hover text"
     for t in pointable:
-        assert t.hovertemplate and "%{" in t.hovertemplate, f"trace {t.name!r} has no hover text"
+        assert "%{" in t.get("hovertemplate", ""), f"trace {t.get('name')!r} has no hover text"
 
 
 def test_dumbbell_draws_two_points_per_row_with_intervals():
@@ -261,13 +261,13 @@ def test_dumbbell_draws_two_points_per_row_with_intervals():
     fig = F.dumbbell(d, "title", "mean_pre", "mean_post", start_low="lo", start_high="hi",
                      start_label="baseline", end_label="end", title="Three scales rose",
                      hover=["n_pairs"])
-    assert fig.layout.title.text == "Three scales rose"
-    names = [t.name for t in fig.data if t.showlegend is not False]
+    assert fig.layout["title"]["text"] == "Three scales rose"
+    names = [t["name"] for t in fig.data if t.get("showlegend") is not False]
     assert names == ["baseline", "end"]
-    base = next(t for t in fig.data if t.name == "baseline")
-    assert list(base.x) == pytest.approx([2.9, 3.1, 2.9])
-    assert list(base.error_x.array) == pytest.approx([0.1, 0.1, 0.1])
-    assert "n_pairs: %{customdata[2]}" in base.hovertemplate
+    base = next(t for t in fig.data if t["name"] == "baseline")
+    assert list(base["x"]) == pytest.approx([2.9, 3.1, 2.9])
+    assert list(base["error_x"]["array"]) == pytest.approx([0.1, 0.1, 0.1])
+    assert "n_pairs: %{customdata[2]}" in base["hovertemplate"]
     _hover_ok(fig)
 
 
@@ -275,9 +275,9 @@ def test_forest_has_reference_line_and_one_trace_per_comparison():
     d = synthetic_results()["prepost"]
     fig = F.forest(d, "title", "g_av", "g_av_ci95_low", "g_av_ci95_high", color="comparison",
                    title="Largest change: coach approach")
-    assert {t.name for t in fig.data} == set(d["comparison"])
-    assert fig.layout.shapes[0].x0 == 0
-    assert fig.layout.scattermode == "group"
+    assert {t["name"] for t in fig.data} == set(d["comparison"])
+    assert fig.layout["shapes"][0]["x0"] == 0
+    assert fig.layout["scattermode"] == "group"
     _hover_ok(fig)
 
 
@@ -289,22 +289,22 @@ def test_diverging_likert_puts_disagreement_left_of_zero():
                              neutral=order[2], n="n", title="More agreed at the end")
     by_name = {}
     for t in fig.data:
-        by_name.setdefault(t.name, []).append(t)
-    assert all(x <= 0 for x in by_name["Disagree"][0].x)
-    assert all(x >= 0 for x in by_name["Agree"][0].x)
+        by_name.setdefault(t["name"], []).append(t)
+    assert all(x <= 0 for x in by_name["Disagree"][0]["x"])
+    assert all(x >= 0 for x in by_name["Agree"][0]["x"])
     neutral = by_name[order[2]]
     assert len(neutral) == 2  # split across zero
-    assert sum(abs(v) for t in neutral for v in t.x) == pytest.approx(10 / 30 + 6 / 30)
-    assert fig.layout.yaxis.type == "multicategory"
+    assert sum(abs(v) for t in neutral for v in t["x"]) == pytest.approx(10 / 30 + 6 / 30)
+    assert fig.layout["yaxis"]["type"] == "multicategory"
     # stacking: plotly stacks each side in trace order, from the zero line outwards, so the
     # middle answer sits against zero and the strongest answers are outermost
-    left = [t.name for t in fig.data if all(x <= 0 for x in t.x)]
-    right = [t.name for t in fig.data if all(x >= 0 for x in t.x)]
+    left = [t["name"] for t in fig.data if all(x <= 0 for x in t["x"])]
+    right = [t["name"] for t in fig.data if all(x >= 0 for x in t["x"])]
     assert left == [order[2], "Disagree", "Strongly disagree"]
     assert right == [order[2], "Agree", "Strongly agree"]
     # the key reads from most negative to most positive, whatever the stacking order
-    legend = sorted((t for t in fig.data if t.showlegend), key=lambda t: t.legendrank)
-    assert [t.name for t in legend] == order
+    legend = sorted((t for t in fig.data if t.get("showlegend")), key=lambda t: t["legendrank"])
+    assert [t["name"] for t in legend] == order
     _hover_ok(fig)
 
 
@@ -312,15 +312,19 @@ def test_network_pictures_keep_people_in_place_and_hide_ids():
     r = synthetic_results()
     fig = F.network_pictures(r["network_layout_nodes"], r["network_layout_edges"],
                              waves=["baseline", "end"], title="More ties at the end")
-    nodes = [t for t in fig.data if t.mode == "markers" and t.visible is not False]
-    base = sorted((x, y) for t in nodes if t.xaxis == "x" for x, y in zip(t.x, t.y, strict=True))
-    end = sorted((x, y) for t in nodes if t.xaxis == "x2" for x, y in zip(t.x, t.y, strict=True))
+    nodes = [t for t in fig.data if t["mode"] == "markers" and t.get("visible") is not False]
+    def places(axis: str) -> list:
+        return sorted((x, y) for t in nodes if t["xaxis"] == axis
+                      for x, y in zip(t["x"], t["y"], strict=True))
+
+    base, end = places("x"), places("x2")
     assert base == end and len(base) == 12
-    new = [t for t in fig.data if t.mode == "lines" and t.line.color == "#D55E00"]
-    assert sum(1 for t in new for v in t.x if v is None or v != v) == 2  # two new ties at the end
+    new = [t for t in fig.data if t["mode"] == "lines" and t["line"]["color"] == "#D55E00"]
+    # two new ties at the end
+    assert sum(1 for t in new for v in t["x"] if v is None or v != v) == 2
     text = fig.to_json()
     assert "P-0000000000" not in text
-    assert len(fig.layout.updatemenus[0].buttons) == 3
+    assert len(fig.layout["updatemenus"][0]["buttons"]) == 3
     _hover_ok(fig)
 
 
@@ -379,6 +383,22 @@ def test_evidence_cards_show_label_and_reasons(html):
     assert "Weak evidence" in html
     # every downgrade of the evidence rule is listed under the label
     assert "only 8 people answered both times" in html and "imprecision: " in html
+
+
+def test_every_other_measure_of_an_aim_shows_why_its_label(html):
+    """A supporting measure's statement ends "(see why)": its reasons are listed under it."""
+    from html import escape
+
+    from evaluate.claims.ledger import SEP, build_claims
+
+    claims = build_claims(synthetic_results(), None, synthetic_context())["claims"]
+    others = claims[(claims["section"] == "overview") & (claims["role"] == "supporting")]
+    assert len(others) and (others["reasons"] != "").all()
+    for _, claim in others.iterrows():
+        start = html.index(escape(claim["text"]))
+        item = html[start:html.index("</ul>", start)]  # the statement and its reasons
+        for reason in claim["reasons"].split(SEP):
+            assert f"<li>{escape(reason)}</li>" in item, (claim["claim_id"], reason)
 
 
 def test_free_text_is_escaped_and_only_quotable_text_appears(html, built):
@@ -597,9 +617,10 @@ def test_one_colour_and_shape_per_group_in_every_network_picture():
         fig = F.network_pictures(n, edges, waves=["baseline", "end"], colours=colours,
                                  colour_by=("sector",))
         for t in fig.data:
-            if t.mode == "markers" and len(t.x):
-                seen.setdefault(t.name, set()).add((t.marker.color, t.marker.symbol))
-                assert t.marker.color != NEW_TIE_COLOUR
+            if t["mode"] == "markers" and len(t["x"]):
+                marker = t["marker"]
+                seen.setdefault(t["name"], set()).add((marker["color"], marker["symbol"]))
+                assert t["marker"]["color"] != NEW_TIE_COLOUR
     assert all(len(v) == 1 for v in seen.values()), seen
     assert len({next(iter(v)) for v in seen.values()}) == len(seen)
 

@@ -1347,7 +1347,8 @@ def _statsmodels_omega(cov):
 
 def test_omega_bootstrap_replicates_are_the_maximum_likelihood_fits():
     """All resamples refitted at once = one statsmodels fit each (an independent optimiser)."""
-    from evaluate.stats.omega import _counts, _omega, _omega_resamples
+    from evaluate.stats.omega import _omega, _omega_resamples
+    from evaluate.stats.omega_resamples import counts_of as _counts
 
     rng = np.random.default_rng(7)
     f = rng.normal(size=150)
@@ -1367,14 +1368,15 @@ def test_omega_refits_meet_the_point_fits_tolerance_or_are_left_out(monkeypatch)
     """Every refit stops at a minimum with no parameter left to move by 1e-9 — the rule of
     the point fit — or is counted as not converged and left out of the interval."""
     from evaluate.stats import omega as om
+    from evaluate.stats.omega_resamples import counts_of, resample_covariances
 
     rng = np.random.default_rng(21)
     f = rng.normal(size=90)
     x = np.round(np.clip(3 + f[:, None] * [0.8, 0.5, 0.3] + rng.normal(size=(90, 3)), 1, 5))
     cov = np.cov(x, rowvar=False)
     _, _, _, standardized, _ = om._omega(cov, 90)
-    counts = om._counts(rng.integers(0, 90, size=(200, 90)), 200, 90)
-    covs = om._resample_covariances(x, counts)
+    counts = counts_of(rng.integers(0, 90, size=(200, 90)), 200, 90)
+    covs = resample_covariances(x, counts)
     sd = np.sqrt(np.einsum("bii->bi", covs))
     corr = covs / (sd[:, :, None] * sd[:, None, :])
     lam, psi, converged = om._fit_one_factor(corr, *standardized)
@@ -1390,8 +1392,8 @@ def test_omega_refits_meet_the_point_fits_tolerance_or_are_left_out(monkeypatch)
     fit = om._fit_one_factor
     stopped = iter(range(10**6))
 
-    def few_steps(corr, lam, psi, tol=om.TOLERANCE, max_steps=om._MAX_STEPS):
-        out = fit(corr, lam, psi, tol, max_steps if corr.shape[0] == 1 else 3)
+    def few_steps(corr, lam, psi, tol=om.TOLERANCE, max_steps=om._MAX_STEPS, groups=None):
+        out = fit(corr, lam, psi, tol, max_steps if corr.shape[0] == 1 else 3, groups)
         next(stopped)
         return out
 
@@ -1406,8 +1408,36 @@ def test_omega_refits_meet_the_point_fits_tolerance_or_are_left_out(monkeypatch)
     om._CACHE.clear()
 
 
+def test_omega_of_many_blocks_at_once_is_each_block_alone_to_the_bit():
+    """omega_totals stacks the fits of every block (and every start of a Heywood refit):
+    each fit must come out exactly as when its block is analysed alone."""
+    from evaluate.stats import omega as om
+
+    rng = np.random.default_rng(11)
+    blocks = []
+    for n, load, noise in ((60, [0.9, 0.8, 0.2], 1.0), (45, [0.7, 0.6, 0.6, 0.5], 0.8),
+                           (90, [0.8, 0.5, 0.3], 1.1), (30, [0.6, 0.6, 0.5, 0.4], 0.9),
+                           (20, [0.8, 0.7, 0.6], 0.7), (70, [0.5, 0.5], 1.0)):
+        f = rng.normal(size=n)
+        blocks.append(np.round(np.clip(3 + f[:, None] * load + rng.normal(size=(n, len(load)))
+                                       * noise, 1, 5)))
+    om._CACHE.clear()
+    alone = [om.omega_total(x, n_boot=200) for x in blocks]
+    om._CACHE.clear()
+    together = om.omega_totals(blocks, n_boot=200)
+    om._CACHE.clear()
+    for a, b in zip(alone, together, strict=True):
+        assert a.keys() == b.keys()
+        for key, value in a.items():
+            if isinstance(value, str):
+                assert value == b[key]
+            else:
+                assert np.array_equal(value, b[key], equal_nan=True), key
+
+
 def test_resampled_covariances_are_each_resamples_covariance():
-    from evaluate.stats.omega import _counts, _resample_covariances
+    from evaluate.stats.omega_resamples import counts_of as _counts
+    from evaluate.stats.omega_resamples import resample_covariances as _resample_covariances
 
     rng = np.random.default_rng(3)
     for x in (np.round(rng.normal(3, 1, size=(60, 4))),  # repeated answer patterns: pooled
@@ -1417,9 +1447,18 @@ def test_resampled_covariances_are_each_resamples_covariance():
         assert np.abs(_resample_covariances(x, _counts(draws, 25, 60)) - direct).max() < 1e-12
 
 
-def test_resample_counts_drawn_a_row_at_a_time_are_the_whole_draw():
-    from evaluate.stats.omega import _counts, _draw_counts
+def test_resample_counts_drawn_in_blocks_of_rows_are_the_whole_draw(monkeypatch):
+    from evaluate.stats import omega_resamples as orr
 
     for n in (37, 1000):
         whole = np.random.default_rng(2024).integers(0, n, size=(30, n))
-        assert np.array_equal(_draw_counts(n, 30, 2024), _counts(whole, 30, n))
+        counts = orr.counts_of(whole, 30, n)
+        assert counts.dtype == np.uint8 and counts.sum() == 30 * n
+        assert np.array_equal(counts[3], np.bincount(whole[3], minlength=n))
+        assert np.array_equal(orr.draw_counts(n, 30, 2024), counts)
+        monkeypatch.setattr(orr, "_BLOCK", 2 * n + 1)  # blocks of two resamples
+        orr._DRAWN.clear()
+        assert np.array_equal(orr.draw_counts(n, 30, 2024), counts)
+        assert np.array_equal(orr.counts_of(whole, 30, n), counts)
+        monkeypatch.undo()
+        orr._DRAWN.clear()

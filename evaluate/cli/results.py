@@ -36,8 +36,10 @@ def analyse_cmd(workspace, out, quiet):
     ws.require_imports("analyse")
     with progress_bar("analyse", quiet) as progress:
         key = results_key(ws.path)
-        results = analyse_and_store(ws, progress=progress)
-        paths = write_results(results, out, context=report_context(ws), progress=progress)
+        context: dict = {}  # what the claims were drawn with: the responses are read once
+        results = analyse_and_store(ws, progress=progress, context=context)
+        paths = write_results(results, out, context=context or report_context(ws),
+                              progress=progress)
         keep_workbook(ws, out / "analysis.xlsx", key)  # `evaluate report` copies it
     echo(f"Wrote {len(results)} tables to {out}/ (one csv each, and analysis.xlsx).", quiet)
     left_out = left_out_of_workbook(results)

@@ -1,7 +1,8 @@
 """Chart functions for the dashboard, in the manner of ``plotly.express``.
 
 Each function takes a tidy DataFrame first, then the names of the columns to
-draw, then styling, and returns a :class:`plotly.graph_objects.Figure`. Every
+draw, then styling, and returns a :class:`evaluate.report.chart.Chart` (plotly.js figure
+data, built without plotly.py's validation). Every
 trace carries hover text; colours come from the Okabe–Ito palette, which
 stays distinguishable with the common forms of colour blindness; titles are
 passed in by the caller, who writes them as the finding in plain English.
@@ -29,12 +30,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from evaluate.errors import ReportError
 from evaluate.network.layout import lines_per_wave
 from evaluate.report import netdraw
+from evaluate.report.chart import Chart, subplots, trace
 from evaluate.report.colours import (
     LIKERT_COLOURS,
     NEW_TIE_COLOUR,
@@ -150,7 +150,7 @@ def dumbbell(
     x_range: tuple[float, float] | None = None,
     hover: list[str] | None = None,
     height: int | None = None,
-) -> go.Figure:
+) -> Chart:
     """Two values per row joined by a line (before → after), with optional intervals.
 
     Parameters
@@ -170,13 +170,13 @@ def dumbbell(
     d = data.reset_index(drop=True)
     labels = d[y].astype(str).tolist()
     custom, extra = _hover(d, hover)
-    fig = go.Figure()
+    fig = Chart()
     lx, ly = [], []
     for a, b, lab in zip(d[x_start], d[x_end], labels, strict=True):
         lx += [a, b, None]
         ly += [lab, lab, None]
-    fig.add_trace(go.Scatter(x=lx, y=ly, mode="lines", line=dict(color="#AAAAAA", width=3),
-                             hoverinfo="skip", showlegend=False, name="change"))
+    fig.add_trace(trace("scatter", x=lx, y=ly, mode="lines", line=dict(color="#AAAAAA", width=3),
+                        hoverinfo="skip", showlegend=False, name="change"))
     for col, lo, hi, name, colour, symbol in (
             (x_start, start_low, start_high, start_label, start_colour, "circle-open"),
             (x_end, end_low, end_high, end_label, end_colour, "circle")):
@@ -196,8 +196,8 @@ def dumbbell(
         else:
             cd = custom
             template += extra
-        fig.add_trace(go.Scatter(
-            x=d[col], y=labels, mode="markers", name=name, error_x=err, customdata=cd,
+        fig.add_trace(trace(
+            "scatter", x=d[col], y=labels, mode="markers", name=name, error_x=err, customdata=cd,
             marker=dict(size=13, color=colour, symbol=symbol, line=dict(width=2.5, color=colour)),
             hovertemplate=template + "<extra></extra>"))
     layout = base_layout(title, height=height or max(260, 90 + 46 * len(d)))
@@ -222,7 +222,7 @@ def forest(
     hover: list[str] | None = None,
     height: int | None = None,
     bands: Sequence[tuple[float, str]] = ((0.2, "small"), (0.5, "medium"), (0.8, "large")),
-) -> go.Figure:
+) -> Chart:
     """Effect sizes with their intervals, one row each, and a line at ``reference``.
 
     Parameters
@@ -241,15 +241,15 @@ def forest(
     groups = [None] if color is None else list(dict.fromkeys(d[color].astype(str)))
     palette = list(colours) if colours else WAVE_COLOURS[1:]
     colours = {g: palette[i % len(palette)] for i, g in enumerate(groups)}
-    fig = go.Figure()
+    fig = Chart()
     for i, g in enumerate(groups):
         part = d if g is None else d[d[color].astype(str) == g]
         custom, extra = _hover(part, hover)
         ci = np.column_stack([part[low].to_numpy(dtype=float), part[high].to_numpy(dtype=float)])
         cd = ci if custom is None else np.column_stack([ci, custom])
         more = "".join(f"<br>{c}: %{{customdata[{k + 2}]}}" for k, c in enumerate(hover or []))
-        fig.add_trace(go.Scatter(
-            x=part[x], y=part[y].astype(str), mode="markers", name=g or x,
+        fig.add_trace(trace(
+            "scatter", x=part[x], y=part[y].astype(str), mode="markers", name=g or x,
             showlegend=g is not None, orientation="h",
             marker=dict(size=11, color=colours[g], symbol=_SYMBOLS[i % len(_SYMBOLS)]),
             error_x=dict(type="data", symmetric=False,
@@ -300,13 +300,13 @@ def wrap_text(text: str, width: int = 42) -> str:
     return "<br>".join(lines)
 
 
-def key_above(fig: go.Figure, x_title: str, *, top: int = 80, extra: int = 60) -> dict:
+def key_above(fig: Chart, x_title: str, *, top: int = 80, extra: int = 60) -> dict:
     """How a chart with a key is drawn on a phone: the key above the plot (under it, it would
     cover the axis title), a shorter axis title, and the chart ``extra`` pixels taller.
 
     Returns the ``narrow`` argument of :meth:`evaluate.report.page.Page.figure`.
     """
-    return {"height": int((fig.layout.height or 450) + extra),
+    return {"height": int((fig.layout.get("height") or 450) + extra),
             "layout": {"legend": {"orientation": "h", "x": 0, "xref": "container",
                                   "xanchor": "left", "y": 1.0, "yref": "container",
                                   "yanchor": "top", "font": {"size": 11}},
@@ -314,13 +314,13 @@ def key_above(fig: go.Figure, x_title: str, *, top: int = 80, extra: int = 60) -
                        "xaxis": {"title": {"text": x_title}}}}
 
 
-def likert_narrow(fig: go.Figure, width: int = 22) -> dict:
+def likert_narrow(fig: Chart, width: int = 22) -> dict:
     """How :func:`diverging_likert`'s chart is drawn on a phone: each statement wrapped in
     lines of at most ``width`` characters, the chart as tall as they need, the key above it.
 
     Returns the ``narrow`` argument of :meth:`evaluate.report.page.Page.figure`.
     """
-    y = fig.data[0].y if fig.data else None
+    y = fig.data[0].get("y") if fig.data else None
     if y is None or not len(y) or not isinstance(y[0], (list, tuple)):
         return {}
     statements = [str(s).replace("<br>", " ") for s in y[0]]
@@ -352,7 +352,7 @@ def diverging_likert(
     n: str | None = None,
     title: str = "",
     height: int | None = None,
-) -> go.Figure:
+) -> Chart:
     """Diverging stacked bars: disagreeing answers to the left of zero, agreeing to the right.
 
     Parameters
@@ -394,7 +394,7 @@ def diverging_likert(
         y_axis = [[wrap_text(r[0], 54) for r in rows], [r[1] for r in rows]]
         hover_row = "%{customdata[2]}"
     labels = [" — ".join(r) for r in rows]
-    fig = go.Figure()
+    fig = Chart()
     row_key = d[keys].astype(str).apply(tuple, axis=1)
     for cat, side in plot_order:
         mask = (d[category].astype(str) == cat).to_numpy()
@@ -403,8 +403,8 @@ def diverging_likert(
         counts = part[n].astype(float).to_numpy() if n else np.full(len(rows), np.nan)
         shown = values / 2 if side.endswith("half") else values
         sign = -1 if side.startswith("neg") else 1
-        fig.add_trace(go.Bar(
-            y=y_axis, x=sign * shown, orientation="h", name=cat,
+        fig.add_trace(trace(
+            "bar", y=y_axis, x=sign * shown, orientation="h", name=cat,
             marker=dict(color=colours[order.index(cat)], line=dict(width=0)),
             showlegend=side != "neg-half", legendrank=1000 + order.index(cat),
             customdata=np.column_stack([values, counts, np.asarray(labels, dtype=object)]),
@@ -445,14 +445,14 @@ def dot_interval(
     hover: list[str] | None = None,
     height: int | None = None,
     grouped: bool = False,
-) -> go.Figure:
+) -> Chart:
     """Dots (one per row and colour group) with optional interval bars, rows top to bottom;
     ``grouped``: each colour group's dot a little apart within its row, so that their
     interval bars do not hide each other."""
     _check_columns(data, y, x, low, high, color)
     d = data.reset_index(drop=True)
     groups = [None] if color is None else list(color_order or dict.fromkeys(d[color].astype(str)))
-    fig = go.Figure()
+    fig = Chart()
     n_rows = d[y].nunique()
     for i, g in enumerate(groups):
         part = d if g is None else d[d[color].astype(str) == g]
@@ -474,8 +474,8 @@ def dot_interval(
             cd = custom if cd is None else np.column_stack([cd, custom])
             template += "".join(f"<br>{c}: %{{customdata[{k + offset}]}}"
                                 for k, c in enumerate(hover or []))
-        fig.add_trace(go.Scatter(
-            x=part[x], y=part[y].astype(str), mode="markers", name=g or x,
+        fig.add_trace(trace(
+            "scatter", x=part[x], y=part[y].astype(str), mode="markers", name=g or x,
             showlegend=g is not None, error_x=err, customdata=cd,
             orientation="h" if grouped else None,
             marker=dict(size=12, color=colour, symbol=_SYMBOLS[i % len(_SYMBOLS)],
@@ -509,7 +509,7 @@ def grouped_bar(
     y_range: tuple[float, float] | None = None,
     hover: list[str] | None = None,
     height: int | None = None,
-) -> go.Figure:
+) -> Chart:
     """Vertical bars, grouped side by side by ``color`` (e.g. the wave).
 
     Parameters
@@ -525,14 +525,14 @@ def grouped_bar(
     _check_columns(data, x, y, color, text)
     d = data.reset_index(drop=True)
     groups = [None] if color is None else list(color_order or dict.fromkeys(d[color].astype(str)))
-    fig = go.Figure()
+    fig = Chart()
     for i, g in enumerate(groups):
         part = d if g is None else d[d[color].astype(str) == g]
         if not len(part):
             continue
         custom, extra = _hover(part, hover)
-        fig.add_trace(go.Bar(
-            x=part[x].astype(str), y=part[y], name=g or y, showlegend=g is not None,
+        fig.add_trace(trace(
+            "bar", x=part[x].astype(str), y=part[y], name=g or y, showlegend=g is not None,
             marker=dict(color=palette[i % len(palette)],
                         pattern=dict(shape=patterns[i % len(patterns)], fgcolor="white",
                                      size=7, solidity=0.3) if patterns else None),
@@ -602,7 +602,7 @@ def network_line_share(edges: pd.DataFrame, waves: Sequence[str]) -> float:
 
 
 def tie_lines(x0, y0, x1, y1, *, relation: str, is_new: bool, since: str, shown: set,
-              width: float = 0.7, opacity: float = 0.6, large: bool = False) -> go.Scatter:
+              width: float = 0.7, opacity: float = 0.6, large: bool = False) -> dict:
     """One trace of ties in a network picture: every line of one relation, new or not.
 
     The relation's line style (``_RELATION_STYLE``), vermillion and thicker when
@@ -617,8 +617,8 @@ def tie_lines(x0, y0, x1, y1, *, relation: str, is_new: bool, since: str, shown:
     ys = (netdraw.compact(np.column_stack([np.asarray(y0, float), np.asarray(y1, float),
                                            np.full(n, np.nan)]).ravel(), large) if n else [])
     group = f"edges-{relation}-{is_new}"
-    trace = go.Scatter(
-        x=xs, y=ys, mode="lines",
+    lines = trace(
+        "scatter", x=xs, y=ys, mode="lines",
         line=dict(color=NEW_TIE_COLOUR if is_new else OLD_TIE_COLOUR,
                   width=1.6 if is_new else width, dash=dash),
         name=f"{label} (new since the {since})" if is_new else label, legendgroup=group,
@@ -626,7 +626,7 @@ def tie_lines(x0, y0, x1, y1, *, relation: str, is_new: bool, since: str, shown:
         hoverinfo="skip", opacity=0.85 if is_new else opacity)
     if n:
         shown.add(group)
-    return trace
+    return lines
 
 
 def people_groups(frame: pd.DataFrame, attribute: str | None,
@@ -682,7 +682,7 @@ def network_pictures(
     title: str = "",
     height: int = 520,
     line_share: float | None = None,
-) -> go.Figure:
+) -> Chart:
     """Side-by-side pictures of the network at each wave, people in the same place in each.
 
     Parameters
@@ -725,8 +725,8 @@ def network_pictures(
     names = dict(zip(waves, wave_names or waves, strict=True))
     colour_by = [a for a in colour_by if a in nodes.columns] or [None]
     colours = colours if colours is not None else Colours(waves=waves)
-    fig = make_subplots(rows=1, cols=len(waves), horizontal_spacing=0.03,
-                        subplot_titles=list(wave_titles or [names[w] for w in waves]))
+    fig = subplots(len(waves), spacing=0.03,
+                   titles=list(wave_titles or [names[w] for w in waves]))
     relations = _edge_relations(edges)
     edge_visible: list = []
     shown_in_legend: set = set()
@@ -742,11 +742,11 @@ def network_pictures(
         for relation in relations:
             for is_new in (False, True):
                 part = pairs[(pairs["_rel"] == relation).to_numpy() & (new == is_new)]
-                trace = tie_lines(part["x_source"], part["y_source"], part["x_target"],
+                lines = tie_lines(part["x_source"], part["y_source"], part["x_target"],
                                   part["y_target"], relation=relation, is_new=is_new,
                                   since=names[waves[0]], shown=shown_in_legend, large=large)
-                fig.add_trace(trace, row=1, col=k)
-                edge_visible.append(trace.visible)
+                fig.add_trace(lines, col=k)
+                edge_visible.append(lines["visible"])
     node_traces = []
     # each person's wave, degree and answer once; each trace takes its people's rows
     in_wave = {wave: (nodes["wave"] == wave).to_numpy(dtype=bool) for wave in waves}
@@ -772,9 +772,9 @@ def network_pictures(
                     hover = (f"{key}: {group}<br>survey: {names[wave]}"
                              "<br>people tied to: %{customdata[0]}"
                              "<br>answered the survey: %{customdata[1]}<extra></extra>")
-                trace = go.Scatter(
-                    x=netdraw.compact(x_all[rows], large), y=netdraw.compact(y_all[rows], large),
-                    mode="markers", name=group,
+                people = trace(
+                    "scatter", x=netdraw.compact(x_all[rows], large),
+                    y=netdraw.compact(y_all[rows], large), mode="markers", name=group,
                     legendgroup=f"{key}-{group}", showlegend=k == 1,
                     visible=j == 0,
                     marker=dict(size=netdraw.compact(6 + 2.2 * np.sqrt(size_all[rows]),
@@ -783,10 +783,10 @@ def network_pictures(
                                 line=dict(width=0.8, color="#333333" if colour == "#F0E442"
                                           else "white")),
                     customdata=cd, hovertemplate=hover)
-                fig.add_trace(trace, row=1, col=k)
+                fig.add_trace(people, col=k)
                 node_traces.append(j)
     fig.update_layout(**pictures_layout(colour_by, edge_visible, node_traces, height=height,
                                         title=title))
-    fig.update_xaxes(visible=False, range=[-1.1, 1.1])
-    fig.update_yaxes(visible=False, range=[-1.1, 1.1], scaleanchor=None)
+    fig.update_axes("x", visible=False, range=[-1.1, 1.1])
+    fig.update_axes("y", visible=False, range=[-1.1, 1.1])
     return fig

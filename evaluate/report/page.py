@@ -29,12 +29,11 @@ from importlib import resources
 import jinja2
 import jinja2.bccache
 import pandas as pd
-import plotly.io as pio
 from markupsafe import Markup
-from plotly.offline import get_plotlyjs
 
 from evaluate.claims.context import Context
 from evaluate.errors import EvaluateError
+from evaluate.report.chart import Chart, plotly_js_path
 from evaluate.report.colours import Colours
 from evaluate.report.table import Table, table_from_claim
 
@@ -80,8 +79,9 @@ def asset(name: str) -> Markup:
 
 @lru_cache(maxsize=1)
 def plotly_js() -> Markup:
-    """plotly.js, to embed once in the page."""
-    return Markup(get_plotlyjs().replace("</script", "<\\/script"))  # noqa: S704 - the library
+    """plotly.js, to embed once in the page (the file ``plotly.offline.get_plotlyjs`` reads)."""
+    text = plotly_js_path().read_bytes().decode("utf-8")
+    return Markup(text.replace("</script", "<\\/script"))  # noqa: S704 - the library
 
 
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
@@ -134,21 +134,21 @@ def render_table(table: Table) -> str:
 _TIE_GROUP = re.compile(r"^edges-(?P<relation>.+)-(?:True|False)$")
 
 
-def _tie_layers(fig, spec: dict) -> list[dict]:
+def _tie_layers(fig: Chart, spec: dict) -> list[dict]:
     """The kinds of tie drawn in a network picture, each a layer: its label, whether it is
     shown on opening, and its traces (stored in ``spec["layers"]`` for the page's script)."""
     from evaluate.report.figures import relation_label
 
     layers: dict[str, dict] = {}
     for i, trace in enumerate(fig.data):
-        m = _TIE_GROUP.match(str(trace.legendgroup or ""))
+        m = _TIE_GROUP.match(str(trace.get("legendgroup") or ""))
         if not m:
             continue
         layer = layers.setdefault(m["relation"], {"label": relation_label(m["relation"]),
                                                   "on": False, "traces": [], "drawn": False})
         layer["traces"].append(i)
-        layer["on"] = layer["on"] or trace.visible in (True, None)
-        layer["drawn"] = layer["drawn"] or trace.x is not None and len(trace.x) > 0
+        layer["on"] = layer["on"] or trace.get("visible") in (True, None)
+        layer["drawn"] = layer["drawn"] or trace.get("x") is not None and len(trace["x"]) > 0
     out = [x for x in layers.values() if x.pop("drawn")]
     if out:
         spec["layers"] = [x["traces"] for x in out]
@@ -328,7 +328,7 @@ class Page:
         return table_from_claim(claim, self._claim_figures(claim_id), classes=classes)
 
     # ------------------------------------------------------------------ figures
-    def figure(self, fig_id: str, fig, *, title: str = "", summary: str = "",
+    def figure(self, fig_id: str, fig: Chart, *, title: str = "", summary: str = "",
                table: Table | None = None, note: str = "", print_height: int | None = None,
                print_layout: dict | None = None, screen_note: str = "", claim: str = "",
                table_claim: str = "", narrow: dict | None = None) -> Figure:
@@ -354,17 +354,17 @@ class Page:
         if table_claim:
             table = self.claim_table(table_claim)
         views, view_label = [], ""
-        menus = fig.layout.updatemenus or ()
-        spec = json.loads(pio.to_json(fig, validate=False, pretty=False, engine="json"))
+        menus = fig.layout.get("updatemenus") or ()
+        spec = fig.to_plotly_json()
         if menus:
-            buttons = list(menus[0].buttons)
-            views = [re.sub(r"^Colour by\s+", "", b.label or "") for b in buttons]
+            buttons = list(menus[0].get("buttons") or ())
+            views = [re.sub(r"^Colour by\s+", "", b.get("label") or "") for b in buttons]
             view_label = "Colour people by"
-            spec["views"] = [b.args[0]["visible"] for b in buttons]
+            spec["views"] = [list(b["args"][0]["visible"]) for b in buttons]
             spec["layout"].pop("updatemenus", None)
         spec["layout"].pop("title", None)
         layers = _tie_layers(fig, spec)
-        height = int(fig.layout.height or 450)
+        height = int(fig.layout.get("height") or 450)
         ph = int(min(print_height or height, PRINT_HEIGHT_PX))
         spec["print_height"] = ph
         if narrow:

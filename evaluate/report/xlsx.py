@@ -197,7 +197,9 @@ def column_values(series: pd.Series) -> list:
         return series.tolist()
     if kind == "f":
         return [None if v != v else v for v in series.tolist()]
-    return [cell_value(v) for v in series.astype(object)]
+    # text that fits a cell is written as it is (what cell_value returns), without its checks
+    return [v if type(v) is str and len(v) <= EXCEL_MAX_CELL else cell_value(v)
+            for v in series.astype(object)]
 
 
 def wrapped_lines(values: Sequence, width: float) -> np.ndarray:

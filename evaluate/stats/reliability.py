@@ -19,7 +19,7 @@ from evaluate.stats.base import (
     wave_order,
 )
 from evaluate.stats.distributions import f_isf, f_ppf
-from evaluate.stats.omega import omega_total
+from evaluate.stats.omega import omega_totals
 
 __all__ = ["RELIABILITY_COLUMNS", "ITEM_REST_COLUMNS", "scale_reliability", "item_rest_correlations"]
 
@@ -108,15 +108,19 @@ def scale_reliability(
     Kuder-Richardson reliability coefficient twenty. Psychometrika, 30, 357–370.
     """
     rows = []
-    for inst, wave, scale, keyed in _reliability_blocks(responses, instruments):
-        k = keyed.shape[1]
-        complete = keyed.dropna()
+    blocks = [(inst, wave, scale, keyed.dropna())
+              for inst, wave, scale, keyed in _reliability_blocks(responses, instruments)]
+    # every scale's omega at once: the bootstrap refits of all of them are one stack
+    omegas = iter(omega_totals([c.to_numpy(dtype="float64") for *_, c in blocks
+                                if c.shape[1] >= 2], n_boot=n_boot))
+    for inst, wave, scale, complete in blocks:
+        k = complete.shape[1]
         n = len(complete)
         row = dict(instrument=inst.ref, wave=wave, scale=scale.id, title=scale.title,
                    n_items=k, n=n, alpha=np.nan, alpha_ci95_low=np.nan, alpha_ci95_high=np.nan,
                    alpha_below_0_7=False, note="")
         notes = []
-        om = omega_total(complete.to_numpy(dtype="float64"), n_boot=n_boot) if k >= 2 else {}
+        om = next(omegas) if k >= 2 else {}
         row.update({c: om.get(c, np.nan) for c in ("omega_total", "omega_ci95_low",
                                                    "omega_ci95_high")})
         row["omega_ci_method"] = om.get("omega_ci_method", "")

@@ -35,7 +35,8 @@ def main() -> None:
     from evaluate.demo import build_demo_workspace
     from evaluate.roster import split_by_group
     from evaluate.stats.measures import measure_values
-    from evaluate.stats.omega import OMEGA_MIN_ITEMS, OMEGA_MIN_N, _draw_counts
+    from evaluate.stats.omega import OMEGA_MIN_ITEMS, OMEGA_MIN_N
+    from evaluate.stats.omega_resamples import draw_counts
     from evaluate.stats.reliability import _reliability_blocks
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -76,7 +77,7 @@ def main() -> None:
             blocks.append(frame)
             if complete.shape[1] >= OMEGA_MIN_ITEMS and len(complete) >= OMEGA_MIN_N:
                 # the analysis's own resamples, columns in the order of the rows written
-                counts = _draw_counts(len(complete), OMEGA_N_BOOT, OMEGA_SEED)[:, frame.index]
+                counts = draw_counts(len(complete), OMEGA_N_BOOT, OMEGA_SEED)[:, frame.index]
                 resamples += [f"{inst.ref},{wave},{scale.id},{b + 1},{' '.join(map(str, c))}"
                               for b, c in enumerate(counts)]
         items = pd.concat(blocks)
