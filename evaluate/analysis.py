@@ -148,7 +148,8 @@ def keep_workbook(ws, path, key: dict | None = None) -> bool:
     return store_workbook(ws.path, key or results_key(ws.path), path)
 
 
-def voices(ws, *, responses: pd.DataFrame | None = None) -> pd.DataFrame:
+def voices(ws, *, responses: pd.DataFrame | None = None,
+           instruments: dict | None = None) -> pd.DataFrame:
     """Free-text answers of programme participants, with whether they agreed to be quoted.
 
     Stories of change (an instrument asking ``story``) are left out: they are
@@ -157,18 +158,24 @@ def voices(ws, *, responses: pd.DataFrame | None = None) -> pd.DataFrame:
     Columns: ``instrument, wave, cohort, item, prompt, text, quotable``. A text
     is quotable only where the instrument names its consent items
     (``quotable_if``) and the answer to each is "Yes" (code 1). ``responses``:
-    ``ws.responses()`` when the caller has read them already.
+    ``ws.responses()`` when the caller has read them already (else only the columns used
+    here are read); ``instruments``: ``ws.instruments()``, likewise.
     """
     rows = []
     roster = ws.roster()
-    if responses is None:
-        responses = ws.responses()
-    instrument_ids = (responses["instrument"].astype("string").str.partition("@")[0]
-                      if "instrument" in responses else pd.Series(pd.NA, index=responses.index))
-    for _ref, inst in sorted(ws.instruments().items()):
+    chosen = []
+    for _ref, inst in sorted((ws.instruments() if instruments is None else instruments).items()):
         text_items = [i for i in inst.items if i.type == "text" and i.id != "stakeholders"]
         if not text_items or "story" in inst.item_ids():
             continue  # stories of change go through their panels (evaluate.stories), not here
+        chosen.append((inst, text_items))
+    if responses is None:  # only the columns used here
+        used = ["participant", "wave", "cohort", "instrument", "instrument_version"]
+        used += [c for _, items in chosen for i in items for c in (i.id, *i.quote_consents)]
+        responses = ws.responses(only=used)
+    instrument_ids = (responses["instrument"].astype("string").str.partition("@")[0]
+                      if "instrument" in responses else pd.Series(pd.NA, index=responses.index))
+    for inst, text_items in chosen:
         mine = (instrument_ids == inst.id).fillna(False).to_numpy(dtype=bool)
         wanted = ["participant", "wave", "cohort", "instrument_version",
                   *(i.id for i in text_items), *(c for i in text_items for c in i.quote_consents)]
@@ -237,5 +244,6 @@ def report_context(ws, *, responses=None, voices_table: pd.DataFrame | None = No
         ],
         "software_version": __version__,
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "voices": voices(ws, responses=responses) if voices_table is None else voices_table,
+        "voices": (voices(ws, responses=responses, instruments=instruments)
+                   if voices_table is None else voices_table),
     }

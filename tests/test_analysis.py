@@ -40,7 +40,18 @@ def test_report_context_takes_the_voices_already_gathered(demo_workspace):
     gathered = voices(ws, responses=responses)
     assert len(gathered)
     assert report_context(ws, responses=responses, voices_table=gathered)["voices"] is gathered
-    pd.testing.assert_frame_equal(report_context(ws)["voices"], gathered, check_dtype=True)
+    # on its own, the report reads only the columns the free text needs: the same table
+    pd.testing.assert_frame_equal(report_context(ws)["voices"], gathered, check_dtype=True,
+                                  check_exact=True)
+
+
+def test_responses_read_in_part_are_those_columns_of_all_of_them(demo_workspace):
+    ws, _ = demo_workspace
+    full = ws.responses()
+    some = ["participant", "instrument", "hopes", "cc_story", "quote_consent", "no_such_column"]
+    part = ws.responses(only=some)
+    assert list(part.columns) == [c for c in full.columns if c in some]
+    pd.testing.assert_frame_equal(part, full[list(part.columns)], check_exact=True)
 
 
 def test_analyse_command_prints_headlines(demo_workspace, tmp_path):

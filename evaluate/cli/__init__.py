@@ -29,6 +29,13 @@ __all__ = ["cli", "main", "DataProblem", "UsageProblem"]
 
 def main() -> None:  # pragma: no cover - console script entry point
     """Run the ``evaluate`` command."""
+    import gc
+
+    # One command is one process that makes many objects and frees few: CPython's default
+    # (a collection every 700 new objects) collects hundreds of times while pandas and the
+    # rest import, about a tenth of `evaluate validate`'s time. Collected every 20,000.
+    gc.set_threshold(20_000, 20, 20)
+
     from evaluate import igraph_import
 
     igraph_import.HIDE_MATPLOTLIB = True  # our own process: no drawings through igraph

@@ -378,7 +378,8 @@ class Workspace:
         """Every import ever stored, active or not, oldest first."""
         return pd.DataFrame(self.manifest()["history"])
 
-    def _gather(self, kind: str, instrument=None, wave=None, cohort=None, columns=None) -> pd.DataFrame:
+    def _gather(self, kind: str, instrument=None, wave=None, cohort=None, columns=None,
+                only=None) -> pd.DataFrame:
         manifest = read_manifest(self.path)
         if manifest.get("format") == 1:
             return self._gather_v1(manifest, kind, instrument, wave, cohort, columns)
@@ -394,7 +395,7 @@ class Workspace:
                 continue
             info = (r.get("files") or {}).get(kind)
             if info:
-                frames.append(_read_parquet(self.path / info["path"]))
+                frames.append(_read_parquet(self.path / info["path"], only))
         frames = [f for f in frames if len(f.columns)]
         if not frames:
             return pd.DataFrame({c: pd.Series(dtype="object") for c in (columns or [])})
@@ -416,9 +417,14 @@ class Workspace:
             return pd.DataFrame({c: pd.Series(dtype="object") for c in (columns or [])})
         return pd.concat(frames, ignore_index=True, sort=False)
 
-    def responses(self, instrument=None, wave=None, cohort=None) -> pd.DataFrame:
-        """Accepted responses, one row each (filters accept a value or a list)."""
-        return self._gather("responses", instrument, wave, cohort, columns=RESPONSE_COLUMNS)
+    def responses(self, instrument=None, wave=None, cohort=None, *,
+                  only: list[str] | None = None) -> pd.DataFrame:
+        """Accepted responses, one row each (filters accept a value or a list).
+
+        ``only``: read just these columns (those an import has; the others are not read),
+        the same values and types as those columns of all of them."""
+        return self._gather("responses", instrument, wave, cohort, columns=RESPONSE_COLUMNS,
+                            only=only)
 
     def ties(self, wave=None, cohort=None, instrument=None) -> pd.DataFrame:
         return self._gather("ties", instrument, wave, cohort, columns=TIE_COLUMNS)
@@ -465,8 +471,14 @@ def _lock_timeout(timeout: float | None) -> float:
     return float(os.environ.get("EVALUATE_LOCK_TIMEOUT", "60")) if timeout is None else timeout
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def _read_parquet(path: Path, only: list[str] | None = None) -> pd.DataFrame:
     try:
+        if only is not None:
+            import pyarrow.parquet as pq
+
+            wanted = set(only)
+            return pd.read_parquet(path, columns=[c for c in pq.read_schema(path).names
+                                                  if c in wanted])
         return pd.read_parquet(path)
     except FileNotFoundError:
         raise WorkspaceDamaged(
