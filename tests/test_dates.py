@@ -61,3 +61,33 @@ def test_separators_counted_from_the_formats_literal_characters():
     assert dates._separators("%d.%m.%y %I:%M %p") == (0, 2, 1, 0)
     assert all(sum(dates._separators(f)) >= 2
                for f in itertools.chain(dates._DAY_FIRST, dates._MONTH_FIRST))
+
+
+def test_cells_of_exactly_a_formats_width_read_in_two_parts_as_whole():
+    # every hour, minutes and seconds at and past their limits (60 and 61 carry over), days
+    # and months that do not exist, years at the edges of what is plausible and far outside
+    hours, minutes = [f"{h:02d}" for h in range(100)], ["00", "07", "59", "60", "61", "99"]
+    seconds = [f"{s:02d}" for s in range(100)]
+    days = ["00", "01", "12", "13", "29", "30", "31", "32"]
+    years = ["1899", "1900", "2024", "2026", "2199", "2200", "0000", "1677", "2262", "9999"]
+    for fmt in dates._TWO_PART:
+        sep = fmt[2]
+        cells = [f"{a}{sep}{b}{sep}{y} {h}:{m}:{s}" for a, b, y, h, m, s in zip(
+            itertools.cycle(days), itertools.cycle(days[::-1] + ["02"]), itertools.cycle(years),
+            itertools.chain.from_iterable(itertools.repeat(h, 600) for h in hours),
+            itertools.cycle(minutes), itertools.cycle(seconds), strict=False)]
+        cells += ["31/12/2199 23:59:60".replace("/", sep), "31/12/1899 23:59:61".replace("/", sep),
+                  "1/2/2026 10:00:00".replace("/", sep), "01/02/2026  10:00:00".replace("/", sep),
+                  "٠١/٠٢/٢٠٢٦ 10:00:00".replace("/", sep)]  # not the fixed width: read whole
+        text = pd.Series(cells, dtype=object)
+        assert len(text) > 1000  # long enough for the two-part reading
+        whole = pd.to_datetime(text, errors="coerce", format=fmt)
+        pd.testing.assert_series_equal(dates._plausible(dates._strptime(text, fmt)),
+                                       dates._plausible(whole))
+        assert 500 < whole.notna().sum() < len(text)  # cells read and cells refused
+
+
+def test_separators_counted_in_each_cell():
+    cells = pd.Series(["1/2/3", None, "1.2:3-4", "", "//::..--"], dtype=object)
+    assert dates._separator_counts(cells).tolist() == [
+        [2, 0, 0, 0], [-1, -1, -1, -1], [0, 1, 1, 1], [0, 0, 0, 0], [2, 2, 2, 2]]

@@ -455,6 +455,40 @@ def test_whitespace_cells_are_blank(tmp_path):
     assert read_export(tsv).frame.to_numpy(dtype=object).tolist() == [["Jo", None], ["Sam", None]]
 
 
+def _whitespace_scan_rule(data: bytes, delimiter: str) -> bool:
+    """The scan's rule, cell start by cell start (the reference for the block-wise scan)."""
+    def at(i):
+        return data[i] if i < len(data) else 10
+
+    d = ord(delimiter)
+    spaces = {32, 9, 11, 12, 28, 29, 30, 31} - {d}
+    wide = {0xC2, 0xE1, 0xE2, 0xE3}
+    ends = {d, 10, 13, 34} | spaces | wide
+    starts = [0] + [i + 1 for i, b in enumerate(data) if b in (d, 10, 13)]
+    for i in starts:
+        quoted = at(i) == 34
+        c = at(i + quoted)
+        if (c in spaces and at(i + quoted + 1) in ends) or c in wide \
+                or (quoted and c in (9, 10, 13)):
+            return True
+    return False
+
+
+@settings(max_examples=400, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # set anew each example
+@given(st.lists(st.sampled_from([b" ", b"\t", b",", b";", b"\n", b"\r", b'"', b"a", b"\xc2",
+                                 b"\xa0", b"\xe2", b"\x80", b"\x0b", b"\x1c", b"\x1f", b"!",
+                                 b"\xe1", b"\xe3", b"\xe4"]), max_size=40),
+       st.sampled_from([",", "\t", ";"]), st.sampled_from([1, 2, 3, 7, 1 << 18]))
+def test_whitespace_scan_follows_its_rule(monkeypatch, parts, delimiter, block):
+    from evaluate.ingest import delimited
+
+    monkeypatch.setattr(delimited, "_SCAN_BLOCK", block)
+    data = b"".join(parts)
+    assert delimited._whitespace_cells_possible(data, delimiter) == \
+        _whitespace_scan_rule(data, delimiter)
+
+
 def test_ragged_rows_keep_their_cells(tmp_path):
     path = tmp_path / "ragged.csv"
     path.write_text("Name,Q1\nJo,Yes\nSam,No,extra\n", encoding="utf-8")

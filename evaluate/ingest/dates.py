@@ -147,17 +147,82 @@ def _with(text: pd.Series, formats: tuple[str, ...]) -> pd.Series:
         if not todo.any():
             break
         if counts is None:
-            s = text.astype("string")
-            counts = pd.DataFrame({sep: s.str.count(re.escape(sep)) for sep in _SEPARATORS})
-            counts = counts.fillna(-1).astype("int64").to_numpy()
+            counts = _separator_counts(text)
         fits = todo & (counts == np.array(_separators(fmt))).all(axis=1)
         if not fits.any():
             continue
-        parsed = _plausible(pd.to_datetime(text[fits], errors="coerce", format=fmt))
+        parsed = _plausible(_strptime(text[fits], fmt))
         got = parsed.notna()
         out[parsed.index[got]] = parsed[got]
         todo[parsed.index[got]] = False
     return out
+
+
+def _separator_counts(text: pd.Series) -> np.ndarray:
+    """How many of each of ``_SEPARATORS`` each cell holds (-1 for a missing cell)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = pa.array(text.astype("string").array)
+    return np.column_stack([pc.fill_null(pc.count_substring(cells, sep), -1).to_numpy()
+                            .astype("int64") for sep in _SEPARATORS])
+
+
+#: Formats read in two parts where a cell has exactly their width: each field its digits
+#: (two for day, month, hour, minute and second, four for the year), one space between
+#: date and time. Such a cell reads as its date plus its time of day (the tests check
+#: it against the whole format, seconds 60 and 61 and impossible dates included).
+_TWO_PART = {
+    f"{date} %H:%M:%S": (date, r"[0-9]{{2}}{0}[0-9]{{2}}{0}[0-9]{{4}} [0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}"
+                         .format(re.escape(date[2])))
+    for date in ("%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y")
+}
+
+
+def _strptime(text: pd.Series, fmt: str) -> pd.Series:
+    """``pd.to_datetime(text, errors="coerce", format=fmt)``, the same values.
+
+    Survey platforms write start and completion times to the second, so nearly
+    every cell of a large export is distinct, while its dates are a few dozen.
+    For the formats of ``_TWO_PART``, the cells of exactly their width are read
+    as date and time apart: each distinct date by pandas, the time of day from
+    its digits (:func:`_time_of_day`).
+    """
+    two_part = _TWO_PART.get(fmt)
+    if two_part is None or len(text) < 1000:
+        return pd.to_datetime(text, errors="coerce", format=fmt)
+    date_format, shape = two_part
+    cells = text.astype("string")
+    fixed = cells.str.fullmatch(shape).fillna(False).to_numpy(dtype=bool)
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    if (~fixed).any():
+        out[~fixed] = pd.to_datetime(text[~fixed], errors="coerce", format=fmt)
+    if fixed.any():
+        cells = cells[fixed]
+        codes, days = pd.factorize(cells.str.slice(0, 10))
+        day = pd.to_datetime(pd.Series(days.to_numpy(dtype=object)), errors="coerce",
+                             format=date_format)
+        # years far from any survey's are missing already here, before nanoseconds could
+        # overflow (a second 60 that carries a day into 1900 or 2199 counts, as it does whole)
+        day = day.where((day.dt.year >= 1800) & (day.dt.year < 2250))
+        day = day.to_numpy(dtype="datetime64[ns]")[codes]
+        out[fixed] = day + _time_of_day(cells.str.slice(11))
+    return out
+
+
+def _time_of_day(times: pd.Series) -> np.ndarray:
+    """``HH:MM:SS`` (two ASCII digits each) as a time since midnight, as ``%H:%M:%S`` reads it:
+    hours to 23, minutes to 59, seconds to 61 (60 and 61 carry into the next minute);
+    anything else missing."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(times.astype("string").array)
+    part = {name: pc.cast(pc.utf8_slice_codeunits(text, at, at + 2), pa.int64()).to_numpy()
+            for name, at in (("hour", 0), ("minute", 3), ("second", 6))}
+    seconds = part["hour"] * 3600 + part["minute"] * 60 + part["second"]
+    ok = (part["hour"] <= 23) & (part["minute"] <= 59) & (part["second"] <= 61)
+    return np.where(ok, seconds * 10**9, np.iinfo("int64").min).view("timedelta64[ns]")
 
 
 def _plausible(parsed: pd.Series) -> pd.Series:

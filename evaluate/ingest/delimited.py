@@ -182,11 +182,16 @@ def _whitespace_cells_possible(data: bytes, delimiter: str) -> bool:
     whitespace starts right after a delimiter or line break (after an opening
     quote if quoted) with a space-like byte that is followed by more space or
     by the end of the cell; anything that might be one answers True.
+
+    The bytes are read in blocks with plain comparisons (no copy of the file,
+    no array of every cell's position): only the cells whose first byte could
+    open a blank cell (a space-like byte, a wide space's lead byte or a
+    quote) are looked at closely.
     """
     raw = np.frombuffer(data, dtype=np.uint8)
-    if raw.size == 0:
+    n = raw.size
+    if n == 0:
         return False
-    b = np.concatenate((np.array([10], np.uint8), raw, np.array([10, 10, 10], np.uint8)))
     d = ord(delimiter)
     boundary = np.zeros(256, dtype=bool)
     boundary[[d, *_BOUNDARY_BYTES]] = True
@@ -197,15 +202,37 @@ def _whitespace_cells_possible(data: bytes, delimiter: str) -> bool:
     wide[list(_WIDE_SPACE_LEADS)] = True
     end = boundary.copy()
     end[34] = True  # a closing quote
-    body = b[:-3]
-    p = np.flatnonzero((body == d) | (body == 10) | (body == 13)) + 1
-    quoted = b[p] == 34
-    p = p + quoted
-    c = b[p]
     after = end | space | wide  # what may follow a space inside a blank cell
-    hit = (space[c] & after[b[p + 1]]) | wide[c]
+    starts = [np.zeros(1, dtype=np.int64)]  # the first cell, then every cell after a boundary
+    for lo in range(0, n - 1, _SCAN_BLOCK):
+        hi = min(n - 1, lo + _SCAN_BLOCK)
+        before, first = raw[lo:hi], raw[lo + 1 : hi + 1]
+        cell_start = (before == d) | (before == 10) | (before == 13)
+        starts.append(np.flatnonzero(cell_start & _may_open_blank(first)) + (lo + 1))
+    p = np.concatenate(starts)
+    quoted = raw[p] == 34
+    q = p + quoted
+    c = _byte_at(raw, q)
+    hit = (space[c] & after[_byte_at(raw, q + 1)]) | wide[c]
     hit |= quoted & ((c == 9) | (c == 10) | (c == 13))
     return bool(hit.any())
+
+
+_SCAN_BLOCK = 1 << 18
+
+
+def _may_open_blank(first: np.ndarray) -> np.ndarray:
+    """Bytes that could open a blank cell, and a few more: 9-12, 28-34 (spaces, separators,
+    the space and the quote), the UTF-8 lead bytes 0xC2 and 0xE1-0xE3 (plain comparisons:
+    several times faster than a lookup table)."""
+    return ((first - np.uint8(9)) <= 3) | ((first - np.uint8(28)) <= 6) | (first == 0xC2) \
+        | ((first - np.uint8(0xE1)) <= 2)
+
+
+def _byte_at(raw: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The bytes at ``positions``, a line break past the end (as if the file ended with one)."""
+    inside = positions < raw.size
+    return np.where(inside, raw[np.minimum(positions, raw.size - 1)], 10).astype(np.uint8)
 
 
 def _max_fields(path: Path, text: str, delimiter: str) -> int:

@@ -290,7 +290,9 @@ def ingest_file(
     for col in ("cohort", "wave", "instrument"):
         ties[col] = ties[col].astype("string")
     st = coerced.stakeholders
-    st = st[st["source"].isin(accepted["participant"])].copy()
+    if len(st):  # (pandas turns every participant id into a Python object to look in them)
+        st = st[st["source"].isin(accepted["participant"])]
+    st = st.copy()
     st["stakeholder"], _ = personal.scrub_series(st["stakeholder"])
     st.insert(0, "instrument", instrument.id)
     st.insert(0, "wave", wave)

@@ -40,24 +40,37 @@ def _number(value) -> str:
     return "" if math.isnan(value) or math.isinf(value) else f"{value:.16g}"
 
 
+def _text_cell(value: str) -> tuple[bool, str] | None:
+    """A text cell's XML after its style: (whether it starts like a formula, the XML), or None
+    for text XML does not allow."""
+    if value == "":  # as openpyxl writes an empty text
+        return False, ' t="inlineStr"/>'
+    if ILLEGAL_CHARACTERS_RE.search(value):
+        return None
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    return (value.startswith(_FORMULA_START),
+            f' t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>')
+
+
 def _cells(values: Sequence, letter: str, rows: Sequence[str], style: Sequence[str],
            quoted: Sequence[str]) -> list[str] | None:
     """One column's cells as XML (``""`` for an empty cell), or None if it holds anything else.
 
     Text a spreadsheet would run as a formula takes the ``quoted`` style (Excel's quote prefix).
+    Each distinct text is escaped once (:func:`_text_cell`): columns repeat a few labels.
     """
     out = []
+    texts: dict[str, tuple[bool, str] | None] = {}
     for v, r, s, q in zip(values, rows, style, quoted, strict=True):
-        if v is None:
+        if isinstance(v, str):
+            known = texts[v] if v in texts else texts.setdefault(v, _text_cell(v))
+            if known is None:
+                return None
+            out.append(f'<c r="{letter}{r}"{q if known[0] else s}{known[1]}')
+        elif v is None:
             out.append("")
         elif v == "":  # as openpyxl writes an empty text
             out.append(f'<c r="{letter}{r}"{s} t="inlineStr"/>')
-        elif isinstance(v, str):
-            if ILLEGAL_CHARACTERS_RE.search(v):
-                return None
-            space = ' xml:space="preserve"' if v != v.strip() else ""
-            s = q if v.startswith(_FORMULA_START) else s
-            out.append(f'<c r="{letter}{r}"{s} t="inlineStr"><is><t{space}>{_text(v)}</t></is></c>')
         elif isinstance(v, bool):
             out.append(f'<c r="{letter}{r}"{s} t="b"><v>{int(v)}</v></c>')
         elif isinstance(v, (int, float)):
