@@ -478,6 +478,27 @@ def test_two_builds_differ_only_in_the_timestamp(tmp_path):
     assert ha.replace("2026-01-01 09:00 UTC", "2027-06-30 17:45 UTC") == hb
 
 
+def test_the_report_of_stored_results_draws_intervals_without_scipy(demo_outputs, tmp_path):
+    """Every whisker the dashboard draws is a range the analysis stored in the claims ledger:
+    the report of stored results computes none, so it does not load scipy."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom evaluate.cli import cli\n"
+             f"cli(['report', {str(demo_outputs['workspace'])!r}, '--out', "
+             f"{str(tmp_path / 'out')!r}, '-q'], standalone_mode=False)\n"
+             "print(sorted(m for m in ('scipy', 'pingouin') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    figures = pd.read_csv(Path(demo_outputs["csv"]) / "claim_figures.csv")
+    drawn = figures[figures["claim_id"].str.endswith((":prepost", ":then-test"))
+                    & figures["figure"].isin(["mean_pre", "mean_post", "mean"])
+                    & figures["claim_id"].str.startswith("chart:")]
+    assert len(drawn) and drawn[["ci95_low", "ci95_high"]].notna().all().all()
+    assert (drawn["ci95_low"] < drawn["value"]).all() and (drawn["value"] < drawn["ci95_high"]).all()
+
+
 def test_stale_csv_files_are_removed(tmp_path):
     (tmp_path / "tables").mkdir()
     (tmp_path / "tables" / "old_table.csv").write_text("x\n1\n")

@@ -1,9 +1,9 @@
-"""The dashboard's t-intervals of a mean, drawn without importing scipy.stats."""
+"""The t-interval of a mean the charts' claims state (and the report draws), without scipy.stats."""
 
 import numpy as np
 from scipy import stats
 
-from evaluate.report.sections.common import mean_ci
+from evaluate.stats.base import mean_ci
 
 
 def test_mean_ci_is_the_t_interval_scipy_stats_gives():

@@ -17,6 +17,7 @@ import pandas as pd
 from evaluate.claims.context import Context
 from evaluate.claims.displays import add_chart, add_table
 from evaluate.claims.rule import biggest
+from evaluate.stats.base import mean_ci
 from evaluate.words import (
     change_phrase,
     direction_word,
@@ -30,8 +31,8 @@ from evaluate.words import (
     the_wave,
 )
 
-__all__ = ["survey_displays", "forest_rows", "share_figures", "level_figure", "p_floor_figure",
-           "CHANGE_UNITS", "CHANGE_FORMATS"]
+__all__ = ["survey_displays", "forest_rows", "prepost_key", "share_figures", "level_figure",
+           "p_floor_figure", "CHANGE_UNITS", "CHANGE_FORMATS"]
 
 #: A table of changes in averages: the units and formats of its numeric columns.
 CHANGE_UNITS = {"n_pairs": "people", "mean_pre": "points", "mean_post": "points",
@@ -98,11 +99,20 @@ def _aim_scales(ctx: Context, aim_id: str) -> pd.DataFrame | None:
                    & prepost["measure"].map(lambda m: aims.get(str(m)) == aim_id)]
 
 
+def prepost_key(measure, first: str, later: str) -> str:
+    """The ``source_key`` of one scale's averages in the dumbbell chart's claim."""
+    return f"kind=scale; measure={measure}; wave_pre={first}; wave_post={later}"
+
+
 def _prepost(led, ctx: Context, head: pd.DataFrame, aim_id: str, aim_short: str, first: str,
              later: str) -> None:
-    """Averages before and after of the aim's scales (the dumbbell chart)."""
+    """Averages before and after of the aim's scales (the dumbbell chart), each with the
+    95% range its whiskers draw."""
     cid = f"chart:{aim_id}:prepost"
     w0, w1 = ctx.wave(first), ctx.wave(later)
+    nan = pd.Series(float("nan"), index=head.index)
+    lo_pre, hi_pre = mean_ci(head["mean_pre"], head.get("sd_pre", nan), head["n_pairs"])
+    lo_post, hi_post = mean_ci(head["mean_post"], head.get("sd_post", nan), head["n_pairs"])
     phrases = [change_phrase(r.mean_diff, r.g_av, r.p_adj, r.g_av_ci95_low, r.g_av_ci95_high)
                for r in head.itertuples(index=False)]
     k = len(head)
@@ -110,11 +120,12 @@ def _prepost(led, ctx: Context, head: pd.DataFrame, aim_id: str, aim_short: str,
     of_aim = led.figures_of(cid, "prepost", f"kind=scale; aim={aim_id}; wave_pre={first}; "
                                             f"wave_post={later}")
     summary = []
-    for r in head.itertuples(index=False):
-        key = f"kind=scale; measure={r.measure}; wave_pre={first}; wave_post={later}"
-        f = led.figures_of(cid, "prepost", key)
-        a = f("mean_pre", r.mean_pre, num(r.mean_pre, 1), "points", n=r.n_pairs)
-        b = f("mean_post", r.mean_post, num(r.mean_post, 1), "points", n=r.n_pairs)
+    for i, r in enumerate(head.itertuples(index=False)):
+        f = led.figures_of(cid, "prepost", prepost_key(r.measure, first, later))
+        a = f("mean_pre", r.mean_pre, num(r.mean_pre, 1), "points", n=r.n_pairs,
+              low=lo_pre[i], high=hi_pre[i])
+        b = f("mean_post", r.mean_post, num(r.mean_post, 1), "points", n=r.n_pairs,
+              low=lo_post[i], high=hi_post[i])
         n = f("n_pairs", r.n_pairs, integer(r.n_pairs), "people")
         summary.append(f"{r.title}: {a} at the {w0}, {b} at the {w1} ({n} "
                        f"{'person' if n == '1' else 'people'})")

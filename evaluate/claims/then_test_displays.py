@@ -14,7 +14,7 @@ on the same rows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
@@ -41,9 +41,15 @@ class LookBack:
     whole scales), ``vs_base`` (looking back against the baseline answers), ``points``
     (one per scale and point in time: ``scale``, ``measure``, ``point``, ``mean``,
     ``low``, ``high``, ``n``, ``_p`` 0 at the time / 1 looking back / 2 now, ``key``)
-    and ``wave`` (the survey that looked back)."""
+    and ``wave`` (the survey that looked back).
 
-    def __init__(self, ctx: Context, t: pd.DataFrame, wave: str):
+    ``intervals``, given the points' ``key`` column, returns their ``low`` and ``high``:
+    the report reads them from the ledger (:meth:`evaluate.report.page.Page.figure_intervals`);
+    without it they are computed here (:func:`evaluate.stats.base.mean_ci`), as the
+    analysis does when it writes the ledger."""
+
+    def __init__(self, ctx: Context, t: pd.DataFrame, wave: str,
+                 intervals: Callable[[pd.Series], tuple] | None = None):
         self.wave, self.rows = wave, t
         comparison = t["comparison"].astype(str)
         vs_post = t[comparison.str.startswith("then-test vs post")]
@@ -56,8 +62,13 @@ class LookBack:
                 (vs_post, "post", 2, now)):
             if not len(frame):
                 continue
-            sd = frame[f"sd_{side}"] if f"sd_{side}" in frame.columns else float("nan")
-            low, high = mean_ci(frame[f"mean_{side}"], sd, frame["n_pairs"])
+            key = ("kind=scale; measure=" + frame["measure"].astype(str) + "; comparison="
+                   + frame["comparison"].astype(str) + f"; then_wave={wave}; column=mean_" + side)
+            if intervals is None:
+                sd = frame[f"sd_{side}"] if f"sd_{side}" in frame.columns else float("nan")
+                low, high = mean_ci(frame[f"mean_{side}"], sd, frame["n_pairs"])
+            else:
+                low, high = intervals(key)
             parts.append(pd.DataFrame({
                 "scale": frame["title"].to_numpy(), "measure": frame["measure"].to_numpy(),
                 "point": (frame["wave_pre"].map(ctx.wave) + " (at the time)").to_numpy()
@@ -65,10 +76,7 @@ class LookBack:
                 "said": ("at " + frame["wave_pre"].map(ctx.the_wave)).to_numpy() if p == 0
                 else (looking if p == 1 else f"at {ctx.the_wave(wave)}, now"),
                 "mean": frame[f"mean_{side}"].to_numpy(dtype=float), "low": low, "high": high,
-                "n": frame["n_pairs"].to_numpy(), "_p": p,
-                "key": ("kind=scale; measure=" + frame["measure"].astype(str) + "; comparison="
-                        + frame["comparison"].astype(str) + f"; then_wave={wave}; column=mean_"
-                        + side).to_numpy()}))
+                "n": frame["n_pairs"].to_numpy(), "_p": p, "key": key.to_numpy()}))
         self.points = (pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
             columns=["scale", "measure", "point", "said", "mean", "low", "high", "n", "_p", "key"]))
         # each scale's points in time order, scales in the table's order
@@ -83,8 +91,10 @@ class LookBack:
         return list(dict.fromkeys(self.points.sort_values("_p", kind="stable")["point"]))
 
 
-def look_back(ctx: Context) -> LookBack | None:
-    """The look back of the first later survey that asked it, for whole scales (None if none)."""
+def look_back(ctx: Context, intervals: Callable[[pd.Series], tuple] | None = None
+              ) -> LookBack | None:
+    """The look back of the first later survey that asked it, for whole scales (None if none);
+    ``intervals`` as :class:`LookBack` takes it."""
     then = ctx.table("then_test")
     if then is None or not set(then.columns) >= _NEEDED:
         return None
@@ -92,7 +102,7 @@ def look_back(ctx: Context) -> LookBack | None:
     if not len(t):
         return None
     wave = ctx.sorted_waves(t["then_wave"])[0]
-    lb = LookBack(ctx, t[t["then_wave"] == wave], wave)
+    lb = LookBack(ctx, t[t["then_wave"] == wave], wave, intervals)
     return lb if len(lb.points) else None
 
 

@@ -274,6 +274,18 @@ class Page:
         rows = self.__dict__["_figure_rows"].get(claim_id)
         return figures.iloc[rows] if rows is not None else figures.iloc[:0]
 
+    def figure_intervals(self, claim_id: str, figure: str) -> dict[str, tuple[float, float]]:
+        """The 95% ranges the ledger gives one figure of a claim, by the row it comes from
+        (``source_key`` → ``(ci95_low, ci95_high)``): the whiskers a chart draws, as the
+        analysis computed them."""
+        mine = self._claim_figures(claim_id)
+        if mine is None:
+            return {}
+        mine = mine[mine["figure"] == figure]
+        return dict(zip(mine["source_key"],
+                        zip(mine["ci95_low"].tolist(), mine["ci95_high"].tolist(), strict=True),
+                        strict=True))
+
     def figures_shown(self, claim_id: str) -> dict[str, str]:
         """A claim's figures as printed, by name (``{"did": "+0.58", ...}``)."""
         mine = self._claim_figures(claim_id)

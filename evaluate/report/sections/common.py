@@ -7,9 +7,8 @@ import re
 import pandas as pd
 
 from evaluate.report.page import Page
-from evaluate.stats.base import mean_ci  # drawn with the same interval the claims state
 
-__all__ = ["scale_aims", "first_comparison", "mean_ci", "aims", "safe_id"]
+__all__ = ["scale_aims", "first_comparison", "aims", "safe_id"]
 
 
 def aims(page: Page) -> list[tuple[str, str, str]]:

@@ -7,12 +7,12 @@ import numpy as np
 import pandas as pd
 
 from evaluate.claims.likert_displays import Statements
-from evaluate.claims.survey_displays import forest_rows
+from evaluate.claims.survey_displays import forest_rows, prepost_key
 from evaluate.claims.then_test_displays import look_back
 from evaluate.report import figures as F
 from evaluate.report.format import integer, num
 from evaluate.report.page import PRINT_HEIGHT_PX, Page
-from evaluate.report.sections.common import first_comparison, mean_ci, scale_aims
+from evaluate.report.sections.common import first_comparison, scale_aims
 
 __all__ = ["scale_evidence", "likert", "then_test", "cohorts_and_groups"]
 
@@ -31,10 +31,20 @@ def _scales_for(page: Page, aim_id: str) -> tuple[pd.DataFrame | None, tuple | N
     return scales, first_comparison(page, prepost)
 
 
+def _ranges(page: Page, claim_id: str, figure: str, keys) -> tuple[np.ndarray, np.ndarray]:
+    """The ledger's 95% ranges of one figure of a chart claim, for the rows ``keys`` name
+    (NaN where it gives none): the whiskers drawn are the ranges the words state."""
+    given = page.figure_intervals(claim_id, figure)
+    nan = (float("nan"), float("nan"))
+    low, high = zip(*(given.get(k, nan) for k in keys), strict=True) if len(keys) else ((), ())
+    return np.array(low, dtype=float), np.array(high, dtype=float)
+
+
 def _dumbbell(page: Page, head: pd.DataFrame, aim_id: str, first: str, later: str):
     w0, w1 = page.wave(first), page.wave(later)
-    lo_pre, hi_pre = mean_ci(head["mean_pre"], head["sd_pre"], head["n_pairs"])
-    lo_post, hi_post = mean_ci(head["mean_post"], head["sd_post"], head["n_pairs"])
+    keys = [prepost_key(m, first, later) for m in head["measure"]]
+    lo_pre, hi_pre = _ranges(page, f"chart:{aim_id}:prepost", "mean_pre", keys)
+    lo_post, hi_post = _ranges(page, f"chart:{aim_id}:prepost", "mean_post", keys)
     head = head.assign(pre_low=lo_pre, pre_high=hi_pre, post_low=lo_post, post_high=hi_post,
                        change=head["mean_diff"].map(num), people=head["n_pairs"].map(integer))
     lo = float(np.nanmin(head["scale_min"])) if "scale_min" in head else 1.0
@@ -115,8 +125,9 @@ def then_test(page: Page) -> dict:
         return {"figure": None,
                 "empty": "The later surveys in this workspace do not ask people to look back at "
                          "where they started."}
-    lb = look_back(page.ctx)
     aim_id = page.ctx.aim("aim1")[0]
+    lb = look_back(page.ctx, lambda keys: _ranges(page, f"chart:{aim_id}:then-test", "mean",
+                                                  list(keys)))
     if lb is None or not page.has_claim(f"chart:{aim_id}:then-test"):
         return {"figure": None, "empty": "No look-back results for whole scales."}
     d = lb.points.assign(people=lb.points["n"].map(integer))
