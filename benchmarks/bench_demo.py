@@ -13,13 +13,15 @@ with the load than wall time does.
 
     python benchmarks/bench_demo.py [--repeat 3] [--keep FOLDER]
     python benchmarks/bench_demo.py --report WORKSPACE [--repeat 3] [--against CHECKOUT]
+    python benchmarks/bench_demo.py --analyse WORKSPACE [--repeat 3] [--against CHECKOUT]
 
 With ``--report WORKSPACE`` (a workspace with stored results, e.g. the
 ``workspace`` folder ``evaluate demo`` writes), only the yardstick and
 ``evaluate report`` are timed, in rounds; ``--against CHECKOUT`` (repeatable) also
 times, in the same rounds, the report written by the code of another checkout of this
 repository (e.g. a ``git worktree`` of an earlier commit), so before and after
-see the same load.
+see the same load. ``--analyse WORKSPACE`` does the same for ``evaluate analyse``,
+each run on a fresh copy of the workspace without its stored results.
 
 Each round works in a fresh temporary folder: ``demo`` builds the workspace,
 ``analyse`` and ``report`` then run on a copy of it (``report`` after
@@ -86,8 +88,12 @@ def _round(evaluate: str, scratch: Path) -> dict[str, tuple[float, float, float]
     return out
 
 
-def _report_rows(workspace: Path, against: list[Path], repeat: int) -> None:
-    """Rounds of the yardstick and `evaluate report` (this checkout, and each of ``against``)."""
+def _report_rows(workspace: Path, against: list[Path], repeat: int,
+                 command: str = "report") -> None:
+    """Rounds of the yardstick and `evaluate COMMAND` (``report`` or ``analyse``) of this
+    checkout and of each of ``against``; ``analyse`` runs on a copy without stored results."""
+    goal = GOALS[f"evaluate {command} " + ("(stored results)" if command == "report"
+                                           else "(demo workspace)")]
     runs = {"this checkout": ROOT} | {f"against {p.name}": p.resolve() for p in against}
     rows: dict[str, list[tuple[float, float, float]]] = {"import pandas, pingouin": []}
     for code in runs.values():  # bytecode compiled before timing (a fresh checkout has none)
@@ -104,13 +110,18 @@ def _report_rows(workspace: Path, against: list[Path], repeat: int) -> None:
                                        env=env, cwd=scratch, capture_output=True, text=True).stdout
                 if not which.startswith(str(code)):
                     raise SystemExit(f"{label}: evaluate was imported from {which.strip()}")
+                ws = workspace
+                if command == "analyse":  # a copy that has not stored its results yet
+                    ws = scratch / f"ws {label}"
+                    shutil.copytree(workspace, ws)
+                    shutil.rmtree(ws / "results", ignore_errors=True)
                 load, cpu0, t0 = os.getloadavg()[0], _cpu(), time.perf_counter()
-                done = subprocess.run([sys.executable, "-m", "evaluate.cli", "report",
-                                       str(workspace), "--out", str(scratch / label), "-q"],
+                done = subprocess.run([sys.executable, "-m", "evaluate.cli", command,
+                                       str(ws), "--out", str(scratch / label), "-q"],
                                       env=env, cwd=scratch, capture_output=True, text=True)
                 if done.returncode:
-                    raise SystemExit(f"evaluate report ({label}) failed:\n{done.stderr}")
-                rows.setdefault(f"evaluate report ({label})", []).append(
+                    raise SystemExit(f"evaluate {command} ({label}) failed:\n{done.stderr}")
+                rows.setdefault(f"evaluate {command} ({label})", []).append(
                     (time.perf_counter() - t0, load, _cpu() - cpu0))
         print(f"round {i + 1}: " + ", ".join(f"{k} {r[-1][0]:.2f} s, CPU {r[-1][2]:.2f} s "
                                               f"(load {r[-1][1]:.1f})" for k, r in rows.items()),
@@ -122,10 +133,10 @@ def _report_rows(workspace: Path, against: list[Path], repeat: int) -> None:
     print("|---|---|---|---|---|---|---|")
     for name, runs_ in rows.items():
         med, cpu = statistics.median(w for w, _, _ in runs_), statistics.median(c for _, _, c in runs_)
-        goal = "" if name.startswith("import") else (
-            "≤ 1× " + ("(met)" if med <= base else "(missed)"))
+        goal_ = "" if name.startswith("import") else (
+            f"≤ {goal:g}× " + ("(met)" if med <= goal * base else "(missed)"))
         loads = ", ".join(f"{lo:.1f}" for _, lo, _ in runs_)
-        print(f"| {name} | {med:.2f} s | {med / base:.2f}× | {goal} | {loads} | {cpu:.2f} s "
+        print(f"| {name} | {med:.2f} s | {med / base:.2f}× | {goal_} | {loads} | {cpu:.2f} s "
               f"| {cpu / base_cpu:.2f}× |")
 
 
@@ -135,12 +146,17 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep the last round's folders here")
     parser.add_argument("--report", type=Path, metavar="WORKSPACE",
                         help="time only `evaluate report` of this workspace (stored results)")
+    parser.add_argument("--analyse", type=Path, metavar="WORKSPACE",
+                        help="time only `evaluate analyse` of a copy of this workspace")
     parser.add_argument("--against", type=Path, metavar="CHECKOUT", action="append", default=[],
-                        help="with --report: also the report of another checkout's code "
+                        help="with --report or --analyse: also another checkout's code "
                              "(may be given more than once)")
     args = parser.parse_args()
     if args.report is not None:
         _report_rows(args.report.resolve(), args.against, args.repeat)
+        return
+    if args.analyse is not None:
+        _report_rows(args.analyse.resolve(), args.against, args.repeat, "analyse")
         return
     evaluate = shutil.which("evaluate", path=str(Path(sys.executable).parent)) or "evaluate"
     rounds = []

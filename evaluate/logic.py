@@ -306,8 +306,9 @@ def _item_result(ident: str, results):
     key = f"kind=item; measure={ident}; wave_pre={w0}; wave_post={w1}; column=mean_diff"
     parts = ([f"{way} ", Fig("mean_diff", abs(r["mean_diff"]), _fmt(abs(r["mean_diff"])), "points",
                              "prepost", key), " points, "] if sig else ["no clear change, "])
-    # one self-reported item, before and after, no comparison: at most limited
-    strength = "limited" if r["n_pairs"] >= 30 else "weak"
+    # one self-reported item, before and after, no comparison: at most limited; as the
+    # evidence rule does, one step down for imprecision (no clear change, or under 30 people)
+    strength = "limited" if sig and r["n_pairs"] >= 30 else "weak"
     return r["title"], parts + [Wave(w0), " → ", Wave(w1)], strength
 
 

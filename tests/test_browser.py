@@ -22,7 +22,7 @@ from tests.browser_support import ARTIFACTS, need_browser
 pytestmark = pytest.mark.browser
 
 SECTIONS = ["overview", "aim1", "aim2", "aim3", "evidence", "comparison", "planning",
-            "reaction", "voices", "methods"]
+            "reaction", "voices", "methods", "labels"]
 
 
 @pytest.fixture(scope="session")

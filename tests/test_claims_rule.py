@@ -49,7 +49,7 @@ TOGGLES = {
     "attrition bias":
         ("attrition_bias", dict(dropouts_differ=True), 1, "drop-out bias"),
     "groups did not start alike (regression to the mean)":
-        ("groups_not_alike", dict(groups_alike=False), 1, "regression to the mean"),
+        ("groups_not_alike", dict(groups_alike=False), 1, "moving back towards"),
     "low response (under 70%)":
         ("low_response", dict(n_first=100), 1, "only 62%"),
     "low response (under 50%)":

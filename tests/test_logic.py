@@ -132,3 +132,21 @@ def test_network_counts_add_over_cohorts_but_densities_are_averaged():
     _, parts, _ = measure_result("network:density", {"network_metric_change": mc})
     assert result_text(parts).startswith("0.05 (the cohorts' average) among the people who "
                                          "answered both times at baseline, 0.18 at end")
+
+
+@pytest.mark.parametrize("p_adj, n, strength", [
+    (0.001, 40, "limited"),  # a clear change of one statement, no comparison: at most limited
+    (0.30, 40, "weak"),      # no clear change: one step down, as the evidence rule does
+    (0.001, 20, "weak"),     # under 30 people: one step down
+])
+def test_a_single_statements_strength_steps_down_for_imprecision(p_adj, n, strength):
+    import pandas as pd
+
+    from evaluate.logic import measure_result
+
+    prepost = pd.DataFrame([{"kind": "item", "measure": "q1", "title": "A statement",
+                             "wave_pre": "baseline", "wave_post": "end", "n_pairs": n,
+                             "p_adj": p_adj, "mean_diff": 0.4}])
+    title, parts, got = measure_result("item:q1", {"prepost": prepost})
+    assert got == strength
+    assert ("no clear change, " in parts) == (p_adj >= 0.05)

@@ -103,3 +103,29 @@ def test_no_pairs_at_all():
     assert table["n_pairs"].tolist() == [0, 0, 0]
     assert table["note"].str.startswith("no one answered").all()
     assert isinstance(table, pd.DataFrame)
+
+
+def test_measures_stacked_in_one_call_are_each_measure_alone_to_the_bit():
+    """subgroup_change puts the measures with the same headline test in one call of
+    paired_by_group, each measure's groups numbered after the last one's: every row must be
+    exactly what the measure's own call gives (missing answers, ties, tiny groups, a mix of
+    tests included)."""
+    from evaluate.stats.cohorts import _paired_per_key
+
+    rng = np.random.default_rng(5)
+    n, groups = 90, 5
+    codes = rng.integers(0, groups, size=n)
+    codes[codes == 4] = 3  # group 4 has no one: a row without pairs
+    codes[:2] = 4  # … and then two people
+    a = np.round(rng.normal(3, 1, size=(n, 4)) * 2) / 2
+    b = a + np.round(rng.normal(0.3, 0.8, size=(n, 4)) * 2) / 2
+    a[rng.random((n, 4)) < 0.1] = np.nan
+    b[:, 3] = a[:, 3]  # no change at all in the last measure
+    info = [dict(ordinal=True, reason=None), dict(ordinal=False, reason="a reason"),
+            dict(ordinal=True, reason=None), dict(ordinal=False, reason="a reason")]
+    stacked = _paired_per_key(a, b, codes, groups, info, 0.95)
+    for j, m in enumerate(info):
+        alone = paired_by_group(a[:, j], b[:, j], codes, groups, ordinal=m["ordinal"],
+                                higher_is_better=True, reason=m["reason"])
+        got = stacked[j].drop(columns=["_group", "_key"])
+        pd.testing.assert_frame_equal(got, alone, check_exact=True)

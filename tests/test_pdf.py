@@ -66,6 +66,19 @@ def test_board_paper_fits_twelve_pages_with_the_cards_on_page_one(pages, board_p
                         str(ARTIFACTS / "evidence-page")], check=True)
 
 
+def test_every_label_printed_has_its_reasons_in_appendix_d(pages):
+    """The comparison table and the evidence at each level print labels alone; Appendix D
+    gives each its reasons (the Coach approach's limited evidence: drop-out bias and groups
+    that did not start alike; the change-challenge statement's weak evidence: no clear change)."""
+    start = next(i for i, text in enumerate(pages) if "Appendix D — Why each label" in text)
+    appendix = " ".join(pages[start:])
+    for words in ("Why this label", "Coach approach", "drop-out bias",
+                  "moving back towards it", "Ties crossing organisations",
+                  "one statement answered before and after", "no clear change, once the number"):
+        assert words in appendix, f"Appendix D lacks {words!r}"
+    assert "Appendix D every strength of evidence" in pages[0]
+
+
 def test_board_paper_holds_the_evidence_the_screen_holds(pages):
     paper = " ".join(pages[:_appendix_start(pages)])
     # the comparison table, the planning (only for changes counted as evidence), the matrix

@@ -460,7 +460,7 @@ def test_tables_leave_out_person_level_and_import_times(built):
 def test_progress_is_reported(built):
     messages = built[2]
     assert messages[0] == "Drawing the dashboard"
-    assert any("section 11/11" in m for m in messages)
+    assert any("section 12/12" in m for m in messages)
     assert messages[-1] == "Writing the csv tables"
 
 

@@ -1435,6 +1435,23 @@ def test_omega_of_many_blocks_at_once_is_each_block_alone_to_the_bit():
                 assert np.array_equal(value, b[key], equal_nan=True), key
 
 
+def test_omega_refits_that_reach_a_singular_model_are_left_out_not_an_error():
+    """Twelve people, six items: a few resamples drive residual variances to zero until
+    the model's covariance matrix is exactly singular. Those refits cannot go on; they are
+    counted as not converged (the whole analysis used to stop with LinAlgError)."""
+    from evaluate.stats import omega as om
+
+    x = np.array([[3, 3, 3, 3, 3, 3], [2, 3, 4, 5, 3, 4], [3, 3, 4, 3, 3, 3],
+                  [3, 3, 2, 3, 3, 3], [3, 3, 4, 3, 4, 2], [3, 2, 2, 2, 2, 3],
+                  [4, 3, 3, 2, 3, 4], [3, 3, 4, 4, 4, 3], [3, 3, 3, 2, 3, 3],
+                  [2, 4, 4, 5, 4, 4], [3, 2, 2, 1, 3, 2], [4, 3, 3, 2, 3, 3]], dtype=float)
+    om._CACHE.clear()
+    out = om.omega_total(x, n_boot=200)
+    om._CACHE.clear()
+    assert out["n_boot_not_converged"] > 0 and out["n_boot_used"] >= 180
+    assert out["omega_ci95_low"] < out["omega_total"] < out["omega_ci95_high"]
+
+
 def test_resampled_covariances_are_each_resamples_covariance():
     from evaluate.stats.omega_resamples import counts_of as _counts
     from evaluate.stats.omega_resamples import resample_covariances as _resample_covariances

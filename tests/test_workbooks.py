@@ -145,3 +145,17 @@ def test_likert_numbers_have_one_row_per_statement_and_survey(demo_outputs):
     assert len(firsts) == len(set(firsts)) == len(statements) * len(surveys)
     assert len(rows) == 28  # 14 statements at the baseline and the end (issue 19)
     assert "<caption>" in block and "11 of 14 statements" in block
+
+
+def test_naming_by_distinct_values_is_mapping_each_value():
+    from evaluate.report.workbooks import _map_each
+    from evaluate.words import wave_name
+
+    waves = ["baseline", "end", "follow_up", "day1"] * 40
+    for values in (pd.Series(waves, dtype="str", name="wave"),
+                   pd.Series(waves, dtype="string", index=range(5, 165)),
+                   pd.Series(waves[:-1] + [None], dtype="str"),
+                   pd.Series(waves, dtype=object), pd.Series(waves[:8], dtype="str")):
+        for func in (wave_name, lambda v: len(str(v)), lambda v: None if v == "end" else str(v)):
+            expected, got = values.map(func), _map_each(values, func)
+            pd.testing.assert_series_equal(got, expected, check_exact=True)

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from evaluate.claims.context import Context
+from evaluate.claims.ledger import SEP
 from evaluate.logic import Fig, Wave, measure_result, result_text
 
 __all__ = ["evidence_displays", "entry_id", "STRENGTH_WORDS"]
@@ -32,17 +33,32 @@ def entry_id(aim, level, row: int) -> str:
     return f"evidence:{aim}:{int(level)}:{int(row)}"
 
 
-def _rule_level(led, parts, measure: str) -> str:
-    """The evidence rule's level for a scale's result (its survey claim), '' when none."""
+def _rule_verdict(led, parts, measure: str) -> dict:
+    """The evidence rule's level, downgrades and reasons for a scale's result (its survey
+    claim); empty when there is none."""
     kind, _, scale = measure.partition(":")
     waves = [p.id for p in parts if isinstance(p, Wave)]
     if kind != "scale" or len(waves) < 2:
-        return ""
+        return {}
     cid = f"survey:{scale}:{waves[0]}:{waves[1]}"
     for c in led.claims:
         if c.get("claim_id") == cid:
-            return str(c.get("level") or "")
-    return ""
+            return {"level": str(c.get("level") or ""), "downgrades": c.get("downgrades") or "",
+                    "reasons": c.get("reasons") or ""}
+    return {}
+
+
+def _statement_reasons(parts, strength: str) -> tuple[str, str]:
+    """Why a single statement's result has its strength (:func:`evaluate.logic.measure_result`
+    gives one statement before and after at most limited, one step down for imprecision)."""
+    reasons = ["one statement answered before and after, with no comparison group, so at most "
+               "limited"]
+    if strength != "weak":
+        return "", SEP.join(reasons)
+    reasons.append("imprecision: " + ("no clear change, once the number of statements tested is "
+                                      "allowed for" if "no clear change, " in parts else
+                                      "fewer than 30 people answered both times"))
+    return "imprecision", SEP.join(reasons)
 
 
 def evidence_displays(led, results: Mapping[str, pd.DataFrame], context: Mapping) -> None:
@@ -58,7 +74,13 @@ def evidence_displays(led, results: Mapping[str, pd.DataFrame], context: Mapping
             if got is None:
                 continue
             title, parts, strength = got
-            strength = _rule_level(led, parts, str(r["measure"])) or str(strength or "")
+            rule = _rule_verdict(led, parts, str(r["measure"]))
+            strength = rule.get("level") or str(strength or "")
+            downgrades, reasons = ((rule["downgrades"], rule["reasons"]) if rule else
+                                   _statement_reasons(parts, strength)
+                                   if str(r["measure"]).startswith("item:") and strength
+                                   else ("", ""))
+            waves = [p.id for p in parts if isinstance(p, Wave)]
             for p in parts:
                 if isinstance(p, Fig):
                     led.fig(cid, p.name, p.value, p.shown, p.unit, source_table=p.table,
@@ -68,6 +90,9 @@ def evidence_displays(led, results: Mapping[str, pd.DataFrame], context: Mapping
             led.add(claim_id=cid, section="evidence", kind="row", aim=str(r["aim"]),
                     measure=str(r["measure"]), order=row, title=str(title), text=text,
                     level=strength if words else "", label=words,
+                    downgrades=downgrades if words else "", reasons=reasons if words else "",
+                    wave_pre=waves[0] if len(waves) > 1 else "",
+                    wave_post=waves[-1] if len(waves) > 1 else "",
                     source_table="evidence_matrix",
                     source_key=f"aim={r['aim']}; level={r['level']}; measure={r['measure']}")
         elif r["status"] in ("not asked", "asked, no results yet") and str(r.get("indicator_title") or ""):

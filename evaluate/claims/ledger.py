@@ -587,8 +587,8 @@ def _comparison_claims(led: Ledger, results, verdicts: dict) -> None:
                 reasons=SEP.join(verdict.reasons) if verdict else "",
                 cautions=SEP.join(["People were not put into the two groups at random, so other "
                                    "differences between them may explain part of a difference."]
-                                  + (["The groups did not start alike: read the difference with "
-                                      "more care."] if alike == "no" else [])),
+                                  + ([f"The groups did not start alike on {r['title']}: read "
+                                      "its difference with more care."] if alike == "no" else [])),
                 may_say_real=bool(verdict and verdict.may_say_real),
                 counts_as_evidence=bool(clear and verdict and verdict.counts_as_evidence),
                 n=_float(r["n_programme"]), source_table="comparison", source_key=key)

@@ -243,7 +243,8 @@ def evidence_rule(x: RuleInputs) -> Verdict:
         steps += 1
     if comparison and x.design != "random" and x.groups_alike is False:
         down["groups_not_alike"] = ("the groups did not start alike, so part of the difference "
-                                    "may be regression to the mean")
+                                    "may be scores that started far from the average moving "
+                                    "back towards it")
         steps += 1
     if x.n_first and not is_missing(x.n_first) and int(x.n_first) > 0:
         kept = n / int(x.n_first)

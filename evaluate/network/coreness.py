@@ -309,6 +309,16 @@ _GROUP_COLUMNS = ["wave_from", "wave_to", "relation", "attribute", "group", "mem
                   "mean_coreness_to", "suppressed"]
 
 
+def _group_sums(frame: pd.DataFrame, key: list[str], *, sort: bool) -> pd.DataFrame:
+    """Per group: members, in the core at each wave, moved in and out, mean coreness at each
+    wave (one grouping, each kind of sum over all its columns at once)."""
+    by = frame.groupby(key, sort=sort)
+    counts = by[["core_from", "core_to", "moved_in", "moved_out"]].sum()
+    means = by[["coreness_from", "coreness_to"]].mean().set_axis(
+        ["mean_coreness_from", "mean_coreness_to"], axis=1)
+    return pd.concat([by.size().rename("members"), counts, means], axis=1)
+
+
 def core_change(
     people: pd.DataFrame,
     roster: pd.DataFrame,
@@ -374,16 +384,12 @@ def core_change(
     group_frames = []
     f = change.assign(moved_in=change["moved"] == "periphery to core",
                       moved_out=change["moved"] == "core to periphery")
-    agg = dict(members=("participant", "size"), core_from=("core_from", "sum"),
-               core_to=("core_to", "sum"), moved_in=("moved_in", "sum"),
-               moved_out=("moved_out", "sum"), mean_coreness_from=("coreness_from", "mean"),
-               mean_coreness_to=("coreness_to", "mean"))
     key = ["wave_from", "wave_to", "relation"]
     for a in attributes:
         g = f.assign(group=f["participant"].map(attr[a]))
-        everyone = g.groupby(key, sort=False).agg(**agg).reset_index().assign(group=np.nan)
+        everyone = _group_sums(g, key, sort=False).reset_index().assign(group=np.nan)
         known = g[g["group"].notna() & (g["group"].astype(str).str.strip() != "")]
-        by_group = known.groupby([*key, "group"], sort=True).agg(**agg).reset_index()
+        by_group = _group_sums(known, [*key, "group"], sort=True).reset_index()
         block = pd.concat([everyone, by_group], ignore_index=True).assign(attribute=a)
         group_frames.append(block)
     groups = pd.concat(group_frames, ignore_index=True)

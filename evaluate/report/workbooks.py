@@ -374,6 +374,19 @@ def _instrument_names(page: Page) -> dict[str, str]:
     return out
 
 
+def _map_each(values: pd.Series, func) -> pd.Series:
+    """``values.map(func)`` calling ``func`` once per distinct text (the same Series): a
+    column of text without missing values is mapped by its distinct values; anything
+    else value by value, as ``map`` does."""
+    if values.dtype == object or not pd.api.types.is_string_dtype(values) or len(values) < 64:
+        return values.map(func)
+    codes, uniques = pd.factorize(values)
+    if len(codes) and codes.min() < 0:  # a missing value: as map does
+        return values.map(func)
+    mapped = pd.Series(uniques, dtype=values.dtype).map(func)
+    return pd.Series(mapped.array.take(codes), index=values.index, name=values.name)
+
+
 def _humanise(page: Page, frame: pd.DataFrame) -> pd.DataFrame:
     """Cohort ids become names, wave ids words and questionnaire ids titles (the dashboard's
     names for them): a survey is called the same in every sheet."""
@@ -382,23 +395,25 @@ def _humanise(page: Page, frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in ("cohort",):
         if col in out.columns:
-            out[col] = out[col].map(lambda c: "All cohorts" if str(c) == "all" else page.cohort(c))
+            out[col] = _map_each(out[col], lambda c: "All cohorts" if str(c) == "all"
+                                 else page.cohort(c))
     for col in ("wave", "wave_pre", "wave_post", "wave_from", "wave_to"):
         if col in out.columns:
-            out[col] = out[col].map(wave_name)
+            out[col] = _map_each(out[col], wave_name)
     if "instrument" in out.columns:
         names = _instrument_names(page)
-        out["instrument"] = out["instrument"].map(
-            lambda v: names.get(str(v), names.get(str(v).split("@")[0], v)))
+        out["instrument"] = _map_each(
+            out["instrument"], lambda v: names.get(str(v), names.get(str(v).split("@")[0], v)))
     for col in ("comparison",):
         if col in out.columns and {"wave_pre", "wave_post"} <= set(frame.columns):
-            out[col] = (frame["wave_pre"].map(wave_name) + " → " + frame["wave_post"].map(wave_name))
+            out[col] = (_map_each(frame["wave_pre"], wave_name) + " → "
+                        + _map_each(frame["wave_post"], wave_name))
     if "group" in out.columns and "attribute" in out.columns:
         is_cohort = frame["attribute"].astype(str) == "cohort"
         out.loc[is_cohort, "group"] = frame.loc[is_cohort, "group"].map(page.cohort)
     for col in ("relation",):
         if col in out.columns:
-            out[col] = out[col].astype(str).map(relation_label)
+            out[col] = _map_each(out[col].astype(str), relation_label)
     if "basis" in out.columns:
         out["basis"] = out["basis"].map({"roster": "everyone on the programme",
                                          "respondents": "those who answered both times"}

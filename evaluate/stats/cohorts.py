@@ -187,6 +187,32 @@ def _small_cells(counts: np.ndarray, blocks: np.ndarray, threshold: int):
     return small, partner
 
 
+def _paired_per_key(a: np.ndarray, b: np.ndarray, codes: np.ndarray, n_groups: int,
+                    info: list[dict], confidence: float) -> list[pd.DataFrame]:
+    """:func:`paired_by_group` of each column of ``a`` and ``b`` (one per measure, ``info``
+    its :meth:`MeasureValues.info`), with ``_group`` and ``_key`` columns.
+
+    Measures with the same headline test are one call, each measure's groups numbered
+    after the previous measure's: every group's statistics are its own (sums over its
+    rows, in their order), so each is what a call of its measure alone gives.
+    """
+    settings: dict[tuple, list[int]] = {}
+    for j, m in enumerate(info):
+        settings.setdefault((bool(m["ordinal"]), m["reason"]), []).append(j)
+    per_key: list = [None] * len(info)
+    for (ordinal, reason), js in settings.items():
+        stacked = (np.arange(len(js))[:, None] * n_groups + codes[None, :]).ravel()
+        res = paired_by_group(a[:, js].T.ravel(), b[:, js].T.ravel(), stacked,
+                              len(js) * n_groups, ordinal=ordinal, higher_is_better=True,
+                              reason=reason, confidence=confidence)
+        for t, j in enumerate(js):
+            part = res.iloc[t * n_groups:(t + 1) * n_groups].reset_index(drop=True)
+            part.insert(0, "_key", j)
+            part.insert(0, "_group", np.arange(n_groups))
+            per_key[j] = part
+    return per_key
+
+
 def subgroup_change(
     data: pd.DataFrame | MeasureValues,
     roster: pd.DataFrame,
@@ -244,15 +270,8 @@ def subgroup_change(
                     continue
                 labels = labels.astype("string").fillna("(not recorded)").to_numpy(dtype=object)
                 groups, codes = np.unique(labels, return_inverse=True)  # sorted, as before
-                per_key = []
-                for j, key in enumerate(ks):
-                    m = mv.info(key)
-                    res = paired_by_group(a[:, j], b[:, j], codes, groups.size,
-                                          ordinal=bool(m["ordinal"]), higher_is_better=True,
-                                          reason=m["reason"], confidence=confidence)
-                    res.insert(0, "_key", j)
-                    res.insert(0, "_group", np.arange(groups.size))
-                    per_key.append(res)
+                per_key = _paired_per_key(a, b, codes, groups.size, [mv.info(k) for k in ks],
+                                          confidence)
                 # group by group, then scale by scale within a group; groups with no pairs left out
                 block = pd.concat(per_key, ignore_index=True).sort_values(
                     ["_group", "_key"], kind="stable")

@@ -11,6 +11,7 @@ drawn in :mod:`evaluate.stats.omega_resamples`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 
 import numpy as np
@@ -57,6 +58,19 @@ def _discrepancy(corr: np.ndarray, lam: np.ndarray, psi: np.ndarray) -> np.ndarr
     return np.where(sound & np.isfinite(value), value, np.inf)
 
 
+def _inverse(sigma: np.ndarray) -> np.ndarray:
+    """Σ⁻¹ of a stack; NaN for a Σ that is exactly singular (its fit cannot go on, and is
+    left out as not converged) instead of an error for the whole stack."""
+    try:
+        return np.linalg.inv(sigma)
+    except np.linalg.LinAlgError:  # rare: a resample with residual variances held at zero
+        out = np.full_like(sigma, np.nan)
+        for i in range(sigma.shape[0]):  # only on this path: which matrices are singular
+            with contextlib.suppress(np.linalg.LinAlgError):
+                out[i] = np.linalg.inv(sigma[i:i + 1])[0]
+        return out
+
+
 def _gradient(g_mat: np.ndarray, d: np.ndarray, alone: np.ndarray | None) -> np.ndarray:
     """gₐ = tr(G Σₐ) for a stack of fits, each summed as in a stack of its own kind.
 
@@ -87,7 +101,7 @@ def _gradient_hessian(corr: np.ndarray, lam: np.ndarray, psi: np.ndarray,
     ``alone``: see :func:`_gradient` (None: the stack is one group).
     """
     b, k = lam.shape
-    inv = np.linalg.inv(_implied(lam, psi))
+    inv = _inverse(_implied(lam, psi))
     outer = inv @ corr @ inv
     g_mat = inv - outer
     eye = np.eye(k)

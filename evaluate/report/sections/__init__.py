@@ -14,6 +14,7 @@ from evaluate.report.page import Page, Section
 from evaluate.report.sections.aims import build_aim1, build_aim3
 from evaluate.report.sections.common import aim_heading
 from evaluate.report.sections.evidence import build_comparison, build_evidence, build_planning
+from evaluate.report.sections.labels import build_labels
 from evaluate.report.sections.methods import build_methods
 from evaluate.report.sections.network import build_aim2
 from evaluate.report.sections.overview import build_overview
@@ -38,6 +39,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("voices", "Voices", build_voices, new_page=False, appendix="A"),
     Section("stories", "Stories of change", build_stories, new_page=False, appendix="B"),
     Section("methods", "Data and methods", build_methods, new_page=False, appendix="C"),
+    Section("labels", "Why each label", build_labels, new_page=False, appendix="D"),
 )
 
 
