@@ -19,7 +19,11 @@ from evaluate.stats.comparison import comparison_change
 from evaluate.stats.measures import measure_values
 from evaluate.stats.power import cohort_planning
 from evaluate.stats.reaction import session_reaction
-from evaluate.stats.reliability import item_rest_correlations, scale_reliability
+from evaluate.stats.reliability import (
+    item_rest_correlations,
+    reliability_blocks,
+    scale_reliability,
+)
 from evaluate.stats.statements import aim_statements, principle_evidence
 
 __all__ = ["analyse_workspace"]
@@ -69,7 +73,8 @@ def analyse_workspace(ws, *, p_adjust: str = "holm",
 
     prepost = prepost_table(mv, p_adjust=p_adjust)
     then = then_test(mv, p_adjust=p_adjust)
-    reliability = scale_reliability(responses, instruments, waves=declared)
+    blocks = reliability_blocks(responses, instruments)  # for reliability and item-rest
+    reliability = scale_reliability(responses, instruments, waves=declared, blocks=blocks)
     bias = attrition_bias(mv, responses=responses)
     reaction, distribution = session_reaction(responses, instruments, programme,
                                               min_group_size=min_group)
@@ -101,7 +106,7 @@ def analyse_workspace(ws, *, p_adjust: str = "holm",
         "prepost": prepost,
         "then_test": then,
         "reliability": reliability,
-        "item_rest": item_rest_correlations(responses, instruments),
+        "item_rest": item_rest_correlations(responses, instruments, blocks=blocks),
         "attrition_rates": rates,
         "attrition_bias": bias,
         "cohort_anova": cohort_anova(mv),

@@ -200,8 +200,8 @@ def then_test(
             if first is not None and first != w and base_key in at_first:
                 fa = mv.frame(first)
                 idx = fa.index.intersection(f.index)
-                res = _paired_core(fa.reindex(idx)[base_key].to_numpy(),
-                                   f.reindex(idx)[then_key].to_numpy(),
+                res = _paired_core(fa[base_key].reindex(idx).to_numpy(),
+                                   f[then_key].reindex(idx).to_numpy(),
                                    ordinal=bool(m["ordinal"]),
                                    higher_is_better=bool(m["higher_is_better"]),
                                    reason=m["reason"], confidence=confidence)

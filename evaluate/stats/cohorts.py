@@ -132,8 +132,8 @@ def cohort_anova(
                 if not (fa[key].notna().any() and fb[key].notna().any()):
                     continue
                 m = mv.info(key)
-                x = fa.reindex(common)[key]
-                y = fb.reindex(common)[key]
+                x = fa[key].reindex(common)  # the column alone: the same Series
+                y = fb[key].reindex(common)
                 ok = x.notna() & y.notna()
                 people = common[ok.to_numpy()]
                 coh = cohort.reindex(people)

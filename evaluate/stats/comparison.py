@@ -213,8 +213,8 @@ def comparison_change(
             if key not in fa.columns or key not in fb.columns or not fb[key].notna().any():
                 continue
             m = mv.info(key)
-            x = fa.reindex(common)[key].to_numpy("float64")
-            y = fb.reindex(common)[key].to_numpy("float64")
+            x = fa[key].reindex(common).to_numpy("float64")  # the column alone, not the frame
+            y = fb[key].reindex(common).to_numpy("float64")
             ok = ~(np.isnan(x) | np.isnan(y))
             t, c = ok & ~is_comp, ok & is_comp
             row = dict.fromkeys(COMPARISON_COLUMNS, np.nan)

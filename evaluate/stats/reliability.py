@@ -21,7 +21,8 @@ from evaluate.stats.base import (
 from evaluate.stats.distributions import f_isf, f_ppf
 from evaluate.stats.omega import omega_totals
 
-__all__ = ["RELIABILITY_COLUMNS", "ITEM_REST_COLUMNS", "scale_reliability", "item_rest_correlations"]
+__all__ = ["RELIABILITY_COLUMNS", "ITEM_REST_COLUMNS", "reliability_blocks", "scale_reliability",
+           "item_rest_correlations"]
 
 
 RELIABILITY_COLUMNS = [
@@ -65,6 +66,13 @@ def _reliability_blocks(responses, instruments):
                 yield inst, wave, scale, keyed.loc[idx]
 
 
+def reliability_blocks(responses: pd.DataFrame,
+                       instruments: Mapping[str, Instrument] | Iterable[Instrument]) -> list:
+    """(instrument, wave, scale, keyed item frame) of every multi-item scale at every wave,
+    to give :func:`scale_reliability` and :func:`item_rest_correlations` (read once)."""
+    return list(_reliability_blocks(responses, instruments))
+
+
 def scale_reliability(
     responses: pd.DataFrame,
     instruments: Mapping[str, Instrument] | Iterable[Instrument],
@@ -72,6 +80,7 @@ def scale_reliability(
     threshold: float = 0.7,
     n_boot: int = 200,
     waves: Iterable[str] | None = None,
+    blocks: list | None = None,
 ) -> pd.DataFrame:
     """Cronbach's alpha and McDonald's omega total, with 95% CIs, for every scale at every wave.
 
@@ -85,6 +94,9 @@ def scale_reliability(
         ``omega_ci95_high``, ``omega_ci_method``, ``omega_n_boot_used``
         (bootstrap refits that converged and make the interval), ``omega_change``,
         ``reliability_shift``, ``note``.
+
+    ``blocks``: :func:`reliability_blocks` of the same responses and instruments, when
+    the caller has them already.
 
     Notes
     -----
@@ -108,8 +120,9 @@ def scale_reliability(
     Kuder-Richardson reliability coefficient twenty. Psychometrika, 30, 357–370.
     """
     rows = []
-    blocks = [(inst, wave, scale, keyed.dropna())
-              for inst, wave, scale, keyed in _reliability_blocks(responses, instruments)]
+    if blocks is None:
+        blocks = _reliability_blocks(responses, instruments)
+    blocks = [(inst, wave, scale, keyed.dropna()) for inst, wave, scale, keyed in blocks]
     # every scale's omega at once: the bootstrap refits of all of them are one stack
     omegas = iter(omega_totals([c.to_numpy(dtype="float64") for *_, c in blocks
                                 if c.shape[1] >= 2], n_boot=n_boot))
@@ -174,6 +187,8 @@ def _flag_shifts(table: pd.DataFrame, waves: Iterable[str] | None) -> pd.DataFra
 def item_rest_correlations(
     responses: pd.DataFrame,
     instruments: Mapping[str, Instrument] | Iterable[Instrument],
+    *,
+    blocks: list | None = None,
 ) -> pd.DataFrame:
     """Each item's correlation with the rest of its scale, per wave.
 
@@ -183,9 +198,13 @@ def item_rest_correlations(
         Columns ``instrument, wave, scale, item, n`` (complete responses),
         ``mean, sd`` (reverse keyed), ``item_rest_r`` (Pearson r of the item
         with the sum of the other items), ``alpha_if_deleted``.
+
+    ``blocks``: as for :func:`scale_reliability`.
     """
     rows = []
-    for inst, wave, scale, keyed in _reliability_blocks(responses, instruments):
+    if blocks is None:
+        blocks = _reliability_blocks(responses, instruments)
+    for inst, wave, scale, keyed in blocks:
         k = keyed.shape[1]
         if k < 2:
             continue

@@ -34,17 +34,27 @@ def _fmt(x: float, digits: int) -> str:
     return f"{x:.{digits}f}".replace("-", "−")
 
 
-def _comparison_row(comparison: pd.DataFrame | None, r) -> dict | None:
-    """The comparison-group row for this scale and pair of waves, if one was compared."""
+def _comparison_index(comparison: pd.DataFrame | None) -> dict[tuple, dict]:
+    """The first comparison-group row not suppressed of each (scale, wave_pre, wave_post),
+    in the table's order (found once for every statement)."""
     if comparison is None or not len(comparison):
-        return None
-    hit = comparison[(comparison["scale"] == r.measure) & (comparison["wave_pre"] == r.wave_pre)
-                     & (comparison["wave_post"] == r.wave_post) & ~comparison["suppressed"]]
-    return hit.iloc[0].to_dict() if len(hit) else None
+        return {}
+    usable = comparison[~comparison["suppressed"]]
+    index: dict[tuple, dict] = {}
+    keys = zip(usable["scale"], usable["wave_pre"], usable["wave_post"], strict=True)
+    for i, key in enumerate(keys):
+        if not any(pd.isna(k) for k in key) and key not in index:  # NA never matches
+            index[key] = usable.iloc[i].to_dict()
+    return index
 
 
-def _versus_columns(comparison: pd.DataFrame | None, r) -> dict:
-    v = _comparison_row(comparison, r)
+def _comparison_row(index: dict[tuple, dict], r) -> dict | None:
+    """The comparison-group row for this scale and pair of waves, if one was compared."""
+    return index.get((r.measure, r.wave_pre, r.wave_post))
+
+
+def _versus_columns(index: dict[tuple, dict], r) -> dict:
+    v = _comparison_row(index, r)
     if v is None:
         return dict(compared_with="", did=np.nan, did_ci95_low=np.nan, did_ci95_high=np.nan)
     return dict(compared_with=v["comparison_group"], did=v["did"],
@@ -102,6 +112,7 @@ def aim_statements(
         first = order[0]
         scales = scales[scales["wave_pre"] == first]
     covered = set()
+    compared_rows = _comparison_index(comparison)
     for r in scales.itertuples(index=False):
         aim = scale_aims.get(r.measure, "")
         covered.add(aim)
@@ -130,7 +141,7 @@ def aim_statements(
                 statement = (f"{r.title} {verb} from {_fmt(r.mean_pre, 1)} to {_fmt(r.mean_post, 1)}"
                              f"{out_of} {who}, but a change this size could be chance ({g_txt}; "
                              f"adjusted p = {r.p_adj:.2f}).")
-            versus = _comparison_row(comparison, r)
+            versus = _comparison_row(compared_rows, r)
             if versus is None:
                 cautions.append("No comparison group: some or all of the change may have happened "
                                 "without the programme.")
@@ -211,7 +222,7 @@ def aim_statements(
                          p_adj=r.p_adj, statement=statement, cautions=" ".join(cautions),
                          evidence_strength=verdict.level,
                          evidence_reasons="; ".join(verdict.reasons),
-                         **_versus_columns(comparison, r),
+                         **_versus_columns(compared_rows, r),
                          n_first=n_first if n_first else np.nan,
                          n_comparison=compared["n"] if compared else np.nan,
                          groups_alike=compared["alike"] if compared else pd.NA,

@@ -1,0 +1,47 @@
+"""The C allocator of an ``evaluate`` process keeps the memory it frees, to use again.
+
+A command reads a whole export into arrays of tens of megabytes, frees them and
+makes the next ones, step after step. By default glibc returns such memory to
+the system at once (each large array its own mapping, the heap trimmed as soon
+as 128 KB at its top are free), and every new array is then paged in afresh:
+at 100,000 people an import spent about a third of its CPU time in the kernel
+doing that. Kept instead, the memory is reused (the peak grows by a few tens of
+megabytes). Only glibc is asked, through ``mallopt``; anywhere else nothing
+changes. Asked by ``evaluate ingest`` only: ``evaluate analyse`` at 100,000
+people spent less time in the kernel too (19 s -> 10 s) but no less in all, and
+its peak grew by 160 MB.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+
+__all__ = ["keep_freed_memory"]
+
+# glibc's malloc.h
+_M_TRIM_THRESHOLD = -1
+_M_TOP_PAD = -2
+_M_MMAP_THRESHOLD = -3
+
+_SETTINGS = (
+    (_M_MMAP_THRESHOLD, 32 * 2**20),  # arrays up to 32 MB from the heap (glibc's largest)
+    (_M_TRIM_THRESHOLD, 2**30),  # free memory at the heap's top kept up to 1 GB
+    (_M_TOP_PAD, 256 * 2**20),  # the heap grows 256 MB at a time (paged in only when used)
+)
+
+
+def keep_freed_memory() -> bool:
+    """Ask glibc's allocator to keep and reuse freed memory; True when it agreed.
+
+    Call at the start of a command of ours (the command line), never from the
+    library: it changes the whole process.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # no C library to ask, or one without mallopt
+        return False
+    mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
+    return all([mallopt(param, value) == 1 for param, value in _SETTINGS])
