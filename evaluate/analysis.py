@@ -124,8 +124,9 @@ def stored_results(ws):
     return load_results(ws.path, results_key(ws.path))
 
 
-def stored_workbook(ws):
-    """The ``analysis.xlsx`` written from the stored results, if it can be reused (else None).
+def stored_workbook(ws, name: str = "analysis.xlsx"):
+    """The ``analysis.xlsx`` (or the report's ``tables.xlsx``) written from the stored
+    results, if it can be reused (else None).
 
     Reusable when it was written from the tables :func:`stored_results` gives
     now (same workspace state, version and layout) and is intact.
@@ -133,11 +134,12 @@ def stored_workbook(ws):
     from evaluate.workspace.results import results_key
     from evaluate.workspace.results import stored_workbook as kept
 
-    return kept(ws.path, results_key(ws.path))
+    return kept(ws.path, results_key(ws.path), name)
 
 
-def keep_workbook(ws, path, key: dict | None = None) -> bool:
-    """Keep ``analysis.xlsx`` (at ``path``) with the stored results it was written from.
+def keep_workbook(ws, path, key: dict | None = None, name: str = "analysis.xlsx") -> bool:
+    """Keep ``analysis.xlsx`` (or ``tables.xlsx``: ``name``), at ``path``, with the stored
+    results it was written from.
 
     ``key``: the state the results were computed from (default: now). Kept
     only if the stored results are that state's, so the report reuses the
@@ -145,7 +147,7 @@ def keep_workbook(ws, path, key: dict | None = None) -> bool:
     """
     from evaluate.workspace.results import results_key, store_workbook
 
-    return store_workbook(ws.path, key or results_key(ws.path), path)
+    return store_workbook(ws.path, key or results_key(ws.path), path, name)
 
 
 def voices(ws, *, responses: pd.DataFrame | None = None,

@@ -480,17 +480,26 @@ def test_two_builds_differ_only_in_the_timestamp(tmp_path):
 
 def test_the_report_of_stored_results_draws_intervals_without_scipy(demo_outputs, tmp_path):
     """Every whisker the dashboard draws is a range the analysis stored in the claims ledger:
-    the report of stored results computes none, so it does not load scipy."""
+    the report of stored results computes none, so it does not load scipy; once its
+    workbooks are kept with the results, it copies them without loading openpyxl."""
+    import json
     import subprocess
     import sys
 
-    probe = ("import sys\nfrom evaluate.cli import cli\n"
-             f"cli(['report', {str(demo_outputs['workspace'])!r}, '--out', "
-             f"{str(tmp_path / 'out')!r}, '-q'], standalone_mode=False)\n"
-             "print(sorted(m for m in ('scipy', 'pingouin') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    def report(out: str) -> list[str]:
+        probe = ("import json, sys\nfrom evaluate.cli import cli\n"
+                 f"cli(['report', {str(demo_outputs['workspace'])!r}, '--out', "
+                 f"{str(tmp_path / out)!r}, '-q'], standalone_mode=False)\n"
+                 "print(json.dumps(sorted(m for m in ('scipy', 'pingouin', 'openpyxl')\n"
+                 "                        if m in sys.modules)))")
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                              check=True)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    assert report("first") in (["openpyxl"], [])  # writes and keeps the workbooks if need be
+    assert report("again") == []
+    assert (tmp_path / "again" / "tables.xlsx").read_bytes() == Path(
+        demo_outputs["tables"]).read_bytes()
     figures = pd.read_csv(Path(demo_outputs["csv"]) / "claim_figures.csv")
     drawn = figures[figures["claim_id"].str.endswith((":prepost", ":then-test"))
                     & figures["figure"].isin(["mean_pre", "mean_post", "mean"])

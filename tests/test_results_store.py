@@ -266,6 +266,35 @@ def test_report_copies_the_workbook_analyse_wrote_which_is_the_one_it_would_writ
     assert len(calls) == 1 and (tmp_path / "r2" / "analysis.xlsx").read_bytes() == written
 
 
+def test_report_keeps_its_tables_workbook_and_copies_it_next_time(workspace, tmp_path,
+                                                                  monkeypatch):
+    from evaluate.report import build
+    from evaluate.workspace.results import stored_workbook
+
+    assert CliRunner().invoke(cli, ["analyse", str(workspace), "--out", str(tmp_path / "a"),
+                                    "-q"]).exit_code == 0
+    real, calls = build.write_tables_workbook, []
+
+    def counted(*args, **kwargs):
+        calls.append(args[3])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build, "write_tables_workbook", counted)
+    _report(workspace, tmp_path / "r")  # writes tables.xlsx and keeps it
+    written = (tmp_path / "r" / "tables.xlsx").read_bytes()
+    kept = stored_workbook(workspace, results_key(workspace), "tables.xlsx")
+    assert len(calls) == 1 and kept is not None and kept.read_bytes() == written
+    _report(workspace, tmp_path / "r2")  # copies it: the same bytes
+    assert len(calls) == 1 and (tmp_path / "r2" / "tables.xlsx").read_bytes() == written
+    # new results: the workbook of the old tables is not handed out; a damaged one neither
+    assert CliRunner().invoke(cli, ["analyse", str(workspace), "--out", str(tmp_path / "b"),
+                                    "-q"]).exit_code == 0
+    assert stored_workbook(workspace, results_key(workspace), "tables.xlsx") is None
+    _report(workspace, tmp_path / "r3")
+    (workspace / "results" / "tables.xlsx").write_bytes(b"damaged")
+    assert stored_workbook(workspace, results_key(workspace), "tables.xlsx") is None
+
+
 def test_a_workbook_kept_from_another_state_is_not_reused(workspace, tmp_path):
     from evaluate.workspace.results import stored_workbook
 

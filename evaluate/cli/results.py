@@ -163,10 +163,13 @@ def report_cmd(workspace, out, pdf, docx, personal, roster, quiet):
         results = stored.tables if stored.tables is not None else analyse_and_store(ws, progress=progress)
         context = report_context(ws)
         book = stored_workbook(ws) if stored.tables is not None else None
+        tables_book = stored_workbook(ws, "tables.xlsx") if stored.tables is not None else None
         paths = build_report(results, context, out, pdf=pdf, docx=docx, progress=progress,
-                             analysis_workbook=book)
+                             analysis_workbook=book, tables_workbook=tables_book)
         if book is None:
             keep_workbook(ws, paths["analysis"], key)  # the next report copies it
+        if tables_book is None:
+            keep_workbook(ws, paths["tables"], key, "tables.xlsx")
         if personal is not None:
             from evaluate.report.personal import write_personal_pages
 

@@ -17,7 +17,6 @@ import pandas as pd
 from evaluate.quotes import quote_selection, selection_note
 from evaluate.records import imports_table, quarantine_summary, suppression_counts
 from evaluate.report.columns import column_dictionary
-from evaluate.report.xlsx import write_tables, written_names
 
 __all__ = ["PERSON_LEVEL_TABLES", "is_person_level", "report_tables", "workbook_tables",
            "quotes_note", "analysis_readme", "write_analysis_workbook"]
@@ -176,6 +175,8 @@ def write_analysis_workbook(tables: dict[str, pd.DataFrame], path: str | Path,
     for k in tables:
         if k not in safe:
             left.setdefault(k, f"{k}.csv")
+    from evaluate.report.xlsx import write_tables, written_names  # openpyxl: only to write
+
     programme = (context or {}).get("programme") or "evaluate"
     # the column dictionary first: every column of every sheet (itself included)
     names = dict(zip(["columns", *safe], written_names({"columns": None, **safe}), strict=True))

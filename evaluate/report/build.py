@@ -25,8 +25,6 @@ from evaluate.report.analysis_book import (
 )
 from evaluate.report.dashboard import draw_dashboard
 from evaluate.report.page import Page
-from evaluate.report.workbooks import summary_notes, tables_sheets
-from evaluate.report.xlsx import write_workbook
 from evaluate.workspace.files import atomic_write_text
 
 __all__ = ["PERSON_LEVEL_TABLES", "is_person_level", "report_tables", "workbook_tables",
@@ -37,6 +35,9 @@ def write_tables_workbook(results: dict[str, pd.DataFrame], context: dict,
                           tables: dict[str, pd.DataFrame], path: str | Path) -> Path:
     """tables.xlsx: Cover, Contents, Notes, Summary, then the tables with the dashboard's
     headings (see :mod:`evaluate.report.workbooks`)."""
+    from evaluate.report.workbooks import summary_notes, tables_sheets
+    from evaluate.report.xlsx import write_workbook  # openpyxl: only when a workbook is written
+
     page = Page(results=results, context=context)
     written = write_workbook(
         path, tables_sheets(page, tables),
@@ -54,6 +55,7 @@ def build_report(
     docx: bool = False,
     progress: Callable[[str], None] | None = None,
     analysis_workbook: str | Path | None = None,
+    tables_workbook: str | Path | None = None,
 ) -> dict[str, Path]:
     """Write the dashboard, the tables workbook and the csv tables into ``out_dir``.
 
@@ -110,6 +112,9 @@ def build_report(
         ``analysis.xlsx`` already written from these results and context
         (by ``evaluate analyse``, kept in the workspace): copied instead of
         written again.
+    tables_workbook : path, optional
+        ``tables.xlsx`` already written from these results and context (kept in the
+        workspace with them): copied instead of written again.
 
     Returns
     -------
@@ -159,7 +164,13 @@ def build_report(
     step("Writing tables.xlsx and analysis.xlsx")
     tables = report_tables(results, context)
     books = workbook_tables(tables)
-    xlsx = write_tables_workbook(results, context, books, out / "tables.xlsx")
+    if tables_workbook is not None:  # written once, from these results
+        import shutil
+
+        xlsx = out / "tables.xlsx"
+        shutil.copyfile(tables_workbook, xlsx)
+    else:
+        xlsx = write_tables_workbook(results, context, books, out / "tables.xlsx")
     if analysis_workbook is not None:  # written once, by `evaluate analyse`
         import shutil
 

@@ -46,6 +46,9 @@ RESULTS_DIR = "results"
 INDEX = "index.json"
 #: The analysis workbook written from the stored tables, and what it was written from.
 WORKBOOK, WORKBOOK_INDEX = "analysis.xlsx", "workbook.json"
+#: The workbooks kept with the stored results, each with its index (the state it was
+#: written from and its checksum): analysis.xlsx, and the report's tables.xlsx.
+WORKBOOK_INDEXES = {WORKBOOK: WORKBOOK_INDEX, "tables.xlsx": "tables-workbook.json"}
 FORMAT = 1
 _NAME = re.compile(r"^[a-z0-9_]{1,64}$")
 #: Tables longer than this are read from the store only when asked for.
@@ -234,8 +237,9 @@ def store_results(root: str | Path, key: dict[str, str], tables: dict[str, pd.Da
         index_path = folder / INDEX
         with contextlib.suppress(OSError):
             index_path.unlink()  # from here until the new index is written, nothing is reused
-        with contextlib.suppress(OSError):
-            (folder / WORKBOOK_INDEX).unlink()  # nor the workbook written from the old tables
+        for kept_index in WORKBOOK_INDEXES.values():  # nor the workbooks of the old tables
+            with contextlib.suppress(OSError):
+                (folder / kept_index).unlink()
         listed = {}
         for name, table in sorted(tables.items()):
             if not _NAME.match(name) or not all(isinstance(c, str) for c in table.columns):
@@ -261,8 +265,10 @@ def _stored_key(folder: Path) -> dict | None:
         return None
 
 
-def store_workbook(root: str | Path, key: dict[str, str], path: str | Path) -> bool:
-    """Keep a copy of ``analysis.xlsx`` written from the tables stored under ``key``.
+def store_workbook(root: str | Path, key: dict[str, str], path: str | Path,
+                   name: str = WORKBOOK) -> bool:
+    """Keep a copy of ``analysis.xlsx`` (or ``name``, one of :data:`WORKBOOK_INDEXES`)
+    written from the tables stored under ``key``.
 
     Kept only while the stored tables are ``key``'s and the workspace is still
     in that state, so that :func:`stored_workbook` hands it out only with the
@@ -272,26 +278,27 @@ def store_workbook(root: str | Path, key: dict[str, str], path: str | Path) -> b
     if _stored_key(folder) != key or results_key(root) != key:
         return False
     try:
-        copy = folder / WORKBOOK
-        partial = folder / f".{WORKBOOK}.partial"
+        copy = folder / name
+        partial = folder / f".{name}.partial"
         shutil.copyfile(path, partial)
         os.replace(partial, copy)
-        atomic_write_text(folder / WORKBOOK_INDEX, dumps_json(
+        atomic_write_text(folder / WORKBOOK_INDEXES[name], dumps_json(
             {"format": FORMAT, "key": key, "sha256": file_sha256(copy)}))
     except OSError:
         return False
     return True
 
 
-def stored_workbook(root: str | Path, key: dict[str, str]) -> Path | None:
-    """The kept ``analysis.xlsx`` when it was written from ``key``'s stored tables and is intact."""
+def stored_workbook(root: str | Path, key: dict[str, str], name: str = WORKBOOK) -> Path | None:
+    """The kept ``analysis.xlsx`` (or ``name``) when it was written from ``key``'s stored
+    tables and is intact."""
     folder = Path(root) / RESULTS_DIR
     try:
-        kept = json.loads((folder / WORKBOOK_INDEX).read_text(encoding="utf-8"))
+        kept = json.loads((folder / WORKBOOK_INDEXES[name]).read_text(encoding="utf-8"))
         if kept["key"] != key or _stored_key(folder) != key:
             return None
-        if file_sha256(folder / WORKBOOK) != kept["sha256"]:
+        if file_sha256(folder / name) != kept["sha256"]:
             return None
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
         return None
-    return folder / WORKBOOK
+    return folder / name
