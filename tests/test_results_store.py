@@ -266,13 +266,16 @@ def test_report_copies_the_workbook_analyse_wrote_which_is_the_one_it_would_writ
     assert len(calls) == 1 and (tmp_path / "r2" / "analysis.xlsx").read_bytes() == written
 
 
-def test_report_keeps_its_tables_workbook_and_copies_it_next_time(workspace, tmp_path,
-                                                                  monkeypatch):
+def test_report_copies_the_tables_workbook_analyse_kept_which_is_the_one_it_would_write(
+        workspace, tmp_path, monkeypatch):
     from evaluate.report import build
     from evaluate.workspace.results import stored_workbook
 
     assert CliRunner().invoke(cli, ["analyse", str(workspace), "--out", str(tmp_path / "a"),
                                     "-q"]).exit_code == 0
+    assert not (tmp_path / "a" / "tables.xlsx").exists()  # analyse's folder: as before
+    kept = stored_workbook(workspace, results_key(workspace), "tables.xlsx")
+    assert kept is not None
     real, calls = build.write_tables_workbook, []
 
     def counted(*args, **kwargs):
@@ -280,17 +283,18 @@ def test_report_keeps_its_tables_workbook_and_copies_it_next_time(workspace, tmp
         return real(*args, **kwargs)
 
     monkeypatch.setattr(build, "write_tables_workbook", counted)
-    _report(workspace, tmp_path / "r")  # writes tables.xlsx and keeps it
-    written = (tmp_path / "r" / "tables.xlsx").read_bytes()
-    kept = stored_workbook(workspace, results_key(workspace), "tables.xlsx")
-    assert len(calls) == 1 and kept is not None and kept.read_bytes() == written
-    _report(workspace, tmp_path / "r2")  # copies it: the same bytes
-    assert len(calls) == 1 and (tmp_path / "r2" / "tables.xlsx").read_bytes() == written
-    # new results: the workbook of the old tables is not handed out; a damaged one neither
+    _report(workspace, tmp_path / "r")
+    assert calls == [] and (tmp_path / "r" / "tables.xlsx").read_bytes() == kept.read_bytes()
+    # without the kept copy the report writes tables.xlsx itself: the same bytes, kept
+    (workspace / "results" / "tables-workbook.json").unlink()
+    _report(workspace, tmp_path / "r2")
+    assert len(calls) == 1
+    assert (tmp_path / "r2" / "tables.xlsx").read_bytes() == kept.read_bytes()
+    assert stored_workbook(workspace, results_key(workspace), "tables.xlsx") is not None
+    # new results: neither workbook of the old tables is handed out
     assert CliRunner().invoke(cli, ["analyse", str(workspace), "--out", str(tmp_path / "b"),
                                     "-q"]).exit_code == 0
-    assert stored_workbook(workspace, results_key(workspace), "tables.xlsx") is None
-    _report(workspace, tmp_path / "r3")
+    assert stored_workbook(workspace, results_key(workspace), "tables.xlsx") is not None
     (workspace / "results" / "tables.xlsx").write_bytes(b"damaged")
     assert stored_workbook(workspace, results_key(workspace), "tables.xlsx") is None
 

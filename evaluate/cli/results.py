@@ -12,6 +12,21 @@ from evaluate.cli.progress import progress_bar
 __all__ = ['analyse_cmd', 'export_network_cmd', 'report_cmd', 'demo_cmd']
 
 
+def _keep_tables_workbook(ws, results, context: dict, key: dict) -> None:
+    """Write the report's tables.xlsx from the results just stored and keep it with them:
+    `evaluate report` copies it (the analysis computes, the report draws)."""
+    import tempfile
+
+    from evaluate.analysis import keep_workbook
+    from evaluate.report.analysis_book import report_tables, workbook_tables
+    from evaluate.report.build import write_tables_workbook
+
+    with tempfile.TemporaryDirectory(prefix="evaluate-tables-") as tmp:
+        books = workbook_tables(report_tables(results, context))
+        path = write_tables_workbook(results, context, books, Path(tmp) / "tables.xlsx")
+        keep_workbook(ws, path, key, "tables.xlsx")
+
+
 @cli.command("analyse", short_help="Compute the evidence: pre/post change, reliability, network growth.")
 @workspace_argument
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
@@ -23,7 +38,8 @@ def analyse_cmd(workspace, out, quiet):
 
     Writes one csv per table and analysis.xlsx (every table but those with one
     row per person, which stay csv files). The same workspace always gives
-    byte-identical tables.
+    byte-identical tables. The results, analysis.xlsx and the report's
+    tables.xlsx are also kept in the workspace, for `evaluate report` to use.
 
     Example: evaluate analyse my-programme --out results/
     """
@@ -38,9 +54,10 @@ def analyse_cmd(workspace, out, quiet):
         key = results_key(ws.path)
         context: dict = {}  # what the claims were drawn with: the responses are read once
         results = analyse_and_store(ws, progress=progress, context=context)
-        paths = write_results(results, out, context=context or report_context(ws),
-                              progress=progress)
+        context = context or report_context(ws)
+        paths = write_results(results, out, context=context, progress=progress)
         keep_workbook(ws, out / "analysis.xlsx", key)  # `evaluate report` copies it
+        _keep_tables_workbook(ws, results, context, key)
     echo(f"Wrote {len(results)} tables to {out}/ (one csv each, and analysis.xlsx).", quiet)
     left_out = left_out_of_workbook(results)
     if left_out:
