@@ -1479,3 +1479,22 @@ def test_resample_counts_drawn_in_blocks_of_rows_are_the_whole_draw(monkeypatch)
         assert np.array_equal(orr.counts_of(whole, 30, n), counts)
         monkeypatch.undo()
         orr._DRAWN.clear()
+
+
+def test_omega_bootstrap_draws_each_blocks_counts_in_its_turn_with_the_same_result():
+    """_bootstraps takes (n_boot, seed) for a block's counts and draws them when the block's
+    turn comes (memory holds one block's B × n counts, not every block's): the same refits."""
+    from evaluate.stats import omega as om
+    from evaluate.stats.omega_resamples import draw_counts
+
+    rng = np.random.default_rng(5)
+    jobs = []
+    for n in (80, 81):
+        f = rng.normal(size=n)
+        x = np.round(np.clip(3 + f[:, None] * [0.8, 0.7, 0.6] + rng.normal(size=(n, 3)), 1, 5))
+        start = om._omegas([np.cov(x, rowvar=False)])[0][3]
+        jobs.append((x, start))
+    eager = om._bootstraps([(x, draw_counts(x.shape[0], 200, 9), s) for x, s in jobs])
+    lazy = om._bootstraps([(x, (200, 9), s) for x, s in jobs])
+    for (a, fa), (b, fb) in zip(eager, lazy, strict=True):
+        assert fa == fb and np.array_equal(a, b)

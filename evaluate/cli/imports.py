@@ -216,10 +216,12 @@ def ingest_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview, 
     Example: evaluate ingest baseline.xlsx -w my-programme -i baseline@1 -c c1 --wave baseline
     """
     from evaluate.cli.allocator import keep_freed_memory
+    from evaluate.ingest.files import CSV_SUFFIXES
     from evaluate.ingest.pipeline import ingest_into
     from evaluate.workspace import Workspace
 
-    keep_freed_memory()  # the export's arrays, freed and made again, reuse memory (glibc only)
+    if Path(export).suffix.lower() in CSV_SUFFIXES:  # (a workbook's import gains nothing)
+        keep_freed_memory()  # the export's arrays, freed and made again, reuse memory
     ws = Workspace.open(workspace)
     with progress_bar("ingest", quiet) as progress:
         result, outcome = ingest_into(ws, export, instrument, cohort=cohort, wave=wave, sheet=sheet,

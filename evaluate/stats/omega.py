@@ -343,11 +343,18 @@ def _omega_resamples(x: np.ndarray, counts: np.ndarray, start: tuple[np.ndarray,
 def _bootstraps(jobs: list[tuple], tol: float = TOLERANCE) -> list[tuple[np.ndarray, int]]:
     """:func:`_omega_resamples` of each (x, counts, start), the resamples of every block with
     the same number of items refitted together (each block a group: every fit comes out as
-    in its block's own stack)."""
+    in its block's own stack). ``counts`` may be ``(n_boot, seed)``: drawn when its block's
+    turn comes, so memory holds one block's counts at a time (100,000 respondents: 20 MB a
+    block)."""
     out: list = [None] * len(jobs)
     by_size: dict[int, list] = {}
     for i, (x, counts, start) in enumerate(jobs):
+        # drawn here, job by job, when given as (n_boot, seed): only the small covariances of
+        # each resample are kept, never every block's B × n counts at once
+        if isinstance(counts, tuple):
+            counts = draw_counts(x.shape[0], *counts)
         covs = resample_covariances(x, counts)
+        del counts
         var = np.einsum("bii->bi", covs)
         keep = (var > 1e-12).all(axis=1)
         covs, var = covs[keep], var[keep]
@@ -501,7 +508,7 @@ def _omega_totals(xs: list[np.ndarray], *, n_boot: int, seed: int,
             out["note"] = (f"item {worst + 1} of the scale loads against the others: check its "
                            "wording and reverse keying")
         if n_boot > 0:
-            jobs.append((x, draw_counts(x.shape[0], n_boot, seed), standardized))
+            jobs.append((x, (n_boot, seed), standardized))
             boot.append(out)
     for out, (reps, failed) in zip(boot, _bootstraps(jobs), strict=True):
         out["n_boot_used"] = int(reps.size)
