@@ -1498,3 +1498,28 @@ def test_omega_bootstrap_draws_each_blocks_counts_in_its_turn_with_the_same_resu
     lazy = om._bootstraps([(x, (200, 9), s) for x, s in jobs])
     for (a, fa), (b, fb) in zip(eager, lazy, strict=True):
         assert fa == fb and np.array_equal(a, b)
+
+
+def test_omegas_fitted_in_batches_are_the_omegas_fitted_together(monkeypatch):
+    """At national scale the scales' omegas are fitted a few at a time (memory holds one
+    batch); each comes out as when all are one stack."""
+    from evaluate.stats import omega as om
+    from evaluate.stats import reliability as rel
+
+    rng = np.random.default_rng(3)
+    blocks = []
+    for n, k in ((60, 3), (50, 4), (70, 3), (40, 4), (65, 3)):
+        f = rng.normal(size=n)
+        blocks.append(pd.DataFrame(np.round(np.clip(
+            3 + f[:, None] * 0.7 + rng.normal(size=(n, k)), 1, 5))))
+    om._CACHE.clear()
+    together = list(rel._omegas_in_batches(blocks, 200))
+    om._CACHE.clear()
+    monkeypatch.setattr(rel, "_OMEGA_BATCH_CELLS", 300)  # two blocks or so a batch
+    batched = list(rel._omegas_in_batches(blocks, 200))
+    om._CACHE.clear()
+    assert len(together) == len(batched) == len(blocks)
+    for a, b in zip(together, batched, strict=True):
+        for key, value in a.items():
+            assert (value == b[key]) if isinstance(value, str) else \
+                np.array_equal(value, b[key], equal_nan=True), key
