@@ -134,7 +134,12 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         s = out[col]
         if s.dtype == object or pd.api.types.is_string_dtype(s):
-            if not _may_start_a_formula(s.to_numpy(dtype=object)):
+            # an object column's cells are Python objects already; a string column's are
+            # looked at once per distinct text (a national table's ids and labels: millions
+            # of cells, no Python string made for each)
+            cells = s.to_numpy(dtype=object) if s.dtype == object else \
+                np.asarray(s.unique(), dtype=object)
+            if not _may_start_a_formula(cells):
                 continue  # most columns: one pass over the cells, no conversion
             text = s.astype("string")
             risky = text.str.match(r"^[=+\-@\t\r]", na=False).to_numpy()
