@@ -29,10 +29,18 @@ def _tally(draws: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(cells, minlength=b * n).reshape(b, n)
 
 
-def _small(parts: list[np.ndarray]) -> np.ndarray:
-    """The counts in one byte each, unless a row is drawn more than 255 times in a resample."""
-    big = any(p.size and p.max() > np.iinfo(np.uint8).max for p in parts)
-    return np.concatenate(parts).astype(np.uint32 if big else np.uint8)
+def _small(part: np.ndarray) -> np.ndarray:
+    """A block's counts in one byte each, unless a row is drawn more than 255 times in a
+    resample (then four). Made small block by block: the B × n counts never exist as int64
+    (160 MB at 100,000 respondents)."""
+    big = part.size and part.max() > np.iinfo(np.uint8).max
+    return part.astype(np.uint32 if big else np.uint8)
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    """The blocks' counts as one array: one byte each unless any block needed four."""
+    return np.concatenate(parts, dtype=np.result_type(*parts)) if parts else \
+        np.zeros((0, 0), dtype=np.uint8)
 
 
 def counts_of(draws, n_boot: int, n: int) -> np.ndarray:
@@ -42,7 +50,7 @@ def counts_of(draws, n_boot: int, n: int) -> np.ndarray:
     """
     draws = np.asarray(draws, dtype=np.int64).reshape(n_boot, n)
     step = _rows_per_block(n)
-    return _small([_tally(draws[i:i + step], n) for i in range(0, n_boot, step)])
+    return _joined([_small(_tally(draws[i:i + step], n)) for i in range(0, n_boot, step)])
 
 
 def draw_counts(n: int, n_boot: int, seed: int) -> np.ndarray:
@@ -55,10 +63,10 @@ def draw_counts(n: int, n_boot: int, seed: int) -> np.ndarray:
     if key not in _DRAWN:
         rng = np.random.default_rng(seed)
         step = _rows_per_block(n)
-        parts = [_tally(rng.integers(0, n, size=(min(step, n_boot - i), n)), n)
+        parts = [_small(_tally(rng.integers(0, n, size=(min(step, n_boot - i), n)), n))
                  for i in range(0, n_boot, step)]
         _DRAWN.clear()
-        _DRAWN[key] = _small(parts)
+        _DRAWN[key] = _joined(parts)
     return _DRAWN[key]
 
 
