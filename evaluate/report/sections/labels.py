@@ -37,7 +37,10 @@ def build_labels(page: Page) -> dict:
                for a, b in zip(rows["wave_pre"].fillna(""), rows["wave_post"].fillna(""),
                                strict=True)]
     frame = pd.DataFrame({
-        "title": rows["title"].astype(str), "between": between, "label": rows["label"],
+        "title": rows["title"].astype(str), "between": between,
+        # the evidence matrix words its labels in lower case ("weak evidence"); a column starts
+        # each with a capital, as the cards do
+        "label": [str(x)[:1].upper() + str(x)[1:] for x in rows["label"]],
         "why": ["; ".join(x for x in str(r).split(SEP) if x.strip()) for r in rows["reasons"]]})
     out["missing"] = ""
     out["intro"] = ("Each strength of evidence in this report, once, with every reason the "
