@@ -365,3 +365,19 @@ def test_removing_an_import_whose_files_are_gone_says_it_cannot_come_back(made):
     said = ws.remove("1")
     assert "its responses are missing" in said and "cannot be brought back" in said
     assert "evaluate undo" not in said
+
+
+def test_repair_of_a_manifest_in_the_first_format_migrates_it(tmp_path):
+    """A manifest as evaluate 0.1 wrote it (`{"imports": []}`) over a workspace: repair
+    migrates it as any change does, and answers plainly (it stopped on KeyError: 'records')."""
+    from click.testing import CliRunner
+
+    from evaluate.cli import cli
+    from evaluate.workspace import Workspace
+
+    ws = Workspace.init(tmp_path / "ws")
+    (ws.path / "manifest.json").write_text('{"imports":[]}', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["repair", str(ws.path)])
+    assert "internal error" not in result.output, result.output
+    assert result.exit_code == 0, result.output
+    assert Workspace.open(ws.path).manifest()["history"] == []

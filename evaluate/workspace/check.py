@@ -198,7 +198,8 @@ class _Repair(Transaction):
         except WorkspaceDamaged:
             self.manifest, self.rebuilt = rebuild_manifest(self.root)
             self.force = self.baseline = True
-        if self.manifest.get("format") == 1:
+        if self.manifest.get("format") == 1:  # written by evaluate 0.1: migrated, as any change does
+            super().load()
             return
         self.tidy()
 
