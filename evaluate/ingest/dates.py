@@ -99,8 +99,28 @@ def _slash_cells(columns: list[pd.Series]) -> pd.Series:
         return pd.Series([], dtype="string")
     cells = pd.concat(texts).dropna().drop_duplicates()
     iso = _iso(cells).notna()
-    serial = pd.to_numeric(cells.astype(object), errors="coerce").notna().to_numpy(dtype=bool)
+    serial = _numbers(cells).notna().to_numpy(dtype=bool)
     return cells[~iso.to_numpy(dtype=bool) & ~serial].reset_index(drop=True)
+
+
+def _numbers(cells: pd.Series) -> pd.Series:
+    """``pd.to_numeric(cells, errors="coerce")`` as float64, for text cells.
+
+    pandas reads a number from digits, a sign, a decimal point, an exponent
+    and the words for infinity and not-a-number; no number holds a ``/`` or
+    a ``:``. Most date cells hold one, and pandas is slow to give up on a
+    cell, so those cells are missing without being tried.
+
+    >>> _numbers(pd.Series(["45000", "3/4/2026", "1e3", "09:00", "x"], dtype="string")).tolist()
+    [45000.0, nan, 1000.0, nan, nan]
+    """
+    out = pd.Series(np.nan, index=cells.index, dtype="float64")
+    text = cells.astype("string")
+    maybe = ~(text.str.contains("/", regex=False) | text.str.contains(":", regex=False))
+    maybe = maybe.fillna(True).to_numpy(dtype=bool)
+    if maybe.any():
+        out[maybe] = pd.to_numeric(cells[maybe].astype(object), errors="coerce").astype("float64")
+    return out
 
 
 def _is_datetime(values: pd.Series) -> bool:
@@ -340,7 +360,7 @@ def parse_datetimes(values: pd.Series, order: str | None = None,
     iso = _iso(uniques)
     aware = bool(uniques[iso.notna()].str.contains(r"(?:Z|[+-]\d\d:?\d\d)\s*$", regex=True).any())
     rest = uniques[iso.isna()]
-    numeric = pd.to_numeric(rest.astype(object), errors="coerce").astype("float64")
+    numeric = _numbers(rest)
     serial = numeric.between(20000, 80000).to_numpy(dtype=bool)  # Excel serial day numbers
     serial = pd.Series(serial, index=rest.index)
     read = iso.copy()
