@@ -1368,6 +1368,7 @@ def test_omega_refits_meet_the_point_fits_tolerance_or_are_left_out(monkeypatch)
     """Every refit stops at a minimum with no parameter left to move by 1e-9 — the rule of
     the point fit — or is counted as not converged and left out of the interval."""
     from evaluate.stats import omega as om
+    from evaluate.stats import one_factor
     from evaluate.stats.omega_resamples import counts_of, resample_covariances
 
     rng = np.random.default_rng(21)
@@ -1379,25 +1380,26 @@ def test_omega_refits_meet_the_point_fits_tolerance_or_are_left_out(monkeypatch)
     covs = resample_covariances(x, counts)
     sd = np.sqrt(np.einsum("bii->bi", covs))
     corr = covs / (sd[:, :, None] * sd[:, None, :])
-    lam, psi, converged = om._fit_one_factor(corr, *standardized)
+    lam, psi, converged = one_factor.fit_one_factor(corr, *standardized)
     assert converged.all() and (psi >= 0).all()
     assert (psi == 0).any()  # a three-item scale: Heywood resamples, held at zero
-    grad, hess = om._gradient_hessian(corr, lam, psi)
+    grad, hess = one_factor.gradient_hessian(corr, lam, psi)
     free = np.concatenate([np.ones_like(psi, bool), psi > 0], axis=1)
     assert np.abs(np.where(free, grad, 0)).max() < 1e-8  # a stationary point of the free …
     assert (grad[:, 3:][psi == 0] > 0).all()  # … with the bound holding only where it binds
     # a refit stopped early is counted and left out, never used unconverged
     full = om.omega_total(x, n_boot=200, seed=5)
     assert full["n_boot_used"] == 200 and full["n_boot_not_converged"] == 0
-    fit = om._fit_one_factor
+    fit = om.fit_one_factor
     stopped = iter(range(10**6))
 
-    def few_steps(corr, lam, psi, tol=om.TOLERANCE, max_steps=om._MAX_STEPS, groups=None):
+    def few_steps(corr, lam, psi, tol=one_factor.TOLERANCE, max_steps=one_factor.MAX_STEPS,
+                  groups=None):
         out = fit(corr, lam, psi, tol, max_steps if corr.shape[0] == 1 else 3, groups)
         next(stopped)
         return out
 
-    monkeypatch.setattr(om, "_fit_one_factor", few_steps)
+    monkeypatch.setattr(om, "fit_one_factor", few_steps)
     om._CACHE.clear()
     short = om.omega_total(x, n_boot=200, seed=5)
     assert 0 < short["n_boot_not_converged"] == 200 - short["n_boot_used"]

@@ -1,22 +1,22 @@
 """McDonald's omega total from a one-factor model, with a bootstrap interval.
 
-The factor model is fitted by maximum likelihood with Newton's method on the
-exact Hessian, for the full sample and every bootstrap resample alike, all
-resamples at once — and, through :func:`omega_totals`, those of every scale
-with the same number of items together, each fit exactly as it comes out
-alone; the tests compare the fits with ``statsmodels`` and the omegas and
+The factor model is fitted by maximum likelihood
+(:mod:`evaluate.stats.one_factor`), for the full sample and every bootstrap
+resample alike, all resamples at once — and, through :func:`omega_totals`,
+those of every scale with the same number of items together, each fit
+exactly as it comes out alone; the tests compare the fits with ``statsmodels`` and the omegas and
 intervals with R (``lavaan`` + ``semTools``). The resamples themselves are
 drawn in :mod:`evaluate.stats.omega_resamples`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 
 import numpy as np
 
 from evaluate.stats.omega_resamples import draw_counts, resample_covariances
+from evaluate.stats.one_factor import TOLERANCE, discrepancy, fit_one_factor
 
 __all__ = ["OMEGA_MIN_ITEMS", "OMEGA_MIN_N", "omega_total", "omega_totals"]
 
@@ -29,199 +29,6 @@ _CI_METHOD = "percentile bootstrap ({n} of {n_boot} resamples of respondents)"
 #: same block analysed again in one process (dashboard and tables) is not refitted.
 _CACHE: dict[tuple, dict] = {}
 _CACHE_SIZE = 1024
-
-
-#: A fit has converged when Newton's next step would move no parameter (standardized
-#: loadings and residual variances) by more than this, at a minimum of the discrepancy
-#: (the point fit and every bootstrap refit alike).
-TOLERANCE = 1e-9
-_MAX_STEPS = 100
-_HALVINGS = 30
-
-
-def _implied(lam: np.ndarray, psi: np.ndarray) -> np.ndarray:
-    """Σ = λλᵀ + diag(ψ) for stacks of loadings and residual variances."""
-    sigma = lam[:, :, None] * lam[:, None, :]
-    k = lam.shape[1]
-    sigma[:, np.arange(k), np.arange(k)] += psi
-    return sigma
-
-
-def _discrepancy(corr: np.ndarray, lam: np.ndarray, psi: np.ndarray) -> np.ndarray:
-    """ML discrepancy log|Σ| + tr(RΣ⁻¹) (up to a constant); infinite where Σ is not positive."""
-    values, vectors = np.linalg.eigh(_implied(lam, psi))
-    with np.errstate(all="ignore"):
-        spread = np.einsum("bji,bjk,bki->bi", vectors, corr, vectors)  # vᵢᵀ R vᵢ
-        value = np.log(values).sum(axis=1) + (spread / values).sum(axis=1)
-    # (numerically) singular Σ: the discrepancy is infinite there, whatever rounding says
-    sound = values[:, 0] > 1e-10 * np.abs(values[:, -1])
-    return np.where(sound & np.isfinite(value), value, np.inf)
-
-
-def _inverse(sigma: np.ndarray) -> np.ndarray:
-    """Σ⁻¹ of a stack; NaN for a Σ that is exactly singular (its fit cannot go on, and is
-    left out as not converged) instead of an error for the whole stack."""
-    try:
-        return np.linalg.inv(sigma)
-    except np.linalg.LinAlgError:  # rare: a resample with residual variances held at zero
-        out = np.full_like(sigma, np.nan)
-        for i in range(sigma.shape[0]):  # only on this path: which matrices are singular
-            with contextlib.suppress(np.linalg.LinAlgError):
-                out[i] = np.linalg.inv(sigma[i:i + 1])[0]
-        return out
-
-
-def _gradient(g_mat: np.ndarray, d: np.ndarray, alone: np.ndarray | None) -> np.ndarray:
-    """gₐ = tr(G Σₐ) for a stack of fits, each summed as in a stack of its own kind.
-
-    ``np.einsum`` adds the terms in another order for a stack of one matrix
-    than for a stack of several (the last digit can differ), so a fit's
-    gradient depended on whether it was the only one left in its stack. To
-    keep that exactly when stacks of several groups (scales, starts) are fitted
-    together, fits ``alone`` (the only one left of their group) are summed on
-    their own and the others as in a stack of several.
-    """
-    if alone is None:
-        return np.einsum("bij,baji->ba", g_mat, d)
-    if g_mat.shape[0] == 1 and not alone[0]:  # one of several: summed as in a stack of two
-        return np.einsum("bij,baji->ba", np.concatenate([g_mat] * 2),
-                         np.concatenate([d] * 2))[:1]
-    grad = np.einsum("bij,baji->ba", g_mat, d)
-    for i in np.flatnonzero(alone) if g_mat.shape[0] > 1 else ():  # a few: one per group
-        grad[i] = np.einsum("bij,baji->ba", g_mat[i:i + 1], d[i:i + 1])[0]
-    return grad
-
-
-def _gradient_hessian(corr: np.ndarray, lam: np.ndarray, psi: np.ndarray,
-                      alone: np.ndarray | None = None):
-    """Exact gradient and Hessian of the discrepancy in (λ, ψ), for a stack of fits.
-
-    With P = Σ⁻¹, G = P − PRP and Σₐ = ∂Σ/∂θₐ: gₐ = tr(G Σₐ) and
-    Hₐ_c = tr(G Σₐ_c) − tr(PΣₐPΣ_c) + tr(PΣₐ PRP Σ_c) + tr(PRP Σₐ PΣ_c).
-    ``alone``: see :func:`_gradient` (None: the stack is one group).
-    """
-    b, k = lam.shape
-    inv = _inverse(_implied(lam, psi))
-    outer = inv @ corr @ inv
-    g_mat = inv - outer
-    eye = np.eye(k)
-    d = np.zeros((b, 2 * k, k, k))
-    d[:, :k] = (eye[None, :, :, None] * lam[:, None, None, :]
-                + lam[:, None, :, None] * eye[None, :, None, :])
-    d[:, k:] = eye[:, :, None] * eye[:, None, :]
-    grad = _gradient(g_mat, d, alone)
-    a_mat, c_mat = inv[:, None] @ d, outer[:, None] @ d
-    hess = (np.einsum("baij,bcji->bac", c_mat, a_mat) * 2
-            - np.einsum("baij,bcji->bac", a_mat, a_mat))
-    hess = (hess + hess.transpose(0, 2, 1)) / 2
-    hess[:, :k, :k] += 2 * g_mat
-    return grad, hess
-
-
-def _fit_one_factor(corr: np.ndarray, lam: np.ndarray, psi: np.ndarray,
-                    tol: float = TOLERANCE, max_steps: int = _MAX_STEPS,
-                    groups: np.ndarray | None = None):
-    """One-factor maximum-likelihood fits of a stack of correlation matrices, all at once.
-
-    Minimizes the ML discrepancy log|Σ| + tr(RΣ⁻¹), Σ = λλᵀ + diag(ψ), by
-    Newton's method with the exact Hessian (``_gradient_hessian``; shifted to
-    positive definite where it is not) and step halving until the
-    discrepancy falls, every fit in the stack at once. Residual variances
-    are kept at or above zero (``lavaan``'s ``bounds = "pos.var"``, which the
-    tests compare; statsmodels' parametrization ψ = s² does the same): a
-    resample where an item would explain more than all of its own variance
-    (a Heywood case, common in resamples of three-item scales) is fitted
-    with that residual variance at zero, held there while the gradient
-    pushes it below (projected Newton). A fit stops on its own when Newton's
-    step moves no free parameter by more than ``tol`` and the Hessian is
-    positive definite; fits still moving after ``max_steps`` are reported
-    as not converged.
-
-    Parameters
-    ----------
-    corr : ndarray, shape (B, k, k)
-    lam, psi : ndarray, shape (B, k) or (k,)
-        Starting loadings and residual variances (standardized metric).
-    groups : ndarray of int, shape (B,), optional
-        Stacks fitted together (scales, starts): each fit comes out exactly
-        as in a stack of its group alone (see :func:`_gradient`).
-
-    Returns
-    -------
-    lam, psi : ndarray, shape (B, k)
-    converged : ndarray of bool, shape (B,)
-    """
-    b, k = corr.shape[:2]
-    lam = np.broadcast_to(lam, (b, k)).astype("float64")
-    psi = np.broadcast_to(psi, (b, k)).astype("float64")
-    converged = np.zeros(b, dtype=bool)
-    # each fit's discrepancy at its current parameters, once known (NaN: not yet)
-    value = np.full(b, np.nan)
-    live = np.arange(b)
-    with np.errstate(all="ignore"):
-        for _ in range(max_steps + 1):
-            if not live.size:
-                break
-            c, lv, pv = corr[live], lam[live], psi[live]
-            # fits that are the only one left of their group (see _gradient)
-            alone = (np.full(live.size, live.size == 1) if groups is None
-                     else np.bincount(groups[live])[groups[live]] == 1)
-            grad, hess = _gradient_hessian(c, lv, pv, alone)
-            # residual variances at zero that the discrepancy would take below it stay there
-            held = np.zeros((live.size, 2 * k), dtype=bool)
-            held[:, k:] = (pv <= tol) & (grad[:, k:] > 0.0)
-            if held.any():  # within the tolerance of zero and pushed below it: at zero
-                moved = (held[:, k:] & (pv != 0.0)).any(axis=1)
-                pv = np.where(held[:, k:], 0.0, pv)
-                psi[live] = pv
-                if moved.any():  # only fits whose parameters changed need it again
-                    value[live[moved]] = np.nan
-                    grad[moved], hess[moved] = _gradient_hessian(c[moved], lv[moved],
-                                                                 pv[moved], alone[moved])
-            free = ~held
-            hess = np.where(free[:, :, None] & free[:, None, :], hess, np.eye(2 * k))
-            grad_free = np.where(free, grad, 0.0)
-            sound = np.isfinite(hess).all(axis=(1, 2)) & np.isfinite(grad).all(axis=1)
-            hess[~sound], grad_free[~sound] = np.eye(2 * k), 0.0
-            values, vectors = np.linalg.eigh(hess)
-            # Newton where the Hessian is positive definite; elsewhere its eigenvalues'
-            # absolute values (kept off zero), a descent direction all the same
-            convex = values[:, 0] > 1e-8
-            floor = 1e-4 * np.abs(values).max(axis=1, keepdims=True)
-            values = np.where(convex[:, None], values, np.maximum(np.abs(values), floor))
-            step = -np.einsum("bij,bj,bkj,bk->bi", vectors, 1.0 / values, vectors, grad_free)
-            done = (np.abs(step).max(axis=1) <= tol) & convex & sound
-            converged[live[done]] = True
-            go = ~done
-            live, c, lv, pv = live[go], c[go], lv[go], pv[go]
-            step, grad_free = step[go], grad_free[go]
-            if not live.size or _ == max_steps:
-                break
-            before = value[live]  # the discrepancy the last step reached, where it did
-            unknown = np.flatnonzero(np.isnan(before))
-            before[unknown] = _discrepancy(c[unknown], lv[unknown], pv[unknown])
-            slope = (grad_free * step).sum(axis=1)
-            size = np.ones(live.size)
-            reached = np.full(live.size, np.nan)
-            pending = np.ones(live.size, dtype=bool)
-            for _h in range(_HALVINGS):  # largest step (1, ½, ¼ …) that lowers the discrepancy
-                idx = np.flatnonzero(pending)
-                trial = _discrepancy(c[idx], lv[idx] + size[idx, None] * step[idx, :k],
-                                     np.clip(pv[idx] + size[idx, None] * step[idx, k:], 0.0, None))
-                # Armijo's rule, allowing for rounding: near the minimum a Newton step
-                # lowers the discrepancy by less than its last digit
-                ok = trial <= (before[idx] + 1e-4 * size[idx] * np.minimum(slope[idx], 0.0)
-                               + 1e-13 * np.abs(before[idx]))
-                pending[idx[ok]] = False
-                reached[idx[ok]] = trial[ok]
-                size[idx[~ok]] /= 2
-                if not pending.any():
-                    break
-            lam[live] = lv + size[:, None] * step[:, :k]
-            psi[live] = np.clip(pv + size[:, None] * step[:, k:], 0.0, None)
-            value[live] = reached
-            live = live[~pending]  # no step lowers the discrepancy: stuck, not converged
-    return lam, psi, converged
 
 
 def _omega_of(lam: np.ndarray, psi: np.ndarray, var: np.ndarray) -> np.ndarray:
@@ -247,7 +54,7 @@ def _start(corr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _omega(cov: np.ndarray, nobs: int | None = None):
     """(omega, raw loadings, raw residual variances, (loadings, residual variances), converged).
 
-    One covariance matrix, fitted as every bootstrap resample is (``_fit_one_factor``).
+    One covariance matrix, fitted as every bootstrap resample is (``fit_one_factor``).
     ``nobs`` is not needed (ML estimates do not depend on it) and kept for callers.
     """
     return _omegas([cov])[0]
@@ -268,7 +75,7 @@ def _omegas(covs: list[np.ndarray]) -> list[tuple]:
         sd = [np.sqrt(v) for v in var]
         corr = [covs[i] / np.outer(s, s) for i, s in zip(idx, sd, strict=True)]
         starts = [_start(r) for r in corr]
-        lam, psi, ok = _fit_one_factor(np.stack(corr), np.stack([s[0] for s in starts]),
+        lam, psi, ok = fit_one_factor(np.stack(corr), np.stack([s[0] for s in starts]),
                                        np.stack([s[1] for s in starts]),
                                        groups=np.arange(len(idx)))
         for j, i in enumerate(idx):
@@ -310,12 +117,12 @@ def _best_of_other_starts(corr, lam, psi, converged, tol, groups=None) -> None:
     stacked = np.concatenate([c] * len(starts))
     group = np.zeros(m, dtype=np.int64) if groups is None else groups[again]
     span = int(group.max()) + 1
-    l2, p2, ok = _fit_one_factor(stacked, np.repeat([s[0] for s in starts], m, axis=0),
+    l2, p2, ok = fit_one_factor(stacked, np.repeat([s[0] for s in starts], m, axis=0),
                                  np.repeat([s[1] for s in starts], m, axis=0), tol=tol,
                                  groups=np.concatenate([group + j * span
                                                         for j in range(len(starts))]))
-    f2 = np.where(ok, _discrepancy(stacked, l2, p2), np.inf)
-    best = np.where(converged[again], _discrepancy(c, lam[again], psi[again]), np.inf)
+    f2 = np.where(ok, discrepancy(stacked, l2, p2), np.inf)
+    best = np.where(converged[again], discrepancy(c, lam[again], psi[again]), np.inf)
     for j in range(len(starts)):  # the starts in turn (a handful), every fit at once
         part = slice(j * m, (j + 1) * m)
         better = f2[part] < best - 1e-12
@@ -329,7 +136,7 @@ def _omega_resamples(x: np.ndarray, counts: np.ndarray, start: tuple[np.ndarray,
     """Omega of every bootstrap resample at once, and how many refits did not converge.
 
     Every resample's covariance matrix (``resample_covariances``) is refitted
-    by ``_fit_one_factor`` from the full sample's fit ``start`` (standardized
+    by ``fit_one_factor`` from the full sample's fit ``start`` (standardized
     loadings and residual variances), all
     together with batched eigen-decompositions, each until it meets the same
     tolerance as the point fit. Refits that do not converge within the step
@@ -368,7 +175,7 @@ def _bootstraps(jobs: list[tuple], tol: float = TOLERANCE) -> list[tuple[np.ndar
         lam0 = np.concatenate([np.broadcast_to(b[3][0], b[1].shape[:2]) for b in blocks])
         psi0 = np.concatenate([np.broadcast_to(b[3][1], b[1].shape[:2]) for b in blocks])
         groups = np.repeat(np.arange(len(blocks)), sizes)
-        lam, psi, converged = _fit_one_factor(corr, lam0, psi0, tol=tol, groups=groups)
+        lam, psi, converged = fit_one_factor(corr, lam0, psi0, tol=tol, groups=groups)
         _best_of_other_starts(corr, lam, psi, converged, tol, groups)
         omega = _omega_of(lam, psi, var)
         ok = converged & np.isfinite(omega)
@@ -420,7 +227,7 @@ def omega_total(items: np.ndarray, *, n_boot: int = 200, seed: int = 2024,
     The interval takes the 2.5th and 97.5th percentiles of omega over
     ``n_boot`` resamples of respondents. Every resample is refitted by the
     same Newton iteration as the point fit, all at once
-    (``_fit_one_factor``), from the full sample's solution, and must meet the
+    (``fit_one_factor``), from the full sample's solution, and must meet the
     same tolerance (no parameter would move by more than ``TOLERANCE`` =
     1e-9, at a minimum); a refit that does not is left out and counted
     (``n_boot_not_converged``; ``n_boot_used`` resamples make the interval,
