@@ -19,7 +19,7 @@ from evaluate.progress import plan, step
 from evaluate.roster import comparison_groups, split_by_group
 
 __all__ = ["analyse", "analyse_and_store", "stored_results", "stored_workbook", "keep_workbook",
-           "report_context", "voices"]
+           "stored_csv_tables", "keep_csv_tables", "report_context", "voices"]
 
 
 def analyse(ws, *, progress=None, context: dict | None = None) -> dict[str, pd.DataFrame]:
@@ -148,6 +148,23 @@ def keep_workbook(ws, path, key: dict | None = None, name: str = "analysis.xlsx"
     from evaluate.workspace.results import results_key, store_workbook
 
     return store_workbook(ws.path, key or results_key(ws.path), path, name)
+
+
+def stored_csv_tables(ws):
+    """The report's csv tables written from the stored results (paths), if they can be
+    reused as :func:`stored_workbook`'s workbook can (else None)."""
+    from evaluate.workspace.results import results_key
+    from evaluate.workspace.results import stored_csv_tables as kept
+
+    return kept(ws.path, results_key(ws.path))
+
+
+def keep_csv_tables(ws, paths, key: dict | None = None) -> bool:
+    """Keep the report's csv tables (``paths``) with the stored results they were written
+    from, as :func:`keep_workbook` keeps a workbook."""
+    from evaluate.workspace.results import results_key, store_csv_tables
+
+    return store_csv_tables(ws.path, key or results_key(ws.path), paths)
 
 
 def voices(ws, *, responses: pd.DataFrame | None = None,
