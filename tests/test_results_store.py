@@ -311,6 +311,35 @@ def test_a_workbook_kept_from_another_state_is_not_reused(workspace, tmp_path):
     assert stored_workbook(workspace, results_key(workspace)) is None
 
 
+def test_stored_tables_are_durable_before_the_index_that_lists_them(tmp_path, monkeypatch):
+    """Each table is flushed and renamed into place, their folder synced once, then the index."""
+    import os
+
+    import evaluate.workspace.files as files
+    import evaluate.workspace.results as results
+
+    events = []
+    real_replace, real_sync = os.replace, files.fsync_dir
+
+    def replace(src, dst):
+        events.append(("rename", Path(dst).name))
+        return real_replace(src, dst)
+
+    def sync(path):
+        events.append(("sync folder", Path(path).name))
+        return real_sync(path)
+
+    monkeypatch.setattr(files.os, "replace", replace)
+    monkeypatch.setattr(files, "fsync_dir", sync)
+    monkeypatch.setattr(results, "fsync_dir", sync)
+    tables = {"b": pd.DataFrame({"x": [1.0]}), "a": pd.DataFrame({"y": ["z"]})}
+    key = {"workspace": "k", "version": evaluate.__version__}
+    assert store_results(tmp_path, key, tables)
+    assert events == [("rename", "a.parquet"), ("rename", "b.parquet"), ("sync folder", "results"),
+                      ("rename", "index.json"), ("sync folder", "results")]
+    assert load_results(tmp_path, key).tables["a"].equals(tables["a"])
+
+
 def _csv_files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
 

@@ -41,7 +41,7 @@ import pandas as pd
 
 from evaluate.errors import WorkspaceDamaged
 from evaluate.hashing import file_sha256
-from evaluate.workspace.files import atomic_write_text, dumps_json, write_parquet
+from evaluate.workspace.files import atomic_write_text, dumps_json, fsync_dir, write_parquet
 
 __all__ = ["RESULTS_DIR", "Stored", "StoredTables", "results_key", "load_results",
            "store_results", "store_workbook", "stored_workbook", "store_csv_tables",
@@ -226,8 +226,9 @@ def _read_table(folder: Path, name: str, info: dict) -> tuple[pd.DataFrame | Non
 def store_results(root: str | Path, key: dict[str, str], tables: dict[str, pd.DataFrame]) -> bool:
     """Store ``tables`` as computed from ``key``'s state; False (nothing trusted) if one cannot be.
 
-    Tables are written first, each all-or-nothing; the index, written last,
-    makes them the stored results. A table that parquet cannot hold exactly
+    Tables are written first, each all-or-nothing, and their folder synced once
+    after the last (not once per table: 45 syncs cost ~0.15 s of every ``evaluate
+    analyse``); the index, written last, makes them the stored results. A table that parquet cannot hold exactly
     (a column mixing kinds of value) means nothing is stored: the report then
     computes the results itself.
     """
@@ -245,9 +246,10 @@ def store_results(root: str | Path, key: dict[str, str], tables: dict[str, pd.Da
             if not _NAME.match(name) or not all(isinstance(c, str) for c in table.columns):
                 return False
             path = folder / f"{name}.parquet"
-            write_parquet(table.reset_index(drop=True), path)
+            write_parquet(table.reset_index(drop=True), path, sync_folder=False)
             listed[name] = {"sha256": file_sha256(path), "rows": int(len(table)),
                             "columns": list(table.columns), "dtypes": [str(t) for t in table.dtypes]}
+        fsync_dir(folder)  # every table's rename durable before the index that lists them
         atomic_write_text(index_path, dumps_json({"format": FORMAT, "key": key, "tables": listed}))
     except (OSError, ValueError, TypeError, NotImplementedError):
         return False  # pyarrow's errors derive from these; a full disk is an OSError
