@@ -441,6 +441,9 @@ def _already_read(cells: pd.Series, order: str | None, readings: dict | None) ->
     found = []
     for o in orders:
         known = readings[o]
+        if not len(known):  # deciding saw no slash cell (an order given for ISO dates)
+            found.append(nat)
+            continue
         at = known.index.get_indexer(values)
         found.append(np.where(at >= 0, known.to_numpy(dtype="datetime64[ns]")[np.maximum(at, 0)],
                               nat))
