@@ -114,6 +114,21 @@ def test_every_cell_read_with_what_deciding_read_as_when_read_alone():
         assert aware == aware_alone
     assert reused.notna().sum() == 0 and parse_datetimes(column, None)[0].notna().sum() > 30
 
+
+def test_an_order_given_for_a_column_without_slash_dates_reads_it_as_alone():
+    """An order given (``--dates``, or the app's proposal) for ISO dates and serial numbers:
+    deciding saw no slash cell, so it read nothing to reuse (this raised IndexError)."""
+    column = pd.Series(["2026-03-05 10:14:00", "2026-03-06T09:00:00Z", "45000", None],
+                       dtype=object)
+    for given in ("day-first", "month-first"):
+        reading = read_date_order([column], given)
+        for order in (None, given):
+            reused, aware = parse_datetimes(column, order, reading.readings)
+            alone, aware_alone = parse_datetimes(column, order)
+            pd.testing.assert_series_equal(reused, alone)
+            assert aware == aware_alone and reused.notna().sum() == 3
+
+
 _NUMBERISH = ["12", " 12 ", "45000.5", "-3", "+4", "1e3", "1E-2", ".5", "5.", "inf", "-Infinity",
               "nan", "NaN", "1,5", "0x10", "1_000", "", "１２", "12/3", "1:2", "45000/", ":45000",
               "2026-03-05", "3/5/2026 10:14", "10:14:05", "junk", "1e", "--1", "٣"]

@@ -145,12 +145,10 @@ def report_cmd(workspace, out, pdf, docx, personal, roster, quiet):
     """
     from evaluate.analysis import (
         analyse_and_store,
-        keep_csv_tables,
-        keep_workbook,
+        keep_report_files,
+        kept_report_files,
         report_context,
-        stored_csv_tables,
         stored_results,
-        stored_workbook,
     )
     from evaluate.report.build import build_report, quotes_note
     from evaluate.workspace import Workspace
@@ -183,18 +181,10 @@ def report_cmd(workspace, out, pdf, docx, personal, roster, quiet):
         key = results_key(ws.path)
         results = stored.tables if stored.tables is not None else analyse_and_store(ws, progress=progress)
         context = report_context(ws)
-        book = stored_workbook(ws) if stored.tables is not None else None
-        tables_book = stored_workbook(ws, "tables.xlsx") if stored.tables is not None else None
-        csv_tables = stored_csv_tables(ws) if stored.tables is not None else None
+        kept = kept_report_files(ws, key) if stored.tables is not None else {}
         paths = build_report(results, context, out, pdf=pdf, docx=docx, progress=progress,
-                             analysis_workbook=book, tables_workbook=tables_book,
-                             csv_tables=csv_tables)
-        if book is None:
-            keep_workbook(ws, paths["analysis"], key)  # the next report copies it
-        if tables_book is None:
-            keep_workbook(ws, paths["tables"], key, "tables.xlsx")
-        if csv_tables is None:
-            keep_csv_tables(ws, sorted(paths["csv"].glob("*.csv")), key)
+                             **kept)
+        keep_report_files(ws, paths, kept, key)  # the next report copies them
         if personal is not None:
             from evaluate.report.personal import write_personal_pages
 

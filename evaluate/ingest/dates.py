@@ -441,9 +441,12 @@ def _already_read(cells: pd.Series, order: str | None, readings: dict | None) ->
     found = []
     for o in orders:
         known = readings[o]
-        at = known.index.get_indexer(values)  # -1, not seen: the NaT put last
-        found.append(np.append(known.to_numpy(dtype="datetime64[ns]"), nat[:1])[at] if len(nat)
-                     else nat)
+        if not len(known):  # deciding saw no slash cell (an order given for ISO dates)
+            found.append(nat)
+            continue
+        at = known.index.get_indexer(values)
+        found.append(np.where(at >= 0, known.to_numpy(dtype="datetime64[ns]")[np.maximum(at, 0)],
+                              nat))
     if order is not None:
         return found[0]
     day, month = found
