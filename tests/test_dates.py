@@ -103,14 +103,16 @@ def test_every_cell_read_with_what_deciding_read_as_when_read_alone():
     extra = ["5 March 2026", "March 5, 2026 10:14", "2026-03-05T10:00:00+01:00", "45000",
              "45000.5", "nan", "inf", " 3/5/2026 ", "3/5/2026", "13/5/2026 10:14"]
     column = pd.Series([*_cells().tolist(), *extra, None], dtype=object)
-    for given in (None, "day-first", "month-first"):
-        reading = read_date_order([column], given)
-        for order in (None, "day-first", "month-first"):
-            reused, aware = parse_datetimes(column, order, reading.readings)
-            alone, aware_alone = parse_datetimes(column, order)
-            pd.testing.assert_series_equal(reused, alone)
-            assert aware == aware_alone
-            assert reused.notna().sum() > 30
+    no_slash = pd.Series(["2026-03-05T10:00:00Z", "45000", None, "  "], dtype=object)
+    for given, order, values in itertools.product((None, "day-first", "month-first"),
+                                                  (None, "day-first", "month-first"),
+                                                  (column, no_slash, column[:0])):
+        reading = read_date_order([values], given)
+        reused, aware = parse_datetimes(values, order, reading.readings)
+        alone, aware_alone = parse_datetimes(values, order)
+        pd.testing.assert_series_equal(reused, alone)
+        assert aware == aware_alone
+    assert reused.notna().sum() == 0 and parse_datetimes(column, None)[0].notna().sum() > 30
 
 
 def test_an_order_given_for_a_column_without_slash_dates_reads_it_as_alone():
