@@ -19,6 +19,7 @@ from evaluate.progress import plan, step
 from evaluate.roster import comparison_groups, split_by_group
 
 __all__ = ["analyse", "analyse_and_store", "stored_results", "stored_workbook", "keep_workbook",
+           "keep_csv_tables", "kept_report_files", "keep_report_files",
            "report_context", "voices"]
 
 
@@ -148,6 +149,41 @@ def keep_workbook(ws, path, key: dict | None = None, name: str = "analysis.xlsx"
     from evaluate.workspace.results import results_key, store_workbook
 
     return store_workbook(ws.path, key or results_key(ws.path), path, name)
+
+
+def keep_csv_tables(ws, paths, key: dict | None = None) -> bool:
+    """Keep the report's csv tables (``paths``) with the stored results they were written
+    from, as :func:`keep_workbook` keeps a workbook."""
+    from evaluate.workspace.results import results_key, store_csv_tables
+
+    return store_csv_tables(ws.path, key or results_key(ws.path), paths)
+
+
+def kept_report_files(ws, key: dict) -> dict:
+    """The report's files kept with the results stored under ``key`` (the state the caller
+    read them in), as ``build_report``'s keyword arguments: ``analysis_workbook``,
+    ``tables_workbook`` and ``csv_tables``, each None when it cannot be reused."""
+    from evaluate.workspace.results import stored_csv_tables as kept_csv
+    from evaluate.workspace.results import stored_workbook as kept
+
+    return {"analysis_workbook": kept(ws.path, key),
+            "tables_workbook": kept(ws.path, key, "tables.xlsx"),
+            "csv_tables": kept_csv(ws.path, key)}
+
+
+def keep_report_files(ws, paths: dict, kept: dict, key: dict) -> None:
+    """Keep what a report wrote (``paths``, as ``build_report`` returns them) rather than
+    copied (``kept``, as :func:`kept_report_files` gave), so the next report copies it.
+
+    Kept only while the results stored under ``key`` are those it was written from."""
+    from pathlib import Path
+
+    if kept.get("analysis_workbook") is None:
+        keep_workbook(ws, paths["analysis"], key)
+    if kept.get("tables_workbook") is None:
+        keep_workbook(ws, paths["tables"], key, "tables.xlsx")
+    if kept.get("csv_tables") is None:
+        keep_csv_tables(ws, sorted(Path(paths["csv"]).glob("*.csv")), key)
 
 
 def voices(ws, *, responses: pd.DataFrame | None = None,

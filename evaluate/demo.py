@@ -133,17 +133,23 @@ def record_sample_rounds(ws, sample_dir: Path, panel_dir: Path) -> list[Path]:
 
 def run_demo(out_dir: Path, sample_dir: Path | None = None, *, progress=None) -> dict[str, Path]:
     """Build the demo workspace under ``out_dir/workspace``, record the sample story rounds,
-    analyse it, write the report and evaluation-report.docx."""
-    from evaluate.analysis import analyse_and_store, report_context
+    analyse it, write the report and evaluation-report.docx.
+
+    The report's workbooks and csv tables are kept with the stored results, so that
+    ``evaluate report`` on the demo workspace copies them."""
+    from evaluate.analysis import analyse_and_store, keep_report_files, report_context
     from evaluate.report.build import build_report
+    from evaluate.workspace.results import results_key
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ws, outcomes = build_demo_workspace(out_dir / "workspace", sample_dir, progress=progress)
     panels = record_sample_rounds(ws, sample_dir or sample_data_dir(), out_dir / "panel")
+    key = results_key(ws.path)
     results = analyse_and_store(ws, progress=progress)
     context = report_context(ws)
     paths = build_report(results, context, out_dir, docx=True, progress=progress)
+    keep_report_files(ws, paths, {}, key)
     paths = dict(paths)
     paths["workspace"] = ws.path
     paths["imports"] = len(outcomes)

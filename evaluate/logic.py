@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,7 @@ __all__ = [
     "MATRIX_COLUMNS",
     "Fig",
     "Wave",
+    "MeasureResult",
     "measure_result",
     "result_text",
 ]
@@ -258,6 +260,23 @@ class Wave:
     id: str
 
 
+class MeasureResult(NamedTuple):
+    """A measure's result in the evidence matrix.
+
+    ``parts`` are words, :class:`Fig` (each number, with its source row) and
+    :class:`Wave`; :func:`result_text` joins them. ``strength`` is the
+    strength of evidence ("" where no rule applies); where it is decided here
+    (a single statement), ``downgrades`` and ``reasons`` say why, in the
+    evidence rule's words.
+    """
+
+    title: str
+    parts: list
+    strength: str
+    downgrades: str = ""
+    reasons: tuple[str, ...] = ()
+
+
 def result_text(parts, wave=str) -> str:
     """A result's words from its parts (text, :class:`Fig`, :class:`Wave`), waves named by ``wave``."""
     return "".join(p.shown if isinstance(p, Fig) else wave(p.id) if isinstance(p, Wave) else str(p)
@@ -274,7 +293,7 @@ def _scale_result(ident: str, results: Mapping[str, pd.DataFrame]):
     end = rows[rows["wave_post"] == "end"]
     r = (end if len(end) else rows).iloc[0]
     if not np.isfinite(r["g_av"]):
-        return r["scale_title"], ["too few matched answers"], "none"
+        return MeasureResult(r["scale_title"], ["too few matched answers"], "none")
     w0, w1 = str(r["wave_pre"]), str(r["wave_post"])
     key = f"scale={ident}; wave_pre={w0}; wave_post={w1}"
     change = r["mean_post"] - r["mean_pre"]
@@ -285,7 +304,7 @@ def _scale_result(ident: str, results: Mapping[str, pd.DataFrame]):
     if str(r.get("compared_with") or ""):
         d = Fig("did", abs(r["did"]), _fmt(abs(r["did"])), "points", "statements", f"{key}; column=did")
         parts += ["; ", d, (" more" if r["did"] >= 0 else " less") + f" than the {r['compared_with']} group"]
-    return r["scale_title"], parts, r["evidence_strength"]
+    return MeasureResult(r["scale_title"], parts, r["evidence_strength"])
 
 
 def _item_result(ident: str, results):
@@ -299,17 +318,23 @@ def _item_result(ident: str, results):
     rows = rows[rows["wave_pre"] == first]
     r = rows.iloc[-1]
     if r["n_pairs"] < 3:
-        return r["title"], ["too few matched answers"], "none"
+        return MeasureResult(r["title"], ["too few matched answers"], "none")
     sig = np.isfinite(r["p_adj"]) and r["p_adj"] < 0.05
     way = "rose" if r["mean_diff"] > 0 else "fell"
     w0, w1 = str(r["wave_pre"]), str(r["wave_post"])
     key = f"kind=item; measure={ident}; wave_pre={w0}; wave_post={w1}; column=mean_diff"
     parts = ([f"{way} ", Fig("mean_diff", abs(r["mean_diff"]), _fmt(abs(r["mean_diff"])), "points",
                              "prepost", key), " points, "] if sig else ["no clear change, "])
+    parts += [Wave(w0), " → ", Wave(w1)]
     # one self-reported item, before and after, no comparison: at most limited; as the
     # evidence rule does, one step down for imprecision (no clear change, or under 30 people)
-    strength = "limited" if sig and r["n_pairs"] >= 30 else "weak"
-    return r["title"], parts + [Wave(w0), " → ", Wave(w1)], strength
+    reasons = ("one statement answered before and after, with no comparison group, so at most "
+               "limited",)
+    if sig and r["n_pairs"] >= 30:
+        return MeasureResult(r["title"], parts, "limited", "", reasons)
+    why = ("fewer than 30 people answered both times" if sig else
+           "no clear change, once the number of statements tested is allowed for")
+    return MeasureResult(r["title"], parts, "weak", "imprecision", reasons + ("imprecision: " + why,))
 
 
 def _reaction_result(ident: str, results):
@@ -323,12 +348,13 @@ def _reaction_result(ident: str, results):
     mean = float((rows["mean"] * rows["n_responses"]).sum() / n) if n else np.nan
     top = rows["scale_max"].iloc[0]
     key = f"item={ident}; suppressed=false; every day"
-    return (rows["item_text"].iloc[0],
-            ["rated ", Fig("mean", mean, _fmt(mean, 1), "points", "reaction",
-                           f"{key}; column=mean weighted by n_responses"),
-             " out of ", Fig("scale_max", top, f"{top:g}", "points", "reaction", f"{key}; column=scale_max"),
-             " on average (", Fig("n_responses", n, f"{int(n)}", "ratings", "reaction",
-                                  f"{key}; column=n_responses summed"), " ratings)"], "")
+    return MeasureResult(
+        rows["item_text"].iloc[0],
+        ["rated ", Fig("mean", mean, _fmt(mean, 1), "points", "reaction",
+                       f"{key}; column=mean weighted by n_responses"),
+         " out of ", Fig("scale_max", top, f"{top:g}", "points", "reaction", f"{key}; column=scale_max"),
+         " on average (", Fig("n_responses", n, f"{int(n)}", "ratings", "reaction",
+                              f"{key}; column=n_responses summed"), " ratings)"], "")
 
 
 def _network_result(ident: str, results):
@@ -350,7 +376,8 @@ def _network_result(ident: str, results):
         key = (f"attribute={_BOUNDARY[ident]}; relation={relation}; cohorts summed; "
                "column=external_ties / ties; wave=")
         w0, w1 = str(by_wave.index[0]), str(by_wave.index[-1])
-        return (NETWORK_MEASURES[ident],
+        return MeasureResult(
+                NETWORK_MEASURES[ident],
                 [Fig("share_first", share(a), f"{share(a):.0%}", "percent", "network_boundary", key + w0),
                  " of working ties at " if relation == "worked_with" else " of ties at ", Wave(w0), ", ",
                  Fig("share_last", share(b), f"{share(b):.0%}", "percent", "network_boundary", key + w1),
@@ -379,21 +406,20 @@ def _network_result(ident: str, results):
     elif several:
         what = " (the cohorts' average)"
     among = what + " among the people who answered both times at "
-    return NETWORK_MEASURES[ident], [
+    return MeasureResult(NETWORK_MEASURES[ident], [
         Fig("value_from", r["value_from"], fmt(r["value_from"]), "", "network_metric_change", key + "value_from"),
         among, Wave(str(w0)), ", ",
         Fig("value_to", r["value_to"], fmt(r["value_to"]), "", "network_metric_change", key + "value_to"),
-        " at ", Wave(str(w1))], ""
+        " at ", Wave(str(w1))], "")
 
 
 _RESULT = {"scale": _scale_result, "item": _item_result, "reaction": _reaction_result,
            "network": _network_result}
 
 
-def measure_result(measure: str, results: Mapping[str, pd.DataFrame]):
-    """A measure's result in the evidence matrix: ``(title, parts, strength)`` or None when the
-    results have none. ``parts`` are words, :class:`Fig` (each number, with its source row)
-    and :class:`Wave`; :func:`result_text` joins them."""
+def measure_result(measure: str, results: Mapping[str, pd.DataFrame]) -> MeasureResult | None:
+    """A measure's result in the evidence matrix (:class:`MeasureResult`), or None when the
+    results have none."""
     kind, _, ident = str(measure).partition(":")
     return _RESULT[kind](ident, results) if kind in _RESULT else None
 
@@ -442,8 +468,7 @@ def evidence_matrix(programme, results: Mapping[str, pd.DataFrame], instruments=
                     kind, _, ident = m.partition(":")
                     got = _RESULT[kind](ident, results) if m else None
                     if got is not None:
-                        mtitle, parts, strength = got
-                        result = result_text(parts)
+                        mtitle, result, strength = got.title, result_text(got.parts), got.strength
                         status = "measured"
                     else:
                         mtitle, result, strength = ident or "", "", ""

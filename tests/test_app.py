@@ -328,7 +328,11 @@ def _finished(client, job) -> str:
     raise AssertionError("the job did not finish")
 
 
-def test_report_runs_with_progress_and_offers_its_files(made):
+def _not_again(*args, **kwargs):
+    raise AssertionError("the report built its tables again instead of copying the kept files")
+
+
+def test_report_runs_with_progress_and_offers_its_files(made, monkeypatch):
     app, client, csrf, ws = made
     uid = _uid(_drop(client, csrf, SAMPLE / "c2" / "connections-c2-handmade.csv"))
     assert "Stored" in client.post(f"/import/{uid}/go?csrf={csrf}").text
@@ -341,6 +345,20 @@ def test_report_runs_with_progress_and_offers_its_files(made):
     r = client.get(f"/report/job/{job}/dashboard")
     assert "sandbox" in r.headers["content-security-policy"]
     assert client.get(f"/report/job/{job}/file/nothing").status_code == 404
+    # the workbooks and csv tables are kept with the stored results, as `evaluate report`
+    # keeps them, and the next report copies them: the same bytes
+    from evaluate.analysis import kept_report_files
+    from evaluate.workspace import Workspace
+    from evaluate.workspace.results import results_key
+
+    kept = kept_report_files(Workspace.open(ws), results_key(ws))
+    assert all(kept.values()), kept
+    with monkeypatch.context() as m:  # copied: neither table is built again
+        m.setattr("evaluate.report.build.report_tables", _not_again)
+        again = _uid(client.post(f"/report/run?csrf={csrf}"))
+        assert "Ready" in _finished(client, again)
+    assert client.get(f"/report/job/{again}/file/tables").content == (
+        client.get(f"/report/job/{job}/file/tables").content)
     assert client.get("/report/job/nope").status_code == 404
     assert "personal" in client.get("/report").text.lower()
     r = client.post(f"/report/personal?csrf={csrf}")

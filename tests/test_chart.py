@@ -1,6 +1,7 @@
 """Charts drawn as plain data give plotly.js exactly what plotly.py's figures gave it.
 
-Every chart function of :mod:`evaluate.report.figures` is run twice: as it is
+Every chart function of :mod:`evaluate.report.figures` and
+:mod:`evaluate.report.network_figures` is run twice: as it is
 (:class:`evaluate.report.chart.Chart`, no validation) and with the chart
 building blocks swapped for plotly.py's own (``go.Figure``, ``go.Scatter``,
 ``go.Bar``, ``make_subplots``, validated, written by ``plotly.io.to_json``),
@@ -22,6 +23,7 @@ from plotly.subplots import make_subplots
 
 from evaluate.report import chart
 from evaluate.report import figures as F
+from evaluate.report import network_figures as NF
 from evaluate.report.dashboard import render_dashboard
 from evaluate.report.page import plotly_js
 from tests.test_network_pictures_scale import _network
@@ -75,9 +77,10 @@ def by_plotly(monkeypatch):
     """Run a callable with the charts built by plotly.py, as before."""
     def run(fn, *args, **kwargs):
         with monkeypatch.context() as m:
-            m.setattr(F, "Chart", _PlotlyChart)
-            m.setattr(F, "trace", _plotly_trace)
-            m.setattr(F, "subplots", _plotly_subplots)
+            for module in (F, NF):
+                m.setattr(module, "Chart", _PlotlyChart)
+                m.setattr(module, "trace", _plotly_trace)
+            m.setattr(NF, "subplots", _plotly_subplots)
             return fn(*args, **kwargs)
     return run
 
@@ -129,11 +132,11 @@ def test_each_chart_function_and_its_edge_cases_match_plotly(by_plotly):
          dict(color="comparison", patterns=["", "/"], text="label", y_format=".1f",
               y_range=(0, 5), hover=["gap"])),
         (F.grouped_bar, (pre, "title", "n_pairs"), {}),
-        (F.network_pictures, small, dict(waves=["baseline", "end"], title="Ties")),
-        (F.network_pictures, (pd.concat([small[0], three]), small[1]),
+        (NF.network_pictures, small, dict(waves=["baseline", "end"], title="Ties")),
+        (NF.network_pictures, (pd.concat([small[0], three]), small[1]),
          dict(waves=["baseline", "mid", "end"], colour_by=("sector",))),
-        (F.network_pictures, large, dict(waves=["baseline", "end"])),
-        (F.network_pictures, (r["network_layout_nodes"], r["network_layout_edges"]),
+        (NF.network_pictures, large, dict(waves=["baseline", "end"])),
+        (NF.network_pictures, (r["network_layout_nodes"], r["network_layout_edges"]),
          dict(waves=["baseline", "end"])),
     ]
     for fn, args, kwargs in calls:

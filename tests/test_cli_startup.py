@@ -169,6 +169,42 @@ def test_the_analysis_loads_neither_pingouin_nor_plotting_libraries():
     assert "statsmodels" not in loaded  # omega fits its factor model itself
 
 
+#: What neither `evaluate validate` nor `evaluate report` with stored results needs: the
+#: statistics, the network library, the workbook writer and plotly's Python package (the
+#: dashboard's charts are plotly.js data already), nor the Word, PDF or app libraries.
+NOT_TO_VALIDATE_OR_REPORT = ("scipy", "pingouin", "statsmodels", "igraph", "openpyxl", "plotly",
+                             "docx", "starlette", "uvicorn", "matplotlib")
+
+
+def _loaded_by_command(args: list[str]) -> list[str]:
+    """The modules of :data:`NOT_TO_VALIDATE_OR_REPORT` that ``evaluate ARGS`` loads, run as
+    the command runs (its own process, through ``evaluate.cli.main``)."""
+    probe = ("import json, sys\nfrom evaluate.cli import main\n"
+             f"sys.argv = ['evaluate', *{args!r}]\n"
+             "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
+             f"print(json.dumps([code, sorted({{m.split('.')[0] for m in sys.modules}}"
+             f" & set({NOT_TO_VALIDATE_OR_REPORT!r}))]))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    code, loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert code in (0, None), done.stdout
+    return loaded
+
+
+def test_validate_loads_only_what_checking_one_export_needs():
+    export = Path(__file__).parent.parent / "sample_data" / "c1" / "baseline-c1-msforms.xlsx"
+    assert _loaded_by_command(["validate", str(export), "-i", "baseline@1", "-c", "c1",
+                               "--wave", "baseline", "-q"]) == []
+
+
+def test_report_with_stored_results_loads_only_what_drawing_needs(demo_outputs, tmp_path):
+    import shutil
+
+    # the demo's workspace: analysed, results stored, the report's workbooks and csv kept
+    ws = shutil.copytree(demo_outputs["workspace"], tmp_path / "ws")
+    assert _loaded_by_command(["report", str(ws), "--out", str(tmp_path / "r"), "-q"]) == []
+    assert (tmp_path / "r" / "tables.xlsx").read_bytes() == Path(demo_outputs["tables"]).read_bytes()
+
+
 def test_igraph_keeps_its_matplotlib_drawing_for_library_users():
     # matplotlib is hidden from igraph only in the command's own process
     pytest.importorskip("matplotlib")

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pandas as pd
+from hypothesis import given as hypothesis_given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from evaluate.ingest import dates
 from evaluate.ingest.dates import parse_datetimes, read_date_order
@@ -91,3 +95,71 @@ def test_separators_counted_in_each_cell():
     cells = pd.Series(["1/2/3", None, "1.2:3-4", "", "//::..--"], dtype=object)
     assert dates._separator_counts(cells).tolist() == [
         [2, 0, 0, 0], [-1, -1, -1, -1], [0, 1, 1, 1], [0, 0, 0, 0], [2, 2, 2, 2]]
+
+
+def test_every_cell_read_with_what_deciding_read_as_when_read_alone():
+    """Cells deciding saw take its reading; the rest (ISO, serial numbers, spelled-out dates,
+    cells no format reads) are read in full: the same values either way, in any order asked."""
+    extra = ["5 March 2026", "March 5, 2026 10:14", "2026-03-05T10:00:00+01:00", "45000",
+             "45000.5", "nan", "inf", " 3/5/2026 ", "3/5/2026", "13/5/2026 10:14"]
+    column = pd.Series([*_cells().tolist(), *extra, None], dtype=object)
+    no_slash = pd.Series(["2026-03-05T10:00:00Z", "45000", None, "  "], dtype=object)
+    for given, order, values in itertools.product((None, "day-first", "month-first"),
+                                                  (None, "day-first", "month-first"),
+                                                  (column, no_slash, column[:0])):
+        reading = read_date_order([values], given)
+        reused, aware = parse_datetimes(values, order, reading.readings)
+        alone, aware_alone = parse_datetimes(values, order)
+        pd.testing.assert_series_equal(reused, alone)
+        assert aware == aware_alone
+    assert reused.notna().sum() == 0 and parse_datetimes(column, None)[0].notna().sum() > 30
+
+
+def test_an_order_given_for_a_column_without_slash_dates_reads_it_as_alone():
+    """An order given (``--dates``, or the app's proposal) for ISO dates and serial numbers:
+    deciding saw no slash cell, so it read nothing to reuse (this raised IndexError)."""
+    column = pd.Series(["2026-03-05 10:14:00", "2026-03-06T09:00:00Z", "45000", None],
+                       dtype=object)
+    for given in ("day-first", "month-first"):
+        reading = read_date_order([column], given)
+        for order in (None, given):
+            reused, aware = parse_datetimes(column, order, reading.readings)
+            alone, aware_alone = parse_datetimes(column, order)
+            pd.testing.assert_series_equal(reused, alone)
+            assert aware == aware_alone and reused.notna().sum() == 3
+
+
+_NUMBERISH = ["12", " 12 ", "45000.5", "-3", "+4", "1e3", "1E-2", ".5", "5.", "inf", "-Infinity",
+              "nan", "NaN", "1,5", "0x10", "1_000", "", "１２", "12/3", "1:2", "45000/", ":45000",
+              "2026-03-05", "3/5/2026 10:14", "10:14:05", "junk", "1e", "--1", "٣"]
+
+
+def _as_pandas_reads(cells: pd.Series) -> pd.Series:
+    return pd.to_numeric(cells.astype(object), errors="coerce").astype("float64")
+
+
+def test_numbers_are_what_pandas_reads_though_cells_with_slash_or_colon_are_not_tried():
+    cells = pd.Series([*_NUMBERISH, None], dtype="string")
+    pd.testing.assert_series_equal(dates._numbers(cells), _as_pandas_reads(cells))
+    assert np.isnan(dates._numbers(pd.Series(["45000/1", "45000:1"], dtype="string"))).all()
+
+
+@settings(max_examples=200, deadline=None)
+@hypothesis_given(st.lists(st.text(alphabet="0123456789/:.,-+eEinfaty _\t", max_size=8), min_size=1,
+                max_size=20))
+def test_numbers_are_what_pandas_reads_for_any_cell(texts):
+    cells = pd.Series(texts, dtype="string")
+    pd.testing.assert_series_equal(dates._numbers(cells), _as_pandas_reads(cells))
+
+
+def test_cells_of_a_formats_shape_found_by_one_number_as_by_their_counts():
+    cells = pd.Series([*_cells().tolist(), "3/5/2026" + "/" * 20, "/" * 70_000, None], dtype="string")
+    counts = dates._separator_counts(cells)
+    wanted = {dates._separators(f) for f in (*dates._DAY_FIRST, *dates._MONTH_FIRST)}
+    wanted |= {(2, 0, 0, 0), (22, 0, 0, 0), (23, 0, 0, 0), (70_000, 0, 0, 0), (0, 0, 0, 0)}
+    for text in (cells, cells[:-2]):  # counts too many for one number, and few enough
+        shapes = dates._shapes(text)
+        assert (shapes[1] is None) == (len(text) == len(cells))
+        for separators in wanted:
+            expected = (counts[:len(text)] == np.array(separators)).all(axis=1)
+            assert (dates._of_shape(shapes, separators) == expected).all(), separators

@@ -126,10 +126,10 @@ def test_network_counts_add_over_cohorts_but_densities_are_averaged():
             for c, m, v0, v1 in (("c1", "ties", 70.0, 160.0), ("c2", "ties", 60.0, 180.0),
                                  ("c1", "density", 0.04, 0.16), ("c2", "density", 0.06, 0.20))]
     mc = pd.DataFrame(rows)
-    _, parts, _ = measure_result("network:ties", {"network_metric_change": mc})
+    parts = measure_result("network:ties", {"network_metric_change": mc}).parts
     assert result_text(parts) == ("130 working ties among the people who answered both times "
                                   "at baseline, 340 at end")
-    _, parts, _ = measure_result("network:density", {"network_metric_change": mc})
+    parts = measure_result("network:density", {"network_metric_change": mc}).parts
     assert result_text(parts).startswith("0.05 (the cohorts' average) among the people who "
                                          "answered both times at baseline, 0.18 at end")
 
@@ -147,6 +147,8 @@ def test_a_single_statements_strength_steps_down_for_imprecision(p_adj, n, stren
     prepost = pd.DataFrame([{"kind": "item", "measure": "q1", "title": "A statement",
                              "wave_pre": "baseline", "wave_post": "end", "n_pairs": n,
                              "p_adj": p_adj, "mean_diff": 0.4}])
-    title, parts, got = measure_result("item:q1", {"prepost": prepost})
-    assert got == strength
-    assert ("no clear change, " in parts) == (p_adj >= 0.05)
+    got = measure_result("item:q1", {"prepost": prepost})
+    assert got.strength == strength
+    assert ("no clear change, " in got.parts) == (p_adj >= 0.05)
+    assert got.downgrades == ("imprecision" if strength == "weak" else "")
+    assert len(got.reasons) == (2 if strength == "weak" else 1)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from evaluate.network import layout
-from evaluate.report import figures as F
+from evaluate.report import network_figures as NF
 from evaluate.report.colours import NEW_TIE_COLOUR, OLD_TIE_COLOUR
 from evaluate.report.dashboard import render_dashboard
 
@@ -52,8 +52,8 @@ def _segments(fig, axis: str) -> dict[str, set]:
 
 def test_a_cohort_is_drawn_whole_and_exact():
     nodes, edges = _network(40, 300)
-    assert F.network_line_share(edges, ["baseline", "end"]) == 1.0
-    fig = F.network_pictures(nodes, edges, waves=["baseline", "end"])
+    assert NF.network_line_share(edges, ["baseline", "end"]) == 1.0
+    fig = NF.network_pictures(nodes, edges, waves=["baseline", "end"])
     drawn = sum(len(v) for v in _segments(fig, "x2").values())
     assert drawn == (edges["wave"] == "end").sum()
     markers = [t for t in fig.data if t["mode"] == "markers"]
@@ -65,9 +65,9 @@ def test_a_large_network_draws_the_stated_share_alike_for_old_and_new_ties(monke
     monkeypatch.setattr(layout, "MAX_LINES", 500)
     nodes, edges = _network(1500, 4000)
     waves = ["baseline", "end"]
-    share = F.network_line_share(edges, waves)
+    share = NF.network_line_share(edges, waves)
     assert share == pytest.approx(500 / 4000)
-    fig = F.network_pictures(nodes, edges, waves=waves)
+    fig = NF.network_pictures(nodes, edges, waves=waves)
     before, after = _segments(fig, "x"), _segments(fig, "x2")
     old, new = after.get(OLD_TIE_COLOUR, set()), after.get(NEW_TIE_COLOUR, set())
     n_old = 0.6 * 4000
@@ -83,7 +83,7 @@ def test_a_large_network_draws_the_stated_share_alike_for_old_and_new_ties(monke
     assert all(t.get("customdata") is None for t in markers)
     assert '"dtype":"f4"' in fig.to_json()
     # the same data give the same picture
-    assert fig.to_json() == F.network_pictures(nodes, edges, waves=waves).to_json()
+    assert fig.to_json() == NF.network_pictures(nodes, edges, waves=waves).to_json()
 
 
 def test_the_page_says_how_many_ties_a_large_picture_draws(monkeypatch):

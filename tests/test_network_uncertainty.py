@@ -243,6 +243,31 @@ def test_vertex_bootstrap_is_not_too_narrow_on_simulated_networks():
     assert (covered / reps >= 0.88).all(), covered / reps
 
 
+def test_relations_of_one_panel_share_their_resamples():
+    """Drawn once for every relation, the resamples give each relation's figures exactly as
+    drawn for it alone, in chunks too (many people: a chunk holds fewer than n_boot draws)."""
+    rng = np.random.default_rng(5)
+    for n, n_boot in ((30, 300), (9000, 1000)):
+        layer = rng.integers(0, 2, n)
+        group = rng.integers(0, 3, n)
+        networks = []
+        for p in (0.1, 0.3):
+            y0 = rng.random((n, 40)) < p
+            y1 = rng.random((n, 40)) < p
+            a0 = np.argwhere(y0) % n
+            a1 = np.argwhere(y1) % n
+            a0, a1 = (np.unique(a[a[:, 0] != a[:, 1]], axis=0) for a in (a0, a1))
+            arcs, in0, in1 = U._union(a0, a1, n)
+            networks.append((arcs, U._indicators(arcs, in0, in1, [group])))
+        together = U._run_many(networks, layer, 1, n_boot, 11)
+        for (arcs, ind), shared in zip(networks, together, strict=True):
+            alone = U._run(arcs, ind, layer, 1, n_boot, 11)
+            assert alone.keys() == shared.keys()
+            for k in alone:
+                np.testing.assert_array_equal(alone[k], shared[k])
+        assert not np.array_equal(together[0]["density_to"], together[1]["density_to"])
+
+
 def test_evidence_labels_follow_the_survey_rule():
     intervals = pd.DataFrame({
         "wave_from": "baseline", "wave_to": "end", "relation": "any", "attribute": "organisation",

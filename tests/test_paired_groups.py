@@ -110,7 +110,7 @@ def test_measures_stacked_in_one_call_are_each_measure_alone_to_the_bit():
     paired_by_group, each measure's groups numbered after the last one's: every row must be
     exactly what the measure's own call gives (missing answers, ties, tiny groups, a mix of
     tests included)."""
-    from evaluate.stats.cohorts import _paired_per_key
+    from evaluate.stats.cohorts import _paired_block
 
     rng = np.random.default_rng(5)
     n, groups = 90, 5
@@ -123,9 +123,12 @@ def test_measures_stacked_in_one_call_are_each_measure_alone_to_the_bit():
     b[:, 3] = a[:, 3]  # no change at all in the last measure
     info = [dict(ordinal=True, reason=None), dict(ordinal=False, reason="a reason"),
             dict(ordinal=True, reason=None), dict(ordinal=False, reason="a reason")]
-    stacked = _paired_per_key(a, b, codes, groups, info, 0.95)
+    block, group_of, key_of = _paired_block(a, b, codes, groups, info, 0.95)
+    assert len(block) == groups * len(info)
+    assert (np.lexsort((key_of, group_of)) == np.arange(len(block))).all()  # group, then measure
     for j, m in enumerate(info):
         alone = paired_by_group(a[:, j], b[:, j], codes, groups, ordinal=m["ordinal"],
                                 higher_is_better=True, reason=m["reason"])
-        got = stacked[j].drop(columns=["_group", "_key"])
+        got = block[key_of == j].reset_index(drop=True)
+        assert (group_of[key_of == j] == np.arange(groups)).all()
         pd.testing.assert_frame_equal(got, alone, check_exact=True)

@@ -758,3 +758,32 @@ def test_table_not_starting_at_a1(tmp_path):
     ]
     assert raw.row_numbers.tolist() == [4, 6]
     assert any("start on row 3" in n for n in raw.notes)
+
+
+_XLSX_CELLS = st.one_of(
+    st.none(), st.just(""), st.sampled_from([" ", "\t", "\u00a0", " \n ", "Agree", "agree", "1", "True"]),
+    st.text(max_size=3), st.integers(-2, 2), st.floats(allow_nan=True, width=32), st.booleans(),
+    st.just(dt.datetime(2026, 3, 2, 9, 0)), st.just(dt.date(2026, 3, 2)), st.just(dt.time(9, 0)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_XLSX_CELLS, min_size=3, max_size=3), min_size=1, max_size=12))
+def test_xlsx_text_shared_and_blanks_found_as_cell_by_cell(rows):
+    """What the reader gives (plain Python values): each cell blank exactly when the per-cell
+    check says so, and the same value of the same type after equal text is shared."""
+    from evaluate.ingest.files import _blank_cells
+    from evaluate.ingest.xlsx import _share_text
+
+    grid = np.empty((len(rows), 3), dtype=object)
+    grid[:] = rows
+    before = grid.copy()
+    blank = _share_text(grid)
+    assert (blank == _blank_cells(before, check_all=True)).all()
+    for new, old in zip(grid.ravel(), before.ravel(), strict=True):
+        assert new.__class__ is old.__class__
+        assert new is old or new == old
+    for j in range(3):  # equal text in a column is one object
+        seen = {}
+        for v in grid[:, j]:
+            if v.__class__ is str:
+                assert seen.setdefault(v, v) is v

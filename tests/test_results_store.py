@@ -178,12 +178,11 @@ def test_stored_tables_are_the_computed_tables(demo_workspace, tmp_path):
                                       obj=name)
 
 
-def test_long_tables_are_read_only_when_asked_for_and_the_report_never_asks(workspace, tmp_path,
-                                                                             monkeypatch):
+def test_tables_are_read_only_when_asked_for_and_the_report_never_asks_for_some(
+        workspace, tmp_path, monkeypatch):
     import evaluate.workspace.results as store
 
     assert CliRunner().invoke(cli, ["analyse", str(workspace), "--out", str(tmp_path / "a"), "-q"]).exit_code == 0
-    monkeypatch.setattr(store, "EAGER_ROWS", -1)  # every table is long: read only when asked for
     read = []
     real = store._read_table
 
@@ -201,15 +200,13 @@ def test_long_tables_are_read_only_when_asked_for_and_the_report_never_asks(work
     assert read == ["scale_scores"] and stored.tables.loaded() == ["scale_scores"]
     read.clear()
     monkeypatch.setattr(evaluate.analysis, "analyse", _fail)
-    _report(workspace, tmp_path / "r")
-    assert read and "scale_scores" not in read
+    _report(workspace, tmp_path / "r")  # the workbooks and csv tables kept: only what it draws
+    listed = json.loads((workspace / "results" / "index.json").read_text())["tables"]
+    assert read and "scale_scores" not in read and len(read) < len(listed)
 
 
-def test_a_long_table_damaged_is_found_when_the_store_is_opened(workspace, tmp_path, monkeypatch):
-    import evaluate.workspace.results as store
-
+def test_a_table_damaged_is_found_when_the_store_is_opened(workspace, tmp_path):
     assert CliRunner().invoke(cli, ["analyse", str(workspace), "--out", str(tmp_path / "a"), "-q"]).exit_code == 0
-    monkeypatch.setattr(store, "EAGER_ROWS", -1)
     target = workspace / "results" / "scale_scores.parquet"
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0xFF
@@ -218,12 +215,10 @@ def test_a_long_table_damaged_is_found_when_the_store_is_opened(workspace, tmp_p
     assert stored.tables is None and "scale_scores.parquet has changed" in stored.why
 
 
-def test_a_long_table_replaced_after_the_store_was_opened_is_refused(workspace, tmp_path, monkeypatch):
-    import evaluate.workspace.results as store
+def test_a_table_replaced_after_the_store_was_opened_is_refused(workspace, tmp_path):
     from evaluate.errors import WorkspaceDamaged
 
     assert CliRunner().invoke(cli, ["analyse", str(workspace), "--out", str(tmp_path / "a"), "-q"]).exit_code == 0
-    monkeypatch.setattr(store, "EAGER_ROWS", -1)
     stored = evaluate.analysis.stored_results(Workspace.open(workspace))
     (workspace / "results" / "scale_scores.parquet").write_bytes(b"not parquet")
     with pytest.raises(WorkspaceDamaged, match="run `evaluate analyse` again"):
@@ -314,3 +309,73 @@ def test_a_workbook_kept_from_another_state_is_not_reused(workspace, tmp_path):
     kept = workspace / "results" / "analysis.xlsx"
     kept.write_bytes(kept.read_bytes()[:-10])  # a damaged copy is not handed out
     assert stored_workbook(workspace, results_key(workspace)) is None
+
+
+def test_stored_tables_are_durable_before_the_index_that_lists_them(tmp_path, monkeypatch):
+    """Each table is flushed and renamed into place, their folder synced once, then the index."""
+    import os
+
+    import evaluate.workspace.files as files
+    import evaluate.workspace.results as results
+
+    events = []
+    real_replace, real_sync = os.replace, files.fsync_dir
+
+    def replace(src, dst):
+        events.append(("rename", Path(dst).name))
+        return real_replace(src, dst)
+
+    def sync(path):
+        events.append(("sync folder", Path(path).name))
+        return real_sync(path)
+
+    monkeypatch.setattr(files.os, "replace", replace)
+    monkeypatch.setattr(files, "fsync_dir", sync)
+    monkeypatch.setattr(results, "fsync_dir", sync)
+    tables = {"b": pd.DataFrame({"x": [1.0]}), "a": pd.DataFrame({"y": ["z"]})}
+    key = {"workspace": "k", "version": evaluate.__version__}
+    assert store_results(tmp_path, key, tables)
+    assert events == [("rename", "a.parquet"), ("rename", "b.parquet"), ("sync folder", "results"),
+                      ("rename", "index.json"), ("sync folder", "results")]
+    assert load_results(tmp_path, key).tables["a"].equals(tables["a"])
+
+
+def _csv_files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
+
+
+def test_report_copies_the_csv_tables_analyse_kept_which_are_the_ones_it_would_write(
+        workspace, tmp_path, monkeypatch):
+    from evaluate.report import build
+    from evaluate.workspace.results import stored_csv_tables
+
+    assert CliRunner().invoke(cli, ["analyse", str(workspace), "--out", str(tmp_path / "a"),
+                                    "-q"]).exit_code == 0
+    kept = stored_csv_tables(workspace, results_key(workspace))
+    assert kept and {p.name for p in kept} >= {"prepost.csv", "imports.csv", "suppression.csv"}
+    real, calls = build.report_tables, []
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build, "report_tables", counted)
+    (tmp_path / "r" / "tables").mkdir(parents=True)
+    (tmp_path / "r" / "tables" / "old.csv").write_text("stale")
+    _report(workspace, tmp_path / "r")
+    copied = _csv_files(tmp_path / "r" / "tables")
+    assert calls == [] and copied == {p.name: p.read_bytes() for p in kept}  # and no stale file
+    # without the kept copies the report writes the csv tables itself: the same bytes, kept
+    (workspace / "results" / "tables-csv.json").unlink()
+    _report(workspace, tmp_path / "r2")
+    assert len(calls) == 1 and _csv_files(tmp_path / "r2" / "tables") == copied
+    assert stored_csv_tables(workspace, results_key(workspace)) is not None
+    # a damaged or missing kept file, or new results, and they are not handed out
+    (workspace / "results" / "tables" / "prepost.csv").write_bytes(b"damaged")
+    assert stored_csv_tables(workspace, results_key(workspace)) is None
+    _report(workspace, tmp_path / "r3")
+    assert len(calls) == 2 and _csv_files(tmp_path / "r3" / "tables") == copied
+    (workspace / "results" / "tables" / "imports.csv").unlink()
+    assert stored_csv_tables(workspace, results_key(workspace)) is None
+    assert store_results(workspace, results_key(workspace), {"other": pd.DataFrame({"a": [1.0]})})
+    assert stored_csv_tables(workspace, results_key(workspace)) is None

@@ -1,7 +1,9 @@
 """Claims: every finding a reader is told, with its figures, sources, label and cautions.
 
-:mod:`evaluate.claims.rule` is the evidence rule; :mod:`evaluate.claims.ledger`
-builds the claims table from the analysis results, and each builder in
+:mod:`evaluate.claims.rule` is the evidence rule and
+:mod:`evaluate.claims.verdict_words` words its verdicts; :mod:`evaluate.claims.ledger`
+builds the claims table from the analysis results (the findings in
+:mod:`evaluate.claims.findings` and :mod:`evaluate.claims.finding_rows`), and each builder in
 :data:`DISPLAYS` adds the claims of a part of the page's charts and tables
 (:mod:`evaluate.claims.displays`). The analysis builds the claims; the report
 only renders them.

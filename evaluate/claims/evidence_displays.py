@@ -48,19 +48,6 @@ def _rule_verdict(led, parts, measure: str) -> dict:
     return {}
 
 
-def _statement_reasons(parts, strength: str) -> tuple[str, str]:
-    """Why a single statement's result has its strength (:func:`evaluate.logic.measure_result`
-    gives one statement before and after at most limited, one step down for imprecision)."""
-    reasons = ["one statement answered before and after, with no comparison group, so at most "
-               "limited"]
-    if strength != "weak":
-        return "", SEP.join(reasons)
-    reasons.append("imprecision: " + ("no clear change, once the number of statements tested is "
-                                      "allowed for" if "no clear change, " in parts else
-                                      "fewer than 30 people answered both times"))
-    return "imprecision", SEP.join(reasons)
-
-
 def evidence_displays(led, results: Mapping[str, pd.DataFrame], context: Mapping) -> None:
     """The evidence matrix's entries (skipped without a logic model)."""
     ctx = Context(results, context)
@@ -73,13 +60,11 @@ def evidence_displays(led, results: Mapping[str, pd.DataFrame], context: Mapping
             got = measure_result(r["measure"], results)
             if got is None:
                 continue
-            title, parts, strength = got
+            title, parts = got.title, got.parts
             rule = _rule_verdict(led, parts, str(r["measure"]))
-            strength = rule.get("level") or str(strength or "")
+            strength = rule.get("level") or str(got.strength or "")
             downgrades, reasons = ((rule["downgrades"], rule["reasons"]) if rule else
-                                   _statement_reasons(parts, strength)
-                                   if str(r["measure"]).startswith("item:") and strength
-                                   else ("", ""))
+                                   (got.downgrades, SEP.join(got.reasons)))
             waves = [p.id for p in parts if isinstance(p, Wave)]
             for p in parts:
                 if isinstance(p, Fig):

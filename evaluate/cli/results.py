@@ -12,19 +12,21 @@ from evaluate.cli.progress import progress_bar
 __all__ = ['analyse_cmd', 'export_network_cmd', 'report_cmd', 'demo_cmd']
 
 
-def _keep_tables_workbook(ws, results, context: dict, key: dict) -> None:
-    """Write the report's tables.xlsx from the results just stored and keep it with them:
-    `evaluate report` copies it (the analysis computes, the report draws)."""
+def _keep_report_tables(ws, results, context: dict, key: dict) -> None:
+    """Write the report's tables.xlsx and csv tables from the results just stored and keep
+    them with them: `evaluate report` copies them (the analysis computes, the report draws)."""
     import tempfile
 
-    from evaluate.analysis import keep_workbook
+    from evaluate.analysis import keep_csv_tables, keep_workbook
     from evaluate.report.analysis_book import report_tables, workbook_tables
-    from evaluate.report.build import write_tables_workbook
+    from evaluate.report.build import write_csv_tables, write_tables_workbook
 
     with tempfile.TemporaryDirectory(prefix="evaluate-tables-") as tmp:
-        books = workbook_tables(report_tables(results, context))
-        path = write_tables_workbook(results, context, books, Path(tmp) / "tables.xlsx")
+        tables = report_tables(results, context)
+        path = write_tables_workbook(results, context, workbook_tables(tables),
+                                     Path(tmp) / "tables.xlsx")
         keep_workbook(ws, path, key, "tables.xlsx")
+        keep_csv_tables(ws, write_csv_tables(tables, Path(tmp) / "tables"), key)
 
 
 @cli.command("analyse", short_help="Compute the evidence: pre/post change, reliability, network growth.")
@@ -59,7 +61,7 @@ def analyse_cmd(workspace, out, quiet):
         context = context or report_context(ws)
         paths = write_results(results, out, context=context, progress=progress)
         keep_workbook(ws, out / "analysis.xlsx", key)  # `evaluate report` copies it
-        _keep_tables_workbook(ws, results, context, key)
+        _keep_report_tables(ws, results, context, key)
     echo(f"Wrote {len(results)} tables to {out}/ (one csv each, and analysis.xlsx).", quiet)
     left_out = left_out_of_workbook(results)
     if left_out:
@@ -145,10 +147,10 @@ def report_cmd(workspace, out, pdf, docx, personal, roster, quiet):
     """
     from evaluate.analysis import (
         analyse_and_store,
-        keep_workbook,
+        keep_report_files,
+        kept_report_files,
         report_context,
         stored_results,
-        stored_workbook,
     )
     from evaluate.report.build import build_report, quotes_note
     from evaluate.workspace import Workspace
@@ -181,14 +183,10 @@ def report_cmd(workspace, out, pdf, docx, personal, roster, quiet):
         key = results_key(ws.path)
         results = stored.tables if stored.tables is not None else analyse_and_store(ws, progress=progress)
         context = report_context(ws)
-        book = stored_workbook(ws) if stored.tables is not None else None
-        tables_book = stored_workbook(ws, "tables.xlsx") if stored.tables is not None else None
+        kept = kept_report_files(ws, key) if stored.tables is not None else {}
         paths = build_report(results, context, out, pdf=pdf, docx=docx, progress=progress,
-                             analysis_workbook=book, tables_workbook=tables_book)
-        if book is None:
-            keep_workbook(ws, paths["analysis"], key)  # the next report copies it
-        if tables_book is None:
-            keep_workbook(ws, paths["tables"], key, "tables.xlsx")
+                             **kept)
+        keep_report_files(ws, paths, kept, key)  # the next report copies them
         if personal is not None:
             from evaluate.report.personal import write_personal_pages
 

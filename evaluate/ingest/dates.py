@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from evaluate.ingest.cells import text_cells
+from evaluate.ingest.cells import distinct_text_cells, text_cells
 
 __all__ = ["DATE_ORDERS", "DateReading", "read_date_order", "parse_datetimes"]
 
@@ -99,8 +99,28 @@ def _slash_cells(columns: list[pd.Series]) -> pd.Series:
         return pd.Series([], dtype="string")
     cells = pd.concat(texts).dropna().drop_duplicates()
     iso = _iso(cells).notna()
-    serial = pd.to_numeric(cells.astype(object), errors="coerce").notna().to_numpy(dtype=bool)
+    serial = _numbers(cells).notna().to_numpy(dtype=bool)
     return cells[~iso.to_numpy(dtype=bool) & ~serial].reset_index(drop=True)
+
+
+def _numbers(cells: pd.Series) -> pd.Series:
+    """``pd.to_numeric(cells, errors="coerce")`` as float64, for text cells.
+
+    pandas reads a number from digits, a sign, a decimal point, an exponent
+    and the words for infinity and not-a-number; no number holds a ``/`` or
+    a ``:``. Most date cells hold one, and pandas is slow to give up on a
+    cell, so those cells are missing without being tried.
+
+    >>> _numbers(pd.Series(["45000", "3/4/2026", "1e3", "09:00", "x"], dtype="string")).tolist()
+    [45000.0, nan, 1000.0, nan, nan]
+    """
+    out = pd.Series(np.nan, index=cells.index, dtype="float64")
+    text = cells.astype("string")
+    maybe = ~(text.str.contains("/", regex=False) | text.str.contains(":", regex=False))
+    maybe = maybe.fillna(True).to_numpy(dtype=bool)
+    if maybe.any():
+        out[maybe] = pd.to_numeric(cells[maybe].astype(object), errors="coerce").astype("float64")
+    return out
 
 
 def _is_datetime(values: pd.Series) -> bool:
@@ -134,28 +154,58 @@ def _separators(fmt: str) -> tuple[int, ...]:
     return tuple(literal.count(sep) for sep in _SEPARATORS)
 
 
-def _with(text: pd.Series, formats: tuple[str, ...]) -> pd.Series:
+def _with(text: pd.Series, formats: tuple[str, ...], shapes: np.ndarray | None = None) -> pd.Series:
     """Each cell read with the first of ``formats`` that reads it (one pass per format).
 
     A format is tried only on the cells whose separators it could read (see
-    :func:`_separators`); the others it would refuse anyway.
+    :func:`_separators`); the others it would refuse anyway. ``shapes``
+    (:func:`_shapes` of ``text``) saves counting them again. ``text`` has a
+    unique index, as every caller's has.
     """
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    todo = text.notna()
-    counts = None
+    out = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
+    todo = text.notna().to_numpy(dtype=bool, copy=True)
     for fmt in formats:
         if not todo.any():
             break
-        if counts is None:
-            counts = _separator_counts(text)
-        fits = todo & (counts == np.array(_separators(fmt))).all(axis=1)
+        if shapes is None:
+            shapes = _shapes(text)
+        fits = todo & _of_shape(shapes, _separators(fmt))
         if not fits.any():
             continue
-        parsed = _plausible(_strptime(text[fits], fmt))
-        got = parsed.notna()
-        out[parsed.index[got]] = parsed[got]
-        todo[parsed.index[got]] = False
-    return out
+        parsed = _plausible(_strptime(text[fits], fmt)).to_numpy(dtype="datetime64[ns]")
+        got = ~np.isnat(parsed)
+        at = np.flatnonzero(fits)[got]
+        out[at] = parsed[got]
+        todo[at] = False
+    return pd.Series(out, index=text.index, dtype="datetime64[ns]")
+
+
+def _shapes(text: pd.Series) -> tuple[np.ndarray, int | None]:
+    """The separator counts of each cell (:func:`_separator_counts`) as one number per cell
+    (the counts as digits in ``base``), or the counts themselves (base None) when a cell
+    holds too many separators for one number."""
+    counts = _separator_counts(text)
+    base = int(counts.max(initial=0)) + 2
+    if base ** counts.shape[1] >= 2 ** 62:
+        return counts, None
+    return _shape_number(counts + 1, base), base
+
+
+def _of_shape(shapes: tuple[np.ndarray, int | None], separators: tuple[int, ...]) -> np.ndarray:
+    """Which cells hold exactly ``separators`` (a format's :func:`_separators`)."""
+    values, base = shapes
+    if base is None:
+        return (values == np.array(separators)).all(axis=1)
+    if max(separators) + 2 > base:  # more of one than any cell holds
+        return np.zeros(len(values), dtype=bool)
+    return values == _shape_number(np.array([separators], dtype="int64") + 1, base)[0]
+
+
+def _shape_number(digits: np.ndarray, base: int) -> np.ndarray:
+    number = np.zeros(len(digits), dtype="int64")
+    for j in range(digits.shape[1]):
+        number = number * base + digits[:, j]
+    return number
 
 
 def _separator_counts(text: pd.Series) -> np.ndarray:
@@ -260,14 +310,16 @@ def read_date_order(columns: list[pd.Series], given: str | None = None) -> DateR
         if given not in DATE_ORDERS:
             raise ValueError(f"date order {given!r} is not one of {DATE_ORDERS}")
         other = "month-first" if given == "day-first" else "day-first"
-        read = _with(cells, _FORMATS[given])
-        only_other = _with(cells, _FORMATS[other]).notna() & read.isna()
+        shapes = _shapes(cells) if len(cells) else None
+        read = _with(cells, _FORMATS[given], shapes)
+        only_other = _with(cells, _FORMATS[other], shapes).notna() & read.isna()
         return DateReading(given, "given", against=int(only_other.sum()),
                            readings={given: _keyed(cells, read)})
     if cells.empty:
         return DateReading(None, "not needed")
-    day = _with(cells, _DAY_FIRST)
-    month = _with(cells, _MONTH_FIRST)
+    shapes = _shapes(cells)
+    day = _with(cells, _DAY_FIRST, shapes)
+    month = _with(cells, _MONTH_FIRST, shapes)
     day_only = day.notna() & month.isna()
     month_only = month.notna() & day.isna()
     both = day.notna() & month.notna() & (day != month)
@@ -332,18 +384,22 @@ def parse_datetimes(values: pd.Series, order: str | None = None,
         aware = _has_offsets(s)
         parsed = parsed.dt.tz_convert(None) if aware else parsed.dt.tz_localize(None)
         return _plausible(parsed), aware
-    text = text_cells(s)
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    if text.isna().all():
-        return out, False
-    uniques = text.dropna().drop_duplicates()
-    iso = _iso(uniques)
-    aware = bool(uniques[iso.notna()].str.contains(r"(?:Z|[+-]\d\d:?\d\d)\s*$", regex=True).any())
-    rest = uniques[iso.isna()]
-    numeric = pd.to_numeric(rest.astype(object), errors="coerce").astype("float64")
+    # each distinct text once: codes (one per cell, -1 blank) into ``uniques``
+    cell_codes, texts = distinct_text_cells(s)
+    text_codes, distinct = pd.factorize(texts.array)
+    codes = np.append(text_codes, -1)[cell_codes]
+    if (codes < 0).all():
+        return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"), False
+    uniques = pd.Series(distinct)
+    read = pd.Series(_already_read(uniques, order, readings), index=uniques.index)
+    todo = uniques[read.isna().to_numpy()]
+    iso = _iso(todo)
+    aware = bool(todo[iso.notna()].str.contains(r"(?:Z|[+-]\d\d:?\d\d)\s*$", regex=True).any())
+    read[todo.index] = iso
+    rest = todo[iso.isna()]
+    numeric = _numbers(rest)
     serial = numeric.between(20000, 80000).to_numpy(dtype=bool)  # Excel serial day numbers
     serial = pd.Series(serial, index=rest.index)
-    read = iso.copy()
     read[serial[serial].index] = pd.to_datetime("1899-12-30") + pd.to_timedelta(
         numeric[serial], unit="D")
     slash = rest[~serial]
@@ -362,10 +418,40 @@ def parse_datetimes(values: pd.Series, order: str | None = None,
                 fallback = pd.to_datetime(words, errors="coerce", format="mixed", utc=True,
                                           dayfirst=order == "day-first")
                 read[words.index] = _plausible(fallback.dt.tz_localize(None))
-    lookup = pd.Series(read.to_numpy(), index=uniques.to_numpy())
-    mapped = text.map(lookup)
-    out[text.notna()] = mapped[text.notna()].astype("datetime64[ns]")
-    return out, aware
+    nat = np.datetime64("NaT", "ns")
+    out = np.append(read.to_numpy(dtype="datetime64[ns]"), nat)[codes]
+    return pd.Series(out, index=s.index, dtype="datetime64[ns]"), aware
+
+
+def _already_read(cells: pd.Series, order: str | None, readings: dict | None) -> np.ndarray:
+    """What deciding the order read for each distinct cell, as :func:`parse_datetimes` reads it;
+    NaT where it did not see the cell or read nothing (those are read again, in full).
+
+    A cell that deciding saw is a slash cell (neither ISO 8601 nor a number),
+    so its reading in ``order`` (with None: in the order it reads in, or in
+    both alike) is all there is to it, unless nothing reads it, when
+    spelled-out dates are tried: such cells, and all the others, take the
+    whole path.
+    """
+    nat = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[ns]")
+    orders = DATE_ORDERS if order is None else (order,)
+    if not readings or any(o not in readings for o in orders) or not cells.index.is_unique:
+        return nat
+    values = cells.to_numpy(dtype=object)
+    found = []
+    for o in orders:
+        known = readings[o]
+        if not len(known):  # deciding saw no slash cell (an order given for ISO dates)
+            found.append(nat)
+            continue
+        at = known.index.get_indexer(values)
+        found.append(np.where(at >= 0, known.to_numpy(dtype="datetime64[ns]")[np.maximum(at, 0)],
+                              nat))
+    if order is not None:
+        return found[0]
+    day, month = found
+    one_way = np.isnat(day) | np.isnat(month) | (day == month)
+    return np.where(one_way, np.where(np.isnat(day), month, day), nat)
 
 
 def _has_offsets(s: pd.Series) -> bool:

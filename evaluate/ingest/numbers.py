@@ -124,9 +124,33 @@ def read_number_format(columns: list[pd.Series]) -> NumberReading:
     return NumberReading(None, "ambiguous" if ambiguous else "not needed")
 
 
+def _of_type(values: pd.Series, kinds, but=()) -> pd.Series:
+    """``values.map(lambda v: isinstance(v, kinds) and not isinstance(v, but))``, as a bool Series.
+
+    A column of text (every cell a string or missing, as a csv gives) is
+    settled by one look at the column and a look at each missing cell (a
+    missing number, NaN, is a float), not a call per cell.
+
+    >>> _of_type(pd.Series(["1", None, float("nan"), 2.0, True], dtype=object),
+    ...          (int, float), bool).tolist()
+    [False, False, True, True, False]
+    """
+    def each(v) -> bool:
+        return isinstance(v, kinds) and not isinstance(v, but)
+
+    cells = values.to_numpy(dtype=object)
+    if values.dtype != object or pd.api.types.infer_dtype(cells, skipna=True) not in ("string",
+                                                                                     "empty"):
+        return values.map(each).astype(bool)
+    out = np.full(len(cells), each(""))
+    missing = np.flatnonzero(pd.isna(cells))
+    out[missing] = [each(v) for v in cells[missing]]
+    return pd.Series(out, index=values.index, name=values.name, dtype=bool)
+
+
 def _typed(columns: list[pd.Series]) -> list[str]:
     """Distinct text cells (spreadsheet numbers are numbers already, never text)."""
-    texts = [text_cells(c[c.map(lambda v: isinstance(v, str))]) for c in columns]
+    texts = [text_cells(c[_of_type(c, str)]) for c in columns]
     if not texts:
         return []
     return pd.concat(texts).dropna().drop_duplicates().tolist()
@@ -146,8 +170,7 @@ def parse_numbers(values: pd.Series, reading: NumberReading) -> tuple[pd.Series,
     ([2.5, 1234.5, 7.0], [False, False, False, False, False], [False, False, False, False, True])
     """
     index = values.index
-    numeric = values.map(lambda v: isinstance(v, (int, float, np.integer, np.floating))
-                         and not isinstance(v, bool))
+    numeric = _of_type(values, (int, float, np.integer, np.floating), bool)
     out = pd.Series(np.nan, index=index, dtype="float64")
     if numeric.any():
         out[numeric] = pd.to_numeric(values[numeric], errors="coerce").astype("float64")

@@ -126,9 +126,37 @@ def read_xlsx_grid(
             raise ValueError
     except ValueError:
         grid = pd.DataFrame(rows, columns=range(width), dtype=object).to_numpy(dtype=object)
-    blank = _blank_cells(grid, check_all=True)
+    blank = _share_text(grid)
     grid[blank] = None
     return grid, chosen, notes, hidden_of.get(chosen, [])
+
+
+def _share_text(grid: np.ndarray) -> np.ndarray:
+    """Make equal text cells of a column one object; return the blank cells, as
+    ``_blank_cells(grid, check_all=True)`` finds them.
+
+    The reader gives every cell its own Python object, so each later step that
+    hashes or compares a column's text (coding answers, finding Excel errors,
+    splitting multi-selects) works through every cell's characters; a
+    column of shared strings is compared by identity. Each column is
+    factorized once, and whether a cell is blank is worked out once per
+    distinct value on the way. Only text is shared: a cell equal to text is
+    text (the reader gives plain ``str``, never a subclass), while numbers,
+    booleans and dates that compare equal (``1``, ``1.0``, ``True``) keep
+    their own objects. Missing cells (None, NaN) are looked at one by one.
+    """
+    blank = np.zeros(grid.shape, dtype=bool)
+    for j in range(grid.shape[1]):
+        column = grid[:, j]
+        codes, uniques = pd.factorize(column)
+        text = np.fromiter((u.__class__ is str for u in uniques), dtype=bool, count=len(uniques))
+        empty = _blank_cells(uniques, check_all=True) if len(uniques) else text
+        blank[:, j] = np.append(empty, False)[codes]
+        missing = np.flatnonzero(codes < 0)
+        blank[missing, j] = [v is None for v in column[missing]]
+        shared = np.append(text, False)[codes]
+        column[shared] = uniques[codes[shared]]
+    return blank
 
 
 def _damaged(path: Path, sheet: str | None) -> ReadError:

@@ -268,13 +268,16 @@ def bootstrap_change(
             continue
         layer = _layer(roster, strata, index)
         codes = [_codes(roster, a, index) for a in s.attributes]
+        networks = []
         for relation in s.relations:
             rel = _relation_ties(s.ties, relation)
             arcs, in0, in1 = _union(_arcs(rel[rel["wave"] == w0], index),
                                     _arcs(rel[rel["wave"] == w1], index), len(index))
-            ind = _indicators(arcs, in0, in1, codes)
+            networks.append((relation, arcs, in0, in1, _indicators(arcs, in0, in1, codes)))
+        boots = _run_many([(arcs, ind) for _, arcs, _, _, ind in networks], layer, len(codes),
+                          n_boot, seed)
+        for (relation, arcs, in0, in1, ind), boot in zip(networks, boots, strict=True):
             point = _boot_figures(np.ones((1, len(index))), arcs, ind, layer, len(codes))
-            boot = _run(arcs, ind, layer, len(codes), n_boot, seed)
             key = {"wave_from": w0, "wave_to": w1, "relation": relation,
                    "people": len(index), "ties_from": int(in0.sum()), "ties_to": int(in1.sum()),
                    "n_boot": n_boot}
@@ -284,18 +287,32 @@ def bootstrap_change(
 
 
 def _run(arcs, ind, layer, n_attributes, n_boot, seed) -> dict[str, np.ndarray]:
-    """Every figure for ``n_boot`` resamples, in chunks that keep memory small."""
+    """Every figure for ``n_boot`` resamples of one network (see :func:`_run_many`)."""
+    return _run_many([(arcs, ind)], layer, n_attributes, n_boot, seed)[0]
+
+
+def _run_many(networks, layer, n_attributes, n_boot, seed) -> list[dict[str, np.ndarray]]:
+    """Every figure for ``n_boot`` resamples of each network (``(arcs, indicators)``, the
+    relations of one panel), in chunks that keep memory small.
+
+    Every network gets the same resamples, those of ``seed``: each chunk of
+    counts is drawn once and used for all of them, so the draws (the slow part
+    with many people) are not repeated per relation, and each network's figures
+    are those it would get alone.
+    """
     rng = np.random.default_rng(seed)
     n = len(layer)
     chunk = max(1, min(n_boot, 4_000_000 // max(n, 1)))  # also fixes the order of the draws
-    parts: list[dict] = []
+    parts: list[list[dict]] = [[] for _ in networks]
     done = 0
     while done < n_boot:
         size = min(chunk, n_boot - done)
-        parts.append(_boot_figures(_resample_counts(rng, layer, size), arcs, ind, layer,
-                                   n_attributes))
+        counts = _resample_counts(rng, layer, size)
+        for part, (arcs, ind) in zip(parts, networks, strict=True):
+            part.append(_boot_figures(counts, arcs, ind, layer, n_attributes))
         done += size
-    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if parts else {}
+    return [{k: np.concatenate([p[k] for p in part]) for k in part[0]} if part else {}
+            for part in parts]
 
 
 def _interval(point: dict, boot: dict, key_from: str | None, key_to: str) -> dict:

@@ -29,7 +29,7 @@ from evaluate.workspace.files import atomic_write_text
 
 __all__ = ["PERSON_LEVEL_TABLES", "is_person_level", "report_tables", "workbook_tables",
            "quotes_note", "build_report", "write_analysis_workbook", "write_tables_workbook",
-           "analysis_readme"]
+           "write_csv_tables", "analysis_readme"]
 
 def write_tables_workbook(results: dict[str, pd.DataFrame], context: dict,
                           tables: dict[str, pd.DataFrame], path: str | Path) -> Path:
@@ -46,6 +46,31 @@ def write_tables_workbook(results: dict[str, pd.DataFrame], context: dict,
     return written.path
 
 
+def write_csv_tables(tables: dict[str, pd.DataFrame], folder: str | Path,
+                     kept: list[Path] | None = None) -> list[Path]:
+    """One csv per table in ``folder`` (personal values neutralised), and no other csv file.
+
+    ``kept``: the same files written earlier from the same tables (kept with the
+    stored results), copied instead of written again; ``tables`` is then not used.
+    """
+    import shutil
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    if kept is not None:
+        for path in kept:
+            written.append(Path(shutil.copyfile(path, folder / path.name)))
+    else:
+        for name, table in tables.items():
+            written.append(write_csv(neutralise_frame(table), folder / f"{name}.csv"))
+    names = {p.name for p in written}
+    for stale in folder.glob("*.csv"):
+        if stale.name not in names:
+            stale.unlink()
+    return written
+
+
 def build_report(
     results: dict[str, pd.DataFrame],
     context: dict,
@@ -56,6 +81,7 @@ def build_report(
     progress: Callable[[str], None] | None = None,
     analysis_workbook: str | Path | None = None,
     tables_workbook: str | Path | None = None,
+    csv_tables: list[Path] | None = None,
 ) -> dict[str, Path]:
     """Write the dashboard, the tables workbook and the csv tables into ``out_dir``.
 
@@ -115,6 +141,11 @@ def build_report(
     tables_workbook : path, optional
         ``tables.xlsx`` already written from these results and context (kept in the
         workspace with them): copied instead of written again.
+    csv_tables : list of path, optional
+        The csv tables already written from these results and context (kept in
+        the workspace with them): copied instead of written again. With both
+        workbooks and the csv tables kept, only the tables the dashboard draws
+        from are read.
 
     Returns
     -------
@@ -162,8 +193,10 @@ def build_report(
         pictures = start_chart_images(dashboard, [f.id for f in page.figures], shots)
 
     step("Writing tables.xlsx and analysis.xlsx")
-    tables = report_tables(results, context)
-    books = workbook_tables(tables)
+    writing_books = tables_workbook is None or analysis_workbook is None
+    # every table the report writes: not needed (nor read) when all of them were kept
+    tables = report_tables(results, context) if writing_books or csv_tables is None else {}
+    books = workbook_tables(tables) if writing_books else {}
     if tables_workbook is not None:  # written once, from these results
         import shutil
 
@@ -181,15 +214,7 @@ def build_report(
 
     step("Writing the csv tables")
     csv_dir = out / "tables"
-    csv_dir.mkdir(exist_ok=True)
-    written = set()
-    for name, table in tables.items():
-        path = csv_dir / f"{name}.csv"
-        write_csv(neutralise_frame(table), path)
-        written.add(path.name)
-    for stale in csv_dir.glob("*.csv"):
-        if stale.name not in written:
-            stale.unlink()
+    write_csv_tables(tables, csv_dir, kept=csv_tables)
     paths = {"dashboard": dashboard, "tables": xlsx, "analysis": analysis, "csv": csv_dir}
     if docx:
         from evaluate.report.word import REPORT_NAME, write_evaluation_report

@@ -24,7 +24,7 @@ import pandas as pd
 
 from evaluate.network.ties import RELATIONS
 from evaluate.report.colours import NEW_TIE_COLOUR, OLD_TIE_COLOUR, Colours
-from evaluate.report.figures import people_groups
+from evaluate.report.network_figures import people_groups
 
 __all__ = ["ego_svg", "RELATION_WORDS", "LINE_STYLES"]
 
@@ -117,7 +117,7 @@ def ego_svg(
     colour_by : str or None
         The attribute whose groups colour the marks.
     colours, wave_titles, wave_names
-        As :func:`evaluate.report.figures.network_pictures`.
+        As :func:`evaluate.report.network_figures.network_pictures`.
 
     Returns
     -------

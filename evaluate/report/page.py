@@ -137,7 +137,7 @@ _TIE_GROUP = re.compile(r"^edges-(?P<relation>.+)-(?:True|False)$")
 def _tie_layers(fig: Chart, spec: dict) -> list[dict]:
     """The kinds of tie drawn in a network picture, each a layer: its label, whether it is
     shown on opening, and its traces (stored in ``spec["layers"]`` for the page's script)."""
-    from evaluate.report.figures import relation_label
+    from evaluate.report.network_figures import relation_label
 
     layers: dict[str, dict] = {}
     for i, trace in enumerate(fig.data):

@@ -390,7 +390,7 @@ def _map_each(values: pd.Series, func) -> pd.Series:
 def _humanise(page: Page, frame: pd.DataFrame) -> pd.DataFrame:
     """Cohort ids become names, wave ids words and questionnaire ids titles (the dashboard's
     names for them): a survey is called the same in every sheet."""
-    from evaluate.report.figures import relation_label
+    from evaluate.report.network_figures import relation_label
 
     out = frame.copy()
     for col in ("cohort",):

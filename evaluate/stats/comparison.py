@@ -15,10 +15,10 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from evaluate.stats.distributions import norm_ppf, t_ppf, t_sf
 from evaluate.stats.measures import MeasureValues
+from evaluate.stats.ranktests import welch_t_p
 
 __all__ = ["COMPARISON_COLUMNS", "BASELINE_ALIKE", "BASELINE_NOT_ALIKE", "morris_d_ppc2",
            "comparison_change"]
@@ -135,7 +135,7 @@ def _hedges_g(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     na, nb = a.size, b.size
     sp = math.sqrt(((na - 1) * a.var(ddof=1) + (nb - 1) * b.var(ddof=1)) / (na + nb - 2))
     g = (a.mean() - b.mean()) / sp * (1 - 3 / (4 * (na + nb) - 9)) if sp > 0 else np.nan
-    p = float(stats.ttest_ind(a, b, equal_var=False).pvalue) if sp > 0 else np.nan
+    p = welch_t_p(a, b) if sp > 0 else np.nan
     return float(g), p
 
 

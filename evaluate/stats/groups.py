@@ -7,11 +7,11 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from evaluate.errors import AnalysisError
 from evaluate.stats.base import _TOL
 from evaluate.stats.distributions import norm_ppf, t_sf
+from evaluate.stats.ranktests import mann_whitney_u
 
 __all__ = ["GROUP_COLUMNS", "group_difference"]
 
@@ -53,8 +53,7 @@ def _group_core(a, b) -> dict:
     else:
         out["note"] = "no spread in either group: the tests are undefined"
         return out
-    u = stats.mannwhitneyu(a, b, alternative="two-sided", use_continuity=True)
-    out["u_stat"], out["p_mannwhitney"] = float(u.statistic), float(u.pvalue)
+    out["u_stat"], out["p_mannwhitney"] = mann_whitney_u(a, b)
     out["rank_biserial"] = 2.0 * out["u_stat"] / (na * nb) - 1.0
     sp = math.sqrt(((na - 1) * va + (nb - 1) * vb) / (na + nb - 2))
     if sp > _TOL:

@@ -7,11 +7,12 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import optimize, special
 
 from evaluate.errors import AnalysisError
 from evaluate.stats.base import _TOL
 from evaluate.stats.distributions import norm_ppf, norm_sf, t_ppf, t_sf
+from evaluate.stats.ranktests import average_ranks, signed_rank_exact_p
 
 __all__ = ["PAIRED_COLUMNS", "paired_change"]
 
@@ -101,7 +102,8 @@ def _wilcoxon(d: np.ndarray) -> tuple[float, float, str, float]:
     rank-biserial). Differences within ``_TOL`` (1e-9) of zero count as zero,
     and absolute differences within ``_TOL`` of each other as ties
     (:func:`_tie_values`), so float noise in scale means never splits a tie.
-    Exact (``scipy.stats.wilcoxon``) when fewer than 50 non-zero differences
+    Exact (:func:`~evaluate.stats.ranktests.signed_rank_exact_p`, scipy's
+    ``wilcoxon(method="exact")``) when fewer than 50 non-zero differences
     and no ties or zeros; otherwise the normal approximation with tie and
     continuity corrections, computed from the ranks: the rule and formula of
     R's ``wilcox.test``.
@@ -110,14 +112,14 @@ def _wilcoxon(d: np.ndarray) -> tuple[float, float, str, float]:
     m = nz.size
     if m == 0:
         return np.nan, np.nan, "", np.nan
-    ranks = stats.rankdata(_tie_values(np.abs(nz)))
+    ranks = average_ranks(_tie_values(np.abs(nz)))
     w_plus = float(ranks[nz > 0].sum())
     w_minus = float(ranks[nz < 0].sum())
     rbc = (w_plus - w_minus) / (w_plus + w_minus)
     _, tie_counts = np.unique(ranks, return_counts=True)
     ties = bool((tie_counts > 1).any())
     if m < 50 and not ties and m == d.size:
-        p = float(stats.wilcoxon(nz, zero_method="wilcox", method="exact").pvalue)
+        p = signed_rank_exact_p(w_plus, m)  # no ties: these ranks are scipy's
         return w_plus, p, "exact", rbc
     mean = m * (m + 1) / 4.0
     var = m * (m + 1) * (2 * m + 1) / 24.0 - float(np.sum(tie_counts**3 - tie_counts)) / 48.0

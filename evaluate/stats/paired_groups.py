@@ -3,8 +3,9 @@
 ``paired_by_group`` computes, for every group of people, exactly the columns
 ``_paired_core`` computes for one: group sums (``np.bincount``), one sort for
 the signed ranks of all groups, and a vectorised root search for the d_z
-intervals. No loop over groups except scipy's exact Wilcoxon p-value, which is
-only asked for where a group has fewer than 50 differences.
+intervals. No loop over groups except the exact Wilcoxon p-value
+(:func:`~evaluate.stats.ranktests.signed_rank_exact_p`), which is only asked for
+where a group has fewer than 50 differences.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from evaluate.stats.base import _TOL
 from evaluate.stats.distributions import norm_ppf, norm_sf, t_ppf, t_sf
@@ -25,6 +26,7 @@ from evaluate.stats.paired import (
     _W,
     PAIRED_COLUMNS,
 )
+from evaluate.stats.ranktests import signed_rank_exact_p
 
 __all__ = ["paired_by_group"]
 
@@ -142,10 +144,8 @@ def _wilcoxon_many(d: np.ndarray, codes: np.ndarray, k: int, n: np.ndarray):
     any_ties = np.bincount(tie_group, weights=(tie_size > 1).astype(float), minlength=k) > 0
     t3 = np.bincount(tie_group, weights=tie_size.astype(float) ** 3 - tie_size, minlength=k)
     exact = has & (m < 50) & ~any_ties & (m == n)
-    signed_sorted = dn[order]
-    for g in np.flatnonzero(exact):  # only groups with fewer than 50 differences
-        values = signed_sorted[start[g]:start[g] + m[g]]
-        p[g] = float(stats.wilcoxon(values, zero_method="wilcox", method="exact").pvalue)
+    for g in np.flatnonzero(exact):  # only groups with fewer than 50 differences, none tied
+        p[g] = signed_rank_exact_p(w_plus[g], int(m[g]))
         method[g] = "exact"
     normal = has & ~exact
     mm = m.astype("float64")

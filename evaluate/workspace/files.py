@@ -55,8 +55,12 @@ def _temporary(path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def _written_aside(path: Path):
-    """Yield a temporary name beside ``path``; on success it is flushed and renamed over it."""
+def _written_aside(path: Path, sync_folder: bool = True):
+    """Yield a temporary name beside ``path``; on success it is flushed and renamed over it.
+
+    ``sync_folder=False`` leaves making the rename durable (:func:`fsync_dir` of the
+    folder) to the caller, who writes several files and syncs their folder once.
+    """
     tmp = _temporary(path)
     try:
         yield tmp
@@ -73,7 +77,8 @@ def _written_aside(path: Path):
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    fsync_dir(path.parent)
+    if sync_folder:
+        fsync_dir(path.parent)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -86,9 +91,12 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Deterministic parquet (same frame, same bytes), written all-or-nothing."""
-    with _written_aside(Path(path)) as tmp:
+def write_parquet(frame: pd.DataFrame, path: Path, *, sync_folder: bool = True) -> None:
+    """Deterministic parquet (same frame, same bytes), written all-or-nothing.
+
+    ``sync_folder``: as for :func:`_written_aside` (False: the caller syncs the folder).
+    """
+    with _written_aside(Path(path), sync_folder) as tmp:
         frame.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
 
 

@@ -9,11 +9,15 @@ pseudonymised roster, the instrument copies in use and the software version.
 file is exactly as written (its SHA-256 and row count are in the index);
 otherwise it computes the results again and says why.
 
-Tables of up to :data:`EAGER_ROWS` rows are read when the store is opened;
-longer ones (the person-level tables of a national programme: 2 million scale
-scores at 100,000 people) only when something asks for them, which the
-report does not. Every file's hash, row count and columns are checked when
-the store is opened all the same.
+A table is read only when something asks for it: the dashboard draws from
+about half of them, and never from the person-level ones (2 million scale
+scores at 100,000 people). Every file's hash, row count and columns are
+checked when the store is opened all the same.
+
+Beside the tables the store keeps what the report writes from them alone:
+``analysis.xlsx``, the report's ``tables.xlsx`` and its csv tables (the folder
+``tables/``), each with an index naming the state it was written from and its
+checksums, so the report copies them instead of writing them again.
 
 Files are written the way the workspace writes its others (a temporary name,
 flushed, renamed over the old one), tables first and the index last: a crash
@@ -37,10 +41,11 @@ import pandas as pd
 
 from evaluate.errors import WorkspaceDamaged
 from evaluate.hashing import file_sha256
-from evaluate.workspace.files import atomic_write_text, dumps_json, write_parquet
+from evaluate.workspace.files import atomic_write_text, dumps_json, fsync_dir, write_parquet
 
-__all__ = ["RESULTS_DIR", "EAGER_ROWS", "Stored", "StoredTables", "results_key", "load_results",
-           "store_results", "store_workbook", "stored_workbook"]
+__all__ = ["RESULTS_DIR", "Stored", "StoredTables", "results_key", "load_results",
+           "store_results", "store_workbook", "stored_workbook", "store_csv_tables",
+           "stored_csv_tables"]
 
 RESULTS_DIR = "results"
 INDEX = "index.json"
@@ -49,10 +54,10 @@ WORKBOOK, WORKBOOK_INDEX = "analysis.xlsx", "workbook.json"
 #: The workbooks kept with the stored results, each with its index (the state it was
 #: written from and its checksum): analysis.xlsx, and the report's tables.xlsx.
 WORKBOOK_INDEXES = {WORKBOOK: WORKBOOK_INDEX, "tables.xlsx": "tables-workbook.json"}
+#: The report's csv tables written from the stored tables: their folder, and its index.
+CSV_TABLES, CSV_INDEX = "tables", "tables-csv.json"
 FORMAT = 1
 _NAME = re.compile(r"^[a-z0-9_]{1,64}$")
-#: Tables longer than this are read from the store only when asked for.
-EAGER_ROWS = 50_000
 #: What the analyses read besides the imports the manifest lists.
 _STATE_FILES = ("manifest.json", "evaluate.yaml", "roster.parquet")
 
@@ -66,15 +71,16 @@ class Stored:
 
 
 class StoredTables(Mapping):
-    """The stored tables by name; a long one is read from its file the first time it is asked for.
+    """The stored tables by name; each is read from its file the first time it is asked for.
 
     Reading it checks its hash again: a file replaced since the store was
     opened raises :class:`evaluate.errors.WorkspaceDamaged` instead of giving
     results from another state.
     """
 
-    def __init__(self, folder: Path, listed: dict[str, dict], read: dict[str, pd.DataFrame]):
-        self._folder, self._listed, self._read = folder, listed, dict(read)
+    def __init__(self, folder: Path, listed: dict[str, dict]):
+        self._folder, self._listed = folder, listed
+        self._read: dict[str, pd.DataFrame] = {}
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self._read:
@@ -170,21 +176,15 @@ def load_results(root: str | Path, key: dict[str, str]) -> Stored:
                             "which stored other tables")
     if stored_key.get("workspace") != key["workspace"]:
         return Stored(None, "the workspace has changed since the results were stored")
-    read: dict[str, pd.DataFrame] = {}
     for name, info in sorted(tables.items()):
         if not isinstance(info, dict) or not _NAME.match(str(name)):
             return _damaged(f"{RESULTS_DIR}/{INDEX} lists a table it should not")
         path = folder / f"{name}.parquet"
         if not path.is_file():
             return _damaged(f"{RESULTS_DIR}/{name}.parquet is missing")
-        if not isinstance(info.get("rows"), int) or info["rows"] > EAGER_ROWS:
-            problem = _check_file(path, name, info)  # read when asked for
-        else:
-            table, problem = _read_table(folder, name, info)
-            read[name] = table
-        if problem:
+        if problem := _check_file(path, name, info):  # read when asked for
             return _damaged(problem)
-    return Stored(StoredTables(folder, dict(tables), read), "reused")
+    return Stored(StoredTables(folder, dict(tables)), "reused")
 
 
 def _check_file(path: Path, name: str, info: dict) -> str:
@@ -226,8 +226,9 @@ def _read_table(folder: Path, name: str, info: dict) -> tuple[pd.DataFrame | Non
 def store_results(root: str | Path, key: dict[str, str], tables: dict[str, pd.DataFrame]) -> bool:
     """Store ``tables`` as computed from ``key``'s state; False (nothing trusted) if one cannot be.
 
-    Tables are written first, each all-or-nothing; the index, written last,
-    makes them the stored results. A table that parquet cannot hold exactly
+    Tables are written first, each all-or-nothing, and their folder synced once
+    after the last (not once per table: 45 syncs cost ~0.15 s of every ``evaluate
+    analyse``); the index, written last, makes them the stored results. A table that parquet cannot hold exactly
     (a column mixing kinds of value) means nothing is stored: the report then
     computes the results itself.
     """
@@ -237,7 +238,7 @@ def store_results(root: str | Path, key: dict[str, str], tables: dict[str, pd.Da
         index_path = folder / INDEX
         with contextlib.suppress(OSError):
             index_path.unlink()  # from here until the new index is written, nothing is reused
-        for kept_index in WORKBOOK_INDEXES.values():  # nor the workbooks of the old tables
+        for kept_index in (*WORKBOOK_INDEXES.values(), CSV_INDEX):  # nor what was written from
             with contextlib.suppress(OSError):
                 (folder / kept_index).unlink()
         listed = {}
@@ -245,9 +246,10 @@ def store_results(root: str | Path, key: dict[str, str], tables: dict[str, pd.Da
             if not _NAME.match(name) or not all(isinstance(c, str) for c in table.columns):
                 return False
             path = folder / f"{name}.parquet"
-            write_parquet(table.reset_index(drop=True), path)
+            write_parquet(table.reset_index(drop=True), path, sync_folder=False)
             listed[name] = {"sha256": file_sha256(path), "rows": int(len(table)),
                             "columns": list(table.columns), "dtypes": [str(t) for t in table.dtypes]}
+        fsync_dir(folder)  # every table's rename durable before the index that lists them
         atomic_write_text(index_path, dumps_json({"format": FORMAT, "key": key, "tables": listed}))
     except (OSError, ValueError, TypeError, NotImplementedError):
         return False  # pyarrow's errors derive from these; a full disk is an OSError
@@ -302,3 +304,49 @@ def stored_workbook(root: str | Path, key: dict[str, str], name: str = WORKBOOK)
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
         return None
     return folder / name
+
+
+def store_csv_tables(root: str | Path, key: dict[str, str], paths: list[Path]) -> bool:
+    """Keep the report's csv tables (``paths``), written from the tables stored under ``key``.
+
+    As :func:`store_workbook`: kept only while the stored tables are ``key``'s
+    and the workspace is still in that state; the index, written last, lists
+    every file with its checksum. False when they are not kept.
+    """
+    folder = Path(root) / RESULTS_DIR
+    if _stored_key(folder) != key or results_key(root) != key:
+        return False
+    kept = folder / CSV_TABLES
+    try:
+        with contextlib.suppress(OSError):
+            (folder / CSV_INDEX).unlink()  # until the new index is written, nothing is reused
+        shutil.rmtree(kept, ignore_errors=True)
+        kept.mkdir()
+        files = {}
+        for path in sorted(Path(p) for p in paths):
+            shutil.copyfile(path, kept / path.name)
+            files[path.name] = file_sha256(kept / path.name)
+        atomic_write_text(folder / CSV_INDEX, dumps_json(
+            {"format": FORMAT, "key": key, "files": files}))
+    except OSError:
+        return False
+    return True
+
+
+def stored_csv_tables(root: str | Path, key: dict[str, str]) -> list[Path] | None:
+    """The kept csv tables when they were written from ``key``'s stored tables and are
+    intact (every file listed, each with its checksum), else None."""
+    folder = Path(root) / RESULTS_DIR
+    try:
+        kept = json.loads((folder / CSV_INDEX).read_text(encoding="utf-8"))
+        if kept["key"] != key or _stored_key(folder) != key:
+            return None
+        paths = []
+        for name, sha in sorted(kept["files"].items()):
+            path = folder / CSV_TABLES / name
+            if Path(name).name != name or not name.endswith(".csv") or file_sha256(path) != sha:
+                return None
+            paths.append(path)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return paths

@@ -18,6 +18,7 @@ import pandas as pd
 from evaluate.claims.ledger import SEP
 from evaluate.claims.network_displays import boundary_shares
 from evaluate.report import figures as F
+from evaluate.report import network_figures as NF
 from evaluate.report.page import Page
 from evaluate.report.sections.aims import aim_full_title
 from evaluate.report.sections.common import aim, safe_id
@@ -62,8 +63,8 @@ def _pictures(page: Page) -> tuple[list, str]:
         cid = f"chart:aim2:network:{cohort}" if cohort else "chart:aim2:network"
         claimed = _claimed(page, cid)
         shown = page.figures_shown(cid) if claimed else {}
-        share = F.network_line_share(e, waves)
-        fig = F.network_pictures(
+        share = NF.network_line_share(e, waves)
+        fig = NF.network_pictures(
             n, e, waves=waves, colour_by=attributes or ("sector",), line_share=share,
             wave_titles=[f"{page.wave(w)}: {shown[f'ties_{w}']} ties" if f"ties_{w}" in shown
                          else page.wave(w) for w in waves],
