@@ -18,6 +18,7 @@ import pytest
 from openpyxl import load_workbook
 
 from evaluate.report import figures as F
+from evaluate.report import network_figures as NF
 from evaluate.report.build import PERSON_LEVEL_TABLES, build_report, report_tables
 from evaluate.report.dashboard import render_dashboard
 from evaluate.report.format import interval, num, p_value, pct, wave_label
@@ -310,7 +311,7 @@ def test_diverging_likert_puts_disagreement_left_of_zero():
 
 def test_network_pictures_keep_people_in_place_and_hide_ids():
     r = synthetic_results()
-    fig = F.network_pictures(r["network_layout_nodes"], r["network_layout_edges"],
+    fig = NF.network_pictures(r["network_layout_nodes"], r["network_layout_edges"],
                              waves=["baseline", "end"], title="More ties at the end")
     nodes = [t for t in fig.data if t["mode"] == "markers" and t.get("visible") is not False]
     def places(axis: str) -> list:
@@ -644,7 +645,7 @@ def test_one_colour_and_shape_per_group_in_every_network_picture():
     colours = Colours(waves=["baseline", "end"], cohorts=["c1", "c2"])
     seen = {}
     for n in (nodes, other):
-        fig = F.network_pictures(n, edges, waves=["baseline", "end"], colours=colours,
+        fig = NF.network_pictures(n, edges, waves=["baseline", "end"], colours=colours,
                                  colour_by=("sector",))
         for t in fig.data:
             if t["mode"] == "markers" and len(t["x"]):
