@@ -50,11 +50,13 @@ def analyse_cmd(workspace, out, quiet):
     Example: evaluate analyse my-programme --out results/
     """
     from evaluate.analysis import analyse_and_store, keep_workbook, report_context
+    from evaluate.cli.allocator import return_freed_memory
     from evaluate.report.analysis_book import report_tables, workbook_tables
     from evaluate.report.results_files import left_out_of_workbook, write_results
     from evaluate.workspace import Workspace
     from evaluate.workspace.results import results_key
 
+    return_freed_memory()  # arrays freed go back to the system: the peak at national scale
     ws = Workspace.open(workspace)
     ws.require_imports("analyse")
     with progress_bar("analyse", quiet) as progress:
