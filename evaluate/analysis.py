@@ -242,6 +242,7 @@ def voices(ws, *, responses: pd.DataFrame | None = None,
     if not rows:
         return pd.DataFrame(columns=["instrument", "wave", "cohort", "item", "prompt", "text", "quotable"])
     out = pd.concat(rows, ignore_index=True)
+    rows.clear()  # in ``out`` now: not held while it is sorted (a national cohort's texts)
     return out.sort_values(["instrument", "item", "wave", "cohort", "text"], ignore_index=True)
 
 

@@ -72,13 +72,19 @@ def theme_counts(voices: pd.DataFrame, codebook: pd.DataFrame, *, min_group_size
     codes, distinct = pd.factorize(voices["text"].astype("string").fillna(""))
     distinct = [str(t) for t in distinct]
     keys = ["instrument", "item", "prompt"]
-    answers = voices.groupby(keys, sort=True).size().rename("n_answers")
+    # each answer's prompt numbered once, not grouped again by three text columns for every
+    # theme (a national cohort has ~430,000 answers); a missing key is left out, as groupby does
+    grouped = voices.groupby(keys, sort=True)
+    answers = grouped.size().rename("n_answers")
+    prompt_of = grouped.ngroup().fillna(-1).to_numpy(dtype=np.int64)
+    counted = prompt_of >= 0
     parts = []
     for theme in codebook.itertuples():
         search = re.compile(theme.pattern, flags=re.IGNORECASE).search
         found = np.fromiter((search(t) is not None for t in distinct), dtype=bool, count=len(distinct))
-        hit = pd.Series(found[codes], index=voices.index)
-        counts = hit.groupby([voices[k] for k in keys]).sum().rename("n_mentions")
+        counts = pd.Series(np.bincount(prompt_of[counted], weights=found[codes][counted],
+                                       minlength=len(answers)).astype(np.int64),
+                           index=answers.index, name="n_mentions")
         part = pd.concat([counts, answers], axis=1).reset_index()
         part["theme"], part["label"] = theme.theme, theme.label
         parts.append(part)

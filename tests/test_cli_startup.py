@@ -214,16 +214,17 @@ def test_igraph_keeps_its_matplotlib_drawing_for_library_users():
     _loaded_after(code)
 
 
-def test_the_allocator_is_asked_to_keep_freed_memory_only_on_linux(monkeypatch):
+@pytest.mark.parametrize("ask", ["keep_freed_memory", "return_freed_memory"])
+def test_the_allocator_is_asked_only_on_linux(monkeypatch, ask):
     from evaluate.cli import allocator
 
-    probe = ("import sys\nfrom evaluate.cli.allocator import keep_freed_memory\n"
-             "print(keep_freed_memory())")
+    probe = (f"import sys\nfrom evaluate.cli.allocator import {ask}\n"
+             f"print({ask}())")
     asked = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                            check=True).stdout.strip()  # in a process of its own: it stays
     assert asked == str(sys.platform.startswith("linux") and "glibc" in _libc())
     monkeypatch.setattr(allocator.sys, "platform", "darwin")
-    assert allocator.keep_freed_memory() is False
+    assert getattr(allocator, ask)() is False
 
 
 def _libc() -> str:

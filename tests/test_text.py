@@ -45,3 +45,15 @@ def test_repeated_and_accented_answers_count_once_per_person(tmp_path):
         load_codebook(book)["pattern"].iloc[0], case=False, regex=True).sum()
     assert out.loc["team", "n_mentions"] == expected == 8
     assert out.loc["team", "n_answers"] == 10
+
+
+def test_answers_without_an_instrument_count_nowhere(tmp_path):
+    book = tmp_path / "codebook.yaml"
+    book.write_text("themes:\n  - id: time\n    label: Time\n    patterns: [time]\n", encoding="utf-8")
+    voices = pd.DataFrame({"instrument": pd.array(["post", None, "post", "pre"], dtype="string"),
+                           "item": "best", "prompt": "What worked?",
+                           "text": ["time", "time", "more time", "time to think"]})
+    out = theme_counts(voices, load_codebook(book), min_group_size=1).set_index("instrument")
+    # the answer with no instrument is in no prompt's count (as groupby leaves out a missing key)
+    assert out.loc["post", "n_mentions"] == 2 and out.loc["post", "n_answers"] == 2
+    assert out.loc["pre", "n_mentions"] == 1 and list(out.index) == ["post", "pre"]
