@@ -127,7 +127,8 @@ def measure_values_and_everyone(
         rows = block.index < len(responses)  # positions in `everyone`: responses come first
         if rows.any():
             mine.append((inst, block[rows], keys_meta))
-    return _assemble(mine, responses, waves), _assemble(blocks, everyone, waves)
+    everyone_values = _assemble(blocks, everyone, waves)  # lets go of everyone's blocks
+    return _assemble(mine, responses, waves), everyone_values
 
 
 def _measure_blocks(responses: pd.DataFrame, instruments: Mapping[str, Instrument]):
@@ -148,7 +149,10 @@ def _measure_blocks(responses: pd.DataFrame, instruments: Mapping[str, Instrumen
 
 
 def _assemble(parts: list, responses: pd.DataFrame, waves) -> MeasureValues:
-    """The :class:`MeasureValues` of the ``_measure_blocks`` of ``responses``."""
+    """The :class:`MeasureValues` of the ``_measure_blocks`` of ``responses``.
+
+    ``parts`` (a list) is emptied once its blocks are joined: none is held twice.
+    """
     blocks, meta_rows, sources, defined = [], {}, defaultdict(set), defaultdict(set)
     for inst, block, keys_meta in parts:
         meta_rows.update(keys_meta)
@@ -159,6 +163,7 @@ def _assemble(parts: list, responses: pd.DataFrame, waves) -> MeasureValues:
                 if row[key] > 0:
                     sources[(wave, key)].add(inst.ref)
         blocks.append(block)
+    parts.clear()
     if blocks:
         allv = pd.concat(blocks, ignore_index=True, sort=False)
         blocks.clear()  # each frame is in allv now: not held twice
