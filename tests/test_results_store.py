@@ -379,3 +379,18 @@ def test_report_copies_the_csv_tables_analyse_kept_which_are_the_ones_it_would_w
     assert stored_csv_tables(workspace, results_key(workspace)) is None
     assert store_results(workspace, results_key(workspace), {"other": pd.DataFrame({"a": [1.0]})})
     assert stored_csv_tables(workspace, results_key(workspace)) is None
+
+
+def test_analyse_picks_the_reports_tables_once_for_both_workbooks(workspace, tmp_path, monkeypatch):
+    from evaluate.report import analysis_book
+
+    real, calls = analysis_book.report_tables, []
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analysis_book, "report_tables", counted)
+    assert CliRunner().invoke(cli, ["analyse", str(workspace), "--out", str(tmp_path / "a"),
+                                    "-q"]).exit_code == 0
+    assert calls == [1]

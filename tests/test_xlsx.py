@@ -124,3 +124,44 @@ def test_text_xml_cannot_hold_goes_through_openpyxl(tmp_path):
     with pytest.raises(IllegalCharacterError):
         write_workbook(tmp_path / "t.xlsx", [Sheet("T", pd.DataFrame({"a": ["bell\x07"]}))],
                        title="t")
+
+
+def test_workbook_saved_in_memory_is_the_bytes_of_openpyxls_own_save(tmp_path, monkeypatch):
+    """Sheets written into memory and the zip compressed once give the bytes of openpyxl's
+    route (a temporary file per sheet, its compressed save, then rewritten with fixed times)."""
+    import io
+    import zipfile
+
+    from openpyxl.worksheet import _writer
+
+    from evaluate.report import xlsx
+
+    table = pd.DataFrame({"text": ["a & b", "=1+1", "w " * 60, None], "p_val": [1e-9, 0.5, 0.2, None],
+                          "n": [1, 2, 3, 4], "when": pd.to_datetime(["2026-01-02"] * 4)})
+    sheets = [Sheet("T", table, about="A table"), Sheet("Empty", table.iloc[0:0], title="E",
+                                                       lines=["a line"])]
+
+    def no_temporary_file(*args, **kwargs):
+        raise AssertionError("a temporary file was opened")
+
+    monkeypatch.setattr(_writer, "create_temporary_file", no_temporary_file)
+    ours = write_workbook(tmp_path / "ours.xlsx", sheets, title="t", notes=["n"],
+                          front_blocks=[("Block", table.head(2))]).path.read_bytes()
+    monkeypatch.undo()
+
+    class OpenpyxlSave:
+        def __init__(self, wb, parts):
+            self.wb, self.parts = wb, parts
+
+        def save(self):
+            saved = io.BytesIO()
+            self.wb.save(saved)
+            with zipfile.ZipFile(saved) as z:
+                for info in z.infolist():
+                    self.parts.writestr(info.filename, z.read(info.filename))
+
+    monkeypatch.setattr(xlsx, "_start", lambda ws: None)  # openpyxl's temporary files
+    monkeypatch.setattr(xlsx, "ExcelWriter", OpenpyxlSave)
+    theirs = write_workbook(tmp_path / "theirs.xlsx", sheets, title="t", notes=["n"],
+                            front_blocks=[("Block", table.head(2))]).path.read_bytes()
+    assert ours == theirs

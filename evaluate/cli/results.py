@@ -12,21 +12,25 @@ from evaluate.cli.progress import progress_bar
 __all__ = ['analyse_cmd', 'export_network_cmd', 'report_cmd', 'demo_cmd']
 
 
-def _keep_report_tables(ws, results, context: dict, key: dict) -> None:
+def _keep_report_tables(ws, results, context: dict, key: dict, tables: dict, books: dict,
+                        csv_dir: Path) -> None:
     """Write the report's tables.xlsx and csv tables from the results just stored and keep
-    them with them: `evaluate report` copies them (the analysis computes, the report draws)."""
+    them with them: `evaluate report` copies them (the analysis computes, the report draws).
+
+    ``tables`` and ``books``: the report's tables and their workbook form, computed once for
+    analysis.xlsx too; ``csv_dir``: where the analysis tables were just written as csv (the
+    report's csv file of an analysis table is the same file, copied)."""
     import tempfile
 
     from evaluate.analysis import keep_csv_tables, keep_workbook
-    from evaluate.report.analysis_book import report_tables, workbook_tables
+    from evaluate.report.analysis_book import from_results
     from evaluate.report.build import write_csv_tables, write_tables_workbook
 
     with tempfile.TemporaryDirectory(prefix="evaluate-tables-") as tmp:
-        tables = report_tables(results, context)
-        path = write_tables_workbook(results, context, workbook_tables(tables),
-                                     Path(tmp) / "tables.xlsx")
+        path = write_tables_workbook(results, context, books, Path(tmp) / "tables.xlsx")
         keep_workbook(ws, path, key, "tables.xlsx")
-        keep_csv_tables(ws, write_csv_tables(tables, Path(tmp) / "tables"), key)
+        written = {name: csv_dir / f"{name}.csv" for name in from_results(tables, results)}
+        keep_csv_tables(ws, write_csv_tables(tables, Path(tmp) / "tables", written=written), key)
 
 
 @cli.command("analyse", short_help="Compute the evidence: pre/post change, reliability, network growth.")
@@ -47,6 +51,7 @@ def analyse_cmd(workspace, out, quiet):
     """
     from evaluate.analysis import analyse_and_store, keep_workbook, report_context
     from evaluate.cli.allocator import return_freed_memory
+    from evaluate.report.analysis_book import report_tables, workbook_tables
     from evaluate.report.results_files import left_out_of_workbook, write_results
     from evaluate.workspace import Workspace
     from evaluate.workspace.results import results_key
@@ -59,9 +64,11 @@ def analyse_cmd(workspace, out, quiet):
         context: dict = {}  # what the claims were drawn with: the responses are read once
         results = analyse_and_store(ws, progress=progress, context=context)
         context = context or report_context(ws)
-        paths = write_results(results, out, context=context, progress=progress)
+        tables = report_tables(results, context)  # once, for analysis.xlsx and the report's
+        books = workbook_tables(tables)
+        paths = write_results(results, out, context=context, progress=progress, books=books)
         keep_workbook(ws, out / "analysis.xlsx", key)  # `evaluate report` copies it
-        _keep_report_tables(ws, results, context, key)
+        _keep_report_tables(ws, results, context, key, tables, books, out)
     echo(f"Wrote {len(results)} tables to {out}/ (one csv each, and analysis.xlsx).", quiet)
     left_out = left_out_of_workbook(results)
     if left_out:

@@ -18,13 +18,16 @@ from evaluate.quotes import quote_selection, selection_note
 from evaluate.records import imports_table, quarantine_summary, suppression_counts
 from evaluate.report.columns import column_dictionary
 
-__all__ = ["PERSON_LEVEL_TABLES", "is_person_level", "report_tables", "workbook_tables",
+__all__ = ["PERSON_LEVEL_TABLES", "RECORD_TABLES", "is_person_level", "from_results", "report_tables", "workbook_tables",
            "quotes_note", "analysis_readme", "write_analysis_workbook"]
 
 #: Result tables with one row per person (pseudonymous ids): kept out of the report's
 #: tables, which commissioners receive; ``evaluate analyse`` writes them for evaluators.
 PERSON_LEVEL_TABLES = ("scale_scores", "network_people", "network_layout_nodes",
                        "network_layout_edges")
+#: The tables :func:`report_tables` adds from the records (the context), after the analysis's.
+RECORD_TABLES = ("imports", "quarantine", "quarantine_summary", "voices_counts", "quotes",
+                 "instrument_versions", "suppression")
 _PERSON_COLUMNS = {"participant", "response_id"}
 _TIE_COLUMNS = ("source", "target")
 _PERSON_ID = r"^[PU]-[0-9a-f]{10}$"
@@ -112,6 +115,16 @@ def report_tables(results: dict[str, pd.DataFrame], context: dict) -> dict[str, 
         out["instrument_versions"] = _sorted(pd.DataFrame(list(versions)), ["ref"])
     out["suppression"] = suppression_counts(results or {})
     return out
+
+
+def from_results(tables: dict[str, pd.DataFrame], results: dict[str, pd.DataFrame]) -> list[str]:
+    """The names of :func:`report_tables`' tables that are analysis tables as they are (the
+    rows of ``results[name]``): their csv file is the one ``evaluate analyse`` writes.
+
+    >>> from_results({"prepost": None, "imports": None}, {"prepost": None, "imports": None})
+    ['prepost']
+    """
+    return [name for name in tables if name in results and name not in RECORD_TABLES]
 
 
 def _quotes(voices: pd.DataFrame) -> pd.DataFrame:

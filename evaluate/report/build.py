@@ -7,7 +7,7 @@ table and, on request, the board paper ``evidence.pdf``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -47,28 +47,34 @@ def write_tables_workbook(results: dict[str, pd.DataFrame], context: dict,
 
 
 def write_csv_tables(tables: dict[str, pd.DataFrame], folder: str | Path,
-                     kept: list[Path] | None = None) -> list[Path]:
+                     kept: list[Path] | None = None,
+                     written: Mapping[str, Path] | None = None) -> list[Path]:
     """One csv per table in ``folder`` (personal values neutralised), and no other csv file.
 
     ``kept``: the same files written earlier from the same tables (kept with the
     stored results), copied instead of written again; ``tables`` is then not used.
+    ``written``: table name → a csv file already written from that table's rows
+    (``evaluate analyse`` writes every analysis table), copied instead of written.
     """
     import shutil
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    written_paths = []
     if kept is not None:
         for path in kept:
-            written.append(Path(shutil.copyfile(path, folder / path.name)))
+            written_paths.append(Path(shutil.copyfile(path, folder / path.name)))
     else:
         for name, table in tables.items():
-            written.append(write_csv(neutralise_frame(table), folder / f"{name}.csv"))
-    names = {p.name for p in written}
+            if written and name in written:
+                written_paths.append(Path(shutil.copyfile(written[name], folder / f"{name}.csv")))
+            else:
+                written_paths.append(write_csv(neutralise_frame(table), folder / f"{name}.csv"))
+    names = {p.name for p in written_paths}
     for stale in folder.glob("*.csv"):
         if stale.name not in names:
             stale.unlink()
-    return written
+    return written_paths
 
 
 def build_report(

@@ -42,7 +42,8 @@ def left_out_of_workbook(results: dict[str, pd.DataFrame]) -> list[str]:
 
 
 def write_results(results: dict[str, pd.DataFrame], out_dir: str | Path, *,
-                  context: dict | None = None, progress=None) -> list[Path]:
+                  context: dict | None = None, progress=None,
+                  books: dict[str, pd.DataFrame] | None = None) -> list[Path]:
     """Write each table to ``out_dir/NAME.csv`` and all but the person-level ones to
     ``out_dir/analysis.xlsx``.
 
@@ -50,7 +51,9 @@ def write_results(results: dict[str, pd.DataFrame], out_dir: str | Path, *,
     which is easily passed on; their csv files are for the evaluator only.
     ``analysis.xlsx`` is the one ``evaluate report`` writes from the same
     results and ``context`` (:func:`evaluate.report.analysis_book.report_tables`),
-    so the report can reuse it instead of writing it again.
+    so the report can reuse it instead of writing it again. ``books``: those tables as
+    the workbooks hold them (``workbook_tables(report_tables(results, context))``), when
+    the caller has them already (``evaluate analyse`` also writes the report's tables.xlsx).
     """
     from evaluate.csv_tables import write_csv
     from evaluate.privacy import neutralise_frame
@@ -70,6 +73,7 @@ def write_results(results: dict[str, pd.DataFrame], out_dir: str | Path, *,
         write_csv(neutralise_frame(table), path)
         written.append(path)
     step(progress, "Writing analysis.xlsx")
-    books = workbook_tables(report_tables(results, context or {}))
+    if books is None:
+        books = workbook_tables(report_tables(results, context or {}))
     written.append(write_analysis_workbook(books, out / "analysis.xlsx", context))
     return written
