@@ -19,6 +19,7 @@ from evaluate.network.ties import (
     _empty_ties,
     _relations,
     clean_ties,
+    shared_checks,
     wave_order,
 )
 from evaluate.network.uncertainty import bootstrap_change, network_evidence, nonresponse_bounds
@@ -41,6 +42,7 @@ def _network_waves(ws, ties: pd.DataFrame, responses: pd.DataFrame) -> list:
     return wave_order(found, getattr(ws, "waves", None))
 
 
+@shared_checks()  # one network's analyses check its ties, roster and respondents once
 def analyse_workspace(ws, *, rule: Rule = "reported", seed: int = 2024) -> dict[str, pd.DataFrame]:
     """Run every network analysis on a workspace, one network per cohort.
 

@@ -9,6 +9,8 @@ of :mod:`evaluate.network` works on.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -286,16 +288,59 @@ class _Setup:
     responded: dict
 
 
+#: Inside :func:`shared_checks`: the last inputs :func:`_setup` checked, and what it made of
+#: them (None outside: every call checks its own).
+_SHARED: list | None = None
+
+
+@contextmanager
+def shared_checks() -> Iterator[None]:
+    """Within this block, analyses given the very same ties, roster and respondents frames
+    (and waves) one after another check them once.
+
+    A network's brokerage roles, brokerage change, core–periphery, bootstrap and
+    non-response bounds each begin by checking the same three frames (a copy
+    of the ties with every column, the roster's ids as text, who answered at
+    each wave): for a cohort, five times the same work. Only the last inputs
+    are kept (one network's, not every cohort's: small at 100,000 people),
+    with the frames themselves, so an id stands for one frame. The caller
+    must not change the frames inside the block (:func:`evaluate.network.
+    analyse.analyse_workspace` never does); the analyses never change what
+    they are given.
+    """
+    global _SHARED
+    outer, _SHARED = _SHARED, []
+    try:
+        yield
+    finally:
+        _SHARED = outer
+
+
+def _checked(ties, roster, respondents, waves) -> tuple:
+    """(checked ties, roster with text ids, waves, who responded at each): see :func:`_setup`."""
+    key = (id(ties), id(roster), id(respondents), None if waves is None else tuple(waves))
+    if _SHARED and _SHARED[0] == key:
+        return _SHARED[2]
+    checked_ties = _as_ties(ties)
+    checked_roster = _as_roster(roster)
+    checked_roster = checked_roster.assign(participant=checked_roster["participant"].astype(str))
+    waves = list(wave_order(checked_ties["wave"]) if waves is None else waves)
+    out = (checked_ties, checked_roster, waves,
+           _respondent_sets(respondents, checked_ties, waves))
+    if _SHARED is not None:  # the frames held with their ids, so no other frame takes an id
+        _SHARED[:] = [key, (ties, roster, respondents), out]
+    return out
+
+
 def _setup(ties, roster, respondents=None, *, attributes=(), waves=None, relations=None) -> _Setup:
-    """Check ties and roster (participant ids as text) and settle the attributes, waves and relations."""
-    ties = _as_ties(ties)
-    roster = _as_roster(roster)
-    roster = roster.assign(participant=roster["participant"].astype(str))
-    waves = list(wave_order(ties["wave"]) if waves is None else waves)
+    """Check ties and roster (participant ids as text) and settle the attributes, waves and relations.
+
+    Inside :func:`shared_checks`, the checks of the same frames are shared.
+    """
+    ties, roster, waves, responded = _checked(ties, roster, respondents, waves)
     return _Setup(ties=ties, roster=roster,
-                  attributes=[a for a in attributes if a in roster.columns], waves=waves,
-                  relations=_relations(ties, relations),
-                  responded=_respondent_sets(respondents, ties, waves))
+                  attributes=[a for a in attributes if a in roster.columns], waves=list(waves),
+                  relations=_relations(ties, relations), responded=responded)
 
 
 def _relations(ties: pd.DataFrame, relations=None) -> list[str]:
