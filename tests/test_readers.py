@@ -787,3 +787,39 @@ def test_xlsx_text_shared_and_blanks_found_as_cell_by_cell(rows):
         for v in grid[:, j]:
             if v.__class__ is str:
                 assert seen.setdefault(v, v) is v
+
+
+@pytest.mark.parametrize("first", ["A1", "A4", "D1", "C3"])
+def test_xlsx_rows_read_one_by_one_are_the_whole_sheet_read_at_once(tmp_path, first):
+    """The reader's rows from A1 (empty columns left of the first cell used put back), each
+    cell the same value and class as ``to_python(skip_empty_area=False)`` gives; equal text
+    of a column one object."""
+    import python_calamine
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    from evaluate.ingest.xlsx import _sheet_rows
+
+    letter, top = coordinate_from_string(first)
+    left = column_index_from_string(letter)
+    wb = Workbook()
+    ws = wb.active
+    values = [["Agree", 1, dt.datetime(2026, 3, 2, 9, 0)], [None, "Agree", True],
+              ["Agree", "=1+1", "#N/A"], ["agree", 2.5, ""]]
+    for i, row in enumerate(values):
+        for j, v in enumerate(row):
+            ws.cell(row=top + i, column=left + j, value=v)
+    path = tmp_path / "offset.xlsx"
+    wb.save(path)
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    whole = book.get_sheet_by_name(ws.title).to_python(skip_empty_area=False)
+    rows = _sheet_rows(book.get_sheet_by_name(ws.title))
+    assert len(rows) == len(whole) == top - 1 + len(values)
+    for new, old in zip(rows, whole, strict=True):
+        assert len(new) == len(old) == left - 1 + 3
+        for a, b in zip(new, old, strict=True):
+            assert a.__class__ is b.__class__ and a == b
+    for j in range(len(rows[0])):
+        seen = {}
+        for row in rows:
+            if row[j].__class__ is str:
+                assert seen.setdefault(row[j], row[j]) is row[j]

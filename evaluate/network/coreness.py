@@ -385,9 +385,10 @@ def core_change(
     f = change.assign(moved_in=change["moved"] == "periphery to core",
                       moved_out=change["moved"] == "core to periphery")
     key = ["wave_from", "wave_to", "relation"]
+    # everyone's sums are the same rows under every attribute: summed once
+    everyone = _group_sums(f, key, sort=False).reset_index().assign(group=np.nan)
     for a in attributes:
         g = f.assign(group=f["participant"].map(attr[a]))
-        everyone = _group_sums(g, key, sort=False).reset_index().assign(group=np.nan)
         known = g[g["group"].notna() & (g["group"].astype(str).str.strip() != "")]
         by_group = _group_sums(known, [*key, "group"], sort=True).reset_index()
         block = pd.concat([everyone, by_group], ignore_index=True).assign(attribute=a)

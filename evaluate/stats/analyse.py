@@ -16,7 +16,7 @@ from evaluate.stats.base import (
 from evaluate.stats.change import prepost_table, then_test
 from evaluate.stats.cohorts import cohort_anova, subgroup_change
 from evaluate.stats.comparison import comparison_change
-from evaluate.stats.measures import measure_values
+from evaluate.stats.measures import measure_values, measure_values_and_everyone
 from evaluate.stats.power import cohort_planning
 from evaluate.stats.reaction import session_reaction
 from evaluate.stats.reliability import (
@@ -62,7 +62,12 @@ def analyse_workspace(ws, *, p_adjust: str = "holm",
     min_group = int(getattr(ws, "min_group_size", 5) or 5)
     declared = getattr(ws, "waves", None)
     declared = declared() if callable(declared) else declared
-    mv = measure_values(responses, instruments, waves=declared)
+    everyone = None  # the programme's and the comparison group's values, scored together
+    if len(comparison_responses):
+        mv, everyone = measure_values_and_everyone(responses, comparison_responses,
+                                                   instruments, waves=declared)
+    else:
+        mv = measure_values(responses, instruments, waves=declared)
 
     score_frames = []
     for inst, rows in _responses_by_instrument(responses, _as_instrument_map(instruments)):
@@ -92,9 +97,7 @@ def analyse_workspace(ws, *, p_adjust: str = "holm",
                 first_n[(mv.info(key)["measure"], mv.waves[0])] = int(f0[key].notna().sum())
     rates = response_rates(responses, roster, waves=declared)
     groups = comparison_groups(full_roster)
-    if len(comparison_responses):
-        everyone = measure_values(pd.concat([responses, comparison_responses]), instruments,
-                                  waves=declared)
+    if everyone is not None:
         versus = comparison_change(everyone, groups, min_group_size=min_group)
     else:
         versus = comparison_change(mv, groups.iloc[0:0])

@@ -21,7 +21,7 @@ from evaluate.stats.base import (
 )
 from evaluate.stats.paired import _REASON_NUM, _REASON_T, _REASON_W
 
-__all__ = ["MeasureValues", "measure_values"]
+__all__ = ["MeasureValues", "measure_values", "measure_values_and_everyone"]
 
 
 _META_COLUMNS = ["key", "kind", "measure", "title", "ordinal", "scale_min", "scale_max",
@@ -102,27 +102,68 @@ def measure_values(
     more than one response at a wave, the latest (by ``completed``) non-missing
     value of each measure is used.
     """
-    instruments = _as_instrument_map(instruments)
-    blocks, meta_rows, sources, defined = [], {}, defaultdict(set), defaultdict(set)
+    blocks = list(_measure_blocks(responses, _as_instrument_map(instruments)))
+    return _assemble(blocks, responses, waves)
+
+
+def measure_values_and_everyone(
+    responses: pd.DataFrame,
+    others: pd.DataFrame,
+    instruments: Mapping[str, Instrument] | Iterable[Instrument],
+    *,
+    waves: Iterable[str] | None = None,
+) -> tuple[MeasureValues, MeasureValues]:
+    """``measure_values(responses)`` and ``measure_values`` of ``responses`` and ``others``
+    together (e.g. the programme's and a comparison group's), each instrument scored once.
+
+    A participant's values come from their own rows only, so the first is the
+    second's blocks cut to the rows of ``responses``: the same tables as two
+    calls, without scoring the programme's answers twice.
+    """
+    everyone = pd.concat([responses, others], ignore_index=True)
+    blocks = list(_measure_blocks(everyone, _as_instrument_map(instruments)))
+    mine = []
+    for inst, block, keys_meta in blocks:
+        rows = block.index < len(responses)  # positions in `everyone`: responses come first
+        if rows.any():
+            mine.append((inst, block[rows], keys_meta))
+    everyone_values = _assemble(blocks, everyone, waves)  # lets go of everyone's blocks
+    return _assemble(mine, responses, waves), everyone_values
+
+
+def _measure_blocks(responses: pd.DataFrame, instruments: Mapping[str, Instrument]):
+    """(instrument, its rows' participant, wave, completed and measure columns, meta rows of
+    its measures) for each pre/post instrument the responses use."""
     for inst, rows in _responses_by_instrument(responses, instruments):
         if _is_reaction(inst):
             continue
         cols, keys_meta = _instrument_measures(rows, inst)
         if not cols:
             continue
-        meta_rows.update(keys_meta)
         block = pd.DataFrame(cols, index=rows.index)
         block.insert(0, "participant", rows["participant"].astype("string").to_numpy())
         block.insert(1, "wave", rows["wave"].astype("string").to_numpy())
         completed = rows["completed"] if "completed" in rows.columns else pd.Series(pd.NaT, index=rows.index)
         block.insert(2, "_completed", pd.to_datetime(completed, errors="coerce").to_numpy())
-        counts = block.groupby("wave")[list(cols)].count()
+        yield inst, block, keys_meta
+
+
+def _assemble(parts: list, responses: pd.DataFrame, waves) -> MeasureValues:
+    """The :class:`MeasureValues` of the ``_measure_blocks`` of ``responses``.
+
+    ``parts`` (a list) is emptied once its blocks are joined: none is held twice.
+    """
+    blocks, meta_rows, sources, defined = [], {}, defaultdict(set), defaultdict(set)
+    for inst, block, keys_meta in parts:
+        meta_rows.update(keys_meta)
+        counts = block.groupby("wave")[list(keys_meta)].count()
         for wave, row in counts.iterrows():
             for key in row.index:
                 defined[wave].add(key)
                 if row[key] > 0:
                     sources[(wave, key)].add(inst.ref)
         blocks.append(block)
+    parts.clear()
     if blocks:
         allv = pd.concat(blocks, ignore_index=True, sort=False)
         blocks.clear()  # each frame is in allv now: not held twice
@@ -148,8 +189,6 @@ def measure_values(
     return MeasureValues(values, meta.set_index("key", drop=False),
                          {k: sorted(v) for k, v in sources.items()}, cohort, order,
                          {w: sorted(v) for w, v in defined.items()})
-
-
 
 
 def _item_sig(inst: Instrument, item: Item) -> str:
