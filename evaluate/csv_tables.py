@@ -43,8 +43,12 @@ def _texts(series: pd.Series) -> np.ndarray | None:
     dtype = series.dtype
     kind = dtype.kind if isinstance(dtype, np.dtype) else ""
     if kind == "f":
-        codes, uniques = pd.factorize(series.to_numpy(), use_na_sentinel=True)
-        fields = list(np.asarray(uniques, dtype="float64").astype(str))
+        # distinct by bit pattern, in the column's own type, as pandas prints it: 0.0 and -0.0
+        # are one number to factorize but two texts, and float32 prints shorter than float64
+        values = series.to_numpy()
+        codes, uniques = pd.factorize(values.view(f"i{values.itemsize}"))
+        floats = np.asarray(uniques).view(values.dtype)
+        fields = list(np.where(np.isnan(floats), "", floats.astype(str)))
     elif kind in "iub" and kind:
         codes, uniques = pd.factorize(series.to_numpy())
         fields = [str(v) for v in uniques.tolist()]

@@ -44,3 +44,14 @@ def test_same_bytes_as_pandas(tmp_path, monkeypatch, long):
         frame.to_csv(tmp_path / f"pandas{i}.csv", index=False, lineterminator="\n",
                      encoding="utf-8")
         assert ours == (tmp_path / f"pandas{i}.csv").read_bytes(), list(frame.columns)
+
+
+def test_signed_zeros_and_float32_as_pandas_writes_them(tmp_path):
+    """0.0 and -0.0 are one value to ``pandas.factorize`` but pandas writes them apart; a
+    float32 column prints as float32 (0.1, not 0.10000000149011612)."""
+    values = [0.0, -0.0, np.nan, 0.1, np.inf, -np.inf, 1e300, 5e-324]
+    small = values[:6] + [1 / 3, 1e-7]  # float32 holds them
+    frame = pd.DataFrame({"a": values * 3000, "b": np.array(small * 3000, dtype="float32"),
+                          "c": "x"})
+    path = write_csv(frame, tmp_path / "t.csv")
+    assert path.read_bytes() == frame.to_csv(index=False, lineterminator="\n").encode()

@@ -217,7 +217,7 @@ def welch_t_p(a, b) -> float:
     Examples
     --------
     >>> round(welch_t_p([1.0, 2, 3, 4], [2.0, 4, 6, 8, 10]), 4)
-    0.0685
+    0.0691
     """
     a = np.asarray(a, dtype=np.float64).ravel()
     b = np.asarray(b, dtype=np.float64).ravel()
