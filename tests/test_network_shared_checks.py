@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pandas as pd
 
 from evaluate.network import ties as tie_module
@@ -32,8 +34,20 @@ def test_the_same_frames_are_checked_once_inside_and_each_call_checks_outside():
         assert len(other.ties) == 3 and other.responded["end"] == {"a", "b", "c"}
         other_waves = _setup(other_ties, roster, respondents, waves=["end"])
         assert other_waves.ties is not other.ties and other_waves.waves == ["end"]
-    assert tie_module._SHARED is None
+    assert tie_module._SHARED.slot is None
     apart = _setup(ties, roster, respondents)
     assert apart.ties is not _setup(ties, roster, respondents).ties
     pd.testing.assert_frame_equal(apart.ties, first.ties)
     assert apart.responded == first.responded == {"baseline": {"a", "b"}, "end": {"a", "b"}}
+
+
+def test_another_thread_checks_its_own():
+    ties, roster, respondents = _frames()
+    with shared_checks():
+        first = _setup(ties, roster, respondents)
+        seen = []
+        worker = threading.Thread(target=lambda: seen.append(_setup(ties, roster, respondents)))
+        worker.start()
+        worker.join()
+        assert seen[0].ties is not first.ties
+        assert _setup(ties, roster, respondents).ties is first.ties

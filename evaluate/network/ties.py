@@ -9,6 +9,7 @@ of :mod:`evaluate.network` works on.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -288,9 +289,10 @@ class _Setup:
     responded: dict
 
 
-#: Inside :func:`shared_checks`: the last inputs :func:`_setup` checked, and what it made of
-#: them (None outside: every call checks its own).
-_SHARED: list | None = None
+#: ``slot``, inside :func:`shared_checks`: the last inputs :func:`_setup` checked and what it
+#: made of them (None outside: every call checks its own). Per thread: the app may analyse
+#: two workspaces at once.
+_SHARED = threading.local()
 
 
 @contextmanager
@@ -308,27 +310,28 @@ def shared_checks() -> Iterator[None]:
     analyse.analyse_workspace` never does); the analyses never change what
     they are given.
     """
-    global _SHARED
-    outer, _SHARED = _SHARED, []
+    outer = getattr(_SHARED, "slot", None)
+    _SHARED.slot = []
     try:
         yield
     finally:
-        _SHARED = outer
+        _SHARED.slot = outer
 
 
 def _checked(ties, roster, respondents, waves) -> tuple:
     """(checked ties, roster with text ids, waves, who responded at each): see :func:`_setup`."""
     key = (id(ties), id(roster), id(respondents), None if waves is None else tuple(waves))
-    if _SHARED and _SHARED[0] == key:
-        return _SHARED[2]
+    slot = getattr(_SHARED, "slot", None)
+    if slot and slot[0] == key:
+        return slot[2]
     checked_ties = _as_ties(ties)
     checked_roster = _as_roster(roster)
     checked_roster = checked_roster.assign(participant=checked_roster["participant"].astype(str))
     waves = list(wave_order(checked_ties["wave"]) if waves is None else waves)
     out = (checked_ties, checked_roster, waves,
            _respondent_sets(respondents, checked_ties, waves))
-    if _SHARED is not None:  # the frames held with their ids, so no other frame takes an id
-        _SHARED[:] = [key, (ties, roster, respondents), out]
+    if slot is not None:  # the frames held with their ids, so no other frame takes an id
+        slot[:] = [key, (ties, roster, respondents), out]
     return out
 
 
