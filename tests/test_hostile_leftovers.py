@@ -229,18 +229,18 @@ def test_a_full_disk_during_report_names_the_file_and_leaves_no_half_dashboard(t
 def test_a_full_disk_while_writing_a_workbook_leaves_no_half_workbook(tmp_path, monkeypatch):
     import errno
 
-    import openpyxl
+    from evaluate.report import xlsx
 
     ws = _small_workspace(tmp_path)
-    real = openpyxl.Workbook.save
+    real = xlsx._write_zip  # where a workbook's bytes reach the disk
 
-    def full(self, filename):
-        real(self, filename)
-        with open(filename, "r+b") as fh:
+    def full(path, *args, **kwargs):
+        real(path, *args, **kwargs)
+        with open(path, "r+b") as fh:
             fh.truncate(100)  # half written, then the disk is full
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", full)
+    monkeypatch.setattr(xlsx, "_write_zip", full)
     out = tmp_path / "report"
     result = run("report", ws.path, "--out", out)
     monkeypatch.undo()
