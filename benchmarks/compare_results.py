@@ -33,15 +33,19 @@ def _frames(path: Path) -> dict[str, pd.DataFrame]:
     raise ValueError(path.suffix)
 
 
-def _as_number(col: pd.Series) -> np.ndarray | None:
-    out = pd.to_numeric(col.replace({"": np.nan}), errors="coerce")
-    if out.isna().sum() != col.replace({"": np.nan}).isna().sum():
-        return None  # some cells are text
-    return out.to_numpy(dtype="float64")
+def _number(cell) -> float | None:
+    if isinstance(cell, bool):
+        return None
+    try:
+        return float(cell)
+    except (TypeError, ValueError):
+        return None
 
 
 def _compare(old: pd.DataFrame, new: pd.DataFrame) -> tuple[float, list[str]]:
-    """Largest numeric difference and the columns whose text (or shape) differs."""
+    """Largest numeric difference and the columns whose text (or shape) differs, cell by
+    cell: only the cells that differ are read as numbers (a sheet mixes headers and
+    figures, a csv holds text)."""
     if old.shape != new.shape or list(old.columns) != list(new.columns):
         return np.inf, [f"shape {old.shape} vs {new.shape}"]
     worst, bad = 0.0, []
@@ -49,16 +53,15 @@ def _compare(old: pd.DataFrame, new: pd.DataFrame) -> tuple[float, list[str]]:
         a, b = old[name], new[name]
         if a.equals(b):
             continue
-        x, y = _as_number(a.astype(object)), _as_number(b.astype(object))
-        if x is None or y is None:
-            bad.append(str(name))
-            continue
-        if not np.array_equal(np.isnan(x), np.isnan(y)):
-            bad.append(f"{name} (NaN)")
-            continue
-        both = ~np.isnan(x)
-        if both.any():
-            worst = max(worst, float(np.abs(x[both] - y[both]).max()))
+        for x, y in zip(a.astype(object), b.astype(object), strict=True):
+            if x is y or x == y or (pd.isna(x) is True and pd.isna(y) is True):
+                continue
+            u, v = _number(x), _number(y)
+            if u is None or v is None or np.isnan(u) != np.isnan(v):
+                bad.append(str(name))
+                break
+            if not np.isnan(u):
+                worst = max(worst, abs(u - v))
     return worst, bad
 
 
