@@ -79,27 +79,12 @@ async def run_report(request: Request):
     pdf = _pdf(request)
 
     def work():
-        from evaluate.analysis import (
-            analyse_and_store,
-            keep_report_files,
-            kept_report_files,
-            report_context,
-            stored_results,
-        )
-        from evaluate.report.build import build_report, quotes_note
-        from evaluate.workspace.results import results_key
+        from evaluate.report.build import quotes_note, report_workspace
 
         job.plan(2)
         job("Checking for stored results")
-        key = results_key(ws.path)
-        stored = stored_results(ws)
-        results = stored.tables if stored.tables is not None else analyse_and_store(
-            ws, progress=job)
-        context = report_context(ws)
         # as `evaluate report`: the workbooks and csv tables written once, then copied
-        kept = kept_report_files(ws, key) if stored.tables is not None else {}
-        paths = build_report(results, context, out, pdf=pdf, progress=job, **kept)
-        keep_report_files(ws, paths, kept, key)
+        paths, _, context = report_workspace(ws, out, pdf=pdf, progress=job)
         job.files = {key: Path(paths[key]) for key in ("dashboard", "pdf", "tables", "analysis")
                      if key in paths}
         job.note = quotes_note(context)

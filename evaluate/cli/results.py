@@ -152,16 +152,9 @@ def report_cmd(workspace, out, pdf, docx, personal, roster, quiet):
 
     Example: evaluate report my-programme --out reports/2026/ --pdf --docx
     """
-    from evaluate.analysis import (
-        analyse_and_store,
-        keep_report_files,
-        kept_report_files,
-        report_context,
-        stored_results,
-    )
-    from evaluate.report.build import build_report, quotes_note
+    from evaluate.analysis import stored_results
+    from evaluate.report.build import quotes_note, report_workspace
     from evaluate.workspace import Workspace
-    from evaluate.workspace.results import results_key
 
     ws = Workspace.open(workspace)
     ws.require_imports("report on")
@@ -187,13 +180,8 @@ def report_cmd(workspace, out, pdf, docx, personal, roster, quiet):
         echo("Using the results `evaluate analyse` stored (nothing has changed since).", quiet)
     written = None
     with progress_bar("report", quiet) as progress:
-        key = results_key(ws.path)
-        results = stored.tables if stored.tables is not None else analyse_and_store(ws, progress=progress)
-        context = report_context(ws)
-        kept = kept_report_files(ws, key) if stored.tables is not None else {}
-        paths = build_report(results, context, out, pdf=pdf, docx=docx, progress=progress,
-                             **kept)
-        keep_report_files(ws, paths, kept, key)  # the next report copies them
+        paths, results, context = report_workspace(ws, out, stored, pdf=pdf, docx=docx,
+                                                   progress=progress)
         if personal is not None:
             from evaluate.report.personal import write_personal_pages
 

@@ -1,8 +1,10 @@
 """Write the report: ``dashboard.html``, ``tables.xlsx``, ``analysis.xlsx``, one csv per
 table and, on request, the board paper ``evidence.pdf``.
 
-:func:`build_report` is the one entry point the command line calls
-(``evaluate report WORKSPACE --out DIR`` and ``evaluate demo``).
+:func:`build_report` writes them from results and their context (``evaluate demo``);
+:func:`report_workspace` writes a workspace's report from its stored results, copying
+what was written from them before (``evaluate report WORKSPACE --out DIR`` and the
+app's Report screen).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from evaluate.workspace.files import atomic_write_text
 
 __all__ = ["PERSON_LEVEL_TABLES", "is_person_level", "report_tables", "workbook_tables",
            "quotes_note", "build_report", "write_analysis_workbook", "write_tables_workbook",
-           "write_csv_tables", "analysis_readme"]
+           "write_csv_tables", "analysis_readme", "report_workspace"]
 
 def write_tables_workbook(results: dict[str, pd.DataFrame], context: dict,
                           tables: dict[str, pd.DataFrame], path: str | Path) -> Path:
@@ -241,3 +243,36 @@ def build_report(
             generated=context.get("generated_at") or "",
             version=context.get("software_version") or "")
     return paths
+
+
+def report_workspace(ws, out_dir: str | Path, stored=None, *, pdf: bool = False,
+                     docx: bool = False, progress: Callable[[str], None] | None = None
+                     ) -> tuple[dict[str, Path], dict[str, pd.DataFrame], dict]:
+    """Write a workspace's report, computing its results only when none are stored.
+
+    ``stored``: :func:`evaluate.analysis.stored_results` of ``ws``, when the caller has
+    already read it (to say why the results are computed again). Stored results come
+    with the tables.xlsx, analysis.xlsx and csv tables written from them, which are
+    copied, not written again; whatever had to be written is kept with the results for
+    the next report. Returns the paths :func:`build_report` wrote, the results and the
+    context.
+    """
+    from evaluate.analysis import (
+        analyse_and_store,
+        keep_report_files,
+        kept_report_files,
+        report_context,
+        stored_results,
+    )
+    from evaluate.workspace.results import results_key
+
+    key = results_key(ws.path)
+    stored = stored if stored is not None else stored_results(ws)
+    results = stored.tables if stored.tables is not None else analyse_and_store(
+        ws, progress=progress)
+    context = report_context(ws)
+    kept = kept_report_files(ws, key) if stored.tables is not None else {}
+    paths = build_report(results, context, out_dir, pdf=pdf, docx=docx, progress=progress,
+                         **kept)
+    keep_report_files(ws, paths, kept, key)  # the next report copies them
+    return paths, results, context
