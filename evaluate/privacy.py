@@ -2,6 +2,7 @@
 
 - Names and emails become salted pseudonymous ids at import; the salt is a
   random secret kept in the workspace (``.salt``), never in the repository.
+  Two different keys never share an id: a clash is refused, never merged.
 - Groups smaller than the workspace threshold are suppressed in every table.
 - Text we write into spreadsheets cannot start a formula; text we write into
   HTML is escaped.
@@ -16,11 +17,15 @@ import secrets
 import numpy as np
 import pandas as pd
 
-from evaluate.normalise import map_distinct
+from evaluate.errors import EvaluateError
 
 __all__ = [
     "new_salt",
+    "id_digits",
+    "salt_is_valid",
     "pseudonymise",
+    "IdClash",
+    "PERSON_ID",
     "PERSONAL_ROLES",
     "HIDDEN",
     "suppress_small",
@@ -46,26 +51,86 @@ HIDDEN = "[personal data hidden]"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+#: A salt made by this version names its id scheme: ``2:`` then 64 hex characters.
+_SALT_SCHEME = "2:"
+#: Hex digits of an id: 16 (64 bits) under a ``2:`` salt; 10 (40 bits) under the bare salts
+#: of workspaces made before, which keep their ids so their people stay linked.
+_DIGITS, _OLD_DIGITS = 16, 10
+#: A pseudonymous id of a person (``P-`` on the roster, ``U-`` not), either length.
+PERSON_ID = r"[PU]-[0-9a-f]{10}(?:[0-9a-f]{6})?"
+
+
+class IdClash(EvaluateError):
+    """Two different people were given the same pseudonymous id (refused, never merged)."""
+
+
 def new_salt() -> str:
-    """A fresh random salt (64 hex characters)."""
-    return secrets.token_hex(32)
+    """A fresh random salt: the scheme (``2:``) and 64 hex characters.
+
+    >>> s = new_salt(); s[:2], len(s), id_digits(s)
+    ('2:', 66, 16)
+    """
+    return _SALT_SCHEME + secrets.token_hex(32)
+
+
+def salt_is_valid(text: str) -> bool:
+    """True for a salt this version made or one of the bare 64-hex salts made before.
+
+    >>> salt_is_valid("2:" + "a" * 64), salt_is_valid("a" * 64), salt_is_valid("2:abc")
+    (True, True, False)
+    """
+    bare = text[len(_SALT_SCHEME):] if text.startswith(_SALT_SCHEME) else text
+    return len(bare) == 64 and all(c in "0123456789abcdef" for c in bare)
+
+
+def id_digits(salt: str) -> int:
+    """How many hex digits the ids made with ``salt`` carry (16, or 10 for an older workspace).
+
+    At 16 digits the chance that any two of a million people share an id is about 3 in
+    100 million; at 10 it is about 1 in 200 for 100,000 people, which is why every
+    batch of ids is checked for a clash (:func:`pseudonymise`).
+    """
+    return _DIGITS if salt.startswith(_SALT_SCHEME) else _OLD_DIGITS
 
 
 def pseudonymise(keys: pd.Series, salt: str, prefix: str = "P-") -> pd.Series:
-    """Salted, truncated SHA-256 of each key: ``P-`` + 10 hex characters.
+    """Salted, truncated SHA-256 of each key: ``prefix`` + 16 hex characters (10 for a
+    workspace made before the ``2:`` salts).
 
     The same key and salt always give the same id; without the salt the id
     cannot be turned back into the key by trying likely names or emails.
-    Missing keys stay missing.
+    Missing keys stay missing. Two different keys of ``keys`` that would share an id
+    raise :class:`IdClash` (their people would otherwise be merged).
+
+    >>> pseudonymise(pd.Series(["a", None, "a"]), "2:" + "0" * 64).str.len().tolist()
+    [18, <NA>, 18]
     """
     salted = hashlib.sha256(f"{salt}\x1f".encode())
+    digits = id_digits(salt)
 
     def digest(key: str) -> str:
         h = salted.copy()
         h.update(key.encode())
-        return prefix + h.hexdigest()[:10]
+        return prefix + h.hexdigest()[:digits]
 
-    return map_distinct(keys, digest)
+    codes, distinct = pd.factorize(keys.astype("string"))
+    ids = [*map(digest, distinct.tolist())]
+    if len(set(ids)) != len(ids):
+        raise IdClash(_clash_message(digits))
+    return pd.Series(np.array([*ids, None], dtype=object)[codes], index=keys.index, dtype="string")
+
+
+def _clash_message(digits: int) -> str:
+    if digits == _OLD_DIGITS:
+        return ("two different people were given the same pseudonymous id, so their answers "
+                "would have been merged; nothing was stored. This workspace was made by an "
+                "earlier version of evaluate, whose ids are short enough for this to happen in "
+                "a large programme — create a new workspace (evaluate init) and import the "
+                "exports into it again: its ids are long enough that this does not happen")
+    return ("two different people were given the same pseudonymous id, so their answers would "
+            "have been merged; nothing was stored. This should not happen (the chance is "
+            "smaller than one in a billion): please report it, then create a new workspace "
+            "(evaluate init) and import the exports into it again")
 
 
 def suppress_small(

@@ -263,7 +263,7 @@ TECHNICAL = [r"\bg\s*=", r"\bCI\b", r"confidence interval", r"Cronbach", r"\balp
              r"statistically significant", r"bootstrap", r"brokerage", r"Gould", r"Fernandez",
              r"coreness", r"Borgatti", r"percentile", r"\bliaison\b", r"gatekeeper",
              r"itinerant", r"periphery", r"\bdensity\b"]
-INTERNAL = [r"\bc\d+\b", r"\b[a-z]+_[a-z0-9_]+\b", r"\bP-[0-9a-f]{10}\b", r"\w@\d\b",
+INTERNAL = [r"\bc\d+\b", r"\b[a-z]+_[a-z0-9_]+\b", r"\b[PU]-[0-9a-f]{10,16}\b", r"\w@\d\b",
             r"\bitem_distribution\b", r"\bnot_on_roster\b"]
 
 

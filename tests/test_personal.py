@@ -32,7 +32,7 @@ _MARK = re.compile(r'<g class="mark( you)?" data-group="([^"]*)" data-x="([^"]+)
                    r'data-colour="([^"]+)" data-symbol="([^"]+)">')
 _PANEL = re.compile(r'<svg viewBox="0 0 \d+ \d+" role="img"[^>]*data-wave="([^"]+)">(.*?)</svg>',
                     flags=re.S)
-_PAGE = re.compile(rf"^{PAGE_PREFIX}[0-9a-f]{{10}}\.html$")
+_PAGE = re.compile(rf"^{PAGE_PREFIX}[0-9a-f]{{16}}\.html$")
 
 
 # --------------------------------------------------------------------------- units

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from evaluate.privacy import (
+    IdClash,
     escape_html,
+    id_digits,
+    new_salt,
     neutralise_formula,
     neutralise_frame,
     pseudonymise,
@@ -20,6 +24,31 @@ def test_pseudonymise_is_stable_salted_and_keeps_missing():
     assert ids[0].startswith("P-") and len(ids[0]) == 12
     other = pseudonymise(pd.Series(["jo@x.org"]), "salt-2")
     assert other[0] != ids[0]
+
+
+#: Two emails whose ids share their first 10 hex digits under OLD_SALT (found by a birthday
+#: search over person{i}@example.org, i < 733,089): an older workspace's ids would merge them.
+OLD_SALT = "0" * 64
+CLASHING = ["email:person667930@example.org", "email:person733088@example.org"]
+
+
+def test_new_workspaces_get_16_digit_ids_and_older_ones_keep_theirs():
+    salt = new_salt()
+    assert salt.startswith("2:") and id_digits(salt) == 16 and id_digits(OLD_SALT) == 10
+    ids = pseudonymise(pd.Series(CLASHING), salt, prefix="U-")
+    assert ids.str.fullmatch(r"U-[0-9a-f]{16}").all() and ids[0] != ids[1]
+    # an older workspace's ids are unchanged: its people stay linked to their earlier answers
+    old = pseudonymise(pd.Series(["email:jo@x.org"]), OLD_SALT)
+    import hashlib
+    assert old[0] == "P-" + hashlib.sha256(f"{OLD_SALT}\x1femail:jo@x.org".encode()).hexdigest()[:10]
+
+
+def test_two_keys_that_would_share_an_id_are_refused_not_merged():
+    with pytest.raises(IdClash, match="same pseudonymous id.*create a new workspace"):
+        pseudonymise(pd.Series(["email:a@x.org", *CLASHING, None]), OLD_SALT, prefix="U-")
+    # the same key twice is one person, not a clash
+    same = pseudonymise(pd.Series([CLASHING[0], CLASHING[0]]), OLD_SALT, prefix="U-")
+    assert same[0] == same[1]
 
 
 def test_small_cells_suppressed_with_a_complementary_cell():

@@ -266,3 +266,34 @@ def test_a_reader_during_the_first_import_sees_the_manifest_before_it(tmp_path):
         assert (ws.path / "imports").is_dir()
         assert read_manifest(ws.path)["records"] == []  # before: no damage reported
     assert len(read_manifest(ws.path)["records"]) == 1  # after
+
+
+def test_an_older_workspace_refuses_two_people_whose_short_ids_clash(tmp_path):
+    """Workspaces made before the ``2:`` salts keep 10-digit ids; two people whose ids would
+    be one are refused with the fix (a new workspace), never merged, and nothing is stored."""
+    from tests.test_analysis_large import LABELS, _instrument
+    from tests.test_privacy import CLASHING, OLD_SALT
+
+    runner = CliRunner()
+    ws = tmp_path / "ws"
+    made = runner.invoke(cli, ["init", str(ws), "--instruments", str(_instrument(tmp_path / "inst")),
+                               "--cohort", "c1"])
+    assert made.exit_code == 0, made.output
+    (ws / ".salt").write_text(OLD_SALT + "\n", encoding="utf-8")  # as an older version made it
+    emails = [k.removeprefix("email:") for k in CLASHING] + ["someone@example.org"]
+    export = pd.DataFrame({"ID": [1, 2, 3], "Email": emails,
+                           **{f"Statement q{i}": [LABELS[3]] * 3 for i in range(4)}})
+    export.to_csv(tmp_path / "wide.csv", index=False)
+    args = ["ingest", str(tmp_path / "wide.csv"), "-w", str(ws), "-i", "wide@1", "-c", "c1",
+            "--wave", "baseline"]
+    refused = runner.invoke(cli, args)
+    assert refused.exit_code != 0 and "Traceback" not in refused.output
+    assert "same pseudonymous id" in refused.output and "evaluate init" in refused.output
+    assert Workspace.open(ws).manifest()["imports"] == []
+    # a workspace made by this version gives them ids of their own
+    fresh = tmp_path / "fresh"
+    runner.invoke(cli, ["init", str(fresh), "--instruments", str(tmp_path / "inst"), "--cohort", "c1"])
+    accepted = runner.invoke(cli, [*args[:3], str(fresh), *args[4:]])
+    assert accepted.exit_code == 0, accepted.output
+    stored = pd.read_parquet(next((fresh / "imports").glob("*/responses.parquet")))
+    assert stored["participant"].nunique() == 3

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaluate.privacy import PERSON_ID
 from evaluate.quotes import quote_selection, selection_note
 from evaluate.records import imports_table, quarantine_summary, suppression_counts
 from evaluate.report.columns import column_dictionary
@@ -30,7 +31,7 @@ RECORD_TABLES = ("imports", "quarantine", "quarantine_summary", "voices_counts",
                  "instrument_versions", "suppression")
 _PERSON_COLUMNS = {"participant", "response_id"}
 _TIE_COLUMNS = ("source", "target")
-_PERSON_ID = r"^[PU]-[0-9a-f]{10}$"
+_PERSON_ID = rf"^{PERSON_ID}$"
 
 
 def is_person_level(name: str, table: pd.DataFrame) -> bool:

@@ -65,7 +65,8 @@ class PersonalPagesRefused(ReportError):
 
 
 def personal_tokens(participants: pd.Series, salt: str) -> pd.Series:
-    """The opaque, stable token of each person's page (10 hex characters).
+    """The opaque, stable token of each person's page (16 hex characters; 10 under an
+    older workspace's salt).
 
     A salted hash of the pseudonymous id, so the file name carries neither
     a name nor the id that the analysis tables use.

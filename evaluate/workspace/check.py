@@ -18,13 +18,13 @@ so its export can be imported again.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from evaluate.errors import WorkspaceDamaged
+from evaluate.privacy import salt_is_valid
 from evaluate.hashing import file_sha256
 from evaluate.workspace.journal import LOST_AND_FOUND
 from evaluate.workspace.recovery import rebuild_manifest
@@ -130,8 +130,9 @@ def salt_problem(root: Path) -> str | None:
         text = path.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError):
         return "the .salt file cannot be read"
-    if not re.fullmatch(r"[0-9a-f]{64}", text):
-        return "the .salt file is damaged (it should be 64 hexadecimal characters)"
+    if not salt_is_valid(text):
+        return ("the .salt file is damaged (it should be 64 hexadecimal characters, after "
+                "\"2:\" in a workspace made by this version)")
     return None
 
 
