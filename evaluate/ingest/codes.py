@@ -77,26 +77,18 @@ def code_values(values: pd.Series, rset: ResponseSet) -> tuple[pd.Series, pd.Ser
 class CodedBlock:
     """Columns coded with one response set, as arrays: one row per response, one column per key.
 
-    ``codes`` holds float64 codes (NaN: blank or a "missing" answer), ``bad``
-    marks cells that are no answer of the set, and ``cells`` each cell's
-    position in ``texts`` (its text as :func:`~evaluate.ingest.cells.text_cells`
-    reads it; -1 for a blank cell), so a problem can quote the cell.
+    ``codes`` holds float64 codes (NaN: blank or a "missing" answer) and
+    ``bad`` marks the cells that are no answer of the set.
     """
 
     keys: tuple
     codes: np.ndarray
     bad: np.ndarray
-    cells: np.ndarray
-    texts: np.ndarray
 
-    def columns(self, keys) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(codes, bad, cells)`` of ``keys`` only, in that order."""
+    def columns(self, keys) -> tuple[np.ndarray, np.ndarray]:
+        """``(codes, bad)`` of ``keys`` only, in that order."""
         at = [self.keys.index(k) for k in keys]
-        return self.codes[:, at], self.bad[:, at], self.cells[:, at]
-
-    def text_at(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-        """The text of cells ``(rows[i], columns[i])`` (None for a blank cell)."""
-        return np.append(self.texts, None)[self.cells[rows, columns]]
+        return self.codes[:, at], self.bad[:, at]
 
 
 def code_block(frame: pd.DataFrame, keys: list, rset: ResponseSet) -> CodedBlock:
@@ -111,33 +103,31 @@ def code_block(frame: pd.DataFrame, keys: list, rset: ResponseSet) -> CodedBlock
     >>> agree = ResponseSet("agree3", ((1, "Disagree"), (2, "Neutral"), (3, "Agree")))
     >>> frame = pd.DataFrame({"q1": ["Agree", " 2", None], "q2": ["Yes", "agree", 3.0]}, dtype=object)
     >>> block = code_block(frame, ["q1", "q2"], agree)
-    >>> block.codes.tolist(), block.bad[:, 1].tolist(), block.text_at(np.array([0]), np.array([1]))
-    ([[3.0, nan], [2.0, 3.0], [nan, 3.0]], [True, False, False], array(['Yes'], dtype=object))
+    >>> block.codes.tolist(), block.bad[:, 1].tolist()
+    ([[3.0, nan], [2.0, 3.0], [nan, 3.0]], [True, False, False])
     """
     keys = tuple(dict.fromkeys(keys))
     n = len(frame)
     together = [k for k in keys if frame[k].dtype == object]
     alone = [k for k in keys if frame[k].dtype != object]
-    parts: list[tuple[np.ndarray, pd.Series]] = []  # (positions as n × columns, texts)
+    parts = []
     if together:
         stacked = pd.Series(np.concatenate([frame[k].to_numpy(dtype=object) for k in together]),
                             dtype=object)
         positions, texts = distinct_text_cells(stacked)
-        parts.append((positions.reshape(len(together), n).T, texts))
-    parts += [(p[:, None], t) for p, t in (distinct_text_cells(frame[k]) for k in alone)]
-    cells, codes, texts, offset = [], [], [], 0
-    for positions, distinct in parts:
-        coded = _code_of_texts(distinct, rset)
-        codes.append(coded[positions])
-        cells.append(np.where(positions < 0, -1, positions + offset))
-        texts.append(distinct.to_numpy(dtype=object, na_value=None))
-        offset += len(distinct)
-    order = [(together + alone).index(k) for k in keys]
-    codes = np.concatenate(codes, axis=1)[:, order] if codes else np.empty((n, 0))
-    cells = np.concatenate(cells, axis=1)[:, order] if cells else np.empty((n, 0), dtype=np.intp)
+        del stacked
+        parts.append(_code_of_texts(texts, rset)[positions.reshape(len(together), n).T])
+    for k in alone:
+        positions, texts = distinct_text_cells(frame[k])
+        parts.append(_code_of_texts(texts, rset)[positions][:, None])
+    codes = parts[0] if len(parts) == 1 else (
+        np.concatenate(parts, axis=1) if parts else np.empty((n, 0)))
+    del parts
+    if together and alone:
+        codes = codes[:, [(together + alone).index(k) for k in keys]]
     bad = codes == BAD_CODE
-    return CodedBlock(keys, np.where(bad, np.nan, codes), bad, cells,
-                      np.concatenate(texts) if texts else np.empty(0, dtype=object))
+    codes[bad] = np.nan
+    return CodedBlock(keys, codes, bad)
 
 
 def code_columns(frame: pd.DataFrame, keys: list, rset: ResponseSet

@@ -333,7 +333,7 @@ def coerce_export(
             if roster is None:
                 continue
             grid_parts.append(_roster_grid(raw, item, rset, cols, roster, rows, problems,
-                                           coded_answers))
+                                           coded_answers, text))
 
     ties = _assemble_ties(ties_parts, grid_parts, out["participant"], rows, instrument, problems)
     if stakeholders:
@@ -786,7 +786,7 @@ def _coded_column(frame: pd.DataFrame, key, rset: ResponseSet, coded_answers: di
     return code_values(frame[key], rset)
 
 
-def _roster_grid(raw, item, rset, cols, roster, rows, problems, coded_answers=None
+def _roster_grid(raw, item, rset, cols, roster, rows, problems, coded_answers=None, text=None
                  ) -> pd.DataFrame:
     """A grid with one column per person on the roster: one row per answered cell.
 
@@ -808,15 +808,14 @@ def _roster_grid(raw, item, rset, cols, roster, rows, problems, coded_answers=No
         keys = [c.key for c in used]
         if block is None or not set(keys) <= set(block.keys):
             block = code_block(frame, keys, rset)
-        codes, bad, cells = block.columns(keys)
-        # column by column, rows in order within each (as the problems and ties were listed)
-        column, row = np.nonzero(bad.T)
-        headings = np.array([c.heading for c in used], dtype=object)
-        texts = np.append(block.texts, None)[cells[row, column]]
-        problems += [dict(row=int(r), column=h, value=str(v), rule="allowed_answers",
-                          message=f"is not one of the answers for {rset.id}",
-                          fix=f"use one of: {rset.describe()}", severity="error", personal=False)
-                     for r, h, v in zip(rows[row], headings[column], texts, strict=True)]
+        codes, bad = block.columns(keys)
+        text = text or FrameText(frame)
+        for j in np.flatnonzero(bad.any(axis=0)):  # only the columns holding a wrong answer
+            at = bad[:, j]
+            problems += _problem(rows[at], used[j].heading, text(keys[j])[at], "allowed_answers",
+                                 f"is not one of the answers for {rset.id}",
+                                 f"use one of: {rset.describe()}")
+        # a tie row for each answered cell, column by column, rows in order within each
         column, row = np.nonzero(~np.isnan(codes.T))
         grid = pd.DataFrame({"row_index": frame.index[row],
                              "target": targets[known].to_numpy(dtype=object)[column],
