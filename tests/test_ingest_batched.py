@@ -34,8 +34,8 @@ def _awkward_frame(rows: int) -> pd.DataFrame:
     rng = np.random.default_rng(7)
     cells = np.array(AWKWARD, dtype=object)
     return pd.DataFrame({
-        "a": cells[rng.integers(0, len(cells), rows)],
-        "b": cells[rng.integers(0, len(cells), rows)],
+        "a": pd.Series(cells[rng.integers(0, len(cells), rows)], dtype=object),
+        "b": pd.Series(cells[rng.integers(0, len(cells), rows)], dtype=object),
         "n": rng.choice([1.0, 2.0, np.nan, 3.5], rows),  # not Python objects: read alone
         "c": pd.Series([None] * rows, dtype=object),
     })
@@ -76,6 +76,23 @@ def test_code_block_is_code_values_column_by_column(rows, keys):
     np.testing.assert_array_equal(bad, block.bad[:, ::-1])
     if rows >= 60 and keys != ["n"]:
         assert block.bad.any() and np.isnan(block.codes).any() and (block.codes == 3).any()
+    shared = code_block(frame, keys, AGREE, FrameText(frame))  # the frame's text read once
+    np.testing.assert_array_equal(shared.codes, block.codes)
+    np.testing.assert_array_equal(shared.bad, block.bad)
+
+
+@pytest.mark.parametrize("rows", [0, 1, 60])
+def test_frame_text_distinct_gives_each_columns_text(rows):
+    frame = _awkward_frame(rows)
+    text = FrameText(frame)
+    codes, texts = text.distinct(["b", "c", "a"])
+    assert codes.shape == (rows, 3)
+    for j, key in enumerate(["b", "c", "a"]):
+        got = pd.Series(texts.array.take(codes[:, j], allow_fill=True), index=frame.index,
+                        name=key)
+        pd.testing.assert_series_equal(got, text_cells(frame[key]))
+    assert text.distinct(["a", "n"]) is None  # a column of numbers is read on its own
+    assert FrameText(_awkward_frame(1_500)).distinct(["a"]) is None  # long: column by column
 
 
 def test_roster_grid_reports_each_wrong_cell_and_unknown_column(tmp_path):
@@ -105,3 +122,86 @@ def test_roster_grid_reports_each_wrong_cell_and_unknown_column(tmp_path):
     assert unknown["column"].tolist() == [
         "How often do you work with each of these people? [Nobody Atall]"]
     assert set(result.quarantined_rows) == {2, 6}
+
+
+@pytest.mark.parametrize("pseudonym", [False, True])
+def test_scrub_frame_is_scrub_series_column_by_column(pseudonym):
+    from evaluate.scrub import PersonalData
+
+    people = PersonalData(names={"jo smith": "P-1", "ann lee": "P-2"},
+                          emails={"jo@x.org": "P-1"}, staff={"s001": "P-1"})
+    frame = pd.DataFrame({
+        "said": pd.Series(["ask Jo Smith", None, "fine", "S001", "Lee, Ann's team"], dtype="string"),
+        "other": pd.Series(["fine", "jo@x.org", "", None, "nothing"], dtype="string"),
+        "mixed": pd.Series([1, "S001", 2.5, None, "fine"], dtype=object),
+        "clean": pd.Series(["a", "b", None, "c", "d"], dtype="string"),
+        "number": [1.0, 2.0, 3.0, 4.0, 5.0],
+    })
+    columns = ["said", "other", "mixed", "clean", "number"]
+    out, mask = people.scrub_frame(frame, columns, pseudonym=pseudonym)
+    for col in columns[:-1]:
+        alone, hit = people.scrub_series(frame[col], pseudonym)
+        pd.testing.assert_series_equal(out[col], alone)
+        pd.testing.assert_series_equal(mask[col], hit.rename(col), check_names=False)
+    pd.testing.assert_series_equal(out["number"], frame["number"])
+    assert mask.sum().tolist() == [3, 1, 1, 0, 0]
+    assert people.scrub_frame(frame[["clean"]])[1].sum().sum() == 0
+
+
+def test_error_cells_short_and_long_agree():
+    from evaluate.ingest.coerce import _error_cells
+
+    cells = np.array(["#N/A", "ok", None, 3.0, "#DIV/0!", "#n/a"], dtype=object)
+    rng = np.random.default_rng(3)
+    long = pd.DataFrame({k: pd.Series(cells[rng.integers(0, len(cells), 1_500)], dtype=object)
+                         for k in "abc"})
+    whole = _error_cells(long, ["c", "a"])
+    short = np.concatenate([_error_cells(long.iloc[i:i + 500], ["c", "a"])
+                            for i in range(0, 1_500, 500)])
+    np.testing.assert_array_equal(whole, short)
+    np.testing.assert_array_equal(whole[:, 1], long["a"].isin(["#N/A", "#DIV/0!"]).to_numpy())
+    assert _error_cells(long, []).shape == (1_500, 0)
+
+
+def test_shared_response_schema_is_built_once_per_instrument_as_it_is():
+    import dataclasses
+
+    from evaluate.instruments import load_instruments
+    from evaluate.schemas import response_schema, shared_response_schema
+
+    first, again = load_instruments()["baseline@1"], load_instruments()["baseline@1"]
+    columns = [i.id for i in first.items][:6]
+    schema = shared_response_schema(first, columns)
+    assert shared_response_schema(again, list(columns)) is schema
+    built = response_schema(first, columns=columns)
+    assert list(schema.columns) == list(built.columns)
+    assert [repr(c.checks) for c in schema.columns.values()] == [
+        repr(c.checks) for c in built.columns.values()]
+    item = first.items[0]
+    edited = dataclasses.replace(first, items=(dataclasses.replace(item, required=not item.required),
+                                               *first.items[1:]))
+    other = shared_response_schema(edited, columns)
+    assert other is not schema
+    assert other.columns[item.id].nullable != schema.columns[item.id].nullable
+
+
+def test_roster_lookups_are_built_once_and_a_shared_name_matches_nobody(tmp_path):
+    from evaluate.roster import read_roster
+
+    path = tmp_path / "roster.csv"
+    path.write_text("name,email,staff_id,cohort\nJo Smith,jo@x.org,S1,c1\nAnn Lee,ann@x.org,S2,c1\n"
+                    "Ann Lee,ann.lee@y.org,S3,c1\n", encoding="utf-8")
+    roster = read_roster(path, "salt")
+    names = pd.Series(["smith, jo", "Ann Lee", "Nobody"], dtype="string")
+    first = roster.match_names(names)
+    assert first.notna().tolist() == [True, False, False]  # two Ann Lees: neither is meant
+    assert roster._lookup("name_key") is roster._lookup("name_key")
+    email = pd.Series(["ANN.LEE@y.org ", None, "x@z.org"], dtype="string")
+    staff = pd.Series([None, "s2", None], dtype="string")
+    name = pd.Series(["Ann Lee", "Ann Lee", "Jo Smith"], dtype="string")
+    fallback = pd.Series(["r1", "r2", "r3"], dtype="string")
+    pid, matched = roster.match_respondents(email, staff, name, "salt", fallback)
+    public = roster.frame.set_index("email_key")["participant"]
+    assert matched.tolist() == [True, True, True]
+    assert pid.tolist() == [public["ann.lee@y.org"], public["ann@x.org"], first.iloc[0]]
+    pd.testing.assert_series_equal(roster.match_names(names), first)  # the same from the cache

@@ -91,6 +91,24 @@ class FrameText:
         return pd.Series(self._texts.array.take(self._codes[:, self._at[key]], allow_fill=True),
                          index=values.index, name=values.name)
 
+    def distinct(self, keys: list) -> tuple[np.ndarray, pd.Series] | None:
+        """:func:`distinct_text_cells` of the columns ``keys`` stacked, as one array per column.
+
+        Returns ``(codes, texts)`` with ``codes`` of shape (rows, len(keys)): the
+        position of each cell's text in ``texts`` (-1 for a blank cell), ``texts``
+        the distinct texts of these columns. None when the frame is long or a
+        column does not hold Python objects (then read them as usual).
+        """
+        if len(self.frame) >= _LONG or any(self.frame[k].dtype != object for k in keys):
+            return None
+        if self._at is None:
+            self._convert_all()
+        codes = self._codes[:, [self._at[k] for k in keys]]
+        used, inverse = np.unique(codes, return_inverse=True)
+        blank = bool(len(used)) and used[0] < 0
+        texts = self._texts.iloc[used[int(blank):]].reset_index(drop=True)
+        return (inverse.reshape(codes.shape) - int(blank)), texts
+
     def _convert_all(self) -> None:
         keys = [k for k, d in self.frame.dtypes.items() if pd.api.types.is_object_dtype(d)]
         cells = self.frame[keys].to_numpy(dtype=object).ravel(order="F")

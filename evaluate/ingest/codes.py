@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from evaluate.ingest.cells import distinct_text_cells
+from evaluate.ingest.cells import FrameText, distinct_text_cells
 from evaluate.instruments import ResponseSet
 from evaluate.normalise import normalise_label
 
@@ -91,13 +91,16 @@ class CodedBlock:
         return self.codes[:, at], self.bad[:, at]
 
 
-def code_block(frame: pd.DataFrame, keys: list, rset: ResponseSet) -> CodedBlock:
+def code_block(frame: pd.DataFrame, keys: list, rset: ResponseSet,
+               text: FrameText | None = None) -> CodedBlock:
     """Code the columns ``keys`` of ``frame`` with ``rset`` in one pass (see :class:`CodedBlock`).
 
     The cells of all columns holding Python objects are read as text and
     looked up once per distinct value across the lot; other columns are read
     one by one. Cells are compared as text exactly as :func:`code_values`
-    compares them, so every column gets the codes it would get alone.
+    compares them, so every column gets the codes it would get alone. ``text``
+    (the frame's :class:`~evaluate.ingest.cells.FrameText`) saves reading the
+    cells as text again when it has read them already.
 
     >>> from evaluate.instruments import ResponseSet
     >>> agree = ResponseSet("agree3", ((1, "Disagree"), (2, "Neutral"), (3, "Agree")))
@@ -111,7 +114,11 @@ def code_block(frame: pd.DataFrame, keys: list, rset: ResponseSet) -> CodedBlock
     together = [k for k in keys if frame[k].dtype == object]
     alone = [k for k in keys if frame[k].dtype != object]
     parts = []
-    if together:
+    read = text.distinct(together) if text is not None and together else None
+    if read is not None:
+        positions, texts = read
+        parts.append(_code_of_texts(texts, rset)[positions])
+    elif together:
         stacked = pd.Series(np.concatenate([frame[k].to_numpy(dtype=object) for k in together]),
                             dtype=object)
         positions, texts = distinct_text_cells(stacked)

@@ -265,7 +265,7 @@ def coerce_export(
     ties_parts: list[pd.DataFrame] = []
     grid_parts: list[pd.DataFrame] = []
     stakeholders = []
-    coded_answers = _coded_answers(frame, instrument, match)
+    coded_answers = _coded_answers(frame, instrument, match, text)
     for item in instrument.items:
         cols = match.for_item(item.id)
         if not cols:
@@ -370,11 +370,15 @@ def _without_hidden(raw, match: MatchResult, rows: np.ndarray, problems: list[di
     for h in raw.hidden:
         hidden.setdefault(h["key"], {})[h["row"]] = h
     used = [m for m in match.matches if m.item is not None or m.role is not None]
+    keys = list(dict.fromkeys(m.key for m in used))
+    error_cells, column_of = _error_cells(raw.frame, keys), {k: j for j, k in enumerate(keys)}
     replaced = {}
     position = pd.Series(np.arange(len(rows)), index=rows)
     for m in used:
+        mask = error_cells[:, column_of[m.key]].copy()
+        if not mask.any() and m.key not in hidden:
+            continue
         values = raw.frame[m.key]
-        mask = values.isin(EXCEL_ERRORS).to_numpy(dtype=bool, copy=True)  # hashed, not a loop
         shown = values.where(mask)
         for row, h in hidden.get(m.key, {}).items():
             at = int(position[row])
@@ -406,6 +410,19 @@ def _without_hidden(raw, match: MatchResult, rows: np.ndarray, problems: list[di
     for key, values in replaced.items():
         frame[key] = values
     return replace(raw, frame=frame)
+
+
+def _error_cells(frame: pd.DataFrame, keys: list) -> np.ndarray:
+    """Which cells of the columns ``keys`` hold an Excel error (``#N/A``), one column each.
+
+    Hashed, not a loop: for a short frame, one look-up for all the columns at
+    once; for a long one, column by column (no copy of the whole frame).
+    """
+    if not keys:
+        return np.zeros((len(frame), 0), dtype=bool)
+    if len(frame) < 1_000:
+        return frame[keys].isin(EXCEL_ERRORS).to_numpy(dtype=bool)
+    return np.column_stack([frame[k].isin(EXCEL_ERRORS).to_numpy(dtype=bool) for k in keys])
 
 
 #: What platforms write in a name column for an anonymous response (Qualtrics' legacy
@@ -760,8 +777,8 @@ def _roster_multi_ties(raw, item, cols, roster, rows, problems, text=None) -> pd
                          "relation": item.relation})
 
 
-def _coded_answers(frame: pd.DataFrame, instrument: Instrument, match: MatchResult
-                   ) -> dict[int, CodedBlock]:
+def _coded_answers(frame: pd.DataFrame, instrument: Instrument, match: MatchResult,
+                   text: FrameText | None = None) -> dict[int, CodedBlock]:
     """The codes of every column coded with a response set (likert, choice and roster grid
     questions), each response set's columns in one pass: ``{id(rset): block}``."""
     keys_of: dict[int, list] = {}
@@ -774,7 +791,7 @@ def _coded_answers(frame: pd.DataFrame, instrument: Instrument, match: MatchResu
         rsets[id(rset)] = rset
         keys_of.setdefault(id(rset), []).extend(
             c.key for c in (cols[:1] if item.type != "roster_grid" else cols))
-    return {rid: code_block(frame, keys, rsets[rid]) for rid, keys in keys_of.items()}
+    return {rid: code_block(frame, keys, rsets[rid], text) for rid, keys in keys_of.items()}
 
 
 def _coded_column(frame: pd.DataFrame, key, rset: ResponseSet, coded_answers: dict
