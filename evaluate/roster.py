@@ -82,6 +82,10 @@ def _comparison_kinds(values: pd.Series, rows, file: str, heading: str) -> pd.Se
     return kind.replace("", pd.NA).astype("string")
 
 
+#: Rosters smaller than this keep their look-up tables (see :meth:`Roster._lookup`).
+_KEEP_LOOKUPS = 10_000
+
+
 @dataclass
 class Roster:
     """People on the programme. ``frame`` holds private keys and is never stored.
@@ -172,14 +176,21 @@ class Roster:
 
     def _lookup(self, key: str) -> pd.Series:
         """Participant id by ``key`` (``email_key``, ``staff_key``, or ``name_key`` where no
-        two people share the name), built on first use: a programme's imports look
-        people up in the same roster again and again."""
-        if key not in self._lookups:
-            rows = self.frame.dropna(subset=[key])
-            if key == "name_key":  # a name two people share identifies neither
-                rows = rows.drop_duplicates("name_key", keep=False)
-            self._lookups[key] = rows.set_index(key)["participant"]
-        return self._lookups[key]
+        two people share the name).
+
+        A cohort's imports look people up in the same roster again and again, so a
+        roster of fewer than 10,000 people keeps its tables; a larger one builds
+        them for each look-up (kept, they would hold memory a national import needs).
+        """
+        if key in self._lookups:
+            return self._lookups[key]
+        rows = self.frame.dropna(subset=[key])
+        if key == "name_key":  # a name two people share identifies neither
+            rows = rows.drop_duplicates("name_key", keep=False)
+        lookup = rows.set_index(key)["participant"]
+        if len(self.frame) < _KEEP_LOOKUPS:
+            self._lookups[key] = lookup
+        return lookup
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
         """The nearest roster names to ``name`` (for a message to the importer).

@@ -205,3 +205,16 @@ def test_roster_lookups_are_built_once_and_a_shared_name_matches_nobody(tmp_path
     assert matched.tolist() == [True, True, True]
     assert pid.tolist() == [public["ann.lee@y.org"], public["ann@x.org"], first.iloc[0]]
     pd.testing.assert_series_equal(roster.match_names(names), first)  # the same from the cache
+
+
+def test_a_large_roster_keeps_no_lookup_tables(tmp_path, monkeypatch):
+    import evaluate.roster as roster_module
+
+    path = tmp_path / "roster.csv"
+    path.write_text("name,email,cohort\nJo Smith,jo@x.org,c1\nAnn Lee,ann@x.org,c1\n",
+                    encoding="utf-8")
+    monkeypatch.setattr(roster_module, "_KEEP_LOOKUPS", 2)  # two people count as large
+    roster = roster_module.read_roster(path, "other-salt")
+    found = roster.match_names(pd.Series(["Ann Lee", "Jo Smith"], dtype="string"))
+    assert found.notna().all() and found.iloc[0] != found.iloc[1]
+    assert roster._lookups == {}
