@@ -96,7 +96,8 @@ def test_short_and_long_columns_count_lines_alike(monkeypatch):
 def _cells(path):
     wb = load_workbook(path)
     return {ws.title: ([(c.coordinate, c.value, c.data_type, c.number_format,
-                         bool(c.alignment.wrap_text), c.alignment.vertical, c.font.b)
+                         bool(c.alignment.wrap_text), c.alignment.vertical, c.font.b,
+                         c.quotePrefix)
                         for row in ws.iter_rows() for c in row if c.value is not None],
                        heights_written(ws), ws.freeze_panes, ws.auto_filter.ref)
             for ws in wb}
@@ -109,7 +110,11 @@ def test_rows_written_in_bulk_read_back_as_openpyxl_writes_them(tmp_path, monkey
         "text": ["a & b <c> \"d\"", " spaced ", "", None, "line\r\nbreak " + "w" * 70, "=1+1"],
         "p_val": [1e-9, 0.5, float("nan"), float("inf"), 0.1 + 0.2, 12345678901234567.0],
         "n": [1, 2, 3, 4, 5, 12345678901234567], "flag": [True, False] * 3,
-        "share": [0.1, 0.2, 0.3, 0.4, 0.5, 1.0]})
+        "share": [0.1, 0.2, 0.3, 0.4, 0.5, 1.0],
+        # columns of one type, written in one pass: numbers with gaps, text with gaps, nothing
+        "score": [0.5, float("nan"), 1.25, -0.0, float("nan"), 3.0],
+        "label": pd.Series(["a", "b", None, "=x", "a", " b "], dtype="str"),
+        "none": [None] * 6})
     sheets = [Sheet("T", table, about="A table"), Sheet("Empty", table.iloc[0:0])]
     bulk = write_workbook(tmp_path / "bulk.xlsx", sheets, title="t").path
     monkeypatch.setattr(xlsx, "rows_xml", lambda *a, **k: None)  # openpyxl writes every cell

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluate.report.xlsx import _text_lengths
+from evaluate.report.xlsx_columns import text_lengths as _text_lengths
 
 COLUMNS = [
     pd.Series(["ab", None, np.nan, pd.NA, "é€ \u2014", ""], dtype=object),

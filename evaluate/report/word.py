@@ -58,22 +58,12 @@ def _header_row(row) -> None:
 def _table(doc, headings: Sequence[str], rows: Sequence[Sequence], caption: str = "") -> None:
     if caption:
         doc.add_paragraph(caption, style="Caption")
-    from docx.shared import Cm
+    from docx.shared import Cm, Pt
+
+    from evaluate.report.word_table import add_table
 
     texts = [["" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v) for v in values]
              for values in rows]
-    table = doc.add_table(rows=1, cols=len(headings))
-    table.style = "Table Grid"
-    table.autofit = False
-    from docx.shared import Pt
-
-    for cell, text in zip(table.rows[0].cells, headings, strict=True):
-        run = cell.paragraphs[0].add_run(str(text))
-        run.bold, run.font.size = True, Pt(9)
-    _header_row(table.rows[0])
-    for values in texts:
-        for cell, value in zip(table.add_row().cells, values, strict=True):
-            cell.paragraphs[0].add_run(value).font.size = Pt(9)
     # columns as wide as their words need: each at least its longest word (up to 14
     # letters), the rest of the 17 cm shared by how much text each column holds
     floors, wants = [], []
@@ -85,11 +75,9 @@ def _table(doc, headings: Sequence[str], rows: Sequence[Sequence], caption: str 
     spare = max(TEXT_WIDTH_CM - sum(floors), 0.0)
     total_want = sum(wants) or 1.0
     scale = min(1.0, TEXT_WIDTH_CM / sum(floors))
-    for n, column in enumerate(table.columns):
-        width = Cm(floors[n] * scale + spare * wants[n] / total_want)
-        column.width = width  # the grid, which LibreOffice reads
-        for cell in column.cells:  # and each cell, which Word reads
-            cell.width = width
+    widths = [Cm(floors[n] * scale + spare * wants[n] / total_want) for n in range(len(headings))]
+    table = add_table(doc, headings, texts, widths, size=Pt(9))
+    _header_row(table.rows[0])
     doc.add_paragraph()
 
 
@@ -347,8 +335,11 @@ def write_evaluation_report(results, context: dict, path: str | Path, *, page=No
 
             tmp = Path(tempfile.mkdtemp(prefix="evaluate-charts-"))
             images, why_none = chart_images(dashboard, [f.id for f in page.figures], tmp)
+    from evaluate.report.word_table import remember_style_ids
+
     doc = Document()
     _styles(doc)
+    remember_style_ids(doc)  # python-docx would search styles.xml for every paragraph
     from docx.shared import Cm
 
     for section in doc.sections:  # A4, as NHS and council templates are

@@ -53,6 +53,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from evaluate.privacy import neutralise_formula  # the test of what a spreadsheet runs
+from evaluate.report.xlsx_columns import (  # what each column shows, read once
+    EXCEL_MAX_CELL,
+    P_VALUE_FORMAT,
+    cell_value,
+    column_values,
+    column_width,
+    guess_format,
+    read_column,
+)
 from evaluate.report.xlsx_rows import rows_xml
 
 __all__ = ["Sheet", "WorkbookWritten", "write_workbook", "write_tables", "sheet_name",
@@ -62,9 +71,6 @@ __all__ = ["Sheet", "WorkbookWritten", "write_workbook", "write_tables", "sheet_
 #: Excel's limits (rows include the header row).
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLUMNS = 16_384
-EXCEL_MAX_CELL = 32_767
-#: p-values as people print them: "<0.001", else three decimals; the value stays exact.
-P_VALUE_FORMAT = '[<0.001]"<0.001";0.000'
 
 _FIXED_TIME = dt.datetime(2000, 1, 1)
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -76,7 +82,6 @@ _TOP = Alignment(vertical="top")
 _NO_WRAP = Alignment(wrap_text=False, vertical="top")
 _INVALID = re.compile(r"[\[\]\*\?/\\:]")
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
-_MAX_WIDTH = 60
 _FEW = 200
 
 
@@ -139,30 +144,6 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def guess_format(series: pd.Series) -> str | None:
-    """An Excel number format from a column's name and type (p-values, shares, counts …)."""
-    name = str(series.name).lower()
-    if pd.api.types.is_bool_dtype(series):
-        return None
-    if pd.api.types.is_datetime64_any_dtype(series):
-        return "yyyy-mm-dd hh:mm"
-    if not pd.api.types.is_numeric_dtype(series):
-        return None
-    if name in ("p", "p_val") or name.startswith(("p_", "p (")):
-        return P_VALUE_FORMAT
-    if pd.api.types.is_integer_dtype(series) or name.startswith("n_") or name in ("n", "row", "rows"):
-        return "0"
-    if "share" in name or "rate" in name or name.startswith("pct"):
-        return "0.0%" if series.dropna().between(0, 1).all() else "0.00"
-    values = series.dropna().to_numpy(dtype=float)
-    values = values[np.isfinite(values)]
-    if len(values) and (values == np.round(values)).all():
-        return "0"  # degrees of freedom, counts stored as floats, medians of whole answers
-    if "median" in name and len(values) and (values * 2 == np.round(values * 2)).all():
-        return "0.0"
-    return "0.00"
-
-
 def looks_like_formula(value) -> bool:
     """True for text a spreadsheet would run as a formula if typed in (``=1+1``, ``-x``, ``@x``).
 
@@ -170,39 +151,6 @@ def looks_like_formula(value) -> bool:
     (True, False, False)
     """
     return isinstance(value, str) and neutralise_formula(value) != value
-
-
-def cell_value(v):
-    """A value as openpyxl should store it: numpy unwrapped, NaN empty, text as written
-    (cut to Excel's 32,767 characters); it is written as a text cell, never a formula."""
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, (float, np.floating)):
-        return None if np.isnan(v) else float(v)
-    if isinstance(v, (np.bool_, bool)):
-        return bool(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, pd.Timestamp):
-        return v.to_pydatetime()
-    if isinstance(v, (dt.datetime, dt.date, int)):
-        return v
-    text = str(v)
-    if len(text) > EXCEL_MAX_CELL:
-        text = text[: EXCEL_MAX_CELL - 1] + "…"
-    return text
-
-
-def column_values(series: pd.Series) -> list:
-    """:func:`cell_value` over a column, with the common number types converted in bulk."""
-    kind = series.dtype.kind if isinstance(series.dtype, np.dtype) else ""
-    if kind in ("b", "i", "u"):
-        return series.tolist()
-    if kind == "f":
-        return [None if v != v else v for v in series.tolist()]
-    # text that fits a cell is written as it is (what cell_value returns), without its checks
-    return [v if type(v) is str and len(v) <= EXCEL_MAX_CELL else cell_value(v)
-            for v in series.astype(object)]
 
 
 def wrapped_lines(values: Sequence, width: float) -> np.ndarray:
@@ -371,9 +319,8 @@ def _header_height(header: Sequence[str], widths: Sequence[float]) -> float:
 
 
 def _cut(frame: pd.DataFrame, title: str, csv: str, *, max_rows: int, max_columns: int
-         ) -> tuple[pd.DataFrame, list[str], dict]:
-    """The part of ``frame`` Excel holds, a sentence for each thing left out, and the length
-    as text of each cell of its columns that are not numbers (column → lengths)."""
+         ) -> tuple[pd.DataFrame, list[str]]:
+    """The part of ``frame`` Excel holds and a sentence for each thing left out."""
     left_out = []
     where = f"; the whole table is in {csv}" if csv else ""
     if frame.shape[1] > max_columns:
@@ -384,38 +331,7 @@ def _cut(frame: pd.DataFrame, title: str, csv: str, *, max_rows: int, max_column
         left_out.append(f"Sheet “{title}”: only the first {max_rows - 1:,} of {len(frame):,} "
                         f"rows fit in Excel{where}.")
         frame = frame.head(max_rows - 1)
-    lengths = {c: _text_lengths(frame[c]) for c in frame.columns
-               if not pd.api.types.is_numeric_dtype(frame[c])}
-    long_cells = sum(int((n > EXCEL_MAX_CELL).sum()) for n in lengths.values())
-    if long_cells:
-        left_out.append(f"Sheet “{title}”: {long_cells:,} cells were longer than Excel's "
-                        f"{EXCEL_MAX_CELL:,} characters and end with “…”.")
-    return frame, left_out, lengths
-
-
-def _text_lengths(series: pd.Series) -> np.ndarray:
-    """How long each cell is as text, as ``series.astype("string").str.len()`` says; -1 when
-    missing. A column of text is measured directly (no conversion of every cell first)."""
-    values = series.to_numpy(dtype=object)
-    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
-        missing = pd.isna(values)
-        return np.fromiter((-1 if m else len(v) for v, m in zip(values, missing, strict=True)),
-                           dtype=np.int64, count=len(values))
-    return series.astype("string").str.len().fillna(-1).to_numpy(dtype=np.int64)
-
-
-def _column_width(series: pd.Series, heading: str, lengths: np.ndarray | None = None
-                  ) -> tuple[float, bool]:
-    """A column's width (characters) and whether its text wraps (longer than the widest column).
-
-    ``lengths``: each cell's length as text, when already measured (:func:`_text_lengths`)."""
-    head = max((len(w) for w in heading.split()), default=0)
-    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        longest = 9  # numbers print rounded by their format, not at full precision
-    else:
-        lengths = _text_lengths(series) if lengths is None else lengths
-        longest = max(int(lengths.max()), 0) if len(lengths) else 0
-    return min(max(8, head + 2, min(longest, _MAX_WIDTH) + 2), _MAX_WIDTH), longest > _MAX_WIDTH
+    return frame, left_out
 
 
 def _write_sheet(ws, sheet: Sheet, *, max_rows: int, max_columns: int,
@@ -427,18 +343,26 @@ def _write_sheet(ws, sheet: Sheet, *, max_rows: int, max_columns: int,
     :func:`write_workbook` to put into the saved sheet.
     """
     above = ([sheet.title] if sheet.title else []) + list(sheet.lines)
-    frame, left_out, lengths = _cut(sheet.table.reset_index(drop=True), ws.title, sheet.csv,
-                                    max_rows=max_rows - len(above), max_columns=max_columns)
+    frame, left_out = _cut(sheet.table.reset_index(drop=True), ws.title, sheet.csv,
+                           max_rows=max_rows - len(above), max_columns=max_columns)
     headers = [str(c) for c in frame.columns]
     styles = _Styles(ws)
-    widths, wrap, formats = [], [], []
-    for col, heading in zip(frame.columns, headers, strict=True):
-        width, wraps = _column_width(frame[col], heading, lengths.get(col))
+    columns, widths, wrap, formats = [], [], [], []
+    long_cells = 0
+    for (col, series), heading in zip(frame.items(), headers, strict=True):
+        values, lengths = read_column(series)
+        columns.append(values)
+        if lengths is not None:
+            long_cells += int((lengths > EXCEL_MAX_CELL).sum())
+        width, wraps = column_width(heading, lengths)
         if col in sheet.widths:
             width, wraps = sheet.widths[col], True
         widths.append(width)
         wrap.append(wraps)
-        formats.append(sheet.formats.get(col) or guess_format(frame[col]))
+        formats.append(sheet.formats.get(col) or guess_format(series))
+    if long_cells:
+        left_out.append(f"Sheet “{ws.title}”: {long_cells:,} cells were longer than Excel's "
+                        f"{EXCEL_MAX_CELL:,} characters and end with “…”.")
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
     head = len(above) + 1  # the header's row: under the title and its lines
@@ -455,7 +379,6 @@ def _write_sheet(ws, sheet: Sheet, *, max_rows: int, max_columns: int,
     header = [cell_value(h) for h in headers]
     _fit(ws, head, _header_height(header, widths))
     _header_row(ws, styles, headers)
-    columns = [column_values(frame[c]) for c in frame.columns]
     heights = row_heights(columns, widths, wrap)
     # wrapped columns wrap on every row; on a row of several lines every cell sits at the top
     one_line = [styles(number_format=f, alignment=_WRAP if w else None)

@@ -57,8 +57,22 @@ def _cells(values: Sequence, letter: str, rows: Sequence[str], style: Sequence[s
     """One column's cells as XML (``""`` for an empty cell), or None if it holds anything else.
 
     Text a spreadsheet would run as a formula takes the ``quoted`` style (Excel's quote prefix).
-    Each distinct text is escaped once (:func:`_text_cell`): columns repeat a few labels.
+    A column of only numbers, or only text, is written in one pass for its type (each
+    distinct text escaped once, :func:`_text_cell`: columns repeat a few labels); any
+    other column cell by cell.
     """
+    types = set(map(type, values))
+    types.discard(type(None))
+    if types <= {int, float} and all(map(math.isfinite, (v for v in values if v is not None))):
+        return [f'<c r="{letter}{r}"{s} t="n"><v>{v:.16g}</v></c>' if v is not None else ""
+                for v, r, s in zip(values, rows, style, strict=True)]
+    if types == {str}:
+        texts = {v: _text_cell(v) for v in set(values) if v is not None}
+        if any(t is None for t in texts.values()):
+            return None
+        return ["" if v is None else
+                f'<c r="{letter}{r}"{q if texts[v][0] else s}{texts[v][1]}'
+                for v, r, s, q in zip(values, rows, style, quoted, strict=True)]
     out = []
     texts: dict[str, tuple[bool, str] | None] = {}
     for v, r, s, q in zip(values, rows, style, quoted, strict=True):
@@ -78,6 +92,11 @@ def _cells(values: Sequence, letter: str, rows: Sequence[str], style: Sequence[s
         else:
             return None
     return out
+
+
+def _per_row(tall: np.ndarray, high: str, one: str) -> list[str]:
+    """Each row's style: ``high`` on a tall row, else ``one``."""
+    return np.where(tall, high, one).tolist() if tall.any() else [one] * len(tall)
 
 
 def rows_xml(columns: Sequence[Sequence], heights: np.ndarray, style_one_line: Sequence[int | None],
@@ -115,8 +134,8 @@ def rows_xml(columns: Sequence[Sequence], heights: np.ndarray, style_one_line: S
     for j, values in enumerate(columns):
         one, high, q_one, q_high = (f' s="{s}"' if s is not None else "" for s in (
             style_one_line[j], style_tall[j], quoted_one_line[j], quoted_tall[j]))
-        column = _cells(values, get_column_letter(j + 1), rows, np.where(tall, high, one).tolist(),
-                        np.where(tall, q_high, q_one).tolist())
+        column = _cells(values, get_column_letter(j + 1), rows, _per_row(tall, high, one),
+                        _per_row(tall, q_high, q_one))
         if column is None:
             return None
         cells.append(column)
