@@ -24,6 +24,8 @@ __all__ = [
     "SCALE_SCORE_COLUMNS",
     "item_range",
     "reverse_key",
+    "codes_of",
+    "keyed_codes",
     "keyed_items",
     "scales_to_score",
     "score_scales",
@@ -77,24 +79,43 @@ def reverse_key(codes: pd.Series | np.ndarray, low: float, high: float):
     return low + high - codes
 
 
+def codes_of(responses: pd.DataFrame, item_id: str) -> np.ndarray:
+    """One item's column as float codes (NaN where missing or not a number; all NaN when the
+    responses do not carry the item). Float columns are taken as they are, without
+    ``pd.to_numeric``'s pass over them: the same values."""
+    if item_id not in responses.columns:
+        return np.full(len(responses), np.nan)
+    col = responses[item_id]
+    if col.dtype == np.float64:
+        return col.to_numpy()
+    return pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64")
+
+
+def keyed_codes(responses: pd.DataFrame, instrument: Instrument, items) -> np.ndarray:
+    """:func:`keyed_items` as an array (responses × items), without building a frame.
+
+    Laid out column by column (Fortran order), as a frame of the columns gives
+    them: sums along either axis add in the same order as they did from the frame.
+    """
+    columns = []
+    for item_id in items:
+        item = instrument.item(item_id)
+        col = codes_of(responses, item_id)
+        if _is_reverse(instrument, item):
+            low, high = item_range(instrument, item)
+            col = reverse_key(col, low, high)
+        columns.append(col)
+    return np.stack(columns).T if columns else np.empty((len(responses), 0))
+
+
 def keyed_items(responses: pd.DataFrame, instrument: Instrument, items) -> pd.DataFrame:
     """The given item columns as float codes, reverse keyed items reversed.
 
     Items the responses do not carry come back as all-missing columns.
     """
-    out = {}
-    n = len(responses)
-    for item_id in items:
-        item = instrument.item(item_id)
-        if item_id in responses.columns:
-            col = pd.to_numeric(responses[item_id], errors="coerce").to_numpy(dtype="float64")
-        else:
-            col = np.full(n, np.nan)
-        if _is_reverse(instrument, item):
-            low, high = item_range(instrument, item)
-            col = reverse_key(col, low, high)
-        out[item_id] = col
-    return pd.DataFrame(out, index=responses.index, columns=list(items))
+    items = list(items)
+    return pd.DataFrame(keyed_codes(responses, instrument, items), index=responses.index,
+                        columns=items)
 
 
 def scales_to_score(instrument: Instrument) -> list[Scale]:
@@ -172,7 +193,7 @@ def score_scales(
     scores: dict[str, np.ndarray] = {}
     answered: dict[str, np.ndarray] = {}
     for scale in scales:
-        block = keyed_items(responses, instrument, scale.items).to_numpy()
+        block = keyed_codes(responses, instrument, scale.items)
         m = np.sum(~np.isnan(block), axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = np.nansum(block, axis=1) / m
@@ -183,9 +204,7 @@ def score_scales(
         answered[scale.id] = m
     if wide:
         out = responses[ids].reset_index(drop=True)
-        for sid, values in scores.items():
-            out[sid] = values
-        return out
+        return pd.concat([out, pd.DataFrame(scores, index=out.index)], axis=1) if scores else out
     n = len(responses)
     if not scales:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in ids}

@@ -8,7 +8,15 @@ import pytest
 
 from evaluate.errors import AnalysisError
 from evaluate.instruments import Instrument, Item, ResponseSet, Scale, resolve
-from evaluate.scoring import item_range, reverse_key, scales_to_score, score_scales
+from evaluate.scoring import (
+    codes_of,
+    item_range,
+    keyed_codes,
+    keyed_items,
+    reverse_key,
+    scales_to_score,
+    score_scales,
+)
 
 AGREE5 = ResponseSet("agree5", tuple((i, str(i)) for i in range(1, 6)))
 
@@ -101,3 +109,26 @@ def test_shipped_post_instrument_scores_system_leadership():
                       "own_org_focus": [2.0]})
     # own_org_focus is reverse keyed: 6 - 2 = 4; mean(4, 5, 4)
     assert score_scales(r, inst, wide=True)["system_leadership"].iloc[0] == pytest.approx(13 / 3)
+
+
+def test_keyed_codes_are_the_keyed_item_columns_laid_out_column_by_column():
+    inst = _instrument()
+    r = pd.DataFrame({"a": [1.0, np.nan, 4.0], "b": ["2", "not a code", None],
+                      "c": [5.0, 1.0, np.nan]}, index=[7, 8, 9])
+    codes = keyed_codes(r, inst, ["a", "b", "c", "then_a"])
+    # c reversed on 1..5, b coerced to numbers, then_a not carried: all missing
+    expected = np.array([[1.0, 2, 1, np.nan], [np.nan, np.nan, 5, np.nan],
+                         [4, np.nan, np.nan, np.nan]])
+    np.testing.assert_array_equal(codes, expected)
+    # the layout a frame of the columns gives, so sums along either axis add alike
+    assert codes.flags.f_contiguous
+    frame = keyed_items(r, inst, ["a", "b", "c", "then_a"])
+    assert list(frame.columns) == ["a", "b", "c", "then_a"] and list(frame.index) == [7, 8, 9]
+    np.testing.assert_array_equal(frame.to_numpy(), expected)
+
+
+def test_codes_of_takes_float_columns_as_they_are_and_coerces_others():
+    r = pd.DataFrame({"x": [1.5, np.nan], "y": ["3", "three"]})
+    np.testing.assert_array_equal(codes_of(r, "x"), [1.5, np.nan])
+    np.testing.assert_array_equal(codes_of(r, "y"), [3.0, np.nan])
+    np.testing.assert_array_equal(codes_of(r, "absent"), [np.nan, np.nan])

@@ -1036,6 +1036,21 @@ def test_subgroups_suppress_small_groups_and_their_complement(synthetic):
     assert len(sector) and (sector["n_pairs"] >= 5).all()
 
 
+
+def test_subgroups_of_every_attribute_at_once_are_each_attribute_alone(synthetic):
+    # the attributes' groups are fitted in one call: each group's numbers must be its own
+    responses, roster, instruments, out = synthetic
+    mv = measure_values(responses, instruments)
+    together = subgroup_change(mv, roster, min_group_size=5)
+    alone = pd.concat([subgroup_change(mv, roster, min_group_size=5, attributes=(a,))
+                       for a in ("cohort", "sector", "organisation", "place")])
+    key = ["comparison", "attribute", "group", "scale"]
+    pd.testing.assert_frame_equal(together.sort_values(key, kind="stable").reset_index(drop=True),
+                                  alone.sort_values(key, kind="stable").reset_index(drop=True),
+                                  check_exact=True)
+    assert set(together["attribute"]) >= {"cohort", "sector", "organisation"}
+
+
 # --------------------------------------------------------------------------- reaction
 def test_reaction_nps_and_mean_by_hand(synthetic):
     responses, _, instruments, out = synthetic
@@ -1087,6 +1102,37 @@ def test_statement_sentence_and_cautions():
     assert set(out["aim"]) == {"aim1", "aim2", "aim3"}
     assert out[out["aim"] == "aim3"]["evidence_strength"].iloc[0] == "none"
 
+
+
+def test_statement_cautions_read_the_scale_s_own_rows_of_each_table():
+    prepost = pd.DataFrame([dict(
+        kind="scale", measure="growth", title="Growth", wave_pre="baseline", wave_post="end",
+        n_pairs=40, mean_pre=3.1, mean_post=3.5, mean_diff=0.4, g_av=0.5, g_av_ci95_low=0.2,
+        g_av_ci95_high=0.8, p_adj=0.01, scale_max=5.0)])
+    # another scale's rows come first in every table, and a wave the comparison does not use
+    reliability = pd.DataFrame({
+        "scale": ["other", "growth", "growth", "growth"],
+        "wave": ["baseline", "baseline", "end", "follow_up"],
+        "alpha": [0.1, 0.64, 0.64, 0.2], "omega_total": [0.5, 0.82, 0.61, 0.3],
+        "reliability_shift": [True, False, True, True]})
+    attrition = pd.DataFrame({"scale": ["other", "growth", "growth"],
+                              "wave": ["end", "follow_up", "end"],
+                              "differs": [True, True, True],
+                              "warning": ["not this", "nor this", "Drop-outs differed."]})
+    then = pd.DataFrame({"comparison": [COMPARISON_THEN_BASELINE] * 2, "kind": ["scale"] * 2,
+                         "measure": ["other", "growth"], "wave_post": ["end", "end"],
+                         "p_adj": [0.001, 0.01], "mean_diff": [0.5, -0.4],
+                         "mean_pre": [3.0, 3.1], "mean_post": [3.5, 2.7]})
+    out = aim_statements(prepost, None, reliability=reliability, attrition=attrition, then=then,
+                         scale_aims={"growth": "aim1"})
+    row = out[out["scale"] == "growth"].iloc[0]
+    cautions = row["cautions"]
+    assert "omega) moved from 0.82 at the baseline survey to 0.61 at the end survey" in cautions
+    # the lowest alpha of the two waves compared, the first where two are equal
+    assert "Cronbach's alpha was 0.64 at the baseline survey" in cautions
+    assert "Drop-outs differed." in cautions and "nor this" not in cautions
+    assert "people rated where they started lower than they did at the time (2.7 vs 3.1)" in cautions
+    assert row[["reliability_shift", "rough_measure", "dropouts_differ", "response_shift"]].all()
 
 def test_statement_for_a_non_significant_change_and_too_few_pairs():
     prepost = pd.DataFrame([

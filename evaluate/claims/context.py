@@ -17,6 +17,8 @@ from evaluate.words import cohort_name, join_words, the_wave, wave_name
 
 __all__ = ["Context"]
 
+_UNREAD = object()
+
 
 class Context:
     """Waves, cohorts, aims and the suppression threshold, for wording claims.
@@ -31,6 +33,9 @@ class Context:
         self.context = dict(context or {})
         self.min_group_size = int(self.context.get("min_group_size") or 5)
         self.cohort_names = dict(self.context.get("cohort_names") or {})
+        # read from the tables once: the displays ask for them aim by aim
+        self._scale_aims: dict[str, str] | None = None
+        self._first_comparison = _UNREAD
 
     def table(self, name: str) -> pd.DataFrame | None:
         """A result table, or None when it is missing or empty."""
@@ -109,6 +114,11 @@ class Context:
 
     def scale_aims(self) -> dict[str, str]:
         """scale id → aim id, from the statements table (change challenges count for aim 3)."""
+        if self._scale_aims is None:
+            self._scale_aims = self._read_scale_aims()
+        return dict(self._scale_aims)
+
+    def _read_scale_aims(self) -> dict[str, str]:
         statements = self.table("statements")
         out = {}
         if statements is not None:
@@ -120,7 +130,13 @@ class Context:
 
     def first_comparison(self, prepost: pd.DataFrame | None = None) -> tuple[str, str] | None:
         """The headline pair of waves: the first wave → the next wave with scale results."""
-        prepost = self.table("prepost") if prepost is None else prepost
+        if prepost is None:
+            if self._first_comparison is _UNREAD:
+                self._first_comparison = self._first_pair(self.table("prepost"))
+            return self._first_comparison
+        return self._first_pair(prepost)
+
+    def _first_pair(self, prepost: pd.DataFrame | None) -> tuple[str, str] | None:
         if prepost is None:
             return None
         scales = prepost[prepost["kind"] == "scale"] if "kind" in prepost.columns else prepost

@@ -40,18 +40,26 @@ def the_wave(wave) -> str:
     return name if re.fullmatch(r"[A-Za-z]+ \d+", name) else f"the {name}"
 
 
-def _scale_max(prepost: pd.DataFrame | None, r) -> float:
+def _scale_maxima(prepost: pd.DataFrame | None) -> dict[tuple, float]:
+    """(measure, wave_pre, wave_post) → ``scale_max`` of its first pre/post row, read once for
+    every finding."""
     if prepost is None or "scale_max" not in prepost:
-        return math.nan
-    hit = prepost[(prepost["measure"] == r["scale"]) & (prepost["wave_pre"] == r["wave_pre"])
-                  & (prepost["wave_post"] == r["wave_post"])]
-    return float(hit["scale_max"].iloc[0]) if len(hit) else math.nan
+        return {}
+    keys = zip(prepost["measure"], prepost["wave_pre"], prepost["wave_post"], strict=True)
+    out: dict[tuple, float] = {}
+    for key, top in zip(keys, prepost["scale_max"].tolist(), strict=True):
+        out.setdefault(key, float(top))
+    return out
+
+
+def _scale_max(maxima: dict[tuple, float], r) -> float:
+    return maxima.get((r["scale"], r["wave_pre"], r["wave_post"]), math.nan)
 
 
 def survey_claims(led: Ledger, results: Mapping[str, pd.DataFrame], aim_order: list[str]) -> dict:
     """One finding per aim and scale (the aim's headline first); returns verdicts by key."""
     st = results.get("statements")
-    prepost = results.get("prepost")
+    maxima = _scale_maxima(results.get("prepost"))
     verdicts = {}
     if st is None or not len(st):
         return verdicts
@@ -90,7 +98,7 @@ def survey_claims(led: Ledger, results: Mapping[str, pd.DataFrame], aim_order: l
         if is_missing(n) or int(n) < 3 or is_missing(r["g_av"]):
             text = f"Too few people answered both the {wave_name(w0)} and {wave_name(w1)} surveys to say whether {title} changed."
         else:
-            top = _scale_max(prepost, r)
+            top = _scale_max(maxima, r)
             unit = f"points out of {num(top, 0)}" if not is_missing(top) else "points"
             out_of = f" out of {num(top, 0)}" if not is_missing(top) else ""
             f = led.figures_of(cid, "statements", key)

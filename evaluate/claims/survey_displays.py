@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from evaluate.claims.context import Context
-from evaluate.claims.displays import add_chart, add_table
+from evaluate.claims.displays import add_chart, add_table, rows_of
 from evaluate.claims.rule import biggest
 from evaluate.stats.base import mean_ci
 from evaluate.words import (
@@ -99,6 +99,10 @@ def _aim_scales(ctx: Context, aim_id: str) -> pd.DataFrame | None:
                    & prepost["measure"].map(lambda m: aims.get(str(m)) == aim_id)]
 
 
+#: The columns a change is worded from (``change_phrase``).
+_PHRASED = ["mean_diff", "g_av", "p_adj", "g_av_ci95_low", "g_av_ci95_high"]
+
+
 def prepost_key(measure, first: str, later: str) -> str:
     """The ``source_key`` of one scale's averages in the dumbbell chart's claim."""
     return f"kind=scale; measure={measure}; wave_pre={first}; wave_post={later}"
@@ -114,13 +118,13 @@ def _prepost(led, ctx: Context, head: pd.DataFrame, aim_id: str, aim_short: str,
     lo_pre, hi_pre = mean_ci(head["mean_pre"], head.get("sd_pre", nan), head["n_pairs"])
     lo_post, hi_post = mean_ci(head["mean_post"], head.get("sd_post", nan), head["n_pairs"])
     phrases = [change_phrase(r.mean_diff, r.g_av, r.p_adj, r.g_av_ci95_low, r.g_av_ci95_high)
-               for r in head.itertuples(index=False)]
+               for r in rows_of(head, _PHRASED)]
     k = len(head)
     # figures of the aim's scales together (their count, their people)
     of_aim = led.figures_of(cid, "prepost", f"kind=scale; aim={aim_id}; wave_pre={first}; "
                                             f"wave_post={later}")
     summary = []
-    for i, r in enumerate(head.itertuples(index=False)):
+    for i, r in enumerate(rows_of(head, ["measure", "title", "mean_pre", "mean_post", "n_pairs"])):
         f = led.figures_of(cid, "prepost", prepost_key(r.measure, first, later))
         a = f("mean_pre", r.mean_pre, num(r.mean_pre, 1), "points", n=r.n_pairs,
               low=lo_pre[i], high=hi_pre[i])
@@ -189,7 +193,7 @@ def forest_rows(ctx: Context, scales: pd.DataFrame, first: str) -> pd.DataFrame:
         comparison_label=("from the " + ff["wave_pre"].map(ctx.wave) + " to the "
                           + ff["wave_post"].map(ctx.wave)),
         what=[change_phrase(r.mean_diff, r.g_av, r.p_adj, r.g_av_ci95_low, r.g_av_ci95_high)
-              for r in ff.itertuples(index=False)]).drop(columns="_o")
+              for r in rows_of(ff, _PHRASED)]).drop(columns="_o")
 
 
 def _forest(led, ff: pd.DataFrame, aim_id: str, first: str) -> None:
@@ -198,7 +202,7 @@ def _forest(led, ff: pd.DataFrame, aim_id: str, first: str) -> None:
     base = f"kind=scale; aim={aim_id}; wave_pre={first}"
     f = led.figures_of(cid, "prepost", base)
     clear = sum(is_clear_change(r.p_adj, r.g_av_ci95_low, r.g_av_ci95_high)
-                for r in ff.itertuples(index=False))
+                for r in rows_of(ff, ["p_adj", "g_av_ci95_low", "g_av_ci95_high"]))
     n = len(ff)
     if clear == n:
         if n > 1:
@@ -223,7 +227,8 @@ def _forest(led, ff: pd.DataFrame, aim_id: str, first: str) -> None:
         title = (f"How big each change was, with the range it is likely to lie in: {tail}; "
                  "no one change is clearly bigger than the others")
     summary = []
-    for r in ff.itertuples(index=False):
+    for r in rows_of(ff, ["measure", "title", "wave_pre", "wave_post", "comparison_label", "what",
+                          "n_pairs", "g_av", "g_av_ci95_low", "g_av_ci95_high"]):
         g = led.figures_of(cid, "prepost", f"kind=scale; measure={r.measure}; "
                                            f"wave_pre={r.wave_pre}; wave_post={r.wave_post}")
         size = g("g_av", r.g_av, num(r.g_av), "standardised difference", n=r.n_pairs,

@@ -100,6 +100,16 @@ def _counts(led, ctx: Context, v: pd.DataFrame, titles: dict) -> None:
                        "answers": ("voices", "rows"), "quotable": ("voices", "quotable")})
 
 
+def _top_themes(t: pd.DataFrame, keys: list[str], n: int = 3) -> dict[tuple, list]:
+    """Each question's ``n`` themes of largest share (ties by label), as rows of ``t``:
+    one sort for every question instead of a sort per question."""
+    top = t.sort_values(["share", "label"], ascending=[False, True]).groupby(keys).head(n)
+    out: dict[tuple, list] = {}
+    for x in top.itertuples(index=False):
+        out.setdefault(tuple(getattr(x, k) for k in keys), []).append(x)
+    return out
+
+
 def _themes(led, ctx: Context, titles: dict) -> None:
     themes = ctx.table("themes")
     if themes is None or not {"prompt", "label", "n_mentions", "share"} <= set(themes.columns):
@@ -107,16 +117,13 @@ def _themes(led, ctx: Context, titles: dict) -> None:
     supp = themes["suppressed"].fillna(False).astype(bool) if "suppressed" in themes else False
     t = themes[~supp & (themes["n_mentions"].fillna(0) > 0)]
     keys = [c for c in ("instrument", "item", "prompt") if c in themes.columns]
+    tops = _top_themes(t, keys)
     rows = []
     for key, block in themes.groupby(keys, sort=True):
         key = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
-        mask = pd.Series(True, index=t.index)
-        for k, val in key.items():
-            mask &= t[k] == val
-        top = t[mask].sort_values(["share", "label"], ascending=[False, True]).head(3)
         where = "; ".join(f"{k}={val}" for k, val in key.items())
         said = []
-        for x in top.itertuples(index=False):
+        for x in tops.get(tuple(key.values()), []):
             f = led.figures_of(THEMES, "themes", f"{where}; label={x.label}")
             share = f(f"share:{where}:{x.label}", x.share, pct(x.share), "percent", n=x.n_mentions)
             n = f(f"n_mentions:{where}:{x.label}", x.n_mentions, integer(x.n_mentions), "answers")

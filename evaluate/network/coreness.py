@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from evaluate.network.blocks import tie_blocks
-from evaluate.network.ties import _as_roster, _pairs, _setup, wave_order
+from evaluate.network.ties import _as_roster, _pairs, _setup, _unique_pairs, wave_order
 from evaluate.privacy import suppress_small
 
 __all__ = ["CORE_ATTRIBUTES", "coreness", "core_periphery", "core_change"]
@@ -51,7 +51,7 @@ def _undirected_arrays(s: np.ndarray, t: np.ndarray, n: int):
     if not ok.any() or not n:
         return sparse.csr_matrix((n, n)), np.empty((0, 2), np.int64)
     lo, hi = np.minimum(s[ok], t[ok]), np.maximum(s[ok], t[ok])
-    edges = np.unique(np.column_stack([lo, hi]), axis=0)
+    edges = _unique_pairs(lo, hi, n)
     rows = np.concatenate([edges[:, 0], edges[:, 1]])
     cols = np.concatenate([edges[:, 1], edges[:, 0]])
     adj = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))

@@ -11,8 +11,8 @@ from evaluate.network.people import _person_degrees
 from evaluate.network.ties import (
     ATTRIBUTES,
     _as_roster,
-    _as_ties,
     _respondent_sets,
+    _tie_table,
     directed_graph,
     wave_order,
 )
@@ -120,7 +120,7 @@ def network_layout(
     force-directed placement. *Software: Practice and Experience*, 21(11),
     1129–1164.
     """
-    ties = _as_ties(ties)
+    ties = _tie_table(ties)
     roster = _as_roster(roster)
     attributes = [a for a in attributes if a in roster.columns]
     if waves is None:

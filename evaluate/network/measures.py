@@ -16,9 +16,9 @@ import pandas as pd
 from evaluate.errors import AnalysisError
 from evaluate.network.ties import (
     Rule,
-    _as_ties,
     _relation_ties,
     _relations,
+    _tie_table,
     _waves_and_respondents,
     directed_graph,
 )
@@ -270,7 +270,7 @@ def network_metrics(
     """
     if rule not in ("reported", "reconstructed"):
         raise AnalysisError(f'rule "{rule}" is not one of reported, reconstructed.')
-    ties = _as_ties(ties)
+    ties = _tie_table(ties)
     roster_nodes = sorted(pd.unique(np.asarray(list(nodes), dtype=object)))
     waves, resp = _waves_and_respondents(ties, respondents, waves)
     relations = _relations(ties, relations)

@@ -8,11 +8,12 @@ import pandas as pd
 from evaluate.network.ties import (
     ATTRIBUTES,
     _as_roster,
-    _as_ties,
     _pairs,
     _relation_ties,
     _relations,
     _respondent_sets,
+    _tie_table,
+    _unique_pairs,
     directed_graph,
     wave_order,
 )
@@ -29,7 +30,7 @@ def _person_degrees(rel: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     out_deg = np.bincount(s, minlength=n)
     in_deg = np.bincount(t, minlength=n)
     lo, hi = np.minimum(s, t), np.maximum(s, t)
-    pairs = np.unique(np.column_stack([lo, hi]), axis=0) if len(lo) else np.empty((0, 2), int)
+    pairs = _unique_pairs(lo, hi, n)
     deg = np.bincount(pairs[:, 0], minlength=n) + np.bincount(pairs[:, 1], minlength=n)
     return pd.DataFrame({"in_degree": in_deg, "out_degree": out_deg, "degree": deg})
 
@@ -128,7 +129,7 @@ def person_change(
     betweenness. *Sociometry*, 40(1), 35–41.
     Burt, R. S. (2005). *Brokerage and Closure*. Oxford UP.
     """
-    ties = _as_ties(ties)
+    ties = _tie_table(ties)
     roster = _as_roster(roster)
     attributes = [a for a in attributes if a in roster.columns]
     index = pd.Index(sorted(roster["participant"].astype(str)))

@@ -49,7 +49,10 @@ def _add_adjustment(table: pd.DataFrame, family_cols: list[str], method: str) ->
     name = _method_name(method)
     table["p_adj"] = np.nan
     if len(table):
-        fam = table[family_cols].astype(str).agg(", ".join, axis=1)
+        parts = [table[c].astype(str) for c in family_cols]
+        fam = parts[0]
+        for part in parts[1:]:  # joined column by column, not row by row
+            fam = fam + ", " + part
         table["family"] = fam
         for _, idx in table.groupby("family", sort=False).groups.items():
             table.loc[idx, "p_adj"] = adjust_pvalues(table.loc[idx, "p_headline"], name)

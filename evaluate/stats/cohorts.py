@@ -126,37 +126,35 @@ def cohort_anova(
         for wb in mv.waves[i + 1:]:
             fb = mv.frame(wb)
             common = fa.index.intersection(fb.index)
-            for key in keys:
-                if key not in fa.columns or key not in fb.columns:
-                    continue
-                if not (fa[key].notna().any() and fb[key].notna().any()):
-                    continue
+            ks = [k for k in keys if k in fa.columns and k in fb.columns
+                  and fa[k].notna().any() and fb[k].notna().any()]
+            if not ks:
+                continue
+            # the pair of waves read once: every scale's people are taken from these arrays
+            a = fa.reindex(index=common, columns=ks).to_numpy(dtype="float64")
+            b = fb.reindex(index=common, columns=ks).to_numpy(dtype="float64")
+            labels = cohort.reindex(common)
+            has_cohort = labels.notna().to_numpy()
+            labels = labels.to_numpy(dtype=object)
+            for j, key in enumerate(ks):
                 m = mv.info(key)
-                x = fa[key].reindex(common)  # the column alone: the same Series
-                y = fb[key].reindex(common)
-                ok = x.notna() & y.notna()
-                people = common[ok.to_numpy()]
-                coh = cohort.reindex(people)
-                coh_ok = coh.notna().to_numpy()
-                people = people[coh_ok]
-                coh = coh[coh_ok]
-                sizes = coh.value_counts()
+                ok = ~np.isnan(a[:, j]) & ~np.isnan(b[:, j]) & has_cohort
+                coh = labels[ok].astype(str)
+                names, sizes = np.unique(coh, return_counts=True)
                 n_cohorts = int((sizes >= 2).sum())
                 ident = dict(scale=m["measure"], title=m["title"], wave_pre=wa, wave_post=wb,
-                             comparison=f"{wa} → {wb}", n_participants=len(people),
+                             comparison=f"{wa} → {wb}", n_participants=int(ok.sum()),
                              n_cohorts=int(sizes.size), ss_type=type_name)
                 if n_cohorts < 2:
                     rows.append(dict(ident, source="", **empty,
                                      note="only one cohort (with two or more matched people): "
                                           "a time × cohort comparison needs at least two"))
                     continue
-                keep = coh.isin(sizes.index[sizes >= 2]).to_numpy()
-                people, coh = people[keep], coh[keep]
-                ident["n_participants"] = len(people)
-                ident["n_cohorts"] = int(coh.nunique())
-                for res in _two_wave_mixed_anova(x.reindex(people).to_numpy(dtype="float64"),
-                                                 y.reindex(people).to_numpy(dtype="float64"),
-                                                 coh.to_numpy(dtype=object).astype(str), ss_type):
+                keep = np.isin(coh, names[sizes >= 2])
+                ident["n_participants"] = int(keep.sum())
+                ident["n_cohorts"] = n_cohorts
+                for res in _two_wave_mixed_anova(a[ok, j][keep], b[ok, j][keep], coh[keep],
+                                                 ss_type):
                     rows.append(dict(ident, **res, note=""))
     out = pd.DataFrame(rows, columns=ANOVA_COLUMNS)
     for c in ("ss", "df1", "df2", "ms", "f", "p_val", "np2"):
@@ -223,6 +221,25 @@ def _paired_block(a: np.ndarray, b: np.ndarray, codes: np.ndarray, n_groups: int
     return block, group_of[order], key_of[order]
 
 
+def _groupings(mv: MeasureValues, attrs: pd.DataFrame, attributes, people: pd.Index) -> list:
+    """(attribute, its groups sorted, each person's group number) of every attribute the
+    people have (cohort from their responses, else the roster; the others from the roster)."""
+    out = []
+    for attr in attributes:
+        if attr == "cohort":
+            labels = mv.cohort.reindex(people)
+            if labels.isna().all() and "cohort" in attrs.columns:
+                labels = attrs["cohort"].reindex(people)
+        elif attr in attrs.columns:
+            labels = attrs[attr].reindex(people)
+        else:
+            continue
+        labels = labels.astype("string").fillna("(not recorded)").to_numpy(dtype=object)
+        groups, codes = np.unique(labels, return_inverse=True)  # sorted, as before
+        out.append((attr, groups, codes))
+    return out
+
+
 def subgroup_change(
     data: pd.DataFrame | MeasureValues,
     roster: pd.DataFrame,
@@ -269,30 +286,31 @@ def subgroup_change(
                 continue
             a = fa.reindex(index=common, columns=ks).to_numpy(dtype="float64")
             b = fb.reindex(index=common, columns=ks).to_numpy(dtype="float64")
-            for attr in attributes:
-                if attr == "cohort":
-                    labels = mv.cohort.reindex(common)
-                    if labels.isna().all() and "cohort" in attrs.columns:
-                        labels = attrs["cohort"].reindex(common)
-                elif attr in attrs.columns:
-                    labels = attrs[attr].reindex(common)
-                else:
-                    continue
-                labels = labels.astype("string").fillna("(not recorded)").to_numpy(dtype=object)
-                groups, codes = np.unique(labels, return_inverse=True)  # sorted, as before
-                info = [mv.info(k) for k in ks]
-                block, group_of, key_of = _paired_block(a, b, codes, groups.size, info,
-                                                        confidence)
-                # group by group, then scale by scale within a group; groups with no pairs left out
-                has = (block["n_pairs"] > 0).to_numpy()
-                block, group_of, key_of = block[has], group_of[has], key_of[has]
-                ids = pd.DataFrame({
-                    "attribute": attr, "group": groups[group_of],
-                    "scale": [info[j]["measure"] for j in key_of],
-                    "title": [info[j]["title"] for j in key_of],
-                    "wave_pre": wa, "wave_post": wb, "comparison": f"{wa} → {wb}"},
-                    index=block.index)
-                frames.append(pd.concat([ids, block], axis=1))
+            grouped = _groupings(mv, attrs, attributes, common)
+            if not grouped:
+                continue
+            # every attribute's groups in one call, numbered after the previous attribute's
+            # (each group's statistics are its own): rows by attribute, group, then scale
+            names = np.concatenate([groups for _, groups, _ in grouped])
+            attr_of = np.repeat([attr for attr, _, _ in grouped],
+                                [groups.size for _, groups, _ in grouped])
+            starts = np.cumsum([0] + [groups.size for _, groups, _ in grouped[:-1]])
+            codes = np.concatenate([c + start for (_, _, c), start in
+                                    zip(grouped, starts, strict=True)])
+            info = [mv.info(k) for k in ks]
+            block, group_of, key_of = _paired_block(
+                np.concatenate([a] * len(grouped)), np.concatenate([b] * len(grouped)), codes,
+                names.size, info, confidence)
+            # groups with no pairs left out
+            has = (block["n_pairs"] > 0).to_numpy()
+            block, group_of, key_of = block[has], group_of[has], key_of[has]
+            ids = pd.DataFrame({
+                "attribute": attr_of[group_of], "group": names[group_of],
+                "scale": [info[j]["measure"] for j in key_of],
+                "title": [info[j]["title"] for j in key_of],
+                "wave_pre": wa, "wave_post": wb, "comparison": f"{wa} → {wb}"},
+                index=block.index)
+            frames.append(pd.concat([ids, block], axis=1))
     table = _paired_frame([], SUBGROUP_ID_COLUMNS)
     if frames:
         table = pd.concat(frames, ignore_index=True)[[*SUBGROUP_ID_COLUMNS, *PAIRED_COLUMNS]]

@@ -10,7 +10,7 @@ import pandas as pd
 
 from evaluate.instruments import Instrument, Item, Scale
 from evaluate.normalise import normalise_label
-from evaluate.scoring import item_range, scales_to_score, score_scales
+from evaluate.scoring import codes_of, item_range, scales_to_score, score_scales
 from evaluate.stats.base import (
     _as_instrument_map,
     _is_reaction,
@@ -140,11 +140,12 @@ def _measure_blocks(responses: pd.DataFrame, instruments: Mapping[str, Instrumen
         cols, keys_meta = _instrument_measures(rows, inst)
         if not cols:
             continue
-        block = pd.DataFrame(cols, index=rows.index)
-        block.insert(0, "participant", rows["participant"].astype("string").to_numpy())
-        block.insert(1, "wave", rows["wave"].astype("string").to_numpy())
         completed = rows["completed"] if "completed" in rows.columns else pd.Series(pd.NaT, index=rows.index)
-        block.insert(2, "_completed", pd.to_datetime(completed, errors="coerce").to_numpy())
+        block = pd.DataFrame({
+            "participant": rows["participant"].astype("string").to_numpy(),
+            "wave": rows["wave"].astype("string").to_numpy(),
+            "_completed": pd.to_datetime(completed, errors="coerce").to_numpy(), **cols},
+            index=rows.index)
         yield inst, block, keys_meta
 
 
@@ -233,11 +234,7 @@ def _instrument_measures(rows: pd.DataFrame, inst: Instrument):
         base_key = f"item:{base.id}:{_item_sig(inst, base)}"
         key = f"then:{base_key}" if item.then_of else base_key
         low, high = item_range(inst, base) if (inst.response_set_of(base) or base.minimum is not None) else (np.nan, np.nan)
-        if item.id in rows.columns:
-            values = pd.to_numeric(rows[item.id], errors="coerce").to_numpy(dtype="float64")
-        else:
-            values = np.full(len(rows), np.nan)
-        cols[key] = values
+        cols[key] = codes_of(rows, item.id)
         likert = base.type == "likert"
         meta[key] = dict(
             key=key, kind="item", measure=base.id, title=base.text, ordinal=likert,

@@ -48,6 +48,15 @@ def _comparison_index(comparison: pd.DataFrame | None) -> dict[tuple, dict]:
     return index
 
 
+def _records_by(table: pd.DataFrame | None, column: str) -> dict[object, list[dict]]:
+    """``table``'s rows as dicts, in its order, by their value of ``column``: read once for
+    every statement instead of a filter of the whole table per statement."""
+    out: dict[object, list[dict]] = {}
+    for row in table.to_dict("records") if table is not None else []:
+        out.setdefault(row[column], []).append(row)
+    return out
+
+
 def _comparison_row(index: dict[tuple, dict], r) -> dict | None:
     """The comparison-group row for this scale and pair of waves, if one was compared."""
     return index.get((r.measure, r.wave_pre, r.wave_post))
@@ -113,6 +122,13 @@ def aim_statements(
         scales = scales[scales["wave_pre"] == first]
     covered = set()
     compared_rows = _comparison_index(comparison)
+    # each table's rows split by scale once, not filtered whole for every statement
+    rel_of = _records_by(reliability, "scale")
+    bias_of = _records_by(attrition[attrition["differs"].eq(True)]
+                          if attrition is not None and len(attrition) else None, "scale")
+    shift_of = _records_by(then[(then["comparison"] == COMPARISON_THEN_BASELINE)
+                                & (then["kind"] == "scale")]
+                           if then is not None and len(then) else None, "measure")
     for r in scales.itertuples(index=False):
         aim = scale_aims.get(r.measure, "")
         covered.add(aim)
@@ -165,36 +181,32 @@ def aim_statements(
                     cautions.append(f"Attrition: only {n} of the {n_first} people who answered the "
                                     f"{pre_w} survey also answered the {post_w} survey.")
             if reliability is not None and len(reliability):
-                rel = reliability[(reliability["scale"] == r.measure)
-                                  & reliability["wave"].isin([r.wave_pre, r.wave_post])]
-                shifted = rel[rel["reliability_shift"]] if "reliability_shift" in rel else rel.iloc[0:0]
-                if len(shifted):
+                rel = [x for x in rel_of.get(r.measure, []) if x["wave"] in (r.wave_pre, r.wave_post)]
+                if any(x.get("reliability_shift", False) for x in rel):
                     shifted_any = True
-                    om = rel.set_index("wave")["omega_total"]
+                    om = pd.DataFrame(rel).set_index("wave")["omega_total"]
                     cautions.append(
                         f"Measurement: the scale's reliability (omega) moved from "
                         f"{om.get(r.wave_pre, np.nan):.2f} at the {pre_w} survey to "
                         f"{om.get(r.wave_post, np.nan):.2f} at the {post_w} survey, so people may "
                         "have read the questions differently; part of the change may reflect that.")
                 # "under 0.7" as printed: an alpha of 0.698 prints 0.70 and is not called rough
-                low = rel[rel["alpha"].map(lambda a: rounded(a, 2) < 0.7)]
-                if len(low):
+                low = [x for x in rel if rounded(x["alpha"], 2) < 0.7]
+                if low:
                     rough = True
-                    cautions.append(f"Reliability: Cronbach's alpha was {low['alpha'].min():.2f} at "
-                                    f"the {_wave_label(low.loc[low['alpha'].idxmin(), 'wave'])} "
+                    worst = min(low, key=lambda x: x["alpha"])  # the first of the lowest
+                    cautions.append(f"Reliability: Cronbach's alpha was {worst['alpha']:.2f} at "
+                                    f"the {_wave_label(worst['wave'])} "
                                     "survey, below 0.7, so the scale is a rough measure.")
             if attrition is not None and len(attrition):
-                bias = attrition[(attrition["scale"] == r.measure)
-                                 & (attrition["wave"] == r.wave_post) & attrition["differs"]]
-                if len(bias):
+                bias = [x for x in bias_of.get(r.measure, []) if x["wave"] == r.wave_post]
+                if bias:
                     dropouts_differ = True
-                    cautions.append(bias["warning"].iloc[0])
+                    cautions.append(bias[0]["warning"])
             if then is not None and len(then):
-                shift = then[(then["comparison"] == COMPARISON_THEN_BASELINE)
-                             & (then["kind"] == "scale") & (then["measure"] == r.measure)
-                             & (then["wave_post"] == r.wave_post)]
-                if len(shift) and np.isfinite(shift["p_adj"].iloc[0]) and shift["p_adj"].iloc[0] < 0.05:
-                    s = shift.iloc[0]
+                shift = [x for x in shift_of.get(r.measure, []) if x["wave_post"] == r.wave_post]
+                if shift and np.isfinite(shift[0]["p_adj"]) and shift[0]["p_adj"] < 0.05:
+                    s = shift[0]
                     response_shift = True
                     way = "lower" if s["mean_diff"] < 0 else "higher"
                     cautions.append(
