@@ -99,10 +99,12 @@ class FrameText:
         the distinct texts of these columns. None when the frame is long or a
         column does not hold Python objects (then read them as usual).
         """
-        if len(self.frame) >= _LONG or any(self.frame[k].dtype != object for k in keys):
+        if len(self.frame) >= _LONG:
             return None
         if self._at is None:
             self._convert_all()
+        if any(k not in self._at for k in keys):  # a column that does not hold Python objects
+            return None
         codes = self._codes[:, [self._at[k] for k in keys]]
         used, inverse = np.unique(codes, return_inverse=True)
         blank = bool(len(used)) and used[0] < 0

@@ -111,8 +111,9 @@ def code_block(frame: pd.DataFrame, keys: list, rset: ResponseSet,
     """
     keys = tuple(dict.fromkeys(keys))
     n = len(frame)
-    together = [k for k in keys if frame[k].dtype == object]
-    alone = [k for k in keys if frame[k].dtype != object]
+    held = {k: pd.api.types.is_object_dtype(d) for k, d in frame.dtypes.items()}  # not frame[k]
+    together = [k for k in keys if held[k]]
+    alone = [k for k in keys if not held[k]]
     parts = []
     read = text.distinct(together) if text is not None and together else None
     if read is not None:

@@ -256,7 +256,9 @@ def ingest_file(
     except pa.errors.SchemaError as exc:  # pragma: no cover - lazy mode raises SchemaErrors
         raise EvaluateError(f"{name}: {exc}") from None
 
-    problems = problem_frame(problem_frame(records).assign(file=name, sheet=raw.sheet))
+    problems = pd.DataFrame(records)
+    problems["file"], problems["sheet"] = name, raw.sheet
+    problems = problem_frame(problems)
     if corrections:  # names reviewed as not on the programme need no more attention
         problems = problems[~corrections.reviewed_names(problems, salt)]
     # a whole-row check is reported once per row, not once per column
