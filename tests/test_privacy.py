@@ -10,9 +10,9 @@ from evaluate.privacy import (
     IdClash,
     escape_html,
     id_digits,
-    new_salt,
     neutralise_formula,
     neutralise_frame,
+    new_salt,
     pseudonymise,
     suppress_small,
 )
