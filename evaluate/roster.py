@@ -82,6 +82,10 @@ def _comparison_kinds(values: pd.Series, rows, file: str, heading: str) -> pd.Se
     return kind.replace("", pd.NA).astype("string")
 
 
+#: Rosters smaller than this keep their look-up tables (see :meth:`Roster._lookup`).
+_KEEP_LOOKUPS = 10_000
+
+
 @dataclass
 class Roster:
     """People on the programme. ``frame`` holds private keys and is never stored.
@@ -95,6 +99,7 @@ class Roster:
     source: str
     _name_index: object = field(default=None, init=False, repr=False, compare=False)
     _personal: object = field(default=None, init=False, repr=False, compare=False)
+    _lookups: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def public(self) -> pd.DataFrame:
         """Pseudonymised roster for the workspace: no names, emails or staff ids."""
@@ -123,20 +128,15 @@ class Roster:
         if email is not None:
             e = normalise_email_series(email)
             keys.append(("email", e))
-            lookup = self.frame.dropna(subset=["email_key"]).set_index("email_key")["participant"]
-            pid = pid.fillna(e.map(lookup).astype("string"))
+            pid = pid.fillna(e.map(self._lookup("email_key")).astype("string"))
         if staff_id is not None:
             s = staff_id.astype("string").str.strip().str.casefold().replace("", pd.NA)
             keys.append(("staff", s))
-            lookup = self.frame.dropna(subset=["staff_key"]).set_index("staff_key")["participant"]
-            pid = pid.fillna(s.map(lookup).astype("string"))
+            pid = pid.fillna(s.map(self._lookup("staff_key")).astype("string"))
         if name is not None:  # names of the respondents not yet found (each name costs)
             nk = normalise_name_series(name[pid.isna().to_numpy()])
             keys.append(("name", nk))
-            named = self.frame.dropna(subset=["name_key"])
-            unique_names = named.drop_duplicates("name_key", keep=False)
-            lookup = unique_names.set_index("name_key")["participant"]
-            pid = pid.fillna(nk.map(lookup).astype("string"))
+            pid = pid.fillna(nk.map(self._lookup("name_key")).astype("string"))
         matched = pid.notna()
         # a U- id for each respondent not found (only theirs are worked out)
         unmatched_key = pd.Series(pd.NA, index=fallback.index[~matched.to_numpy()], dtype="string")
@@ -172,8 +172,25 @@ class Roster:
     def match_names(self, names: pd.Series) -> pd.Series:
         """Participant id for each name (vectorised); missing where not on the roster."""
         nk = normalise_name_series(names)
-        named = self.frame.dropna(subset=["name_key"]).drop_duplicates("name_key", keep=False)
-        return nk.map(named.set_index("name_key")["participant"]).astype("string")
+        return nk.map(self._lookup("name_key")).astype("string")
+
+    def _lookup(self, key: str) -> pd.Series:
+        """Participant id by ``key`` (``email_key``, ``staff_key``, or ``name_key`` where no
+        two people share the name).
+
+        A cohort's imports look people up in the same roster again and again, so a
+        roster of fewer than 10,000 people keeps its tables; a larger one builds
+        them for each look-up (kept, they would hold memory a national import needs).
+        """
+        if key in self._lookups:
+            return self._lookups[key]
+        rows = self.frame.dropna(subset=[key])
+        if key == "name_key":  # a name two people share identifies neither
+            rows = rows.drop_duplicates("name_key", keep=False)
+        lookup = rows.set_index(key)["participant"]
+        if len(self.frame) < _KEEP_LOOKUPS:
+            self._lookups[key] = lookup
+        return lookup
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
         """The nearest roster names to ``name`` (for a message to the importer).

@@ -18,6 +18,7 @@ from evaluate.instruments import Instrument, load_instruments
 
 __all__ = [
     "response_schema",
+    "shared_response_schema",
     "roster_schema",
     "tie_schema",
     "write_schemas",
@@ -98,6 +99,33 @@ def response_schema(instrument: Instrument, columns: list[str] | None = None) ->
         strict=False,
         coerce=False,
     )
+
+
+#: Response schemas built, by what they are built from (see :func:`shared_response_schema`).
+_BUILT: dict[tuple, pa.DataFrameSchema] = {}
+_KEEP = 64
+
+
+def shared_response_schema(instrument: Instrument, columns: list[str]) -> pa.DataFrameSchema:
+    """:func:`response_schema`, built once per instrument version and set of columns.
+
+    A programme imports the same few instruments again and again, and building a
+    schema costs more than checking a cohort's answers with it. The schema is
+    kept under everything it is built from (the instrument's reference and the
+    id, type, text, requirement, range and codes of each item checked), so an
+    instrument edited under the same version gets a schema of its own. Share it,
+    never change it.
+    """
+    key = (instrument.ref, tuple(
+        (item.id, item.type, item.text, item.required, item.minimum, item.maximum,
+         tuple(_code_values(instrument, item)) if item.type in ("likert", "choice") else ())
+        for item in instrument.items if item.id in columns))
+    schema = _BUILT.get(key)
+    if schema is None:
+        if len(_BUILT) >= _KEEP:
+            _BUILT.clear()
+        schema = _BUILT[key] = response_schema(instrument, columns=list(columns))
+    return schema
 
 
 def roster_schema() -> pa.DataFrameSchema:

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+import numpy as np
 import pandas as pd
 
 from evaluate.normalise import normalise_label
@@ -198,12 +199,30 @@ class PersonalData:
 
     def scrub_frame(self, frame: pd.DataFrame, columns: list[str] | None = None,
                     pseudonym: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Scrub the text columns of a frame; return it and a mask of cells changed."""
+        """Scrub the text columns of a frame; return it and a mask of cells changed.
+
+        Each distinct string across all the columns is scrubbed once (a cohort's
+        frames are small: what costs is the fixed work per column), then only the
+        columns holding a changed string are rewritten, as :meth:`scrub_series`
+        rewrites them.
+        """
         out = frame.copy()
         mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
-        for col in columns if columns is not None else frame.columns:
-            s = frame[col]
-            if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
-                continue
-            out[col], mask[col] = self.scrub_series(s, pseudonym)
+        texts = [col for col in (columns if columns is not None else frame.columns)
+                 if pd.api.types.is_string_dtype(frame[col]) or frame[col].dtype == object]
+        if not texts or not len(frame):
+            return out, mask
+        distinct = pd.unique(np.concatenate([frame[col].to_numpy(dtype=object) for col in texts]))
+        distinct = np.array([v for v in distinct if isinstance(v, str)], dtype=object)
+        changed = self._changed(distinct, pseudonym) if len(distinct) else {}
+        if not changed:
+            return out, mask
+        keys = list(changed)
+        for col in texts:
+            values = frame[col]
+            hit = values.isin(keys).fillna(False).astype(bool)
+            if hit.any():
+                scrubbed = values.copy()
+                scrubbed[hit] = values[hit].map(changed)
+                out[col], mask[col] = scrubbed, hit
         return out, mask

@@ -1,4 +1,5 @@
-"""shared_checks: one network's analyses check the same ties, roster and respondents once."""
+"""shared_checks: one network's analyses check the same ties, roster and respondents once,
+and share what they make of them (relations, tie blocks, groups)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import threading
 import pandas as pd
 
 from evaluate.network import ties as tie_module
-from evaluate.network.ties import _setup, shared_checks
+from evaluate.network.blocks import tie_blocks
+from evaluate.network.ties import _groups_of, _relation_ties, _setup, shared_checks
 
 
 def _frames(extra: bool = False):
@@ -33,8 +35,9 @@ def test_the_same_frames_are_checked_once_inside_and_each_call_checks_outside():
         other = _setup(other_ties, roster, respondents)
         assert len(other.ties) == 3 and other.responded["end"] == {"a", "b", "c"}
         other_waves = _setup(other_ties, roster, respondents, waves=["end"])
-        assert other_waves.ties is not other.ties and other_waves.waves == ["end"]
-    assert tie_module._SHARED.slot is None
+        assert other_waves.ties is other.ties  # the same frame's check, whatever the waves
+        assert other_waves.waves == ["end"] and other.waves == ["baseline", "end"]
+    assert tie_module._SHARED.memo is None
     apart = _setup(ties, roster, respondents)
     assert apart.ties is not _setup(ties, roster, respondents).ties
     pd.testing.assert_frame_equal(apart.ties, first.ties)
@@ -51,3 +54,24 @@ def test_another_thread_checks_its_own():
         worker.join()
         assert seen[0].ties is not first.ties
         assert _setup(ties, roster, respondents).ties is first.ties
+
+
+def test_what_is_made_of_the_frames_is_shared_inside_and_kept_only_for_the_block():
+    ties, roster, respondents = _frames(extra=True)
+    nodes = pd.Index(["a", "b", "c"])
+    with shared_checks():
+        checked = _setup(ties, roster, respondents).ties
+        advice = _relation_ties(checked, "advice")
+        assert _relation_ties(checked, "advice") is advice
+        assert _relation_ties(checked, "any") is not advice
+        blocks = tie_blocks(checked, nodes, ["baseline", "end"], ["advice"])
+        assert tie_blocks(checked, nodes, ["baseline", "end"], ["advice"]) is blocks
+        assert tie_blocks(checked, nodes, ["end"], ["advice"]) is not blocks
+        groups = _groups_of(roster, "organisation")
+        assert _groups_of(roster, "organisation") is groups
+        with shared_checks():  # a block of its own: nothing of the outer one
+            assert _relation_ties(checked, "advice") is not advice
+        assert _relation_ties(checked, "advice") is advice
+    assert _relation_ties(checked, "advice") is not advice
+    pd.testing.assert_frame_equal(_relation_ties(checked, "advice"), advice)
+    assert tie_module._SHARED.memo is None

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet
 import pytest
 from click.testing import CliRunner
 
@@ -54,7 +55,7 @@ def test_a_full_disk_is_named_and_leaves_nothing_behind(setup, monkeypatch):
     ws, second = setup
     before = _state(ws)
     listing = sorted(p.relative_to(ws.path) for p in ws.path.rglob("*"))
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", _disk_full)
+    monkeypatch.setattr(pyarrow.parquet, "write_table", _disk_full)  # where parquet meets the disk
     result = CliRunner().invoke(cli, ["ingest", str(second), "-w", str(ws.path), "-i", "pulse@1",
                                       "-c", "c1", "--wave", "baseline", "--replace"])
     assert result.exit_code == 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["text_cells", "distinct_text_cells"]
+__all__ = ["text_cells", "distinct_text_cells", "FrameText"]
 
 
 #: Longer columns are converted once per distinct value (answers repeat over the rows).
@@ -58,3 +58,63 @@ def distinct_text_cells(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     else:
         codes, uniques = pd.factorize(values.astype("string"))
     return codes, _each_cell(pd.Series(uniques, dtype="string"))
+
+
+class FrameText:
+    """:func:`text_cells` of a frame's columns by key, for a step that reads them many times.
+
+    An import reads the same columns as text again and again (to find who
+    answered, to code them, to quote a cell in a problem). For a frame of
+    fewer than 1,000 rows, the first read converts every column that holds
+    Python objects together, once per distinct cell across them all (what
+    costs is the fixed work of each conversion, not the cells), and each read
+    is then a lookup. Longer frames are converted column by column as they
+    are read, kept for nothing, as :func:`text_cells` does.
+
+    >>> text = FrameText(pd.DataFrame({"a": [" Agree ", None], "b": [4.0, "Agree"]}, dtype=object))
+    >>> text("a").tolist(), text("b").tolist()
+    (['Agree', <NA>], ['4', 'Agree'])
+    """
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self._at: dict | None = None  # key → column of self._codes
+        self._codes = self._texts = None
+
+    def __call__(self, key) -> pd.Series:
+        """``text_cells(frame[key])``."""
+        values = self.frame[key]
+        if len(self.frame) >= _LONG or values.dtype != object:
+            return text_cells(values)
+        if self._at is None:
+            self._convert_all()
+        return pd.Series(self._texts.array.take(self._codes[:, self._at[key]], allow_fill=True),
+                         index=values.index, name=values.name)
+
+    def distinct(self, keys: list) -> tuple[np.ndarray, pd.Series] | None:
+        """:func:`distinct_text_cells` of the columns ``keys`` stacked, as one array per column.
+
+        Returns ``(codes, texts)`` with ``codes`` of shape (rows, len(keys)): the
+        position of each cell's text in ``texts`` (-1 for a blank cell), ``texts``
+        the distinct texts of these columns. None when the frame is long or a
+        column does not hold Python objects (then read them as usual).
+        """
+        if len(self.frame) >= _LONG:
+            return None
+        if self._at is None:
+            self._convert_all()
+        if any(k not in self._at for k in keys):  # a column that does not hold Python objects
+            return None
+        codes = self._codes[:, [self._at[k] for k in keys]]
+        used, inverse = np.unique(codes, return_inverse=True)
+        blank = bool(len(used)) and used[0] < 0
+        texts = self._texts.iloc[used[int(blank):]].reset_index(drop=True)
+        return (inverse.reshape(codes.shape) - int(blank)), texts
+
+    def _convert_all(self) -> None:
+        keys = [k for k, d in self.frame.dtypes.items() if pd.api.types.is_object_dtype(d)]
+        cells = self.frame[keys].to_numpy(dtype=object).ravel(order="F")
+        codes, texts = pd.factorize(pd.Series(cells, dtype=object).astype("string"))
+        self._texts = _each_cell(pd.Series(texts, dtype="string"))
+        self._codes = codes.reshape(len(keys), len(self.frame)).T
+        self._at = {k: j for j, k in enumerate(keys)}

@@ -8,14 +8,16 @@ codes are taken with one array index. The two give the same codes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from evaluate.ingest.cells import distinct_text_cells
+from evaluate.ingest.cells import FrameText, distinct_text_cells
 from evaluate.instruments import ResponseSet
 from evaluate.normalise import normalise_label
 
-__all__ = ["BAD_CODE", "code_values", "code_columns"]
+__all__ = ["BAD_CODE", "CodedBlock", "code_values", "code_block", "code_columns", "coded_series"]
 
 #: The sentinel for "not an allowed answer" (never a real code).
 BAD_CODE = -999_999.0
@@ -71,13 +73,78 @@ def code_values(values: pd.Series, rset: ResponseSet) -> tuple[pd.Series, pd.Ser
     return _coded(_code_of_texts(texts, rset)[positions], values.index, values.name)
 
 
+@dataclass(frozen=True)
+class CodedBlock:
+    """Columns coded with one response set, as arrays: one row per response, one column per key.
+
+    ``codes`` holds float64 codes (NaN: blank or a "missing" answer) and
+    ``bad`` marks the cells that are no answer of the set.
+    """
+
+    keys: tuple
+    codes: np.ndarray
+    bad: np.ndarray
+
+    def columns(self, keys) -> tuple[np.ndarray, np.ndarray]:
+        """``(codes, bad)`` of ``keys`` only, in that order."""
+        at = [self.keys.index(k) for k in keys]
+        return self.codes[:, at], self.bad[:, at]
+
+
+def code_block(frame: pd.DataFrame, keys: list, rset: ResponseSet,
+               text: FrameText | None = None) -> CodedBlock:
+    """Code the columns ``keys`` of ``frame`` with ``rset`` in one pass (see :class:`CodedBlock`).
+
+    The cells of all columns holding Python objects are read as text and
+    looked up once per distinct value across the lot; other columns are read
+    one by one. Cells are compared as text exactly as :func:`code_values`
+    compares them, so every column gets the codes it would get alone. ``text``
+    (the frame's :class:`~evaluate.ingest.cells.FrameText`) saves reading the
+    cells as text again when it has read them already.
+
+    >>> from evaluate.instruments import ResponseSet
+    >>> agree = ResponseSet("agree3", ((1, "Disagree"), (2, "Neutral"), (3, "Agree")))
+    >>> frame = pd.DataFrame({"q1": ["Agree", " 2", None], "q2": ["Yes", "agree", 3.0]}, dtype=object)
+    >>> block = code_block(frame, ["q1", "q2"], agree)
+    >>> block.codes.tolist(), block.bad[:, 1].tolist()
+    ([[3.0, nan], [2.0, 3.0], [nan, 3.0]], [True, False, False])
+    """
+    keys = tuple(dict.fromkeys(keys))
+    n = len(frame)
+    held = {k: pd.api.types.is_object_dtype(d) for k, d in frame.dtypes.items()}  # not frame[k]
+    together = [k for k in keys if held[k]]
+    alone = [k for k in keys if not held[k]]
+    parts = []
+    read = text.distinct(together) if text is not None and together else None
+    if read is not None:
+        positions, texts = read
+        parts.append(_code_of_texts(texts, rset)[positions])
+    elif together:
+        stacked = pd.Series(np.concatenate([frame[k].to_numpy(dtype=object) for k in together]),
+                            dtype=object)
+        positions, texts = distinct_text_cells(stacked)
+        del stacked
+        parts.append(_code_of_texts(texts, rset)[positions.reshape(len(together), n).T])
+    for k in alone:
+        positions, texts = distinct_text_cells(frame[k])
+        parts.append(_code_of_texts(texts, rset)[positions][:, None])
+    codes = parts[0] if len(parts) == 1 else (
+        np.concatenate(parts, axis=1) if parts else np.empty((n, 0)))
+    del parts
+    if together and alone:
+        codes = codes[:, [(together + alone).index(k) for k in keys]]
+    bad = codes == BAD_CODE
+    codes[bad] = np.nan
+    return CodedBlock(keys, codes, bad)
+
+
 def code_columns(frame: pd.DataFrame, keys: list, rset: ResponseSet
                  ) -> dict[object, tuple[pd.Series, pd.Series]]:
     """:func:`code_values` of each column ``keys`` of ``frame``, in one pass: ``{key: (codes, bad)}``.
 
     Cells are compared as text exactly as :func:`code_values` compares them
     (each cell is converted on its own), so every column gets the codes it
-    would get alone. Columns that do not hold Python objects are coded one by one.
+    would get alone (see :func:`code_block`).
 
     >>> from evaluate.instruments import ResponseSet
     >>> agree = ResponseSet("agree3", ((1, "Disagree"), (2, "Neutral"), (3, "Agree")))
@@ -86,19 +153,12 @@ def code_columns(frame: pd.DataFrame, keys: list, rset: ResponseSet
     >>> coded["q1"][0].tolist(), coded["q2"][0].tolist(), coded["q2"][1].tolist()
     ([3.0, 2.0, nan], [nan, 3.0, 3.0], [True, False, False])
     """
-    out: dict[object, tuple[pd.Series, pd.Series]] = {}
-    together = []
-    for key in dict.fromkeys(keys):
-        if frame[key].dtype == object:
-            together.append(key)
-        else:
-            out[key] = code_values(frame[key], rset)
-    if together:
-        n = len(frame)
-        stacked = pd.Series(np.concatenate([frame[k].to_numpy(dtype=object) for k in together]),
-                            dtype=object)
-        positions, texts = distinct_text_cells(stacked)
-        codes = _code_of_texts(texts, rset)[positions]
-        for j, key in enumerate(together):
-            out[key] = _coded(codes[j * n:(j + 1) * n], frame.index, frame[key].name)
-    return {key: out[key] for key in dict.fromkeys(keys)}
+    block = code_block(frame, keys, rset)
+    return {key: coded_series(block, key, frame[key]) for key in block.keys}
+
+
+def coded_series(block: CodedBlock, key, values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``(codes, bad)`` of one column of ``block`` as :func:`code_values` gives them for ``values``."""
+    j = block.keys.index(key)
+    return (pd.Series(block.codes[:, j], index=values.index, name=values.name, dtype="float64"),
+            pd.Series(block.bad[:, j], index=values.index, name=values.name, dtype=bool))

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from evaluate.ingest.cells import text_cells
-from evaluate.ingest.codes import code_columns, code_values
+from evaluate.ingest.cells import FrameText, text_cells
+from evaluate.ingest.codes import CodedBlock, code_block, code_values, coded_series
 from evaluate.ingest.dates import DateReading, parse_datetimes, read_date_order
 from evaluate.ingest.formulas import EXCEL_ERRORS
 from evaluate.ingest.matching import MatchResult
@@ -67,7 +67,12 @@ def split_multi(values: pd.Series, separator: str | None) -> pd.Series:
     that are only codes separated by spaces (ODK and KoboToolbox exports of
     an XLSForm) are split on the spaces.
     """
-    text = _text(values).dropna()
+    return _split_cells(_text(values), separator)
+
+
+def _split_cells(text: pd.Series, separator: str | None) -> pd.Series:
+    """:func:`split_multi` of cells already read as text (:func:`~evaluate.ingest.cells.text_cells`)."""
+    text = text.dropna()
     if separator is None:
         separator = ";" if text.str.contains(";", regex=False).any() else ","
         if separator == "," and len(text) and text.str.fullmatch(r"-?\d+(?:\s+-?\d+)*").all():
@@ -85,25 +90,27 @@ def _problem(rows: np.ndarray, column: str, values, rule: str, message: str, fix
             for r, v in zip(rows, values, strict=True)]
 
 
-def verbatim_text(values: pd.Series) -> pd.Series:
+def verbatim_text(values: pd.Series, trimmed: pd.Series | None = None) -> pd.Series:
     """Free-text answers exactly as written: spaces around the words kept; blank cells missing.
 
     A cell that is only a number read from a spreadsheet (``4.0``) reads as
-    :func:`~evaluate.ingest.cells.text_cells` reads it (``4``).
+    :func:`~evaluate.ingest.cells.text_cells` reads it (``4``); ``trimmed`` is
+    that reading when the caller has it already.
 
     >>> verbatim_text(pd.Series(["  -10% less admin ", "   ", 4.0, None])).tolist()
     ['  -10% less admin ', <NA>, '4', <NA>]
     """
-    trimmed = _text(values)
+    trimmed = _text(values) if trimmed is None else trimmed
     as_written = values.astype("string")
     same_words = (as_written.str.strip() == trimmed).fillna(False)
     return as_written.where(same_words, trimmed)
 
 
-def _combine(raw, cols, text=_text) -> pd.Series | None:
+def _combine(cols, text) -> pd.Series | None:
+    """The first answer of each row across ``cols``, each read by ``text(key)``."""
     series = None
     for m in cols:
-        s = text(raw.frame[m.key])
+        s = text(m.key)
         series = s if series is None else series.fillna(s)
     return series
 
@@ -133,6 +140,7 @@ def coerce_export(
     problems: list[dict] = []
     raw = _without_hidden(raw, match, rows, problems)
     frame = raw.frame
+    text = FrameText(frame)
     index = frame.index
     notes: list[str] = []
     out = pd.DataFrame(index=index)
@@ -150,16 +158,16 @@ def coerce_export(
 
     # --- metadata ------------------------------------------------------------------
     rid = match.role("respondent_id")
-    out["response_id"] = _text(frame[rid.key]) if rid else pd.Series(pd.NA, index=index, dtype="string")
+    out["response_id"] = text(rid.key) if rid else pd.Series(pd.NA, index=index, dtype="string")
     for role in ("started", "completed"):
         m = match.role(role)
         if m is None:
             out[role] = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
             continue
         out[role] = read_dates(m.key)
-        unread = _text(frame[m.key]).notna() & out[role].isna()
+        unread = text(m.key).notna() & out[role].isna()
         if unread.any():
-            problems += _problem(rows[unread.to_numpy()], m.heading, _text(frame[m.key])[unread],
+            problems += _problem(rows[unread.to_numpy()], m.heading, text(m.key)[unread],
                                  "date", "could not be read as a date and time, so it was left blank",
                                  "nothing to do unless the times matter; the answers were kept",
                                  severity="warning")
@@ -169,7 +177,7 @@ def coerce_export(
     excluded = pd.Series(False, index=index)
     status = match.role("status")
     if status is not None and not keep_preview:
-        st = _text(frame[status.key]).str.casefold()
+        st = text(status.key).str.casefold()
         preview = st.isin(_PREVIEW).fillna(False)
         if preview.any():
             problems += _problem(rows[preview.to_numpy()], status.heading, st[preview],
@@ -179,7 +187,7 @@ def coerce_export(
             excluded |= preview
     finished = match.role("finished")
     if finished is not None and not keep_incomplete:
-        fin = _text(frame[finished.key]).str.casefold()
+        fin = text(finished.key).str.casefold()
         unfinished = (fin.notna() & ~fin.isin(_TRUE)) & ~excluded
         if unfinished.any():
             problems += _problem(rows[unfinished.to_numpy()], finished.heading, fin[unfinished],
@@ -192,11 +200,11 @@ def coerce_export(
     def role_cols(*roles):
         return [m for m in match.matches if m.role in roles]
 
-    email = _combine(raw, role_cols("email", "recipient_email"))
-    staff = _combine(raw, role_cols("staff_id"))
-    name = _without_placeholders(_combine(raw, role_cols("name")))
-    first = _combine(raw, role_cols("first_name", "recipient_first_name"))
-    last = _combine(raw, role_cols("last_name", "recipient_last_name"))
+    email = _combine(role_cols("email", "recipient_email"), text)
+    staff = _combine(role_cols("staff_id"), text)
+    name = _without_placeholders(_combine(role_cols("name"), text))
+    first = _combine(role_cols("first_name", "recipient_first_name"), text)
+    last = _combine(role_cols("last_name", "recipient_last_name"), text)
     if first is not None or last is not None:
         joined = (first.fillna("") if first is not None else "") + " " + (
             last.fillna("") if last is not None else "")
@@ -257,7 +265,7 @@ def coerce_export(
     ties_parts: list[pd.DataFrame] = []
     grid_parts: list[pd.DataFrame] = []
     stakeholders = []
-    coded_answers = _coded_answers(frame, instrument, match)
+    coded_answers = _coded_answers(frame, instrument, match, text)
     for item in instrument.items:
         cols = match.for_item(item.id)
         if not cols:
@@ -267,28 +275,28 @@ def coerce_export(
         rset = instrument.response_set_of(item)
         if item.type in ("likert", "choice"):
             col = cols[0]
-            coded, bad = coded_answers.get((id(rset), col.key)) or code_values(frame[col.key], rset)
+            coded, bad = _coded_column(frame, col.key, rset, coded_answers)
             out[item.id] = coded
             if bad.any():
                 problems += _problem(
-                    rows[bad.to_numpy()], col.heading, _text(frame[col.key])[bad], "allowed_answers",
+                    rows[bad.to_numpy()], col.heading, text(col.key)[bad], "allowed_answers",
                     f"is not one of the answers for {rset.id}", f"use one of: {rset.describe()}")
         elif item.type == "number":
             col = cols[0]
-            text = _text(frame[col.key])
+            cells = text(col.key)
             number, two_ways, bad = parse_numbers(frame[col.key], numbers)
             out[item.id] = number
             if bad.any():
-                problems += _problem(rows[bad.to_numpy()], col.heading, text[bad], "number",
+                problems += _problem(rows[bad.to_numpy()], col.heading, cells[bad], "number",
                                      "is not a number", "write a number, e.g. 5")
-            for cell in text[two_ways].unique():
-                at = (text == cell).fillna(False).to_numpy(dtype=bool)
+            for cell in cells[two_ways].unique():
+                at = (cells == cell).fillna(False).to_numpy(dtype=bool)
                 found = readings_of(cell)
                 mark = "comma" if "," in cell else "point"
                 grouped, decimal = (found["."], found[","]) if mark == "comma" else (
                     found[","], found["."])
                 problems += _problem(
-                    rows[at], col.heading, text[at], "number_two_ways",
+                    rows[at], col.heading, cells[at], "number_two_ways",
                     f"reads two ways: {_shown_number(grouped)} if the {mark} separates "
                     f"thousands, {_shown_number(decimal)} if the {mark} is the decimal mark, and "
                     "nothing in this file says which, so it was not stored",
@@ -297,18 +305,19 @@ def coerce_export(
                     "file uses), save, and export again")
         elif item.type == "date":
             col = cols[0]
-            text = _text(frame[col.key])
+            cells = text(col.key)
             parsed = read_dates(col.key)
-            bad = text.notna() & parsed.isna()
+            bad = cells.notna() & parsed.isna()
             out[item.id] = parsed
             if bad.any():
-                problems += _problem(rows[bad.to_numpy()], col.heading, text[bad], "date",
+                problems += _problem(rows[bad.to_numpy()], col.heading, cells[bad], "date",
                                      "is not a date", "write a date such as 27/07/2026")
         elif item.type == "text":
-            text = _combine(raw, cols, verbatim_text)  # quoted exactly as written
-            out[item.id] = text
+            written = _combine(cols, lambda key: verbatim_text(frame[key], text(key)))
+            out[item.id] = written  # quoted exactly as written
             if item.id == "stakeholders" or item.attribute == "stakeholders":
-                parts = split_multi(text, ";" if text.str.contains(";", regex=False).any() else ",")
+                parts = split_multi(written, ";" if written.str.contains(";", regex=False).any()
+                                    else ",")
                 if len(parts):
                     stakeholders.append(pd.DataFrame({
                         "row_index": parts.index, "stakeholder": parts.map(normalise_label)}))
@@ -319,12 +328,12 @@ def coerce_export(
         elif item.type == "roster_multi":
             if roster is None:
                 continue
-            ties_parts.append(_roster_multi_ties(raw, item, cols, roster, rows, problems))
+            ties_parts.append(_roster_multi_ties(raw, item, cols, roster, rows, problems, text))
         elif item.type == "roster_grid":
             if roster is None:
                 continue
             grid_parts.append(_roster_grid(raw, item, rset, cols, roster, rows, problems,
-                                           coded_answers))
+                                           coded_answers, text))
 
     ties = _assemble_ties(ties_parts, grid_parts, out["participant"], rows, instrument, problems)
     if stakeholders:
@@ -361,11 +370,15 @@ def _without_hidden(raw, match: MatchResult, rows: np.ndarray, problems: list[di
     for h in raw.hidden:
         hidden.setdefault(h["key"], {})[h["row"]] = h
     used = [m for m in match.matches if m.item is not None or m.role is not None]
+    keys = list(dict.fromkeys(m.key for m in used))
+    error_cells, column_of = _error_cells(raw.frame, keys), {k: j for j, k in enumerate(keys)}
     replaced = {}
     position = pd.Series(np.arange(len(rows)), index=rows)
     for m in used:
+        mask = error_cells[:, column_of[m.key]].copy()
+        if not mask.any() and m.key not in hidden:
+            continue
         values = raw.frame[m.key]
-        mask = values.isin(EXCEL_ERRORS).to_numpy(dtype=bool, copy=True)  # hashed, not a loop
         shown = values.where(mask)
         for row, h in hidden.get(m.key, {}).items():
             at = int(position[row])
@@ -397,6 +410,19 @@ def _without_hidden(raw, match: MatchResult, rows: np.ndarray, problems: list[di
     for key, values in replaced.items():
         frame[key] = values
     return replace(raw, frame=frame)
+
+
+def _error_cells(frame: pd.DataFrame, keys: list) -> np.ndarray:
+    """Which cells of the columns ``keys`` hold an Excel error (``#N/A``), one column each.
+
+    Hashed, not a loop: for a short frame, one look-up for all the columns at
+    once; for a long one, column by column (no copy of the whole frame).
+    """
+    if not keys:
+        return np.zeros((len(frame), 0), dtype=bool)
+    if len(frame) < 1_000:
+        return frame[keys].isin(EXCEL_ERRORS).to_numpy(dtype=bool)
+    return np.column_stack([frame[k].isin(EXCEL_ERRORS).to_numpy(dtype=bool) for k in keys])
 
 
 #: What platforms write in a name column for an anonymous response (Qualtrics' legacy
@@ -729,16 +755,17 @@ def _name_problems(names: pd.Series, heading: str, rows: np.ndarray) -> list[dic
             for r, n in zip(rows, names, strict=True)]
 
 
-def _roster_multi_ties(raw, item, cols, roster, rows, problems) -> pd.DataFrame:
+def _roster_multi_ties(raw, item, cols, roster, rows, problems, text=None) -> pd.DataFrame:
     frame = raw.frame
     index = frame.index
+    text = text or FrameText(frame)
     parts = []
     for c in cols:
         if c.target:  # one column per person (SurveyMonkey-style)
-            chosen = _text(frame[c.key]).notna()
+            chosen = text(c.key).notna()
             parts.append(pd.Series(c.target, index=index[chosen.to_numpy()], dtype="string"))
         else:
-            parts.append(split_multi(frame[c.key], raw.multi_separator))
+            parts.append(_split_cells(text(c.key), raw.multi_separator))
     names = pd.concat(parts) if parts else pd.Series(dtype="string")
     target = roster.match_names(names)
     unknown = target.isna()
@@ -750,10 +777,10 @@ def _roster_multi_ties(raw, item, cols, roster, rows, problems) -> pd.DataFrame:
                          "relation": item.relation})
 
 
-def _coded_answers(frame: pd.DataFrame, instrument: Instrument, match: MatchResult
-                   ) -> dict[tuple[int, object], tuple[pd.Series, pd.Series]]:
+def _coded_answers(frame: pd.DataFrame, instrument: Instrument, match: MatchResult,
+                   text: FrameText | None = None) -> dict[int, CodedBlock]:
     """The codes of every column coded with a response set (likert, choice and roster grid
-    questions), each response set's columns in one pass: ``{(id(rset), key): (codes, bad)}``."""
+    questions), each response set's columns in one pass: ``{id(rset): block}``."""
     keys_of: dict[int, list] = {}
     rsets: dict[int, ResponseSet] = {}
     for item in instrument.items:
@@ -764,34 +791,52 @@ def _coded_answers(frame: pd.DataFrame, instrument: Instrument, match: MatchResu
         rsets[id(rset)] = rset
         keys_of.setdefault(id(rset), []).extend(
             c.key for c in (cols[:1] if item.type != "roster_grid" else cols))
-    coded = {}
-    for rid, keys in keys_of.items():
-        coded.update({(rid, k): v for k, v in code_columns(frame, keys, rsets[rid]).items()})
-    return coded
+    return {rid: code_block(frame, keys, rsets[rid], text) for rid, keys in keys_of.items()}
 
 
-def _roster_grid(raw, item, rset, cols, roster, rows, problems, coded_answers=None
+def _coded_column(frame: pd.DataFrame, key, rset: ResponseSet, coded_answers: dict
+                  ) -> tuple[pd.Series, pd.Series]:
+    """``(codes, bad)`` of one column, from the blocks already coded when it is in one."""
+    block = coded_answers.get(id(rset))
+    if block is not None and key in block.keys:
+        return coded_series(block, key, frame[key])
+    return code_values(frame[key], rset)
+
+
+def _roster_grid(raw, item, rset, cols, roster, rows, problems, coded_answers=None, text=None
                  ) -> pd.DataFrame:
+    """A grid with one column per person on the roster: one row per answered cell.
+
+    Every column is coded at once (a block of the response set's codes); a
+    column naming someone not on the roster is reported once and not used.
+    """
     frame = raw.frame
     targets = roster.match_names(pd.Series([c.target or "" for c in cols], dtype="string"))
-    pieces = []
-    for c, t in zip(cols, targets, strict=True):
-        if pd.isna(t):
-            problems.append(dict(row=None, column=c.heading, value=c.target, rule="unknown_name",
-                                 message="names someone who is not on the roster, so this column was not used",
-                                 fix="check the spelling against the roster",
-                                 severity="file", personal=True))
-            continue
-        coded, bad = (coded_answers or {}).get((id(rset), c.key)) or code_values(frame[c.key], rset)
-        if bad.any():
-            problems += _problem(rows[bad.to_numpy()], c.heading, _text(frame[c.key])[bad],
-                                 "allowed_answers", f"is not one of the answers for {rset.id}",
+    known = targets.notna().to_numpy(dtype=bool)
+    problems += [dict(row=None, column=c.heading, value=c.target, rule="unknown_name",
+                      message="names someone who is not on the roster, so this column was not used",
+                      fix="check the spelling against the roster", severity="file", personal=True)
+                 for c, k in zip(cols, known, strict=True) if not k]
+    used = [c for c, k in zip(cols, known, strict=True) if k]
+    if not used:
+        grid = pd.DataFrame(columns=["row_index", "target", "value"])
+    else:
+        block = (coded_answers or {}).get(id(rset))
+        keys = [c.key for c in used]
+        if block is None or not set(keys) <= set(block.keys):
+            block = code_block(frame, keys, rset)
+        codes, bad = block.columns(keys)
+        text = text or FrameText(frame)
+        for j in np.flatnonzero(bad.any(axis=0)):  # only the columns holding a wrong answer
+            at = bad[:, j]
+            problems += _problem(rows[at], used[j].heading, text(keys[j])[at], "allowed_answers",
+                                 f"is not one of the answers for {rset.id}",
                                  f"use one of: {rset.describe()}")
-        answered = coded.notna()
-        pieces.append(pd.DataFrame({"row_index": frame.index[answered.to_numpy()], "target": t,
-                                    "value": coded[answered].to_numpy()}))
-    grid = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(
-        columns=["row_index", "target", "value"])
+        # a tie row for each answered cell, column by column, rows in order within each
+        column, row = np.nonzero(~np.isnan(codes.T))
+        grid = pd.DataFrame({"row_index": frame.index[row],
+                             "target": targets[known].to_numpy(dtype=object)[column],
+                             "value": codes[row, column]})
     grid["relation"] = item.relation
     grid["attribute"] = item.attribute or item.id
     grid["floor"] = float(min(rset.codes))

@@ -27,7 +27,7 @@ from evaluate.ingest.readers import RawExport, read_export
 from evaluate.instruments import Instrument
 from evaluate.normalise import normalise_label
 from evaluate.progress import plan, step
-from evaluate.schemas import RULE_TEXT, response_schema
+from evaluate.schemas import RULE_TEXT, shared_response_schema
 from evaluate.scrub import PersonalData, hide_bracketed_names
 
 __all__ = ["IngestResult", "ingest_file", "ingest_into", "file_sha256"]
@@ -248,8 +248,7 @@ def ingest_file(
     rows = np.asarray(raw.row_numbers)
     bad_rows = {r["row"] for r in records if r["severity"] in ("error", "excluded") and r["row"] is not None}
     candidate = responses[~pd.Series(rows, index=responses.index).isin(bad_rows)]
-    present = [i for i in match.items]
-    schema = response_schema(instrument, columns=present)
+    schema = shared_response_schema(instrument, list(match.items))
     try:
         schema.validate(candidate, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -257,7 +256,9 @@ def ingest_file(
     except pa.errors.SchemaError as exc:  # pragma: no cover - lazy mode raises SchemaErrors
         raise EvaluateError(f"{name}: {exc}") from None
 
-    problems = problem_frame(problem_frame(records).assign(file=name, sheet=raw.sheet))
+    problems = pd.DataFrame(records)
+    problems["file"], problems["sheet"] = name, raw.sheet
+    problems = problem_frame(problems)
     if corrections:  # names reviewed as not on the programme need no more attention
         problems = problems[~corrections.reviewed_names(problems, salt)]
     # a whole-row check is reported once per row, not once per column

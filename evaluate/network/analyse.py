@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from evaluate.network.boundary import boundary_spanning
@@ -111,52 +112,11 @@ def analyse_workspace(ws, *, rule: Rule = "reported", seed: int = 2024) -> dict[
         members = roster[roster["cohort"] == cohort]
         if not len(members):
             continue
-        t = ties[ties["cohort"] == cohort]
-        r = respondents[respondents["cohort"] == cohort]
-        answered = set(r["wave"]) | set(t["wave"])
-        for w in waves:
-            if w not in answered:
-                extra_checks.append({"cohort": cohort, "wave": w, "relation": "", "message":
-                                     f"No network answers from cohort {cohort} at wave {w}: "
-                                     "its network measures are left blank."})
-        relations = _relations(ties)
-        metrics = network_metrics(t, members["participant"], r, waves=waves,
-                                  relations=relations, rule=rule)
-        whole, groups = boundary_spanning(t, members, waves=waves, relations=relations,
-                                          min_group_size=min_group)
-        nodes, edges = network_layout(t, members, waves=waves, respondents=r, seed=seed,
-                                      min_group_size=min_group)
-        roles, roles_whole = brokerage_roles(t, members, r, waves=waves, relations=relations)
-        roles_change, roles_groups = brokerage_change(t, members, r, waves=waves,
-                                                      relations=relations,
-                                                      min_group_size=min_group)
-        core_people, core_whole = core_periphery(t, members, r, waves=waves, relations=relations)
-        core_moves, core_groups = core_change(core_people, members, waves=waves,
-                                              min_group_size=min_group)
-        intervals, bounds, evidence = _uncertainty(t, members, r, waves, relations, seed)
-        parts = {
-            "network_metrics": metrics,
-            "network_metric_change": metric_change(metrics, waves=waves),
-            "network_growth": tie_growth(t, r, waves=waves, relations=relations),
-            "network_boundary": whole,
-            "network_boundary_groups": groups,
-            "network_people": person_change(t, members, r, waves=waves, relations=relations),
-            "network_layout_nodes": nodes,
-            "network_layout_edges": edges,
-            "network_brokerage": roles,
-            "network_brokerage_whole": roles_whole,
-            "network_brokerage_change": roles_change,
-            "network_brokerage_groups": roles_groups,
-            "network_coreness": core_people,
-            "network_core": core_whole,
-            "network_core_change": core_moves,
-            "network_core_groups": core_groups,
-            "network_change_intervals": intervals,
-            "network_nonresponse_bounds": bounds,
-            "network_evidence": evidence,
-        }
+        with shared_checks():  # one network's work on its frames, shared by its analyses
+            parts = _cohort_tables(ties, members, respondents, cohort, waves, rule, min_group,
+                                   seed, extra_checks)
         for name, frame in parts.items():
-            out[name].append(frame.assign(cohort=cohort)[["cohort", *frame.columns]])
+            out[name].append((cohort, frame))
     several = [c for c in cohorts if (roster["cohort"] == c).any()]
     if waves and len(several) > 1:
         # every cohort together: each cohort is its own network, resampled on its own
@@ -165,7 +125,7 @@ def analyse_workspace(ws, *, rule: Rule = "reported", seed: int = 2024) -> dict[
                          _uncertainty(ties, roster, respondents, waves, _relations(ties), seed),
                          strict=True))
         for name, frame in parts.items():
-            out[name].append(frame.assign(cohort="all")[["cohort", *frame.columns]])
+            out[name].append(("all", frame))
     result = {}
     checks = cleaned.checks
     if extra_checks:
@@ -174,10 +134,77 @@ def analyse_workspace(ws, *, rule: Rule = "reported", seed: int = 2024) -> dict[
             extra[c] = 0
         checks = pd.concat([checks, extra[checks.columns]], ignore_index=True)
     result["network_checks"] = checks
-    for name, frames in out.items():
-        result[name] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    for name, labelled in out.items():
+        result[name] = _with_cohort(labelled) if labelled else pd.DataFrame()
     result["network_stakeholders"] = stakeholder_summary(ws.stakeholders(), waves=waves)
     return result
+
+
+def _with_cohort(labelled: list[tuple]) -> pd.DataFrame:
+    """The (cohort, frame) frames one below another, the cohort as the first column.
+
+    One concatenation per table; the cohort column has the dtype
+    ``frame.assign(cohort=...)`` gives a cohort's name, without copying each small
+    frame twice to label it.
+    """
+    out = pd.concat([frame for _, frame in labelled], ignore_index=True)
+    if not len(out):  # nothing to label: each frame labelled, for the same empty columns
+        return pd.concat([f.assign(cohort=c)[["cohort", *f.columns]] for c, f in labelled],
+                         ignore_index=True)
+    labels = [c for c, _ in labelled]
+    cohort = pd.Series(np.repeat(np.array(labels, dtype=object), [len(f) for _, f in labelled]),
+                       dtype=pd.Series(labels).dtype, name="cohort")
+    return pd.concat([cohort, out], axis=1)
+
+
+def _cohort_tables(ties, members, respondents, cohort, waves, rule, min_group, seed,
+                   extra_checks) -> dict[str, pd.DataFrame]:
+    """Every network table of one cohort (a note in ``extra_checks`` for each wave it did
+    not answer)."""
+    t = ties[ties["cohort"] == cohort]
+    r = respondents[respondents["cohort"] == cohort]
+    answered = set(r["wave"]) | set(t["wave"])
+    for w in waves:
+        if w not in answered:
+            extra_checks.append({"cohort": cohort, "wave": w, "relation": "", "message":
+                                 f"No network answers from cohort {cohort} at wave {w}: "
+                                 "its network measures are left blank."})
+    relations = _relations(ties)
+    metrics = network_metrics(t, members["participant"], r, waves=waves,
+                              relations=relations, rule=rule)
+    whole, groups = boundary_spanning(t, members, waves=waves, relations=relations,
+                                      min_group_size=min_group)
+    nodes, edges = network_layout(t, members, waves=waves, respondents=r, seed=seed,
+                                  min_group_size=min_group)
+    roles, roles_whole = brokerage_roles(t, members, r, waves=waves, relations=relations)
+    roles_change, roles_groups = brokerage_change(t, members, r, waves=waves,
+                                                  relations=relations,
+                                                  min_group_size=min_group)
+    core_people, core_whole = core_periphery(t, members, r, waves=waves, relations=relations)
+    core_moves, core_groups = core_change(core_people, members, waves=waves,
+                                          min_group_size=min_group)
+    intervals, bounds, evidence = _uncertainty(t, members, r, waves, relations, seed)
+    return {
+        "network_metrics": metrics,
+        "network_metric_change": metric_change(metrics, waves=waves),
+        "network_growth": tie_growth(t, r, waves=waves, relations=relations),
+        "network_boundary": whole,
+        "network_boundary_groups": groups,
+        "network_people": person_change(t, members, r, waves=waves, relations=relations),
+        "network_layout_nodes": nodes,
+        "network_layout_edges": edges,
+        "network_brokerage": roles,
+        "network_brokerage_whole": roles_whole,
+        "network_brokerage_change": roles_change,
+        "network_brokerage_groups": roles_groups,
+        "network_coreness": core_people,
+        "network_core": core_whole,
+        "network_core_change": core_moves,
+        "network_core_groups": core_groups,
+        "network_change_intervals": intervals,
+        "network_nonresponse_bounds": bounds,
+        "network_evidence": evidence,
+    }
 
 
 def _uncertainty(ties, roster, respondents, waves, relations, seed):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from evaluate.network.ties import _relation_ties
+from evaluate.network.ties import ANY_RELATION, _shared
 
 __all__ = ["TieBlocks", "tie_blocks", "group_codes"]
 
@@ -36,6 +36,8 @@ class TieBlocks:
     new : ndarray of bool
         The row's (source, target) is not among the same relation's rows at
         the wave before (False at the first wave).
+    row : ndarray of int64
+        Position of each entry's row in the tie table (to read its other columns).
     """
 
     relations: list
@@ -44,6 +46,7 @@ class TieBlocks:
     tgt: np.ndarray
     block: np.ndarray
     new: np.ndarray
+    row: np.ndarray
 
     @property
     def n_blocks(self) -> int:
@@ -80,33 +83,46 @@ def tie_blocks(ties: pd.DataFrame, nodes: pd.Index, waves, relations) -> TieBloc
     Notes
     -----
     Two rows are the same pair when their source and their target are equal
-    values, as when the tie tables of two waves are merged on them.
+    values, as when the tie tables of two waves are merged on them. Inside
+    :func:`~evaluate.network.ties.shared_checks` the blocks of the same ties,
+    people, waves and relations are made once (never change them).
     """
     waves, relations = list(waves), list(relations)
-    ties = ties.reset_index(drop=True)  # row labels are positions from here on
+    return _shared("blocks", (ties,), (tuple(nodes), tuple(waves), tuple(relations)),
+                   lambda: _tie_blocks(ties, nodes, waves, relations))
+
+
+def _tie_blocks(ties: pd.DataFrame, nodes: pd.Index, waves: list, relations: list) -> TieBlocks:
+    """:func:`tie_blocks`, each relation's rows picked by a mask over the arrays of all rows
+    (``any``: the first row of each wave and pair, as ``_relation_ties`` keeps)."""
     wave_at = pd.Index(pd.Series(waves, dtype=object))
     ends = pd.concat([ties["source"], ties["target"]], ignore_index=True).to_numpy(dtype=object)
     pair_ids = pd.factorize(ends, use_na_sentinel=False)[0].astype(np.int64)
     m = max(int(pair_ids.max()) + 1, 1) if len(pair_ids) else 1
     pair_of = pair_ids[:len(ties)] * m + pair_ids[len(ties):]
-    src, tgt, block, new = [], [], [], []
+    wave_of = wave_at.get_indexer(ties["wave"].to_numpy(dtype=object)).astype(np.int64)
+    key_of = wave_of * (m * m) + pair_of
+    in_waves = wave_of >= 0
+    first = np.zeros(len(ties), bool)  # rows of a wave in ``waves``, first of their pair there
+    first[np.flatnonzero(in_waves)[np.unique(key_of[in_waves], return_index=True)[1]]] = True
+    relation_of = ties["relation"].to_numpy(dtype=object)
+    src_of = nodes.get_indexer(ties["source"].to_numpy(dtype=object))
+    tgt_of = nodes.get_indexer(ties["target"].to_numpy(dtype=object))
+    src, tgt, block, new, row = [], [], [], [], []
     for r, relation in enumerate(relations):
-        rel = _relation_ties(ties, relation)
-        w = wave_at.get_indexer(rel["wave"].to_numpy(dtype=object)).astype(np.int64)
-        keep = w >= 0
-        w = w[keep]
-        rows = rel[keep]
-        pair = pair_of[rows.index.to_numpy(dtype=np.int64)]
-        key = w * (m * m) + pair
-        before = (w + 1) * (m * m) + pair          # the same pair one wave later
-        src.append(nodes.get_indexer(rows["source"].to_numpy(dtype=object)))
-        tgt.append(nodes.get_indexer(rows["target"].to_numpy(dtype=object)))
+        rows = first if relation == ANY_RELATION else in_waves & (relation_of == relation)
+        w, key = wave_of[rows], key_of[rows]
+        before = key + m * m                      # the same pair one wave later
+        src.append(src_of[rows])
+        tgt.append(tgt_of[rows])
         block.append(r * len(waves) + w)
         new.append((w > 0) & ~np.isin(key, before))
+        row.append(np.flatnonzero(rows))
     cat = (lambda parts, dtype: np.concatenate(parts).astype(dtype) if parts  # noqa: E731
            else np.empty(0, dtype))
     return TieBlocks(relations=relations, waves=waves, src=cat(src, np.int64),
-                     tgt=cat(tgt, np.int64), block=cat(block, np.int64), new=cat(new, bool))
+                     tgt=cat(tgt, np.int64), block=cat(block, np.int64), new=cat(new, bool),
+                     row=cat(row, np.int64))
 
 
 def group_codes(values: np.ndarray) -> tuple[np.ndarray, list]:

@@ -17,10 +17,10 @@ from evaluate.network.blocks import TieBlocks, group_codes, tie_blocks
 from evaluate.network.ties import (
     ATTRIBUTES,
     _as_roster,
-    _as_ties,
     _refuse_dyad_list,
     _relation_ties,
     _relations,
+    _tie_table,
     wave_order,
 )
 from evaluate.privacy import suppress_small
@@ -175,7 +175,7 @@ def boundary_spanning(
     for the k groups on the roster; ``group_pairs_connected`` counts
     unordered pairs of different groups joined by at least one arc either way.
     """
-    ties = _as_ties(ties)
+    ties = _tie_table(ties)
     roster = _as_roster(roster)
     attributes = [a for a in attributes if a in roster.columns]
     if waves is None:

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from evaluate.network.blocks import tie_blocks
-from evaluate.network.ties import _refuse_dyad_list, _setup
+from evaluate.network.ties import _groups_of, _refuse_dyad_list, _setup
 
 __all__ = [
     "ROLES",
@@ -282,11 +282,6 @@ def _scores(counts: np.ndarray, codes: np.ndarray, n_groups: int, n_arcs: int):
 
 
 # --------------------------------------------------------------------------- per wave
-def _groups_of(roster: pd.DataFrame, attribute: str) -> pd.Series:
-    g = pd.Series(roster[attribute].to_numpy(dtype=object), index=roster["participant"].to_numpy())
-    return g.where(g.notna() & (g.astype(str).str.strip() != ""))
-
-
 _PERSON_COLUMNS = ["participant", "wave", "relation", "attribute", "group", "responded", *_ALL,
                    *[f"z_{r}" for r in _ALL]]
 _WHOLE_COLUMNS = ["wave", "relation", "attribute", "people", "role", "count", "expected", "sd",

@@ -18,11 +18,10 @@ from evaluate.network.brokerage import (
     BROKERAGE_ATTRIBUTES,
     _block_paths,
     _classify,
-    _groups_of,
     _node_groups,
     _scores,
 )
-from evaluate.network.ties import _pairs, _setup
+from evaluate.network.ties import _groups_of, _pairs, _setup
 from evaluate.privacy import suppress_small
 
 __all__ = ["brokerage_change"]

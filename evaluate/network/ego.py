@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evaluate.network.ties import RELATIONS, _as_roster, _as_ties, _respondent_sets
+from evaluate.network.ties import RELATIONS, _as_roster, _respondent_sets, _tie_table
 
 __all__ = ["EGO_ATTRIBUTES", "ego_ties"]
 
@@ -74,7 +74,7 @@ def ego_ties(
     [{'participant': 'A', 'alter': 'B', 'status': 'kept', 'crosses_organisation': False}, \
 {'participant': 'A', 'alter': 'C', 'status': 'new', 'crosses_organisation': True}]
     """
-    ties = _as_ties(ties)
+    ties = _tie_table(ties)
     roster = _as_roster(roster)
     attributes = [a for a in attributes if a in roster.columns]
     resp = _respondent_sets(respondents, ties, [wave_from, wave_to])

@@ -7,10 +7,10 @@ import pandas as pd
 
 from evaluate.network.measures import METRIC_COLUMNS
 from evaluate.network.ties import (
-    _as_ties,
     _pairs,
     _relation_ties,
     _relations,
+    _tie_table,
     _waves_and_respondents,
     wave_order,
 )
@@ -58,7 +58,7 @@ def tie_growth(
     portion des Alpes et des Jura. *Bulletin de la Société Vaudoise des
     Sciences Naturelles*, 37, 547–579.
     """
-    ties = _as_ties(ties)
+    ties = _tie_table(ties)
     waves, resp = _waves_and_respondents(ties, respondents, waves)
     relations = _relations(ties, relations)
     arcs, names = {}, {}  # per relation: each wave's distinct arcs as codes, and the names coded
@@ -113,8 +113,7 @@ def metric_change(metrics: pd.DataFrame, *, waves=None) -> pd.DataFrame:
         waves = wave_order(metrics["wave"])
     key = ["relation", "basis"]
     value_cols = [c for c in METRIC_COLUMNS if c in metrics.columns]
-    long = metrics.melt(id_vars=["wave", *key], value_vars=value_cols, var_name="metric",
-                        value_name="value")
+    long = _long_metrics(metrics, ["wave", *key], value_cols)
     frames = []
     for w0, w1 in _pairs(list(waves)):
         a = long[long["wave"] == w0].drop(columns="wave")
@@ -128,7 +127,16 @@ def metric_change(metrics: pd.DataFrame, *, waves=None) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=cols)
     out = pd.concat(frames, ignore_index=True)
-    out["value_from"] = pd.to_numeric(out["value_from"], errors="coerce").astype("float64")
-    out["value_to"] = pd.to_numeric(out["value_to"], errors="coerce").astype("float64")
     out["change"] = out["value_to"] - out["value_from"]
     return out[cols]
+
+
+def _long_metrics(metrics: pd.DataFrame, ids: list, value_cols: list) -> pd.DataFrame:
+    """``metrics.melt(ids, value_cols, var_name="metric", value_name="value")`` with the
+    values as numbers (float64, NaN where not a number), built from whole columns."""
+    n = len(metrics)
+    long = metrics[ids].take(np.tile(np.arange(n), len(value_cols))).reset_index(drop=True)
+    values = [pd.to_numeric(metrics[c], errors="coerce").to_numpy(dtype="float64")
+              for c in value_cols]
+    return long.assign(metric=np.repeat(np.array(value_cols, dtype=object), n),
+                       value=np.concatenate(values) if values else np.empty(0))

@@ -9,10 +9,12 @@ import pandas as pd
 
 from evaluate.network.people import _person_degrees
 from evaluate.network.ties import (
+    ANY_RELATION,
     ATTRIBUTES,
     _as_roster,
-    _as_ties,
+    _relation_ties,
     _respondent_sets,
+    _tie_table,
     directed_graph,
     wave_order,
 )
@@ -89,7 +91,8 @@ def _coarsen(values: pd.Series, min_group_size: int | None) -> pd.Series:
     """Replace groups with fewer than ``min_group_size`` people by "Other (small groups)"."""
     if not min_group_size:
         return values
-    counts = values.map(values.value_counts())
+    codes, _ = pd.factorize(values)  # equal values one group, as value_counts counts them
+    counts = np.bincount(codes[codes >= 0], minlength=1)[np.maximum(codes, 0)]
     return values.where(values.isna() | (counts >= min_group_size), "Other (small groups)")
 
 
@@ -141,7 +144,7 @@ def network_layout(
     force-directed placement. *Software: Practice and Experience*, 21(11),
     1129–1164.
     """
-    ties = _as_ties(ties)
+    ties = _tie_table(ties)
     roster = _as_roster(roster)
     attributes = [a for a in attributes if a in roster.columns]
     if waves is None:
@@ -173,7 +176,7 @@ def network_layout(
     for a in attributes:
         base[a] = _coarsen(attr[a].reindex(index), min_group_size).to_numpy()
     resp = _respondent_sets(respondents, ties, waves)
-    any_ties = ties.drop_duplicates(["wave", "source", "target"])
+    any_ties = _relation_ties(ties, ANY_RELATION)  # each arc of a wave once
     node_frames = []
     for wave in waves:
         d = _person_degrees(any_ties[any_ties["wave"] == wave], index)

@@ -223,6 +223,16 @@ def _as_roster(roster: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- graph measures
+def _unique_pairs(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    """The distinct pairs (a_i, b_i) of positions in 0..n−1, sorted by a then b: (k, 2) int64.
+
+    What ``np.unique(np.column_stack([a, b]), axis=0)`` gives, from one integer
+    key a·n + b per pair (a fraction of the time: no row-wise sort of records).
+    """
+    key = np.unique(np.asarray(a, dtype=np.int64) * n + np.asarray(b, dtype=np.int64))
+    return np.column_stack([key // n, key % n])
+
+
 def directed_graph(ties: pd.DataFrame, nodes) -> ig.Graph:
     """A simple directed igraph graph over ``nodes`` with the (source, target) arcs of ``ties``.
 
@@ -230,18 +240,23 @@ def directed_graph(ties: pd.DataFrame, nodes) -> ig.Graph:
     ends are not in ``nodes``, self-ties and repeated arcs are left out. A 0/1
     dyad list (a column saying whether each pair is tied) is refused.
     """
-    from evaluate.igraph_import import igraph
-
-    ig = igraph()
     _refuse_dyad_list(ties)
     index = pd.Index(pd.unique(np.asarray(nodes, dtype=object)))
     src = index.get_indexer(ties["source"].to_numpy(dtype=object)) if len(ties) else np.array([], int)
     tgt = index.get_indexer(ties["target"].to_numpy(dtype=object)) if len(ties) else np.array([], int)
-    keep = (src >= 0) & (tgt >= 0) & (src != tgt)
-    arcs = np.unique(np.column_stack([src[keep], tgt[keep]]), axis=0) if keep.any() else np.empty((0, 2), int)
-    g = ig.Graph(n=len(index), edges=arcs.tolist(), directed=True)
+    g = _arc_graph(src, tgt, len(index))
     g.vs["name"] = list(index)
     return g
+
+
+def _arc_graph(src: np.ndarray, tgt: np.ndarray, n: int) -> ig.Graph:
+    """:func:`directed_graph` of arcs given as positions among n people (−1: not one of
+    them), without names: for measures that need only the graph."""
+    from evaluate.igraph_import import igraph
+
+    keep = (src >= 0) & (tgt >= 0) & (src != tgt)
+    return igraph().Graph(n=n, edges=_unique_pairs(src[keep], tgt[keep], n).tolist(),
+                          directed=True)
 
 # --------------------------------------------------------------------------- per wave
 def wave_order(waves, order=None) -> list:
@@ -255,7 +270,13 @@ def wave_order(waves, order=None) -> list:
 
 
 def _respondent_sets(respondents: pd.DataFrame | None, ties: pd.DataFrame, waves) -> dict:
-    """wave → set of respondents (people who answered, plus anyone who named someone)."""
+    """wave → set of respondents (people who answered, plus anyone who named someone);
+    shared inside :func:`shared_checks` (never change it)."""
+    return _shared("respondents", (respondents, ties), tuple(waves),
+                   lambda: _find_respondents(respondents, ties, waves))
+
+
+def _find_respondents(respondents: pd.DataFrame | None, ties: pd.DataFrame, waves) -> dict:
     sets = {w: set() for w in waves}
     if respondents is not None and len(respondents):
         if not {"wave", "participant"} <= set(respondents.columns):
@@ -289,50 +310,64 @@ class _Setup:
     responded: dict
 
 
-#: ``slot``, inside :func:`shared_checks`: the last inputs :func:`_setup` checked and what it
-#: made of them (None outside: every call checks its own). Per thread: the app may analyse
-#: two workspaces at once.
+#: ``memo``, inside :func:`shared_checks`: what the analyses made of the frames they were
+#: given, by the frames' ids (None outside: every call does its own work). Per thread: the
+#: app may analyse two workspaces at once.
 _SHARED = threading.local()
 
 
 @contextmanager
 def shared_checks() -> Iterator[None]:
-    """Within this block, analyses given the very same ties, roster and respondents frames
-    (and waves) one after another check them once.
+    """Within this block, analyses given the very same frames share the work done on them.
 
-    A network's brokerage roles, brokerage change, core–periphery, bootstrap and
-    non-response bounds each begin by checking the same three frames (a copy
-    of the ties with every column, the roster's ids as text, who answered at
-    each wave): for a cohort, five times the same work. Only the last inputs
-    are kept (one network's, not every cohort's: small at 100,000 people),
-    with the frames themselves, so an id stands for one frame. The caller
-    must not change the frames inside the block (:func:`evaluate.network.
-    analyse.analyse_workspace` never does); the analyses never change what
-    they are given.
+    A network's analyses each begin by checking the same frames (a copy of the
+    ties with every column, the roster's ids as text, who answered at each
+    wave) and cutting the ties into relations and waves: for a cohort, a dozen
+    times the same work. Inside the block each is done once per frame and
+    kept, with the frames themselves (so an id stands for one frame), until
+    the block ends: open one block per network, so what is kept is one
+    network's (small at 100,000 people). The caller must not change the frames
+    inside the block (:func:`evaluate.network.analyse.analyse_workspace` never
+    does); the analyses never change what they are given or what is shared.
     """
-    outer = getattr(_SHARED, "slot", None)
-    _SHARED.slot = []
+    outer = getattr(_SHARED, "memo", None)
+    _SHARED.memo = {}
     try:
         yield
     finally:
-        _SHARED.slot = outer
+        _SHARED.memo = outer
+
+
+def _shared(name: str, frames: tuple, args, make):
+    """``make()``, done once for the same frames (by identity) and ``args`` inside
+    :func:`shared_checks`; outside, every time. The result must not be changed."""
+    memo = getattr(_SHARED, "memo", None)
+    if memo is None:
+        return make()
+    key = (name, tuple(map(id, frames)), args)
+    if key not in memo:  # the frames held with the result, so no other frame takes an id
+        memo[key] = (frames, make())
+    return memo[key][1]
+
+
+def _tie_table(ties: pd.DataFrame) -> pd.DataFrame:
+    """:func:`_as_ties` of ``ties``, shared inside :func:`shared_checks` (never change it)."""
+    return _shared("ties", (ties,), None, lambda: _as_ties(ties))
 
 
 def _checked(ties, roster, respondents, waves) -> tuple:
     """(checked ties, roster with text ids, waves, who responded at each): see :func:`_setup`."""
-    key = (id(ties), id(roster), id(respondents), None if waves is None else tuple(waves))
-    slot = getattr(_SHARED, "slot", None)
-    if slot and slot[0] == key:
-        return slot[2]
-    checked_ties = _as_ties(ties)
-    checked_roster = _as_roster(roster)
-    checked_roster = checked_roster.assign(participant=checked_roster["participant"].astype(str))
-    waves = list(wave_order(checked_ties["wave"]) if waves is None else waves)
-    out = (checked_ties, checked_roster, waves,
-           _respondent_sets(respondents, checked_ties, waves))
-    if slot is not None:  # the frames held with their ids, so no other frame takes an id
-        slot[:] = [key, (ties, roster, respondents), out]
-    return out
+    def make():
+        checked_ties = _tie_table(ties)
+        checked_roster = _as_roster(roster)
+        checked_roster = checked_roster.assign(
+            participant=checked_roster["participant"].astype(str))
+        found = list(wave_order(checked_ties["wave"]) if waves is None else waves)
+        return (checked_ties, checked_roster, found,
+                _respondent_sets(respondents, checked_ties, found))
+
+    return _shared("checked", (ties, roster, respondents),
+                   None if waves is None else tuple(waves), make)
 
 
 def _setup(ties, roster, respondents=None, *, attributes=(), waves=None, relations=None) -> _Setup:
@@ -346,6 +381,17 @@ def _setup(ties, roster, respondents=None, *, attributes=(), waves=None, relatio
                   relations=_relations(ties, relations), responded=responded)
 
 
+def _groups_of(roster: pd.DataFrame, attribute: str) -> pd.Series:
+    """Each person's group (by participant), blank ones missing; shared inside
+    :func:`shared_checks` (never change it)."""
+    def make():
+        g = pd.Series(roster[attribute].to_numpy(dtype=object),
+                      index=roster["participant"].to_numpy())
+        return g.where(g.notna() & (g.astype(str).str.strip() != ""))
+
+    return _shared("groups", (roster,), attribute, make)
+
+
 def _relations(ties: pd.DataFrame, relations=None) -> list[str]:
     if relations is not None:
         return list(relations)
@@ -356,9 +402,14 @@ def _relations(ties: pd.DataFrame, relations=None) -> list[str]:
 
 
 def _relation_ties(ties: pd.DataFrame, relation: str) -> pd.DataFrame:
-    if relation == ANY_RELATION:
-        return ties.drop_duplicates(["wave", "source", "target"])
-    return ties[ties["relation"] == relation]
+    """The ties of one relation (``any``: each arc of a wave once), shared inside
+    :func:`shared_checks` (never change it)."""
+    def make():
+        if relation == ANY_RELATION:
+            return ties.drop_duplicates(["wave", "source", "target"])
+        return ties[ties["relation"] == relation]
+
+    return _shared("relation", (ties,), relation, make)
 
 def _pairs(waves) -> list[tuple]:
     return list(zip(waves[:-1], waves[1:], strict=True))

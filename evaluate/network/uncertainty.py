@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from evaluate.claims.rule import RuleInputs, evidence_rule
-from evaluate.network.ties import _pairs, _relation_ties, _setup
+from evaluate.network.ties import ANY_RELATION, _groups_of, _pairs, _setup, _unique_pairs
 
 __all__ = ["BOOTSTRAP_MEASURES", "BOOTSTRAP_ATTRIBUTES", "REVERSES", "bootstrap_change",
            "nonresponse_bounds", "network_evidence"]
@@ -48,9 +48,8 @@ _BOUND_COLUMNS = ["wave_from", "wave_to", "relation", "attribute", "measure", "r
 # --------------------------------------------------------------------------- arcs and groups
 def _codes(roster: pd.DataFrame, attribute: str, index: pd.Index) -> np.ndarray:
     """Group of each person in ``index`` as an integer code (−1 unknown)."""
-    g = pd.Series(roster[attribute].to_numpy(dtype=object), index=roster["participant"].to_numpy())
+    g = _groups_of(roster, attribute)
     g = g[~g.index.duplicated()]
-    g = g.where(g.notna() & (g.astype(str).str.strip() != ""))
     codes, _ = pd.factorize(g.reindex(index), use_na_sentinel=True)
     return codes
 
@@ -78,16 +77,31 @@ def _measure_rows(key: dict, attributes, summarise) -> list[dict]:
     return rows
 
 
-def _arcs(ties: pd.DataFrame, index: pd.Index) -> np.ndarray:
-    """Distinct arcs (source, target) among ``index`` as an (L, 2) array of positions."""
-    if not len(ties):
-        return np.empty((0, 2), dtype=np.int64)
-    s = index.get_indexer(ties["source"].astype(str).to_numpy())
-    t = index.get_indexer(ties["target"].astype(str).to_numpy())
-    keep = (s >= 0) & (t >= 0) & (s != t)
-    if not keep.any():
-        return np.empty((0, 2), dtype=np.int64)
-    return np.unique(np.column_stack([s[keep], t[keep]]).astype(np.int64), axis=0)
+def _block_arcs(ties: pd.DataFrame, index: pd.Index, relations, waves) -> dict:
+    """(relation, wave) → the distinct arcs (source, target) among ``index`` of that
+    relation's ties at that wave, as an (L, 2) array of positions; every one from one
+    lookup of the tie ends in ``index``.
+
+    ``any`` takes every tie row of the wave: the arcs are distinct, so the rows a
+    relation repeats for the same pair make no difference.
+    """
+    n = len(index)
+    if len(ties):
+        s = index.get_indexer(ties["source"].astype(str).to_numpy())
+        t = index.get_indexer(ties["target"].astype(str).to_numpy())
+        ok = (s >= 0) & (t >= 0) & (s != t)
+    else:
+        s = t = np.empty(0, np.int64)
+        ok = np.zeros(0, bool)
+    relation_of = ties["relation"].to_numpy(dtype=object)
+    wave_of = ties["wave"].to_numpy(dtype=object)
+    out = {}
+    for relation in relations:
+        rows = ok if relation == ANY_RELATION else ok & (relation_of == relation)
+        for w in waves:
+            keep = rows & (wave_of == w)
+            out[(relation, w)] = _unique_pairs(s[keep], t[keep], n)
+    return out
 
 
 def _union(a0: np.ndarray, a1: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -269,10 +283,9 @@ def bootstrap_change(
         layer = _layer(roster, strata, index)
         codes = [_codes(roster, a, index) for a in s.attributes]
         networks = []
+        found = _block_arcs(s.ties, index, s.relations, [w0, w1])
         for relation in s.relations:
-            rel = _relation_ties(s.ties, relation)
-            arcs, in0, in1 = _union(_arcs(rel[rel["wave"] == w0], index),
-                                    _arcs(rel[rel["wave"] == w1], index), len(index))
+            arcs, in0, in1 = _union(found[(relation, w0)], found[(relation, w1)], len(index))
             networks.append((relation, arcs, in0, in1, _indicators(arcs, in0, in1, codes)))
         boots = _run_many([(arcs, ind) for _, arcs, _, _, ind in networks], layer, len(codes),
                           n_boot, seed)
@@ -308,8 +321,9 @@ def _run_many(networks, layer, n_attributes, n_boot, seed) -> list[dict[str, np.
     while done < n_boot:
         size = min(chunk, n_boot - done)
         counts = _resample_counts(rng, layer, size)
+        pairs = _pairs_of(counts, layer)  # the same for every network of the panel
         for part, (arcs, ind) in zip(parts, networks, strict=True):
-            part.append(_boot_figures(counts, arcs, ind, layer, n_attributes))
+            part.append(_figures(_sums(counts, arcs, ind), pairs, n_attributes))
         done += size
     return [{k: np.concatenate([p[k] for p in part]) for k in part[0]} if part else {}
             for part in parts]
@@ -390,12 +404,11 @@ def nonresponse_bounds(
     ones = np.ones((1, n))
     layer = _layer(roster, strata, index)
     rows = []
+    found = _block_arcs(s.ties, index, s.relations, s.waves)
     for w0, w1 in _pairs(list(s.waves)):
         answered = {w: index.isin(list(map(str, s.responded.get(w, set())))) for w in (w0, w1)}
         for relation in s.relations:
-            rel = _relation_ties(s.ties, relation)
-            found = {w: _arcs(rel[rel["wave"] == w], index) for w in (w0, w1)}
-            arcs = {(w, rule): _with_rule(found[w], answered[w], rule)
+            arcs = {(w, rule): _with_rule(found[(relation, w)], answered[w], rule)
                     for w in (w0, w1) for rule in ("absent", "present")}
             figs = {}
             for r0 in ("absent", "present"):
@@ -416,7 +429,8 @@ def _with_rule(arcs: np.ndarray, answered: np.ndarray, rule: str) -> np.ndarray:
     if rule == "absent" or not len(arcs):
         return arcs
     back = arcs[~answered[arcs[:, 1]]][:, ::-1]
-    return np.unique(np.concatenate([arcs, back]), axis=0)
+    both = np.concatenate([arcs, back])
+    return _unique_pairs(both[:, 0], both[:, 1], len(answered))
 
 
 def _bounds(figs: dict, key_from: str | None, key_to: str) -> dict:

@@ -34,13 +34,17 @@ __all__ = ["PERSON_LEVEL_TABLES", "is_person_level", "report_tables", "workbook_
            "write_csv_tables", "analysis_readme", "report_workspace"]
 
 def write_tables_workbook(results: dict[str, pd.DataFrame], context: dict,
-                          tables: dict[str, pd.DataFrame], path: str | Path) -> Path:
+                          tables: dict[str, pd.DataFrame], path: str | Path, *,
+                          page: Page | None = None) -> Path:
     """tables.xlsx: Cover, Contents, Notes, Summary, then the tables with the dashboard's
-    headings (see :mod:`evaluate.report.workbooks`)."""
+    headings (see :mod:`evaluate.report.workbooks`).
+
+    ``page``: the dashboard's page of the same results and context, whose claims are
+    already read (made here when not given)."""
     from evaluate.report.workbooks import summary_notes, tables_sheets
     from evaluate.report.xlsx import write_workbook  # openpyxl: only when a workbook is written
 
-    page = Page(results=results, context=context)
+    page = page if page is not None else Page(results=results, context=context)
     written = write_workbook(
         path, tables_sheets(page, tables),
         title=f"{context.get('programme') or 'The programme'} — what's the evidence?",
@@ -211,7 +215,7 @@ def build_report(
         xlsx = out / "tables.xlsx"
         shutil.copyfile(tables_workbook, xlsx)
     else:
-        xlsx = write_tables_workbook(results, context, books, out / "tables.xlsx")
+        xlsx = write_tables_workbook(results, context, books, out / "tables.xlsx", page=page)
     if analysis_workbook is not None:  # written once, by `evaluate analyse`
         import shutil
 

@@ -117,9 +117,10 @@ def _hover(data: pd.DataFrame, columns: Sequence[str] | None) -> tuple[np.ndarra
     if not columns:
         return None, ""
     check_columns(data, *columns)
-    custom = data[list(columns)].astype(object).where(data[list(columns)].notna(), "—")
+    custom = data[list(columns)].to_numpy(dtype=object, copy=True)
+    custom[pd.isna(custom)] = "—"
     lines = "".join(f"<br>{c}: %{{customdata[{i}]}}" for i, c in enumerate(columns))
-    return custom.to_numpy(), lines
+    return custom, lines
 
 
 def dumbbell(

@@ -239,7 +239,13 @@ class Page:
         claims = self._ledger()[0]
         if section is None:
             return claims
-        return claims[claims["section"] == section].sort_values("order", kind="stable")
+        # each section's claims picked and sorted once (sections and the Word report ask
+        # again); every caller gets its own frame over the same rows
+        picked = self.__dict__.setdefault("_section_claims", {})
+        if section not in picked:
+            picked[section] = claims[claims["section"] == section].sort_values("order",
+                                                                                kind="stable")
+        return picked[section].copy(deep=False)
 
     def _ledger(self) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         """The claims and their figures, read (or built) once, with an index by claim id so

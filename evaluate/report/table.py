@@ -128,13 +128,17 @@ def table_from_claim(claim: Mapping, figures: pd.DataFrame,
                      classes: list[str] | None = None) -> Table:
     """The :class:`Table` a table claim describes (:func:`evaluate.claims.displays.add_table`):
     its headings, its cells exactly as the ledger shows them, its caption and note."""
-    mine = figures[(figures["claim_id"] == claim["claim_id"]) & (figures["row"] >= HEADING_ROW)]
-    # a displayed table (tens of rows): plain lists, not a pandas pivot per table
+    # a displayed table (tens of rows): plain lists, not a pandas pivot (nor a filtered copy
+    # of the figures: a take of every column) per table
+    claim_id = claim["claim_id"]
     heads: dict[str, str] = {}
     grid: dict[int, dict[str, str]] = {}
     numeric = set()
-    for figure, shown, unit, row in zip(mine["figure"].tolist(), mine["shown"].tolist(),
-                                        mine["unit"].tolist(), mine["row"].tolist(), strict=True):
+    for cid, figure, shown, unit, row in zip(*(figures[c].tolist() for c in (
+            "claim_id", "figure", "shown", "unit", "row")), strict=True):
+        # another claim's figure, or not a cell; a missing id or row compares as not True
+        if (cid == claim_id) is not True or (row >= HEADING_ROW) is not True:
+            continue
         if row == HEADING_ROW:
             heads[figure] = shown
             continue

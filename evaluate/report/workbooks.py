@@ -555,7 +555,7 @@ def tables_sheets(page: Page, tables: dict[str, pd.DataFrame]) -> list[Sheet]:
         t = _humanise(page, t)
         cols = {c: h for c, h in spec.columns.items() if c in t.columns}
         # formats follow the analysis' column names (p_…, n_…, share …), not the headings
-        formats = {h: fmt for c, h in cols.items() if (fmt := guess_format(t[c].rename(c)))}
+        formats = {h: fmt for c, h in cols.items() if (fmt := guess_format(t[c]))}
         for c, h in cols.items():  # a heading in per cent shows a share as one
             if h.endswith("(%)") and pd.api.types.is_float_dtype(t[c]) and \
                     t[c].dropna().between(0, 1).all():
@@ -564,7 +564,8 @@ def tables_sheets(page: Page, tables: dict[str, pd.DataFrame]) -> list[Sheet]:
             whole = t["group"].isna() & ~t["suppressed"].fillna(False).astype(bool)
             t = t.assign(group=t["group"].astype(object).where(~whole, "All groups"))
         t = _suppressed_cells(t, list(cols))
-        frame = t[list(cols)].rename(columns=cols).reset_index(drop=True)
+        # the columns under their headings (set_axis: rename copied every column)
+        frame = t[list(cols)].set_axis(list(cols.values()), axis=1).reset_index(drop=True)
         about = " ".join(x for x in (spec.about, selection_note(t) if spec.source == "quotes"
                                      else "") if x)
         lines = [about, "This worksheet contains one table. " + _note_refs(spec.notes)]
