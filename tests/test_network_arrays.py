@@ -73,7 +73,8 @@ def test_with_cohort_is_each_frame_labelled_then_stacked():
     frames = [("c1", pd.DataFrame({"x": [1, 2], "y": ["a", "b"]})),
               ("c2", pd.DataFrame({"x": pd.Series([], dtype="int64"),
                                    "y": pd.Series([], dtype=object)})),
-              ("all", pd.DataFrame({"x": [3], "y": ["c"]}))]
+              ("all", pd.DataFrame({"x": [3], "y": ["c"]})),
+              ("c3", pd.DataFrame({"x": [4], "z": [1.5]}))]  # another column: NaN elsewhere
     want = pd.concat([f.assign(cohort=c)[["cohort", *f.columns]] for c, f in frames],
                      ignore_index=True)
     pd.testing.assert_frame_equal(_with_cohort(frames), want, check_exact=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from evaluate.network.boundary import boundary_spanning
@@ -142,14 +143,18 @@ def analyse_workspace(ws, *, rule: Rule = "reported", seed: int = 2024) -> dict[
 def _with_cohort(labelled: list[tuple]) -> pd.DataFrame:
     """The (cohort, frame) frames one below another, the cohort as the first column.
 
-    One concatenation per table; the cohort column is made as ``frame.assign(cohort=...)``
-    would make it (same dtype), without copying each small frame twice to label it.
+    One concatenation per table; the cohort column has the dtype
+    ``frame.assign(cohort=...)`` gives a cohort's name, without copying each small
+    frame twice to label it.
     """
     out = pd.concat([frame for _, frame in labelled], ignore_index=True)
-    cohort = pd.concat([pd.Series(c, index=pd.RangeIndex(len(frame)), name="cohort")
-                        for c, frame in labelled], ignore_index=True)
-    out.insert(0, "cohort", cohort)
-    return out
+    if not len(out):  # nothing to label: each frame labelled, for the same empty columns
+        return pd.concat([f.assign(cohort=c)[["cohort", *f.columns]] for c, f in labelled],
+                         ignore_index=True)
+    labels = [c for c, _ in labelled]
+    cohort = pd.Series(np.repeat(np.array(labels, dtype=object), [len(f) for _, f in labelled]),
+                       dtype=pd.Series(labels).dtype, name="cohort")
+    return pd.concat([cohort, out], axis=1)
 
 
 def _cohort_tables(ties, members, respondents, cohort, waves, rule, min_group, seed,

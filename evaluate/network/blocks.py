@@ -36,6 +36,8 @@ class TieBlocks:
     new : ndarray of bool
         The row's (source, target) is not among the same relation's rows at
         the wave before (False at the first wave).
+    row : ndarray of int64
+        Position of each entry's row in the tie table (to read its other columns).
     """
 
     relations: list
@@ -44,6 +46,7 @@ class TieBlocks:
     tgt: np.ndarray
     block: np.ndarray
     new: np.ndarray
+    row: np.ndarray
 
     @property
     def n_blocks(self) -> int:
@@ -105,7 +108,7 @@ def _tie_blocks(ties: pd.DataFrame, nodes: pd.Index, waves: list, relations: lis
     relation_of = ties["relation"].to_numpy(dtype=object)
     src_of = nodes.get_indexer(ties["source"].to_numpy(dtype=object))
     tgt_of = nodes.get_indexer(ties["target"].to_numpy(dtype=object))
-    src, tgt, block, new = [], [], [], []
+    src, tgt, block, new, row = [], [], [], [], []
     for r, relation in enumerate(relations):
         rows = first if relation == ANY_RELATION else in_waves & (relation_of == relation)
         w, key = wave_of[rows], key_of[rows]
@@ -114,10 +117,12 @@ def _tie_blocks(ties: pd.DataFrame, nodes: pd.Index, waves: list, relations: lis
         tgt.append(tgt_of[rows])
         block.append(r * len(waves) + w)
         new.append((w > 0) & ~np.isin(key, before))
+        row.append(np.flatnonzero(rows))
     cat = (lambda parts, dtype: np.concatenate(parts).astype(dtype) if parts  # noqa: E731
            else np.empty(0, dtype))
     return TieBlocks(relations=relations, waves=waves, src=cat(src, np.int64),
-                     tgt=cat(tgt, np.int64), block=cat(block, np.int64), new=cat(new, bool))
+                     tgt=cat(tgt, np.int64), block=cat(block, np.int64), new=cat(new, bool),
+                     row=cat(row, np.int64))
 
 
 def group_codes(values: np.ndarray) -> tuple[np.ndarray, list]:

@@ -387,10 +387,15 @@ def core_change(
     key = ["wave_from", "wave_to", "relation"]
     # everyone's sums are the same rows under every attribute: summed once
     everyone = _group_sums(f, key, sort=False).reset_index().assign(group=np.nan)
-    for a in attributes:
-        g = f.assign(group=f["participant"].map(attr[a]))
-        known = g[g["group"].notna() & (g["group"].astype(str).str.strip() != "")]
-        by_group = _group_sums(known, [*key, "group"], sort=True).reset_index()
+    # every attribute's groups in one grouping: the rows once per attribute, its place first
+    g = f.take(np.tile(np.arange(len(f)), len(attributes))).reset_index(drop=True)
+    g["group"] = (pd.concat([f["participant"].map(attr[a]) for a in attributes],
+                            ignore_index=True) if attributes else np.nan)
+    g["_a"] = np.repeat(np.arange(len(attributes)), len(f))
+    known = g[g["group"].notna() & (g["group"].astype(str).str.strip() != "")]
+    sums = _group_sums(known, ["_a", *key, "group"], sort=True).reset_index()
+    for i, a in enumerate(attributes):
+        by_group = sums[sums["_a"] == i].drop(columns="_a")
         block = pd.concat([everyone, by_group], ignore_index=True).assign(attribute=a)
         group_frames.append(block)
     groups = pd.concat(group_frames, ignore_index=True)

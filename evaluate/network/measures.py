@@ -14,13 +14,15 @@ import numpy as np
 import pandas as pd
 
 from evaluate.errors import AnalysisError
+from evaluate.network.blocks import tie_blocks
 from evaluate.network.ties import (
+    TIE_COLUMNS,
     Rule,
-    _relation_ties,
+    _arc_graph,
+    _refuse_dyad_list,
     _relations,
     _tie_table,
     _waves_and_respondents,
-    directed_graph,
 )
 
 if TYPE_CHECKING:
@@ -274,12 +276,20 @@ def network_metrics(
     roster_nodes = sorted(pd.unique(np.asarray(list(nodes), dtype=object)))
     waves, resp = _waves_and_respondents(ties, respondents, waves)
     relations = _relations(ties, relations)
+    index = pd.Index(pd.unique(np.asarray(roster_nodes, dtype=object)))
+    blocks = tie_blocks(ties, index, pd.unique(pd.Series(waves, dtype=object)), relations)
+    check_blocks = any(c not in TIE_COLUMNS for c in ties.columns)
+    n = len(index)
     rows = []
     for wave in waves:
-        wave_ties = ties[ties["wave"] == wave]
         who = sorted(resp.get(wave, set()) & set(roster_nodes))
-        for relation in relations:
-            rel = _relation_ties(wave_ties, relation)
+        among_who = np.full(n + 1, -1)  # a person's position among who (−1 not; last: off roster)
+        among_who[index.get_indexer(pd.Index(pd.Series(who, dtype=object)))] = np.arange(len(who))
+        for r, relation in enumerate(relations):
+            in_block = blocks.block == r * len(blocks.waves) + blocks.waves.index(wave)
+            if check_blocks and who:  # as each graph of this relation and wave would be checked
+                _refuse_dyad_list(ties.iloc[blocks.row[in_block]])
+            src, tgt = blocks.src[in_block], blocks.tgt[in_block]
             for basis in ("respondents", "roster"):
                 base = {"wave": wave, "relation": relation, "basis": basis,
                         "respondents": len(who), "roster_size": len(roster_nodes),
@@ -291,14 +301,13 @@ def network_metrics(
                     rows.append(base)
                     continue
                 if basis == "respondents":
-                    g = directed_graph(rel, who)
+                    g = _arc_graph(among_who[src], among_who[tgt], len(who))
+                elif rule == "reconstructed":  # and the reverse of each tie to a non-respondent
+                    outsider = among_who[tgt] < 0
+                    g = _arc_graph(np.concatenate([src, tgt[outsider]]),
+                                   np.concatenate([tgt, src[outsider]]), n)
                 else:
-                    arcs = rel
-                    if rule == "reconstructed":
-                        outsider = ~rel["target"].isin(who)
-                        back = rel[outsider].rename(columns={"source": "target", "target": "source"})
-                        arcs = pd.concat([rel, back], ignore_index=True)
-                    g = directed_graph(arcs, roster_nodes)
+                    g = _arc_graph(src, tgt, n)
                 rows.append(base | whole_network_measures(g, path_sample=path_sample))
     cols = ["wave", "relation", "basis", *METRIC_COLUMNS, "rule", "note"]
     return pd.DataFrame(rows, columns=cols)

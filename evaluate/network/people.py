@@ -5,16 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from evaluate.network.blocks import tie_blocks
 from evaluate.network.ties import (
     ATTRIBUTES,
+    TIE_COLUMNS,
+    _arc_graph,
     _as_roster,
     _pairs,
-    _relation_ties,
+    _refuse_dyad_list,
     _relations,
     _respondent_sets,
     _tie_table,
     _unique_pairs,
-    directed_graph,
     wave_order,
 )
 
@@ -22,9 +24,14 @@ __all__ = ["person_change"]
 
 
 def _person_degrees(rel: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
-    n = len(index)
+    """``in_degree, out_degree, degree`` of each person of ``index`` in the ties ``rel``."""
     s = index.get_indexer(rel["source"].to_numpy(dtype=object))
     t = index.get_indexer(rel["target"].to_numpy(dtype=object))
+    return pd.DataFrame(_degrees(s, t, len(index)))
+
+
+def _degrees(s: np.ndarray, t: np.ndarray, n: int) -> dict[str, np.ndarray]:
+    """:func:`_person_degrees` of arcs given as positions among n people (−1: not one of them)."""
     ok = (s >= 0) & (t >= 0)
     s, t = s[ok], t[ok]
     out_deg = np.bincount(s, minlength=n)
@@ -32,13 +39,12 @@ def _person_degrees(rel: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     lo, hi = np.minimum(s, t), np.maximum(s, t)
     pairs = _unique_pairs(lo, hi, n)
     deg = np.bincount(pairs[:, 0], minlength=n) + np.bincount(pairs[:, 1], minlength=n)
-    return pd.DataFrame({"in_degree": in_deg, "out_degree": out_deg, "degree": deg})
+    return {"in_degree": in_deg, "out_degree": out_deg, "degree": deg}
 
 
-def _betweenness(rel: pd.DataFrame, index: pd.Index) -> np.ndarray:
-    g = directed_graph(rel, index)
-    n = g.vcount()
-    b = np.asarray(g.betweenness(directed=True), dtype=float)
+def _betweenness(s: np.ndarray, t: np.ndarray, n: int) -> np.ndarray:
+    """Directed betweenness of n people over (n − 1)(n − 2), arcs as positions."""
+    b = np.asarray(_arc_graph(s, t, n).betweenness(directed=True), dtype=float)
     return b / ((n - 1) * (n - 2)) if n > 2 else np.full(n, np.nan)
 
 
@@ -133,21 +139,27 @@ def person_change(
     roster = _as_roster(roster)
     attributes = [a for a in attributes if a in roster.columns]
     index = pd.Index(sorted(roster["participant"].astype(str)))
-    if waves is None:
-        waves = wave_order(ties["wave"])
+    waves = list(wave_order(ties["wave"]) if waves is None else waves)
     resp = _respondent_sets(respondents, ties, waves)
     relations = _relations(ties, relations)
     attr = roster.set_index(roster["participant"].astype(str))
+    n = len(index)
+    blocks = tie_blocks(ties, index, waves, relations)
+    text = {end: ties[end].astype(str).to_numpy() for end in ("source", "target")}
+    check_blocks = any(c not in TIE_COLUMNS for c in ties.columns)
     frames = []
-    for relation in relations:
-        rel = _relation_ties(ties, relation)
+    for r, relation in enumerate(relations):
         waves_of = {}  # each wave's degrees, betweenness and tie ends: computed once per wave
 
-        def wave(w, rel=rel, waves_of=waves_of):
+        def wave(w, r=r, waves_of=waves_of):
             if w not in waves_of:
-                r = rel[rel["wave"] == w]
-                waves_of[w] = (_person_degrees(r, index), _betweenness(r, index),
-                               r["source"].astype(str).to_numpy(), r["target"].astype(str).to_numpy())
+                rows = blocks.block == r * len(blocks.waves) + blocks.waves.index(w)
+                lines = blocks.row[rows]
+                if check_blocks:  # as a graph of this relation and wave would be checked
+                    _refuse_dyad_list(ties.iloc[lines])
+                s, t = blocks.src[rows], blocks.tgt[rows]
+                waves_of[w] = (_degrees(s, t, n), _betweenness(s, t, n),
+                               text["source"][lines], text["target"][lines])
             return waves_of[w]
 
         for p, (w0, w1) in enumerate(_pairs(list(waves))):

@@ -240,18 +240,23 @@ def directed_graph(ties: pd.DataFrame, nodes) -> ig.Graph:
     ends are not in ``nodes``, self-ties and repeated arcs are left out. A 0/1
     dyad list (a column saying whether each pair is tied) is refused.
     """
-    from evaluate.igraph_import import igraph
-
-    ig = igraph()
     _refuse_dyad_list(ties)
     index = pd.Index(pd.unique(np.asarray(nodes, dtype=object)))
     src = index.get_indexer(ties["source"].to_numpy(dtype=object)) if len(ties) else np.array([], int)
     tgt = index.get_indexer(ties["target"].to_numpy(dtype=object)) if len(ties) else np.array([], int)
-    keep = (src >= 0) & (tgt >= 0) & (src != tgt)
-    arcs = _unique_pairs(src[keep], tgt[keep], len(index))
-    g = ig.Graph(n=len(index), edges=arcs.tolist(), directed=True)
+    g = _arc_graph(src, tgt, len(index))
     g.vs["name"] = list(index)
     return g
+
+
+def _arc_graph(src: np.ndarray, tgt: np.ndarray, n: int) -> ig.Graph:
+    """:func:`directed_graph` of arcs given as positions among n people (−1: not one of
+    them), without names: for measures that need only the graph."""
+    from evaluate.igraph_import import igraph
+
+    keep = (src >= 0) & (tgt >= 0) & (src != tgt)
+    return igraph().Graph(n=n, edges=_unique_pairs(src[keep], tgt[keep], n).tolist(),
+                          directed=True)
 
 # --------------------------------------------------------------------------- per wave
 def wave_order(waves, order=None) -> list:

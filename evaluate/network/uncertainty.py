@@ -321,8 +321,9 @@ def _run_many(networks, layer, n_attributes, n_boot, seed) -> list[dict[str, np.
     while done < n_boot:
         size = min(chunk, n_boot - done)
         counts = _resample_counts(rng, layer, size)
+        pairs = _pairs_of(counts, layer)  # the same for every network of the panel
         for part, (arcs, ind) in zip(parts, networks, strict=True):
-            part.append(_boot_figures(counts, arcs, ind, layer, n_attributes))
+            part.append(_figures(_sums(counts, arcs, ind), pairs, n_attributes))
         done += size
     return [{k: np.concatenate([p[k] for p in part]) for k in part[0]} if part else {}
             for part in parts]
