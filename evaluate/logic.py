@@ -287,11 +287,12 @@ def _scale_result(ident: str, results: Mapping[str, pd.DataFrame]):
     st = results.get("statements")
     if st is None or not len(st):
         return None
-    rows = st[st["scale"] == ident]
-    if not len(rows):
+    # the scale's first row at the end wave, else its first row (positions, not filtered frames)
+    rows = (st["scale"] == ident).to_numpy(dtype=bool)
+    if not rows.any():
         return None
-    end = rows[rows["wave_post"] == "end"]
-    r = (end if len(end) else rows).iloc[0]
+    end = rows & (st["wave_post"] == "end").to_numpy(dtype=bool)
+    r = st.iloc[int(np.argmax(end if end.any() else rows))]
     if not np.isfinite(r["g_av"]):
         return MeasureResult(r["scale_title"], ["too few matched answers"], "none")
     w0, w1 = str(r["wave_pre"]), str(r["wave_post"])
@@ -367,8 +368,8 @@ def _network_result(ident: str, results):
         if not len(rows):
             relation = "any relation"
             rows = nb[nb["attribute"] == _BOUNDARY[ident]]
-        by_wave = rows.groupby("wave", sort=False).agg(ext=("external_ties", "sum"),
-                                                       ties=("ties", "sum"))
+        by_wave = (rows.groupby("wave", sort=False)[["external_ties", "ties"]].sum()
+                   .rename(columns={"external_ties": "ext"}))
         if len(by_wave) < 2:
             return None
         a, b = by_wave.iloc[0], by_wave.iloc[-1]

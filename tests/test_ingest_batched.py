@@ -218,3 +218,31 @@ def test_a_large_roster_keeps_no_lookup_tables(tmp_path, monkeypatch):
     found = roster.match_names(pd.Series(["Ann Lee", "Jo Smith"], dtype="string"))
     assert found.notna().all() and found.iloc[0] != found.iloc[1]
     assert roster._lookups == {}
+
+
+DATES = ["3/4/2026", "2026-03-29T00:30:00Z", 45000, "13/4/2026 09:00", None, " 4/3/2026 ",
+         dt.datetime(2026, 3, 1, 9, 30), "March 3, 2026", "x", "", 45000.0, "2026-03-29 02:30:00+01:00"]
+
+
+@pytest.mark.parametrize("given", [None, "day-first", "month-first"])
+def test_dates_read_from_text_already_read_are_the_same(given):
+    from evaluate.ingest.dates import parse_datetimes, read_date_order
+
+    rng = np.random.default_rng(5)
+    cells = np.array(DATES, dtype=object)
+    frame = pd.DataFrame({k: pd.Series(cells[rng.integers(0, len(cells), 80)], dtype=object)
+                          for k in ("started", "completed")})
+    text = FrameText(frame)
+    columns = [frame["started"], frame["completed"]]
+    alone = read_date_order(columns, given)
+    shared = read_date_order(columns, given, [text("started"), text("completed")])
+    assert (shared.order, shared.decided_by, shared.example, shared.against) == (
+        alone.order, alone.decided_by, alone.example, alone.against)
+    order = alone.order or "day-first"
+    for key in frame.columns:
+        codes, texts = text.distinct([key])
+        got = parse_datetimes(frame[key], order, alone.readings, (codes[:, 0], texts))
+        expected = parse_datetimes(frame[key], order, alone.readings)
+        pd.testing.assert_series_equal(got[0], expected[0])
+        assert got[1] == expected[1]
+        assert got[0].notna().any() and got[0].isna().any()

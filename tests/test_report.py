@@ -634,6 +634,21 @@ def test_import_counts_add_up_under_the_disjoint_rule():
     assert "70 rows read = 67 accepted + 1 quarantined + 2 excluded" in page
 
 
+
+def test_quarantine_summary_counts_records_by_file_column_and_rule():
+    from evaluate.records import quarantine_summary
+
+    q = pd.DataFrame({"file": ["b.csv", "a.csv", "a.csv", "a.csv"],
+                      "column": ["Q1", "Q2", "Q1", "Q1"],
+                      "rule": ["not_a_code", "not_a_code", "not_a_code", "not_a_code"],
+                      "severity": ["error"] * 4, "fix": [None, "use 1-5", "use 1 to 5", "x"]})
+    out = quarantine_summary(q)
+    # by file, then most records first; the first fix given in each group
+    assert out[["file", "column", "rows", "fix"]].values.tolist() == [
+        ["a.csv", "Q1", 2, "use 1 to 5"], ["a.csv", "Q2", 1, "use 1-5"], ["b.csv", "Q1", 1, ""]]
+    assert str(out["rows"].dtype) == "Int64"  # counted on a text column, as before
+    assert quarantine_summary(q.iloc[0:0]).empty
+
 def test_one_colour_and_shape_per_group_in_every_network_picture():
     from evaluate.report.colours import NEW_TIE_COLOUR, Colours
 

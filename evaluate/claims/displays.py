@@ -19,6 +19,7 @@ column's key; its headings have ``row`` 0; every other figure has ``row`` −1.
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -76,7 +77,8 @@ def rows_of(frame: pd.DataFrame, columns: Sequence[str]):
     >>> [r.b for r in rows_of(pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}), ["b"])]
     ['x', 'y']
     """
-    return frame[list(columns)].itertuples(index=False)
+    row = namedtuple("Pandas", columns, rename=True)  # the name itertuples gives its rows
+    return map(row._make, zip(*(frame[c] for c in columns), strict=True))
 
 
 def _value(v) -> float:
@@ -133,37 +135,39 @@ def add_table(led, claim_id: str, *, section: str, frame: pd.DataFrame,
     str
         ``claim_id``.
     """
-    columns = {c: h for c, h in columns.items() if c in frame.columns}
+    # each shown column read once, as a list of its first rows: never a copy of the frame
+    series = {c: frame[c] for c in columns if c in frame.columns}
+    columns = {c: h for c, h in columns.items() if c in series}
     formats = dict(formats or {})
     units = dict(units or {})
     numeric = set(numeric or ())
     for c in columns:
-        fmt, is_num = default_format(frame[c])
+        fmt, is_num = default_format(series[c])
         formats.setdefault(c, fmt)
         if is_num:
             numeric.add(c)
         units.setdefault(c, "" if c in numeric else WORDS)
-    rows = frame.reset_index(drop=True)
-    shown = rows if limit is None else rows.head(limit)
-    keys = row_key(shown, key)
-    marks = (shown[suppressed].fillna(False).astype(bool).to_numpy()
-             if suppressed and suppressed in shown.columns else np.zeros(len(shown), dtype=bool))
+    n_rows = len(frame)
+    n_shown = n_rows if limit is None else min(max(limit, 0), n_rows)
+    keys = row_key(frame if n_shown == n_rows else frame.head(n_shown), key)
+    marks = (frame[suppressed].fillna(False).astype(bool).to_numpy()[:n_shown]
+             if suppressed and suppressed in frame.columns else np.zeros(n_shown, dtype=bool))
     hidden = (f"suppressed (fewer than {min_group_size} people)" if min_group_size
               else "suppressed (group too small to report)")
     more = ""
-    if limit is not None and len(rows) > limit:
-        more = f"{len(rows) - limit:,} more rows are in {more_where}."
+    if limit is not None and n_rows > limit:
+        more = f"{n_rows - limit:,} more rows are in {more_where}."
     led.add(claim_id=claim_id, section=section, kind="table", aim=aim, order=order,
             title=caption, text="", note=more, source_table=source_table, source_key="")
     for c, heading in columns.items():
         led.fig(claim_id, c, math.nan, heading, WORDS, source_table=source_table,
                 source_key="heading", row=HEADING_ROW)
     if more:
-        led.fig(claim_id, "rows_not_shown", len(rows) - limit, f"{len(rows) - limit:,}", "rows",
+        led.fig(claim_id, "rows_not_shown", n_rows - limit, f"{n_rows - limit:,}", "rows",
                 source_table=source_table, source_key="rows not shown")
     for c in columns:
         table, column = (sources or {}).get(c, (source_table, c))
-        values = shown[c].tolist()
+        values = (series[c] if n_shown == n_rows else series[c].head(n_shown)).tolist()
         for i, v in enumerate(values):
             text = hidden if marks[i] and c in numeric and is_missing(v) else formats[c](v)
             led.fig(claim_id, c, _value(v) if c in numeric else math.nan, text, units[c],

@@ -39,6 +39,9 @@ def largest_groups(sub: pd.DataFrame, shown: int = GROUPS_SHOWN) -> tuple[pd.Dat
     >>> rows["group"].tolist(), cut
     (['b', 'c'], {'place': 3})
     """
+    pairs = sub[["attribute", "group"]].dropna().drop_duplicates()
+    if not len(pairs) or pairs["attribute"].value_counts().max() <= shown:
+        return sub, {}  # no kind has more groups than are shown: nothing to rank
     size = (sub.groupby(["attribute", "group"], sort=False)["n_pairs"].max().fillna(-1)
             .rename("size").reset_index())
     size = size.sort_values(["attribute", "size", "group"], ascending=[True, False, True],

@@ -31,7 +31,7 @@ import pandas as pd
 
 from evaluate.claims.context import Context
 from evaluate.claims.displays import add_chart, add_table
-from evaluate.network.layout import line_share, lines_per_wave, one_in
+from evaluate.network.layout import distinct_rows, line_share, lines_per_wave, one_in
 from evaluate.words import direction_word, integer, is_missing, num, pct
 
 __all__ = ["network_displays", "ties_named", "pairs_joined", "boundary_shares", "signed_points",
@@ -57,7 +57,8 @@ def ties_named(edges: pd.DataFrame) -> int:
     """
     if not len(edges):
         return 0
-    return int(len(edges[["source", "target"]].astype(str).drop_duplicates()))
+    return distinct_rows(edges["source"].astype(str).to_numpy(),
+                         edges["target"].astype(str).to_numpy())
 
 
 def pairs_joined(edges: pd.DataFrame) -> int:
@@ -70,7 +71,7 @@ def pairs_joined(edges: pd.DataFrame) -> int:
         return 0
     a = edges["source"].astype(str).to_numpy()
     b = edges["target"].astype(str).to_numpy()
-    return int(len(pd.DataFrame({"a": np.minimum(a, b), "b": np.maximum(a, b)}).drop_duplicates()))
+    return distinct_rows(np.minimum(a, b), np.maximum(a, b))
 
 
 def signed_points(x, sign: bool = True) -> str:

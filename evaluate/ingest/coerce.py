@@ -144,7 +144,7 @@ def coerce_export(
     index = frame.index
     notes: list[str] = []
     out = pd.DataFrame(index=index)
-    reading = _date_reading(raw, instrument, match, dates, problems)
+    reading = _date_reading(raw, instrument, match, dates, problems, text)
     number_items = set(instrument.item_ids("number"))
     numbers = read_number_format([frame[m.key] for m in match.matches if m.item in number_items])
     order = reading.order or ("day-first" if reading.ambiguous else None)
@@ -152,7 +152,9 @@ def coerce_export(
 
     def read_dates(key: str) -> pd.Series:
         nonlocal offsets
-        parsed, aware = parse_datetimes(frame[key], order, reading.readings)
+        known = text.distinct([key])
+        parsed, aware = parse_datetimes(frame[key], order, reading.readings,
+                                        None if known is None else (known[0][:, 0], known[1]))
         offsets |= aware
         return parsed
 
@@ -461,13 +463,16 @@ def _may_be_placeholder(text: pd.Series) -> pd.Series:
     return ~printable | key.isin(ANONYMOUS_NAMES).fillna(False)
 
 
-def _date_reading(raw, instrument, match, dates, problems) -> DateReading:
+def _date_reading(raw, instrument, match, dates, problems, text=None) -> DateReading:
     """One decision on date order for the whole file; a refusal when it cannot be made."""
     keys = [m.key for m in (match.role("started"), match.role("completed"), match.role("modified"))
             if m is not None]
     date_items = set(instrument.item_ids("date"))
     keys += [m.key for m in match.matches if m.item in date_items]
-    reading = read_date_order([raw.frame[k] for k in keys], dates)
+    columns = [raw.frame[k] for k in keys]
+    # the columns' text as already read, when all hold Python objects (as it reads them)
+    read = text is not None and all(pd.api.types.is_object_dtype(c) for c in columns)
+    reading = read_date_order(columns, dates, [text(k) for k in keys] if read else None)
     heading = next((m.heading for m in match.matches if m.key in keys), "")
     if reading.ambiguous:
         problems.append(dict(

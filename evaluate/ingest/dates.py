@@ -92,9 +92,13 @@ class DateReading:
         return self.example_day_first if self.order == "day-first" else self.example_month_first
 
 
-def _slash_cells(columns: list[pd.Series]) -> pd.Series:
-    """Distinct text cells that are neither ISO 8601 nor Excel serial numbers."""
-    texts = [text_cells(c.astype("object")) for c in columns if not _is_datetime(c)]
+def _slash_cells(columns: list[pd.Series], texts: list[pd.Series] | None = None) -> pd.Series:
+    """Distinct text cells that are neither ISO 8601 nor Excel serial numbers (``texts``:
+    the columns as :func:`~evaluate.ingest.cells.text_cells` reads them, if read already)."""
+    if texts is None:
+        texts = [text_cells(c.astype("object")) for c in columns if not _is_datetime(c)]
+    else:
+        texts = [t for c, t in zip(columns, texts, strict=True) if not _is_datetime(c)]
     if not texts:
         return pd.Series([], dtype="string")
     cells = pd.concat(texts).dropna().drop_duplicates()
@@ -285,7 +289,8 @@ def _in_words(ts) -> str:
     return f"{ts.day} {ts.strftime('%B %Y')}"
 
 
-def read_date_order(columns: list[pd.Series], given: str | None = None) -> DateReading:
+def read_date_order(columns: list[pd.Series], given: str | None = None,
+                    texts: list[pd.Series] | None = None) -> DateReading:
     """Decide how the slash dates of one file read, from all its date columns together.
 
     Parameters
@@ -294,6 +299,9 @@ def read_date_order(columns: list[pd.Series], given: str | None = None) -> DateR
         Every column of the file that holds dates (start, completion, date questions).
     given : {"day-first", "month-first"}, optional
         The order the person named (``--dates``); it wins.
+    texts : list of Series, optional
+        The columns as :func:`~evaluate.ingest.cells.text_cells` reads them, when
+        the caller has read them already.
 
     Examples
     --------
@@ -305,7 +313,7 @@ def read_date_order(columns: list[pd.Series], given: str | None = None) -> DateR
     >>> read_date_order([us], given="month-first").order
     'month-first'
     """
-    cells = _slash_cells(columns)
+    cells = _slash_cells(columns, texts)
     if given is not None:
         if given not in DATE_ORDERS:
             raise ValueError(f"date order {given!r} is not one of {DATE_ORDERS}")
@@ -362,7 +370,9 @@ def _read_in(cells: pd.Series, order: str, readings: dict | None) -> pd.Series:
 
 
 def parse_datetimes(values: pd.Series, order: str | None = None,
-                    readings: dict | None = None) -> tuple[pd.Series, bool]:
+                    readings: dict | None = None,
+                    distinct: tuple[np.ndarray, pd.Series] | None = None
+                    ) -> tuple[pd.Series, bool]:
     """Dates and times from whatever a column holds, and whether any carried a UTC offset.
 
     Real dates are kept; ISO 8601 text is read (times with an offset are
@@ -371,7 +381,9 @@ def parse_datetimes(values: pd.Series, order: str | None = None,
     way, or both ways alike); Excel serial numbers become dates. Anything
     else stays missing, for the caller to report. ``readings``
     (:attr:`DateReading.readings`) saves reading again the slash cells that
-    deciding the order already read.
+    deciding the order already read; ``distinct`` (``(codes, texts)`` as
+    :func:`~evaluate.ingest.cells.distinct_text_cells` gives them for
+    ``values``) saves reading the cells as text again.
 
     >>> parse_datetimes(pd.Series(["2026-03-29T00:30:00Z", "2026-03-29 02:30:00+01:00"]))[0].tolist()
     [Timestamp('2026-03-29 00:30:00'), Timestamp('2026-03-29 01:30:00')]
@@ -385,7 +397,7 @@ def parse_datetimes(values: pd.Series, order: str | None = None,
         parsed = parsed.dt.tz_convert(None) if aware else parsed.dt.tz_localize(None)
         return _plausible(parsed), aware
     # each distinct text once: codes (one per cell, -1 blank) into ``uniques``
-    cell_codes, texts = distinct_text_cells(s)
+    cell_codes, texts = distinct if distinct is not None else distinct_text_cells(s)
     text_codes, distinct = pd.factorize(texts.array)
     codes = np.append(text_codes, -1)[cell_codes]
     if (codes < 0).all():

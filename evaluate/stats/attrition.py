@@ -56,19 +56,22 @@ def response_rates(
         at_first = frame.loc[frame["wave"] == first, ["cohort", "participant"]]
         frame = frame.assign(retained=pd.MultiIndex.from_frame(frame[["cohort", "participant"]])
                              .isin(pd.MultiIndex.from_frame(at_first)))
-        counts = frame.groupby(["cohort", "wave"]).agg(
-            n=("participant", "size"), unmatched=("unmatched", "sum"), retained=("retained", "sum"))
+        groups = frame.groupby(["cohort", "wave"])
+        sizes = groups.size()
         n_base = at_first.groupby("cohort").size()
+        # (cohort, wave) → (n, unmatched, retained): looked up per cell, not with .loc
+        cells = dict(zip(sizes.index, zip(sizes.tolist(), groups["unmatched"].sum().tolist(),
+                                      groups["retained"].sum().tolist(), strict=True),
+                         strict=True))
         for cohort_name in sorted(frame["cohort"].unique(), key=str):
             n_roster = (float(roster_n.sum()) if cohort_name == "all" else
                         float(roster_n.get(cohort_name, np.nan))) if len(roster_n) else np.nan
             base = int(n_base.get(cohort_name, 0))
             for w in order:
-                c = counts.loc[(cohort_name, w)] if (cohort_name, w) in counts.index else None
+                c = cells.get((cohort_name, w))
                 if c is None and cohort_name == "all":
                     continue
-                n, unmatched, retained = (0, 0, 0) if c is None else (
-                    int(c["n"]), int(c["unmatched"]), int(c["retained"]))
+                n, unmatched, retained = (0, 0, 0) if c is None else (int(v) for v in c)
                 n_resp = n - unmatched
                 rows.append(dict(cohort=cohort_name, wave=w, n_roster=n_roster, n_responded=n,
                                  response_rate=(n_resp / n_roster) if n_roster and n_roster > 0 else np.nan,

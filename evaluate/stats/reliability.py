@@ -58,11 +58,14 @@ def _reliability_blocks(responses, instruments):
     for inst, rows in _responses_by_instrument(responses, _as_instrument_map(instruments)):
         if _is_reaction(inst):
             continue
+        waves = None  # the instrument's rows by wave, found once for all its scales
         for scale in scales_to_score(inst):
             if any(not _ordered_numeric(inst, inst.item(i)) for i in scale.items):
                 continue
+            if waves is None:
+                waves = rows.groupby(rows["wave"].astype("string"), sort=True).groups
             keyed = keyed_items(rows, inst, scale.items)
-            for wave, idx in rows.groupby(rows["wave"].astype("string"), sort=True).groups.items():
+            for wave, idx in waves.items():
                 yield inst, wave, scale, keyed.loc[idx]
 
 
