@@ -9,7 +9,13 @@ import pandas as pd
 
 from evaluate.network import ties as tie_module
 from evaluate.network.blocks import tie_blocks
-from evaluate.network.ties import _groups_of, _relation_ties, _setup, shared_checks
+from evaluate.network.ties import (
+    _as_roster,
+    _groups_of,
+    _relation_ties,
+    _setup,
+    shared_checks,
+)
 
 
 def _frames(extra: bool = False):
@@ -69,9 +75,11 @@ def test_what_is_made_of_the_frames_is_shared_inside_and_kept_only_for_the_block
         assert tie_blocks(checked, nodes, ["end"], ["advice"]) is not blocks
         groups = _groups_of(roster, "organisation")
         assert _groups_of(roster, "organisation") is groups
+        assert _as_roster(roster) is _as_roster(roster)
         with shared_checks():  # a block of its own: nothing of the outer one
             assert _relation_ties(checked, "advice") is not advice
         assert _relation_ties(checked, "advice") is advice
     assert _relation_ties(checked, "advice") is not advice
+    assert _as_roster(roster) is not _as_roster(roster)
     pd.testing.assert_frame_equal(_relation_ties(checked, "advice"), advice)
     assert tie_module._SHARED.memo is None

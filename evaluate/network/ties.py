@@ -210,6 +210,12 @@ def _check_messages(checks: pd.DataFrame) -> pd.Series:
 
 
 def _as_roster(roster: pd.DataFrame) -> pd.DataFrame:
+    """The roster checked: one row per participant, cohort as text ("" when missing);
+    shared inside :func:`shared_checks` (never change it)."""
+    return _shared("roster", (roster,), None, lambda: _checked_roster(roster))
+
+
+def _checked_roster(roster: pd.DataFrame) -> pd.DataFrame:
     if "participant" not in roster.columns:
         raise AnalysisError(
             "The roster lacks the column participant; it has "
