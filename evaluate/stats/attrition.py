@@ -56,12 +56,13 @@ def response_rates(
         at_first = frame.loc[frame["wave"] == first, ["cohort", "participant"]]
         frame = frame.assign(retained=pd.MultiIndex.from_frame(frame[["cohort", "participant"]])
                              .isin(pd.MultiIndex.from_frame(at_first)))
-        counts = frame.groupby(["cohort", "wave"]).agg(
-            n=("participant", "size"), unmatched=("unmatched", "sum"), retained=("retained", "sum"))
+        groups = frame.groupby(["cohort", "wave"])
+        sizes = groups.size()
         n_base = at_first.groupby("cohort").size()
         # (cohort, wave) → (n, unmatched, retained): looked up per cell, not with .loc
-        cells = dict(zip(counts.index, zip(counts["n"].tolist(), counts["unmatched"].tolist(),
-                                           counts["retained"].tolist(), strict=True), strict=True))
+        cells = dict(zip(sizes.index, zip(sizes.tolist(), groups["unmatched"].sum().tolist(),
+                                      groups["retained"].sum().tolist(), strict=True),
+                         strict=True))
         for cohort_name in sorted(frame["cohort"].unique(), key=str):
             n_roster = (float(roster_n.sum()) if cohort_name == "all" else
                         float(roster_n.get(cohort_name, np.nan))) if len(roster_n) else np.nan

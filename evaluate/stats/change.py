@@ -186,6 +186,9 @@ def then_test(
         if not pairs:
             continue
         f = mv.frame(w)
+        # the people at the first wave and this one: the same for every then-test measure
+        fa = mv.frame(first) if first is not None and first != w else None
+        idx = fa.index.intersection(f.index) if fa is not None else None
         for then_key, base_key in pairs:
             m = mv.info(base_key) if base_key in mv.meta.index else mv.info(then_key)
             common = dict(kind=m["kind"], measure=m["measure"], title=m["title"], then_wave=w,
@@ -200,9 +203,7 @@ def then_test(
                                 instrument_pre=mv.refs(w, then_key),
                                 instrument_post=mv.refs(w, base_key)))
                 rows.append(res)
-            if first is not None and first != w and base_key in at_first:
-                fa = mv.frame(first)
-                idx = fa.index.intersection(f.index)
+            if fa is not None and base_key in at_first:
                 res = _paired_core(fa[base_key].reindex(idx).to_numpy(),
                                    f[then_key].reindex(idx).to_numpy(),
                                    ordinal=bool(m["ordinal"]),

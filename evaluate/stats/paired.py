@@ -208,7 +208,7 @@ def _paired_frame(rows: list[dict], id_columns: list[str]) -> pd.DataFrame:
     columns = [*id_columns, *PAIRED_COLUMNS]
     out = pd.DataFrame(rows, columns=columns)
     for c in PAIRED_COLUMNS:
-        if c not in _TEXT_COLUMNS:
+        if c not in _TEXT_COLUMNS and out[c].dtype != np.float64:  # most are already
             out[c] = out[c].astype("float64")
     out["n_pairs"] = out["n_pairs"].astype("int64") if len(out) else out["n_pairs"]
     return out
