@@ -165,9 +165,12 @@ def suppress_small(
     cols = value_columns if value_columns is not None else [
         c for c in out.columns if pd.api.types.is_numeric_dtype(out[c]) and c != count_column
     ]
+    hide = small.to_numpy(dtype=bool)
     for col in [*cols, count_column]:
         if pd.api.types.is_numeric_dtype(out[col]):
-            out[col] = out[col].astype("float64").mask(small)
+            values = out[col].to_numpy(dtype="float64", na_value=np.nan, copy=True)
+            values[hide] = np.nan  # as .astype("float64").mask(small), without aligning
+            out[col] = values
         else:
             out[col] = out[col].astype("object").mask(small)
     out["suppressed"] = small.to_numpy(dtype=bool)

@@ -8,7 +8,9 @@ import pandas as pd
 
 from evaluate.network.analyse import _with_cohort
 from evaluate.network.blocks import tie_blocks
+from evaluate.network.coreness import _group_sums, _key_codes
 from evaluate.network.growth import _long_metrics
+from evaluate.network.layout import _edge_flags, _merged_edge_flags
 from evaluate.network.ties import _as_ties, _relation_ties, _unique_pairs
 from evaluate.network.uncertainty import _block_arcs
 
@@ -83,3 +85,40 @@ def test_with_cohort_is_each_frame_labelled_then_stacked():
         _with_cohort(only_empty),
         pd.concat([f.assign(cohort=c)[["cohort", *f.columns]] for c, f in only_empty],
                   ignore_index=True), check_exact=True)
+
+
+def test_edge_flags_are_the_merges_with_reverses_and_the_wave_before():
+    rng = np.random.default_rng(5)
+    people = np.array(["a", "b", "c", "d", None], dtype=object)
+    waves = ["w1", "w2", "w3"]
+    edges = pd.DataFrame({"wave": rng.choice(waves, 80), "relation": rng.choice(["k", "w"], 80),
+                          "source": rng.choice(people, 80), "target": rng.choice(people, 80)})
+    edges = edges.drop_duplicates(ignore_index=True)
+    order = {w: i for i, w in enumerate(waves)}
+    mutual, is_new = _edge_flags(edges, waves)
+    merged = _merged_edge_flags(edges, waves, order)
+    assert mutual.any() and is_new.any() and not is_new.all()
+    assert np.array_equal(mutual, merged["mutual"].to_numpy())
+    assert np.array_equal(is_new, merged["is_new"].to_numpy())
+    assert _edge_flags(pd.concat([edges, edges.head(1)], ignore_index=True), waves) is None
+
+
+def test_group_sums_by_key_codes_are_the_grouping_by_the_key_columns():
+    rng = np.random.default_rng(7)
+    n = 60
+    frame = pd.DataFrame({"relation": rng.choice(["k", "w", "a"], n),
+                          "group": rng.choice(["x", "y", "z", "q"], n),
+                          "core_from": rng.random(n) < 0.3, "core_to": rng.random(n) < 0.4,
+                          "moved_in": rng.random(n) < 0.2, "moved_out": rng.random(n) < 0.2,
+                          "coreness_from": rng.random(n), "coreness_to": rng.random(n)})
+    key = ["relation", "group"]
+    assert _key_codes(frame, key, sort=True) is not None
+    for sort in (True, False):
+        by = frame.groupby(key, sort=sort)
+        want = pd.concat([by.size().rename("members"),
+                          by[["core_from", "core_to", "moved_in", "moved_out"]].sum(),
+                          by[["coreness_from", "coreness_to"]].mean().set_axis(
+                              ["mean_coreness_from", "mean_coreness_to"], axis=1)], axis=1)
+        pd.testing.assert_frame_equal(_group_sums(frame, key, sort=sort), want, check_exact=True)
+    assert _key_codes(frame.assign(group=frame["group"].where(frame.index > 0)), key,
+                      sort=True) is None  # a missing key: grouped by the columns

@@ -10,9 +10,9 @@ from evaluate.privacy import (
     IdClash,
     escape_html,
     id_digits,
-    new_salt,
     neutralise_formula,
     neutralise_frame,
+    new_salt,
     pseudonymise,
     suppress_small,
 )
@@ -111,3 +111,16 @@ def test_neutralise_frame_checks_every_kind_of_cell():
     assert out["mixed"].tolist()[:3] == ["a", "'-1", 2.5]
     assert out["strings"].tolist()[:2] == ["'@x", "y"]
     assert frame["risky"].iloc[1] == "-x"  # the frame given is not changed
+
+
+def test_suppress_small_blanks_numbers_as_float_whatever_their_dtype():
+    table = pd.DataFrame({"n": [2, 9, 12], "ints": pd.array([1, None, 3], dtype="Int64"),
+                          "flags": [True, False, True], "share": [0.5, np.nan, 0.25],
+                          "label": ["a", "b", "c"]})
+    out = suppress_small(table, "n", 5, value_columns=["ints", "flags", "share", "label"])
+    small = pd.Series([True, False, False])
+    for col in ("ints", "flags", "share", "n"):  # what .astype("float64").mask(small) gives
+        pd.testing.assert_series_equal(out[col], table[col].astype("float64").mask(small),
+                                       check_exact=True)
+    assert out["label"].tolist()[1:] == ["b", "c"] and pd.isna(out["label"].iloc[0])
+    assert out["suppressed"].tolist() == [True, False, False]

@@ -312,11 +312,28 @@ _GROUP_COLUMNS = ["wave_from", "wave_to", "relation", "attribute", "group", "mem
 def _group_sums(frame: pd.DataFrame, key: list[str], *, sort: bool) -> pd.DataFrame:
     """Per group: members, in the core at each wave, moved in and out, mean coreness at each
     wave (one grouping, each kind of sum over all its columns at once)."""
-    by = frame.groupby(key, sort=sort)
+    codes = _key_codes(frame, key, sort=sort)
+    by = frame.groupby(key if codes is None else codes, sort=sort)
     counts = by[["core_from", "core_to", "moved_in", "moved_out"]].sum()
     means = by[["coreness_from", "coreness_to"]].mean().set_axis(
         ["mean_coreness_from", "mean_coreness_to"], axis=1)
-    return pd.concat([by.size().rename("members"), counts, means], axis=1)
+    out = pd.concat([by.size().rename("members"), counts, means], axis=1)
+    if codes is not None:  # each group named by its key, as grouping by the key columns does
+        first = np.unique(codes, return_index=True)[1]
+        out.index = pd.MultiIndex.from_frame(frame[key].iloc[first if sort else np.sort(first)])
+    return out
+
+
+def _key_codes(frame: pd.DataFrame, key: list[str], *, sort: bool) -> np.ndarray | None:
+    """One integer per row for its key (ordered as the key's values when ``sort``), so a
+    grouping need not hash the key's text columns again; None when a key is missing."""
+    codes = np.zeros(len(frame), np.int64)
+    for column in key:
+        c, uniques = pd.factorize(frame[column], sort=sort)
+        if (c < 0).any():
+            return None
+        codes = codes * max(len(uniques), 1) + c
+    return codes
 
 
 def core_change(

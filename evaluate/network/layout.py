@@ -96,6 +96,45 @@ def _coarsen(values: pd.Series, min_group_size: int | None) -> pd.Series:
     return values.where(values.isna() | (counts >= min_group_size), "Other (small groups)")
 
 
+def _edge_flags(edges: pd.DataFrame, waves: list) -> tuple | None:
+    """``mutual`` and ``is_new`` of each edge (see :func:`network_layout`) from one integer
+    key per (wave, relation, source, target); None when a key is listed twice (then the
+    merges of :func:`_merged_edge_flags` give each listing its rows)."""
+    wave = pd.Index(pd.Series(waves, dtype=object)).get_indexer(
+        edges["wave"].to_numpy(dtype=object)).astype(np.int64)
+    relation = pd.factorize(edges["relation"].to_numpy(dtype=object),
+                            use_na_sentinel=False)[0].astype(np.int64)
+    ends = pd.factorize(np.concatenate([edges["source"].to_numpy(dtype=object),
+                                        edges["target"].to_numpy(dtype=object)]),
+                        use_na_sentinel=False)[0].astype(np.int64)
+    source, target = ends[:len(edges)], ends[len(edges):]
+    r, m = int(relation.max(initial=0)) + 1, int(ends.max(initial=0)) + 1
+    block = wave * r + relation                     # (wave, relation)
+    key = (block * m + source) * m + target
+    if len(np.unique(key)) < len(key):
+        return None
+    mutual = np.isin((block * m + target) * m + source, key)
+    before = key - r * m * m                        # the same tie at the wave before
+    return mutual, (wave > 0) & ~np.isin(before, key)
+
+
+def _merged_edge_flags(edges: pd.DataFrame, waves: list, order: dict) -> pd.DataFrame:
+    """The edges with ``mutual`` and ``is_new`` by merging them with their reverses and
+    with the wave before (an edge listed twice matches twice, as a merge does)."""
+    rev = edges[["wave", "relation", "source", "target"]].rename(
+        columns={"source": "target", "target": "source"}).assign(_rev=True)
+    edges = edges.merge(rev, how="left", on=["wave", "relation", "source", "target"])
+    edges["mutual"] = edges["_rev"].notna().to_numpy(dtype=bool)
+    prev = edges[["wave", "relation", "source", "target"]].copy()
+    prev["wave"] = prev["wave"].map({w: waves[i + 1] for w, i in order.items()
+                                     if i + 1 < len(waves)}).astype(object)
+    prev = prev.dropna(subset=["wave"]).assign(_before=True)
+    edges = edges.merge(prev, how="left", on=["wave", "relation", "source", "target"])
+    first = edges["wave"] == waves[0] if len(waves) else pd.Series(False, index=edges.index)
+    edges["is_new"] = (edges["_before"].isna() & ~first).to_numpy(dtype=bool)
+    return edges.drop(columns=["_rev", "_before"])
+
+
 def network_layout(
     ties: pd.DataFrame,
     roster: pd.DataFrame,
@@ -191,23 +230,17 @@ def network_layout(
 
     edges = ties[ties["wave"].isin(list(waves))][["wave", "relation", "source", "target",
                                                  "frequency", "trust"]].copy()
-    pos = base.set_index("participant")
-    edges["x_source"] = edges["source"].astype(str).map(pos["x"])
-    edges["y_source"] = edges["source"].astype(str).map(pos["y"])
-    edges["x_target"] = edges["target"].astype(str).map(pos["x"])
-    edges["y_target"] = edges["target"].astype(str).map(pos["y"])
-    rev = edges[["wave", "relation", "source", "target"]].rename(
-        columns={"source": "target", "target": "source"}).assign(_rev=True)
-    edges = edges.merge(rev, how="left", on=["wave", "relation", "source", "target"])
-    edges["mutual"] = edges["_rev"].notna().to_numpy(dtype=bool)
+    for end in ("source", "target"):  # a tie end not on the roster has no position
+        at = index.get_indexer(edges[end].astype(str).to_numpy())
+        for axis, column in ((0, "x"), (1, "y")):
+            edges[f"{column}_{end}"] = np.where(at >= 0, coords[at, axis] if len(coords)
+                                                else np.nan, np.nan)
     order = {w: i for i, w in enumerate(waves)}
-    prev = edges[["wave", "relation", "source", "target"]].copy()
-    prev["wave"] = prev["wave"].map({w: waves[i + 1] for w, i in order.items()
-                                     if i + 1 < len(waves)}).astype(object)
-    prev = prev.dropna(subset=["wave"]).assign(_before=True)
-    edges = edges.merge(prev, how="left", on=["wave", "relation", "source", "target"])
-    first = edges["wave"] == waves[0] if len(waves) else pd.Series(False, index=edges.index)
-    edges["is_new"] = (edges["_before"].isna() & ~first).to_numpy(dtype=bool)
+    flags = _edge_flags(edges, list(waves))
+    if flags is not None:
+        edges["mutual"], edges["is_new"] = flags
+    else:  # the same tie listed twice: merged, as many times as it is listed
+        edges = _merged_edge_flags(edges, list(waves), order)
     edges["_w"] = edges["wave"].map(order)
     edges = edges.sort_values(["_w", "relation", "source", "target"], kind="stable",
                               ignore_index=True)

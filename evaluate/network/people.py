@@ -55,7 +55,9 @@ def _new_ties(s0, t0, s1, t1, index: pd.Index, attr: pd.DataFrame, attributes) -
     self-ties included, as reported; a self-tie counts twice for its person);
     counted at both ends, for the people of ``index``.
     """
-    names, codes = np.unique(np.concatenate([s0, t0, s1, t1]).astype(object), return_inverse=True)
+    # the names sorted, as np.unique gives them (hashed, not sorted one by one)
+    codes, names = pd.factorize(np.concatenate([s0, t0, s1, t1]).astype(object), sort=True)
+    names = np.asarray(names, dtype=object)
     k = len(names)
     codes = codes.astype(np.int64)
     c_s0, c_t0, c_s1, c_t1 = np.split(codes, np.cumsum([len(s0), len(t0), len(s1)]))
