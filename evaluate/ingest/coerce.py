@@ -9,6 +9,7 @@ once per respondent.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -848,6 +849,14 @@ def _roster_grid(raw, item, rset, cols, roster, rows, problems, coded_answers=No
     return grid
 
 
+@functools.cache
+def _no_ties() -> pd.DataFrame:
+    """The ties of an export that names nobody (built once: most exports name nobody)."""
+    cols = ["source", "target", "relation", "frequency", "trust", "source_row"]
+    return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("frequency", "trust") else "string")
+                         for c in cols}).astype({"source_row": "int64"})
+
+
 def _assemble_ties(multi_parts, grid_parts, participant, rows, instrument, problems) -> pd.DataFrame:
     cols = ["source", "target", "relation", "frequency", "trust", "source_row"]
     multi = pd.concat(multi_parts, ignore_index=True) if multi_parts else pd.DataFrame(
@@ -871,8 +880,7 @@ def _assemble_ties(multi_parts, grid_parts, participant, rows, instrument, probl
         if a not in ties:
             ties[a] = np.nan
     if ties.empty:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("frequency", "trust") else "string")
-                             for c in cols}).astype({"source_row": "int64"})
+        return _no_ties().copy()
     ties = ties.reset_index(drop=True)
     ties["source"] = participant.reindex(ties["row_index"]).to_numpy()
     pos = participant.index.get_indexer(ties["row_index"])
