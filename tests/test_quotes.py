@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from evaluate.report.build import build_report, quotes_note
 from evaluate.quotes import QUOTES_PER_QUESTION, quote_selection, selection_note
+from evaluate.report.build import build_report, quotes_note
 
 PROMPT = "What has been the most valuable part?"
 SECRET = "Not to be quoted: my manager is the problem"

@@ -24,8 +24,8 @@ from pathlib import Path
 import pandas as pd
 
 from evaluate.errors import WorkspaceDamaged
-from evaluate.privacy import salt_is_valid
 from evaluate.hashing import file_sha256
+from evaluate.privacy import salt_is_valid
 from evaluate.workspace.journal import LOST_AND_FOUND
 from evaluate.workspace.recovery import rebuild_manifest
 from evaluate.workspace.store import (
