@@ -249,14 +249,14 @@ def test_dates_read_from_text_already_read_are_the_same(given):
 
 
 def test_an_export_naming_nobody_gets_its_own_empty_ties():
-    from evaluate.ingest.coerce import _assemble_ties
+    from evaluate.ingest.tie_answers import assemble_ties
 
     args = ([], [], pd.Series(dtype="string"), np.array([], dtype="int64"), None, [])
-    first = _assemble_ties(*args)
+    first = assemble_ties(*args)
     assert first.dtypes.astype(str).tolist() == ["string", "string", "string", "float64",
                                                  "float64", "int64"]
     first["extra"] = 1.0  # a caller's change stays its own
     first["trust"] = first["trust"].astype("string")
-    second = _assemble_ties(*args)
+    second = assemble_ties(*args)
     assert second is not first and second.empty and "extra" not in second
     assert second["trust"].dtype == "float64"

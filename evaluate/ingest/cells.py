@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["text_cells", "distinct_text_cells", "FrameText"]
+__all__ = ["text_cells", "distinct_text_cells", "split_cells", "FrameText"]
 
 
 #: Longer columns are converted once per distinct value (answers repeat over the rows).
@@ -118,3 +118,15 @@ class FrameText:
         self._texts = _each_cell(pd.Series(texts, dtype="string"))
         self._codes = codes.reshape(len(keys), len(self.frame)).T
         self._at = {k: j for j, k in enumerate(keys)}
+
+def split_cells(text: pd.Series, separator: str | None) -> pd.Series:
+    """Multi-select cells already read as text (:func:`text_cells`), one row per choice (index
+    repeats): :func:`evaluate.ingest.coerce.split_multi`'s rule for the separator."""
+    text = text.dropna()
+    if separator is None:
+        separator = ";" if text.str.contains(";", regex=False).any() else ","
+        if separator == "," and len(text) and text.str.fullmatch(r"-?\d+(?:\s+-?\d+)*").all():
+            separator = " "
+    parts = text.str.split(separator.strip() or separator, regex=False).explode()
+    parts = parts.astype("string").str.strip()
+    return parts[parts.notna() & (parts != "")]

@@ -9,19 +9,20 @@ once per respondent.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from evaluate.ingest.cells import FrameText, text_cells
+from evaluate.ingest.cells import FrameText, split_cells, text_cells
 from evaluate.ingest.codes import CodedBlock, code_block, code_values, coded_series
 from evaluate.ingest.dates import DateReading, parse_datetimes, read_date_order
 from evaluate.ingest.formulas import EXCEL_ERRORS
 from evaluate.ingest.matching import MatchResult
 from evaluate.ingest.numbers import parse_numbers, read_number_format, readings_of
+from evaluate.ingest.problems import problem_records
+from evaluate.ingest.tie_answers import assemble_ties, roster_grid, roster_multi_ties
 from evaluate.instruments import Instrument, Item, ResponseSet
 from evaluate.normalise import normalise_label
 
@@ -68,27 +69,7 @@ def split_multi(values: pd.Series, separator: str | None) -> pd.Series:
     that are only codes separated by spaces (ODK and KoboToolbox exports of
     an XLSForm) are split on the spaces.
     """
-    return _split_cells(_text(values), separator)
-
-
-def _split_cells(text: pd.Series, separator: str | None) -> pd.Series:
-    """:func:`split_multi` of cells already read as text (:func:`~evaluate.ingest.cells.text_cells`)."""
-    text = text.dropna()
-    if separator is None:
-        separator = ";" if text.str.contains(";", regex=False).any() else ","
-        if separator == "," and len(text) and text.str.fullmatch(r"-?\d+(?:\s+-?\d+)*").all():
-            separator = " "
-    parts = text.str.split(separator.strip() or separator, regex=False).explode()
-    parts = parts.astype("string").str.strip()
-    return parts[parts.notna() & (parts != "")]
-
-
-def _problem(rows: np.ndarray, column: str, values, rule: str, message: str, fix: str,
-             severity: str = "error", personal: bool = False) -> list[dict]:
-    values = list(values)
-    return [dict(row=int(r), column=column, value=None if v is None else str(v), rule=rule,
-                 message=message, fix=fix, severity=severity, personal=personal)
-            for r, v in zip(rows, values, strict=True)]
+    return split_cells(_text(values), separator)
 
 
 def verbatim_text(values: pd.Series, trimmed: pd.Series | None = None) -> pd.Series:
@@ -170,10 +151,10 @@ def coerce_export(
         out[role] = read_dates(m.key)
         unread = text(m.key).notna() & out[role].isna()
         if unread.any():
-            problems += _problem(rows[unread.to_numpy()], m.heading, text(m.key)[unread],
-                                 "date", "could not be read as a date and time, so it was left blank",
-                                 "nothing to do unless the times matter; the answers were kept",
-                                 severity="warning")
+            problems += problem_records(rows[unread.to_numpy()], m.heading, text(m.key)[unread],
+                                        "date", "could not be read as a date and time, so it was left blank",
+                                        "nothing to do unless the times matter; the answers were kept",
+                                        severity="warning")
     if match.role("completed") is None and match.role("modified") is not None:
         out["completed"] = read_dates(match.role("modified").key)
 
@@ -183,20 +164,20 @@ def coerce_export(
         st = text(status.key).str.casefold()
         preview = st.isin(_PREVIEW).fillna(False)
         if preview.any():
-            problems += _problem(rows[preview.to_numpy()], status.heading, st[preview],
-                                 "survey_preview", "is a test response (survey preview), left out",
-                                 "nothing to do; use --keep-preview to import test responses",
-                                 severity="excluded")
+            problems += problem_records(rows[preview.to_numpy()], status.heading, st[preview],
+                                        "survey_preview", "is a test response (survey preview), left out",
+                                        "nothing to do; use --keep-preview to import test responses",
+                                        severity="excluded")
             excluded |= preview
     finished = match.role("finished")
     if finished is not None and not keep_incomplete:
         fin = text(finished.key).str.casefold()
         unfinished = (fin.notna() & ~fin.isin(_TRUE)) & ~excluded
         if unfinished.any():
-            problems += _problem(rows[unfinished.to_numpy()], finished.heading, fin[unfinished],
-                                 "unfinished", "is an unfinished response, left out",
-                                 "nothing to do; use --keep-incomplete to import partial responses",
-                                 severity="excluded")
+            problems += problem_records(rows[unfinished.to_numpy()], finished.heading, fin[unfinished],
+                                        "unfinished", "is an unfinished response, left out",
+                                        "nothing to do; use --keep-incomplete to import partial responses",
+                                        severity="excluded")
             excluded |= unfinished
 
     # --- who answered ----------------------------------------------------------------
@@ -242,17 +223,18 @@ def coerce_export(
     elif roster is not None and unmatched.any():
         ident = role_cols("email", "recipient_email", "staff_id", "name", "first_name")
         heading = ident[0].heading if ident else ""
-        problems += _problem(rows[unmatched.to_numpy()], heading, [None] * int(unmatched.sum()),
-                             "not_on_roster", "this respondent is not on the roster, so their "
-                             "answers cannot be linked across surveys",
-                             "check the spelling against the roster, or add the person to the "
-                             "roster; the response is kept as an unlinked participant",
-                             severity="warning", personal=True)
+        problems += problem_records(rows[unmatched.to_numpy()], heading, [None] * int(unmatched.sum()),
+                                    "not_on_roster", "this respondent is not on the roster, so their "
+                                    "answers cannot be linked across surveys",
+                                    "check the spelling against the roster, or add the person to the "
+                                    "roster; the response is kept as an unlinked participant",
+                                    severity="warning", personal=True)
     other = matched & member_cohort.notna() & (member_cohort.astype("string") != cohort) & ~excluded
     if other.any():
-        problems += _problem(rows[other.to_numpy()], "", member_cohort[other],
-                             "other_cohort", f"this respondent is on the roster for another cohort, "
-                             f"not {cohort}", "check the --cohort given, or the roster", severity="warning")
+        problems += problem_records(
+            rows[other.to_numpy()], "", member_cohort[other], "other_cohort",
+            f"this respondent is on the roster for another cohort, not {cohort}",
+            "check the --cohort given, or the roster", severity="warning")
         known = int((matched & member_cohort.notna() & ~excluded).sum())
         if int(other.sum()) * 2 > known:
             theirs = member_cohort[other].astype("string").value_counts()
@@ -281,7 +263,7 @@ def coerce_export(
             coded, bad = _coded_column(frame, col.key, rset, coded_answers)
             out[item.id] = coded
             if bad.any():
-                problems += _problem(
+                problems += problem_records(
                     rows[bad.to_numpy()], col.heading, text(col.key)[bad], "allowed_answers",
                     f"is not one of the answers for {rset.id}", f"use one of: {rset.describe()}")
         elif item.type == "number":
@@ -290,15 +272,15 @@ def coerce_export(
             number, two_ways, bad = parse_numbers(frame[col.key], numbers)
             out[item.id] = number
             if bad.any():
-                problems += _problem(rows[bad.to_numpy()], col.heading, cells[bad], "number",
-                                     "is not a number", "write a number, e.g. 5")
+                problems += problem_records(rows[bad.to_numpy()], col.heading, cells[bad], "number",
+                                            "is not a number", "write a number, e.g. 5")
             for cell in cells[two_ways].unique():
                 at = (cells == cell).fillna(False).to_numpy(dtype=bool)
                 found = readings_of(cell)
                 mark = "comma" if "," in cell else "point"
                 grouped, decimal = (found["."], found[","]) if mark == "comma" else (
                     found[","], found["."])
-                problems += _problem(
+                problems += problem_records(
                     rows[at], col.heading, cells[at], "number_two_ways",
                     f"reads two ways: {_shown_number(grouped)} if the {mark} separates "
                     f"thousands, {_shown_number(decimal)} if the {mark} is the decimal mark, and "
@@ -313,8 +295,8 @@ def coerce_export(
             bad = cells.notna() & parsed.isna()
             out[item.id] = parsed
             if bad.any():
-                problems += _problem(rows[bad.to_numpy()], col.heading, cells[bad], "date",
-                                     "is not a date", "write a date such as 27/07/2026")
+                problems += problem_records(rows[bad.to_numpy()], col.heading, cells[bad], "date",
+                                            "is not a date", "write a date such as 27/07/2026")
         elif item.type == "text":
             written = _combine(cols, lambda key: verbatim_text(frame[key], text(key)))
             out[item.id] = written  # quoted exactly as written
@@ -331,14 +313,14 @@ def coerce_export(
         elif item.type == "roster_multi":
             if roster is None:
                 continue
-            ties_parts.append(_roster_multi_ties(raw, item, cols, roster, rows, problems, text))
+            ties_parts.append(roster_multi_ties(raw, item, cols, roster, rows, problems, text))
         elif item.type == "roster_grid":
             if roster is None:
                 continue
-            grid_parts.append(_roster_grid(raw, item, rset, cols, roster, rows, problems,
+            grid_parts.append(roster_grid(raw, item, rset, cols, roster, rows, problems,
                                            coded_answers, text))
 
-    ties = _assemble_ties(ties_parts, grid_parts, out["participant"], rows, instrument, problems)
+    ties = assemble_ties(ties_parts, grid_parts, out["participant"], rows, instrument, problems)
     if stakeholders:
         st = pd.concat(stakeholders, ignore_index=True)
         st["source"] = out["participant"].reindex(st["row_index"]).to_numpy()
@@ -397,16 +379,16 @@ def _without_hidden(raw, match: MatchResult, rows: np.ndarray, problems: list[di
         errors = shown[mask].astype(str)
         formula = errors.str.endswith("(a formula with no saved value)").to_numpy(dtype=bool)
         if (~formula).any():
-            problems += _problem(rows[mask][~formula], m.heading, errors[~formula], "excel_error",
-                                 f"is an Excel error, not an answer, {held}",
-                                 "fix the formula or type the value, save, and export again",
-                                 severity=severity)
+            problems += problem_records(rows[mask][~formula], m.heading, errors[~formula], "excel_error",
+                                        f"is an Excel error, not an answer, {held}",
+                                        "fix the formula or type the value, save, and export again",
+                                        severity=severity)
         if formula.any():
-            problems += _problem(rows[mask][formula], m.heading, errors[formula],
-                                 "formula_without_value",
-                                 f"is a formula whose result was never saved, {held}",
-                                 "fix the formula or type the value, save (in Excel, so the "
-                                 "result is calculated), and export again", severity=severity)
+            problems += problem_records(rows[mask][formula], m.heading, errors[formula],
+                                        "formula_without_value",
+                                        f"is a formula whose result was never saved, {held}",
+                                        "fix the formula or type the value, save (in Excel, so the "
+                                        "result is calculated), and export again", severity=severity)
     if not replaced:
         return raw
     frame = raw.frame.copy(deep=False)
@@ -650,15 +632,15 @@ def _joined_cell_codes(values: pd.Series, col, rset: ResponseSet, separator, row
     if len(unknown):
         bad_rows = rows[values.index.get_indexer(unknown.index)]
         if unknown_choice == "answer":
-            problems += _problem(bad_rows, col.heading, unknown, "allowed_answers",
-                                 f"is not one of the options for {rset.id}, so this answer was "
-                                 "left blank (the rest of the response was kept)",
-                                 f"use one of: {', '.join(rset.labels)}", severity="warning")
+            problems += problem_records(bad_rows, col.heading, unknown, "allowed_answers",
+                                        f"is not one of the options for {rset.id}, so this answer was "
+                                        "left blank (the rest of the response was kept)",
+                                        f"use one of: {', '.join(rset.labels)}", severity="warning")
             has_unknown[unknown.index.unique()] = True
         else:
-            problems += _problem(bad_rows, col.heading, unknown, "allowed_answers",
-                                 f"is not one of the options for {rset.id}",
-                                 f"use one of: {', '.join(rset.labels)}")
+            problems += problem_records(bad_rows, col.heading, unknown, "allowed_answers",
+                                        f"is not one of the options for {rset.id}",
+                                        f"use one of: {', '.join(rset.labels)}")
     return found.astype(int).astype(str).astype("string"), typed, has_unknown
 
 
@@ -751,38 +733,6 @@ def _as_code(text: str) -> int | None:
     return int(number) if number.is_integer() else None
 
 
-def _name_problems(names: pd.Series, heading: str, rows: np.ndarray) -> list[dict]:
-    """Unmatched names: one warning per cell. The nearest roster names are added only
-    to the problems shown (:meth:`evaluate.ingest.pipeline.IngestResult.with_suggestions`)."""
-    return [dict(row=int(r), column=heading, value=n, rule="unknown_name",
-                 message="is not on the roster, so this tie was not recorded",
-                 fix="check the spelling against the roster, or add the person to it",
-                 severity="warning", personal=True)
-            for r, n in zip(rows, names, strict=True)]
-
-
-def _roster_multi_ties(raw, item, cols, roster, rows, problems, text=None) -> pd.DataFrame:
-    frame = raw.frame
-    index = frame.index
-    text = text or FrameText(frame)
-    parts = []
-    for c in cols:
-        if c.target:  # one column per person (SurveyMonkey-style)
-            chosen = text(c.key).notna()
-            parts.append(pd.Series(c.target, index=index[chosen.to_numpy()], dtype="string"))
-        else:
-            parts.append(_split_cells(text(c.key), raw.multi_separator))
-    names = pd.concat(parts) if parts else pd.Series(dtype="string")
-    target = roster.match_names(names)
-    unknown = target.isna()
-    if unknown.any():
-        pos = index.get_indexer(names.index[unknown.to_numpy()])
-        problems += _name_problems(names[unknown], cols[0].heading, rows[pos])
-    return pd.DataFrame({"row_index": names.index[~unknown.to_numpy()],
-                         "target": target[~unknown].to_numpy(),
-                         "relation": item.relation})
-
-
 def _coded_answers(frame: pd.DataFrame, instrument: Instrument, match: MatchResult,
                    text: FrameText | None = None) -> dict[int, CodedBlock]:
     """The codes of every column coded with a response set (likert, choice and roster grid
@@ -807,99 +757,3 @@ def _coded_column(frame: pd.DataFrame, key, rset: ResponseSet, coded_answers: di
     if block is not None and key in block.keys:
         return coded_series(block, key, frame[key])
     return code_values(frame[key], rset)
-
-
-def _roster_grid(raw, item, rset, cols, roster, rows, problems, coded_answers=None, text=None
-                 ) -> pd.DataFrame:
-    """A grid with one column per person on the roster: one row per answered cell.
-
-    Every column is coded at once (a block of the response set's codes); a
-    column naming someone not on the roster is reported once and not used.
-    """
-    frame = raw.frame
-    targets = roster.match_names(pd.Series([c.target or "" for c in cols], dtype="string"))
-    known = targets.notna().to_numpy(dtype=bool)
-    problems += [dict(row=None, column=c.heading, value=c.target, rule="unknown_name",
-                      message="names someone who is not on the roster, so this column was not used",
-                      fix="check the spelling against the roster", severity="file", personal=True)
-                 for c, k in zip(cols, known, strict=True) if not k]
-    used = [c for c, k in zip(cols, known, strict=True) if k]
-    if not used:
-        grid = pd.DataFrame(columns=["row_index", "target", "value"])
-    else:
-        block = (coded_answers or {}).get(id(rset))
-        keys = [c.key for c in used]
-        if block is None or not set(keys) <= set(block.keys):
-            block = code_block(frame, keys, rset)
-        codes, bad = block.columns(keys)
-        text = text or FrameText(frame)
-        for j in np.flatnonzero(bad.any(axis=0)):  # only the columns holding a wrong answer
-            at = bad[:, j]
-            problems += _problem(rows[at], used[j].heading, text(keys[j])[at], "allowed_answers",
-                                 f"is not one of the answers for {rset.id}",
-                                 f"use one of: {rset.describe()}")
-        # a tie row for each answered cell, column by column, rows in order within each
-        column, row = np.nonzero(~np.isnan(codes.T))
-        grid = pd.DataFrame({"row_index": frame.index[row],
-                             "target": targets[known].to_numpy(dtype=object)[column],
-                             "value": codes[row, column]})
-    grid["relation"] = item.relation
-    grid["attribute"] = item.attribute or item.id
-    grid["floor"] = float(min(rset.codes))
-    return grid
-
-
-@functools.cache
-def _no_ties() -> pd.DataFrame:
-    """The ties of an export that names nobody (built once: most exports name nobody)."""
-    cols = ["source", "target", "relation", "frequency", "trust", "source_row"]
-    return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("frequency", "trust") else "string")
-                         for c in cols}).astype({"source_row": "int64"})
-
-
-def _assemble_ties(multi_parts, grid_parts, participant, rows, instrument, problems) -> pd.DataFrame:
-    cols = ["source", "target", "relation", "frequency", "trust", "source_row"]
-    multi = pd.concat(multi_parts, ignore_index=True) if multi_parts else pd.DataFrame(
-        columns=["row_index", "target", "relation"])
-    if grid_parts:
-        grid = pd.concat(grid_parts, ignore_index=True)
-        attrs = grid.pivot_table(index=["row_index", "target", "relation"], columns="attribute",
-                                 values="value", aggfunc="first").reset_index()
-        freq_floor = grid.loc[grid["attribute"] == "frequency", "floor"]
-        floor = freq_floor.iloc[0] if len(freq_floor) else np.nan
-        merged = multi.merge(attrs, on=["row_index", "target", "relation"], how="outer", indicator=True)
-        grid_only = merged["_merge"] == "right_only"
-        # a grid answer alone makes a tie only when it reports real contact
-        keep = ~grid_only
-        if "frequency" in merged:
-            keep |= grid_only & (merged["frequency"] > floor)
-        ties = merged[keep].drop(columns="_merge")
-    else:
-        ties = multi
-    for a in ("frequency", "trust"):
-        if a not in ties:
-            ties[a] = np.nan
-    if ties.empty:
-        return _no_ties().copy()
-    ties = ties.reset_index(drop=True)
-    ties["source"] = participant.reindex(ties["row_index"]).to_numpy()
-    pos = participant.index.get_indexer(ties["row_index"])
-    ties["source_row"] = rows[pos].astype("int64")
-    self_tie = ties["source"] == ties["target"]
-    if self_tie.any():
-        problems += _problem(ties.loc[self_tie, "source_row"].to_numpy(), instrument.item(
-            instrument.item_ids("roster_multi", "roster_grid")[0]).text if instrument.item_ids(
-            "roster_multi", "roster_grid") else "", [None] * int(self_tie.sum()), "self_tie",
-            "names the respondent themselves; that choice was ignored", "nothing to do",
-            severity="warning")
-    ties = ties[~self_tie]
-    ties = ties.drop_duplicates(["source", "target", "relation"], keep="first")
-    ties = ties.sort_values(["source_row", "relation", "target"], kind="stable")
-    out = ties[cols].reset_index(drop=True)
-    out["source"] = out["source"].astype("string")
-    out["target"] = out["target"].astype("string")
-    out["relation"] = out["relation"].astype("string")
-    out["frequency"] = out["frequency"].astype("float64")
-    out["trust"] = out["trust"].astype("float64")
-    return out
-

@@ -18,18 +18,28 @@ or written (:func:`mask_personal`).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from evaluate.privacy import HIDDEN
 
 __all__ = [
-    "PROBLEM_COLUMNS", "problem_frame", "mask_personal", "add_suggestions", "format_problem",
+    "PROBLEM_COLUMNS", "problem_records", "problem_frame", "mask_personal", "add_suggestions", "format_problem",
     "format_problems",
 ]
 
 PROBLEM_COLUMNS = [
     "file", "sheet", "row", "column", "value", "rule", "message", "fix", "severity", "personal",
 ]
+
+
+def problem_records(rows: np.ndarray, column: str, values, rule: str, message: str, fix: str,
+                    severity: str = "error", personal: bool = False) -> list[dict]:
+    """One problem record per row of ``rows`` (spreadsheet rows), with its value."""
+    values = list(values)
+    return [dict(row=int(r), column=column, value=None if v is None else str(v), rule=rule,
+                 message=message, fix=fix, severity=severity, personal=personal)
+            for r, v in zip(rows, values, strict=True)]
 
 
 def problem_frame(records: list[dict] | pd.DataFrame | None = None) -> pd.DataFrame:
