@@ -61,7 +61,19 @@ PERSON_ID = r"[PU]-[0-9a-f]{10}(?:[0-9a-f]{6})?"
 
 
 class IdClash(EvaluateError):
-    """Two different people were given the same pseudonymous id (refused, never merged)."""
+    """Two different people were given the same pseudonymous id (refused, never merged).
+
+    ``labels``: the index labels of the keys whose ids clash, for the caller to name
+    their rows.
+    """
+
+    def __init__(self, message: str, labels=()):
+        super().__init__(message)
+        self.labels = list(labels)
+
+    def at(self, where: str) -> IdClash:
+        """The same refusal, its message starting with ``where`` (file and rows)."""
+        return IdClash(f"{where}: {self}", self.labels)
 
 
 def new_salt() -> str:
@@ -116,7 +128,9 @@ def pseudonymise(keys: pd.Series, salt: str, prefix: str = "P-") -> pd.Series:
     codes, distinct = pd.factorize(keys.astype("string"))
     ids = [*map(digest, distinct.tolist())]
     if len(set(ids)) != len(ids):
-        raise IdClash(_clash_message(digits))
+        shared = pd.Series(ids).duplicated(keep=False).to_numpy()
+        involved = np.append(shared, False)[codes]  # the rows of the clashing keys
+        raise IdClash(_clash_message(digits), keys.index[involved])
     return pd.Series(np.array([*ids, None], dtype=object)[codes], index=keys.index, dtype="string")
 
 

@@ -31,7 +31,7 @@ from evaluate.normalise import (
     normalise_label,
     normalise_name_series,
 )
-from evaluate.privacy import pseudonymise
+from evaluate.privacy import IdClash, pseudonymise
 
 __all__ = ["Roster", "read_roster", "ATTRIBUTES", "COMPARISON_KINDS", "comparison_groups",
            "split_by_group"]
@@ -324,7 +324,11 @@ def _parse_roster(path: Path, salt: str, cohort: str | None) -> Roster:
     if out["cohort"].isna().any():
         bad = ", ".join(str(r) for r in rows[out["cohort"].isna().to_numpy()][:10])
         raise RosterError(f"{path.name}, row {bad}: no cohort — fill in the cohort for each person")
-    out["participant"] = pseudonymise(identity, salt, prefix="P-")
+    try:
+        out["participant"] = pseudonymise(identity, salt, prefix="P-")
+    except IdClash as exc:
+        clashing = ", ".join(str(r) for r in rows[frame.index.get_indexer(exc.labels)][:10])
+        raise exc.at(f"{path.name}, rows {clashing}") from None
     for key, label, heading in (("email_key", "email", found["email"]),
                                 ("staff_key", "staff id", found["staff_id"])):
         dup = out[key].notna() & out[key].duplicated(keep=False)

@@ -44,8 +44,10 @@ def test_new_workspaces_get_16_digit_ids_and_older_ones_keep_theirs():
 
 
 def test_two_keys_that_would_share_an_id_are_refused_not_merged():
-    with pytest.raises(IdClash, match="same pseudonymous id.*create a new workspace"):
-        pseudonymise(pd.Series(["email:a@x.org", *CLASHING, None]), OLD_SALT, prefix="U-")
+    keys = pd.Series(["email:a@x.org", *CLASHING, None, CLASHING[1]], index=[10, 11, 12, 13, 14])
+    with pytest.raises(IdClash, match="same pseudonymous id.*create a new workspace") as refused:
+        pseudonymise(keys, OLD_SALT, prefix="U-")
+    assert refused.value.labels == [11, 12, 14]  # every row of the two clashing keys
     # the same key twice is one person, not a clash
     same = pseudonymise(pd.Series([CLASHING[0], CLASHING[0]]), OLD_SALT, prefix="U-")
     assert same[0] == same[1]

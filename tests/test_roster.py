@@ -122,3 +122,18 @@ def test_importing_many_exports_parses_the_roster_once(tmp_path, parses):
         result, _ = ingest_into(ws, export, "pulse@1", cohort="c1", wave=wave, new_wave=True)
         assert result.responses["matched"].all()
     assert len(parses) == 1
+
+
+def test_two_people_whose_short_ids_clash_are_refused_with_their_rows(tmp_path):
+    """An older workspace's 10-digit ids: two roster emails meeting one id are refused
+    (file and rows named), never merged into one participant."""
+    from evaluate.privacy import IdClash, new_salt
+    from tests.test_privacy import CLASHING, OLD_SALT
+
+    path = tmp_path / "roster.csv"
+    emails = ["someone@example.org"] + [k.removeprefix("email:") for k in CLASHING]
+    pd.DataFrame({"Name": ["A One", "B Two", "C Three"], "Email": emails,
+                  "Cohort": ["c1"] * 3}).to_csv(path, index=False)
+    with pytest.raises(IdClash, match=r"^roster.csv, rows 3, 4: two different people"):
+        read_roster(path, OLD_SALT)
+    assert read_roster(path, new_salt()).frame["participant"].nunique() == 3

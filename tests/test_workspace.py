@@ -289,6 +289,7 @@ def test_an_older_workspace_refuses_two_people_whose_short_ids_clash(tmp_path):
     refused = runner.invoke(cli, args)
     assert refused.exit_code != 0 and "Traceback" not in refused.output
     assert "same pseudonymous id" in refused.output and "evaluate init" in refused.output
+    assert "wide.csv, rows 2, 3:" in refused.output  # the two people's rows, not the third's
     assert Workspace.open(ws).manifest()["imports"] == []
     # a workspace made by this version gives them ids of their own
     fresh = tmp_path / "fresh"

@@ -25,6 +25,7 @@ from evaluate.ingest.problems import problem_records
 from evaluate.ingest.tie_answers import assemble_ties, roster_grid, roster_multi_ties
 from evaluate.instruments import Instrument, Item, ResponseSet
 from evaluate.normalise import normalise_label
+from evaluate.privacy import IdClash
 
 __all__ = ["Coerced", "coerce_export", "code_values", "parse_datetimes", "split_multi",
            "split_choices", "choices_in", "other_option", "other_column"]
@@ -196,16 +197,19 @@ def coerce_export(
         name = joined if name is None else name.fillna(joined)
     fallback = out["response_id"].fillna(pd.Series(rows, index=index).astype(str))
     fallback = raw.path.name + "#" + fallback.astype("string")
-    if roster is not None:
-        pid, matched = roster.match_respondents(email, staff, name, salt, fallback)
-        member_cohort = pid.map(roster.frame.set_index("participant")["cohort"])
-    else:
+    matcher = roster
+    if matcher is None:
         from evaluate.roster import Roster  # empty roster: everyone unmatched
 
-        empty = Roster(frame=pd.DataFrame(columns=["participant", "cohort", "email_key", "staff_key",
-                                                   "name_key", "display"]), source="")
-        pid, matched = empty.match_respondents(email, staff, name, salt, fallback)
-        member_cohort = pd.Series(pd.NA, index=index)
+        matcher = Roster(frame=pd.DataFrame(columns=["participant", "cohort", "email_key",
+                                                     "staff_key", "name_key", "display"]), source="")
+    try:
+        pid, matched = matcher.match_respondents(email, staff, name, salt, fallback)
+    except IdClash as exc:
+        clashing = ", ".join(str(r) for r in rows[index.get_indexer(exc.labels)][:10])
+        raise exc.at(f"{raw.path.name}, rows {clashing}") from None
+    member_cohort = (pid.map(roster.frame.set_index("participant")["cohort"]) if roster is not None
+                     else pd.Series(pd.NA, index=index))
     out.insert(0, "participant", pid)
     out.insert(1, "matched", matched.to_numpy(dtype=bool))
     no_identity = (email is None or email.isna().all()) and (staff is None or staff.isna().all()) \
