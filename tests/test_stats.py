@@ -1051,6 +1051,19 @@ def test_subgroups_of_every_attribute_at_once_are_each_attribute_alone(synthetic
     assert set(together["attribute"]) >= {"cohort", "sector", "organisation"}
 
 
+def test_subgroups_in_batches_of_attributes_are_the_same_table(synthetic, monkeypatch):
+    # a national programme fits one attribute at a time (memory): the same table, in order
+    import evaluate.stats.cohorts as cohorts
+
+    responses, roster, instruments, out = synthetic
+    mv = measure_values(responses, instruments)
+    together = subgroup_change(mv, roster, min_group_size=5)
+    monkeypatch.setattr(cohorts, "_SUBGROUP_BATCH_CELLS", 1)
+    one_by_one = subgroup_change(mv, roster, min_group_size=5)
+    pd.testing.assert_frame_equal(together, one_by_one, check_exact=True)
+    assert together["attribute"].nunique() >= 3
+
+
 # --------------------------------------------------------------------------- reaction
 def test_reaction_nps_and_mean_by_hand(synthetic):
     responses, _, instruments, out = synthetic

@@ -240,6 +240,35 @@ def _groupings(mv: MeasureValues, attrs: pd.DataFrame, attributes, people: pd.In
     return out
 
 
+#: Answers (people × scales × attributes) whose subgroup changes are fitted in one call:
+#: every attribute of a cohort at once, one attribute at a time for a national programme.
+_SUBGROUP_BATCH_CELLS = 1_000_000
+
+
+def _subgroup_rows(a: np.ndarray, b: np.ndarray, grouped: list, info: list[dict],
+                   confidence: float, wa: str, wb: str) -> pd.DataFrame:
+    """The paired change of every group of the attributes ``grouped`` (:func:`_groupings`),
+    in one call: each attribute's groups numbered after the previous one's (each group's
+    statistics are its own); rows by attribute, group, then scale; groups without pairs
+    left out."""
+    names = np.concatenate([groups for _, groups, _ in grouped])
+    attr_of = np.repeat([attr for attr, _, _ in grouped], [groups.size for _, groups, _ in grouped])
+    starts = np.cumsum([0] + [groups.size for _, groups, _ in grouped[:-1]])
+    codes = np.concatenate([c + start for (_, _, c), start in zip(grouped, starts, strict=True)])
+    block, group_of, key_of = _paired_block(
+        np.concatenate([a] * len(grouped)), np.concatenate([b] * len(grouped)), codes,
+        names.size, info, confidence)
+    has = (block["n_pairs"] > 0).to_numpy()
+    block, group_of, key_of = block[has], group_of[has], key_of[has]
+    ids = pd.DataFrame({
+        "attribute": attr_of[group_of], "group": names[group_of],
+        "scale": [info[j]["measure"] for j in key_of],
+        "title": [info[j]["title"] for j in key_of],
+        "wave_pre": wa, "wave_post": wb, "comparison": f"{wa} → {wb}"},
+        index=block.index)
+    return pd.concat([ids, block], axis=1)
+
+
 def subgroup_change(
     data: pd.DataFrame | MeasureValues,
     roster: pd.DataFrame,
@@ -287,30 +316,14 @@ def subgroup_change(
             a = fa.reindex(index=common, columns=ks).to_numpy(dtype="float64")
             b = fb.reindex(index=common, columns=ks).to_numpy(dtype="float64")
             grouped = _groupings(mv, attrs, attributes, common)
-            if not grouped:
-                continue
-            # every attribute's groups in one call, numbered after the previous attribute's
-            # (each group's statistics are its own): rows by attribute, group, then scale
-            names = np.concatenate([groups for _, groups, _ in grouped])
-            attr_of = np.repeat([attr for attr, _, _ in grouped],
-                                [groups.size for _, groups, _ in grouped])
-            starts = np.cumsum([0] + [groups.size for _, groups, _ in grouped[:-1]])
-            codes = np.concatenate([c + start for (_, _, c), start in
-                                    zip(grouped, starts, strict=True)])
             info = [mv.info(k) for k in ks]
-            block, group_of, key_of = _paired_block(
-                np.concatenate([a] * len(grouped)), np.concatenate([b] * len(grouped)), codes,
-                names.size, info, confidence)
-            # groups with no pairs left out
-            has = (block["n_pairs"] > 0).to_numpy()
-            block, group_of, key_of = block[has], group_of[has], key_of[has]
-            ids = pd.DataFrame({
-                "attribute": attr_of[group_of], "group": names[group_of],
-                "scale": [info[j]["measure"] for j in key_of],
-                "title": [info[j]["title"] for j in key_of],
-                "wave_pre": wa, "wave_post": wb, "comparison": f"{wa} → {wb}"},
-                index=block.index)
-            frames.append(pd.concat([ids, block], axis=1))
+            # attributes fitted together while their answers stay under the budget (a
+            # national programme's go one at a time: the stacked rows are copied per attribute)
+            per_attribute = max(a.size, 1)
+            step = max(1, _SUBGROUP_BATCH_CELLS // per_attribute)
+            for start in range(0, len(grouped), step):
+                frames.append(_subgroup_rows(a, b, grouped[start:start + step], info,
+                                             confidence, wa, wb))
     table = _paired_frame([], SUBGROUP_ID_COLUMNS)
     if frames:
         table = pd.concat(frames, ignore_index=True)[[*SUBGROUP_ID_COLUMNS, *PAIRED_COLUMNS]]
