@@ -10,8 +10,8 @@ is done by running it once from each checkout, interleaved.
 
 Run from the repository root::
 
-    evaluate demo --out /tmp/demo -q
-    python benchmarks/bench_network_cohort.py /tmp/demo/workspace --repeat 9
+    evaluate demo --out reports/demo -q
+    python benchmarks/bench_network_cohort.py reports/demo/workspace --repeat 9
 
 Measured on the 2-core development machine (load 1.9), old and new code each
 in its own process, one call of each in turn, 41 pairs: 0.93 s CPU before the

@@ -71,9 +71,11 @@ class IdClash(EvaluateError):
         super().__init__(message)
         self.labels = list(labels)
 
-    def at(self, where: str) -> IdClash:
-        """The same refusal, its message starting with ``where`` (file and rows)."""
-        return IdClash(f"{where}: {self}", self.labels)
+    def at(self, file_name: str, index: pd.Index, rows: np.ndarray) -> IdClash:
+        """The same refusal, its message naming the file and the clashing keys' spreadsheet
+        rows (``rows``: the row number of each label of ``index``)."""
+        clashing = ", ".join(str(r) for r in np.asarray(rows)[index.get_indexer(self.labels)][:10])
+        return IdClash(f"{file_name}, rows {clashing}: {self}", self.labels)
 
 
 def new_salt() -> str:

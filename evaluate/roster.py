@@ -327,8 +327,7 @@ def _parse_roster(path: Path, salt: str, cohort: str | None) -> Roster:
     try:
         out["participant"] = pseudonymise(identity, salt, prefix="P-")
     except IdClash as exc:
-        clashing = ", ".join(str(r) for r in rows[frame.index.get_indexer(exc.labels)][:10])
-        raise exc.at(f"{path.name}, rows {clashing}") from None
+        raise exc.at(path.name, frame.index, rows) from None
     for key, label, heading in (("email_key", "email", found["email"]),
                                 ("staff_key", "staff id", found["staff_id"])):
         dup = out[key].notna() & out[key].duplicated(keep=False)

@@ -206,8 +206,7 @@ def coerce_export(
     try:
         pid, matched = matcher.match_respondents(email, staff, name, salt, fallback)
     except IdClash as exc:
-        clashing = ", ".join(str(r) for r in rows[index.get_indexer(exc.labels)][:10])
-        raise exc.at(f"{raw.path.name}, rows {clashing}") from None
+        raise exc.at(raw.path.name, index, rows) from None
     member_cohort = (pid.map(roster.frame.set_index("participant")["cohort"]) if roster is not None
                      else pd.Series(pd.NA, index=index))
     out.insert(0, "participant", pid)
