@@ -1634,7 +1634,7 @@ def test_groupings_read_the_roster_by_ids_of_another_text_type():
                                              index=pd.Index(["P-1", "P-3"], dtype="string"))})()
     got = _groupings(mv, attrs, ("cohort", "sector", "place", "role"), people)
     assert [g[0] for g in got] == ["cohort", "sector", "place"]
-    for (attr, groups, codes), source in zip(got, [mv.cohort, attrs["sector"], attrs["place"]],
+    for (_attr, groups, codes), source in zip(got, [mv.cohort, attrs["sector"], attrs["place"]],
                                              strict=True):
         want = _sorted_groups(source.reindex(people).astype("string").fillna("(not recorded)"))
         np.testing.assert_array_equal(groups, want[0])
