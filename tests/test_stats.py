@@ -1584,3 +1584,23 @@ def test_omegas_fitted_in_batches_are_the_omegas_fitted_together(monkeypatch):
         for key, value in a.items():
             assert (value == b[key]) if isinstance(value, str) else \
                 np.array_equal(value, b[key], equal_nan=True), key
+
+
+@pytest.mark.parametrize("index_dtype", ["string[pyarrow]", "str", "string[python]", object])
+@pytest.mark.parametrize("values", [
+    pd.array(["P-2", "P-9", None], dtype="string[pyarrow]"),
+    pd.array(["P-2", "P-3"], dtype="str"),
+    pd.array([], dtype="string[pyarrow]"),
+    pd.Series(["P-1", "P-3"], dtype="string[pyarrow]"),
+    pd.Index(["P-3"], dtype="string[pyarrow]"),
+    np.array(["P-1", None], dtype=object),
+])
+def test_isin_is_index_isin(index_dtype, values):
+    """Arrow text on both sides is looked up by Arrow: the same booleans as pandas gives,
+    missing values included."""
+    from evaluate.stats.base import _isin
+
+    index = pd.Index(pd.array(["P-1", "P-2", None, "P-3", "P-2"], dtype=index_dtype))
+    got = _isin(index, values)
+    assert got.dtype == bool
+    np.testing.assert_array_equal(got, index.isin(values))
