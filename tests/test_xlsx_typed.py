@@ -143,3 +143,23 @@ def test_unsaved_formula_still_reported_when_read_typed(tmp_path, monkeypatch):
 def test_renamed_headings_are_recognised():
     assert _renamed(["A", "A_1"]) and _renamed(["A_1", "A", "A_1_1"])
     assert not _renamed(["Q1_1", "Q1_2", None]) and not _renamed(["A", "B_1"])
+
+
+@pytest.mark.parametrize("extra", [[], [dt.time(12, 0)]])
+def test_a_workbook_counting_dates_from_1904_reads_the_same_dates(tmp_path, extra):
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    wb = Workbook()
+    wb.epoch = CALENDAR_MAC_1904  # Excel for Mac's old date system
+    ws = wb.active
+    ws.title = "Form1"
+    ws.append(["ID", "When", "Day"] + ["Time"] * bool(extra))
+    ws.append([1, T0, dt.datetime(2026, 3, 5)] + extra)
+    ws.append([2, dt.datetime(1905, 1, 1, 12), dt.datetime(1904, 1, 2)] + extra)
+    path = tmp_path / "mac.xlsx"
+    wb.save(path)
+    got = typed_grid(path, "Form1", min_bytes=0)
+    if not extra:
+        assert got is not None
+    if got is not None:
+        assert_same_cells(got, calamine_grid(path, "Form1"))

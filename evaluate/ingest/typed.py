@@ -21,7 +21,8 @@ sure of that, and the sheet is then read cell by cell as before:
 * cells fastexcel could not put in their column must be ones python-calamine
   shows as blank (an Excel error, an empty string);
 * columns of text, numbers, booleans and dates only; python-calamine gives a
-  date at midnight as a ``date`` and a time before March 1900 as a ``time``:
+  date at midnight as a ``date``, and a cell under one day (a date before March
+  1900, or on 1 January 1904 in a workbook counting from 1904) as a ``time``:
   the first is done here, a column with the second is left to calamine.
 """
 
@@ -42,7 +43,8 @@ __all__ = ["typed_grid", "TYPED_BYTES"]
 #: Sheets with at least this much XML are read typed (a smaller one costs milliseconds either way).
 TYPED_BYTES = 4 * 1024 * 1024
 _DAY_MS = 86_400_000
-_MARCH_1900_MS = -2_203_891_200_000  # 1900-03-01 00:00 UTC in ms: earlier dates come back as times
+_MARCH_1900_MS = -2_203_891_200_000  # 1900-03-01 in ms since 1970: earlier cells may be times
+_DAY_1904_MS = -2_082_844_800_000  # 1904-01-01: a time of day in a workbook counting from 1904
 _LOOK_BYTES = 1 << 20  # the XML looked at before the typed read: the headings and some rows
 _LOOK_ROWS = 50
 _BLANK_ERROR = re.compile(r"""got '(?:Error\(\w+\)|String\(""\))'$""")
@@ -138,8 +140,9 @@ def _column_values(column, pa) -> np.ndarray | None:
                             .to_numpy(zero_copy_only=False)).astype(object)
     elif pa.types.is_timestamp(kind) and kind.unit == "ms" and kind.tz is None:
         ms = column.cast(pa.int64()).fill_null(0).to_numpy()
-        if (ms[valid] < _MARCH_1900_MS).any():
-            return None  # python-calamine gives these as times of day
+        shown = ms[valid]
+        if ((shown < _MARCH_1900_MS) | ((shown >= _DAY_1904_MS) & (shown < _DAY_1904_MS + _DAY_MS))).any():
+            return None  # python-calamine gives a cell under one day as a time of day
         stamps = ms.astype("datetime64[ms]")
         values = stamps.astype(object)  # datetime.datetime
         midnight = valid & (ms % _DAY_MS == 0)

@@ -199,5 +199,5 @@ def _damaged(path: Path, sheet: str | None) -> ReadError:
 
 
 def _any_value(grid: np.ndarray) -> bool:
-    """Whether a grid (blank cells None) holds anything."""
-    return bool(np.not_equal(grid, None).any())
+    """Whether a grid (blank cells None) holds anything (its first row settles it, as a rule)."""
+    return bool(np.not_equal(grid[:1], None).any() or np.not_equal(grid, None).any())
