@@ -1657,3 +1657,18 @@ def test_also_at_is_multiindex_isin(dtype):
         want = pd.MultiIndex.from_frame(f[["cohort", "participant"]]).isin(
             pd.MultiIndex.from_frame(at_first))
         np.testing.assert_array_equal(_also_at(f, f["wave"] == "w0"), want)
+
+
+def test_mixed_anova_of_cohort_numbers_is_that_of_cohort_names():
+    """cohort_anova passes each person's cohort as its number among the sorted names: the
+    ANOVA numbers the cohorts itself, so every row is the one the names give, to the bit."""
+    from evaluate.stats.cohorts import _sorted_groups, _two_wave_mixed_anova
+
+    rng = np.random.default_rng(6)
+    names = np.array(["Zürich", "alpha", "Alpha", "b", "ä", "10", "9"], dtype=object)
+    labels = names[rng.integers(0, names.size, 400)]
+    pre, post = rng.integers(1, 6, 400) / 1.0, rng.integers(1, 6, 400) / 3.0
+    _, codes = _sorted_groups(pd.Series(labels, dtype="string"))
+    for ss_type in (2, 3):
+        assert (_two_wave_mixed_anova(pre, post, codes, ss_type)
+                == _two_wave_mixed_anova(pre, post, labels.astype(str), ss_type))
