@@ -1640,3 +1640,20 @@ def test_groupings_read_the_roster_by_ids_of_another_text_type():
         np.testing.assert_array_equal(groups, want[0])
         np.testing.assert_array_equal(codes, want[1])
     assert list(got[1][1][got[1][2]]) == ["(not recorded)", "(not recorded)", "x"]
+
+
+@pytest.mark.parametrize("dtype", ["string", "str", object])
+def test_also_at_is_multiindex_isin(dtype):
+    """response_rates' retained people: pairs numbered by groupby give MultiIndex.isin's
+    answer, missing cohorts and ids included."""
+    from evaluate.stats.attrition import _also_at
+
+    rng = np.random.default_rng(3)
+    for _ in range(10):
+        f = pd.DataFrame({"cohort": rng.choice(["a", "b", None], 300),
+                          "participant": rng.choice(["p1", "p2", "p3", None, "p5"], 300),
+                          "wave": rng.choice(["w0", "w1"], 300)}).astype(dtype)
+        at_first = f.loc[f["wave"] == "w0", ["cohort", "participant"]]
+        want = pd.MultiIndex.from_frame(f[["cohort", "participant"]]).isin(
+            pd.MultiIndex.from_frame(at_first))
+        np.testing.assert_array_equal(_also_at(f, f["wave"] == "w0"), want)
