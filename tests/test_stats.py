@@ -1584,3 +1584,45 @@ def test_omegas_fitted_in_batches_are_the_omegas_fitted_together(monkeypatch):
         for key, value in a.items():
             assert (value == b[key]) if isinstance(value, str) else \
                 np.array_equal(value, b[key], equal_nan=True), key
+
+
+def test_step_sizes_tried_a_few_at_a_time_are_those_tried_one_at_a_time(monkeypatch):
+    """The line search tries several halvings at once when few fits are left; every fit
+    still takes the first size that passes, the same size and discrepancy as trying the
+    sizes one at a time, and a fit that passes none ends halved as often as allowed."""
+    from evaluate.stats import one_factor
+
+    rng = np.random.default_rng(11)
+    b, k = 40, 4
+    f = rng.normal(size=(b, 60))
+    x = f[:, :, None] * rng.uniform(0.2, 0.9, (b, 1, k)) + rng.normal(size=(b, 60, k))
+    corr = np.array([np.corrcoef(m, rowvar=False) for m in x])
+    lam, psi = np.full((b, k), 0.5), np.full((b, k), 0.75)
+    grad, _ = one_factor.gradient_hessian(corr, lam, psi)
+    step = -grad * rng.uniform(0.1, 50, (b, 1))  # from short to far too long
+    step[:3] = -step[:3]  # uphill: no size passes
+    before = one_factor.discrepancy(corr, lam, psi)
+    slope = (grad * step).sum(axis=1)
+
+    def one_at_a_time():
+        size, reached, pending = np.ones(b), np.full(b, np.nan), np.ones(b, dtype=bool)
+        for _ in range(one_factor._HALVINGS):
+            idx = np.flatnonzero(pending)
+            trial = one_factor.discrepancy(
+                corr[idx], lam[idx] + size[idx, None] * step[idx, :k],
+                np.clip(psi[idx] + size[idx, None] * step[idx, k:], 0.0, None))
+            ok = trial <= (before[idx] + 1e-4 * size[idx] * np.minimum(slope[idx], 0.0)
+                           + 1e-13 * np.abs(before[idx]))
+            pending[idx[ok]] = False
+            reached[idx[ok]] = trial[ok]
+            size[idx[~ok]] /= 2
+        return size, reached, pending
+
+    expected = one_at_a_time()
+    assert expected[2][:3].all() and not expected[2][3:].all() and (expected[0] < 1).sum() > 5
+    assert (expected[0][:3] == 2.0 ** -one_factor._HALVINGS).all()
+    for ahead in (1, 4, 32, 1000):
+        monkeypatch.setattr(one_factor, "_AHEAD", ahead)
+        got = one_factor._step_sizes(corr, lam, psi, step, before, slope)
+        for g, e in zip(got, expected, strict=True):
+            assert np.array_equal(g, e, equal_nan=True), ahead
