@@ -1561,26 +1561,35 @@ def test_omega_bootstrap_draws_each_blocks_counts_in_its_turn_with_the_same_resu
         assert fa == fb and np.array_equal(a, b)
 
 
-def test_omegas_fitted_in_batches_are_the_omegas_fitted_together(monkeypatch):
-    """At national scale the scales' omegas are fitted a few at a time (memory holds one
-    batch); each comes out as when all are one stack."""
+def test_omegas_of_data_frames_read_one_at_a_time_are_the_omegas_of_arrays(monkeypatch):
+    """Reliability gives omega_totals its data frames, every scale at once (a national
+    programme's too): each is read into an array when its turn comes — once for the cache
+    key, once for the point fit, once for the resamples, never all held at once — and its
+    omega is that of its array alone."""
     from evaluate.stats import omega as om
-    from evaluate.stats import reliability as rel
 
     rng = np.random.default_rng(3)
-    blocks = []
-    for n, k in ((60, 3), (50, 4), (70, 3), (40, 4), (65, 3)):
+    frames = []
+    for n, k in ((60, 3), (50, 4), (70, 3), (40, 4), (65, 3), (30, 2)):
         f = rng.normal(size=n)
-        blocks.append(pd.DataFrame(np.round(np.clip(
+        frames.append(pd.DataFrame(np.round(np.clip(
             3 + f[:, None] * 0.7 + rng.normal(size=(n, k)), 1, 5))))
     om._CACHE.clear()
-    together = list(rel._omegas_in_batches(blocks, 200))
+    alone = [om.omega_total(b.to_numpy(dtype="float64"), n_boot=200) for b in frames]
+    read = []
+    answers = om._answers
+
+    def reading(block):
+        read.append(id(block))
+        return answers(block)
+
+    monkeypatch.setattr(om, "_answers", reading)
     om._CACHE.clear()
-    monkeypatch.setattr(rel, "_OMEGA_BATCH_CELLS", 300)  # two blocks or so a batch
-    batched = list(rel._omegas_in_batches(blocks, 200))
+    together = om.omega_totals(frames, n_boot=200)
     om._CACHE.clear()
-    assert len(together) == len(batched) == len(blocks)
-    for a, b in zip(together, batched, strict=True):
+    fitted = [id(b) for b in frames if b.shape[1] >= 3]
+    assert read == [id(b) for b in frames] * 2 + fitted  # keys, point fits, then resamples
+    for a, b in zip(alone, together, strict=True):
         for key, value in a.items():
             assert (value == b[key]) if isinstance(value, str) else \
                 np.array_equal(value, b[key], equal_nan=True), key
