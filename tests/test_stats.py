@@ -1635,3 +1635,26 @@ def test_step_sizes_tried_a_few_at_a_time_are_those_tried_one_at_a_time(monkeypa
         got = one_factor._step_sizes(corr, lam, psi, step, before, slope)
         for g, e in zip(got, expected, strict=True):
             assert np.array_equal(g, e, equal_nan=True), ahead
+
+
+def test_answer_codes_are_numbered_as_np_unique_numbers_them():
+    """_numbered counts small whole numbers instead of sorting them; any column gets the
+    numbers np.unique gives (negative codes, a signed zero, gaps, fractions, infinities)."""
+    from evaluate.stats.omega_resamples import _numbered, _patterns
+
+    rng = np.random.default_rng(5)
+    columns = [rng.integers(1, 6, 500).astype(float), np.array([-0.0, 0.0, 1.0, -3.0, 2.0]),
+               rng.integers(-3000, 3000, 300).astype(float), np.array([1.0, 1.0, 1.5]),
+               rng.normal(size=40), np.array([np.inf, 1.0, 1.0]), np.array([7.0]),
+               np.array([0.0, 5000.0, 5000.0])]
+    for column in columns:
+        count, codes = _numbered(column)
+        values, expected = np.unique(column, return_inverse=True)
+        assert count == values.size and np.array_equal(codes, expected)
+        assert codes.dtype == expected.dtype
+    x = rng.integers(1, 6, (400, 4)).astype(float)
+    first, inverse = _patterns(x)
+    rows, expected_first, expected_inverse = np.unique(x, axis=0, return_index=True,
+                                                       return_inverse=True)
+    assert np.array_equal(x[first], rows) and np.array_equal(first, expected_first)
+    assert np.array_equal(inverse, expected_inverse.ravel())
