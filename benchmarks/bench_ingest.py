@@ -18,12 +18,27 @@ process, N times (median shown):
 To compare with an older version of the code, run the same script with
 ``PYTHONPATH`` pointing at a checkout of that version (the script uses only
 ``read_roster``, ``ingest_file`` and ``load_instruments``).
+
+Whole ``evaluate ingest`` processes, this code against an older checkout::
+
+    python benchmarks/bench_ingest.py --processes FOLDER --old CHECKOUT [--rounds N]
+
+``FOLDER`` holds ``bench_national.py``'s inputs (``roster.csv`` and the
+exports); each round imports ``FOLDER/baseline.csv`` (``--export``) into a
+fresh copy of one workspace made from that roster, with the old code and
+then this code (the order alternating between rounds), and prints each
+process's CPU (user + system), wall-clock time and peak memory, then the
+medians and the machine's load.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -95,11 +110,63 @@ def build(rows: int) -> tuple[Path, Path, Path]:
     return roster_path, csv, xlsx
 
 
+_RUN = "import sys; from evaluate.cli import main; sys.argv[0] = 'evaluate'; main()"
+
+
+def _process(code: Path, args: list[str]) -> tuple[float, float, float]:
+    """CPU (user + system) and wall-clock seconds and peak memory (MB) of one ``evaluate``
+    process run with the code in ``code``."""
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    t = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", _RUN, *args], env=env,
+                            stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"evaluate {' '.join(args)} failed with the code in {code}")
+    return usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024
+
+
+def processes(folder: Path, old: Path, export: str, rounds: int) -> None:
+    """Interleaved whole ``evaluate ingest`` processes: the code in ``old`` against this."""
+    new = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+        template = Path(tmp) / "template"
+        _process(new, ["init", str(template), "--roster", str(folder / "roster.csv")])
+        runs: dict[str, list[tuple[float, float, float]]] = {"old": [], "new": []}
+        for r in range(rounds):
+            for label in (("old", "new") if r % 2 == 0 else ("new", "old")):
+                ws = Path(tmp) / "ws"
+                shutil.rmtree(ws, ignore_errors=True)
+                shutil.copytree(template, ws)
+                got = _process(old if label == "old" else new,
+                               ["ingest", str(folder / export), "-w", str(ws), "-i", "baseline@1",
+                                "-c", "national", "--wave", "baseline", "-q"])
+                runs[label].append(got)
+                print(f"round {r + 1} {label}: CPU {got[0]:.2f} s, wall {got[1]:.2f} s, "
+                      f"peak {got[2]:.0f} MB", flush=True)
+    for label in ("old", "new"):
+        cpu, wall, peak = (statistics.median(x) for x in zip(*runs[label], strict=True))
+        print(f"{label}: medians of {rounds}: CPU {cpu:.2f} s, wall {wall:.2f} s, "
+              f"peak {peak:.0f} MB")
+    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("rows", nargs="?", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--processes", type=Path, metavar="FOLDER",
+                        help="time whole evaluate ingest processes on FOLDER's inputs")
+    parser.add_argument("--old", type=Path, help="the checkout to compare with (--processes)")
+    parser.add_argument("--export", default="baseline.csv")
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
+    if args.processes:
+        if args.old is None:
+            parser.error("--processes needs --old CHECKOUT")
+        processes(args.processes, args.old, args.export, args.rounds)
+        return
     t = time.perf_counter()
     roster_path, csv, xlsx = build(args.rows)
     print(f"inputs ready in {time.perf_counter() - t:.1f} s ({args.rows:,} rows × 60 columns); "

@@ -12,6 +12,13 @@ search for Excel error cells and unsaved formulas riding on it
 (``evaluate.ingest.formulas``), which the reader would show as blanks.
 
     python benchmarks/bench_read.py [--rows 100000] [--repeat 3]
+
+With ``--xlsx PATH`` (e.g. an export of ``bench_national.py``) it times
+``read_export`` of that workbook with the typed read of large sheets
+(``evaluate.ingest.typed``, fastexcel) and without it (python-calamine's cells),
+interleaved, CPU and wall medians, and checks both give the same export.
+
+    python benchmarks/bench_read.py --xlsx PATH [--repeat 5]
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -113,11 +121,39 @@ def _best(fn, repeat: int) -> float:
     return min(times)
 
 
+def typed_or_not(path: Path, repeat: int) -> None:
+    """read_export with and without the typed read, interleaved; the same export either way."""
+    import evaluate.ingest.typed as typed
+
+    limit = typed.TYPED_BYTES
+    times: dict[str, list[tuple[float, float]]] = {"cells (python-calamine)": [], "typed": []}
+    raws = {}
+    for _ in range(repeat):
+        for label, least in (("cells (python-calamine)", 1 << 62), ("typed", limit)):
+            typed.TYPED_BYTES = least
+            t, c = time.perf_counter(), time.process_time()
+            raws[label] = read_export(path)
+            times[label].append((time.process_time() - c, time.perf_counter() - t))
+    typed.TYPED_BYTES = limit
+    a, b = raws.values()
+    same = (a.frame.equals(b.frame) and a.notes == b.notes and a.hidden == b.hidden
+            and all(a.frame[k].map(type).equals(b.frame[k].map(type)) for k in a.frame))
+    print(f"{path.name}: read_export, median of {repeat} (CPU s / wall s); same export: {same}")
+    for label, runs in times.items():
+        cpu = statistics.median(r[0] for r in runs)
+        wall = statistics.median(r[1] for r in runs)
+        print(f"  {label:<24} {cpu:6.2f} / {wall:6.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--xlsx", type=Path, help="time the typed read of this workbook")
     args = parser.parse_args()
+    if args.xlsx:
+        typed_or_not(args.xlsx, args.repeat)
+        return
     xlsx, text = build(args.rows)
 
     import python_calamine

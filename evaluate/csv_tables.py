@@ -4,13 +4,19 @@
 one row per person repeat a few values over millions of rows (cohorts, waves,
 scales, scores that are means of a few answers), so :func:`write_csv`
 formats and quotes each column's *distinct* values once (``pandas.factorize``)
-and then only joins them. The output is byte-identical to
+and lays their UTF-8 bytes out as a padded byte matrix; the rows are then
+these matrices' rows picked by each cell's code, side by side, with the zero
+padding dropped (numpy throughout, no Python string per cell). A column of
+same-length ids (the pseudonymous participant ids) is taken from its Arrow
+buffer as it is. The output is byte-identical to
 ``frame.to_csv(path, index=False, lineterminator="\\n", encoding="utf-8")``:
 floats as numpy prints them (the shortest text that reads back exactly, as
 pandas writes them), missing values empty, booleans ``True``/``False``, and a
 field in double quotes only when it holds a comma, a double quote (doubled)
-or a line break (exactly as Python's csv module decides). Short tables, tables of a single column and columns of other
-types (dates, mixed objects) are written by pandas itself.
+or a line break (exactly as Python's csv module decides). Short tables, tables
+of a single column and columns of other types (dates, mixed objects) are
+written by pandas itself; a column with a zero byte or a few very long fields
+is joined as Python strings.
 """
 
 from __future__ import annotations
@@ -27,6 +33,13 @@ __all__ = ["write_csv"]
 _ROWS_PER_CHUNK = 200_000
 #: Shorter tables are written by pandas (the distinct values would save nothing).
 _LONG = 20_000
+#: Bytes of one block of rows laid side by side before the padding is dropped.
+_BLOCK_BYTES = 16_000_000
+#: Padding a column's distinct fields may add beyond four times their text.
+_PADDING = 1_000_000
+#: Bytes a csv field must be quoted for (a comma, a double quote, a line break).
+_SPECIAL = np.zeros(256, dtype=bool)
+_SPECIAL[[ord(","), ord('"'), ord("\r"), ord("\n"), 0]] = True
 
 
 def _quoted(text: str) -> str:
@@ -38,8 +51,9 @@ def _quoted(text: str) -> str:
     return out.getvalue()[:-1]
 
 
-def _texts(series: pd.Series) -> np.ndarray | None:
-    """The column's cells as csv fields (object array), or None if pandas should write it."""
+def _fields(series: pd.Series) -> tuple[np.ndarray, list[str]] | None:
+    """The column as codes into its distinct csv fields (code -1: missing, written empty),
+    or None if pandas should write it."""
     dtype = series.dtype
     kind = dtype.kind if isinstance(dtype, np.dtype) else ""
     if kind == "f":
@@ -48,7 +62,7 @@ def _texts(series: pd.Series) -> np.ndarray | None:
         values = series.to_numpy()
         codes, uniques = pd.factorize(values.view(f"i{values.itemsize}"))
         floats = np.asarray(uniques).view(values.dtype)
-        fields = list(np.where(np.isnan(floats), "", floats.astype(str)))
+        fields = np.where(np.isnan(floats), "", floats.astype(str)).tolist()
     elif kind in "iub" and kind:
         codes, uniques = pd.factorize(series.to_numpy())
         fields = [str(v) for v in uniques.tolist()]
@@ -66,10 +80,79 @@ def _texts(series: pd.Series) -> np.ndarray | None:
             fields = [str(v) for v in values]
     else:
         return None
+    return codes, fields
+
+
+def _padded(fields: list[str], end: int) -> np.ndarray | None:
+    """Each field's UTF-8 bytes and then ``end`` (a comma or a line feed) as one row of a
+    byte matrix, padded with zero bytes; the last row is the missing value's (``end``
+    alone). None when a field holds a zero byte (the padding could not be told apart) or
+    the padding would be much larger than the text (a few long fields among short ones)."""
+    import pyarrow as pa
+
+    text = pa.array([*fields, ""], type=pa.large_string())
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[: len(text) + 1]
+    data = np.frombuffer(text.buffers()[2] or b"", dtype=np.uint8)[offsets[0]:offsets[-1]]
+    lengths = np.diff(offsets)
+    width = int(lengths.max()) + 1
+    if (data == 0).any() or len(text) * width > 4 * (len(data) + len(text)) + _PADDING:
+        return None
+    table = np.zeros((len(text), width), dtype=np.uint8)
+    table[np.arange(width) < lengths[:, None]] = data
+    table[np.arange(len(text)), lengths] = end
+    return table
+
+
+def _joined(codes: np.ndarray, fields: list[str]) -> np.ndarray:
+    """The column's cells as csv fields (an object array; missing values empty)."""
     table = np.empty(len(fields) + 1, dtype=object)
     table[: len(fields)] = fields
     table[-1] = ""  # missing (code -1)
     return table[codes]
+
+
+def _same_length(series: pd.Series) -> np.ndarray | None:
+    """A text column of ids (every cell present, all of one length in UTF-8, none to quote)
+    as a byte matrix of one row per cell, read from its Arrow buffer without making a
+    Python string per cell; None for any other column."""
+    dtype = series.dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return None
+    import pyarrow as pa
+
+    text = series.array.__arrow_array__().combine_chunks().cast(pa.large_string())
+    if text.null_count or not len(text):
+        return None
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset:text.offset + len(text) + 1]
+    width = int(offsets[1] - offsets[0])
+    if width == 0 or offsets[-1] - offsets[0] != width * len(text) or (
+            np.diff(offsets) != width).any():
+        return None
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    if _SPECIAL[data].any():
+        return None
+    return data.reshape(len(text), width)
+
+
+def _write_rows(fh, columns: list[tuple[np.ndarray | None, np.ndarray]], ends: list[int]) -> None:
+    """Write the rows: each column's bytes side by side (its padded fields picked by its
+    codes, or its rows of same-length ids) and its comma or line feed, then only the
+    non-zero bytes, row after row (so each field and its end, no padding), a block of rows
+    at a time."""
+    widths = [t.shape[1] + (codes is None) for codes, t in columns]
+    edges = np.cumsum([0, *widths])
+    rows = len(columns[0][0] if columns[0][0] is not None else columns[0][1])
+    step = max(1, _BLOCK_BYTES // int(edges[-1]))
+    for start in range(0, rows, step):
+        stop = min(rows, start + step)
+        block = np.empty((stop - start, int(edges[-1])), dtype=np.uint8)
+        for (codes, t), end, a, b in zip(columns, ends, edges[:-1], edges[1:], strict=True):
+            if codes is None:
+                block[:, a:b - 1] = t[start:stop]
+                block[:, b - 1] = end
+            else:
+                np.take(t, codes[start:stop], axis=0, out=block[:, a:b])
+        fh.write(block[block != 0])
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
@@ -85,15 +168,29 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     True
     """
     path = Path(path)
-    columns = [None]
-    if len(frame) >= _LONG and frame.shape[1] > 1:
-        columns = [_texts(frame.iloc[:, j]) for j in range(frame.shape[1])]
-    if any(c is None for c in columns) or not all(isinstance(c, str) for c in frame.columns):
-        frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
-        return path
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(",".join(_quoted(c) for c in frame.columns) + "\n")
+    if len(frame) < _LONG or frame.shape[1] < 2 or not all(
+            isinstance(c, str) for c in frame.columns):
+        return _by_pandas(frame, path)
+    series = [frame.iloc[:, j] for j in range(frame.shape[1])]
+    ids = [_same_length(s) for s in series]
+    found = [None if i is not None else _fields(s) for s, i in zip(series, ids, strict=True)]
+    if any(f is None and i is None for f, i in zip(found, ids, strict=True)):
+        return _by_pandas(frame, path)
+    ends = [ord(",")] * (len(series) - 1) + [ord("\n")]
+    columns = [(None, i) if i is not None else (f[0], _padded(f[1], end))
+               for f, i, end in zip(found, ids, ends, strict=True)]
+    with open(path, "wb") as fh:
+        fh.write((",".join(_quoted(c) for c in frame.columns) + "\n").encode("utf-8"))
+        if all(t is not None for _, t in columns):
+            _write_rows(fh, columns, ends)
+            return path
+        texts = [_joined(*(f or _fields(s))) for f, s in zip(found, series, strict=True)]
         for start in range(0, len(frame), _ROWS_PER_CHUNK):
-            part = [c[start:start + _ROWS_PER_CHUNK] for c in columns]
-            fh.write("\n".join(map(",".join, zip(*part, strict=True))) + "\n")
+            part = [c[start:start + _ROWS_PER_CHUNK] for c in texts]
+            fh.write(("\n".join(map(",".join, zip(*part, strict=True))) + "\n").encode("utf-8"))
+    return path
+
+
+def _by_pandas(frame: pd.DataFrame, path: Path) -> Path:
+    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
     return path

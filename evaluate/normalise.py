@@ -125,10 +125,60 @@ def normalise_name_series(names: pd.Series) -> pd.Series:
     """:func:`normalise_name` over a Series (missing stays missing).
 
     Each distinct name is normalised once and the result mapped back, so a
-    name that appears in many rows costs one call.
+    name that appears in many rows costs one call; names of ASCII characters
+    (nearly all) are normalised together as column operations
+    (:func:`_ascii_name_keys`).
+
+    >>> normalise_name_series(pd.Series(["Smith, Jo", None, "Zoë  O'Neil", "!"])).tolist()
+    ['jo smith', <NA>, 'neil o zoe', <NA>]
     """
-    out = map_distinct(names, normalise_name)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = pa.array(names.astype("string").array)  # pandas' own Arrow array: no copy
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    encoded = pc.dictionary_encode(cells)  # each distinct name once
+    distinct = encoded.dictionary
+    ascii_ = pc.string_is_ascii(distinct).to_numpy(zero_copy_only=False)
+    keys = np.empty(len(distinct) + 1, dtype=object)  # one more: missing, for the code -1
+    keys[np.flatnonzero(ascii_)] = _ascii_name_keys(distinct.filter(pa.array(ascii_)))
+    keys[np.flatnonzero(~ascii_)] = [normalise_name(t) for t in
+                                     distinct.filter(pa.array(~ascii_)).to_pylist()]
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    out = pd.Series(keys[codes], index=names.index, dtype="string")
     return out.mask(out == "")
+
+
+def _ascii_name_keys(texts) -> list[str]:
+    """:func:`normalise_name` of names of ASCII characters only (an Arrow string array),
+    as column operations.
+
+    For ASCII text the steps are plain: lower case; every character but a letter,
+    digit or ``_`` is a space (the punctuation ``normalise_name`` blanks, and the
+    spaces it splits on); the words sorted (byte order is the order of the
+    characters) and joined by one space.
+
+    >>> import pyarrow as pa
+    >>> _ascii_name_keys(pa.array(["Smith, Jo", "jo  SMITH", "O'Neil-Brown\tA_b", "", "?!"]))
+    ['jo smith', 'jo smith', 'a_b brown neil o', '', '']
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(texts):
+        return []
+    spaced = pc.replace_substring_regex(pc.ascii_lower(texts), r"[^a-z0-9_]+", " ")
+    words = pc.split_pattern(spaced, " ")
+    word = pc.list_flatten(words)
+    name = pc.list_parent_indices(words)
+    kept = pc.not_equal(word, "")  # the empty strings before a leading / after a trailing space
+    table = pa.table({"name": name.filter(kept), "word": word.filter(kept)})
+    table = table.take(pc.sort_indices(table, [("name", "ascending"), ("word", "ascending")]))
+    counts = np.bincount(table["name"].to_numpy(), minlength=len(texts))
+    offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
+    sorted_words = pa.ListArray.from_arrays(offsets, table["word"].combine_chunks())
+    return pc.binary_join(sorted_words, pa.scalar(" ", type=word.type)).to_pylist()
 
 
 def map_distinct(values: pd.Series, func) -> pd.Series:

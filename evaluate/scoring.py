@@ -215,8 +215,11 @@ def score_scales(
                                "n_items": pd.Series(dtype="int64")})
     base = responses[ids].reset_index(drop=True)
     long = pd.concat([base] * len(scales), ignore_index=True)
-    long["scale"] = np.repeat([s.id for s in scales], n)
-    long["then_of"] = np.repeat([s.then_of or "" for s in scales], n)
+    # each scale's name repeated as the column pandas makes of them, without a string per row
+    # (inferring the text type of 2,100,000 names took a second at 100,000 people)
+    which = np.repeat(np.arange(len(scales)), n)
+    long["scale"] = pd.Series(np.array([s.id for s in scales])).take(which).array
+    long["then_of"] = pd.Series(np.array([s.then_of or "" for s in scales])).take(which).array
     long["score"] = np.concatenate([scores[s.id] for s in scales])
     long["n_items_answered"] = np.concatenate([answered[s.id] for s in scales]).astype("int64")
     long["n_items"] = np.repeat([len(s.items) for s in scales], n).astype("int64")

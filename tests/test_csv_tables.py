@@ -27,6 +27,14 @@ def frames():
         "label": pd.array(rng.choice(["x", "y,z", None], n), dtype="string"),
         "object_na": pd.Series(rng.choice(np.array(["u", None, np.nan], dtype=object), n),
                                dtype=object)})
+    ids = [f"P-{i:010x}" for i in rng.integers(0, 50, n)]
+    yield pd.DataFrame({  # same-length ids read from their Arrow buffer, and ones that are not
+        "id": pd.array(ids, dtype="string[pyarrow]"),
+        "comma": pd.array([i.replace("P-", "P,") for i in ids], dtype="string[pyarrow]"),
+        "gap": pd.array([None, *ids[1:]], dtype="string[pyarrow]"),
+        "ragged": pd.array([i[: 3 + k % 5] for k, i in enumerate(ids)], dtype="string[pyarrow]"),
+        "score": floats})
+    yield pd.DataFrame({"nul": ["a\x00b", "c"] * 50, "n": range(100)})  # a zero byte in a field
     yield pd.DataFrame({"when": pd.date_range("2026-01-01", periods=n, freq="h"),
                         "x": np.arange(n)})  # dates: written by pandas
     yield pd.DataFrame({"mixed": [1, "a", 2.5, None] * 25, "y": range(100)})
@@ -55,3 +63,29 @@ def test_signed_zeros_and_float32_as_pandas_writes_them(tmp_path):
                           "c": "x"})
     path = write_csv(frame, tmp_path / "t.csv")
     assert path.read_bytes() == frame.to_csv(index=False, lineterminator="\n").encode()
+
+
+def test_same_length_ids_are_read_as_a_byte_matrix():
+    ids = pd.Series(pd.array(["P-01", "P-22", "Q-03"], dtype="string[pyarrow]"))
+    matrix = csv_tables._same_length(ids)
+    assert matrix.shape == (3, 4) and matrix.tobytes() == b"P-01P-22Q-03"
+    assert csv_tables._same_length(ids.iloc[1:]).tobytes() == b"P-22Q-03"  # a slice
+    for other in (["P-01", "P-2"], ["P-01", None], ["P,01", "P-02"], ["", ""]):
+        assert csv_tables._same_length(pd.Series(pd.array(other, dtype="string[pyarrow]"))) is None
+    assert csv_tables._same_length(pd.Series(["P-01", "P-02"], dtype=object)) is None
+
+
+def test_padded_fields_and_when_they_are_not_padded():
+    table = csv_tables._padded(["ab", "", "ü"], ord(","))
+    assert table.tolist() == [[97, 98, 44], [44, 0, 0], [195, 188, 44], [44, 0, 0]]
+    assert csv_tables._padded(["a\x00"], ord(",")) is None
+    assert csv_tables._padded(["x" * 2_000_000] + ["y"] * 10, ord(",")) is None  # padding
+
+
+def test_a_few_long_fields_are_joined_not_padded(tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_tables, "_LONG", 0)
+    monkeypatch.setattr(csv_tables, "_PADDING", 0)
+    frame = pd.DataFrame({"text": ["x" * 500] + [f"y{i}" for i in range(99)], "n": range(100)})
+    assert csv_tables._padded(frame["text"].unique().tolist(), ord(",")) is None
+    ours = write_csv(frame, tmp_path / "ours.csv").read_bytes()
+    assert ours == frame.to_csv(index=False, lineterminator="\n").encode()

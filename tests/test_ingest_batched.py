@@ -92,7 +92,27 @@ def test_frame_text_distinct_gives_each_columns_text(rows):
                         name=key)
         pd.testing.assert_series_equal(got, text_cells(frame[key]))
     assert text.distinct(["a", "n"]) is None  # a column of numbers is read on its own
-    assert FrameText(_awkward_frame(1_500)).distinct(["a"]) is None  # long: column by column
+    assert FrameText(_awkward_frame(1_500)).distinct(["a", "b"]) is None  # long: one by one
+
+
+def test_a_long_frames_column_is_read_as_text_once(monkeypatch):
+    import evaluate.ingest.cells as cells
+
+    frame = _awkward_frame(1_500)
+    expected = {key: text_cells(frame[key]) for key in frame.columns}
+    text = FrameText(frame)
+    calls = []
+    real = cells.distinct_text_cells
+    monkeypatch.setattr(cells, "distinct_text_cells", lambda v: calls.append(v.name) or real(v))
+    for key in ("a", "a", "n", "a", "c", "n"):
+        pd.testing.assert_series_equal(text(key), expected[key])
+    codes, texts = text.distinct(["a"])
+    pd.testing.assert_series_equal(
+        pd.Series(texts.array.take(codes[:, 0], allow_fill=True), index=frame.index, name="a"),
+        expected["a"])
+    assert text.distinct(["n"]) is None  # numbers: read on their own, as before
+    # each column of Python objects read once; numbers each time, as text_cells reads them
+    assert calls == ["a", "n", "c", "n"]
 
 
 def test_roster_grid_reports_each_wrong_cell_and_unknown_column(tmp_path):
@@ -260,3 +280,99 @@ def test_an_export_naming_nobody_gets_its_own_empty_ties():
     second = assemble_ties(*args)
     assert second is not first and second.empty and "extra" not in second
     assert second["trust"].dtype == "float64"
+
+
+PRIORITIES = ResponseSet("priorities", ((1, "Workforce"), (2, "Prevention"), (3, "Yes, definitely"),
+                                        (10, "Other (please specify)")),
+                         missing=("Prefer not to say",))
+#: multi-select cells: joined labels (one holding the separator), bare codes, an "Other" with
+#: words, a choice that is no option, repeats, blanks, a number read from a spreadsheet
+MULTI_CELLS = ["Workforce;Prevention", "Prevention;Workforce;", " Workforce ", "Yes, definitely;2",
+               "Other: heat, and climate", "Workforce;Spaceflight", "Spaceflight", "Prefer not to say",
+               "", None, np.nan, "  ", 2.0, "10", "Workforce;Other: coaching;Prevention",
+               "Prevention;Prevention", "Climate resilience;Workforce"]
+
+
+def _joined_cells_one_by_one(values, rset, separator, rows, typed_other, unknown_choice):
+    """Multi-select cells coded as before they were coded once per distinct cell:
+    each cell's parse mapped to every row, exploded, then the codes joined option by option."""
+    from evaluate.ingest.multi_select import choices_in, other_option
+
+    text = text_cells(values).dropna()
+    parsed = {v: choices_in(v, separator, rset.lookup(), rset.missing_keys(), set(rset.codes),
+                            other_option(rset), typed_other) for v in text.unique()}
+    cells = text.astype(object)
+    found = cells.map({v: p[0] for v, p in parsed.items()}).explode().dropna()
+    unknown = cells.map({v: p[1] for v, p in parsed.items()}).explode().dropna()
+    typed = cells.map({v: p[2] for v, p in parsed.items()}).dropna().astype("string")
+    held = pd.Series(False, index=values.index)
+    if unknown_choice == "answer" and len(unknown):
+        held[unknown.index.unique()] = True
+    found = found.astype(int).astype(str)
+    chosen = np.zeros((len(values), len(rset.codes)), dtype=bool)
+    code_pos = {str(c): k for k, c in enumerate(sorted(rset.codes))}
+    chosen[values.index.get_indexer(found.index), found.map(code_pos).to_numpy(dtype=int)] = True
+    joined = np.full(len(values), "", dtype=object)
+    for code, k in code_pos.items():
+        joined = np.where(chosen[:, k], joined + code + "|", joined)
+    result = pd.Series(joined, index=values.index, dtype="string").str.rstrip("|")
+    bad_rows = rows[values.index.get_indexer(unknown.index)].tolist()
+    other = pd.Series(pd.NA, index=values.index, dtype="string")
+    other[typed.index] = typed
+    return (result.mask((result == "") | held), other.mask(held) if len(typed) else None,
+            list(zip(bad_rows, unknown.tolist(), strict=True)))
+
+
+@pytest.mark.parametrize("rows", [40, 2_500])
+@pytest.mark.parametrize("typed_other", [False, True])
+@pytest.mark.parametrize("unknown_choice", ["response", "answer"])
+def test_multi_select_cells_coded_once_each_as_one_by_one(rows, typed_other, unknown_choice):
+    from types import SimpleNamespace
+
+    from evaluate.ingest.matching import ColumnMatch
+    from evaluate.ingest.multi_select import coerce_multi
+
+    rng = np.random.default_rng(11)
+    cells = np.array(MULTI_CELLS, dtype=object)
+    values = pd.Series(cells[rng.integers(0, len(cells), rows)], dtype=object,
+                       index=pd.RangeIndex(5, 5 + rows))
+    row_numbers = np.arange(rows) + 2
+    raw = SimpleNamespace(frame=pd.DataFrame({"m": values}), multi_separator=";",
+                          platform="microsoft_forms" if typed_other else "plain")
+    col = ColumnMatch(key="m", heading="Priorities", letter="A", item="priorities")
+    item = SimpleNamespace(unknown_choice=unknown_choice)
+    problems = []
+    got, other = coerce_multi(raw, item, PRIORITIES, [col], row_numbers, problems)
+    expected, expected_other, bad = _joined_cells_one_by_one(values, PRIORITIES, ";", row_numbers,
+                                                             typed_other, unknown_choice)
+    pd.testing.assert_series_equal(got, expected)
+    pd.testing.assert_series_equal(other, expected_other)
+    assert [(p["row"], p["value"]) for p in problems] == bad
+    assert all(p["column"] == "Priorities" and p["rule"] == "allowed_answers" for p in problems)
+    # the awkward cells were met: codes, blanks, "Other" words, and (unless typed) unknown choices
+    assert got.notna().any() and got.isna().any() and other.notna().any()
+    assert bool(bad) != typed_other
+
+
+def test_joined_codes_are_the_ticked_codes_in_order():
+    from evaluate.ingest.multi_select import joined_codes
+
+    for options in (6, 63, 64, 70):  # ticks as the bits of a number, and as they are
+        chosen = np.random.default_rng(options).random((500, options)) < 0.4
+        chosen[0], chosen[1], chosen[2] = True, False, chosen[3]  # all, none, a repeat
+        codes = [str(c) for c in range(-1, 2 * options - 1, 2)]
+        expected = ["|".join(c for c, t in zip(codes, row, strict=True) if t) for row in chosen]
+        assert joined_codes(chosen, codes).tolist() == expected
+    assert joined_codes(np.zeros((3, 0), dtype=bool), []).tolist() == ["", "", ""]
+
+
+def test_per_row_is_map_then_explode():
+    from evaluate.ingest.multi_select import per_row
+
+    lists = [[], ["a"], ["b", "c", "b"], []]
+    which = np.random.default_rng(4).integers(0, len(lists), 300)
+    index = pd.Index(np.arange(300) * 3 + 1)
+    expected = pd.Series(which, index=index).map(dict(enumerate(lists))).explode().dropna()
+    got = per_row(index, which, lists)
+    assert got.index.tolist() == expected.index.tolist() and got.tolist() == expected.tolist()
+    assert per_row(index[:0], which[:0], lists).empty

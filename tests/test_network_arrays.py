@@ -11,7 +11,7 @@ from evaluate.network.blocks import tie_blocks
 from evaluate.network.coreness import _group_sums, _key_codes
 from evaluate.network.growth import _long_metrics
 from evaluate.network.layout import _edge_flags, _merged_edge_flags
-from evaluate.network.ties import _as_ties, _relation_ties, _unique_pairs
+from evaluate.network.ties import _as_ties, _relation_ties, _unique_pairs, distinct_rows
 from evaluate.network.uncertainty import _block_arcs
 
 
@@ -122,3 +122,14 @@ def test_group_sums_by_key_codes_are_the_grouping_by_the_key_columns():
         pd.testing.assert_frame_equal(_group_sums(frame, key, sort=sort), want, check_exact=True)
     assert _key_codes(frame.assign(group=frame["group"].where(frame.index > 0)), key,
                       sort=True) is None  # a missing key: grouped by the columns
+
+
+def test_distinct_rows_counts_as_drop_duplicates_does():
+    rng = np.random.default_rng(3)
+    names = np.array(["ann", "bo", "cy", None, "dee"], dtype=object)
+    for size in (0, 1, 7, 200):
+        a, b = names[rng.integers(0, 5, size)], names[rng.integers(0, 5, size)]
+        r = rng.integers(0, 3, size)
+        frame = pd.DataFrame({"a": a, "b": b, "r": r})
+        assert distinct_rows(a, b, r) == len(frame.drop_duplicates())
+        assert distinct_rows(a) == len(frame[["a"]].drop_duplicates())

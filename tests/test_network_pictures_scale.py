@@ -98,14 +98,3 @@ def test_the_page_says_how_many_ties_a_large_picture_draws(monkeypatch):
     results = {"network_layout_nodes": nodes.assign(cohort="c1"),
                "network_layout_edges": edges.assign(cohort="c1")}
     assert "too large to draw every tie" not in render_dashboard(results, {"programme": "Example"})
-
-
-def test_distinct_rows_counts_as_drop_duplicates_does():
-    rng = np.random.default_rng(3)
-    names = np.array(["ann", "bo", "cy", None, "dee"], dtype=object)
-    for size in (0, 1, 7, 200):
-        a, b = names[rng.integers(0, 5, size)], names[rng.integers(0, 5, size)]
-        r = rng.integers(0, 3, size)
-        frame = pd.DataFrame({"a": a, "b": b, "r": r})
-        assert layout.distinct_rows(a, b, r) == len(frame.drop_duplicates())
-        assert layout.distinct_rows(a) == len(frame[["a"]].drop_duplicates())

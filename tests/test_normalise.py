@@ -59,3 +59,25 @@ def test_name_series_is_normalise_name_per_cell_with_missing_kept():
     out = normalise_name_series(names)
     assert out.dtype == "string"
     assert out.tolist() == ["smith zoe", pd.NA, "smith zoe", pd.NA, pd.NA, "smith zoe", "12"]
+
+
+def test_name_series_is_normalise_name_of_each_name():
+    """Names of ASCII characters are normalised together as column operations: the keys are
+    normalise_name's, for every ASCII character (controls, punctuation, spaces of each kind)."""
+    import numpy as np
+
+    from evaluate.normalise import map_distinct
+
+    rng = np.random.default_rng(8)
+    ascii_chars = [chr(c) for c in range(128)]
+    pieces = ["Jo", "SMITH", "o'neil", "Mary-Jane", "_x", "9", "Zoë", "Ó", "Ĳ", "\u2019", "\u00a0",
+              "ß", "", " ", "  ", ",", *ascii_chars]
+    names = ["".join(rng.choice(pieces, rng.integers(0, 7))) for _ in range(5_000)]
+    names += [None, "", "   ", "!?", "Smith, Jo", "jo smith", "a\x1fb", "a\x7fb", "b a a"]
+    series = pd.Series(names, dtype=object, index=pd.RangeIndex(3, 3 + len(names)))
+    expected = map_distinct(series, normalise_name)
+    pd.testing.assert_series_equal(normalise_name_series(series), expected.mask(expected == ""))
+    ascii_ = series.map(lambda v: isinstance(v, str) and v.isascii())
+    assert ascii_.sum() > 1_000 and (~ascii_).sum() > 500  # both ways were taken
+    assert normalise_name_series(pd.Series([], dtype="string")).empty
+    assert normalise_name_series(pd.Series([None, None])).isna().all()

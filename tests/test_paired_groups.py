@@ -132,3 +132,19 @@ def test_measures_stacked_in_one_call_are_each_measure_alone_to_the_bit():
         got = block[key_of == j].reset_index(drop=True)
         assert (group_of[key_of == j] == np.arange(groups)).all()
         pd.testing.assert_frame_equal(got, alone, check_exact=True)
+
+
+def test_noncentrality_of_each_element_is_what_it_gets_alone():
+    """Brackets are tried only where none is found yet: each element's λ is the one it gets
+    solved on its own, to the bit, also where the first bracket widths fail."""
+    from evaluate.stats.paired_groups import _nct_noncentrality_many
+
+    rng = np.random.default_rng(5)
+    t_obs = np.concatenate([rng.normal(0, 3, 40), [0.0, 40.0, -60.0, 1e-9, np.inf, np.nan]])
+    df = np.concatenate([rng.integers(1, 400, 40), [5, 3, 2, 1000, 9, 9]]).astype(float)
+    for q in (0.975, 0.025):
+        many = _nct_noncentrality_many(t_obs, df, q)
+        alone = [_nct_noncentrality_many(t_obs[i:i + 1], df[i:i + 1], q)[0]
+                 for i in range(t_obs.size)]
+        np.testing.assert_array_equal(many, alone)
+        assert np.isfinite(many[:40]).all()

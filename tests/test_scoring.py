@@ -132,3 +132,19 @@ def test_codes_of_takes_float_columns_as_they_are_and_coerces_others():
     np.testing.assert_array_equal(codes_of(r, "x"), [1.5, np.nan])
     np.testing.assert_array_equal(codes_of(r, "y"), [3.0, np.nan])
     np.testing.assert_array_equal(codes_of(r, "absent"), [np.nan, np.nan])
+
+
+def test_long_form_scale_columns_are_the_names_repeated_as_pandas_makes_them():
+    """scale and then_of are taken from the scales' names, not built from a string per row:
+    the same values and type as the names repeated (np.repeat) and put in a frame."""
+    inst = _instrument()
+    r = pd.DataFrame({"participant": ["p1", "p2", "p3"], "a": [4.0, 1.0, 2.0],
+                      "b": [5.0, 2.0, 3.0], "c": [2.0, 3.0, 4.0]})
+    long = score_scales(r, inst)
+    scales = scales_to_score(inst)
+    assert len(scales) == 2  # s and its then-scale
+    expected = pd.DataFrame({
+        "scale": np.repeat([s.id for s in scales], 3),
+        "then_of": np.repeat([s.then_of or "" for s in scales], 3)})
+    pd.testing.assert_frame_equal(long[["scale", "then_of"]], expected, check_exact=True)
+    assert long.loc[3:, "then_of"].eq("s").all()

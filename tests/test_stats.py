@@ -1595,6 +1595,62 @@ def test_omegas_of_data_frames_read_one_at_a_time_are_the_omegas_of_arrays(monke
                 np.array_equal(value, b[key], equal_nan=True), key
 
 
+@pytest.mark.parametrize("index_dtype", ["string[pyarrow]", "str", "string[python]", object])
+@pytest.mark.parametrize("values", [
+    pd.array(["P-2", "P-9", None], dtype="string[pyarrow]"),
+    pd.array(["P-2", "P-3"], dtype="str"),
+    pd.array([], dtype="string[pyarrow]"),
+    pd.Series(["P-1", "P-3"], dtype="string[pyarrow]"),
+    pd.Index(["P-3"], dtype="string[pyarrow]"),
+    np.array(["P-1", None], dtype=object),
+])
+def test_isin_is_index_isin(index_dtype, values):
+    """Arrow text on both sides is looked up by Arrow: the same booleans as pandas gives,
+    missing values included."""
+    from evaluate.stats.base import _isin
+
+    index = pd.Index(pd.array(["P-1", "P-2", None, "P-3", "P-2"], dtype=index_dtype))
+    got = _isin(index, values)
+    assert got.dtype == bool
+    np.testing.assert_array_equal(got, index.isin(values))
+
+
+@pytest.mark.parametrize("dtype", ["string[pyarrow]", "str", "string[python]"])
+def test_sorted_groups_are_np_unique(dtype):
+    from evaluate.stats.cohorts import _sorted_groups
+
+    rng = np.random.default_rng(2)
+    names = np.array(["b", "B", "a", "", "(not recorded)", "Zürich", "zebra", "ä", "a b", "10",
+                      "9"], dtype=object)
+    for labels in (names[rng.integers(0, names.size, 300)], names[:0], names[:1]):
+        groups, codes = _sorted_groups(pd.Series(pd.array(labels, dtype=dtype)))
+        want_groups, want_codes = np.unique(labels.astype(object), return_inverse=True)
+        assert groups.dtype == object and codes.dtype == want_codes.dtype
+        np.testing.assert_array_equal(groups, want_groups)
+        np.testing.assert_array_equal(codes, want_codes)
+
+
+def test_groupings_read_the_roster_by_ids_of_another_text_type():
+    """Looking the people up by ids of the roster's own text type finds the same rows as
+    reindexing each attribute by the ids as given (missing people: not recorded)."""
+    from evaluate.stats.cohorts import _groupings, _sorted_groups
+
+    attrs = pd.DataFrame({"sector": ["x", "y", None], "place": ["p", "q", "q"]},
+                         index=pd.Index(["P-1", "P-2", "P-3"], dtype="string", name="participant"))
+    attrs = attrs.astype("string")
+    people = pd.Index(["P-3", "P-9", "P-1"], dtype="str")
+    mv = type("MV", (), {"cohort": pd.Series(["c1", "c2"], dtype="string",
+                                             index=pd.Index(["P-1", "P-3"], dtype="string"))})()
+    got = _groupings(mv, attrs, ("cohort", "sector", "place", "role"), people)
+    assert [g[0] for g in got] == ["cohort", "sector", "place"]
+    for (_attr, groups, codes), source in zip(got, [mv.cohort, attrs["sector"], attrs["place"]],
+                                             strict=True):
+        want = _sorted_groups(source.reindex(people).astype("string").fillna("(not recorded)"))
+        np.testing.assert_array_equal(groups, want[0])
+        np.testing.assert_array_equal(codes, want[1])
+    assert list(got[1][1][got[1][2]]) == ["(not recorded)", "(not recorded)", "x"]
+
+
 def test_step_sizes_tried_a_few_at_a_time_are_those_tried_one_at_a_time(monkeypatch):
     """The line search tries several halvings at once when few fits are left; every fit
     still takes the first size that passes, the same size and discrepancy as trying the

@@ -31,7 +31,8 @@ import pandas as pd
 
 from evaluate.claims.context import Context
 from evaluate.claims.displays import add_chart, add_table
-from evaluate.network.layout import distinct_rows, line_share, lines_per_wave, one_in
+from evaluate.network.layout import line_share, lines_per_wave, one_in
+from evaluate.network.ties import distinct_rows
 from evaluate.words import direction_word, integer, is_missing, num, pct
 
 __all__ = ["network_displays", "ties_named", "pairs_joined", "boundary_shares", "signed_points",

@@ -69,7 +69,9 @@ class FrameText:
     Python objects together, once per distinct cell across them all (what
     costs is the fixed work of each conversion, not the cells), and each read
     is then a lookup. Longer frames are converted column by column as they
-    are read, kept for nothing, as :func:`text_cells` does.
+    are read, as :func:`text_cells` does; a column of Python objects keeps its
+    distinct texts and one code per cell, so reading it again (a date column
+    is read three times) is a lookup too.
 
     >>> text = FrameText(pd.DataFrame({"a": [" Agree ", None], "b": [4.0, "Agree"]}, dtype=object))
     >>> text("a").tolist(), text("b").tolist()
@@ -80,12 +82,17 @@ class FrameText:
         self.frame = frame
         self._at: dict | None = None  # key → column of self._codes
         self._codes = self._texts = None
+        self._kept: dict = {}  # key → (codes, texts) of a long frame's column
 
     def __call__(self, key) -> pd.Series:
         """``text_cells(frame[key])``."""
         values = self.frame[key]
-        if len(self.frame) >= _LONG or values.dtype != object:
+        if values.dtype != object:
             return text_cells(values)
+        if len(self.frame) >= _LONG:
+            codes, texts = self._column(key)
+            return pd.Series(texts.array.take(codes, allow_fill=True), index=values.index,
+                             name=values.name)
         if self._at is None:
             self._convert_all()
         return pd.Series(self._texts.array.take(self._codes[:, self._at[key]], allow_fill=True),
@@ -96,11 +103,16 @@ class FrameText:
 
         Returns ``(codes, texts)`` with ``codes`` of shape (rows, len(keys)): the
         position of each cell's text in ``texts`` (-1 for a blank cell), ``texts``
-        the distinct texts of these columns. None when the frame is long or a
-        column does not hold Python objects (then read them as usual).
+        the distinct texts of these columns. None when a column does not hold
+        Python objects, or the frame is long and ``keys`` are several (then read
+        them as usual); a long frame's one column gives its texts as
+        :func:`distinct_text_cells` does (a text may repeat).
         """
         if len(self.frame) >= _LONG:
-            return None
+            if len(keys) != 1 or self.frame[keys[0]].dtype != object:
+                return None
+            codes, texts = self._column(keys[0])
+            return codes[:, None], texts
         if self._at is None:
             self._convert_all()
         if any(k not in self._at for k in keys):  # a column that does not hold Python objects
@@ -110,6 +122,12 @@ class FrameText:
         blank = bool(len(used)) and used[0] < 0
         texts = self._texts.iloc[used[int(blank):]].reset_index(drop=True)
         return (inverse.reshape(codes.shape) - int(blank)), texts
+
+    def _column(self, key) -> tuple[np.ndarray, pd.Series]:
+        """:func:`distinct_text_cells` of one column of a long frame, kept for the next read."""
+        if key not in self._kept:
+            self._kept[key] = distinct_text_cells(self.frame[key])
+        return self._kept[key]
 
     def _convert_all(self) -> None:
         keys = [k for k, d in self.frame.dtypes.items() if pd.api.types.is_object_dtype(d)]

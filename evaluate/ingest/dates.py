@@ -135,8 +135,21 @@ def _is_datetime(values: pd.Series) -> bool:
 
 
 def _iso(text: pd.Series) -> pd.Series:
-    parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
-    return _plausible(parsed.dt.tz_localize(None))
+    """ISO 8601 dates and times (with an offset: in UTC, naive), plausible ones only.
+
+    An ISO date starts with its four-digit year, so a cell that starts with one or
+    two digits and a slash (``3/4/2026``, ``03/15/2026 23:51:32``: most cells of a
+    slash-date export) is none, and pandas, slow to give up on a cell, is not asked.
+
+    >>> _iso(pd.Series(["2026-03-29T00:30:00Z", "03/29/2026 00:30:00", None])).tolist()
+    [Timestamp('2026-03-29 00:30:00'), NaT, NaT]
+    """
+    tried = ~text.astype("string").str.match(r"[0-9]{1,2}/").fillna(False).to_numpy(dtype=bool)
+    out = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
+    if tried.any():
+        parsed = pd.to_datetime(text[tried], errors="coerce", format="ISO8601", utc=True)
+        out[tried] = _plausible(parsed.dt.tz_localize(None)).to_numpy(dtype="datetime64[ns]")
+    return pd.Series(out, index=text.index, name=text.name, dtype="datetime64[ns]")
 
 
 _SEPARATORS = ("/", ".", ":", "-")
@@ -165,6 +178,11 @@ def _with(text: pd.Series, formats: tuple[str, ...], shapes: np.ndarray | None =
     :func:`_separators`); the others it would refuse anyway. ``shapes``
     (:func:`_shapes` of ``text``) saves counting them again. ``text`` has a
     unique index, as every caller's has.
+
+    A cell of exactly a ``_TWO_PART`` format's width (``03/15/2026 23:51:32``) that
+    the format does not read is not tried again: the other formats with its
+    separators want AM/PM or a two-digit year, which such a cell has not (half the
+    cells of a month-first export, read day-first, are refused this way at once).
     """
     out = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
     todo = text.notna().to_numpy(dtype=bool, copy=True)
@@ -181,6 +199,9 @@ def _with(text: pd.Series, formats: tuple[str, ...], shapes: np.ndarray | None =
         at = np.flatnonzero(fits)[got]
         out[at] = parsed[got]
         todo[at] = False
+        if fmt in _TWO_PART:
+            width = text[fits].astype("string").str.fullmatch(_TWO_PART[fmt][1])
+            todo[np.flatnonzero(fits)[width.fillna(False).to_numpy(dtype=bool) & ~got]] = False
     return pd.Series(out, index=text.index, dtype="datetime64[ns]")
 
 
@@ -322,7 +343,7 @@ def read_date_order(columns: list[pd.Series], given: str | None = None,
         read = _with(cells, _FORMATS[given], shapes)
         only_other = _with(cells, _FORMATS[other], shapes).notna() & read.isna()
         return DateReading(given, "given", against=int(only_other.sum()),
-                           readings={given: _keyed(cells, read)})
+                           readings={given: _keyed(cells, read)[0]})
     if cells.empty:
         return DateReading(None, "not needed")
     shapes = _shapes(cells)
@@ -331,7 +352,7 @@ def read_date_order(columns: list[pd.Series], given: str | None = None,
     day_only = day.notna() & month.isna()
     month_only = month.notna() & day.isna()
     both = day.notna() & month.notna() & (day != month)
-    readings = {"day-first": _keyed(cells, day), "month-first": _keyed(cells, month)}
+    readings = dict(zip(DATE_ORDERS, _keyed(cells, day, month), strict=True))
     if day_only.any() or month_only.any():
         order = "day-first" if day_only.sum() >= month_only.sum() else "month-first"
         shown = day_only if order == "day-first" else month_only
@@ -349,8 +370,11 @@ def read_date_order(columns: list[pd.Series], given: str | None = None,
     return DateReading(None, "not needed", readings=readings)
 
 
-def _keyed(cells: pd.Series, read: pd.Series) -> pd.Series:
-    return pd.Series(read.to_numpy(), index=pd.Index(cells.to_numpy(dtype=object)))
+def _keyed(cells: pd.Series, *reads: pd.Series) -> list[pd.Series]:
+    """Each reading of ``cells`` indexed by the cells, all on one index (built once, and
+    hashed once when a column's cells are looked up in it)."""
+    index = pd.Index(cells.to_numpy(dtype=object))
+    return [pd.Series(read.to_numpy(), index=index) for read in reads]
 
 
 def _read_in(cells: pd.Series, order: str, readings: dict | None) -> pd.Series:
@@ -450,13 +474,15 @@ def _already_read(cells: pd.Series, order: str | None, readings: dict | None) ->
     if not readings or any(o not in readings for o in orders) or not cells.index.is_unique:
         return nat
     values = cells.to_numpy(dtype=object)
-    found = []
+    found, at_of = [], {}
     for o in orders:
         known = readings[o]
         if not len(known):  # deciding saw no slash cell (an order given for ISO dates)
             found.append(nat)
             continue
-        at = known.index.get_indexer(values)
+        if id(known.index) not in at_of:  # both orders' readings share their index
+            at_of[id(known.index)] = known.index.get_indexer(values)
+        at = at_of[id(known.index)]
         found.append(np.where(at >= 0, known.to_numpy(dtype="datetime64[ns]")[np.maximum(at, 0)],
                               nat))
     if order is not None:

@@ -29,7 +29,6 @@ EXCEL_ERRORS = frozenset({
 _PREFIX = re.compile(rb"<([\w.-]+:)?worksheet\b")
 _MAX_FOUND = 10_000
 _ALWAYS_SEARCH_BYTES = 64 * 1024 * 1024
-_AFTER_NAME = (b" ", b">", b"/", b"\n", b"\t", b"\r")
 
 
 @dataclass(frozen=True)
@@ -114,54 +113,52 @@ class HiddenCellFinder:
             self._carry = data
             return
         self._carry = data[cut:]
-        _look(data[:cut], self._patterns, self.found)
+        _look(data, self._patterns, self.found, cut)  # the cells before the cut, not copied
 
 
 class _Patterns:
     def __init__(self, prefix: bytes):
         self.cell_start = b"<" + re.sub(rb"\\(.)", rb"\1", prefix) + b"c "
         self.cell = re.compile(rb"<" + prefix + rb"c\b([^>]*?)(/?)>")
-        self.formula_start = b"<" + re.sub(rb"\\(.)", rb"\1", prefix) + b"f"
+        # <f> or <f t="shared" …/>, not another element whose name starts with f
+        self.formula_start = re.compile(rb"<" + prefix + rb"f[ >/\n\t\r]")
         self.formula_text = re.compile(rb"<" + prefix + rb"f\b[^>]*?(?:/>|>(.*?)</" + prefix + rb"f>)",
                                        re.DOTALL)
         self.value = re.compile(rb"<" + prefix + rb"v>([^<]*)</" + prefix + rb"v>")
         self.end = b"</" + re.sub(rb"\\(.)", rb"\1", prefix) + b"c>"
 
 
-def _cell_at(data: bytes, pos: int, p: _Patterns) -> tuple[int, int, bytes] | None:
-    """The cell that holds ``pos``: (row, column, its XML), or None."""
+def _cell_at(data: bytes, pos: int, p: _Patterns, limit: int) -> tuple[int, int, bytes] | None:
+    """The cell that holds ``pos``: (row, column, its XML), or None; ``data`` read up to ``limit``."""
     start = data.rfind(p.cell_start, 0, pos + 1)
     if start < 0:
         return None
-    tag = p.cell.match(data, start)
+    tag = p.cell.match(data, start, limit)
     if tag is None:
         return None
     ref = _CELL_REF.search(tag.group(1))
     if ref is None:
         return None
-    end = tag.end() if tag.group(2) else data.find(p.end, tag.end())
-    end = len(data) if end < 0 else end
+    end = tag.end() if tag.group(2) else data.find(p.end, tag.end(), limit)
+    end = limit if end < 0 else end
     return int(ref.group(2)), _column_number(ref.group(1)), data[start:end]
 
 
-def _look(data: bytes, p: _Patterns, found: list[HiddenCell]) -> None:
+def _look(data: bytes, p: _Patterns, found: list[HiddenCell], limit: int | None = None) -> None:
+    """The hidden cells of ``data[:limit]`` (searched in place: a block is not copied)."""
+    limit = len(data) if limit is None else limit
     seen: set[tuple[int, int]] = set()
-    pos = data.find(b't="e"')
+    pos = data.find(b't="e"', 0, limit)
     while pos >= 0:
-        cell = _cell_at(data, pos, p)
+        cell = _cell_at(data, pos, p, limit)
         if cell is not None and (cell[0], cell[1]) not in seen:
             value = p.value.search(cell[2])
             text = html.unescape(value.group(1).decode("utf-8", "replace")) if value else "#N/A"
             found.append(HiddenCell(cell[0], cell[1], "error", text or "#N/A"))
             seen.add((cell[0], cell[1]))
-        pos = data.find(b't="e"', pos + 5)
-    n = len(p.formula_start)
-    pos = data.find(p.formula_start)
-    while pos >= 0:
-        at, pos = pos, data.find(p.formula_start, pos + n)
-        if data[at + n:at + n + 1] not in _AFTER_NAME:
-            continue  # another element whose name starts with f
-        cell = _cell_at(data, at, p)
+        pos = data.find(b't="e"', pos + 5, limit)
+    for at in p.formula_start.finditer(data, 0, limit):
+        cell = _cell_at(data, at.start(), p, limit)
         if cell is None or (cell[0], cell[1]) in seen:
             continue
         value = p.value.search(cell[2])

@@ -14,12 +14,13 @@ import re
 import numpy as np
 import pandas as pd
 
-from evaluate.ingest.cells import text_cells
+from evaluate.ingest.cells import distinct_text_cells, text_cells
 from evaluate.ingest.problems import problem_records
 from evaluate.instruments import ResponseSet
 from evaluate.normalise import normalise_label
 
-__all__ = ["coerce_multi", "other_option", "split_choices", "choices_in"]
+__all__ = ["coerce_multi", "other_option", "split_choices", "choices_in", "joined_codes",
+           "per_row"]
 
 
 _UNTICKED = {"0", "false"}
@@ -63,14 +64,32 @@ def coerce_multi(raw, item, rset, cols, rows, problems) -> tuple[pd.Series, pd.S
     chosen = np.zeros((len(index), len(rset.codes)), dtype=bool)
     code_pos = {str(c): k for k, c in enumerate(sorted(rset.codes))}
     chosen[positions, exploded.map(code_pos).to_numpy(dtype=int)] = True
-    joined = np.full(len(index), "", dtype=object)
-    for code, k in sorted(code_pos.items(), key=lambda kv: kv[1]):
-        joined = np.where(chosen[:, k], joined + code + "|", joined)
-    result = pd.Series(joined, index=index, dtype="string").str.rstrip("|")
+    result = pd.Series(joined_codes(chosen, list(code_pos)), index=index, dtype="string")
     result = result.mask((result == "") | held)
     if other is not None:
         other = other.mask(held)
     return result, other
+
+
+def joined_codes(chosen: np.ndarray, codes: list[str]) -> np.ndarray:
+    """The ``codes`` ticked in each row of ``chosen`` (one column per code), joined with ``|``
+    ("" for none), worked out once per distinct pattern of ticks, not once per row.
+
+    >>> joined_codes(np.array([[True, False, True], [False, False, False], [True, False, True]]),
+    ...              ["1", "2", "7"]).tolist()
+    ['1|7', '', '1|7']
+    """
+    if not chosen.size:
+        return np.full(len(chosen), "", dtype=object)
+    if chosen.shape[1] < 64:  # each row's ticks as the bits of one number: a quick sort
+        bits = np.left_shift(np.uint64(1), np.arange(chosen.shape[1], dtype=np.uint64))
+        keys, inverse = np.unique(chosen @ bits, return_inverse=True)
+        patterns = (keys[:, None] & bits) != 0
+    else:
+        patterns, inverse = np.unique(chosen, axis=0, return_inverse=True)
+    texts = np.array(["|".join(c for c, ticked in zip(codes, row, strict=True) if ticked)
+                      for row in patterns.tolist()], dtype=object)
+    return texts[inverse.reshape(-1)]
 
 
 def _othertext_cells(texts: list[pd.Series], index: pd.Index) -> pd.Series | None:
@@ -158,7 +177,8 @@ def _joined_cell_codes(values: pd.Series, col, rset: ResponseSet, separator, row
     text of each response that wrote one, and which responses hold a choice
     that is no option.
     """
-    text = text_cells(values).dropna()
+    cell_codes, texts = distinct_text_cells(values)  # each distinct cell read once
+    text = texts.dropna()
     if separator is None:
         separator = ";" if text.str.contains(";", regex=False).any() else ","
         if separator == "," and len(text) and text.str.fullmatch(r"-?\d+(?:\s+-?\d+)*").all():
@@ -167,12 +187,17 @@ def _joined_cell_codes(values: pd.Series, col, rset: ResponseSet, separator, row
     missing = rset.missing_keys()
     codes = set(rset.codes)
     other = other_option(rset)
-    parsed = {v: choices_in(v, separator, lookup, missing, codes, other, typed_other)
-              for v in text.unique()}
-    cells = text.astype(object)
-    found = cells.map({v: p[0] for v, p in parsed.items()}).explode().dropna()
-    unknown = cells.map({v: p[1] for v, p in parsed.items()}).explode().dropna()
-    typed = cells.map({v: p[2] for v, p in parsed.items()}).dropna().astype("string")
+    answered = texts.notna().to_numpy(dtype=bool)
+    parsed = [choices_in(v, separator, lookup, missing, codes, other, typed_other) if ok
+              else ([], [], None) for v, ok in zip(texts.tolist(), answered, strict=True)]
+    at = np.flatnonzero(cell_codes >= 0)  # the answered cells, each one's distinct cell
+    at = at[answered[cell_codes[at]]]
+    which, where = cell_codes[at], values.index[at]
+    found = per_row(where, which, [[str(int(c)) for c in p[0]] for p in parsed])
+    unknown = per_row(where, which, [p[1] for p in parsed])
+    other_words = np.empty(len(parsed), dtype=object)
+    other_words[:] = [p[2] for p in parsed]
+    typed = pd.Series(other_words[which], index=where, dtype=object).dropna().astype("string")
     has_unknown = pd.Series(False, index=values.index)
     if len(unknown):
         bad_rows = rows[values.index.get_indexer(unknown.index)]
@@ -186,7 +211,26 @@ def _joined_cell_codes(values: pd.Series, col, rset: ResponseSet, separator, row
             problems += problem_records(bad_rows, col.heading, unknown, "allowed_answers",
                                         f"is not one of the options for {rset.id}",
                                         f"use one of: {', '.join(rset.labels)}")
-    return found.astype(int).astype(str).astype("string"), typed, has_unknown
+    return found.astype("string"), typed, has_unknown
+
+
+def per_row(index: pd.Index, which: np.ndarray, lists: list[list]) -> pd.Series:
+    """The items of ``lists[which[i]]`` for each row ``i``, labelled ``index[i]``, in row
+    order then list order (``Series.map(...).explode().dropna()``, each list read once
+    however many rows share it).
+
+    >>> s = per_row(pd.Index([10, 11, 12]), np.array([1, 0, 1]), [[], ["a", "b"]])
+    >>> s.index.tolist(), s.tolist()
+    ([10, 10, 12, 12], ['a', 'b', 'a', 'b'])
+    """
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    flat = np.empty(int(lengths.sum()), dtype=object)
+    flat[:] = [item for items in lists for item in items]
+    starts = np.cumsum(lengths) - lengths
+    n = lengths[which]
+    rows = np.repeat(np.arange(len(which)), n)
+    within = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+    return pd.Series(flat[starts[which][rows] + within], index=index[rows], dtype=object)
 
 
 def split_choices(cell: str, separator: str, lookup: dict[str, int], missing: set[str],

@@ -25,6 +25,7 @@ from evaluate.ingest.files import (
     _sniff_kind,
 )
 from evaluate.ingest.formulas import HiddenCellFinder, hidden_cells
+from evaluate.ingest.typed import typed_grid
 
 __all__ = ["read_xlsx_grid"]
 
@@ -80,12 +81,14 @@ def read_xlsx_grid(
 
     hidden_of: dict[str, list] = {}  # the error and formula cells of each sheet read
 
-    def load(name: str) -> list[list[object]]:
+    def load(name: str) -> np.ndarray:
         finder = HiddenCellFinder()  # fed by the memory check's scan, if it scans
         check_sheet_extent(path, name, on_block=finder)  # before the reader allocates the sheet
-        rows = guarded(lambda: _sheet_rows(wb.get_sheet_by_name(name)), name)
+        grid = typed_grid(path, name)
+        if grid is None:
+            grid = _grid(guarded(lambda: _sheet_rows(wb.get_sheet_by_name(name)), name))
         hidden_of[name] = finder.found if finder.done else hidden_cells(path, name)
-        return rows
+        return grid
 
     listed = ", ".join(f'"{n}"' for n in names)
     if sheet is not None:
@@ -96,8 +99,8 @@ def read_xlsx_grid(
                 chosen = folded[0]
         if chosen is None:
             raise _fail(path, f'has no sheet called "{sheet}" — the sheets are: {listed}.')
-        rows = load(chosen)
-        if not _any_value(rows):
+        grid = load(chosen)
+        if not _any_value(grid):
             raise _fail(
                 path,
                 "is empty — choose the sheet that holds the responses "
@@ -107,10 +110,10 @@ def read_xlsx_grid(
     else:
         # "Form Responses 1" first, then visible sheets, then hidden ones
         order = sorted(names, key=lambda n: (n != DEFAULT_SHEET, n in hidden))
-        rows, chosen = [], None
+        chosen = None
         for name in order:
-            rows = load(name)
-            if _any_value(rows):
+            grid = load(name)
+            if _any_value(grid):
                 chosen = name
                 break
         if chosen is None:
@@ -119,6 +122,11 @@ def read_xlsx_grid(
             notes.append(
                 f'Read sheet "{chosen}" (the workbook has {len(names)} sheets: {listed}).'
             )
+    return grid, chosen, notes, hidden_of.get(chosen, [])
+
+
+def _grid(rows: list[list[object]]) -> np.ndarray:
+    """python-calamine's rows as one grid of cells, blank cells None."""
     width = max((len(r) for r in rows), default=0)
     try:
         grid = np.array(rows, dtype=object)
@@ -128,7 +136,7 @@ def read_xlsx_grid(
         grid = pd.DataFrame(rows, columns=range(width), dtype=object).to_numpy(dtype=object)
     blank = _share_text(grid)
     grid[blank] = None
-    return grid, chosen, notes, hidden_of.get(chosen, [])
+    return grid
 
 
 def _sheet_rows(sheet) -> list[list[object]]:
@@ -190,9 +198,6 @@ def _damaged(path: Path, sheet: str | None) -> ReadError:
     )
 
 
-def _any_value(rows: list[list[object]]) -> bool:
-    for row in rows:
-        for v in row:
-            if v is not None and v != "" and not (isinstance(v, str) and v.isspace()):
-                return True
-    return False
+def _any_value(grid: np.ndarray) -> bool:
+    """Whether a grid (blank cells None) holds anything (its first row settles it, as a rule)."""
+    return bool(np.not_equal(grid[:1], None).any() or np.not_equal(grid, None).any())

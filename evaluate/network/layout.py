@@ -16,10 +16,11 @@ from evaluate.network.ties import (
     _respondent_sets,
     _tie_table,
     directed_graph,
+    distinct_rows,
     wave_order,
 )
 
-__all__ = ["network_layout", "MAX_LINES", "line_share", "one_in", "lines_per_wave", "distinct_rows"]
+__all__ = ["network_layout", "MAX_LINES", "line_share", "one_in", "lines_per_wave"]
 
 #: Most pairs of people drawn in one network picture before a stated share is drawn
 #: (:mod:`evaluate.report.netdraw`).
@@ -64,27 +65,6 @@ def lines_per_wave(edges: pd.DataFrame, waves) -> list[int]:
         at = (edges["wave"] == w).to_numpy(dtype=bool)
         out.append(distinct_rows(lo[at], hi[at], rel[at]))
     return out
-
-
-def distinct_rows(*columns) -> int:
-    """How many distinct rows the columns (arrays of one length) make, missing values equal to
-    one another (as ``drop_duplicates`` counts them).
-
-    Each column's values are numbered and the numbers combined into one integer per row:
-    one sort of integers instead of a frame of text.
-
-    >>> distinct_rows(np.array(["a", "a", "b", None], dtype=object), np.array([1, 1, 2, 3]))
-    3
-    """
-    if not columns or not len(columns[0]):
-        return 0
-    codes = [pd.factorize(c, use_na_sentinel=False) for c in columns]
-    if np.prod([float(len(u)) for _, u in codes]) >= 2.0**62:  # too many for one integer
-        return int(len(np.unique(np.column_stack([c for c, _ in codes]), axis=0)))
-    key = np.zeros(len(columns[0]), dtype=np.int64)
-    for c, uniques in codes:
-        key = key * len(uniques) + c
-    return int(np.unique(key).size)
 
 
 def _coarsen(values: pd.Series, min_group_size: int | None) -> pd.Series:

@@ -31,6 +31,7 @@ __all__ = [
     "CleanTies",
     "clean_ties",
     "directed_graph",
+    "distinct_rows",
     "wave_order",
 ]
 
@@ -237,6 +238,27 @@ def _unique_pairs(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
     """
     key = np.unique(np.asarray(a, dtype=np.int64) * n + np.asarray(b, dtype=np.int64))
     return np.column_stack([key // n, key % n])
+
+
+def distinct_rows(*columns) -> int:
+    """How many distinct rows the columns (arrays of one length) make, missing values equal to
+    one another (as ``drop_duplicates`` counts them).
+
+    Each column's values are numbered and the numbers combined into one integer per row:
+    one sort of integers instead of a frame of text.
+
+    >>> distinct_rows(np.array(["a", "a", "b", None], dtype=object), np.array([1, 1, 2, 3]))
+    3
+    """
+    if not columns or not len(columns[0]):
+        return 0
+    codes = [pd.factorize(c, use_na_sentinel=False) for c in columns]
+    if np.prod([float(len(u)) for _, u in codes]) >= 2.0**62:  # too many for one integer
+        return int(len(np.unique(np.column_stack([c for c, _ in codes]), axis=0)))
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for c, uniques in codes:
+        key = key * len(uniques) + c
+    return int(np.unique(key).size)
 
 
 def directed_graph(ties: pd.DataFrame, nodes) -> ig.Graph:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from evaluate.instruments import Instrument
-from evaluate.stats.base import _wave_label, wave_order
+from evaluate.stats.base import _isin, _wave_label, wave_order
 from evaluate.stats.groups import _group_core
 from evaluate.stats.measures import MeasureValues, measure_values
 
@@ -130,7 +130,7 @@ def attrition_bias(
         later = answered.loc[answered["wave"] == w, "participant"].dropna().unique()
         if not len(later):
             continue
-        stayed = base.index.isin(later)
+        stayed = _isin(base.index, later)
         for key in scale_keys:
             m = mv.info(key)
             res = _group_core(base.loc[stayed, key], base.loc[~stayed, key])

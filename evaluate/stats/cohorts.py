@@ -224,20 +224,42 @@ def _paired_block(a: np.ndarray, b: np.ndarray, codes: np.ndarray, n_groups: int
 def _groupings(mv: MeasureValues, attrs: pd.DataFrame, attributes, people: pd.Index) -> list:
     """(attribute, its groups sorted, each person's group number) of every attribute the
     people have (cohort from their responses, else the roster; the others from the roster)."""
+    # the roster's attributes looked up together, by ids of the roster index's own text type
+    # (ids of another text type were compared as Python strings, attribute after attribute)
+    roster = attrs[[a for a in attributes if a in attrs.columns]].reindex(
+        _ids_as(people, attrs.index))
     out = []
     for attr in attributes:
         if attr == "cohort":
-            labels = mv.cohort.reindex(people)
+            labels = mv.cohort.reindex(_ids_as(people, mv.cohort.index))
             if labels.isna().all() and "cohort" in attrs.columns:
-                labels = attrs["cohort"].reindex(people)
+                labels = roster["cohort"]
         elif attr in attrs.columns:
-            labels = attrs[attr].reindex(people)
+            labels = roster[attr]
         else:
             continue
-        labels = labels.astype("string").fillna("(not recorded)").to_numpy(dtype=object)
-        groups, codes = np.unique(labels, return_inverse=True)  # sorted, as before
-        out.append((attr, groups, codes))
+        out.append((attr, *_sorted_groups(labels.astype("string").fillna("(not recorded)"))))
     return out
+
+
+def _ids_as(people: pd.Index, index: pd.Index) -> pd.Index:
+    """``people`` in the text type of ``index`` when both are pandas text (the same ids)."""
+    if (isinstance(people.dtype, pd.StringDtype) and isinstance(index.dtype, pd.StringDtype)
+            and people.dtype != index.dtype):
+        return people.astype(index.dtype)
+    return people
+
+
+def _sorted_groups(labels: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(labels, return_inverse=True)`` of text labels (no missing ones): the
+    groups sorted (an object array) and each label's group number. Only the distinct labels
+    are sorted as Python strings (np.unique sorted every person's)."""
+    codes, uniques = pd.factorize(labels)
+    uniques = np.asarray(uniques, dtype=object)
+    order = np.argsort(uniques)
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    return uniques[order], rank[codes]
 
 
 #: Answers (people × scales × attributes) whose subgroup changes are fitted in one call:

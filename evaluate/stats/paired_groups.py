@@ -53,20 +53,22 @@ def _nct_noncentrality_many(t_obs: np.ndarray, df: np.ndarray, q: float) -> np.n
 
     guess = special.nctdtrinc(df, np.full_like(t_obs, q), t_obs)
     guess = np.where(np.isfinite(guess), guess, t_obs)
-    lo = np.full_like(t_obs, np.nan)
-    hi = np.full_like(t_obs, np.nan)
+    # each bracket's ends and their f, tried only where no bracket is found yet (the f of
+    # an element is the same whichever others are computed with it)
+    lo, hi, f_lo, f_hi = (np.full_like(t_obs, np.nan) for _ in range(4))
     found = np.zeros(t_obs.shape, dtype=bool)
     for scale in (1e-3, 0.1, 10.0):
-        width = scale * (1 + np.abs(guess))
-        a, b = guess - width, guess + width
-        fa, fb = f(a), f(b)
-        ok = ~found & np.isfinite(fa) & np.isfinite(fb) & (fa > 0) & (fb < 0)
-        lo[ok], hi[ok] = a[ok], b[ok]
-        found |= ok
+        todo = np.flatnonzero(~found)
+        width = scale * (1 + np.abs(guess[todo]))
+        a, b = guess[todo] - width, guess[todo] + width
+        fa, fb = f(a, todo), f(b, todo)
+        ok = np.isfinite(fa) & np.isfinite(fb) & (fa > 0) & (fb < 0)
+        now = todo[ok]
+        lo[now], hi[now], f_lo[now], f_hi[now] = a[ok], b[ok], fa[ok], fb[ok]
+        found[now] = True
     out = np.full_like(t_obs, np.nan)
     at = np.flatnonzero(found)
-    a, b = lo[at], hi[at]
-    fa, fb = f(a, at), f(b, at)
+    a, b, fa, fb = lo[at], hi[at], f_lo[at], f_hi[at]
     side = np.zeros(a.shape, dtype=int)
     for _ in range(200):
         if not at.size:
