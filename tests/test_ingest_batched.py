@@ -376,3 +376,13 @@ def test_per_row_is_map_then_explode():
     got = per_row(index, which, lists)
     assert got.index.tolist() == expected.index.tolist() and got.tolist() == expected.tolist()
     assert per_row(index[:0], which[:0], lists).empty
+
+
+def test_whole_numbers_lose_their_point_zero_as_when_every_cell_was_tried():
+    from evaluate.ingest.cells import _each_cell
+
+    cells = pd.Series([*AWKWARD, " 4.0", "-12.0 ", "x.0", "4.00", "1.0.0", ".0", "-.0", "٣.0"] * 3,
+                      dtype=object, index=np.arange(3 * (len(AWKWARD) + 8)) % 5)  # labels repeat
+    every = cells.astype("string").str.strip().str.replace(r"^(-?\d+)\.0$", r"\1", regex=True)
+    pd.testing.assert_series_equal(_each_cell(cells), every.mask(every == ""))
+    assert (_each_cell(cells) == "-12").sum() == 3

@@ -54,3 +54,42 @@ def test_the_same_values_as_two_calls(case):
     if case == "comparison_only_instrument":
         assert any(k.startswith("scale:growth") for k in everyone.keys_at("extra"))
         assert "extra" not in mv.waves
+
+
+@pytest.mark.parametrize("dtype", ["string", "str"])
+@pytest.mark.parametrize("twice", [False, True])
+def test_latest_is_the_last_value_after_sorting_by_completion(dtype, twice):
+    """_latest sorts by completion only when someone answered a wave twice: the same frame
+    as sorting and taking each (wave, participant)'s last values, to the pickle (one layout
+    of the values in memory), rows without a wave or participant left out."""
+    import pickle
+
+    from evaluate.stats.measures import _latest
+
+    rng = np.random.default_rng(4)
+    n = 400
+    people = np.array([f"P-{i:03d}" for i in rng.permutation(n)], dtype=object)
+    waves = rng.choice(["baseline", "end"], n).astype(object)
+    if twice:
+        people[:50], waves[:50] = people[50:100], waves[50:100]
+    people[rng.random(n) < 0.05] = None
+    waves[rng.random(n) < 0.05] = None
+    allv = pd.DataFrame({
+        "participant": pd.array(people, dtype=dtype), "wave": pd.array(waves, dtype=dtype),
+        "_completed": pd.to_datetime(rng.integers(0, 10**9, n), unit="s").where(rng.random(n) > .1),
+        "m1": np.where(rng.random(n) < 0.2, np.nan, rng.random(n)), "m2": rng.random(n),
+        "m3": rng.random(n)})
+    want = (allv.sort_values("_completed", na_position="first", kind="stable")
+            .drop(columns="_completed").groupby(["wave", "participant"], sort=True).last())
+    got = _latest(allv)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert pickle.dumps(got.astype("float64")) == pickle.dumps(want.astype("float64"))
+
+
+def test_as_text_is_the_text_read_back_from_objects():
+    from evaluate.stats.measures import _as_text
+
+    for column in (pd.Series(["a", None, "b"], dtype="string"), pd.Series(["a", None], dtype=object),
+                   pd.Series(["x", "y"], dtype="str")):
+        want = pd.DataFrame({"c": column.astype("string").to_numpy()})
+        pd.testing.assert_frame_equal(pd.DataFrame({"c": _as_text(column)}), want, check_exact=True)

@@ -148,3 +148,25 @@ def test_noncentrality_of_each_element_is_what_it_gets_alone():
                  for i in range(t_obs.size)]
         np.testing.assert_array_equal(many, alone)
         assert np.isfinite(many[:40]).all()
+
+
+def test_tied_ranks_are_the_ranks_of_the_values_with_near_ties_made_equal():
+    """_tied_ranks: values within 1e-9 of the previous sorted one tied (chained), average
+    ranks as scipy gives them for the values each tie's smallest, and each tie's size."""
+    from scipy.stats import rankdata
+
+    from evaluate.stats.paired import _TOL, _tied_ranks
+
+    rng = np.random.default_rng(9)
+    thirds = rng.integers(1, 13, 500) / 3.0
+    noisy = thirds + rng.choice([0.0, 4e-10, -4e-10, 2e-9], 500)  # last-bit and chained ties
+    for a in (thirds, noisy, rng.random(50), np.array([2.0]), np.array([1.0, 1.0 + 5e-10])):
+        s = np.sort(a)
+        smallest, current = [], s[0]
+        for prev, v in zip(np.concatenate([[s[0]], s[:-1]]), s, strict=True):
+            current = current if v - prev <= _TOL else v
+            smallest.append(current)
+        tied = np.asarray(smallest)[np.argsort(np.argsort(a, kind="stable"), kind="stable")]
+        ranks, sizes = _tied_ranks(a)
+        np.testing.assert_array_equal(ranks, rankdata(tied))
+        np.testing.assert_array_equal(sizes, np.unique(tied, return_counts=True)[1])

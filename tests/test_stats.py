@@ -1651,6 +1651,38 @@ def test_groupings_read_the_roster_by_ids_of_another_text_type():
     assert list(got[1][1][got[1][2]]) == ["(not recorded)", "(not recorded)", "x"]
 
 
+@pytest.mark.parametrize("dtype", ["string", "str", object])
+def test_also_at_is_multiindex_isin(dtype):
+    """response_rates' retained people: pairs numbered by groupby give MultiIndex.isin's
+    answer, missing cohorts and ids included."""
+    from evaluate.stats.attrition import _also_at
+
+    rng = np.random.default_rng(3)
+    for _ in range(10):
+        f = pd.DataFrame({"cohort": rng.choice(["a", "b", None], 300),
+                          "participant": rng.choice(["p1", "p2", "p3", None, "p5"], 300),
+                          "wave": rng.choice(["w0", "w1"], 300)}).astype(dtype)
+        at_first = f.loc[f["wave"] == "w0", ["cohort", "participant"]]
+        want = pd.MultiIndex.from_frame(f[["cohort", "participant"]]).isin(
+            pd.MultiIndex.from_frame(at_first))
+        np.testing.assert_array_equal(_also_at(f, f["wave"] == "w0"), want)
+
+
+def test_mixed_anova_of_cohort_numbers_is_that_of_cohort_names():
+    """cohort_anova passes each person's cohort as its number among the sorted names: the
+    ANOVA numbers the cohorts itself, so every row is the one the names give, to the bit."""
+    from evaluate.stats.cohorts import _sorted_groups, _two_wave_mixed_anova
+
+    rng = np.random.default_rng(6)
+    names = np.array(["Zürich", "alpha", "Alpha", "b", "ä", "10", "9"], dtype=object)
+    labels = names[rng.integers(0, names.size, 400)]
+    pre, post = rng.integers(1, 6, 400) / 1.0, rng.integers(1, 6, 400) / 3.0
+    _, codes = _sorted_groups(pd.Series(labels, dtype="string"))
+    for ss_type in (2, 3):
+        assert (_two_wave_mixed_anova(pre, post, codes, ss_type)
+                == _two_wave_mixed_anova(pre, post, labels.astype(str), ss_type))
+
+
 def test_step_sizes_tried_a_few_at_a_time_are_those_tried_one_at_a_time(monkeypatch):
     """The line search tries several halvings at once when few fits are left; every fit
     still takes the first size that passes, the same size and discrepancy as trying the

@@ -34,7 +34,9 @@ def text_cells(values: pd.Series) -> pd.Series:
 
 def _each_cell(values: pd.Series) -> pd.Series:
     out = values.astype("string").str.strip()
-    out = out.str.replace(r"^(-?\d+)\.0$", r"\1", regex=True)
+    whole = out.str.endswith(".0").fillna(False).to_numpy(dtype=bool)  # the only cells it changes
+    if whole.any():
+        out[whole] = out[whole].str.replace(r"^(-?\d+)\.0$", r"\1", regex=True).array
     return out.mask(out == "")
 
 

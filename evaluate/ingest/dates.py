@@ -194,14 +194,14 @@ def _with(text: pd.Series, formats: tuple[str, ...], shapes: np.ndarray | None =
         fits = todo & _of_shape(shapes, _separators(fmt))
         if not fits.any():
             continue
-        parsed = _plausible(_strptime(text[fits], fmt)).to_numpy(dtype="datetime64[ns]")
+        width = _of_width(text[fits], fmt) if fmt in _TWO_PART else None
+        parsed = _plausible(_strptime(text[fits], fmt, width)).to_numpy(dtype="datetime64[ns]")
         got = ~np.isnat(parsed)
         at = np.flatnonzero(fits)[got]
         out[at] = parsed[got]
         todo[at] = False
-        if fmt in _TWO_PART:
-            width = text[fits].astype("string").str.fullmatch(_TWO_PART[fmt][1])
-            todo[np.flatnonzero(fits)[width.fillna(False).to_numpy(dtype=bool) & ~got]] = False
+        if width is not None:
+            todo[np.flatnonzero(fits)[width & ~got]] = False
     return pd.Series(out, index=text.index, dtype="datetime64[ns]")
 
 
@@ -254,21 +254,28 @@ _TWO_PART = {
 }
 
 
-def _strptime(text: pd.Series, fmt: str) -> pd.Series:
+def _of_width(text: pd.Series, fmt: str) -> np.ndarray:
+    """Which cells have exactly the width of ``fmt``, a ``_TWO_PART`` format."""
+    shape = _TWO_PART[fmt][1]
+    return text.astype("string").str.fullmatch(shape).fillna(False).to_numpy(dtype=bool)
+
+
+def _strptime(text: pd.Series, fmt: str, width: np.ndarray | None = None) -> pd.Series:
     """``pd.to_datetime(text, errors="coerce", format=fmt)``, the same values.
 
     Survey platforms write start and completion times to the second, so nearly
     every cell of a large export is distinct, while its dates are a few dozen.
     For the formats of ``_TWO_PART``, the cells of exactly their width are read
     as date and time apart: each distinct date by pandas, the time of day from
-    its digits (:func:`_time_of_day`).
+    its digits (:func:`_time_of_day`). ``width`` is :func:`_of_width` of ``text``
+    when the caller has it.
     """
     two_part = _TWO_PART.get(fmt)
     if two_part is None or len(text) < 1000:
         return pd.to_datetime(text, errors="coerce", format=fmt)
-    date_format, shape = two_part
+    date_format = two_part[0]
     cells = text.astype("string")
-    fixed = cells.str.fullmatch(shape).fillna(False).to_numpy(dtype=bool)
+    fixed = _of_width(cells, fmt) if width is None else width
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     if (~fixed).any():
         out[~fixed] = pd.to_datetime(text[~fixed], errors="coerce", format=fmt)

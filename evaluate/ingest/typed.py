@@ -80,6 +80,7 @@ def typed_grid(path: str | Path, sheet: str, min_bytes: int | None = None) -> np
                 sheet, header_row=0, dtype_coercion="strict", schema_sample_rows=None)
             table, errors = read.to_arrow_with_errors()
             columns = read.selected_columns
+            del read  # its cells as calamine holds them: freed before the grid is built
     except Exception:  # noqa: BLE001 - mixed types, or anything calamine reads its own way
         return None
     finally:

@@ -54,8 +54,7 @@ def response_rates(
         # people counted by cohort and wave, all at once: responded, not on the roster, and
         # also at the first wave (retained)
         at_first = frame.loc[frame["wave"] == first, ["cohort", "participant"]]
-        frame = frame.assign(retained=pd.MultiIndex.from_frame(frame[["cohort", "participant"]])
-                             .isin(pd.MultiIndex.from_frame(at_first)))
+        frame = frame.assign(retained=_also_at(frame, frame["wave"] == first))
         groups = frame.groupby(["cohort", "wave"])
         sizes = groups.size()
         n_base = at_first.groupby("cohort").size()
@@ -84,6 +83,14 @@ BIAS_COLUMNS = ["scale", "title", "wave_first", "wave", "n_completers", "n_dropo
                 "mean_completers", "sd_completers", "mean_dropouts", "sd_dropouts", "mean_diff",
                 "t", "dof", "p_val", "u_stat", "p_mannwhitney", "rank_biserial", "hedges_g",
                 "g_ci95_low", "g_ci95_high", "differs", "warning", "note"]
+
+
+def _also_at(frame: pd.DataFrame, rows: pd.Series) -> np.ndarray:
+    """Whether each row's (cohort, participant) is also that of a row in ``rows`` (a mask):
+    ``MultiIndex.isin`` of the pairs, from integer numbers of the pairs (building the two
+    MultiIndexes hashed every pair as Python objects)."""
+    pair = frame.groupby(["cohort", "participant"], sort=False, dropna=False).ngroup().to_numpy()
+    return np.isin(pair, pair[rows.to_numpy(dtype=bool, na_value=False)])
 
 
 def attrition_bias(

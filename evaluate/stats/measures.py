@@ -142,11 +142,21 @@ def _measure_blocks(responses: pd.DataFrame, instruments: Mapping[str, Instrumen
             continue
         completed = rows["completed"] if "completed" in rows.columns else pd.Series(pd.NaT, index=rows.index)
         block = pd.DataFrame({
-            "participant": rows["participant"].astype("string").to_numpy(),
-            "wave": rows["wave"].astype("string").to_numpy(),
+            "participant": _as_text(rows["participant"]),
+            "wave": _as_text(rows["wave"]),
             "_completed": pd.to_datetime(completed, errors="coerce").to_numpy(), **cols},
             index=rows.index)
         yield inst, block, keys_meta
+
+
+#: The type pandas gives text taken from Python objects: "str" (pandas 3), else object.
+_TEXT = pd.Series(np.array(["x"], dtype=object)).dtype
+
+
+def _as_text(column: pd.Series):
+    """``column.astype("string").to_numpy()`` as a frame column holds it (``_TEXT``),
+    converted by pandas without a Python string per cell."""
+    return column.astype("string").astype(_TEXT).array
 
 
 def _assemble(parts: list, responses: pd.DataFrame, waves) -> MeasureValues:
@@ -168,7 +178,6 @@ def _assemble(parts: list, responses: pd.DataFrame, waves) -> MeasureValues:
     if blocks:
         allv = pd.concat(blocks, ignore_index=True, sort=False)
         blocks.clear()  # each frame is in allv now: not held twice
-        allv = allv.sort_values("_completed", na_position="first", kind="stable")
         # only the columns used: a copy of every column, sorted, held ~120 MB at 100,000 people
         latest = responses[[c for c in ("participant", "cohort", "completed") if c in responses.columns]]
         cohort = (latest.assign(_c=pd.to_datetime(latest.get("completed"), errors="coerce"))
@@ -176,8 +185,7 @@ def _assemble(parts: list, responses: pd.DataFrame, waves) -> MeasureValues:
                   .drop_duplicates("participant", keep="last")
                   .set_index("participant")["cohort"].astype("string")
                   if "cohort" in responses.columns else pd.Series(dtype="string"))
-        values = allv.drop(columns="_completed").groupby(["wave", "participant"], sort=True).last()
-        values = values.astype("float64")
+        values = _latest(allv).astype("float64")
     else:
         values = pd.DataFrame(index=pd.MultiIndex.from_arrays([[], []], names=["wave", "participant"]))
         cohort = pd.Series(dtype="string")
@@ -190,6 +198,20 @@ def _assemble(parts: list, responses: pd.DataFrame, waves) -> MeasureValues:
     return MeasureValues(values, meta.set_index("key", drop=False),
                          {k: sorted(v) for k, v in sources.items()}, cohort, order,
                          {w: sorted(v) for w, v in defined.items()})
+
+
+def _latest(allv: pd.DataFrame) -> pd.DataFrame:
+    """Each participant's latest non-missing value of each measure at each wave: the last
+    value of each (wave, participant) with the rows in order of ``_completed`` (missing
+    first). When no one answered a wave twice, the order does not matter: the rows are not
+    sorted (a copy of every column)."""
+    groups = allv.drop(columns="_completed").groupby(["wave", "participant"], sort=True)
+    number = groups.ngroup().to_numpy(dtype="float64", na_value=np.nan)
+    number = number[number >= 0].astype(np.intp)  # rows without a wave or participant: NaN
+    if np.bincount(number, minlength=1).max(initial=0) <= 1:
+        return groups.last()
+    rows = allv.sort_values("_completed", na_position="first", kind="stable")
+    return rows.drop(columns="_completed").groupby(["wave", "participant"], sort=True).last()
 
 
 def _item_sig(inst: Instrument, item: Item) -> str:

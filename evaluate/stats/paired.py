@@ -12,7 +12,7 @@ from scipy import optimize, special
 from evaluate.errors import AnalysisError
 from evaluate.stats.base import _TOL
 from evaluate.stats.distributions import norm_ppf, norm_sf, t_ppf, t_sf
-from evaluate.stats.ranktests import average_ranks, signed_rank_exact_p
+from evaluate.stats.ranktests import signed_rank_exact_p
 
 __all__ = ["PAIRED_COLUMNS", "paired_change"]
 
@@ -75,24 +75,26 @@ def _dz_ci(t_obs: float, n: int, confidence: float) -> tuple[float, float, str]:
     return dz - z * se, dz + z * se, "normal approximation"
 
 
-def _tie_values(a: np.ndarray, tol: float = _TOL) -> np.ndarray:
-    """``a`` with values that differ by no more than ``tol`` made exactly equal.
+def _tied_ranks(a: np.ndarray, tol: float = _TOL) -> tuple[np.ndarray, np.ndarray]:
+    """Average ranks of ``a`` (1-D, no NaN) with values that differ by no more than ``tol``
+    tied, and the size of each tie in rank order.
 
     Scale scores are means of items, so two differences that are equal in
     exact arithmetic (4/3 − 1 and 1/3) can differ in the last bits; ranked
     as they are, they would be ranked apart instead of tied. Sorted values
-    whose gap to the previous one is at most ``tol`` join its group, and every
-    member takes the group's smallest value. Vectorised (one sort).
+    whose gap to the previous one is at most ``tol`` are one tie, taking the average
+    of its positions (i + 1 + j) / 2 for sorted positions i … j − 1: the ranks of
+    the values with every tie made equal to its smallest one, as
+    :func:`~evaluate.stats.ranktests.average_ranks` gives them. One sort.
     """
-    if a.size < 2:
-        return a
     order = np.argsort(a, kind="stable")
     s = a[order]
-    new_group = np.concatenate([[True], np.diff(s) > tol])
-    first = np.maximum.accumulate(np.where(new_group, np.arange(s.size), 0))
-    out = np.empty_like(a)
-    out[order] = s[first]
-    return out
+    new = np.concatenate([[True], np.diff(s) > tol])
+    tie = np.cumsum(new)  # 1-based tie of each sorted value
+    edges = np.concatenate([np.flatnonzero(new), [a.size]])  # start of each tie, then n
+    ranks = np.empty(a.size, dtype=np.float64)
+    ranks[order] = 0.5 * (edges[tie - 1] + 1 + edges[tie])
+    return ranks, np.diff(edges)
 
 
 def _wilcoxon(d: np.ndarray) -> tuple[float, float, str, float]:
@@ -101,7 +103,7 @@ def _wilcoxon(d: np.ndarray) -> tuple[float, float, str, float]:
     Returns (V = sum of ranks of positive differences, p, method, matched-pairs
     rank-biserial). Differences within ``_TOL`` (1e-9) of zero count as zero,
     and absolute differences within ``_TOL`` of each other as ties
-    (:func:`_tie_values`), so float noise in scale means never splits a tie.
+    (:func:`_tied_ranks`), so float noise in scale means never splits a tie.
     Exact (:func:`~evaluate.stats.ranktests.signed_rank_exact_p`, scipy's
     ``wilcoxon(method="exact")``) when fewer than 50 non-zero differences
     and no ties or zeros; otherwise the normal approximation with tie and
@@ -112,11 +114,10 @@ def _wilcoxon(d: np.ndarray) -> tuple[float, float, str, float]:
     m = nz.size
     if m == 0:
         return np.nan, np.nan, "", np.nan
-    ranks = average_ranks(_tie_values(np.abs(nz)))
+    ranks, tie_counts = _tied_ranks(np.abs(nz))
     w_plus = float(ranks[nz > 0].sum())
     w_minus = float(ranks[nz < 0].sum())
     rbc = (w_plus - w_minus) / (w_plus + w_minus)
-    _, tie_counts = np.unique(ranks, return_counts=True)
     ties = bool((tie_counts > 1).any())
     if m < 50 and not ties and m == d.size:
         p = signed_rank_exact_p(w_plus, m)  # no ties: these ranks are scipy's
