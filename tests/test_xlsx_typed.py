@@ -239,3 +239,18 @@ def test_empty_text_among_numbers_is_left_to_calamine(tmp_path):
     path = shared_string_workbook(tmp_path / "empty.xlsx", rows, strings)
     assert typed_grid(path, "Form1", min_bytes=0) is None  # the glance cannot tell "" from text
     assert calamine_grid(path, "Form1")[2, 1] is None
+
+
+def test_a_failure_inside_fastexcel_leaves_the_sheet_to_calamine(tmp_path, monkeypatch):
+    import fastexcel
+
+    path = workbook(tmp_path / "fine.xlsx", [["ID", "Q"], [1, "a"]])
+    panic = type("PanicException", (BaseException,), {})  # what pyo3 raises on a Rust panic
+
+    def read_excel(_):
+        raise panic("boom")
+
+    monkeypatch.setattr(fastexcel, "read_excel", read_excel)
+    assert typed_grid(path, "Form1", min_bytes=0) is None
+    monkeypatch.setattr(typed, "TYPED_BYTES", 0)
+    assert read_export(path).frame.iloc[0].tolist() == [1.0, "a"]
