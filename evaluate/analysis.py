@@ -268,6 +268,15 @@ def _sorted_voices(rows: list) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def _programme_cohorts(cohorts, roster: pd.DataFrame, groups: pd.Series) -> list:
+    """The ``cohorts`` that are not made only of comparison-group members (``groups``:
+    :func:`evaluate.roster.comparison_groups`). Each distinct cohort of the roster is read
+    once (iterating a national roster made a Python string per person)."""
+    only_comparison = set(roster["cohort"].unique()) - set(
+        roster.loc[~roster["participant"].astype("string").isin(groups.index), "cohort"].unique())
+    return [c for c in cohorts if c not in only_comparison]
+
+
 def report_context(ws, *, responses=None, voices_table: pd.DataFrame | None = None) -> dict:
     """What the report (and the claims it draws) needs besides the analysis tables.
 
@@ -282,10 +291,7 @@ def report_context(ws, *, responses=None, voices_table: pd.DataFrame | None = No
     instruments = ws.instruments()
     roster = ws.roster()
     groups = comparison_groups(roster)
-    # a cohort made only of comparison-group members is not a programme cohort
-    only_comparison = set(roster["cohort"]) - set(
-        roster.loc[~roster["participant"].astype("string").isin(groups.index), "cohort"])
-    programme_cohorts = [c for c in ws.cohorts if c not in only_comparison]
+    programme_cohorts = _programme_cohorts(ws.cohorts, roster, groups)
     used = sorted(set(ws.imports().get("instrument", pd.Series(dtype=str)).tolist()))
     return {
         "programme": ws.programme_name,

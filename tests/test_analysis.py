@@ -109,3 +109,21 @@ def test_sorted_voices_are_every_row_sorted_by_all_five_keys():
         assert rows == []  # let go of as read
         pd.testing.assert_frame_equal(got[columns], want, check_exact=True)
         assert pickle.dumps(got) == pickle.dumps(want)
+
+
+def test_programme_cohorts_leave_out_cohorts_of_comparison_members_only():
+    from evaluate.analysis import _programme_cohorts
+    from evaluate.roster import comparison_groups
+
+    for dtype in ("string", "str", object):
+        roster = pd.DataFrame({
+            "participant": ["P-1", "P-2", "P-3", "P-4", "P-5", "P-6", "P-7"],
+            "cohort": ["c1", "c1", "wait", "wait", "mixed", "mixed", None],
+            "comparison": [None, None, "wait-list", "wait-list", "wait-list", None, None]}
+        ).astype(dtype)
+        groups = comparison_groups(roster)
+        cohorts = ["c1", "wait", "mixed", "elsewhere"]
+        only = set(roster["cohort"]) - set(
+            roster.loc[~roster["participant"].astype("string").isin(groups.index), "cohort"])
+        want = [c for c in cohorts if c not in only]
+        assert _programme_cohorts(cohorts, roster, groups) == want == ["c1", "mixed", "elsewhere"]
