@@ -81,8 +81,10 @@ def typed_grid(path: str | Path, sheet: str, min_bytes: int | None = None) -> np
             table, errors = read.to_arrow_with_errors()
             columns = read.selected_columns
             del read  # its cells as calamine holds them: freed before the grid is built
-    except Exception:  # noqa: BLE001 - mixed types, or anything calamine reads its own way
-        return None
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException:  # mixed types, a damaged part, a pyo3 panic (BaseException): the
+        return None  # cell-by-cell read decides, and reports a damaged workbook as it always has
     finally:
         quiet.setLevel(level)
     if errors is not None and not all(_BLANK_ERROR.search(e.detail) for e in errors.errors):
