@@ -1,6 +1,6 @@
 """Time ``analyse`` (and what ``report`` reads back) on a workspace, optionally against another tree.
 
-Run: ``python benchmarks/bench_analyse.py WORKSPACE [--repeat 3] [--against SRC]``
+Run: ``python benchmarks/bench_analyse.py WORKSPACE [--repeat 3] [--against SRC] [--command]``
 
 Each run is a fresh process on a fresh copy of WORKSPACE (never written
 into): import time, ``analyse_and_store``, then what ``report`` does before it
@@ -9,6 +9,12 @@ SRC`` (another checkout's folder holding ``evaluate/``) the runs alternate
 between SRC and this tree, so both see the same machine load; the load average
 is printed with each run. Afterwards every stored table of the two trees is
 compared (largest relative difference per table).
+
+With ``--command`` each run is the whole ``evaluate analyse COPY --out DIR -q``
+process instead (csv tables and analysis.xlsx included), timed from outside:
+wall, CPU (user + sys) and peak memory of the process; afterwards the two
+trees' ``--out`` folders and stored results are compared byte by byte
+(``compare_results.py``).
 
 A 100,000-person workspace comes from ``benchmarks/bench_national.py`` (or
 ``evaluate init`` + ``evaluate ingest`` of its generated exports).
@@ -20,6 +26,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -61,6 +68,38 @@ def run(src: Path, workspace: Path, scratch: Path) -> dict:
     return figures
 
 
+COMMAND = r"""
+import sys
+from evaluate.cli import main
+sys.argv = ["evaluate", "analyse", sys.argv[1], "--out", sys.argv[2], "-q"]
+main()
+"""
+
+
+def run_command(src: Path, workspace: Path, scratch: Path) -> dict:
+    """One whole ``evaluate analyse`` of a fresh copy: wall, CPU and peak memory."""
+    import time
+
+    copy, out = scratch / "ws", scratch / "out"
+    for folder in (copy, out):
+        if folder.exists():
+            shutil.rmtree(folder)
+    shutil.copytree(workspace, copy)
+    shutil.rmtree(copy / "results", ignore_errors=True)
+    env = dict(os.environ, PYTHONPATH=str(src))
+    load = os.getloadavg()[0]
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", COMMAND, str(copy), str(out)], env=env,
+                            cwd=scratch)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"evaluate analyse failed ({proc.returncode}) with {src}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "user": usage.ru_utime,
+            "sys": usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024, "load": load}
+
+
 def compare(a: Path, b: Path) -> list[str]:
     import numpy as np
     import pandas as pd
@@ -93,6 +132,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--against", type=Path, default=None,
                     help="another source tree (folder holding evaluate/) to alternate with")
+    ap.add_argument("--command", action="store_true",
+                    help="time whole `evaluate analyse --out` processes (CPU, wall, peak memory)")
     args = ap.parse_args()
     trees = {"this": HERE}
     if args.against:
@@ -104,15 +145,26 @@ def main() -> None:
         times: dict[str, list[dict]] = {name: [] for name in trees}
         for i in range(args.repeat):
             for name, src in trees.items():
-                r = run(src, args.workspace, scratch[name])
+                if args.command:
+                    r = run_command(src, args.workspace, scratch[name])
+                    print(f"run {i + 1} {name:8s} load {r['load']:.2f}  wall {r['wall']:.1f} s  "
+                          f"CPU {r['cpu']:.1f} s (user {r['user']:.1f}, sys {r['sys']:.1f})  "
+                          f"peak {r['peak_mb']:.0f} MB", flush=True)
+                else:
+                    r = run(src, args.workspace, scratch[name])
+                    print(f"run {i + 1} {name:8s} load {r['load']:.2f}  import {r['import']:.1f} s  "
+                          f"analyse {r['analyse']:.1f} s  stored_results {r['stored_results']:.2f} s  "
+                          f"report_context {r['report_context']:.2f} s", flush=True)
                 times[name].append(r)
-                print(f"run {i + 1} {name:8s} load {r['load']:.2f}  import {r['import']:.1f} s  "
-                      f"analyse {r['analyse']:.1f} s  stored_results {r['stored_results']:.2f} s  "
-                      f"report_context {r['report_context']:.2f} s", flush=True)
         for name, rs in times.items():
-            med = sorted(r["analyse"] for r in rs)[len(rs) // 2]
-            print(f"{name}: median analyse {med:.1f} s over {len(rs)} runs")
-        if args.against:
+            for key in (("cpu", "wall", "peak_mb") if args.command else ("analyse",)):
+                med = statistics.median(r[key] for r in rs)
+                print(f"{name}: median {key} {med:.2f} over {len(rs)} runs")
+        if args.against and args.command:
+            for part in ("out", "ws/results"):
+                subprocess.run([sys.executable, str(HERE / "benchmarks" / "compare_results.py"),
+                                str(scratch["against"] / part), str(scratch["this"] / part)])
+        elif args.against:
             print("largest relative difference per stored table (this vs against):")
             for line in compare(scratch["this"] / "ws" / "results", scratch["against"] / "ws" / "results"):
                 print("  " + line)

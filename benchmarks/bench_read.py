@@ -16,7 +16,8 @@ search for Excel error cells and unsaved formulas riding on it
 With ``--xlsx PATH`` (e.g. an export of ``bench_national.py``) it times
 ``read_export`` of that workbook with the typed read of large sheets
 (``evaluate.ingest.typed``, fastexcel) and without it (python-calamine's cells),
-interleaved, CPU and wall medians, and checks both give the same export.
+beside fastexcel alone reading the sheet to Arrow (the yardstick), interleaved,
+CPU and wall medians, and checks both reads give the same export.
 
     python benchmarks/bench_read.py --xlsx PATH [--repeat 5]
 """
@@ -123,16 +124,30 @@ def _best(fn, repeat: int) -> float:
 
 def typed_or_not(path: Path, repeat: int) -> None:
     """read_export with and without the typed read, interleaved; the same export either way."""
+    import warnings
+
+    import fastexcel
+
     import evaluate.ingest.typed as typed
 
+    def bare():  # the yardstick: fastexcel alone, the sheet to Arrow, types guessed
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fastexcel.read_excel(str(path)).load_sheet(0).to_arrow()
+
     limit = typed.TYPED_BYTES
-    times: dict[str, list[tuple[float, float]]] = {"cells (python-calamine)": [], "typed": []}
+    times: dict[str, list[tuple[float, float]]] = {
+        "cells (python-calamine)": [], "typed": [], "fastexcel alone": []}
     raws = {}
     for _ in range(repeat):
-        for label, least in (("cells (python-calamine)", 1 << 62), ("typed", limit)):
+        for label, least in (("cells (python-calamine)", 1 << 62), ("typed", limit),
+                             ("fastexcel alone", None)):
             typed.TYPED_BYTES = least
             t, c = time.perf_counter(), time.process_time()
-            raws[label] = read_export(path)
+            if least is None:
+                bare()
+            else:
+                raws[label] = read_export(path)
             times[label].append((time.process_time() - c, time.perf_counter() - t))
     typed.TYPED_BYTES = limit
     a, b = raws.values()

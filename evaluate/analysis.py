@@ -234,16 +234,38 @@ def voices(ws, *, responses: pd.DataFrame | None = None,
                     quotable &= pd.to_numeric(resp[c], errors="coerce") == 1
             else:
                 quotable = pd.Series(False, index=resp.index)
-            part = pd.DataFrame({
-                "instrument": inst.id, "wave": resp["wave"], "cohort": resp["cohort"],
-                "item": item.id, "prompt": item.prompt or item.text, "text": text,
-                "quotable": quotable.to_numpy(dtype=bool)})
-            rows.append(part[has.to_numpy()])
+            part = pd.DataFrame({"wave": resp["wave"], "cohort": resp["cohort"], "text": text,
+                                 "quotable": quotable.to_numpy(dtype=bool)})
+            rows.append(((inst.id, item.id), item.prompt or item.text, part[has.to_numpy()]))
     if not rows:
         return pd.DataFrame(columns=["instrument", "wave", "cohort", "item", "prompt", "text", "quotable"])
-    out = pd.concat(rows, ignore_index=True)
-    rows.clear()  # in ``out`` now: not held while it is sorted (a national cohort's texts)
-    return out.sort_values(["instrument", "item", "wave", "cohort", "text"], ignore_index=True)
+    return _sorted_voices(rows)
+
+
+def _sorted_voices(rows: list) -> pd.DataFrame:
+    """The texts of :func:`voices` in order of instrument, item, wave, cohort and text
+    (stable), from ``rows``: ((instrument, item), prompt, texts) of each item answered,
+    emptied as it is read.
+
+    An item of one instrument version only is sorted on its own by wave, cohort and
+    text, and its instrument, item and prompt filled in after: sorting every row by all
+    five moved the three repeated columns too (a national cohort's 400,000 texts)."""
+    keys = [key for key, _, _ in rows]
+    if len(set(keys)) < len(keys):  # an item in two versions: its rows sort together
+        out = pd.concat([part.assign(instrument=key[0], item=key[1], prompt=prompt)
+                         for key, prompt, part in rows], ignore_index=True)
+        rows.clear()  # in ``out`` now: not held while it is sorted
+        columns = ["instrument", "wave", "cohort", "item", "prompt", "text", "quotable"]
+        return out[columns].sort_values(["instrument", "item", "wave", "cohort", "text"],
+                                        ignore_index=True)
+    parts = []
+    for (instrument, item), prompt, part in sorted(rows, key=lambda r: r[0]):
+        part = part.sort_values(["wave", "cohort", "text"], ignore_index=True)
+        parts.append(pd.DataFrame({
+            "instrument": instrument, "wave": part["wave"], "cohort": part["cohort"],
+            "item": item, "prompt": prompt, "text": part["text"], "quotable": part["quotable"]}))
+    rows.clear()
+    return pd.concat(parts, ignore_index=True)
 
 
 def report_context(ws, *, responses=None, voices_table: pd.DataFrame | None = None) -> dict:

@@ -70,3 +70,42 @@ def test_export_network_command(demo_workspace, tmp_path):
                                           "--out", str(tmp_path / fmt)])
         assert result.exit_code == 0, result.output
         assert (tmp_path / fmt / expected).exists()
+
+
+def _voice_rows(keys, seed):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    rows = []
+    for k, key in enumerate(keys):
+        n = int(rng.integers(0, 40))
+        rows.append((key, f"Prompt {k} — ünï", pd.DataFrame({
+            "wave": pd.array(rng.choice(["end", "baseline", None], n), dtype="string"),
+            "cohort": pd.array(rng.choice(["c2", "c1", None], n), dtype="string"),
+            "text": pd.array(rng.choice(["b", "a", "Ä", "", None], n), dtype="string"),
+            "quotable": rng.random(n) < 0.5})))
+    return rows
+
+
+def test_sorted_voices_are_every_row_sorted_by_all_five_keys():
+    """Each item sorted on its own (or all together when an item is in two versions): the
+    table of sorting all the rows by instrument, item, wave, cohort and text, to the pickle."""
+    import pickle
+
+    from evaluate.analysis import _sorted_voices
+
+    columns = ["instrument", "wave", "cohort", "item", "prompt", "text", "quotable"]
+    for keys in ([("post", "z_item"), ("baseline", "wish"), ("post", "Élan"), ("post", "a")],
+                 [("post", "wish"), ("baseline", "wish"), ("post", "wish")]):
+        rows = _voice_rows(keys, seed=len(keys))
+        want = pd.concat([pd.DataFrame({"instrument": key[0], "wave": part["wave"],
+                                        "cohort": part["cohort"], "item": key[1],
+                                        "prompt": prompt, "text": part["text"],
+                                        "quotable": part["quotable"]})
+                          for key, prompt, part in rows], ignore_index=True)
+        want = want.sort_values(["instrument", "item", "wave", "cohort", "text"],
+                                ignore_index=True)
+        got = _sorted_voices(rows)
+        assert rows == []  # let go of as read
+        pd.testing.assert_frame_equal(got[columns], want, check_exact=True)
+        assert pickle.dumps(got) == pickle.dumps(want)

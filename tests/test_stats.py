@@ -1561,26 +1561,35 @@ def test_omega_bootstrap_draws_each_blocks_counts_in_its_turn_with_the_same_resu
         assert fa == fb and np.array_equal(a, b)
 
 
-def test_omegas_fitted_in_batches_are_the_omegas_fitted_together(monkeypatch):
-    """At national scale the scales' omegas are fitted a few at a time (memory holds one
-    batch); each comes out as when all are one stack."""
+def test_omegas_of_data_frames_read_one_at_a_time_are_the_omegas_of_arrays(monkeypatch):
+    """Reliability gives omega_totals its data frames, every scale at once (a national
+    programme's too): each is read into an array when its turn comes — once for the cache
+    key, once for the point fit, once for the resamples, never all held at once — and its
+    omega is that of its array alone."""
     from evaluate.stats import omega as om
-    from evaluate.stats import reliability as rel
 
     rng = np.random.default_rng(3)
-    blocks = []
-    for n, k in ((60, 3), (50, 4), (70, 3), (40, 4), (65, 3)):
+    frames = []
+    for n, k in ((60, 3), (50, 4), (70, 3), (40, 4), (65, 3), (30, 2)):
         f = rng.normal(size=n)
-        blocks.append(pd.DataFrame(np.round(np.clip(
+        frames.append(pd.DataFrame(np.round(np.clip(
             3 + f[:, None] * 0.7 + rng.normal(size=(n, k)), 1, 5))))
     om._CACHE.clear()
-    together = list(rel._omegas_in_batches(blocks, 200))
+    alone = [om.omega_total(b.to_numpy(dtype="float64"), n_boot=200) for b in frames]
+    read = []
+    answers = om._answers
+
+    def reading(block):
+        read.append(id(block))
+        return answers(block)
+
+    monkeypatch.setattr(om, "_answers", reading)
     om._CACHE.clear()
-    monkeypatch.setattr(rel, "_OMEGA_BATCH_CELLS", 300)  # two blocks or so a batch
-    batched = list(rel._omegas_in_batches(blocks, 200))
+    together = om.omega_totals(frames, n_boot=200)
     om._CACHE.clear()
-    assert len(together) == len(batched) == len(blocks)
-    for a, b in zip(together, batched, strict=True):
+    fitted = [id(b) for b in frames if b.shape[1] >= 3]
+    assert read == [id(b) for b in frames] * 2 + fitted  # keys, point fits, then resamples
+    for a, b in zip(alone, together, strict=True):
         for key, value in a.items():
             assert (value == b[key]) if isinstance(value, str) else \
                 np.array_equal(value, b[key], equal_nan=True), key
@@ -1657,3 +1666,83 @@ def test_also_at_is_multiindex_isin(dtype):
         want = pd.MultiIndex.from_frame(f[["cohort", "participant"]]).isin(
             pd.MultiIndex.from_frame(at_first))
         np.testing.assert_array_equal(_also_at(f, f["wave"] == "w0"), want)
+
+
+def test_mixed_anova_of_cohort_numbers_is_that_of_cohort_names():
+    """cohort_anova passes each person's cohort as its number among the sorted names: the
+    ANOVA numbers the cohorts itself, so every row is the one the names give, to the bit."""
+    from evaluate.stats.cohorts import _sorted_groups, _two_wave_mixed_anova
+
+    rng = np.random.default_rng(6)
+    names = np.array(["Zürich", "alpha", "Alpha", "b", "ä", "10", "9"], dtype=object)
+    labels = names[rng.integers(0, names.size, 400)]
+    pre, post = rng.integers(1, 6, 400) / 1.0, rng.integers(1, 6, 400) / 3.0
+    _, codes = _sorted_groups(pd.Series(labels, dtype="string"))
+    for ss_type in (2, 3):
+        assert (_two_wave_mixed_anova(pre, post, codes, ss_type)
+                == _two_wave_mixed_anova(pre, post, labels.astype(str), ss_type))
+
+
+def test_step_sizes_tried_a_few_at_a_time_are_those_tried_one_at_a_time(monkeypatch):
+    """The line search tries several halvings at once when few fits are left; every fit
+    still takes the first size that passes, the same size and discrepancy as trying the
+    sizes one at a time, and a fit that passes none ends halved as often as allowed."""
+    from evaluate.stats import one_factor
+
+    rng = np.random.default_rng(11)
+    b, k = 40, 4
+    f = rng.normal(size=(b, 60))
+    x = f[:, :, None] * rng.uniform(0.2, 0.9, (b, 1, k)) + rng.normal(size=(b, 60, k))
+    corr = np.array([np.corrcoef(m, rowvar=False) for m in x])
+    lam, psi = np.full((b, k), 0.5), np.full((b, k), 0.75)
+    grad, _ = one_factor.gradient_hessian(corr, lam, psi)
+    step = -grad * rng.uniform(0.1, 50, (b, 1))  # from short to far too long
+    step[:3] = -step[:3]  # uphill: no size passes
+    before = one_factor.discrepancy(corr, lam, psi)
+    slope = (grad * step).sum(axis=1)
+
+    def one_at_a_time():
+        size, reached, pending = np.ones(b), np.full(b, np.nan), np.ones(b, dtype=bool)
+        for _ in range(one_factor._HALVINGS):
+            idx = np.flatnonzero(pending)
+            trial = one_factor.discrepancy(
+                corr[idx], lam[idx] + size[idx, None] * step[idx, :k],
+                np.clip(psi[idx] + size[idx, None] * step[idx, k:], 0.0, None))
+            ok = trial <= (before[idx] + 1e-4 * size[idx] * np.minimum(slope[idx], 0.0)
+                           + 1e-13 * np.abs(before[idx]))
+            pending[idx[ok]] = False
+            reached[idx[ok]] = trial[ok]
+            size[idx[~ok]] /= 2
+        return size, reached, pending
+
+    expected = one_at_a_time()
+    assert expected[2][:3].all() and not expected[2][3:].all() and (expected[0] < 1).sum() > 5
+    assert (expected[0][:3] == 2.0 ** -one_factor._HALVINGS).all()
+    for ahead in (1, 4, 32, 1000):
+        monkeypatch.setattr(one_factor, "_AHEAD", ahead)
+        got = one_factor._step_sizes(corr, lam, psi, step, before, slope)
+        for g, e in zip(got, expected, strict=True):
+            assert np.array_equal(g, e, equal_nan=True), ahead
+
+
+def test_answer_codes_are_numbered_as_np_unique_numbers_them():
+    """_numbered counts small whole numbers instead of sorting them; any column gets the
+    numbers np.unique gives (negative codes, a signed zero, gaps, fractions, infinities)."""
+    from evaluate.stats.omega_resamples import _numbered, _patterns
+
+    rng = np.random.default_rng(5)
+    columns = [rng.integers(1, 6, 500).astype(float), np.array([-0.0, 0.0, 1.0, -3.0, 2.0]),
+               rng.integers(-3000, 3000, 300).astype(float), np.array([1.0, 1.0, 1.5]),
+               rng.normal(size=40), np.array([np.inf, 1.0, 1.0]), np.array([7.0]),
+               np.array([0.0, 5000.0, 5000.0])]
+    for column in columns:
+        count, codes = _numbered(column)
+        values, expected = np.unique(column, return_inverse=True)
+        assert count == values.size and np.array_equal(codes, expected)
+        assert codes.dtype == expected.dtype
+    x = rng.integers(1, 6, (400, 4)).astype(float)
+    first, inverse = _patterns(x)
+    rows, expected_first, expected_inverse = np.unique(x, axis=0, return_index=True,
+                                                       return_inverse=True)
+    assert np.array_equal(x[first], rows) and np.array_equal(first, expected_first)
+    assert np.array_equal(inverse, expected_inverse.ravel())

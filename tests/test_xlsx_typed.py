@@ -163,3 +163,94 @@ def test_a_workbook_counting_dates_from_1904_reads_the_same_dates(tmp_path, extr
         assert got is not None
     if got is not None:
         assert_same_cells(got, calamine_grid(path, "Form1"))
+
+
+def test_cells_beyond_the_headings_and_empty_text_at_the_end_read_the_same(tmp_path):
+    rows = [["ID", "Q"], [1, "a", "no heading"], [2, "b", None, 7.5], [3, "", ""], [None, ""]]
+    path = workbook(tmp_path / "beyond.xlsx", rows)
+    got = typed_grid(path, "Form1", min_bytes=0)
+    assert got is not None and got[0, 2] is None and got[1, 2] == "no heading"
+    assert_same_cells(got, calamine_grid(path, "Form1"))
+
+
+def shared_string_workbook(path: Path, rows: list[list[str]], strings: list[str]) -> Path:
+    """A workbook written by hand, text in the shared-strings part as Excel and the platforms
+    write it (openpyxl writes text inline). A cell is "s3" (shared string 3), "n2.5" or ""."""
+    import zipfile
+
+    def cell(ref: str, value: str) -> str:
+        kind, text = value[:1], value[1:]
+        return (f'<c r="{ref}" t="s"><v>{text}</v></c>' if kind == "s"
+                else f'<c r="{ref}"><v>{text}</v></c>')
+
+    body = "".join(
+        f'<row r="{i}">' + "".join(cell(f"{chr(65 + j)}{i}", v) for j, v in enumerate(row) if v)
+        + "</row>" for i, row in enumerate(rows, start=1))
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+            "</Types>"),
+        "_rels/.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"),
+        "xl/workbook.xml": (f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+                            '<sheet name="Form1" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"),
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}"><sheetData>{body}</sheetData></worksheet>',
+        "xl/sharedStrings.xml": (f'<sst xmlns="{main}">' + "".join(f"<si>{s}</si>" for s in strings)
+                                 + "</sst>"),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in parts.items():
+            zf.writestr(name, text)
+    return path
+
+
+def test_shared_strings_read_the_same_typed(tmp_path):
+    strings = ["<t>ID</t>", "<t>Agree</t>", "<t></t>", '<t xml:space="preserve">  </t>',
+               '<r><t xml:space="preserve">Rich </t></r><r><rPr><b/></rPr><t>text</t></r>',
+               "<t>a &amp; b_x000D_</t>", "<t>Score</t>", "<t>Note</t>",
+               '<t xml:space="preserve"> Agree </t>']
+    rows = [["s0", "s6", "s1", "s7"], ["n1", "n2.5", "s1", "s4"], ["n2", "", "s2", "s5"],
+            ["n3", "n4", "s3", "s8"], ["", "", "", "s2"]]
+    path = shared_string_workbook(tmp_path / "shared.xlsx", rows, strings)
+    got = typed_grid(path, "Form1", min_bytes=0)
+    want = calamine_grid(path, "Form1")
+    assert want[1, 3] == "Rich text" and want[2, 3] == "a & b\r" and want[3, 3] == " Agree "
+    assert got is not None
+    assert_same_cells(got, want)
+
+
+def test_empty_text_among_numbers_is_left_to_calamine(tmp_path):
+    strings = ["<t>ID</t>", "<t>Score</t>", "<t></t>"]
+    rows = [["s0", "s1"], ["n1", "n2.5"], ["n2", "s2"], ["n3", "n4"]]
+    path = shared_string_workbook(tmp_path / "empty.xlsx", rows, strings)
+    assert typed_grid(path, "Form1", min_bytes=0) is None  # the glance cannot tell "" from text
+    assert calamine_grid(path, "Form1")[2, 1] is None
+
+
+def test_a_failure_inside_fastexcel_leaves_the_sheet_to_calamine(tmp_path, monkeypatch):
+    import fastexcel
+
+    path = workbook(tmp_path / "fine.xlsx", [["ID", "Q"], [1, "a"]])
+    panic = type("PanicException", (BaseException,), {})  # what pyo3 raises on a Rust panic
+
+    def read_excel(_):
+        raise panic("boom")
+
+    monkeypatch.setattr(fastexcel, "read_excel", read_excel)
+    assert typed_grid(path, "Form1", min_bytes=0) is None
+    monkeypatch.setattr(typed, "TYPED_BYTES", 0)
+    assert read_export(path).frame.iloc[0].tolist() == [1.0, "a"]

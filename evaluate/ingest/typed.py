@@ -80,8 +80,11 @@ def typed_grid(path: str | Path, sheet: str, min_bytes: int | None = None) -> np
                 sheet, header_row=0, dtype_coercion="strict", schema_sample_rows=None)
             table, errors = read.to_arrow_with_errors()
             columns = read.selected_columns
-    except Exception:  # noqa: BLE001 - mixed types, or anything calamine reads its own way
-        return None
+            del read  # its cells as calamine holds them: freed before the grid is built
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException:  # mixed types, a damaged part, a pyo3 panic (BaseException): the
+        return None  # cell-by-cell read decides, and reports a damaged workbook as it always has
     finally:
         quiet.setLevel(level)
     if errors is not None and not all(_BLANK_ERROR.search(e.detail) for e in errors.errors):

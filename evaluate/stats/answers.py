@@ -65,7 +65,11 @@ def item_distribution(responses: pd.DataFrame, instruments, *, min_group_size: i
         inst = insts.get(ref)
         if inst is None:
             continue
-        rows = responses[refs == ref]
+        # only the columns counted: the instrument's rows of every column made a copy per
+        # instrument of the whole frame (a national programme's 200,000 rows)
+        needed = ["wave", *dict.fromkeys(it.id for it in inst.items
+                                         if it.type == "likert" and it.id in responses.columns)]
+        rows = responses.loc[(refs == ref).to_numpy(), needed]
         waves = list(rows.groupby("wave", sort=True).indices.items())  # wave → row positions
         scale_of, aim_of = {}, {}
         for s in inst.scales:
@@ -88,7 +92,7 @@ def item_distribution(responses: pd.DataFrame, instruments, *, min_group_size: i
                 values = answers[at]
                 values = values[~np.isnan(values)]
                 n_answered = len(values)
-                counts = (values[:, None] == codes[None, :]).sum(axis=0)
+                counts = np.array([np.count_nonzero(values == c) for c in codes], dtype=np.int64)
                 small = 0 < n_answered < min_group_size
                 k = len(codes)
                 for c, v in (fixed | {"wave": wave, "suppressed": small}).items():

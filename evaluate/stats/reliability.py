@@ -76,26 +76,6 @@ def reliability_blocks(responses: pd.DataFrame,
     return list(_reliability_blocks(responses, instruments))
 
 
-#: Answers (respondents × items) whose omegas are fitted in one stack: every scale of a cohort
-#: at once, while a national programme's scales go a few at a time (memory holds one batch's
-#: arrays, not every scale's, at 100,000 respondents).
-_OMEGA_BATCH_CELLS = 2_000_000
-
-
-def _omegas_in_batches(blocks: list[pd.DataFrame], n_boot: int):
-    """:func:`omega_totals` of each block, in order, fitted in stacks of up to
-    :data:`_OMEGA_BATCH_CELLS` answers (a fit in a stack is the fit alone, to the bit)."""
-    batch, cells = [], 0
-    for block in blocks:
-        batch.append(block)
-        cells += block.size
-        if cells >= _OMEGA_BATCH_CELLS:
-            yield from omega_totals([b.to_numpy(dtype="float64") for b in batch], n_boot=n_boot)
-            batch, cells = [], 0
-    if batch:
-        yield from omega_totals([b.to_numpy(dtype="float64") for b in batch], n_boot=n_boot)
-
-
 def scale_reliability(
     responses: pd.DataFrame,
     instruments: Mapping[str, Instrument] | Iterable[Instrument],
@@ -146,7 +126,8 @@ def scale_reliability(
     if blocks is None:
         blocks = _reliability_blocks(responses, instruments)
     blocks = [(inst, wave, scale, keyed.dropna()) for inst, wave, scale, keyed in blocks]
-    omegas = _omegas_in_batches([c for *_, c in blocks if c.shape[1] >= 2], n_boot)
+    # every scale's omega in one stack of fits; omega_totals reads one scale's answers at a time
+    omegas = iter(omega_totals([c for *_, c in blocks if c.shape[1] >= 2], n_boot=n_boot))
     for inst, wave, scale, complete in blocks:
         k = complete.shape[1]
         n = len(complete)
