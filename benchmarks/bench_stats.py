@@ -5,6 +5,13 @@ Run: ``python benchmarks/bench_stats.py [--participants 5000] [--items 60] [--co
 Builds a synthetic workspace in memory (12 scales of 5 items each, then-test
 items at the end wave, session feedback for two modules), then times each
 table of ``evaluate.stats.analyse_workspace`` and the whole run.
+
+``python benchmarks/bench_stats.py --omega-workspace WS [--repeat 3]`` instead
+times reliability (alpha, and omega with its bootstrap) on a real workspace's
+scales, as ``evaluate analyse`` runs it (BLAS on one thread, omega's caches
+emptied before each run): CPU and wall time of each run. Run it for the old
+and the new code in turn (processes alternating) to compare; at 100,000 people
+(``bench_national.py`` builds the inputs) it is omega's bootstrap.
 """
 
 from __future__ import annotations
@@ -121,12 +128,42 @@ class Workspace:
         return {}
 
 
+def time_reliability(folder: str, repeat: int) -> None:
+    """Time ``scale_reliability`` on the workspace in ``folder``, its blocks read once."""
+    from threadpoolctl import threadpool_limits
+
+    from evaluate.stats import omega, omega_resamples
+    from evaluate.stats.reliability import reliability_blocks
+    from evaluate.workspace import Workspace
+
+    ws = Workspace.open(folder)
+    responses, insts = ws.responses(), ws.instruments()
+    blocks = reliability_blocks(responses, insts)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for _ in range(repeat):
+            omega._CACHE.clear()
+            omega_resamples._DRAWN.clear()
+            cpu, wall = time.process_time(), time.perf_counter()
+            table = stats.scale_reliability(responses, insts, blocks=blocks)
+            print(f"scale_reliability: CPU {time.process_time() - cpu:.2f} s, wall "
+                  f"{time.perf_counter() - wall:.2f} s ({len(table)} scales at their waves, "
+                  f"{int(table['omega_total'].notna().sum())} omegas)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(f"peak resident memory {peak:.0f} MiB (the workspace's responses included)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--participants", type=int, default=5000)
     parser.add_argument("--items", type=int, default=60)
     parser.add_argument("--cohorts", type=int, default=4)
+    parser.add_argument("--omega-workspace", metavar="WS",
+                        help="time reliability (omega) on this workspace instead")
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    if args.omega_workspace:
+        time_reliability(args.omega_workspace, args.repeat)
+        return
     t0 = time.perf_counter()
     responses, roster, insts = build(args.participants, args.items, args.cohorts)
     print(f"built {len(responses):,} responses × {responses.shape[1]} columns "

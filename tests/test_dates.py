@@ -167,7 +167,8 @@ def test_cells_of_a_formats_shape_found_by_one_number_as_by_their_counts():
 
 def test_iso_reading_skips_only_cells_pandas_cannot_read():
     """Cells starting with one or two digits and a slash are not given to pandas' ISO 8601
-    reader: it reads none of them (tried on many), and every other cell is read as before."""
+    reader: it reads none of them (tried on many), and every cell that starts with a
+    four-digit year is read as pandas reads it."""
     import numpy as np
 
     from evaluate.ingest.dates import _iso
@@ -186,6 +187,16 @@ def test_iso_reading_skips_only_cells_pandas_cannot_read():
     expected = pandas_reads.dt.tz_localize(None).where((years >= 1900) & (years < 2200))
     pd.testing.assert_series_equal(_iso(text), expected.astype("datetime64[ns]"))
     assert _iso(text).notna().sum() >= 4
+
+
+def test_the_words_now_and_today_are_not_read_as_the_moment_of_reading():
+    """pandas' ISO reader takes "now" and "today" for the time it reads them: an answer
+    would be stored as the time of its import, and differ at every import."""
+    from evaluate.ingest.dates import _iso
+
+    words = pd.Series(["now", "today", " Now ", "TODAY", "2026-03-29"], dtype="string")
+    assert pd.to_datetime(words[:2], errors="coerce", format="ISO8601").notna().all()  # the trap
+    assert _iso(words).isna().tolist() == [True, True, True, True, False]
 
 
 def test_cells_of_a_two_part_width_refused_by_it_are_refused_by_every_format():
@@ -209,3 +220,16 @@ def test_cells_of_a_two_part_width_refused_by_it_are_refused_by_every_format():
             pd.testing.assert_series_equal(dates._with(text[-300:], formats), expected[-300:])
             read.append(int(expected.notna().sum()))
     assert min(read) < 1_000 and sum(read) > 500  # cells read and cells refused
+
+
+def test_now_and_today_in_a_date_column_are_reported_not_stored_as_the_import_time():
+    from evaluate.ingest.dates import parse_datetimes
+
+    cells = pd.Series(["12/03/2024 09:32:14", "now", "today", "2024-03-12T09:30:00",
+                       "1 March 2024", "Today"], dtype=object)
+    for order in (None, "day-first", "month-first"):
+        read, _ = parse_datetimes(cells, order)
+        assert read.isna().tolist()[1:3] == [True, True], order
+        assert read.isna().iloc[5], order
+        assert read.iloc[3] == pd.Timestamp("2024-03-12 09:30") and read.iloc[4] == pd.Timestamp("2024-03-01")
+

@@ -1746,3 +1746,18 @@ def test_answer_codes_are_numbered_as_np_unique_numbers_them():
                                                        return_inverse=True)
     assert np.array_equal(x[first], rows) and np.array_equal(first, expected_first)
     assert np.array_equal(inverse, expected_inverse.ravel())
+
+
+def test_pattern_weights_counted_block_by_block_are_the_counts_summed_by_pattern(monkeypatch):
+    """_pattern_weights counts a few resamples at a time into buffers made once (the last
+    block shorter): each resample's draws of each pattern, whatever the blocks."""
+    from evaluate.stats import omega_resamples as orr
+
+    rng = np.random.default_rng(8)
+    n, b, p = 50, 23, 7
+    counts = rng.integers(0, 4, (b, n)).astype(np.uint8)
+    inverse = rng.integers(0, p, n)
+    expected = np.stack([np.bincount(inverse, weights=row, minlength=p) for row in counts])
+    for cells in (1 << 20, 5 * n, 3 * n + 1, n):  # one block; blocks of 5, of 3, of 1 resample
+        monkeypatch.setattr(orr, "_BLOCK", cells)
+        assert np.array_equal(orr._pattern_weights(counts, inverse, p), expected), cells

@@ -137,20 +137,26 @@ def _is_datetime(values: pd.Series) -> bool:
 def _iso(text: pd.Series) -> pd.Series:
     """ISO 8601 dates and times (with an offset: in UTC, naive), plausible ones only.
 
-    An ISO date starts with its four-digit year, so a cell that starts with one or
-    two digits and a slash (``3/4/2026``, ``03/15/2026 23:51:32``: most cells of a
-    slash-date export) is none, and pandas, slow to give up on a cell, is not asked.
+    An ISO date starts with its four-digit year, so only such cells are given to
+    pandas: a cell that starts with one or two digits and a slash (``3/4/2026``,
+    ``03/15/2026 23:51:32``: most cells of a slash-date export) is none, and pandas,
+    slow to give up on a cell, is not asked. Nor are the words ``now`` and ``today``,
+    which pandas' ISO reader takes for the moment it reads them: an answer is never
+    stored as the time of its import.
 
-    >>> _iso(pd.Series(["2026-03-29T00:30:00Z", "03/29/2026 00:30:00", None])).tolist()
-    [Timestamp('2026-03-29 00:30:00'), NaT, NaT]
+    >>> _iso(pd.Series(["2026-03-29T00:30:00Z", "03/29/2026 00:30:00", "now", None])).tolist()
+    [Timestamp('2026-03-29 00:30:00'), NaT, NaT, NaT]
     """
-    tried = ~text.astype("string").str.match(r"[0-9]{1,2}/").fillna(False).to_numpy(dtype=bool)
+    tried = text.astype("string").str.match(r"\s*[0-9]{4}").fillna(False).to_numpy(dtype=bool)
     out = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
     if tried.any():
         parsed = pd.to_datetime(text[tried], errors="coerce", format="ISO8601", utc=True)
         out[tried] = _plausible(parsed.dt.tz_localize(None)).to_numpy(dtype="datetime64[ns]")
     return pd.Series(out, index=text.index, name=text.name, dtype="datetime64[ns]")
 
+
+#: Words pandas reads as the moment it reads them: never a date an answer gave.
+_MOMENT = r"\s*(?:now|today)\s*"
 
 _SEPARATORS = ("/", ".", ":", "-")
 _DIRECTIVE = re.compile(r"%.")
@@ -456,7 +462,8 @@ def parse_datetimes(values: pd.Series, order: str | None = None,
             read[slash.index] = _read_in(slash, order, readings)
         left = slash.index[read[slash.index].isna()]
         if len(left):  # month names and other spelled-out dates read one way only
-            words = slash[left][slash[left].str.contains(r"[A-Za-z]{3}", regex=True)]
+            words = slash[left][slash[left].str.contains(r"[A-Za-z]{3}", regex=True)
+                                & ~slash[left].str.fullmatch(_MOMENT, case=False)]
             if len(words):
                 fallback = pd.to_datetime(words, errors="coerce", format="mixed", utc=True,
                                           dayfirst=order == "day-first")

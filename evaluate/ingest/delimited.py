@@ -98,7 +98,7 @@ def read_csv_grid(path: Path, head: bytes) -> tuple[np.ndarray, str, list[str]]:
             f"Export the responses again as one of {ACCEPTED}.",
         )
     text, encoding = _decode(path, raw)
-    if not text.strip():
+    if not text or text.isspace():  # (as ``not text.strip()``, without copying the text)
         raise _fail(path, "has no data (only blank lines) — export the responses again.")
     if encoding == "cp1252":
         notes.append("The file is not UTF-8; read it as Windows-1252 (cp1252) text.")

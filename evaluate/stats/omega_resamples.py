@@ -107,15 +107,25 @@ def _patterns(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _pattern_weights(counts: np.ndarray, inverse: np.ndarray, p: int) -> np.ndarray:
-    """B × p: each resample's draws of each pattern (the counts of its rows, summed)."""
+    """B × p: each resample's draws of each pattern (the counts of its rows, summed).
+
+    Counted a block of resamples at a time, each by one bincount. Every block has
+    the same cells (a full block's, or their start), and each block's counts are
+    copied into one buffer of weights: no arrays of a block's size (8 MB each at
+    100,000 respondents) made and freed block after block, which the system pages
+    in afresh each time.
+    """
     b, n = counts.shape
     out = np.empty((b, p))
-    step = _rows_per_block(n)
-    for i in range(0, b, step):  # blocks of resamples, each counted by one bincount
+    step = min(_rows_per_block(n), b)
+    cells = (np.arange(step, dtype=np.int64)[:, None] * p + inverse).ravel()
+    weights = np.empty(cells.size)
+    for i in range(0, b, step):
         part = counts[i:i + step]
         m = part.shape[0]
-        cells = (np.arange(m, dtype=np.int64)[:, None] * p + inverse).ravel()
-        out[i:i + m] = np.bincount(cells, weights=part.ravel(), minlength=m * p).reshape(m, p)
+        np.copyto(weights[:m * n], part.ravel())
+        out[i:i + m] = np.bincount(cells[:m * n], weights=weights[:m * n],
+                                   minlength=m * p).reshape(m, p)
     return out
 
 
