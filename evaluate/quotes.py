@@ -39,13 +39,16 @@ def ranked_answers(quotes: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     ['Yes', 2, 4]
     """
     keys = [k for k in keys if k in quotes.columns]
-    q = quotes.assign(_same=quotes["text"].astype("string").str.strip().astype(object))
+    # grouped by the stripped texts as pandas text; made Python objects only once per
+    # answer for the pseudo-random order (a national cohort's 200,000 texts were each made one)
+    q = quotes.assign(_same=quotes["text"].astype("string").str.strip())
     extra = {"prompt": ("prompt", "first")} if "prompt" in q.columns and "prompt" not in keys else {}
     answers = (q.groupby(keys + ["_same"], sort=True, dropna=False)
                .agg(text=("text", "first"), n_people=("text", "size"), **extra).reset_index())
     answers["n_quotable"] = (answers.groupby(keys, dropna=False)["n_people"].transform("sum")
                              if keys else answers["n_people"].sum())
-    answers["_order"] = pd.util.hash_pandas_object(answers["_same"], index=False).to_numpy()
+    answers["_order"] = pd.util.hash_pandas_object(answers["_same"].astype(object),
+                                                   index=False).to_numpy()
     answers = answers.sort_values(keys + ["n_people", "_order"],
                                   ascending=[True] * len(keys) + [False, True], kind="stable")
     for c in ("n_people", "n_quotable"):

@@ -92,3 +92,41 @@ def test_dashboard_shows_the_same_choice_and_says_how_many_more(report):
     assert sorted(shown) == sorted(chosen["text"])
     assert "35 other different answers are not shown here; tables/quotes.csv has every one." in html
     assert "written by 3 people" in html and SECRET not in html
+
+
+def _ranked_by_objects(quotes, keys):
+    """ranked_answers as it was: the stripped texts grouped as Python objects."""
+    q = quotes.assign(_same=quotes["text"].astype("string").str.strip().astype(object))
+    extra = {"prompt": ("prompt", "first")} if "prompt" not in keys else {}
+    answers = (q.groupby(keys + ["_same"], sort=True, dropna=False)
+               .agg(text=("text", "first"), n_people=("text", "size"), **extra).reset_index())
+    answers["n_quotable"] = answers.groupby(keys, dropna=False)["n_people"].transform("sum")
+    answers["_order"] = pd.util.hash_pandas_object(answers["_same"], index=False).to_numpy()
+    answers = answers.sort_values(keys + ["n_people", "_order"],
+                                  ascending=[True] * len(keys) + [False, True], kind="stable")
+    for c in ("n_people", "n_quotable"):
+        answers[c] = answers[c].astype("int64")
+    return answers.drop(columns=["_same", "_order"]).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("dtype", ["string", "str", object])
+def test_ranked_answers_are_those_of_texts_grouped_as_objects(dtype):
+    """Grouping the stripped texts as pandas text gives the table grouping them as Python
+    objects gave: same groups, order, first texts and pseudo-random order, to the pickle."""
+    import pickle
+
+    import numpy as np
+
+    from evaluate.quotes import ranked_answers
+
+    rng = np.random.default_rng(1)
+    texts = np.array(["Yes", "Yes ", " yes", "Ünïcode", "b", "a", "", "  ", None, "a, b"],
+                     dtype=object)
+    q = pd.DataFrame({"instrument": rng.choice(["post", "baseline"], 300),
+                      "wave": rng.choice(["end", None], 300),
+                      "item": rng.choice(["best", "worst"], 300), "prompt": "Best?",
+                      "text": pd.array(texts[rng.integers(0, texts.size, 300)], dtype=dtype)})
+    for keys in (["instrument", "wave", "item"], ["instrument", "item", "prompt"]):
+        got, want = ranked_answers(q, keys), _ranked_by_objects(q, keys)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        assert pickle.dumps(got) == pickle.dumps(want)
