@@ -16,6 +16,13 @@ wall, CPU (user + sys) and peak memory of the process; afterwards the two
 trees' ``--out`` folders and stored results are compared byte by byte
 (``compare_results.py``).
 
+Measured with ``--command`` (issue 23, round 6; 2 shared cores): the 100,000-person
+workspace (baseline and post csv exports ingested), the statistics, csv and report-table
+steps of this round against the code before them (omega's work left out of both), five
+alternating pairs, load 2.4-4: CPU 19.4 -> 17.3 s (user 14.2 -> 12.0 s), wall 25.8 ->
+22.5 s, peak 890 -> 877 MB; the demo workspace, seven pairs, load 4.2-5.3: CPU 4.60 ->
+4.47 s, peak 254 -> 253 MB. Every --out file and stored result byte-identical.
+
 A 100,000-person workspace comes from ``benchmarks/bench_national.py`` (or
 ``evaluate init`` + ``evaluate ingest`` of its generated exports).
 """
