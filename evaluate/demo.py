@@ -100,8 +100,9 @@ def record_sample_rounds(ws, sample_dir: Path, panel_dir: Path) -> list[Path]:
     rounds = (yaml.safe_load(spec.read_text(encoding="utf-8")) or {}).get("rounds") or []
     personal = read_roster(ws.roster_path, ws.salt).personal_data() if ws.roster_path else None
     written = []
+    responses = ws.responses() if rounds else None  # a round records choices, not answers
     for r in rounds:
-        number, candidates = round_candidates(ws, collect_stories(ws))
+        number, candidates = round_candidates(ws, collect_stories(ws, responses=responses))
         path = write_panel_workbook(candidates, panel_dir / f"panel-round-{number}.xlsx",
                                     round_number=number, level=r["level"],
                                     programme=ws.programme_name)
@@ -126,7 +127,7 @@ def record_sample_rounds(ws, sample_dir: Path, panel_dir: Path) -> list[Path]:
         filled = read_panel_workbook(path)
         record_round(ws, filled.decisions, round_number=filled.round_number, level=filled.level,
                      panel=filled.panel, decided=filled.decided, source=path.name,
-                     personal=personal)
+                     personal=personal, responses=responses)
         written.append(path)
     return written
 
@@ -139,6 +140,7 @@ def run_demo(out_dir: Path, sample_dir: Path | None = None, *, progress=None) ->
     ``evaluate report`` on the demo workspace copies them."""
     from evaluate.analysis import analyse_and_store, keep_report_files, report_context
     from evaluate.report.build import build_report
+    from evaluate.report.chart_images import Camera
     from evaluate.workspace.results import results_key
 
     out_dir = Path(out_dir)
@@ -146,9 +148,12 @@ def run_demo(out_dir: Path, sample_dir: Path | None = None, *, progress=None) ->
     ws, outcomes = build_demo_workspace(out_dir / "workspace", sample_dir, progress=progress)
     panels = record_sample_rounds(ws, sample_dir or sample_data_dir(), out_dir / "panel")
     key = results_key(ws.path)
-    results = analyse_and_store(ws, progress=progress)
-    context = report_context(ws)
-    paths = build_report(results, context, out_dir, docx=True, progress=progress)
+    with Camera() as camera:  # Chromium starts during the analysis, ready for the charts
+        context: dict = {}  # what the claims were drawn with: the responses are read once
+        results = analyse_and_store(ws, progress=progress, context=context)
+        context = context or report_context(ws)
+        paths = build_report(results, context, out_dir, docx=True, progress=progress,
+                             camera=camera)
     keep_report_files(ws, paths, {}, key)
     paths = dict(paths)
     paths["workspace"] = ws.path

@@ -94,6 +94,7 @@ def build_report(
     analysis_workbook: str | Path | None = None,
     tables_workbook: str | Path | None = None,
     csv_tables: list[Path] | None = None,
+    camera=None,
 ) -> dict[str, Path]:
     """Write the dashboard, the tables workbook and the csv tables into ``out_dir``.
 
@@ -158,6 +159,10 @@ def build_report(
         the workspace with them): copied instead of written again. With both
         workbooks and the csv tables kept, only the tables the dashboard draws
         from are read.
+    camera : Camera, optional
+        With ``docx``: a :class:`evaluate.report.chart_images.Camera` the caller
+        opened earlier, so Chromium is ready when the dashboard is drawn; without
+        one, one is opened here, before the dashboard is drawn.
 
     Returns
     -------
@@ -174,6 +179,14 @@ def build_report(
     >>> sorted(paths)
     ['analysis', 'csv', 'dashboard', 'tables']
     """
+    if docx and camera is None:  # Chromium starts while the dashboard is drawn
+        from evaluate.report.chart_images import Camera
+
+        with Camera() as camera:
+            return build_report(results, context, out_dir, pdf=pdf, docx=docx, progress=progress,
+                                analysis_workbook=analysis_workbook,
+                                tables_workbook=tables_workbook, csv_tables=csv_tables,
+                                camera=camera)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     from evaluate.workspace.results import StoredTables
@@ -199,10 +212,8 @@ def build_report(
         import shutil
         import tempfile
 
-        from evaluate.report.chart_images import start_chart_images
-
         shots = Path(tempfile.mkdtemp(prefix="evaluate-charts-"))
-        pictures = start_chart_images(dashboard, [f.id for f in page.figures], shots)
+        pictures = camera.photograph(dashboard, [f.id for f in page.figures], shots)
 
     step("Writing tables.xlsx and analysis.xlsx")
     writing_books = tables_workbook is None or analysis_workbook is None

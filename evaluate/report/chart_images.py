@@ -13,7 +13,7 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-__all__ = ["chart_images", "start_chart_images"]
+__all__ = ["Camera", "chart_images", "start_chart_images"]
 
 _VIEWPORT = {"width": 1032, "height": 900}
 
@@ -39,14 +39,52 @@ def start_chart_images(dashboard: str | Path, figure_ids: list[str], out_dir: st
     the report can write its workbooks meanwhile and collect the pictures
     when the Word report needs them.
     """
-    pool = ThreadPoolExecutor(max_workers=1)
-    try:
-        return pool.submit(_chart_images, dashboard, figure_ids, out_dir, timeout_s)
-    finally:
-        pool.shutdown(wait=False)  # the thread ends when the pictures are taken
+    return Camera(timeout_s=timeout_s).photograph(dashboard, figure_ids, out_dir)
 
 
-def _chart_images(dashboard, figure_ids, out_dir, timeout_s) -> tuple[dict[str, Path], str]:
+class Camera:
+    """Chromium started before the dashboard it will photograph exists.
+
+    Starting Playwright and Chromium takes about a second, most of it waiting;
+    the report's pictures wait for it only after the dashboard is drawn. A
+    camera opened earlier (``evaluate demo`` opens one before the analysis)
+    has Chromium ready by then. :meth:`photograph` once, or :meth:`close`
+    unused: use it as a context manager, so that Chromium and its thread
+    always end.
+
+    >>> with Camera() as camera:  # doctest: +SKIP
+    ...     images, why_none = camera.photograph("dashboard.html", ["fig-1"], "shots").result()
+    """
+
+    def __init__(self, *, timeout_s: float = 120):
+        self._job: Future = Future()  # (dashboard, figure_ids, out_dir), or None: not needed
+        pool = ThreadPoolExecutor(max_workers=1)
+        try:
+            self._pictures = pool.submit(_chart_images, self._job, timeout_s)
+        finally:
+            pool.shutdown(wait=False)  # the thread ends when the pictures are taken
+
+    def photograph(self, dashboard: str | Path, figure_ids: list[str],
+                   out_dir: str | Path) -> Future:
+        """Photograph the charts ``figure_ids`` of ``dashboard`` into ``out_dir``: a future
+        whose ``result()`` is what :func:`chart_images` returns."""
+        self._job.set_result((dashboard, figure_ids, out_dir))
+        return self._pictures
+
+    def close(self) -> None:
+        """Let Chromium go when no pictures were asked for (nothing, once they were)."""
+        if not self._job.done():
+            self._job.set_result(None)
+
+    def __enter__(self) -> Camera:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _chart_images(job: Future, timeout_s) -> tuple[dict[str, Path], str]:
+    """Start Chromium, then wait for ``job`` (what to photograph) and take the pictures."""
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
@@ -59,8 +97,6 @@ def _chart_images(dashboard, figure_ids, out_dir, timeout_s) -> tuple[dict[str, 
     if browser_path is None:
         return {}, ("the charts are not drawn here because no Chromium was found (apt-get "
                     "install chromium, or set EVALUATE_CHROMIUM)")
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     shots: dict[str, Path] = {}
     try:
         with sync_playwright() as p:
@@ -72,6 +108,12 @@ def _chart_images(dashboard, figure_ids, out_dir, timeout_s) -> tuple[dict[str, 
                               if r.request.url.startswith(("file:", "data:", "blob:", "about:"))
                               else r.abort())
                 page = context.new_page()
+                asked = job.result()
+                if asked is None:
+                    return {}, "no pictures were asked for"
+                dashboard, figure_ids, out_dir = asked
+                out_dir = Path(out_dir)
+                out_dir.mkdir(parents=True, exist_ok=True)
                 page.goto(Path(dashboard).resolve().as_uri(), wait_until="load")
                 page.wait_for_selector("body[data-rendered]", timeout=timeout_s * 1000)
                 page.add_style_tag(content="nav, .toolbar, header.sticky {display: none !important}")

@@ -76,7 +76,8 @@ def round_candidates(ws, stories: pd.DataFrame) -> tuple[int, pd.DataFrame]:
 
 
 def record_round(ws, decisions: pd.DataFrame, *, round_number: int, level: str, panel: str,
-                 decided: str, source: str, personal=None) -> str:
+                 decided: str, source: str, personal=None,
+                 responses: pd.DataFrame | None = None) -> str:
     """Store one panel's decisions as the next round; returns what was done, in words.
 
     Parameters
@@ -93,6 +94,9 @@ def record_round(ws, decisions: pd.DataFrame, *, round_number: int, level: str, 
         The workbook's file name (kept in the history).
     personal : PersonalData, optional
         Names to hide in the reasons and notes (emails are always hidden).
+    responses : DataFrame, optional
+        ``ws.responses()`` when the caller has read them already (a round records
+        choices, not answers: the same before and after).
 
     Raises
     ------
@@ -103,7 +107,7 @@ def record_round(ws, decisions: pd.DataFrame, *, round_number: int, level: str, 
     from evaluate.stories.collect import collect_stories
 
     personal = personal or PersonalData()
-    expected, candidates = round_candidates(ws, collect_stories(ws))
+    expected, candidates = round_candidates(ws, collect_stories(ws, responses=responses))
     if round_number != expected:
         raise WorkspaceError(
             f"{source} is the workbook for round {round_number}, but the next round to record is "
