@@ -222,9 +222,19 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--formats", default="xlsx,csv")
     parser.add_argument("--keep", type=Path, default=None, help="Keep the workspaces and outputs here.")
+    parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.build_only:
+        build_inputs(args.people, Path(tempfile.gettempdir()) / f"evaluate-national-{args.people}")
+        return
     t0 = time.perf_counter()
-    paths = build_inputs(args.people, Path(tempfile.gettempdir()) / f"evaluate-national-{args.people}")
+    folder = Path(tempfile.gettempdir()) / f"evaluate-national-{args.people}"
+    # Built in a process of its own: Linux carries a parent's peak memory into the children it
+    # starts (ru_maxrss survives fork and exec), so building the inputs in this process would
+    # make every step below report at least the builder's peak.
+    subprocess.run([sys.executable, __file__, "--build-only", "--people", str(args.people)],
+                   check=True)
+    paths = build_inputs(args.people, folder)  # already there: only their paths
     sizes = ", ".join(f"{k} {p.stat().st_size / 1e6:.1f} MB" for k, p in paths.items())
     print(f"inputs ready in {time.perf_counter() - t0:.1f} s: {sizes}")
     work = args.keep or Path(tempfile.mkdtemp(prefix="evaluate-national-"))

@@ -176,14 +176,14 @@ NOT_TO_VALIDATE_OR_REPORT = ("scipy", "pingouin", "statsmodels", "igraph", "open
                              "docx", "starlette", "uvicorn", "matplotlib")
 
 
-def _loaded_by_command(args: list[str]) -> list[str]:
-    """The modules of :data:`NOT_TO_VALIDATE_OR_REPORT` that ``evaluate ARGS`` loads, run as
-    the command runs (its own process, through ``evaluate.cli.main``)."""
+def _loaded_by_command(args: list[str], watch=NOT_TO_VALIDATE_OR_REPORT) -> list[str]:
+    """The modules of ``watch`` (:data:`NOT_TO_VALIDATE_OR_REPORT`) that ``evaluate ARGS``
+    loads, run as the command runs (its own process, through ``evaluate.cli.main``)."""
     probe = ("import json, sys\nfrom evaluate.cli import main\n"
              f"sys.argv = ['evaluate', *{args!r}]\n"
              "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
              f"print(json.dumps([code, sorted({{m.split('.')[0] for m in sys.modules}}"
-             f" & set({NOT_TO_VALIDATE_OR_REPORT!r}))]))")
+             f" & set({tuple(watch)!r}))]))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     code, loaded = json.loads(done.stdout.strip().splitlines()[-1])
     assert code in (0, None), done.stdout
@@ -236,6 +236,18 @@ def test_report_with_stored_results_loads_only_what_drawing_needs(demo_outputs, 
     ws = shutil.copytree(demo_outputs["workspace"], tmp_path / "ws")
     assert _loaded_by_command(["report", str(ws), "--out", str(tmp_path / "r"), "-q"]) == []
     assert (tmp_path / "r" / "tables.xlsx").read_bytes() == Path(demo_outputs["tables"]).read_bytes()
+
+
+def test_analyse_writes_the_report_tables_without_the_page_templates(demo_outputs, tmp_path):
+    """`evaluate analyse` writes the report's tables.xlsx from a dashboard page it never
+    draws: Jinja2 is loaded only to draw one."""
+    import shutil
+
+    ws = shutil.copytree(demo_outputs["workspace"], tmp_path / "ws")
+    shutil.rmtree(ws / "results")
+    assert _loaded_by_command(["analyse", str(ws), "--out", str(tmp_path / "a"), "-q"],
+                              watch=("jinja2", "openpyxl")) == ["openpyxl"]
+    assert (ws / "results" / "tables.xlsx").is_file()
 
 
 def test_igraph_keeps_its_matplotlib_drawing_for_library_users():

@@ -6,7 +6,8 @@ from __future__ import annotations
 import jinja2
 from jinja2.bccache import bc_magic
 
-from evaluate.report.page import _CompiledTemplates, asset, script_json
+from evaluate.report.page import asset, script_json
+from evaluate.report.template_cache import CompiledTemplates as _CompiledTemplates
 
 
 def _env(cache) -> jinja2.Environment:

@@ -18,7 +18,6 @@ script) and figure data, which :func:`script_json` makes safe inside a
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -26,8 +25,6 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 
-import jinja2
-import jinja2.bccache
 import pandas as pd
 from markupsafe import Markup
 
@@ -84,36 +81,20 @@ def plotly_js() -> Markup:
     return Markup(text.replace("</script", "<\\/script"))  # noqa: S704 - the library
 
 
-class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
-    """Templates compiled once and kept between runs, in the user's own folder of the system's
-    temporary directory (Jinja2's default: mode 700, checked); each is keyed by its source's
-    checksum, so an edited template is compiled again. A cache that cannot be read or written
-    is passed over: the template is compiled as if there were none."""
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # noqa: BLE001 - a damaged cache file is only a missed cache
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
-
-
-def _compiled_templates() -> jinja2.BytecodeCache | None:
-    try:
-        return _CompiledTemplates()
-    except (OSError, RuntimeError):  # no temporary directory of our own: compile each time
-        return None
-
-
 @lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
-    """The template environment: package templates, autoescaping on, undefined names fail."""
+def environment():
+    """The template environment (a ``jinja2.Environment``): package templates, autoescaping
+    on, undefined names fail.
+
+    Jinja2 is loaded here, when a page is first drawn, not with this module: ``evaluate
+    analyse`` builds the report's tables from a :class:`Page` without drawing it."""
+    import jinja2
+
+    from evaluate.report.template_cache import compiled_templates
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("evaluate.report", "templates"),
-        bytecode_cache=_compiled_templates(),
+        bytecode_cache=compiled_templates(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
