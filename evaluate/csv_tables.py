@@ -7,8 +7,9 @@ formats and quotes each column's *distinct* values once (``pandas.factorize``)
 and lays their UTF-8 bytes out as a padded byte matrix; the rows are then
 these matrices' rows picked by each cell's code, side by side, with the zero
 padding dropped (numpy throughout, no Python string per cell). A column of
-same-length ids (the pseudonymous participant ids) is taken from its Arrow
-buffer as it is. The output is byte-identical to
+same-length ids (the pseudonymous participant ids) or of short texts (response
+numbers) is taken from its Arrow buffers, padded, not factorized. The output
+is byte-identical to
 ``frame.to_csv(path, index=False, lineterminator="\\n", encoding="utf-8")``:
 floats as numpy prints them (the shortest text that reads back exactly, as
 pandas writes them), missing values empty, booleans ``True``/``False``, and a
@@ -111,32 +112,42 @@ def _joined(codes: np.ndarray, fields: list[str]) -> np.ndarray:
     return table[codes]
 
 
-def _same_length(series: pd.Series) -> np.ndarray | None:
-    """A text column of ids (every cell present, all of one length in UTF-8, none to quote)
-    as a byte matrix of one row per cell, read from its Arrow buffer without making a
-    Python string per cell; None for any other column."""
+def _short_texts(series: pd.Series) -> np.ndarray | None:
+    """A text column of short cells (ids, answer numbers; none to quote) as a byte matrix of
+    one row per cell: its UTF-8 bytes, then zero padding (a missing cell: zeros only), read
+    from its Arrow buffers without making a Python string per cell or hashing any (a
+    national table's 100,000 response numbers took a second to factorize); None for any
+    other column, and when the cells' lengths differ and the matrix would be larger than
+    the codes :func:`_fields` makes (eight bytes a cell)."""
     dtype = series.dtype
     if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
         return None
     import pyarrow as pa
 
     text = series.array.__arrow_array__().combine_chunks().cast(pa.large_string())
-    if text.null_count or not len(text):
+    if not len(text) or text.null_count == len(text):
         return None
     offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset:text.offset + len(text) + 1]
-    width = int(offsets[1] - offsets[0])
-    if width == 0 or offsets[-1] - offsets[0] != width * len(text) or (
-            np.diff(offsets) != width).any():
+    lengths = np.diff(offsets)
+    width = int(lengths.max())
+    same = text.null_count == 0 and int(lengths.min()) == width
+    if width == 0 or not (same or width <= 8):
         return None
+    if text.null_count and lengths[text.is_null().to_numpy(zero_copy_only=False)].any():
+        return None  # a missing cell with bytes of its own behind it
     data = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
     if _SPECIAL[data].any():
         return None
-    return data.reshape(len(text), width)
+    if same:
+        return data.reshape(len(text), width)
+    table = np.zeros((len(text), width), dtype=np.uint8)
+    table[np.arange(width) < lengths[:, None]] = data
+    return table
 
 
 def _write_rows(fh, columns: list[tuple[np.ndarray | None, np.ndarray]], ends: list[int]) -> None:
     """Write the rows: each column's bytes side by side (its padded fields picked by its
-    codes, or its rows of same-length ids) and its comma or line feed, then only the
+    codes, or its rows of ids or short texts, padded) and its comma or line feed, then only the
     non-zero bytes, row after row (so each field and its end, no padding), a block of rows
     at a time."""
     widths = [t.shape[1] + (codes is None) for codes, t in columns]
@@ -172,7 +183,7 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
             isinstance(c, str) for c in frame.columns):
         return _by_pandas(frame, path)
     series = [frame.iloc[:, j] for j in range(frame.shape[1])]
-    ids = [_same_length(s) for s in series]
+    ids = [_short_texts(s) for s in series]
     found = [None if i is not None else _fields(s) for s, i in zip(series, ids, strict=True)]
     if any(f is None and i is None for f, i in zip(found, ids, strict=True)):
         return _by_pandas(frame, path)

@@ -200,9 +200,20 @@ def neutralise_formula(value):
     return value
 
 
-def _may_start_a_formula(values: np.ndarray) -> bool:
+def _may_start_a_formula(column: pd.Series) -> bool:
     """False when no cell can read as a formula: every cell is missing or text that does not
-    start like one (anything else is checked by its text, in :func:`neutralise_frame`)."""
+    start like one (anything else is checked by its text, in :func:`neutralise_frame`).
+
+    A text column held by Arrow is asked in Arrow, one pass per formula start (a national
+    table's ids and labels: millions of cells, no Python string made for any); an object
+    column's cells are Python objects already, looked at in turn."""
+    if column.dtype != object and hasattr(column.array, "__arrow_array__"):
+        import pyarrow.compute as pc
+
+        text = column.array.__arrow_array__()
+        return any(pc.any(pc.starts_with(text, start)).as_py() for start in _FORMULA_START)
+    values = column.to_numpy(dtype=object) if column.dtype == object else \
+        np.asarray(column.unique(), dtype=object)
     for v in values:
         if type(v) is str:
             if v.startswith(_FORMULA_START):
@@ -213,17 +224,15 @@ def _may_start_a_formula(values: np.ndarray) -> bool:
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """:func:`neutralise_formula` over every text column (vectorised)."""
-    out = frame.copy()
+    """:func:`neutralise_formula` over every text column (vectorised).
+
+    The frame given is not changed; the one returned shares its unchanged columns (a
+    national table's millions of cells are not copied to be written)."""
+    out = frame.copy(deep=False)
     for col in out.columns:
         s = out[col]
         if s.dtype == object or pd.api.types.is_string_dtype(s):
-            # an object column's cells are Python objects already; a string column's are
-            # looked at once per distinct text (a national table's ids and labels: millions
-            # of cells, no Python string made for each)
-            cells = s.to_numpy(dtype=object) if s.dtype == object else \
-                np.asarray(s.unique(), dtype=object)
-            if not _may_start_a_formula(cells):
+            if not _may_start_a_formula(s):
                 continue  # most columns: one pass over the cells, no conversion
             text = s.astype("string")
             risky = text.str.match(r"^[=+\-@\t\r]", na=False).to_numpy()

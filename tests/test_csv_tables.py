@@ -33,6 +33,8 @@ def frames():
         "comma": pd.array([i.replace("P-", "P,") for i in ids], dtype="string[pyarrow]"),
         "gap": pd.array([None, *ids[1:]], dtype="string[pyarrow]"),
         "ragged": pd.array([i[: 3 + k % 5] for k, i in enumerate(ids)], dtype="string[pyarrow]"),
+        "short": pd.array([[None, "", "7", "12", "ü", "1234567"][k % 6] for k in range(n)],
+                          dtype="string[pyarrow]"),
         "score": floats})
     yield pd.DataFrame({"nul": ["a\x00b", "c"] * 50, "n": range(100)})  # a zero byte in a field
     yield pd.DataFrame({"when": pd.date_range("2026-01-01", periods=n, freq="h"),
@@ -65,14 +67,26 @@ def test_signed_zeros_and_float32_as_pandas_writes_them(tmp_path):
     assert path.read_bytes() == frame.to_csv(index=False, lineterminator="\n").encode()
 
 
-def test_same_length_ids_are_read_as_a_byte_matrix():
+def test_short_texts_are_read_as_a_byte_matrix():
+    """Same-length ids, and short texts of any length (missing cells all zeros), are taken
+    from their Arrow buffers; longer ragged texts, texts to quote and other columns are not."""
     ids = pd.Series(pd.array(["P-01", "P-22", "Q-03"], dtype="string[pyarrow]"))
-    matrix = csv_tables._same_length(ids)
+    matrix = csv_tables._short_texts(ids)
     assert matrix.shape == (3, 4) and matrix.tobytes() == b"P-01P-22Q-03"
-    assert csv_tables._same_length(ids.iloc[1:]).tobytes() == b"P-22Q-03"  # a slice
-    for other in (["P-01", "P-2"], ["P-01", None], ["P,01", "P-02"], ["", ""]):
-        assert csv_tables._same_length(pd.Series(pd.array(other, dtype="string[pyarrow]"))) is None
-    assert csv_tables._same_length(pd.Series(["P-01", "P-02"], dtype=object)) is None
+    assert csv_tables._short_texts(ids.iloc[1:]).tobytes() == b"P-22Q-03"  # a slice
+    numbers = pd.Series(pd.array(["7", None, "", "12345678", "ü"], dtype="string[pyarrow]"))
+    assert csv_tables._short_texts(numbers).tobytes() == (
+        b"7" + bytes(7) + bytes(16) + b"12345678" + "ü".encode() + bytes(6))
+    assert csv_tables._short_texts(numbers.iloc[3:]).tobytes() == b"12345678" + "ü".encode() + bytes(6)
+    for other in (["P-01", "P-0123456"], ["P,01", "P-02"], ["", ""], [None, None]):
+        assert csv_tables._short_texts(pd.Series(pd.array(other, dtype="string[pyarrow]"))) is None
+    assert csv_tables._short_texts(pd.Series(["P-01", "P-02"], dtype=object)) is None
+    import pyarrow as pa  # a missing cell with bytes of its own behind it: not read as a matrix
+
+    hidden = pa.Array.from_buffers(pa.large_string(), 2, [pa.py_buffer(np.packbits([1, 0], bitorder="little")),
+                                                         pa.py_buffer(np.array([0, 1, 3], np.int64)),
+                                                         pa.py_buffer(b"abc")])
+    assert csv_tables._short_texts(pd.Series(pd.arrays.ArrowStringArray(hidden))) is None
 
 
 def test_padded_fields_and_when_they_are_not_padded():

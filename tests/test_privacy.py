@@ -126,3 +126,21 @@ def test_suppress_small_blanks_numbers_as_float_whatever_their_dtype():
                                        check_exact=True)
     assert out["label"].tolist()[1:] == ["b", "c"] and pd.isna(out["label"].iloc[0])
     assert out["suppressed"].tolist() == [True, False, False]
+
+
+def test_neutralise_frame_shares_unchanged_columns_and_asks_arrow_text_in_arrow():
+    """A national table is not copied to be written: the columns left as they are are the
+    frame's own; Arrow text is checked for formula starts in Arrow, chunk by chunk, with
+    missing and non-ASCII cells, as the cells one by one would be."""
+    import pyarrow as pa
+
+    chunks = pa.chunked_array([["é", None, "ok"], ["", "x-1"], ["\tx", None]])
+    texts = pd.Series(pd.arrays.ArrowStringArray(chunks))
+    safe = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([["é", None], ["", "x-1"]])))
+    frame = pd.DataFrame({"n": np.arange(7.0), "safe": pd.concat([safe] * 2, ignore_index=True)[:7],
+                          "tab": texts})
+    out = neutralise_frame(frame)
+    assert np.shares_memory(out["n"].to_numpy(), frame["n"].to_numpy())
+    pd.testing.assert_series_equal(out["safe"], frame["safe"])
+    assert out["tab"].tolist()[5] == "'\tx" and frame["tab"].tolist()[5] == "\tx"
+    pd.testing.assert_series_equal(out["tab"].drop(5).astype("string"), frame["tab"].drop(5))
