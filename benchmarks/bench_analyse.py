@@ -4,7 +4,8 @@ Run: ``python benchmarks/bench_analyse.py WORKSPACE [--repeat 3] [--against SRC]
 
 Each run is a fresh process on a fresh copy of WORKSPACE (never written
 into), each tree's bytecode compiled first (as ``bench_demo`` does): import
-time, ``analyse_and_store``, then what ``report`` does before it draws anything: ``stored_results`` and ``report_context``. With ``--against
+time, ``analyse_and_store``, then what ``report`` does before it draws
+anything: ``stored_results`` and ``report_context``. With ``--against
 SRC`` (another checkout's folder holding ``evaluate/``) the runs alternate
 between SRC and this tree, so both see the same machine load; the load average
 is printed with each run. Afterwards every stored table of the two trees is
