@@ -170,3 +170,22 @@ def test_workbook_saved_in_memory_is_the_bytes_of_openpyxls_own_save(tmp_path, m
     theirs = write_workbook(tmp_path / "theirs.xlsx", sheets, title="t", notes=["n"],
                             front_blocks=[("Block", table.head(2))]).path.read_bytes()
     assert ours == theirs
+
+
+def test_styles_are_found_again_without_hashing_openpyxls_style_objects(tmp_path, monkeypatch):
+    """A column's styles (and their index in the workbook) are found by what was asked for,
+    not by hashing openpyxl's fonts, fills and alignments a few times per column: the
+    hashes stay a few per style, however many columns share it."""
+    from openpyxl.descriptors.serialisable import Serialisable
+
+    hashed = []
+    plain = Serialisable.__hash__
+    monkeypatch.setattr(Serialisable, "__hash__", lambda self: hashed.append(1) or plain(self))
+    wide = pd.DataFrame({f"share {j}": [0.25, 0.5] for j in range(60)} |
+                        {f"text {j}": ["a", "=b"] for j in range(60)})
+    written = write_workbook(tmp_path / "w.xlsx", [Sheet("Wide", wide)], title="t")
+    monkeypatch.undo()
+    assert len(hashed) < 250  # 157; before, 473
+    sheet = load_workbook(written.path)["Wide"]
+    assert sheet["A2"].number_format == "0.0%" and sheet["BJ3"].quotePrefix
+    assert sheet["BJ3"].value == "=b" and sheet["BJ3"].data_type == "s"

@@ -200,19 +200,25 @@ class _Styles:
     Setting a style on a cell looks it up in the workbook's style lists (hashing
     it); for a table that is the same few styles over and over, so each is made
     once on a model cell and every cell is created with its style array, as
-    openpyxl's own worksheet copier does.
+    openpyxl's own worksheet copier does. The styles made, and their index in the
+    workbook, are found again by the identity of what was asked for: hashing an
+    openpyxl font, fill or alignment hashes every one of its fields, a few times
+    per column of every sheet.
     """
 
     def __init__(self, ws):
         self._ws = ws
-        self._made: dict[tuple, object] = {}
+        # (number format, ids of alignment, font, fill, quote) -> (style, the objects)
+        self._made: dict[tuple, tuple] = {}
         self._quoted_of: dict[int, object] = {}
+        self._ids: dict[int, tuple] = {}  # id(style) -> (style, its index in the workbook)
 
     def __call__(self, *, number_format: str | None = None, alignment: Alignment | None = None,
                  font: Font | None = None, fill: PatternFill | None = None, quote: bool = False):
-        key = (number_format, alignment, font, fill, quote)
-        if not any(key):
+        if not (number_format or alignment or font or fill or quote):
             return None
+        # the objects are kept with their style, so their ids stay theirs while it is kept
+        key = (number_format, id(alignment), id(font), id(fill), quote)
         if key not in self._made:
             model = Cell(self._ws, row=1, column=1)
             if number_format:
@@ -226,23 +232,28 @@ class _Styles:
             if quote:
                 model._style = copy(model._style) if model._style else StyleArray()
                 model._style.quotePrefix = 1
-            self._made[key] = model._style
-        return self._made[key]
+            self._made[key] = model._style, (alignment, font, fill)
+        return self._made[key][0]
 
     def style_id(self, style) -> int | None:
         """The workbook's index of a style made here (None for no style)."""
-        return None if style is None else Cell(self._ws, row=1, column=1, style_array=style).style_id
+        if style is None:
+            return None
+        if id(style) not in self._ids:
+            self._ids[id(style)] = style, Cell(self._ws, row=1, column=1,
+                                               style_array=style).style_id
+        return self._ids[id(style)][1]
 
     def quoted(self, style):
         """``style`` with Excel's quote prefix (text that must stay text when edited)."""
         if style is None:
             return self(quote=True)
-        if style not in self._quoted_of:
-            found = [k for k, v in self._made.items() if v is style]
-            number_format, alignment, font, fill, _ = found[0]
-            self._quoted_of[style] = self(number_format=number_format, alignment=alignment,
-                                          font=font, fill=fill, quote=True)
-        return self._quoted_of[style]
+        if id(style) not in self._quoted_of:
+            found = [(k, objects) for k, (v, objects) in self._made.items() if v is style]
+            (number_format, *_), (alignment, font, fill) = found[0]
+            self._quoted_of[id(style)] = self(number_format=number_format, alignment=alignment,
+                                              font=font, fill=fill, quote=True)
+        return self._quoted_of[id(style)]
 
     def cells(self, values: Sequence, styles: Sequence) -> list:
         """One row: values with a style become cells, the others stay values (None: no cell).
