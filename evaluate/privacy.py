@@ -49,6 +49,8 @@ PERSONAL_ROLES = (
 #: What a stored message shows instead of a personal value.
 HIDDEN = "[personal data hidden]"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_BYTES = np.zeros(256, dtype=bool)
+_FORMULA_BYTES[list("".join(_FORMULA_START).encode("ascii"))] = True
 
 
 #: A salt made by this version names its id scheme: ``2:`` then 64 hex characters.
@@ -208,10 +210,7 @@ def _may_start_a_formula(column: pd.Series) -> bool:
     table's ids and labels: millions of cells, no Python string made for any); an object
     column's cells are Python objects already, looked at in turn."""
     if column.dtype != object and hasattr(column.array, "__arrow_array__"):
-        import pyarrow.compute as pc
-
-        text = column.array.__arrow_array__()
-        return any(pc.any(pc.starts_with(text, start)).as_py() for start in _FORMULA_START)
+        return _arrow_may_start_a_formula(column.array.__arrow_array__())
     values = column.to_numpy(dtype=object) if column.dtype == object else \
         np.asarray(column.unique(), dtype=object)
     for v in values:
@@ -219,6 +218,25 @@ def _may_start_a_formula(column: pd.Series) -> bool:
             if v.startswith(_FORMULA_START):
                 return True
         elif not (v is None or v is pd.NA or (type(v) is float and v != v)):
+            return True
+    return False
+
+
+def _arrow_may_start_a_formula(text) -> bool:
+    """Whether a cell of Arrow text starts like a formula, told by each present cell's first
+    byte, read from the Arrow buffers (every formula start is one ASCII character)."""
+    import pyarrow as pa
+
+    for chunk in getattr(text, "chunks", [text]):
+        chunk = chunk.cast(pa.large_string())
+        if len(chunk) == chunk.null_count:
+            continue
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[chunk.offset:chunk.offset + len(chunk) + 1]
+        present = np.diff(offsets) > 0
+        if chunk.null_count:
+            present &= chunk.is_valid().to_numpy(zero_copy_only=False)
+        data = np.frombuffer(chunk.buffers()[2] or b"", dtype=np.uint8)
+        if _FORMULA_BYTES[data[offsets[:-1][present]]].any():
             return True
     return False
 

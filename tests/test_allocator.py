@@ -45,3 +45,11 @@ def test_analyse_reuses_small_arrays_and_returns_large_ones():
                                           text=True, check=True).stdout.split())
     assert small < 2_000
     assert kept < 4 * 2**20
+
+
+def test_analyse_takes_arrow_buffers_from_glibc_too():
+    """Arrow's own allocator kept what it freed; once glibc agreed, Arrow asks glibc."""
+    probe = ("import pyarrow as pa\nfrom evaluate.cli.allocator import return_freed_memory\n"
+             "assert return_freed_memory()\nprint(pa.default_memory_pool().backend_name)")
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True).stdout.strip() == "system"

@@ -103,3 +103,14 @@ def test_a_few_long_fields_are_joined_not_padded(tmp_path, monkeypatch):
     assert csv_tables._padded(frame["text"].unique().tolist(), ord(",")) is None
     ours = write_csv(frame, tmp_path / "ours.csv").read_bytes()
     assert ours == frame.to_csv(index=False, lineterminator="\n").encode()
+
+
+def test_codes_in_the_smallest_integer_type():
+    """A long table's columns are all coded at once: one byte a cell where that holds the
+    codes (and -1, missing), not eight."""
+    for values, dtype in (([0.5, np.nan, 2.0], np.int8), (np.arange(300.0), np.int16),
+                          (pd.array(["a", None], dtype="string"), np.int8)):
+        codes, fields = csv_tables._fields(pd.Series(values))
+        assert codes.dtype == dtype
+        assert [fields[c] if c >= 0 else "" for c in codes] == [
+            "" if pd.isna(v) else str(v) for v in values]

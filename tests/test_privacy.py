@@ -144,3 +144,10 @@ def test_neutralise_frame_shares_unchanged_columns_and_asks_arrow_text_in_arrow(
     pd.testing.assert_series_equal(out["safe"], frame["safe"])
     assert out["tab"].tolist()[5] == "'\tx" and frame["tab"].tolist()[5] == "\tx"
     pd.testing.assert_series_equal(out["tab"].drop(5).astype("string"), frame["tab"].drop(5))
+    hidden = pa.Array.from_buffers(pa.string(), 3, [  # "=x" behind a missing cell, then "", "ok"
+        pa.py_buffer(np.packbits([0, 1, 1], bitorder="little")),
+        pa.py_buffer(np.array([0, 2, 2, 4], np.int32)), pa.py_buffer(b"=xok")])
+    empty = pa.array(["", ""])  # no text bytes at all
+    for chunks in ([hidden], [empty], [empty, hidden]):
+        column = pd.DataFrame({"t": pd.arrays.ArrowStringArray(pa.chunked_array(chunks))})
+        pd.testing.assert_frame_equal(neutralise_frame(column), column)
