@@ -141,10 +141,12 @@ def yaml_problem(text: str, loader=None) -> str | None:
     loader = loader or getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     sizes: dict[str, int] = {}
     stack: list[list] = [[None, 0]]  # [anchor, values so far] per open list or mapping
+    total = 0  # the values of every frame on the stack (a closed frame's join its parent's)
     try:
         for event in yaml.parse(text, Loader=loader):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 stack.append([event.anchor, 1])
+                total += 1
                 if len(stack) - 1 > MAX_YAML_DEPTH:
                     return (f"nests lists and mappings more than {MAX_YAML_DEPTH} deep "
                             f"(line {event.start_mark.line + 1})")
@@ -153,15 +155,19 @@ def yaml_problem(text: str, loader=None) -> str | None:
                 if anchor is not None:
                     sizes[anchor] = count
                 stack[-1][1] += count
+                continue  # the total is unchanged
             elif isinstance(event, yaml.ScalarEvent):
                 if event.anchor is not None:
                     sizes[event.anchor] = 1
                 stack[-1][1] += 1
+                total += 1
             elif isinstance(event, yaml.AliasEvent):
-                stack[-1][1] += sizes.get(event.anchor, 1)
+                size = sizes.get(event.anchor, 1)
+                stack[-1][1] += size
+                total += size
             else:
                 continue
-            if sum(frame[1] for frame in stack) > MAX_YAML_VALUES:
+            if total > MAX_YAML_VALUES:
                 return (f"uses anchors (&) and aliases (*) that would expand to more than "
                         f"{MAX_YAML_VALUES:,} values")
     except yaml.YAMLError:
