@@ -152,20 +152,29 @@ def _write_rows(fh, columns: list[tuple[np.ndarray | None, np.ndarray]], ends: l
     """Write the rows: each column's bytes side by side (its padded fields picked by its
     codes, or its rows of ids or short texts, padded) and its comma or line feed, then only the
     non-zero bytes, row after row (so each field and its end, no padding), a block of rows
-    at a time."""
+    at a time.
+
+    Each column's rows are copied as whole items (a padded row one value of numpy's raw
+    ``V`` type, the block's rows records with a field per column): numpy copied them byte
+    by byte into the block's columns."""
     widths = [t.shape[1] + (codes is None) for codes, t in columns]
     edges = np.cumsum([0, *widths])
     rows = len(columns[0][0] if columns[0][0] is not None else columns[0][1])
     step = max(1, _BLOCK_BYTES // int(edges[-1]))
+    names = [f"c{j}" for j in range(len(columns))]
+    record = np.dtype({"names": names, "offsets": [int(a) for a in edges[:-1]],
+                       "formats": [f"V{t.shape[1]}" for _, t in columns], "itemsize": int(edges[-1])})
+    items = [np.ascontiguousarray(t).view(f"V{t.shape[1]}").ravel() for _, t in columns]
     for start in range(0, rows, step):
         stop = min(rows, start + step)
         block = np.empty((stop - start, int(edges[-1])), dtype=np.uint8)
-        for (codes, t), end, a, b in zip(columns, ends, edges[:-1], edges[1:], strict=True):
+        records = block.view(record).ravel()
+        for (codes, _), item, name, end, b in zip(columns, items, names, ends, edges[1:], strict=True):
             if codes is None:
-                block[:, a:b - 1] = t[start:stop]
+                records[name] = item[start:stop]
                 block[:, b - 1] = end
             else:
-                np.take(t, codes[start:stop], axis=0, out=block[:, a:b])
+                records[name] = item.take(codes[start:stop], mode="wrap")
         fh.write(block[block != 0])
 
 
