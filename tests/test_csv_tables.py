@@ -114,3 +114,16 @@ def test_codes_in_the_smallest_integer_type():
         assert codes.dtype == dtype
         assert [fields[c] if c >= 0 else "" for c in codes] == [
             "" if pd.isna(v) else str(v) for v in values]
+
+
+def test_tables_of_thousands_of_rows_take_the_fast_path(tmp_path, monkeypatch):
+    """A subgroup table of a national programme (thousands of rows of floats) is not
+    formatted cell by cell by pandas."""
+    frame = pd.DataFrame({"group": ["a", "b"] * 3000, "d": np.linspace(0, 1, 6000)})
+    expected = frame.to_csv(index=False, lineterminator="\n").encode()
+
+    def refuse(*args):
+        raise AssertionError("written by pandas")
+
+    monkeypatch.setattr(csv_tables, "_by_pandas", refuse)
+    assert write_csv(frame, tmp_path / "t.csv").read_bytes() == expected
