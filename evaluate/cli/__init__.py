@@ -7,7 +7,8 @@ schemas, publishing), :mod:`~evaluate.cli.imports` (validate, ingest),
 remove, restore), :mod:`~evaluate.cli.results` (analyse, report,
 export-network, demo), :mod:`~evaluate.cli.stories` (stories select, record,
 rounds), :mod:`~evaluate.cli.app` (app, corrections) and
-:mod:`~evaluate.cli.progress` (progress bars). A new
+:mod:`~evaluate.cli.progress` (progress bars), :mod:`~evaluate.cli.collector` (the
+cycle collector while a command imports its libraries). A new
 command goes in the module of its concept, decorated ``@cli.command(...)``.
 
 Only click is imported to build the commands: each command imports the
@@ -29,12 +30,9 @@ __all__ = ["cli", "main", "DataProblem", "UsageProblem"]
 
 def main() -> None:  # pragma: no cover - console script entry point
     """Run the ``evaluate`` command."""
-    import gc
+    from evaluate.cli.collector import command_process
 
-    # One command is one process that makes many objects and frees few: CPython's default
-    # (a collection every 700 new objects) collects hundreds of times while pandas and the
-    # rest import, about a tenth of `evaluate validate`'s time. Collected every 20,000.
-    gc.set_threshold(20_000, 20, 20)
+    command_process()  # the cycle collector set for one command's process (see the module)
 
     from evaluate import igraph_import
 

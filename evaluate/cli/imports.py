@@ -20,6 +20,7 @@ from evaluate.cli.base import (
     strict_option,
     workspace_option,
 )
+from evaluate.cli.collector import loading_libraries
 from evaluate.cli.progress import progress_bar
 from evaluate.words import count, share_of
 
@@ -148,12 +149,13 @@ def validate_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview
 
     Example: evaluate validate post.xlsx -i post@1 -c c1 --wave end --roster roster.csv
     """
-    from evaluate.ingest.pipeline import ingest_file
-    from evaluate.instruments import load_instruments, resolve
-    from evaluate.privacy import new_salt
-    from evaluate.publish.fingerprint import load_publications
-    from evaluate.roster import read_roster
-    from evaluate.workspace import Workspace, safe_label
+    with loading_libraries():
+        from evaluate.ingest.pipeline import ingest_file
+        from evaluate.instruments import load_instruments, resolve
+        from evaluate.privacy import new_salt
+        from evaluate.publish.fingerprint import load_publications
+        from evaluate.roster import read_roster
+        from evaluate.workspace import Workspace, safe_label
 
     cohort, wave = safe_label(cohort, "Cohort"), safe_label(wave, "Wave")  # " c1" is c1
     salt = new_salt()
@@ -216,9 +218,11 @@ def ingest_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview, 
     Example: evaluate ingest baseline.xlsx -w my-programme -i baseline@1 -c c1 --wave baseline
     """
     from evaluate.cli.allocator import keep_freed_memory
-    from evaluate.ingest.files import CSV_SUFFIXES
-    from evaluate.ingest.pipeline import ingest_into
-    from evaluate.workspace import Workspace
+
+    with loading_libraries():
+        from evaluate.ingest.files import CSV_SUFFIXES
+        from evaluate.ingest.pipeline import ingest_into
+        from evaluate.workspace import Workspace
 
     if Path(export).suffix.lower() in CSV_SUFFIXES:  # (a workbook's import gains nothing)
         keep_freed_memory()  # the export's arrays, freed and made again, reuse memory
