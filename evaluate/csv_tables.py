@@ -42,6 +42,7 @@ _PADDING = 1_000_000
 #: Bytes a csv field must be quoted for (a comma, a double quote, a line break).
 _SPECIAL = np.zeros(256, dtype=bool)
 _SPECIAL[[ord(","), ord('"'), ord("\r"), ord("\n"), 0]] = True
+_LAST_SPECIAL = int(np.flatnonzero(_SPECIAL).max())
 
 
 def _quoted(text: str) -> str:
@@ -121,8 +122,7 @@ def _short_texts(series: pd.Series) -> np.ndarray | None:
     one row per cell: its UTF-8 bytes, then zero padding (a missing cell: zeros only), read
     from its Arrow buffers without making a Python string per cell or hashing any (a
     national table's 100,000 response numbers took a second to factorize); None for any
-    other column, and when the cells' lengths differ and the matrix would be larger than
-    the codes :func:`_fields` makes (eight bytes a cell)."""
+    other column, and when the cells' lengths differ and any is longer than eight bytes."""
     dtype = series.dtype
     if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
         return None
@@ -140,7 +140,7 @@ def _short_texts(series: pd.Series) -> np.ndarray | None:
     if text.null_count and lengths[text.is_null().to_numpy(zero_copy_only=False)].any():
         return None  # a missing cell with bytes of its own behind it
     data = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
-    if _SPECIAL[data].any():
+    if data.min() <= _LAST_SPECIAL and _SPECIAL[data].any():  # ids and numbers: above it all
         return None
     if same:
         return data.reshape(len(text), width)

@@ -78,7 +78,10 @@ def test_short_texts_are_read_as_a_byte_matrix():
     assert csv_tables._short_texts(numbers).tobytes() == (
         b"7" + bytes(7) + bytes(16) + b"12345678" + "ü".encode() + bytes(6))
     assert csv_tables._short_texts(numbers.iloc[3:]).tobytes() == b"12345678" + "ü".encode() + bytes(6)
-    for other in (["P-01", "P-0123456"], ["P,01", "P-02"], ["", ""], [None, None]):
+    spaced = pd.Series(pd.array(["a b", "c!"], dtype="string[pyarrow]"))  # below a comma, not special
+    assert csv_tables._short_texts(spaced).tobytes() == b"a bc!\x00"
+    for other in (["P-01", "P-0123456"], ["P,01", "P-02"], ["", ""], [None, None], ["a\x00", "b"],
+                  ['"q"', "b"], ["a\nb", "c"]):
         assert csv_tables._short_texts(pd.Series(pd.array(other, dtype="string[pyarrow]"))) is None
     assert csv_tables._short_texts(pd.Series(["P-01", "P-02"], dtype=object)) is None
     import pyarrow as pa  # a missing cell with bytes of its own behind it: not read as a matrix
