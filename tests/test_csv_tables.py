@@ -78,7 +78,10 @@ def test_short_texts_are_read_as_a_byte_matrix():
     assert csv_tables._short_texts(numbers).tobytes() == (
         b"7" + bytes(7) + bytes(16) + b"12345678" + "ü".encode() + bytes(6))
     assert csv_tables._short_texts(numbers.iloc[3:]).tobytes() == b"12345678" + "ü".encode() + bytes(6)
-    for other in (["P-01", "P-0123456"], ["P,01", "P-02"], ["", ""], [None, None]):
+    spaced = pd.Series(pd.array(["a b", "c!"], dtype="string[pyarrow]"))  # below a comma, not special
+    assert csv_tables._short_texts(spaced).tobytes() == b"a bc!\x00"
+    for other in (["P-01", "P-0123456"], ["P,01", "P-02"], ["", ""], [None, None], ["a\x00", "b"],
+                  ['"q"', "b"], ["a\nb", "c"]):
         assert csv_tables._short_texts(pd.Series(pd.array(other, dtype="string[pyarrow]"))) is None
     assert csv_tables._short_texts(pd.Series(["P-01", "P-02"], dtype=object)) is None
     import pyarrow as pa  # a missing cell with bytes of its own behind it: not read as a matrix
@@ -114,3 +117,16 @@ def test_codes_in_the_smallest_integer_type():
         assert codes.dtype == dtype
         assert [fields[c] if c >= 0 else "" for c in codes] == [
             "" if pd.isna(v) else str(v) for v in values]
+
+
+def test_tables_of_thousands_of_rows_take_the_fast_path(tmp_path, monkeypatch):
+    """A subgroup table of a national programme (thousands of rows of floats) is not
+    formatted cell by cell by pandas."""
+    frame = pd.DataFrame({"group": ["a", "b"] * 3000, "d": np.linspace(0, 1, 6000)})
+    expected = frame.to_csv(index=False, lineterminator="\n").encode()
+
+    def refuse(*args):
+        raise AssertionError("written by pandas")
+
+    monkeypatch.setattr(csv_tables, "_by_pandas", refuse)
+    assert write_csv(frame, tmp_path / "t.csv").read_bytes() == expected
