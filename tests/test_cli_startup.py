@@ -218,6 +218,19 @@ def test_validate_imports_its_libraries_with_the_collector_paused():
     assert frozen > 50_000  # pandas, pandera, numpy and pyarrow's objects
 
 
+def test_validate_without_a_workspace_loads_no_workspace_code():
+    """Checking an export stores nothing: the workspace's storage code stays unloaded unless
+    --workspace is given (the labels are checked by evaluate.labels)."""
+    export = Path(__file__).parent.parent / "sample_data" / "c1" / "baseline-c1-msforms.xlsx"
+    probe = ("import json, sys\nfrom evaluate.cli import main\n"
+             f"sys.argv = ['evaluate', 'validate', {str(export)!r}, '-i', 'baseline@1', "
+             "'-c', ' c1 ', '--wave', 'baseline', '-q']\n"
+             "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+             "print(json.dumps(sorted(m for m in sys.modules if m.startswith('evaluate.workspace'))))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
 def test_the_collector_is_left_alone_outside_the_command_process():
     import gc
 

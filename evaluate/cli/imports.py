@@ -152,16 +152,18 @@ def validate_cmd(export, instrument, cohort, wave, sheet, platform, keep_preview
     with loading_libraries():
         from evaluate.ingest.pipeline import ingest_file
         from evaluate.instruments import load_instruments, resolve
+        from evaluate.labels import safe_label
         from evaluate.privacy import new_salt
         from evaluate.publish.fingerprint import load_publications
         from evaluate.roster import read_roster
-        from evaluate.workspace import Workspace, safe_label
 
     cohort, wave = safe_label(cohort, "Cohort"), safe_label(wave, "Wave")  # " c1" is c1
     salt = new_salt()
     known = load_instruments(instruments_dir) if instruments_dir else None
     ws = None
     if workspace is not None:
+        from evaluate.workspace import Workspace  # (only then: its storage code is not needed)
+
         ws = Workspace.open(workspace)
         known = known or ws.instruments()
         salt = ws.salt

@@ -19,7 +19,6 @@ the manifest lists as active — never whatever a folder holds. Layout (see
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +36,7 @@ from evaluate.instruments import (
     load_programme,
     resolve,
 )
+from evaluate.labels import safe_label
 from evaluate.privacy import new_salt
 from evaluate.workspace.files import (
     WorkspaceLock,
@@ -65,7 +65,6 @@ STAKEHOLDER_COLUMNS = ["cohort", "wave", "instrument", "source", "stakeholder"]
 QUARANTINE_COLUMNS = ["file", "sheet", "row", "column", "value", "rule", "message", "fix"]
 RESPONSE_COLUMNS = ["participant", "matched", "cohort", "wave", "instrument",
                     "instrument_version", "response_id", "started", "completed", "source_row"]
-_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 @dataclass(frozen=True)
@@ -75,16 +74,6 @@ class StoreOutcome:
     status: str
     message: str
     entry: dict
-
-
-def safe_label(value: str, what: str) -> str:
-    """A cohort or wave label as typed, trimmed and checked (it names folders and rows)."""
-    text = str(value).strip()
-    if not _SAFE.match(text):
-        raise WorkspaceError(
-            f'{what} "{text}" cannot be used: use up to 64 letters, digits, "_", "-" or "." '
-            "(e.g. c1, end, follow_up)")
-    return text
 
 
 class Workspace:
