@@ -21,8 +21,8 @@ from evaluate.stats.base import (
 from evaluate.stats.distributions import f_isf, f_ppf
 from evaluate.stats.omega import omega_totals
 
-__all__ = ["RELIABILITY_COLUMNS", "ITEM_REST_COLUMNS", "reliability_blocks", "scale_reliability",
-           "item_rest_correlations"]
+__all__ = ["RELIABILITY_COLUMNS", "ITEM_REST_COLUMNS", "omega_blocks", "reliability_blocks",
+           "scale_reliability", "item_rest_correlations"]
 
 
 RELIABILITY_COLUMNS = [
@@ -84,6 +84,7 @@ def scale_reliability(
     n_boot: int = 200,
     waves: Iterable[str] | None = None,
     blocks: list | None = None,
+    omegas: list[dict] | None = None,
 ) -> pd.DataFrame:
     """Cronbach's alpha and McDonald's omega total, with 95% CIs, for every scale at every wave.
 
@@ -99,7 +100,9 @@ def scale_reliability(
         ``reliability_shift``, ``note``.
 
     ``blocks``: :func:`reliability_blocks` of the same responses and instruments, when
-    the caller has them already.
+    the caller has them already. ``omegas``: :func:`evaluate.stats.omega.omega_totals` of
+    :func:`omega_blocks` of those blocks (with ``n_boot``), when the caller fitted them
+    already (``evaluate.stats.analyse`` fits them beside its other analyses).
 
     Notes
     -----
@@ -126,8 +129,9 @@ def scale_reliability(
     if blocks is None:
         blocks = _reliability_blocks(responses, instruments)
     blocks = [(inst, wave, scale, keyed.dropna()) for inst, wave, scale, keyed in blocks]
-    # every scale's omega in one stack of fits; omega_totals reads one scale's answers at a time
-    omegas = iter(omega_totals([c for *_, c in blocks if c.shape[1] >= 2], n_boot=n_boot))
+    if omegas is None:  # every scale's omega in one stack of fits
+        omegas = omega_totals([c for *_, c in blocks if c.shape[1] >= 2], n_boot=n_boot)
+    omegas = iter(omegas)
     for inst, wave, scale, complete in blocks:
         k = complete.shape[1]
         n = len(complete)
@@ -162,6 +166,18 @@ def scale_reliability(
     out = pd.DataFrame(rows, columns=RELIABILITY_COLUMNS)
     out["alpha_below_0_7"] = out["alpha_below_0_7"].astype(bool)
     return _flag_shifts(out, waves)
+
+
+def omega_blocks(blocks: list) -> list[pd.DataFrame]:
+    """The complete answers of each scale of two or more items, in the order
+    :func:`scale_reliability` takes their omegas: what it gives
+    :func:`evaluate.stats.omega.omega_totals` (which reads one at a time).
+
+    New frames (complete rows only), so that they can be fitted in a thread
+    of their own while other analyses read the responses.
+    """
+    complete = (keyed.dropna() for *_, keyed in blocks)
+    return [c for c in complete if c.shape[1] >= 2]
 
 
 def _flag_shifts(table: pd.DataFrame, waves: Iterable[str] | None) -> pd.DataFrame:
