@@ -60,12 +60,19 @@ print(json.dumps({"import": t1 - t0, "analyse": t2 - t1, "stored_results": t3 - 
 """
 
 
-def run(src: Path, workspace: Path, scratch: Path) -> dict:
+def _fresh(workspace: Path, scratch: Path) -> Path:
+    """A copy of ``workspace`` in ``scratch`` without its stored results (and no --out folder)."""
     copy = scratch / "ws"
-    if copy.exists():
-        shutil.rmtree(copy)
+    for folder in (copy, scratch / "out"):
+        if folder.exists():
+            shutil.rmtree(folder)
     shutil.copytree(workspace, copy)
     shutil.rmtree(copy / "results", ignore_errors=True)
+    return copy
+
+
+def run(src: Path, workspace: Path, scratch: Path) -> dict:
+    copy = _fresh(workspace, scratch)
     env = dict(os.environ, PYTHONPATH=str(src))
     load = os.getloadavg()[0]
     # run outside any checkout: with -c the current folder comes before PYTHONPATH
@@ -88,12 +95,7 @@ def run_command(src: Path, workspace: Path, scratch: Path) -> dict:
     """One whole ``evaluate analyse`` of a fresh copy: wall, CPU and peak memory."""
     import time
 
-    copy, out = scratch / "ws", scratch / "out"
-    for folder in (copy, out):
-        if folder.exists():
-            shutil.rmtree(folder)
-    shutil.copytree(workspace, copy)
-    shutil.rmtree(copy / "results", ignore_errors=True)
+    copy, out = _fresh(workspace, scratch), scratch / "out"
     env = dict(os.environ, PYTHONPATH=str(src))
     load = os.getloadavg()[0]
     start = time.perf_counter()
