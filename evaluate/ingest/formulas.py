@@ -17,7 +17,13 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from evaluate.ingest.extent import _CELL_REF, _column_number, _sheet_parts, sheet_xml_blocks
+from evaluate.ingest.extent import (
+    _CELL_REF,
+    _PREFIX,
+    _column_number,
+    _sheet_parts,
+    sheet_xml_blocks,
+)
 
 __all__ = ["EXCEL_ERRORS", "HiddenCell", "HiddenCellFinder", "hidden_cells"]
 
@@ -26,7 +32,6 @@ EXCEL_ERRORS = frozenset({
     "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
     "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#UNKNOWN!", "#BUSY!",
 })
-_PREFIX = re.compile(rb"<([\w.-]+:)?worksheet\b")
 _MAX_FOUND = 10_000
 _ALWAYS_SEARCH_BYTES = 64 * 1024 * 1024
 

@@ -36,7 +36,13 @@ from pathlib import Path
 
 import numpy as np
 
-from evaluate.ingest.extent import _CELL_REF, _column_number, _sheet_parts, sheet_xml_blocks
+from evaluate.ingest.extent import (
+    _CELL_REF,
+    _PREFIX,
+    _column_number,
+    _sheet_parts,
+    sheet_xml_blocks,
+)
 
 __all__ = ["typed_grid", "TYPED_BYTES"]
 
@@ -48,7 +54,6 @@ _DAY_1904_MS = -2_082_844_800_000  # 1904-01-01: a time of day in a workbook cou
 _LOOK_BYTES = 1 << 20  # the XML looked at before the typed read: the headings and some rows
 _LOOK_ROWS = 50
 _BLANK_ERROR = re.compile(r"""got '(?:Error\(\w+\)|String\(""\))'$""")
-_PREFIX = re.compile(rb"<([\w.-]+:)?worksheet\b")
 _TEXT_TYPES = (b"s", b"inlineStr", b"str")
 
 
