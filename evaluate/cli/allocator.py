@@ -71,10 +71,13 @@ def return_freed_memory() -> bool:
     agreed, Arrow's buffers come from it too (:func:`_arrow_from_glibc`).
     Call at the start of a command of ours, as :func:`keep_freed_memory`.
     """
-    return _ask(_RETURN_SETTINGS) and _arrow_from_glibc()
+    if not _ask(_RETURN_SETTINGS):
+        return False
+    _arrow_from_glibc()
+    return True
 
 
-def _arrow_from_glibc() -> bool:
+def _arrow_from_glibc() -> None:
     """Arrow's buffers (parquet reads, text columns) from the C library's allocator instead
     of Arrow's own (mimalloc), which keeps what is freed for Arrow's next buffers: at
     100,000 people analyse's peak came when the csv writer joined a text column's chunks
@@ -82,7 +85,6 @@ def _arrow_from_glibc() -> bool:
     import pyarrow as pa
 
     pa.set_memory_pool(pa.system_memory_pool())
-    return True
 
 
 def _ask(settings) -> bool:
