@@ -206,8 +206,9 @@ def _may_start_a_formula(column: pd.Series) -> bool:
     """False when no cell can read as a formula: every cell is missing or text that does not
     start like one (anything else is checked by its text, in :func:`neutralise_frame`).
 
-    A text column held by Arrow is asked in Arrow, one pass per formula start (a national
-    table's ids and labels: millions of cells, no Python string made for any); an object
+    A text column held by Arrow is asked in Arrow, one pass over each present cell's first
+    byte (a national table's ids and labels: millions of cells, no Python string made for
+    any); an object
     column's cells are Python objects already, looked at in turn."""
     if column.dtype != object and hasattr(column.array, "__arrow_array__"):
         return _arrow_may_start_a_formula(column.array.__arrow_array__())
