@@ -9,6 +9,7 @@ app's Report screen).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -179,85 +180,82 @@ def build_report(
     >>> sorted(paths)
     ['analysis', 'csv', 'dashboard', 'tables']
     """
-    if docx and camera is None:  # Chromium starts while the dashboard is drawn
-        from evaluate.report.chart_images import Camera
+    with contextlib.ExitStack() as stack:
+        if docx and camera is None:  # Chromium starts while the dashboard is drawn
+            from evaluate.report.chart_images import Camera
 
-        with Camera() as camera:
-            return build_report(results, context, out_dir, pdf=pdf, docx=docx, progress=progress,
-                                analysis_workbook=analysis_workbook,
-                                tables_workbook=tables_workbook, csv_tables=csv_tables,
-                                camera=camera)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    from evaluate.workspace.results import StoredTables
+            camera = stack.enter_context(Camera())
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        from evaluate.workspace.results import StoredTables
 
-    if not isinstance(results, StoredTables):  # stored tables: each read only when asked for
-        results = {k: v for k, v in (results or {}).items() if isinstance(v, pd.DataFrame)}
-    context = dict(context or {})
+        if not isinstance(results, StoredTables):  # stored tables: each read only when asked for
+            results = {k: v for k, v in (results or {}).items() if isinstance(v, pd.DataFrame)}
+        context = dict(context or {})
 
-    def step(message: str) -> None:
-        if progress is not None:
-            progress(message)
+        def step(message: str) -> None:
+            if progress is not None:
+                progress(message)
 
-    from evaluate.progress import plan
+        from evaluate.progress import plan
 
-    plan(progress, 3 + bool(pdf) + bool(docx))
-    step("Drawing the dashboard")
-    html, page = draw_dashboard(results, context, progress=progress)
-    dashboard = out / "dashboard.html"
-    atomic_write_text(dashboard, html)  # all or nothing: never half a dashboard
+        plan(progress, 3 + bool(pdf) + bool(docx))
+        step("Drawing the dashboard")
+        html, page = draw_dashboard(results, context, progress=progress)
+        dashboard = out / "dashboard.html"
+        atomic_write_text(dashboard, html)  # all or nothing: never half a dashboard
 
-    pictures = None
-    if docx:  # Chromium photographs the charts while the workbooks are written
-        import shutil
-        import tempfile
+        pictures = None
+        if docx:  # Chromium photographs the charts while the workbooks are written
+            import shutil
+            import tempfile
 
-        shots = Path(tempfile.mkdtemp(prefix="evaluate-charts-"))
-        pictures = camera.photograph(dashboard, [f.id for f in page.figures], shots)
+            shots = Path(tempfile.mkdtemp(prefix="evaluate-charts-"))
+            pictures = camera.photograph(dashboard, [f.id for f in page.figures], shots)
 
-    step("Writing tables.xlsx and analysis.xlsx")
-    writing_books = tables_workbook is None or analysis_workbook is None
-    # every table the report writes: not needed (nor read) when all of them were kept
-    tables = report_tables(results, context) if writing_books or csv_tables is None else {}
-    books = workbook_tables(tables) if writing_books else {}
-    if tables_workbook is not None:  # written once, from these results
-        import shutil
+        step("Writing tables.xlsx and analysis.xlsx")
+        writing_books = tables_workbook is None or analysis_workbook is None
+        # every table the report writes: not needed (nor read) when all of them were kept
+        tables = report_tables(results, context) if writing_books or csv_tables is None else {}
+        books = workbook_tables(tables) if writing_books else {}
+        if tables_workbook is not None:  # written once, from these results
+            import shutil
 
-        xlsx = out / "tables.xlsx"
-        shutil.copyfile(tables_workbook, xlsx)
-    else:
-        xlsx = write_tables_workbook(results, context, books, out / "tables.xlsx", page=page)
-    if analysis_workbook is not None:  # written once, by `evaluate analyse`
-        import shutil
+            xlsx = out / "tables.xlsx"
+            shutil.copyfile(tables_workbook, xlsx)
+        else:
+            xlsx = write_tables_workbook(results, context, books, out / "tables.xlsx", page=page)
+        if analysis_workbook is not None:  # written once, by `evaluate analyse`
+            import shutil
 
-        analysis = out / "analysis.xlsx"
-        shutil.copyfile(analysis_workbook, analysis)
-    else:
-        analysis = write_analysis_workbook(books, out / "analysis.xlsx", context)
+            analysis = out / "analysis.xlsx"
+            shutil.copyfile(analysis_workbook, analysis)
+        else:
+            analysis = write_analysis_workbook(books, out / "analysis.xlsx", context)
 
-    step("Writing the csv tables")
-    csv_dir = out / "tables"
-    write_csv_tables(tables, csv_dir, kept=csv_tables)
-    paths = {"dashboard": dashboard, "tables": xlsx, "analysis": analysis, "csv": csv_dir}
-    if docx:
-        from evaluate.report.word import REPORT_NAME, write_evaluation_report
+        step("Writing the csv tables")
+        csv_dir = out / "tables"
+        write_csv_tables(tables, csv_dir, kept=csv_tables)
+        paths = {"dashboard": dashboard, "tables": xlsx, "analysis": analysis, "csv": csv_dir}
+        if docx:
+            from evaluate.report.word import REPORT_NAME, write_evaluation_report
 
-        step("Writing the Word report (evaluation-report.docx)")
-        images, why_none = pictures.result()
-        if not images:
-            shutil.rmtree(shots, ignore_errors=True)
-        paths["docx"] = write_evaluation_report(results, context, out / REPORT_NAME, page=page,
-                                                dashboard=dashboard, images=images,
-                                                why_none=why_none)
-    if pdf:
-        from evaluate.report.pdf import write_board_paper
+            step("Writing the Word report (evaluation-report.docx)")
+            images, why_none = pictures.result()
+            if not images:
+                shutil.rmtree(shots, ignore_errors=True)
+            paths["docx"] = write_evaluation_report(results, context, out / REPORT_NAME, page=page,
+                                                    dashboard=dashboard, images=images,
+                                                    why_none=why_none)
+        if pdf:
+            from evaluate.report.pdf import write_board_paper
 
-        step("Printing the board paper (evidence.pdf)")
-        paths["pdf"] = write_board_paper(
-            dashboard, out / "evidence.pdf", programme=context.get("programme") or "",
-            generated=context.get("generated_at") or "",
-            version=context.get("software_version") or "")
-    return paths
+            step("Printing the board paper (evidence.pdf)")
+            paths["pdf"] = write_board_paper(
+                dashboard, out / "evidence.pdf", programme=context.get("programme") or "",
+                generated=context.get("generated_at") or "",
+                version=context.get("software_version") or "")
+        return paths
 
 
 def report_workspace(ws, out_dir: str | Path, stored=None, *, pdf: bool = False,
