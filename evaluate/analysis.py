@@ -18,7 +18,7 @@ from evaluate.errors import EvaluateError
 from evaluate.progress import plan, step
 from evaluate.roster import comparison_groups, split_by_group
 
-__all__ = ["analyse", "analyse_and_store", "stored_results", "stored_workbook", "keep_workbook",
+__all__ = ["analyse", "analyse_and_store", "analyse_for_report", "stored_results", "stored_workbook", "keep_workbook",
            "keep_csv_tables", "kept_report_files", "keep_report_files",
            "report_context", "voices"]
 
@@ -111,6 +111,14 @@ def analyse_and_store(ws, *, progress=None, context: dict | None = None
     if results_key(ws.path) == key:
         store_results(ws.path, key, results)
     return results
+
+
+def analyse_for_report(ws, *, progress=None) -> tuple[dict[str, pd.DataFrame], dict]:
+    """:func:`analyse_and_store`, and the :func:`report_context` its claims were drawn with
+    (the responses are read once for both): what a report is written from."""
+    context: dict = {}
+    results = analyse_and_store(ws, progress=progress, context=context)
+    return results, context or report_context(ws)
 
 
 def stored_results(ws):

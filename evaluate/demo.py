@@ -138,7 +138,7 @@ def run_demo(out_dir: Path, sample_dir: Path | None = None, *, progress=None) ->
 
     The report's workbooks and csv tables are kept with the stored results, so that
     ``evaluate report`` on the demo workspace copies them."""
-    from evaluate.analysis import analyse_and_store, keep_report_files, report_context
+    from evaluate.analysis import analyse_for_report, keep_report_files
     from evaluate.report.build import build_report
     from evaluate.report.chart_images import Camera
     from evaluate.workspace.results import results_key
@@ -149,9 +149,7 @@ def run_demo(out_dir: Path, sample_dir: Path | None = None, *, progress=None) ->
     panels = record_sample_rounds(ws, sample_dir or sample_data_dir(), out_dir / "panel")
     key = results_key(ws.path)
     with Camera() as camera:  # Chromium starts during the analysis, ready for the charts
-        context: dict = {}  # what the claims were drawn with: the responses are read once
-        results = analyse_and_store(ws, progress=progress, context=context)
-        context = context or report_context(ws)
+        results, context = analyse_for_report(ws, progress=progress)
         paths = build_report(results, context, out_dir, docx=True, progress=progress,
                              camera=camera)
     keep_report_files(ws, paths, {}, key)

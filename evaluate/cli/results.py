@@ -49,7 +49,7 @@ def analyse_cmd(workspace, out, quiet):
 
     Example: evaluate analyse my-programme --out results/
     """
-    from evaluate.analysis import analyse_and_store, keep_workbook, report_context
+    from evaluate.analysis import analyse_for_report, keep_workbook
     from evaluate.cli.allocator import return_freed_memory
     from evaluate.report.analysis_book import report_tables, workbook_tables
     from evaluate.report.results_files import left_out_of_workbook, write_results
@@ -61,9 +61,7 @@ def analyse_cmd(workspace, out, quiet):
     ws.require_imports("analyse")
     with progress_bar("analyse", quiet) as progress:
         key = results_key(ws.path)
-        context: dict = {}  # what the claims were drawn with: the responses are read once
-        results = analyse_and_store(ws, progress=progress, context=context)
-        context = context or report_context(ws)
+        results, context = analyse_for_report(ws, progress=progress)
         tables = report_tables(results, context)  # once, for analysis.xlsx and the report's
         books = workbook_tables(tables)
         paths = write_results(results, out, context=context, progress=progress, books=books)
