@@ -43,6 +43,7 @@ from evaluate.ingest.extent import (
     _sheet_parts,
     sheet_xml_blocks,
 )
+from evaluate.ingest.files import _blank_cells
 
 __all__ = ["typed_grid", "TYPED_BYTES"]
 
@@ -139,7 +140,7 @@ def _column_values(column, pa) -> np.ndarray | None:
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         encoded = column.dictionary_encode()
         words = np.array(encoded.dictionary.to_pylist() + [None], dtype=object)
-        words[[not w or w.isspace() for w in words[:-1]] + [True]] = None
+        words[_blank_cells(words, check_all=True)] = None  # the last: missing cells
         return words[pc.fill_null(encoded.indices, len(words) - 1).to_numpy()]
     if pa.types.is_null(kind):
         return np.full(len(column), None, dtype=object)
