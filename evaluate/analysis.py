@@ -9,6 +9,7 @@ Same workspace and version → byte-identical tables.
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from datetime import datetime, timezone
 
 import pandas as pd
@@ -18,17 +19,22 @@ from evaluate.errors import EvaluateError
 from evaluate.progress import plan, step
 from evaluate.roster import comparison_groups, split_by_group
 
-__all__ = ["analyse", "analyse_and_store", "analyse_for_report", "stored_results", "stored_workbook", "keep_workbook",
+__all__ = ["analyse", "analyse_and_store", "analyse_for_report", "network_tables", "stored_results", "stored_workbook", "keep_workbook",
            "keep_csv_tables", "kept_report_files", "keep_report_files",
            "report_context", "voices"]
 
 
-def analyse(ws, *, progress=None, context: dict | None = None) -> dict[str, pd.DataFrame]:
+def analyse(ws, *, progress=None, context: dict | None = None, network: Future | None = None
+            ) -> dict[str, pd.DataFrame]:
     """Every analysis table for the workspace (statistics first, then network).
 
     ``progress`` (see :mod:`evaluate.progress`) hears of each of the four steps.
     ``context``: a dict that receives the :func:`report_context` the claims were
     drawn with, so a caller writing the tables need not read the responses again.
+    ``network``: a future of :func:`network_tables` of the same workspace, begun
+    earlier in a second process (:func:`evaluate.concurrency.beside_process`), so
+    the network analyses run while the statistics are computed here; without
+    it they are computed here, after the statistics.
 
     Notes
     -----
@@ -42,11 +48,25 @@ def analyse(ws, *, progress=None, context: dict | None = None) -> dict[str, pd.D
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1, user_api="blas"):
-        return _analyse(ws, progress, context)
+        return _analyse(ws, progress, context, network)
 
 
-def _analyse(ws, progress, context: dict | None = None) -> dict[str, pd.DataFrame]:
-    from evaluate import network, stats
+def network_tables(path) -> dict[str, pd.DataFrame]:
+    """The network analyses of the workspace at ``path``, as :func:`analyse` makes them: what
+    a second process computes beside the statistics (``analyse(network=...)``)."""
+    import scipy.linalg  # noqa: F401 - scipy's own BLAS: loaded now, so the limit reaches it
+    from threadpoolctl import threadpool_limits
+
+    from evaluate import network
+    from evaluate.workspace import Workspace
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return network.analyse_workspace(Workspace.open(path))
+
+
+def _analyse(ws, progress, context: dict | None, network: Future | None
+             ) -> dict[str, pd.DataFrame]:
+    from evaluate import stats
 
     plan(progress, 4)
     step(progress, "Analysing survey scores (pre/post, reliability, attrition)")
@@ -66,7 +86,12 @@ def _analyse(ws, progress, context: dict | None = None) -> dict[str, pd.DataFram
     results["themes"] = theme_counts(texts, load_codebook(codebook if codebook.exists() else None),
                                      min_group_size=ws.min_group_size)
     step(progress, "Analysing the network (ties, growth, boundary spanning)")
-    results.update(network.analyse_workspace(ws))
+    if network is None:
+        from evaluate import network as network_analyses
+
+        results.update(network_analyses.analyse_workspace(ws))
+    else:
+        results.update(network.result())
     try:
         programme = ws.programme()
     except EvaluateError:
@@ -96,10 +121,10 @@ def _analyse(ws, progress, context: dict | None = None) -> dict[str, pd.DataFram
     return {k: v for k, v in results.items() if isinstance(v, pd.DataFrame)}
 
 
-def analyse_and_store(ws, *, progress=None, context: dict | None = None
-                      ) -> dict[str, pd.DataFrame]:
-    """:func:`analyse` (``context`` as there), then store the tables in the workspace for
-    ``evaluate report``.
+def analyse_and_store(ws, *, progress=None, context: dict | None = None,
+                      network: Future | None = None) -> dict[str, pd.DataFrame]:
+    """:func:`analyse` (``context`` and ``network`` as there), then store the tables in the
+    workspace for ``evaluate report``.
 
     They are stored only if the workspace did not change while they were
     computed (an import made meanwhile would make them belong to no state).
@@ -107,17 +132,19 @@ def analyse_and_store(ws, *, progress=None, context: dict | None = None
     from evaluate.workspace.results import results_key, store_results
 
     key = results_key(ws.path)
-    results = analyse(ws, progress=progress, context=context)
+    results = analyse(ws, progress=progress, context=context, network=network)
     if results_key(ws.path) == key:
         store_results(ws.path, key, results)
     return results
 
 
-def analyse_for_report(ws, *, progress=None) -> tuple[dict[str, pd.DataFrame], dict]:
-    """:func:`analyse_and_store`, and the :func:`report_context` its claims were drawn with
-    (the responses are read once for both): what a report is written from."""
+def analyse_for_report(ws, *, progress=None, network: Future | None = None
+                       ) -> tuple[dict[str, pd.DataFrame], dict]:
+    """:func:`analyse_and_store` (``network`` as in :func:`analyse`), and the
+    :func:`report_context` its claims were drawn with (the responses are read once for
+    both): what a report is written from."""
     context: dict = {}
-    results = analyse_and_store(ws, progress=progress, context=context)
+    results = analyse_and_store(ws, progress=progress, context=context, network=network)
     return results, context or report_context(ws)
 
 

@@ -49,24 +49,38 @@ def analyse_cmd(workspace, out, quiet):
 
     Example: evaluate analyse my-programme --out results/
     """
-    from evaluate.analysis import analyse_for_report, keep_workbook
-    from evaluate.cli.allocator import return_freed_memory
-    from evaluate.report.analysis_book import report_tables, workbook_tables
-    from evaluate.report.results_files import left_out_of_workbook, write_results
-    from evaluate.workspace import Workspace
-    from evaluate.workspace.results import results_key
+    from evaluate.concurrency import beside_process, by_name, spare_core, warm
 
-    return_freed_memory()  # arrays freed go back to the system: the peak at national scale
-    ws = Workspace.open(workspace)
-    ws.require_imports("analyse")
-    with progress_bar("analyse", quiet) as progress:
-        key = results_key(ws.path)
-        results, context = analyse_for_report(ws, progress=progress)
-        tables = report_tables(results, context)  # once, for analysis.xlsx and the report's
-        books = workbook_tables(tables)
-        paths = write_results(results, out, context=context, progress=progress, books=books)
-        keep_workbook(ws, out / "analysis.xlsx", key)  # `evaluate report` copies it
-        _keep_report_tables(ws, results, context, key, tables, books, out)
+    with beside_process(spare_core()) as run:  # the network analyses meanwhile, on another core
+        network = run(by_name, "evaluate.analysis.network_tables", workspace)
+        # analysis.xlsx is written there too: its writer loads while the statistics are computed
+        run(warm, "evaluate.report.analysis_book", "evaluate.report.xlsx")
+        from evaluate.analysis import analyse_for_report, keep_workbook
+        from evaluate.cli.allocator import return_freed_memory
+        from evaluate.report.analysis_book import (
+            report_tables,
+            workbook_tables,
+            write_analysis_workbook,
+        )
+        from evaluate.report.results_files import left_out_of_workbook, write_results
+        from evaluate.workspace import Workspace
+        from evaluate.workspace.results import results_key
+
+        return_freed_memory()  # arrays freed go back to the system: the peak at national scale
+        ws = Workspace.open(workspace)
+        ws.require_imports("analyse")
+        with progress_bar("analyse", quiet) as progress:
+            key = results_key(ws.path)
+            results, context = analyse_for_report(ws, progress=progress, network=network)
+            tables = report_tables(results, context)  # once, for analysis.xlsx and the report's
+            books = workbook_tables(tables)
+            out.mkdir(parents=True, exist_ok=True)
+            book = run(write_analysis_workbook, books, out / "analysis.xlsx", context)
+            paths = write_results(results, out, context=context, progress=progress, books=books,
+                                  workbook=False)  # the csv tables and tables.xlsx meanwhile
+            _keep_report_tables(ws, results, context, key, tables, books, out)
+            paths.append(book.result())
+            keep_workbook(ws, out / "analysis.xlsx", key)  # `evaluate report` copies it
     echo(f"Wrote {len(results)} tables to {out}/ (one csv each, and analysis.xlsx).", quiet)
     left_out = left_out_of_workbook(results)
     if left_out:

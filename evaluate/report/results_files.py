@@ -43,7 +43,8 @@ def left_out_of_workbook(results: dict[str, pd.DataFrame]) -> list[str]:
 
 def write_results(results: dict[str, pd.DataFrame], out_dir: str | Path, *,
                   context: dict | None = None, progress=None,
-                  books: dict[str, pd.DataFrame] | None = None) -> list[Path]:
+                  books: dict[str, pd.DataFrame] | None = None, workbook: bool = True
+                  ) -> list[Path]:
     """Write each table to ``out_dir/NAME.csv`` and all but the person-level ones to
     ``out_dir/analysis.xlsx``.
 
@@ -54,6 +55,8 @@ def write_results(results: dict[str, pd.DataFrame], out_dir: str | Path, *,
     so the report can reuse it instead of writing it again. ``books``: those tables as
     the workbooks hold them (``workbook_tables(report_tables(results, context))``), when
     the caller has them already (``evaluate analyse`` also writes the report's tables.xlsx).
+    ``workbook=False``: only the csv tables (the caller writes analysis.xlsx, with
+    :func:`~evaluate.report.analysis_book.write_analysis_workbook`, elsewhere meanwhile).
     """
     from evaluate.csv_tables import write_csv
     from evaluate.privacy import neutralise_frame
@@ -65,13 +68,15 @@ def write_results(results: dict[str, pd.DataFrame], out_dir: str | Path, *,
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    plan(progress, 2)
+    plan(progress, 1 + workbook)
     step(progress, "Writing the csv tables")
     written = []
     for name, table in sorted(results.items()):
         path = out / f"{name}.csv"
         write_csv(neutralise_frame(table), path)
         written.append(path)
+    if not workbook:
+        return written
     step(progress, "Writing analysis.xlsx")
     if books is None:
         books = workbook_tables(report_tables(results, context or {}))
