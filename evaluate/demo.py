@@ -138,8 +138,7 @@ def run_demo(out_dir: Path, sample_dir: Path | None = None, *, progress=None) ->
 
     The report's workbooks and csv tables are kept with the stored results, so that
     ``evaluate report`` on the demo workspace copies them."""
-    from evaluate.analysis import analyse_for_report, keep_report_files, network_tables
-    from evaluate.concurrency import beside_process, spare_core, warm
+    from evaluate.analysis import analyse_for_report, keep_report_files
     from evaluate.report.build import build_report
     from evaluate.report.chart_images import Camera
     from evaluate.workspace.results import results_key
@@ -149,14 +148,10 @@ def run_demo(out_dir: Path, sample_dir: Path | None = None, *, progress=None) ->
     ws, outcomes = build_demo_workspace(out_dir / "workspace", sample_dir, progress=progress)
     panels = record_sample_rounds(ws, sample_dir or sample_data_dir(), out_dir / "panel")
     key = results_key(ws.path)
-    # Chromium starts during the analysis, ready for the charts; the network analyses run in
-    # a second process meanwhile
-    with Camera() as camera, beside_process(spare_core()) as run:
-        network = run(network_tables, ws.path)
-        run(warm, "evaluate.report.analysis_book", "evaluate.report.xlsx")  # analysis.xlsx's
-        results, context = analyse_for_report(ws, progress=progress, network=network)
+    with Camera() as camera:  # Chromium starts during the analysis, ready for the charts
+        results, context = analyse_for_report(ws, progress=progress)
         paths = build_report(results, context, out_dir, docx=True, progress=progress,
-                             camera=camera, beside=run)
+                             camera=camera)
     keep_report_files(ws, paths, {}, key)
     paths = dict(paths)
     paths["workspace"] = ws.path

@@ -96,7 +96,6 @@ def build_report(
     tables_workbook: str | Path | None = None,
     csv_tables: list[Path] | None = None,
     camera=None,
-    beside: Callable | None = None,
 ) -> dict[str, Path]:
     """Write the dashboard, the tables workbook and the csv tables into ``out_dir``.
 
@@ -165,10 +164,6 @@ def build_report(
         With ``docx``: a :class:`evaluate.report.chart_images.Camera` the caller
         opened earlier, so Chromium is ready when the dashboard is drawn; without
         one, one is opened here, before the dashboard is drawn.
-    beside : callable, optional
-        The ``run`` of an :func:`evaluate.concurrency.beside_process` block:
-        analysis.xlsx is written there while tables.xlsx and the csv tables are
-        written here.
 
     Returns
     -------
@@ -223,11 +218,6 @@ def build_report(
         # every table the report writes: not needed (nor read) when all of them were kept
         tables = report_tables(results, context) if writing_books or csv_tables is None else {}
         books = workbook_tables(tables) if writing_books else {}
-        if analysis_workbook is None:  # beside: begun first, waited for last
-            from evaluate.concurrency import later
-
-            book = (beside or later)(write_analysis_workbook, books, out / "analysis.xlsx",
-                                     context)
         if tables_workbook is not None:  # written once, from these results
             import shutil
 
@@ -240,12 +230,12 @@ def build_report(
 
             analysis = out / "analysis.xlsx"
             shutil.copyfile(analysis_workbook, analysis)
+        else:
+            analysis = write_analysis_workbook(books, out / "analysis.xlsx", context)
 
         step("Writing the csv tables")
         csv_dir = out / "tables"
         write_csv_tables(tables, csv_dir, kept=csv_tables)
-        if analysis_workbook is None:
-            analysis = book.result()
         paths = {"dashboard": dashboard, "tables": xlsx, "analysis": analysis, "csv": csv_dir}
         if docx:
             from evaluate.report.word import REPORT_NAME, write_evaluation_report
