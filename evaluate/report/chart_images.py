@@ -117,13 +117,11 @@ def _chart_images(job: Future, timeout_s) -> tuple[dict[str, Path], str]:
                 page.goto(Path(dashboard).resolve().as_uri(), wait_until="load")
                 page.wait_for_selector("body[data-rendered]", timeout=timeout_s * 1000)
                 page.add_style_tag(content="nav, .toolbar, header.sticky {display: none !important}")
-                for fig_id in figure_ids:
-                    target = page.locator(f"[id='{fig_id}']")
-                    if not target.count():
-                        continue
+                present = page.evaluate("ids => ids.filter(id => document.getElementById(id))",
+                                        list(figure_ids))
+                for fig_id in present:  # a screenshot scrolls its element into view itself
                     path = out_dir / f"{fig_id}.png"
-                    target.first.scroll_into_view_if_needed()
-                    target.first.screenshot(path=str(path))
+                    page.locator(f"[id='{fig_id}']").first.screenshot(path=str(path))
                     shots[fig_id] = path
             finally:
                 browser.close()
