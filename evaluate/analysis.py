@@ -9,6 +9,7 @@ Same workspace and version → byte-identical tables.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import datetime, timezone
 
@@ -24,8 +25,8 @@ __all__ = ["analyse", "analyse_and_store", "analyse_for_report", "network_tables
            "report_context", "voices"]
 
 
-def analyse(ws, *, progress=None, context: dict | None = None, network: Future | None = None
-            ) -> dict[str, pd.DataFrame]:
+def analyse(ws, *, progress=None, context: dict | None = None, network: Future | None = None,
+            process: Callable[..., Future] | None = None) -> dict[str, pd.DataFrame]:
     """Every analysis table for the workspace (statistics first, then network).
 
     ``progress`` (see :mod:`evaluate.progress`) hears of each of the four steps.
@@ -34,7 +35,9 @@ def analyse(ws, *, progress=None, context: dict | None = None, network: Future |
     ``network``: a future of :func:`network_tables` of the same workspace, begun
     earlier in a second process (:func:`evaluate.concurrency.beside_process`), so
     the network analyses run while the statistics are computed here; without
-    it they are computed here, after the statistics.
+    it they are computed here, after the statistics. ``process``: the ``run`` of
+    that block, for work the statistics hand on (omega's bootstrap, at national
+    scale: :func:`evaluate.stats.analyse_workspace`).
 
     Notes
     -----
@@ -48,30 +51,27 @@ def analyse(ws, *, progress=None, context: dict | None = None, network: Future |
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1, user_api="blas"):
-        return _analyse(ws, progress, context, network)
+        return _analyse(ws, progress, context, network, process)
 
 
 def network_tables(path) -> dict[str, pd.DataFrame]:
     """The network analyses of the workspace at ``path``, as :func:`analyse` makes them: what
     a second process computes beside the statistics (``analyse(network=...)``)."""
-    import scipy.linalg  # noqa: F401 - scipy's own BLAS: loaded now, so the limit reaches it
-    from threadpoolctl import threadpool_limits
-
     from evaluate import network
+    from evaluate.concurrency import one_blas_thread
     from evaluate.workspace import Workspace
 
-    with threadpool_limits(limits=1, user_api="blas"):
-        return network.analyse_workspace(Workspace.open(path))
+    return one_blas_thread(network.analyse_workspace, Workspace.open(path))
 
 
-def _analyse(ws, progress, context: dict | None, network: Future | None
-             ) -> dict[str, pd.DataFrame]:
+def _analyse(ws, progress, context: dict | None, network: Future | None,
+             process: Callable[..., Future] | None) -> dict[str, pd.DataFrame]:
     from evaluate import stats
 
     plan(progress, 4)
     step(progress, "Analysing survey scores (pre/post, reliability, attrition)")
     responses = ws.responses()  # read once for every analysis below
-    results = dict(stats.analyse_workspace(ws, responses=responses))
+    results = dict(stats.analyse_workspace(ws, responses=responses, process=process))
     from evaluate.stats.answers import item_distribution
 
     step(progress, "Counting answers to each question")
@@ -122,8 +122,9 @@ def _analyse(ws, progress, context: dict | None, network: Future | None
 
 
 def analyse_and_store(ws, *, progress=None, context: dict | None = None,
-                      network: Future | None = None) -> dict[str, pd.DataFrame]:
-    """:func:`analyse` (``context`` and ``network`` as there), then store the tables in the
+                      network: Future | None = None, process: Callable[..., Future] | None = None
+                      ) -> dict[str, pd.DataFrame]:
+    """:func:`analyse` (``context``, ``network`` and ``process`` as there), then store the tables in the
     workspace for ``evaluate report``.
 
     They are stored only if the workspace did not change while they were
@@ -132,19 +133,21 @@ def analyse_and_store(ws, *, progress=None, context: dict | None = None,
     from evaluate.workspace.results import results_key, store_results
 
     key = results_key(ws.path)
-    results = analyse(ws, progress=progress, context=context, network=network)
+    results = analyse(ws, progress=progress, context=context, network=network, process=process)
     if results_key(ws.path) == key:
         store_results(ws.path, key, results)
     return results
 
 
-def analyse_for_report(ws, *, progress=None, network: Future | None = None
+def analyse_for_report(ws, *, progress=None, network: Future | None = None,
+                       process: Callable[..., Future] | None = None
                        ) -> tuple[dict[str, pd.DataFrame], dict]:
-    """:func:`analyse_and_store` (``network`` as in :func:`analyse`), and the
+    """:func:`analyse_and_store` (``network`` and ``process`` as in :func:`analyse`), and the
     :func:`report_context` its claims were drawn with (the responses are read once for
     both): what a report is written from."""
     context: dict = {}
-    results = analyse_and_store(ws, progress=progress, context=context, network=network)
+    results = analyse_and_store(ws, progress=progress, context=context, network=network,
+                                process=process)
     return results, context or report_context(ws)
 
 

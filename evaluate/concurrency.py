@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 
-__all__ = ["ProcessTraceback", "beside", "beside_process", "by_name", "later", "spare_core", "warm"]
+__all__ = ["ProcessTraceback", "beside", "beside_process", "by_name", "later", "one_blas_thread", "spare_core",
+           "warm"]
 
 
 @contextmanager
@@ -90,6 +91,18 @@ def beside_process(in_process: bool) -> Iterator[Callable[..., Future]]:
     finally:
         if worker is not None:
             worker.end()
+
+
+def one_blas_thread(fn: Callable, /, *args, **kwargs):
+    """``fn(*args, **kwargs)`` with BLAS on one thread, as :func:`evaluate.analysis.analyse`
+    runs every analysis: work handed to a second process gives the same bits there (two
+    BLAS threads sum in another order, and a bootstrap refit on the edge of converging
+    can then go the other way)."""
+    import scipy.linalg  # noqa: F401 - scipy's own BLAS: loaded now, so the limit reaches it
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return fn(*args, **kwargs)
 
 
 def spare_core() -> bool:

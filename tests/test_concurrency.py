@@ -209,3 +209,28 @@ def test_analysis_xlsx_written_in_a_second_process_is_the_one_written_here(tmp_p
     with beside_process(True) as run:
         there = run(write_analysis_workbook, books, tmp_path / "there.xlsx", context).result()
     assert there.read_bytes() == here.read_bytes()
+
+
+def test_omega_fitted_in_a_second_process_gives_the_same_tables(demo_workspace, monkeypatch):
+    """At national scale `evaluate analyse` hands omega's bootstrap to its second process,
+    whose BLAS must run on one thread as here: the same bits, to the last refit."""
+    import evaluate.stats.analyse as analyse
+    import evaluate.stats.omega as omega
+
+    ws, _ = demo_workspace
+    monkeypatch.setattr(omega, "_CACHE", {})
+    alone = analyse.analyse_workspace(ws)
+    monkeypatch.setattr(omega, "_CACHE", {})
+    monkeypatch.setattr(analyse, "OMEGA_BESIDE_CELLS", 0)  # a cohort's answers: there too
+    handed = []
+    with beside_process(True) as run:
+        def process(fn, *args, **kwargs):
+            handed.append(args[0])
+            return run(fn, *args, **kwargs)
+
+        there = analyse.analyse_workspace(ws, process=process)
+    assert handed and handed[0] is omega.omega_totals
+    assert list(there) == list(alone)
+    for name, table in alone.items():
+        pd.testing.assert_frame_equal(there[name], table, check_exact=True, obj=name)
+    assert alone["reliability"]["omega_total"].notna().any()

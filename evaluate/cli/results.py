@@ -71,7 +71,8 @@ def analyse_cmd(workspace, out, quiet):
         ws.require_imports("analyse")
         with progress_bar("analyse", quiet) as progress:
             key = results_key(ws.path)
-            results, context = analyse_for_report(ws, progress=progress, network=network)
+            results, context = analyse_for_report(ws, progress=progress, network=network,
+                                                  process=run)
             tables = report_tables(results, context)  # once, for analysis.xlsx and the report's
             books = workbook_tables(tables)
             out.mkdir(parents=True, exist_ok=True)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Future
+
 import pandas as pd
 
-from evaluate.concurrency import beside
+from evaluate.concurrency import beside, one_blas_thread
 from evaluate.roster import comparison_groups, split_by_group
 from evaluate.scoring import score_scales
 from evaluate.stats.attrition import attrition_bias, response_rates
@@ -38,13 +41,16 @@ __all__ = ["OMEGA_BESIDE_CELLS", "analyse_workspace"]
 OMEGA_BESIDE_CELLS = 2_000_000
 
 
-def analyse_workspace(ws, *, p_adjust: str = "holm",
-                      responses: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+def analyse_workspace(ws, *, p_adjust: str = "holm", responses: pd.DataFrame | None = None,
+                      process: Callable[..., Future] | None = None) -> dict[str, pd.DataFrame]:
     """Run every pre/post analysis on a workspace.
 
     Uses only ``ws.responses()`` (or ``responses``, when the caller has read
     them already), ``ws.roster()``, ``ws.instruments()``, ``ws.programme()``,
-    ``ws.min_group_size`` and (if present) ``ws.waves``.
+    ``ws.min_group_size`` and (if present) ``ws.waves``. ``process``: the
+    ``run`` of an :func:`evaluate.concurrency.beside_process` block; from
+    :data:`OMEGA_BESIDE_CELLS` answers, omega's bootstrap is fitted there (where it
+    takes no share of this process's lock) instead of in a thread.
 
     Returns
     -------
@@ -72,8 +78,12 @@ def analyse_workspace(ws, *, p_adjust: str = "holm",
     declared = getattr(ws, "waves", None)
     declared = declared() if callable(declared) else declared
     blocks = reliability_blocks(responses, instruments)  # for reliability and item-rest
-    with beside(_omega_cells(blocks) >= OMEGA_BESIDE_CELLS) as run:
-        omegas = run(omega_totals, omega_blocks(blocks), n_boot=200)
+    national = _omega_cells(blocks) >= OMEGA_BESIDE_CELLS
+    with beside(national and process is None) as run:
+        if national and process is not None:
+            omegas = process(one_blas_thread, omega_totals, omega_blocks(blocks), n_boot=200)
+        else:
+            omegas = run(omega_totals, omega_blocks(blocks), n_boot=200)
         tables, first_n, scale_aims = _analyse(responses, comparison_responses, roster,
                                                full_roster, instruments, programme, declared,
                                                min_group, blocks, p_adjust)
