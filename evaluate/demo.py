@@ -138,18 +138,25 @@ def run_demo(out_dir: Path, sample_dir: Path | None = None, *, progress=None) ->
 
     The report's workbooks and csv tables are kept with the stored results, so that
     ``evaluate report`` on the demo workspace copies them."""
-    from evaluate.analysis import analyse_for_report, keep_report_files
+    from evaluate.analysis import analyse_for_report, keep_report_files, network_tables
+    from evaluate.concurrency import beside_process, spare_core
     from evaluate.report.build import build_report
     from evaluate.report.chart_images import Camera
     from evaluate.workspace.results import results_key
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    ws, outcomes = build_demo_workspace(out_dir / "workspace", sample_dir, progress=progress)
-    panels = record_sample_rounds(ws, sample_dir or sample_data_dir(), out_dir / "panel")
-    key = results_key(ws.path)
-    with Camera() as camera:  # Chromium starts during the analysis, ready for the charts
-        results, context = analyse_for_report(ws, progress=progress)
+    # Chromium starts while the exports are imported (on a core the imports leave idle), ready
+    # for the charts; the network analyses run in a second process beside the story rounds
+    # (which touch no network data) and the statistics.
+    with Camera() as camera:
+        ws, outcomes = build_demo_workspace(out_dir / "workspace", sample_dir, progress=progress)
+        with beside_process(spare_core()) as run:
+            network = run(network_tables, ws.path)
+            panels = record_sample_rounds(ws, sample_dir or sample_data_dir(), out_dir / "panel")
+            key = results_key(ws.path)
+            results, context = analyse_for_report(ws, progress=progress, network=network,
+                                                  process=run)
         paths = build_report(results, context, out_dir, docx=True, progress=progress,
                              camera=camera)
     keep_report_files(ws, paths, {}, key)

@@ -47,7 +47,7 @@ class Camera:
 
     Starting Playwright and Chromium takes about a second, most of it waiting;
     the report's pictures wait for it only after the dashboard is drawn. A
-    camera opened earlier (``evaluate demo`` opens one before the analysis)
+    camera opened earlier (``evaluate demo`` opens one before the imports)
     has Chromium ready by then. :meth:`photograph` once, or :meth:`close`
     unused: use it as a context manager, so that Chromium and its thread
     always end.
