@@ -294,12 +294,15 @@ def _read(stream) -> bytes | None:
 def _serve() -> None:
     """The second process: do each piece of work read from stdin, in order, and write
     ``(ok, value, traceback)`` for each to stdout."""
+    import os
     import pickle
     import sys
     import traceback
 
-    jobs, answers = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # whatever the work prints must not spoil the answers
+    sys.stdout.flush()
+    jobs, answers = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # whatever the work prints, even from C, goes to stderr, not into the answers
+    sys.stdout = sys.stderr
     while (data := _read(jobs)) is not None:
         try:
             fn, args, kwargs = pickle.loads(data)

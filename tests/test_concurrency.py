@@ -145,6 +145,17 @@ def test_work_given_to_the_process_is_done_in_order_and_each_answer_is_its_own()
         assert first.result() != os.getpid()
 
 
+def test_what_the_work_prints_does_not_spoil_its_answer(capfd):
+    import os
+
+    with beside_process(True) as run:
+        printed = run(print, "a line from the work")
+        written = run(os.write, 1, b"bytes written to the process's stdout itself\n")
+        assert printed.result() is None
+        assert written.result() == 45
+    assert "a line from the work" in capfd.readouterr().err
+
+
 def test_arguments_are_taken_when_the_work_is_given():
     numbers = [1, 2, 3]
     with beside_process(True) as run:
