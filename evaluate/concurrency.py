@@ -9,11 +9,12 @@ cost more than one: :func:`beside` runs the work in the caller's own thread
 unless asked otherwise.
 
 Work made of many small pandas and Python steps (a cohort's network
-analyses) never lets go of that lock; :func:`beside_process` runs it in a
-second Python process instead, started afresh (nothing of the caller's state
-is copied, so it is safe beside threads and on every platform). Starting one
-costs about what importing pandas does, on the other core; it pays for work
-that takes a second or more.
+analyses) never lets go of that lock, and even omega's refits hold it often
+enough to slow the caller's thread; :func:`beside_process` runs such work in
+a second Python process instead, started afresh (nothing of the caller's
+state is copied, so it is safe beside threads and on every platform). Starting
+one costs about what importing pandas does, on the other core; it pays for
+work that takes a second or more.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 
-__all__ = ["ProcessTraceback", "beside", "beside_process", "by_name", "later", "one_blas_thread", "spare_core",
-           "warm"]
+__all__ = ["ProcessTraceback", "beside", "beside_process", "by_name", "later", "one_blas_thread",
+           "spare_core", "warm"]
 
 
 @contextmanager
