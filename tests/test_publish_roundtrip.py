@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import os
 import shutil
 import sys
 from dataclasses import replace
@@ -47,7 +48,17 @@ def _generator():
     spec = importlib.util.spec_from_file_location("sample_generate", REPO / "sample_data" / "generate.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while it loads
-    spec.loader.exec_module(module)
+    # the generator sets OPENPYXL_LXML for its own openpyxl (here imported already, so
+    # unaffected); left set, every process the session starts afterwards would write its
+    # workbooks with the standard library's XML instead of lxml's, in other bytes
+    before = os.environ.get("OPENPYXL_LXML")
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        if before is None:
+            os.environ.pop("OPENPYXL_LXML", None)
+        else:
+            os.environ["OPENPYXL_LXML"] = before
     return module
 
 
