@@ -20,7 +20,8 @@ from evaluate.errors import EvaluateError
 from evaluate.progress import plan, step
 from evaluate.roster import comparison_groups, split_by_group
 
-__all__ = ["analyse", "analyse_and_store", "analyse_for_report", "network_tables", "stored_results", "stored_workbook", "keep_workbook",
+__all__ = ["analyse", "analyse_and_store", "analyse_and_store_beside", "analyse_for_report",
+           "network_tables", "stored_results", "stored_workbook", "keep_workbook",
            "keep_csv_tables", "kept_report_files", "keep_report_files",
            "report_context", "voices"]
 
@@ -137,6 +138,17 @@ def analyse_and_store(ws, *, progress=None, context: dict | None = None,
     if results_key(ws.path) == key:
         store_results(ws.path, key, results)
     return results
+
+
+def analyse_and_store_beside(ws, *, progress=None) -> dict[str, pd.DataFrame]:
+    """:func:`analyse_and_store`, the network analyses (and omega's bootstrap at national
+    scale) in a second process meanwhile, where this process may use a second core (for
+    callers that compute results they found not stored)."""
+    from evaluate.concurrency import beside_process, spare_core
+
+    with beside_process(spare_core()) as run:
+        return analyse_and_store(ws, progress=progress, process=run,
+                                 network=run(network_tables, ws.path))
 
 
 def analyse_for_report(ws, *, progress=None, network: Future | None = None,

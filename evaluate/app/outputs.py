@@ -1,7 +1,7 @@
 """Report and publish screens: one button runs the analysis and the report, with progress.
 
 The report runs in a background thread as ``evaluate report --pdf`` does
-(:func:`evaluate.analysis.stored_results`, ``analyse_and_store``,
+(:func:`evaluate.analysis.stored_results`, ``analyse_and_store_beside``,
 :func:`evaluate.report.build.build_report`), reporting each step to a
 :class:`~evaluate.app.state.Job`; its page refreshes itself (no script)
 until the dashboard, the board paper, ``tables.xlsx`` and ``analysis.xlsx``
@@ -103,7 +103,7 @@ async def run_personal(request: Request):
     out = state.job_dir(job)
 
     def work():
-        from evaluate.analysis import analyse_and_store, report_context, stored_results
+        from evaluate.analysis import analyse_and_store_beside, report_context, stored_results
         from evaluate.report.personal import roster_people, write_personal_pages
 
         if ws.roster_path is None:
@@ -111,7 +111,7 @@ async def run_personal(request: Request):
         job.plan(2)
         job("Checking for stored results")
         stored = stored_results(ws)
-        results = stored.tables if stored.tables is not None else analyse_and_store(
+        results = stored.tables if stored.tables is not None else analyse_and_store_beside(
             ws, progress=job)
         people = roster_people(ws.roster_path, ws.salt, expected=ws.roster()["participant"])
         folder = out / "personal"

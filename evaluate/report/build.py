@@ -271,23 +271,18 @@ def report_workspace(ws, out_dir: str | Path, stored=None, *, pdf: bool = False,
     context.
     """
     from evaluate.analysis import (
-        analyse_and_store,
+        analyse_and_store_beside,
         keep_report_files,
         kept_report_files,
-        network_tables,
         report_context,
         stored_results,
     )
-    from evaluate.concurrency import beside_process, spare_core
     from evaluate.workspace.results import results_key
 
     key = results_key(ws.path)
     stored = stored if stored is not None else stored_results(ws)
-    results = stored.tables
-    if results is None:  # computed: the network analyses in a second process meanwhile
-        with beside_process(spare_core()) as run:
-            results = analyse_and_store(ws, progress=progress, process=run,
-                                        network=run(network_tables, ws.path))
+    results = stored.tables if stored.tables is not None else analyse_and_store_beside(
+        ws, progress=progress)
     context = report_context(ws)
     kept = kept_report_files(ws, key) if stored.tables is not None else {}
     paths = build_report(results, context, out_dir, pdf=pdf, docx=docx, progress=progress,
