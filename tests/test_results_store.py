@@ -394,3 +394,22 @@ def test_analyse_picks_the_reports_tables_once_for_both_workbooks(workspace, tmp
     assert CliRunner().invoke(cli, ["analyse", str(workspace), "--out", str(tmp_path / "a"),
                                     "-q"]).exit_code == 0
     assert calls == [1]
+
+
+def test_analyse_on_one_core_writes_what_it_writes_with_a_second_process(workspace, tmp_path,
+                                                                          monkeypatch):
+    """Without a spare core the work of the second process is done here, where it would have
+    been done: the same tables and workbook, byte for byte."""
+    import evaluate.concurrency as concurrency
+
+    def analysed(cores: bool, name: str) -> dict:
+        monkeypatch.setattr(concurrency, "spare_core", lambda: cores)
+        ws = shutil.copytree(workspace, tmp_path / f"ws-{name}")
+        out = tmp_path / name
+        result = CliRunner().invoke(cli, ["analyse", str(ws), "--out", str(out), "-q"])
+        assert result.exit_code == 0, result.output
+        return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+    two, one = analysed(True, "two"), analysed(False, "one")
+    assert "analysis.xlsx" in two and list(one) == list(two)
+    assert [n for n in two if one[n] != two[n]] == []
