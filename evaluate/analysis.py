@@ -125,8 +125,8 @@ def _analyse(ws, progress, context: dict | None, network: Future | None,
 def analyse_and_store(ws, *, progress=None, context: dict | None = None,
                       network: Future | None = None, process: Callable[..., Future] | None = None
                       ) -> dict[str, pd.DataFrame]:
-    """:func:`analyse` (``context``, ``network`` and ``process`` as there), then store the tables in the
-    workspace for ``evaluate report``.
+    """:func:`analyse` (``context``, ``network`` and ``process`` as there), then store the
+    tables in the workspace for ``evaluate report``.
 
     They are stored only if the workspace did not change while they were
     computed (an import made meanwhile would make them belong to no state).

@@ -35,9 +35,10 @@ from evaluate.stats.statements import aim_statements, principle_evidence
 __all__ = ["OMEGA_BESIDE_CELLS", "analyse_workspace"]
 
 #: From this many answers in the scales (rows × items, every wave), omega's bootstrap is fitted
-#: in a thread of its own while the other analyses run: its large batched arrays leave Python's
-#: lock free most of the time (100,000 people: 4.7 s of fits hid the 0.8 s of subgroup change).
-#: A cohort's are small arrays that hold the lock: two threads were slower than one.
+#: beside the other analyses: in the caller's second process when it gives one (``process``),
+#: else in a thread of its own, whose large batched arrays leave Python's lock free most of the
+#: time (100,000 people: 4.7 s of fits hid the 0.8 s of subgroup change). A cohort's are small
+#: arrays that hold the lock: two threads were slower than one.
 OMEGA_BESIDE_CELLS = 2_000_000
 
 
